@@ -1,0 +1,46 @@
+# Set-up and everyday commands. `make demo` and `make test` work on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint bench schema starter golden clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v dot >/dev/null 2>&1 || (apt-get update && apt-get install -y graphviz)
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/archmodel validate models/reference
+	$(BIN)/archmodel generate models/reference -o out
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check archmodel generators tests bench
+	$(BIN)/ruff format --check archmodel generators tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: install
+	$(BIN)/python bench/run.py
+
+schema: install
+	$(BIN)/archmodel schema > schema/archmodel.schema.json
+
+# `archmodel init` ships a copy of the reference model inside the package.
+starter:
+	rm -rf archmodel/starter_model
+	cp -r models/reference archmodel/starter_model
+
+golden: install
+	$(BIN)/pytest --update-golden
+
+clean:
+	rm -rf out build *.egg-info

@@ -1,0 +1,36 @@
+"""The catalog of diagnostic codes: every check registers its code, severity and doc here.
+
+Keeping one registry lets the CLI, SARIF output and the docs list every rule without
+knowing which module implements it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    code: str
+    severity: Severity
+    title: str
+    doc: str
+
+
+RULES: dict[str, RuleInfo] = {}
+
+
+def define(code: str, severity: Severity, title: str, doc: str) -> RuleInfo:
+    """Register a diagnostic code once; a second registration is a programming error."""
+    if code in RULES:
+        raise ValueError(f"diagnostic code {code} defined twice")
+    info = RuleInfo(code, severity, title, doc)
+    RULES[code] = info
+    return info

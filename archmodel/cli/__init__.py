@@ -1,0 +1,1 @@
+"""The `archmodel` command line (click): thin commands over the core."""

@@ -1,0 +1,185 @@
+"""Entry point: the click group and the foundation commands (validate, schema, init, generate)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from archmodel import __version__
+from archmodel.api import Checked
+from archmodel.cli.output import FORMATS, print_diagnostics, short_diff, summary
+from archmodel.generation import (
+    GenerateOptions,
+    GeneratorUnavailable,
+    UnsafePath,
+    available_generators,
+    compare_outputs,
+    load_generator,
+    write_outputs,
+)
+from archmodel.load import ModelNotFound
+
+MODEL = click.argument("model", type=click.Path(path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archmodel")
+def cli() -> None:
+    """archmodel: architecture as code, checked as a graph."""
+
+
+def _checked(model: Path) -> Checked:
+    from archmodel.api import check_model
+
+    try:
+        return check_model(model)
+    except ModelNotFound as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@cli.command()
+@MODEL
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def validate(model: Path, fmt: str, strict: bool) -> None:
+    """Load MODEL and check it; exit 1 on errors (or warnings with --strict)."""
+    checked = _checked(model)
+    print_diagnostics(checked.diagnostics, fmt)
+    if fmt == "text":
+        status = "invalid" if checked.failed(strict) else "valid"
+        m = checked.loaded.model
+        click.echo(
+            f"{model}: {status}: {len(m.components)} components, {len(m.flows)} flows, "
+            f"{len(checked.loaded.files)} files; {summary(checked.diagnostics)}",
+            err=True,
+        )
+    sys.exit(1 if checked.failed(strict) else 0)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of model files."""
+    from archmodel.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+@cli.command(name="rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_command(fmt: str) -> None:
+    """List every validation rule: code, severity, title and doc."""
+    import json
+
+    import archmodel.rules  # noqa: F401  (registers the graph rules)
+    from archmodel.catalog import RULES
+
+    if fmt == "json":
+        items = [
+            {"code": r.code, "severity": str(r.severity), "title": r.title, "doc": r.doc}
+            for r in RULES.values()
+        ]
+        click.echo(json.dumps(sorted(items, key=lambda i: i["code"]), indent=2))
+        return
+    for code in sorted(RULES):
+        info = RULES[code]
+        click.echo(f"{code}  {info.severity:<7}  {info.title}: {info.doc}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+def init(directory: Path, force: bool) -> None:
+    """Start a model in DIRECTORY from the reference architecture."""
+    from archmodel.starter import write_starter
+
+    try:
+        written = write_starter(directory, force=force)
+    except FileExistsError as exc:
+        raise click.UsageError(f"{exc} exists; use --force to overwrite") from exc
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: archmodel validate {directory}", err=True)
+
+
+def _generated(model: Path, only: str, options: GenerateOptions) -> tuple[Checked, dict[str, bytes]]:
+    """Check the model and run the selected generators; exits 1 on an invalid model."""
+    generators = available_generators()
+    kinds = [k.strip() for k in only.split(",") if k.strip()] or sorted(generators)
+    unknown = [k for k in kinds if k not in generators]
+    if unknown:
+        choices = ", ".join(sorted(generators))
+        raise click.UsageError(f"unknown kind(s) {', '.join(unknown)}; choose from {choices}")
+    checked = _checked(model)
+    if checked.failed():
+        print_diagnostics(checked.diagnostics, "text", err=True)
+        click.echo(f"{model}: invalid model; nothing written", err=True)
+        sys.exit(1)
+    files: dict[str, bytes] = {}
+    for kind in kinds:
+        try:
+            generator = load_generator(generators[kind])
+        except GeneratorUnavailable as exc:
+            click.echo(f"error: {exc}; nothing written", err=True)
+            sys.exit(1)
+        files.update(generator(checked.loaded, checked.graph, options))
+    return checked, files
+
+
+ONLY = click.option("--only", default="", help="Comma-separated kinds (diagrams, threats, ...).")
+OUT = click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True)
+
+
+@cli.command()
+@MODEL
+@OUT
+@ONLY
+@click.option("--view", default=None, help="Diagrams: one view only.")
+@click.option("--max-nodes", default=150, show_default=True, help="Diagrams: split views above this.")
+@click.option("--clean", is_flag=True, help="Remove files the previous run wrote and this one does not.")
+def generate(model: Path, out: Path, only: str, view: str | None, max_nodes: int, clean: bool) -> None:
+    """Write the artifacts of MODEL into OUT."""
+    _, files = _generated(model, only, GenerateOptions(max_nodes=max_nodes, view=view))
+    try:
+        changed = write_outputs(out, files, clean=clean)
+    except UnsafePath as exc:
+        click.echo(f"error: a generator produced an unsafe path {exc}; nothing written", err=True)
+        sys.exit(1)
+    click.echo(f"{out}: {len(files)} files, {len(changed)} changed", err=True)
+
+
+@cli.command(name="check")
+@MODEL
+@OUT
+@ONLY
+def check_command(model: Path, out: Path, only: str) -> None:
+    """Exit 0 when OUT is exactly what `generate` would write; list the drift otherwise."""
+    _, files = _generated(model, only, GenerateOptions())
+    drift = compare_outputs(out, files)
+    for label, paths in (("stale", drift.stale), ("missing", drift.missing), ("extra", drift.extra)):
+        for rel in paths:
+            click.echo(f"{label}: {out / rel}")
+    for rel in drift.stale:
+        if rel in files:
+            click.echo(short_diff(out / rel, files[rel]), nl=False)
+    if not drift.clean:
+        click.echo(f"{out}: out of date; run `archmodel generate {model} -o {out}`", err=True)
+        sys.exit(1)
+    click.echo(f"{out}: in sync ({len(files)} files)", err=True)
+
+
+def _register_optional() -> None:
+    """Commands that live in their own modules."""
+    try:
+        from archmodel.cli.threats_cmd import threats  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return
+    cli.add_command(threats)
+
+
+_register_optional()
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,73 @@
+"""Printing diagnostics: compiler-style text (coloured on a terminal), JSON or SARIF."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from archmodel.catalog import Severity
+from archmodel.diagnostics import Diagnostic, format_text, render_json, render_sarif, text_parts
+
+FORMATS = ("text", "json", "sarif", "github")
+_STYLE = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, err: bool = False) -> None:
+    if fmt == "json":
+        click.echo(render_json(diagnostics), nl=False)
+    elif fmt == "sarif":
+        click.echo(render_sarif(diagnostics), nl=False)
+    elif fmt == "github":
+        for d in diagnostics:
+            click.echo(_github(d))
+    else:
+        _print_text(diagnostics, err)
+
+
+def _github(d: Diagnostic) -> str:
+    level = {Severity.error: "error", Severity.warning: "warning", Severity.info: "notice"}[d.severity]
+    where = f"file={d.file},line={d.line or 1},col={d.column or 1}" if d.file else ""
+    text = f"{d.code}: {d.message}" + (f" ({d.hint})" if d.hint else "")
+    return f"::{level} {where}::{text.replace('%', '%25').replace(chr(10), '%0A')}"
+
+
+def _print_text(diagnostics: Sequence[Diagnostic], err: bool) -> None:
+    if not (sys.stderr if err else sys.stdout).isatty():
+        for d in diagnostics:
+            click.echo(format_text(d), err=err)
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False, stderr=err)
+    for d in diagnostics:
+        where, label, message = text_parts(d)
+        console.print(Text.assemble(f"{where}: ", (label, _STYLE[d.severity]), f": {message}"))
+
+
+def summary(diagnostics: Sequence[Diagnostic]) -> str:
+    counts = {s: sum(1 for d in diagnostics if d.severity == s) for s in Severity}
+    errors, warnings, infos = counts[Severity.error], counts[Severity.warning], counts[Severity.info]
+    return f"{errors} error(s), {warnings} warning(s), {infos} info"
+
+
+def short_diff(path: Path, expected: bytes, limit: int = 40) -> str:
+    """A unified diff of a stale text file, cut at ``limit`` lines."""
+    import difflib
+
+    try:
+        current = path.read_bytes().decode("utf-8")
+        wanted = expected.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return f"  (binary file {path} differs)\n"
+    lines = list(
+        difflib.unified_diff(
+            current.splitlines(keepends=True), wanted.splitlines(keepends=True), str(path), "generated"
+        )
+    )
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"... {len(lines) - limit} more diff lines\n"]
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)

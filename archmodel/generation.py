@@ -1,0 +1,156 @@
+"""The generator contract and the one writer that puts generated files on disk.
+
+A generator is a function ``generate(loaded, graph, options) -> {relative path: bytes}``
+registered under the ``archmodel.generators`` entry point group. Generators never write
+files: the writer checks every path stays inside OUT, writes through a temporary
+directory and a manifest, and leaves unchanged files alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from archmodel.graph import ArchGraph
+    from archmodel.load import Loaded
+
+MANIFEST = ".archmodel-manifest.json"
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    max_nodes: int = 150  # diagrams above this are split into views
+    view: str | None = None
+
+
+Generator = Callable[["Loaded", "ArchGraph", GenerateOptions], dict[str, bytes]]
+
+
+class UnsafePath(ValueError):
+    """A generator produced a path that would leave the output directory."""
+
+
+def available_generators() -> dict[str, EntryPoint]:
+    """Generators registered through the ``archmodel.generators`` entry point group,
+    not yet imported: a kind that is not asked for costs nothing and cannot break a run."""
+    return {ep.name: ep for ep in entry_points(group="archmodel.generators")}
+
+
+class GeneratorUnavailable(RuntimeError):
+    """A registered generator could not be imported."""
+
+
+def load_generator(ep: EntryPoint) -> Generator:
+    try:
+        generator: Generator = ep.load()
+    except (ImportError, AttributeError) as exc:
+        raise GeneratorUnavailable(f"generator '{ep.name}' cannot be loaded: {exc}") from exc
+    return generator
+
+
+def safe_relative(path: str) -> str:
+    """Reject absolute paths, ``..`` and other escapes from OUT."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or any(p in ("..", "") for p in pure.parts) or "\\" in path:
+        raise UnsafePath(path)
+    return pure.as_posix()
+
+
+def digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def manifest_bytes(files: Mapping[str, bytes]) -> bytes:
+    entries = {path: digest(files[path]) for path in sorted(files)}
+    return (json.dumps({"version": 1, "files": entries}, indent=2) + "\n").encode()
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        files = data.get("files", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_outputs(out: Path, files: Mapping[str, bytes], clean: bool = False) -> list[str]:
+    """Write ``files`` below ``out``; returns the paths that changed.
+
+    All content is first staged in a temporary directory beside OUT, so a failure before
+    the final renames leaves the previous output as it was. Files whose bytes did not
+    change are not touched (their mtime stays). With ``clean``, files listed by the
+    previous manifest and no longer generated are removed; other files are never touched.
+    """
+    checked = {safe_relative(p): b for p, b in files.items()}
+    out.mkdir(parents=True, exist_ok=True)
+    previous = read_manifest(out)
+    changed = [p for p, b in sorted(checked.items()) if not _same(out / p, b)]
+    everything = {**checked, MANIFEST: manifest_bytes(checked)}
+    staging = Path(tempfile.mkdtemp(prefix=".archmodel-", dir=out))
+    try:
+        for rel in [*changed, MANIFEST]:
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(everything[rel])
+        for rel in [*changed, MANIFEST]:
+            final = out / rel
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if clean:
+        for rel in sorted(set(previous) - set(checked)):
+            stale = out / safe_relative(rel)
+            if stale.is_file():
+                stale.unlink()
+    return changed
+
+
+def _same(path: Path, content: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class Drift:
+    """How OUT differs from what generate would write."""
+
+    stale: list[str]
+    missing: list[str]
+    extra: list[str]
+
+    @property
+    def clean(self) -> bool:
+        return not (self.stale or self.missing or self.extra)
+
+
+def compare_outputs(out: Path, files: Mapping[str, bytes]) -> Drift:
+    """Compare OUT with freshly generated ``files`` without writing anything.
+
+    Extra files are those the manifest in OUT lists but generation no longer produces;
+    files a user put in OUT are never reported.
+    """
+    expected = {safe_relative(p): b for p, b in files.items()}
+    expected[MANIFEST] = manifest_bytes(expected)
+    stale, missing = [], []
+    for rel, content in sorted(expected.items()):
+        path = out / rel
+        if not path.is_file():
+            missing.append(rel)
+        elif not _same(path, content):
+            stale.append(rel)
+    extra = sorted(set(read_manifest(out)) - set(expected))
+    extra = [rel for rel in extra if (out / rel).is_file()]
+    return Drift(stale, missing, extra)

@@ -1,0 +1,149 @@
+"""The networkx view of a model and the queries that rules, threats and generators share.
+
+Components are nodes and flows are edges of a MultiDiGraph (two flows may join the same
+pair); zones form a tree; pipeline stages form their own DiGraph. Queries live here so that
+"which zone is this in" or "what reaches this" is answered one way everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from typing import TypeVar
+
+import networkx as nx
+
+from archmodel.model import (
+    BUILTIN_CONTROLS,
+    CLIENTS,
+    Component,
+    Environment,
+    Flow,
+    Layer,
+    Model,
+    Stage,
+    Trust,
+    Zone,
+)
+
+T = TypeVar("T", Component, Zone, Flow, Environment, Stage)
+
+
+def _first_by_id(items: list[T]) -> dict[str, T]:
+    index: dict[str, T] = {}
+    for item in items:
+        index.setdefault(item.id, item)
+    return index
+
+
+class ArchGraph:
+    """Indexes and graph queries over a loaded model."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.components = _first_by_id(model.components)
+        self.zones = _first_by_id(model.zones)
+        self.flows = _first_by_id(model.flows)
+        self.environments = _first_by_id(model.environments)
+        self.stages = _first_by_id(model.stages)
+        self.data = {d.id: d for d in reversed(model.data)}
+        self.layer_of: dict[str, Layer] = {c: layer for c, (layer, _) in BUILTIN_CONTROLS.items()}
+        self.layer_of.update({c.id: c.layer for c in model.controls})
+
+    @cached_property
+    def flow_graph(self) -> nx.DiGraph:
+        """Components and the pairs that flows join (flows themselves: ``flows_between``)."""
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.components)
+        graph.add_edges_from(self.flows_between)
+        return graph
+
+    @cached_property
+    def flows_between(self) -> dict[tuple[str, str], list[Flow]]:
+        """Flows by (source, target), for flows whose endpoints both exist."""
+        pairs: dict[tuple[str, str], list[Flow]] = {}
+        components = self.components
+        for f in self.model.flows:
+            if f.source in components and f.target in components:
+                pairs.setdefault((f.source, f.target), []).append(f)
+        return pairs
+
+    @cached_property
+    def zone_tree(self) -> nx.DiGraph:
+        """Edges from parent zone to child zone (only parents that exist)."""
+        tree = nx.DiGraph()
+        tree.add_nodes_from(self.zones)
+        tree.add_edges_from((z.parent, z.id) for z in self.zones.values() if z.parent in self.zones)
+        return tree
+
+    @cached_property
+    def stage_graph(self) -> nx.DiGraph:
+        """Edges from a needed stage to the stage that needs it."""
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.stages)
+        graph.add_edges_from(
+            (need, s.id) for s in self.stages.values() for need in s.needs if need in self.stages
+        )
+        return graph
+
+    def zone_chain(self, zone_id: str | None) -> list[Zone]:
+        """The zone and its ancestors, innermost first (stops on a parent cycle)."""
+        chain: list[Zone] = []
+        seen: set[str] = set()
+        while zone_id in self.zones and zone_id not in seen:
+            seen.add(zone_id)
+            zone = self.zones[zone_id]
+            chain.append(zone)
+            zone_id = zone.parent
+        return chain
+
+    def zone_of(self, component_id: str) -> Zone | None:
+        component = self.components.get(component_id)
+        return self.zones.get(component.zone) if component and component.zone else None
+
+    @cached_property
+    def _trust(self) -> dict[str, Trust]:
+        zones = self.zones
+        return {c.id: zones[c.zone].trust for c in self.components.values() if c.zone in zones}
+
+    def trust_of(self, component_id: str) -> Trust | None:
+        return self._trust.get(component_id)
+
+    def controls_of(self, component_id: str) -> set[str]:
+        """Controls that protect a component: its own and those of its zones."""
+        component = self.components[component_id]
+        controls = set(component.controls)
+        for zone in self.zone_chain(component.zone):
+            controls.update(zone.controls)
+        return controls
+
+    def is_entry_point(self, component: Component) -> bool:
+        return component.public or component.kind in CLIENTS or "entry_point" in component.tags
+
+    @cached_property
+    def entry_points(self) -> list[str]:
+        return [c.id for c in self.components.values() if self.is_entry_point(c)]
+
+    @cached_property
+    def reachable(self) -> set[str]:
+        """Components reachable along flows from any entry point (entry points included)."""
+        graph = self.flow_graph
+        seen: set[str] = set()
+        for entry in self.entry_points:
+            if entry not in seen:  # reached from an earlier entry: its descendants are in
+                seen.add(entry)
+                seen |= nx.descendants(graph, entry)
+        return seen
+
+    def flows_into(self, component_id: str) -> Iterator[Flow]:
+        for source in self.flow_graph.predecessors(component_id):
+            yield from self.flows_between[(source, component_id)]
+
+    def flows_out_of(self, component_id: str) -> Iterator[Flow]:
+        for target in self.flow_graph.successors(component_id):
+            yield from self.flows_between[(component_id, target)]
+
+    def crosses_boundary(self, flow: Flow) -> bool:
+        """A flow crosses a trust boundary when its endpoints sit in different zones."""
+        a, b = self.components.get(flow.source), self.components.get(flow.target)
+        return a is not None and b is not None and a.zone != b.zone

@@ -1,0 +1,317 @@
+"""Load a model: find the root, follow includes, validate each section, merge.
+
+Every failure becomes a diagnostic; nothing here raises on bad input. Elements keep an
+``Origin`` (file and path inside it) so that later checks can point at the exact line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import glob
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archmodel.diagnostics import Diagnostic, PathPart, diag
+from archmodel.load import codes
+from archmodel.load.reader import read
+from archmodel.load.schema_check import validate_list, validate_one
+from archmodel.model import FORMAT_VERSION, LIST_SECTIONS, Document, Model, Pipeline, System
+
+ROOT_NAMES = ("archmodel.yaml", "archmodel.yml", "archmodel.json")
+ROOT_ONLY = ("archmodel", "system")
+
+
+class ModelNotFound(Exception):
+    """The path names no model (a usage error, not a model error)."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    path: tuple[PathPart, ...]
+
+    def at(self, *sub: PathPart) -> dict[str, Any]:
+        """Keyword arguments locating a diagnostic at ``sub`` below this element."""
+        return {"file": self.file, "path": (*self.path, *sub)}
+
+
+@dataclass
+class Loaded:
+    """A loaded model with what is needed to report on it."""
+
+    root: Path
+    model: Model
+    diagnostics: list[Diagnostic]
+    files: list[Path]
+    # Parallel to the model's lists: origins["components"][i] is where components[i] is.
+    origins: dict[str, list[Origin]] = field(default_factory=dict)
+    # Ids of elements that failed the schema: they exist, so references to them are fine.
+    broken_ids: dict[str, set[str]] = field(default_factory=dict)
+    system_origin: Origin | None = None
+
+    def origin(self, section: str, index: int) -> Origin:
+        return self.origins[section][index]
+
+
+def find_root(path: Path) -> Path:
+    if path.is_dir():
+        for name in ROOT_NAMES:
+            if (path / name).is_file():
+                return path / name
+        raise ModelNotFound(f"{path}: no archmodel.yaml in this directory")
+    if path.is_file():
+        return path
+    raise ModelNotFound(f"{path}: no such file or directory")
+
+
+def load(path: Path) -> Loaded:
+    """Load the model at ``path`` (a file or a directory holding archmodel.yaml)."""
+    root = find_root(path)
+    state = _State(root_dir=Path(os.path.realpath(root.parent)))
+    state.visit(Path(os.path.realpath(root)), is_root=True, stack=())
+    model = Model(system=state.system or System(name="(unnamed)"))
+    for section in (*LIST_SECTIONS, "stages"):
+        setattr(model, section, [element for element, _ in state.elements.get(section, [])])
+    origins = {s: [o for _, o in items] for s, items in state.elements.items()}
+    return Loaded(root, model, state.diagnostics, state.files, origins, state.broken, state.system_origin)
+
+
+@dataclass
+class _State:
+    root_dir: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    elements: dict[str, list[tuple[Any, Origin]]] = field(default_factory=dict)
+    broken: dict[str, set[str]] = field(default_factory=dict)
+    system: System | None = None
+    system_origin: Origin | None = None
+
+    def visit(self, path: Path, is_root: bool, stack: tuple[Path, ...]) -> None:
+        if path in self.files:
+            return
+        self.files.append(path)
+        data, problems = read(path)
+        self.diagnostics.extend(problems)
+        if problems:
+            return
+        file = str(path)
+        if not isinstance(data, dict):
+            kind = type(data).__name__ if data is not None else "empty"
+            self.diagnostics.append(
+                diag(
+                    codes.NOT_MAPPING,
+                    f"the top level must be a mapping, not {kind}",
+                    file=file,
+                    path=(),
+                )
+            )
+            return
+        self._check_top_keys(data, file, is_root)
+        if is_root:
+            self._root_sections(data, file)
+        self._sections(data, file)
+        self._includes(data, path, (*stack, path))
+
+    def _check_top_keys(self, data: dict[Any, Any], file: str, is_root: bool) -> None:
+        allowed = list(Document.model_fields)
+        for key in data:
+            name = str(key)
+            if name.startswith("x-"):
+                continue
+            if name not in allowed:
+                close = difflib.get_close_matches(name, allowed, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "prefix your own keys with 'x-'"
+                self.diagnostics.append(
+                    diag(
+                        codes.UNKNOWN_KEY,
+                        f"unknown section '{name}'",
+                        file=file,
+                        path=(key,),
+                        at_key=True,
+                        hint=hint,
+                    )
+                )
+            elif name in ROOT_ONLY and not is_root:
+                self.diagnostics.append(
+                    diag(
+                        codes.ROOT_ONLY,
+                        f"'{name}' belongs in the root file only",
+                        file=file,
+                        path=(key,),
+                        at_key=True,
+                    )
+                )
+
+    def _root_sections(self, data: dict[Any, Any], file: str) -> None:
+        version = data.get("archmodel")
+        if "archmodel" not in data:
+            self.diagnostics.append(
+                diag(
+                    codes.VERSION,
+                    "missing format version",
+                    file=file,
+                    path=(),
+                    hint="start the root file with 'archmodel: 1'",
+                )
+            )
+        elif version != FORMAT_VERSION or isinstance(version, bool):
+            self.diagnostics.append(
+                diag(
+                    codes.VERSION,
+                    f"unsupported format version {version!r}",
+                    file=file,
+                    path=("archmodel",),
+                    hint="only 'archmodel: 1' exists",
+                )
+            )
+        if "system" not in data:
+            self.diagnostics.append(
+                diag(
+                    codes.MISSING_SYSTEM,
+                    "the root file does not describe the system",
+                    file=file,
+                    path=(),
+                    hint="add 'system: {name: ...}'",
+                )
+            )
+            return
+        self.system_origin = Origin(file, ("system",))
+        system, problems = validate_one(System, data["system"], file, ("system",))
+        self.system = system
+        self.diagnostics.extend(problems)
+
+    def _sections(self, data: dict[Any, Any], file: str) -> None:
+        for section, cls in LIST_SECTIONS.items():
+            if section not in data or data[section] is None:
+                continue
+            items = data[section]
+            if not isinstance(items, list):
+                self.diagnostics.append(
+                    diag(codes.BAD_VALUE, f"'{section}' must be a list", file=file, path=(section,))
+                )
+                continue
+            good, problems, broken = validate_list(cls, items, file, (section,))
+            self.diagnostics.extend(problems)
+            self.broken.setdefault(section, set()).update(broken)
+            self.elements.setdefault(section, []).extend((el, Origin(file, (section, i))) for i, el in good)
+        if data.get("pipeline") is not None:
+            self._pipeline(data["pipeline"], file)
+
+    def _pipeline(self, value: Any, file: str) -> None:
+        if not isinstance(value, dict):
+            self.diagnostics.append(
+                diag(
+                    codes.BAD_VALUE,
+                    "'pipeline' must be a mapping with 'stages'",
+                    file=file,
+                    path=("pipeline",),
+                )
+            )
+            return
+        stages = value.get("stages") or []
+        rest = {k: v for k, v in value.items() if k != "stages"}
+        _, problems = validate_one(Pipeline, rest, file, ("pipeline",))
+        self.diagnostics.extend(problems)
+        if not isinstance(stages, list):
+            self.diagnostics.append(
+                diag(
+                    codes.BAD_VALUE,
+                    "'stages' must be a list",
+                    file=file,
+                    path=("pipeline", "stages"),
+                )
+            )
+            return
+        from archmodel.model import Stage
+
+        good, problems, broken = validate_list(Stage, stages, file, ("pipeline", "stages"))
+        self.diagnostics.extend(problems)
+        self.broken.setdefault("stages", set()).update(broken)
+        self.elements.setdefault("stages", []).extend(
+            (el, Origin(file, ("pipeline", "stages", i))) for i, el in good
+        )
+
+    def _includes(self, data: dict[Any, Any], path: Path, stack: tuple[Path, ...]) -> None:
+        patterns = data.get("include")
+        if patterns is None:
+            return
+        file = str(path)
+        if not isinstance(patterns, list):
+            self.diagnostics.append(
+                diag(
+                    codes.BAD_VALUE,
+                    "'include' must be a list of paths or globs",
+                    file=file,
+                    path=("include",),
+                )
+            )
+            return
+        for i, pattern in enumerate(patterns):
+            if not isinstance(pattern, str) or not pattern:
+                self.diagnostics.append(
+                    diag(
+                        codes.BAD_VALUE,
+                        "an include must be a non-empty path or glob",
+                        file=file,
+                        path=("include", i),
+                    )
+                )
+                continue
+            for target in self._expand(pattern, path, file, i):
+                if target in stack:
+                    cycle = " -> ".join(p.name for p in (*stack[stack.index(target) :], target))
+                    self.diagnostics.append(
+                        diag(
+                            codes.INCLUDE_CYCLE,
+                            f"include cycle: {cycle}",
+                            file=file,
+                            path=("include", i),
+                        )
+                    )
+                    continue
+                self.visit(target, is_root=False, stack=stack)
+
+    def _expand(self, pattern: str, path: Path, file: str, index: int) -> list[Path]:
+        where = {"file": file, "path": ("include", index)}
+        joined = os.path.normpath(os.path.join(path.parent, pattern))
+        if not _inside(Path(joined), self.root_dir):
+            self.diagnostics.append(
+                diag(codes.INCLUDE_ESCAPE, f"include '{pattern}' leaves the model directory", **where)
+            )
+            return []
+        is_glob = glob.has_magic(pattern)
+        matches = (
+            sorted(glob.glob(joined, recursive=True))
+            if is_glob
+            else ([joined] if os.path.exists(joined) else [])
+        )
+        targets = []
+        for match in matches:
+            real = Path(os.path.realpath(match))
+            if not real.is_file() or (is_glob and real == path):
+                continue
+            if not _inside(real, self.root_dir):
+                self.diagnostics.append(
+                    diag(
+                        codes.INCLUDE_ESCAPE,
+                        f"include '{pattern}' resolves outside the model directory ({match})",
+                        **where,
+                    )
+                )
+                continue
+            targets.append(real)
+        if not targets and not matches:
+            self.diagnostics.append(
+                diag(codes.INCLUDE_EMPTY, f"include '{pattern}' matches no file", **where)
+            )
+        return targets
+
+
+def _inside(path: Path, directory: Path) -> bool:
+    try:
+        path.relative_to(directory)
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,50 @@
+"""Typed model of an architecture (pydantic v2), one module per section."""
+
+from archmodel.model.component import CLIENTS, DATA_STORES, Component, Criticality, Deploy, Kind
+from archmodel.model.controls import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Control, Layer
+from archmodel.model.data import CLASSIFICATION_RANK, ZONE_MAY_HOLD, Classification, DataAsset
+from archmodel.model.document import FORMAT_VERSION, LIST_SECTIONS, Document, Model
+from archmodel.model.environment import Cloud, Environment, Tier
+from archmodel.model.flow import Flow, Protocol
+from archmodel.model.pipeline import Pipeline, Stage, StageKind
+from archmodel.model.risk import Risk, RiskStatus
+from archmodel.model.scenario import Scenario
+from archmodel.model.system import System
+from archmodel.model.zone import TRUST_RANK, Trust, Zone
+
+__all__ = [
+    "BUILTIN_CONTROLS",
+    "CLASSIFICATION_RANK",
+    "CLIENTS",
+    "DATA_STORES",
+    "FORMAT_VERSION",
+    "LAYER_NUMBER",
+    "LAYER_TITLE",
+    "LIST_SECTIONS",
+    "TRUST_RANK",
+    "ZONE_MAY_HOLD",
+    "Classification",
+    "Cloud",
+    "Component",
+    "Control",
+    "Criticality",
+    "DataAsset",
+    "Deploy",
+    "Document",
+    "Environment",
+    "Flow",
+    "Kind",
+    "Layer",
+    "Model",
+    "Pipeline",
+    "Protocol",
+    "Risk",
+    "RiskStatus",
+    "Scenario",
+    "Stage",
+    "StageKind",
+    "System",
+    "Tier",
+    "Trust",
+    "Zone",
+]

@@ -1,0 +1,28 @@
+"""Risks: decisions about threat findings (accepted, mitigated, false positive)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from archmodel.model.base import Element, Text
+
+
+class RiskStatus(StrEnum):
+    accepted = "accepted"
+    mitigated = "mitigated"
+    false_positive = "false_positive"
+
+
+class Risk(Element):
+    """A decision on findings; ``threat`` and ``target`` may be globs."""
+
+    threat: Annotated[Text, Field(min_length=1, max_length=200)]
+    target: Annotated[Text, Field(min_length=1, max_length=500)] = "*"
+    status: RiskStatus
+    justification: Text = ""
+    owner: Text | None = None
+    expires: Annotated[dt.date | None, Field(strict=False)] = None

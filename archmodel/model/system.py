@@ -1,0 +1,12 @@
+"""The system the model describes."""
+
+from __future__ import annotations
+
+from archmodel.model.base import Element, Id, Text
+
+
+class System(Element):
+    id: Id | None = None
+    name: Text
+    description: Text = ""
+    owner: Text | None = None

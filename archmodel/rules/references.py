@@ -1,0 +1,110 @@
+"""Every reference resolves: zones, components, data, controls, environments, stages, flows.
+
+Known ids include elements that failed the schema, so one broken element gives one error
+and not a cascade of "unknown" errors wherever it is referenced.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+
+from archmodel.catalog import Severity
+from archmodel.load import Origin
+from archmodel.model import BUILTIN_CONTROLS, Component, Environment, Flow, Zone
+from archmodel.rules.registry import Context, Issue, rule
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _unknown(what: str, owner: str, ref: str, known: set[str], origin: Origin, *sub: str | int) -> Issue:
+    return Issue(f"{owner} refers to unknown {what} '{ref}'", origin, sub, did_you_mean(ref, known))
+
+
+@rule("AM202", Severity.error, "unknown zone")
+def unknown_zone(ctx: Context) -> Iterator[Issue]:
+    """A component's `zone` or a zone's `parent` names no zone."""
+    zones = ctx.known("zones")
+    for c, origin in ctx.each("components", ctx.loaded.model.components):
+        if c.zone is not None and c.zone not in zones:
+            yield _unknown("zone", f"component '{c.id}'", c.zone, zones, origin, "zone")
+    for z, origin in ctx.each("zones", ctx.loaded.model.zones):
+        if z.parent is not None and z.parent not in zones:
+            yield _unknown("zone", f"zone '{z.id}'", z.parent, zones, origin, "parent")
+
+
+@rule("AM203", Severity.error, "unknown component")
+def unknown_component(ctx: Context) -> Iterator[Issue]:
+    """A flow's `from` or `to` names no component."""
+    components = ctx.known("components")
+    for f, origin in ctx.each("flows", ctx.loaded.model.flows):
+        for key, ref in (("from", f.source), ("to", f.target)):
+            if ref not in components:
+                yield _unknown("component", f"flow '{f.id}'", ref, components, origin, key)
+
+
+@rule("AM204", Severity.error, "unknown data asset")
+def unknown_data(ctx: Context) -> Iterator[Issue]:
+    """A component's `stores`/`processes` or a flow's `data`/`returns` names no data asset."""
+    data = ctx.known("data")
+    model = ctx.loaded.model
+    for c, origin in ctx.each("components", model.components):
+        for key, refs in (("stores", c.stores), ("processes", c.processes)):
+            for j, ref in enumerate(refs):
+                if ref not in data:
+                    yield _unknown("data asset", f"component '{c.id}'", ref, data, origin, key, j)
+    for f, origin in ctx.each("flows", model.flows):
+        for key, refs in (("data", f.data), ("returns", f.returns)):
+            for j, ref in enumerate(refs):
+                if ref not in data:
+                    yield _unknown("data asset", f"flow '{f.id}'", ref, data, origin, key, j)
+
+
+@rule("AM205", Severity.error, "unknown control")
+def unknown_control(ctx: Context) -> Iterator[Issue]:
+    """A `controls` entry is neither a built-in control (SPEC §2) nor defined under `controls:`."""
+    known = set(BUILTIN_CONTROLS) | ctx.known("controls")
+    model = ctx.loaded.model
+    sections: tuple[tuple[str, str, Sequence[Component | Flow | Zone | Environment]], ...] = (
+        ("component", "components", model.components),
+        ("flow", "flows", model.flows),
+        ("zone", "zones", model.zones),
+        ("environment", "environments", model.environments),
+    )
+    for noun, section, items in sections:
+        for element, origin in ctx.each(section, items):
+            for j, ref in enumerate(element.controls):
+                if ref not in known:
+                    yield _unknown("control", f"{noun} '{element.id}'", ref, known, origin, "controls", j)
+
+
+@rule("AM206", Severity.error, "unknown environment")
+def unknown_environment(ctx: Context) -> Iterator[Issue]:
+    """A pipeline stage's `environment` names no environment."""
+    envs = ctx.known("environments")
+    for s, origin in ctx.each("stages", ctx.loaded.model.stages):
+        if s.environment is not None and s.environment not in envs:
+            yield _unknown("environment", f"stage '{s.id}'", s.environment, envs, origin, "environment")
+
+
+@rule("AM207", Severity.error, "unknown stage")
+def unknown_stage(ctx: Context) -> Iterator[Issue]:
+    """A pipeline stage `needs` a stage that does not exist."""
+    stages = ctx.known("stages")
+    for s, origin in ctx.each("stages", ctx.loaded.model.stages):
+        for j, ref in enumerate(s.needs):
+            if ref not in stages:
+                yield _unknown("stage", f"stage '{s.id}'", ref, stages, origin, "needs", j)
+
+
+@rule("AM208", Severity.error, "unknown flow")
+def unknown_flow(ctx: Context) -> Iterator[Issue]:
+    """A scenario step names no flow."""
+    flows = ctx.known("flows")
+    for s, origin in ctx.each("scenarios", ctx.loaded.model.scenarios):
+        for j, ref in enumerate(s.steps):
+            if ref not in flows:
+                yield _unknown("flow", f"scenario '{s.id}'", ref, flows, origin, "steps", j)

@@ -1,0 +1,101 @@
+"""Structural rules: unique ids, acyclic pipeline and zone tree, complete deploy stages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from archmodel.catalog import Severity
+from archmodel.load import Origin
+from archmodel.model import BUILTIN_CONTROLS, StageKind
+from archmodel.rules.registry import Context, Issue, rule
+
+_ID_SECTIONS = (
+    "zones",
+    "data",
+    "controls",
+    "components",
+    "flows",
+    "environments",
+    "stages",
+    "scenarios",
+)
+
+
+def _where(origin: Origin) -> str:
+    line_hint = "/".join(str(p) for p in origin.path)
+    return f"{origin.file.rsplit('/', 1)[-1]} ({line_hint})"
+
+
+@rule("AM201", Severity.error, "duplicate id")
+def duplicate_id(ctx: Context) -> Iterator[Issue]:
+    """Two elements of one section share an id, in the same file or across included files.
+    Two flows between the same pair of components need explicit ids."""
+    for section in _ID_SECTIONS:
+        first: dict[str, Origin] = {}
+        for item, origin in ctx.each(section, ctx.items(section)):
+            if item.id not in first:
+                first[item.id] = origin
+                continue
+            noun = section[:-1] if section != "data" else "data asset"
+            hint = f"first defined in {_where(first[item.id])}"
+            if section == "flows" and "->" in item.id:
+                hint += "; give flows between the same pair explicit ids"
+            yield Issue(f"duplicate {noun} id '{item.id}'", origin, ("id",), hint)
+
+
+@rule("AM209", Severity.error, "control redefines a built-in")
+def control_shadows_builtin(ctx: Context) -> Iterator[Issue]:
+    """A control under `controls:` reuses a built-in control id; pick another id."""
+    for control, origin in ctx.each("controls", ctx.loaded.model.controls):
+        if control.id in BUILTIN_CONTROLS:
+            yield Issue(f"control '{control.id}' is already a built-in control", origin, ("id",))
+
+
+@rule("AM301", Severity.error, "pipeline cycle")
+def pipeline_cycle(ctx: Context) -> Iterator[Issue]:
+    """The pipeline must be a DAG: stages that need each other in a cycle never run."""
+    graph = ctx.graph.stage_graph
+    for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph, length_bound=None)):
+        ordered = _cycle_order(graph, cycle)
+        origin = ctx.origin_of("stages", ordered[0])
+        yield Issue(f"pipeline cycle: {' -> '.join([*ordered, ordered[0]])}", origin, ("needs",))
+        break  # one cycle named is enough to act on; the rest often share stages
+
+
+def _cycle_order(graph: nx.DiGraph, members: list[str]) -> list[str]:
+    start = min(members)
+    order = [start]
+    node = start
+    member_set = set(members)
+    while True:
+        nxt = min(s for s in graph.successors(node) if s in member_set)
+        if nxt == start or nxt in order:
+            return order
+        order.append(nxt)
+        node = nxt
+
+
+@rule("AM302", Severity.error, "deploy stage without environment")
+def deploy_without_environment(ctx: Context) -> Iterator[Issue]:
+    """A `deploy` stage must name the environment it deploys to."""
+    for stage, origin in ctx.each("stages", ctx.loaded.model.stages):
+        if stage.kind == StageKind.deploy and stage.environment is None:
+            yield Issue(
+                f"deploy stage '{stage.id}' has no environment",
+                origin,
+                (),
+                "add 'environment: <env id>'",
+            )
+
+
+@rule("AM303", Severity.error, "zone parent cycle")
+def zone_cycle(ctx: Context) -> Iterator[Issue]:
+    """Zones nest as a tree: a zone cannot be its own ancestor."""
+    tree = ctx.graph.zone_tree
+    for cycle in nx.simple_cycles(tree):
+        ordered = sorted(cycle)
+        origin = ctx.origin_of("zones", ordered[0])
+        yield Issue(f"zones nest in a cycle: {', '.join(ordered)}", origin, ("parent",))
+        break

@@ -1,0 +1,196 @@
+"""Diagrams generator: files, rendering, determinism, styling, splitting, escaping."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from archmodel.generators.diagrams import generate
+
+from archmodel.generation import GenerateOptions
+from archmodel.graph import ArchGraph
+from archmodel.load import load
+
+REFERENCE = Path(__file__).resolve().parents[2] / "models" / "reference"
+
+SHOP = """\
+archmodel: 1
+system: {id: shop, name: Shop}
+zones:
+  - {id: internet, name: Internet, trust: untrusted}
+  - {id: edge, name: Edge, trust: dmz, controls: [ddos_protection]}
+  - {id: vpc, name: VPC, trust: internal, controls: [security_groups]}
+  - {id: data, name: Data subnet, trust: restricted, parent: vpc}
+data:
+  - {id: orders, name: Orders, classification: confidential}
+  - {id: cards, name: Card tokens, classification: restricted}
+components:
+  - {id: users, kind: actor, name: Users, zone: internet}
+  - {id: cdn, kind: cdn, name: CDN, zone: edge, public: true}
+  - {id: api, kind: service, name: API, zone: vpc, technology: python}
+  - {id: legacy, kind: service, name: Legacy, zone: vpc, out_of_scope: frozen}
+  - {id: db, kind: database, name: DB, zone: data, technology: postgresql, stores: [cards]}
+flows:
+  - {from: users, to: cdn, protocol: https, port: 443, data: [orders]}
+  - {from: cdn, to: api, protocol: http, port: 8080, data: [orders]}
+  - {from: api, to: db, protocol: sql, port: 5432, data: [cards], controls: [tls]}
+  - {from: api, to: legacy, protocol: grpc}
+environments:
+  - {id: dev, name: Dev, tier: dev, cloud: aws}
+  - {id: prod, name: Prod, tier: prod, cloud: aws, controls: [multi_az]}
+pipeline:
+  stages:
+    - {id: git, kind: source, name: Git}
+    - {id: build, kind: build, name: Build, needs: [git]}
+    - {id: scan, kind: scan, name: Scan, needs: [git]}
+    - {id: publish, kind: publish, name: Registry, needs: [build, scan]}
+    - {id: deploy-dev, kind: deploy, name: Deploy, environment: dev, needs: [publish]}
+    - {id: gate, kind: approval, name: Approve, needs: [deploy-dev]}
+    - {id: deploy-prod, kind: deploy, name: Deploy, environment: prod, needs: [gate]}
+    - {id: monitor, kind: monitor, name: Monitor, needs: [deploy-prod]}
+scenarios:
+  - {id: buy, name: Buy, steps: ["users->cdn", "cdn->api", "api->db"]}
+"""
+
+
+def generated(path: Path, **options: object) -> dict[str, bytes]:
+    loaded = load(path)
+    assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
+    return generate(loaded, ArchGraph(loaded.model), GenerateOptions(**options))  # type: ignore[arg-type]
+
+
+def edge_attrs(dot: str, source: str, target: str) -> str:
+    match = re.search(rf'^\s*"{re.escape(source)}" -> "{re.escape(target)}" \[(.*)\];$', dot, re.M)
+    assert match, f"no edge {source} -> {target}"
+    return match.group(1)
+
+
+def node_attrs(dot: str, node: str) -> str:
+    match = re.search(rf'^\s*"{re.escape(node)}" \[(.*)\];$', dot, re.M)
+    assert match, f"no node {node}"
+    return match.group(1)
+
+
+def cluster_path(dot: str, node: str) -> list[str]:
+    """The clusters enclosing a node statement, outermost first (from brace nesting)."""
+    stack: list[str] = []
+    for text in dot.splitlines():
+        opened = re.match(r'\s*subgraph "cluster_(.*)" \{$', text)
+        if opened:
+            stack.append(opened.group(1))
+        elif text.strip() == "}" and stack:
+            stack.pop()
+        elif text.strip().startswith(f'"{node}" ['):
+            return list(stack)
+    raise AssertionError(f"no node {node}")
+
+
+def dot_renders(source: bytes) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, check=False)
+
+
+@pytest.fixture
+def shop(write_model: Callable[..., Path]) -> Path:
+    return write_model(SHOP)
+
+
+def test_writes_every_view_and_format(shop: Path) -> None:
+    files = generated(shop)
+    for view in ("dataflow", "security", "pipeline"):
+        for ext in ("mmd", "dot", "svg", "png"):
+            assert files[f"diagrams/{view}.{ext}"], f"{view}.{ext} is empty"
+    assert "diagrams/scenarios/buy.mmd" in files
+    assert files["diagrams/dataflow.png"].startswith(b"\x89PNG")
+    assert all(not p.startswith("/") and ".." not in p for p in files)
+
+
+def test_every_dot_file_renders(shop: Path) -> None:
+    files = {**generated(shop), **generated(shop, max_nodes=2)}
+    dots = [p for p in files if p.endswith(".dot")]
+    assert len(dots) > 3
+    for path in dots:
+        result = dot_renders(files[path])
+        assert result.returncode == 0, f"{path}: {result.stderr.decode()}"
+
+
+def test_output_is_deterministic(shop: Path) -> None:
+    assert generated(shop) == generated(shop)
+
+
+def test_svg_is_self_contained_and_version_free(shop: Path) -> None:
+    svg = generated(shop)["diagrams/dataflow.svg"].decode()
+    assert "Generated by graphviz" not in svg
+    assert "site-packages" not in svg and str(Path.home()) + "/" not in svg
+    assert "data:image/png;base64," in svg
+
+
+def test_dataflow_styles_flows_by_encryption_and_classification(shop: Path) -> None:
+    dot = generated(shop)["diagrams/dataflow.dot"].decode()
+    plaintext = edge_attrs(dot, "cdn", "api")
+    assert "style=dashed" in plaintext and '"#e74c3c"' in plaintext
+    assert "http:8080" in plaintext and "PLAINTEXT" in plaintext
+    encrypted = edge_attrs(dot, "users", "cdn")
+    assert "dashed" not in encrypted and "https:443" in encrypted and "confidential" in encrypted
+    tls_by_control = edge_attrs(dot, "api", "db")
+    assert "dashed" not in tls_by_control and "restricted" in tls_by_control
+
+
+def test_dataflow_nests_zones_and_marks_entry_points(shop: Path) -> None:
+    dot = generated(shop)["diagrams/dataflow.dot"].decode()
+    assert cluster_path(dot, "db") == ["vpc", "data"]
+    assert cluster_path(dot, "api") == ["vpc"]
+    assert cluster_path(dot, "users") == ["internet"]
+    assert "peripheries=2" in node_attrs(dot, "cdn")
+    assert "public entry point" in node_attrs(dot, "cdn")
+    legacy = node_attrs(dot, "legacy")
+    assert "dashed" in legacy and "out of scope" in legacy
+    mermaid = generated(shop)["diagrams/dataflow.mmd"].decode()
+    assert "subgraph z_data" in mermaid and "-.->" in mermaid
+
+
+def test_security_view_shows_layers_coverage_and_gaps(shop: Path) -> None:
+    dot = generated(shop)["diagrams/security.dot"].decode()
+    layers = [int(n) for n in re.findall(r"Layer (\d): ", dot)]
+    assert layers == [7, 6, 5, 4, 3, 2, 1]
+    assert "zones (1): edge" in node_attrs(dot, "ctl-ddos_protection")
+    assert "environments (1): prod" in node_attrs(dot, "ctl-multi_az")
+    gap = node_attrs(dot, "ctl-mfa")
+    assert "GAP" in gap and "dashed" in gap
+
+
+def test_pipeline_ranks_stages_and_draws_gates(shop: Path) -> None:
+    dot = generated(shop)["diagrams/pipeline.dot"].decode()
+    assert "shape=diamond" in node_attrs(dot, "gate")
+    assert '{ rank=same; "build"; "scan"; }' in dot
+    assert "Prod" in node_attrs(dot, "deploy-prod")
+    assert dot.index('"git" [') < dot.index('"publish" [') < dot.index('"monitor" [')
+
+
+def test_scenario_sequence_diagram(shop: Path) -> None:
+    text = generated(shop)["diagrams/scenarios/buy.mmd"].decode()
+    assert text.splitlines()[1] == "sequenceDiagram"
+    assert "p_users->>p_cdn: https:443 Orders #91;confidential#93;" in text
+    assert "Note over p_cdn,p_api: PLAINTEXT http" in text
+    assert text.index("box") < text.index("participant p_cdn")
+
+
+def test_view_option_selects_one_view(shop: Path) -> None:
+    files = generated(shop, view="pipeline")
+    assert sorted(files) == [f"diagrams/pipeline.{e}" for e in ("dot", "mmd", "png", "svg")]
+    with pytest.raises(ValueError, match="unknown diagram view"):
+        generated(shop, view="nope")
+
+
+def test_reference_model_goldens(golden: Callable[[str, bytes], None]) -> None:
+    if not (REFERENCE / "archmodel.yaml").exists():
+        pytest.skip("models/reference is not written yet")
+    files = generated(REFERENCE)
+    for path, content in files.items():
+        if path.endswith((".mmd", ".dot")):
+            golden(path, content)
+    for path in files:
+        if path.endswith(".dot"):
+            assert dot_renders(files[path]).returncode == 0, path
