@@ -9,6 +9,7 @@ import click
 
 from archmodel import __version__
 from archmodel.api import Checked
+from archmodel.cli.diff_cmd import diff
 from archmodel.cli.output import FORMATS, print_diagnostics, short_diff, summary
 from archmodel.generation import (
     GenerateOptions,
@@ -131,12 +132,18 @@ ONLY = click.option("--only", default="", help="Comma-separated kinds (diagrams,
 OUT = click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True)
 
 
+VIEW = click.option("--view", default=None, help="Diagrams: one view only.")
+MAX_NODES = click.option(
+    "--max-nodes", default=150, show_default=True, help="Diagrams: split views above this."
+)
+
+
 @cli.command()
 @MODEL
 @OUT
 @ONLY
-@click.option("--view", default=None, help="Diagrams: one view only.")
-@click.option("--max-nodes", default=150, show_default=True, help="Diagrams: split views above this.")
+@VIEW
+@MAX_NODES
 @click.option("--clean", is_flag=True, help="Remove files the previous run wrote and this one does not.")
 def generate(model: Path, out: Path, only: str, view: str | None, max_nodes: int, clean: bool) -> None:
     """Write the artifacts of MODEL into OUT."""
@@ -153,9 +160,11 @@ def generate(model: Path, out: Path, only: str, view: str | None, max_nodes: int
 @MODEL
 @OUT
 @ONLY
-def check_command(model: Path, out: Path, only: str) -> None:
+@VIEW
+@MAX_NODES
+def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes: int) -> None:
     """Exit 0 when OUT is exactly what `generate` would write; list the drift otherwise."""
-    _, files = _generated(model, only, GenerateOptions())
+    _, files = _generated(model, only, GenerateOptions(max_nodes=max_nodes, view=view))
     drift = compare_outputs(out, files)
     for label, paths in (("stale", drift.stale), ("missing", drift.missing), ("extra", drift.extra)):
         for rel in paths:
@@ -167,6 +176,9 @@ def check_command(model: Path, out: Path, only: str) -> None:
         click.echo(f"{out}: out of date; run `archmodel generate {model} -o {out}`", err=True)
         sys.exit(1)
     click.echo(f"{out}: in sync ({len(files)} files)", err=True)
+
+
+cli.add_command(diff)
 
 
 def _register_optional() -> None:

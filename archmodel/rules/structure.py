@@ -57,7 +57,7 @@ def control_shadows_builtin(ctx: Context) -> Iterator[Issue]:
 def pipeline_cycle(ctx: Context) -> Iterator[Issue]:
     """The pipeline must be a DAG: stages that need each other in a cycle never run."""
     graph = ctx.graph.stage_graph
-    for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph, length_bound=None)):
+    for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph)):
         ordered = _cycle_order(graph, cycle)
         origin = ctx.origin_of("stages", ordered[0])
         yield Issue(f"pipeline cycle: {' -> '.join([*ordered, ordered[0]])}", origin, ("needs",))

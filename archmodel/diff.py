@@ -1,0 +1,135 @@
+"""What changed between two versions of a model, security-relevant changes first.
+
+Elements are matched by id per section; a changed element lists the fields that
+differ. Security rules then look at the pairs for the changes a reviewer must see:
+new internet exposure, new trust-boundary crossings, removed controls, plaintext,
+raised classification and dropped approval gates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from archmodel.graph import ArchGraph
+from archmodel.model import CLASSIFICATION_RANK, StageKind
+
+SECTIONS = ("zones", "data", "controls", "components", "flows", "environments", "stages", "scenarios")
+
+
+@dataclass(frozen=True)
+class Change:
+    section: str
+    id: str
+    kind: str  # added | removed | changed
+    fields: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"section": self.section, "id": self.id, "change": self.kind, "fields": list(self.fields)}
+
+
+@dataclass(frozen=True)
+class SecurityChange:
+    kind: str
+    target: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "target": self.target, "message": self.message}
+
+
+@dataclass
+class ModelDiff:
+    changes: list[Change] = field(default_factory=list)
+    security: list[SecurityChange] = field(default_factory=list)
+    threats_opened: list[str] = field(default_factory=list)
+    threats_closed: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.changes or self.threats_opened or self.threats_closed)
+
+
+def _by_id(items: Sequence[Any]) -> dict[str, BaseModel]:
+    return {item.id: item for item in items}
+
+
+def _items(graph: ArchGraph, section: str) -> dict[str, BaseModel]:
+    model = graph.model
+    return _by_id(model.stages if section == "stages" else getattr(model, section))
+
+
+def element_changes(old: ArchGraph, new: ArchGraph) -> Iterator[Change]:
+    for section in SECTIONS:
+        before, after = _items(old, section), _items(new, section)
+        for key in sorted(after.keys() - before.keys()):
+            yield Change(section, key, "added")
+        for key in sorted(before.keys() - after.keys()):
+            yield Change(section, key, "removed")
+        for key in sorted(before.keys() & after.keys()):
+            a, b = before[key].model_dump(), after[key].model_dump()
+            fields = tuple(sorted(f for f in a.keys() | b.keys() if a.get(f) != b.get(f)))
+            if fields:
+                yield Change(section, key, "changed", fields)
+
+
+def security_changes(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
+    yield from _exposure(old, new)
+    yield from _flows(old, new)
+    yield from _controls(old, new)
+    yield from _classification(old, new)
+    yield from _approval(old, new)
+
+
+def _exposure(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
+    for cid, c in sorted(new.components.items()):
+        before = old.components.get(cid)
+        if c.public and not (before and before.public):
+            yield SecurityChange(
+                "exposure", f"component:{cid}", f"component '{cid}' is newly reachable from the internet"
+            )
+
+
+def _flows(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
+    for fid, f in sorted(new.flows.items()):
+        before = old.flows.get(fid)
+        if new.crosses_boundary(f) and not (before and old.crosses_boundary(before)):
+            a, b = new.zone_of(f.source), new.zone_of(f.target)
+            where = f"{a.id if a else '?'} -> {b.id if b else '?'}"
+            yield SecurityChange(
+                "boundary", f"flow:{fid}", f"flow '{fid}' newly crosses a trust boundary ({where})"
+            )
+        if not f.encrypted and (before is None or before.encrypted):
+            yield SecurityChange("plaintext", f"flow:{fid}", f"flow '{fid}' is plaintext ({f.protocol})")
+
+
+def _controls(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
+    for section in ("components", "flows", "zones", "environments"):
+        before, after = _items(old, section), _items(new, section)
+        for key in sorted(before.keys() & after.keys()):
+            kept: list[str] = after[key].controls  # type: ignore[attr-defined]
+            for control in sorted(set(before[key].controls) - set(kept)):  # type: ignore[attr-defined]
+                target = f"{section[:-1]}:{key}"
+                yield SecurityChange("control_removed", target, f"control '{control}' removed from {target}")
+
+
+def _classification(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
+    for did, d in sorted(new.data.items()):
+        before = old.data.get(did)
+        if before and CLASSIFICATION_RANK[d.classification] > CLASSIFICATION_RANK[before.classification]:
+            msg = f"data '{did}' raised from {before.classification} to {d.classification}"
+            yield SecurityChange("classification", f"data:{did}", msg)
+
+
+def _approval(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
+    gates = {s.id for s in new.stages.values() if s.kind == StageKind.approval}
+    for sid, s in sorted(old.stages.items()):
+        if s.kind == StageKind.approval and sid not in gates:
+            yield SecurityChange("approval_dropped", f"stage:{sid}", f"approval gate '{sid}' was removed")
+
+
+def diff_models(old: ArchGraph, new: ArchGraph) -> ModelDiff:
+    return ModelDiff(list(element_changes(old, new)), list(security_changes(old, new)))

@@ -1,0 +1,52 @@
+"""Read a model as it was at a git revision (`REV:path`), for `archmodel diff`.
+
+The model's directory at that revision is extracted with `git archive` into a temporary
+directory, so includes resolve exactly as they did then.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from pathlib import Path, PurePosixPath
+
+from archmodel.load.loader import ModelNotFound
+
+
+def split_revision(spec: str) -> tuple[str, str] | None:
+    """('REV', 'path') for 'REV:path'; None for a plain path that exists on disk."""
+    if Path(spec).exists() or ":" not in spec:
+        return None
+    rev, _, path = spec.partition(":")
+    return (rev, path or ".") if rev else None
+
+
+def _git(*args: str) -> bytes:
+    try:
+        return subprocess.run(["git", *args], check=True, capture_output=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        raise ModelNotFound(
+            f"git {' '.join(args)}: {detail.decode(errors='replace').strip() or exc}"
+        ) from exc
+
+
+def materialize(rev: str, path: str, into: Path) -> Path:
+    """Extract the model at ``rev:path`` below ``into``; returns the model path there."""
+    prefix = _git("rev-parse", "--show-prefix").decode().strip()
+    rel = PurePosixPath(prefix) / path
+    kind = _git("cat-file", "-t", f"{rev}:{rel}").decode().strip()
+    directory = rel if kind == "tree" else rel.parent
+    archive = _git("archive", "--format=tar", rev, "--", str(directory) or ".")
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / rel
+
+
+def resolve_model_path(spec: str, workdir: Path) -> Path:
+    """A filesystem path for a model spec, extracting from git into ``workdir`` for `REV:path`."""
+    split = split_revision(spec)
+    if split is None:
+        return Path(spec)
+    return materialize(split[0], split[1], workdir)

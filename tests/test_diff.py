@@ -1,0 +1,97 @@
+"""`archmodel diff`: element changes, security-relevant changes, git revisions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archmodel.cli.main import cli
+
+OLD = """archmodel: 1
+system: {name: S}
+zones: [{id: net, name: N, trust: untrusted}, {id: app, name: A, trust: internal}]
+data: [{id: o, name: O, classification: internal}]
+components:
+  - {id: u, kind: actor, name: U, zone: net}
+  - {id: api, kind: service, name: API, zone: app, controls: [authentication, rbac]}
+flows: [{from: u, to: api, protocol: https}]
+environments: [{id: prod, name: P, tier: prod}]
+pipeline:
+  stages:
+    - {id: gate, kind: approval, name: Gate}
+    - {id: d, kind: deploy, name: D, needs: [gate], environment: prod}
+"""
+
+
+def _write(root: Path, text: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "archmodel.yaml").write_text(text)
+    return root
+
+
+def _diff(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["diff", *args])
+    return result.exit_code, result.stdout
+
+
+def _security_kinds(old: Path, new: Path) -> list[str]:
+    _, out = _diff(str(old), str(new), "--format", "json")
+    return [s["kind"] for s in json.loads(out)["security"]]
+
+
+@pytest.mark.parametrize(
+    ("edit", "kind"),
+    [
+        (lambda t: t.replace("zone: app, controls", "zone: app, public: true, controls"), "exposure"),
+        (lambda t: t.replace("protocol: https", "protocol: http"), "plaintext"),
+        (lambda t: t.replace("[authentication, rbac]", "[authentication]"), "control_removed"),
+        (lambda t: t.replace("classification: internal", "classification: confidential"), "classification"),
+        (
+            lambda t: t.replace("    - {id: gate, kind: approval, name: Gate}\n", "").replace(
+                "needs: [gate], ", ""
+            ),
+            "approval_dropped",
+        ),
+        (
+            lambda t: t.replace("flows: [", "flows: [{from: u, to: db, protocol: https}, ").replace(
+                "  - {id: u,", "  - {id: db, kind: service, name: DB, zone: app}\n  - {id: u,"
+            ),
+            "boundary",
+        ),
+    ],
+)
+def test_each_security_change_is_flagged(tmp_path: Path, edit: Callable[[str], str], kind: str) -> None:
+    old = _write(tmp_path / "old", OLD)
+    new = _write(tmp_path / "new", edit(OLD))
+    assert kind in _security_kinds(old, new)
+    assert _security_kinds(old, old) == []
+
+
+def test_fail_on_security_and_formats(tmp_path: Path) -> None:
+    old = _write(tmp_path / "old", OLD)
+    new = _write(tmp_path / "new", OLD.replace("protocol: https", "protocol: http"))
+    assert _diff(str(old), str(new))[0] == 0
+    code, out = _diff(str(old), str(new), "--fail-on-security", "--format", "md")
+    assert code == 1
+    assert "`flow:u->api`" in out and "| changed | flows | `u->api` | protocol |" in out
+    assert _diff(str(old), str(old), "--fail-on-security") == (0, "No architectural changes.\n")
+
+
+def test_diff_against_a_git_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "repo"
+    model = _write(repo / "model", OLD)
+    git = ["git", "-C", str(repo), "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run([*git[:3], "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "model"], check=True)
+    (model / "archmodel.yaml").write_text(OLD.replace("[authentication, rbac]", "[authentication]"))
+    monkeypatch.chdir(repo)
+    code, out = _diff("HEAD:model", "model")
+    assert code == 0
+    assert "control 'rbac' removed from component:api" in out
+    assert _diff("HEAD:nope", "model")[0] == 2

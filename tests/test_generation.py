@@ -1,0 +1,90 @@
+"""The one writer: manifest, atomic writes, unchanged files untouched, safe paths, check."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from archmodel.cli.main import cli
+from archmodel.generation import MANIFEST, UnsafePath, compare_outputs, safe_relative, write_outputs
+
+
+def test_manifest_lists_every_file_with_its_hash(tmp_path: Path) -> None:
+    write_outputs(tmp_path, {"a/b.txt": b"x", "c.txt": b"y"})
+    manifest = json.loads((tmp_path / MANIFEST).read_text())
+    assert sorted(manifest["files"]) == ["a/b.txt", "c.txt"]
+    assert manifest["files"]["c.txt"] == "a1fce4363854ff888cff4b8e7875d600c2682390412a8cf79b37d0b11148b0fa"
+
+
+def test_unchanged_files_keep_their_mtime(tmp_path: Path) -> None:
+    write_outputs(tmp_path, {"a.txt": b"same", "b.txt": b"old"})
+    os.utime(tmp_path / "a.txt", (1_000_000, 1_000_000))
+    changed = write_outputs(tmp_path, {"a.txt": b"same", "b.txt": b"new"})
+    assert changed == ["b.txt"]
+    assert (tmp_path / "a.txt").stat().st_mtime == 1_000_000
+    assert (tmp_path / "b.txt").read_bytes() == b"new"
+
+
+def test_clean_removes_only_previously_generated_files(tmp_path: Path) -> None:
+    write_outputs(tmp_path, {"gone.txt": b"1", "kept.txt": b"2"})
+    (tmp_path / "mine.txt").write_text("user file")
+    write_outputs(tmp_path, {"kept.txt": b"2"}, clean=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST, "kept.txt", "mine.txt"]
+
+
+@pytest.mark.parametrize("bad", ["/etc/passwd", "../x", "a/../../x", "a\\..\\x", ""])
+def test_unsafe_paths_are_refused_before_writing(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(UnsafePath):
+        write_outputs(tmp_path / "out", {"ok.txt": b"1", bad: b"2"})
+    assert not (tmp_path / "out" / "ok.txt").exists()
+
+
+@given(st.text(min_size=1, max_size=30))
+def test_safe_relative_never_escapes(path: str) -> None:
+    try:
+        rel = safe_relative(path)
+    except UnsafePath:
+        return
+    assert not rel.startswith("/") and ".." not in rel.split("/")
+
+
+def test_compare_reports_stale_missing_and_extra(tmp_path: Path) -> None:
+    write_outputs(tmp_path, {"a.txt": b"1", "b.txt": b"2", "old.txt": b"3"})
+    (tmp_path / "a.txt").write_bytes(b"edited")
+    (tmp_path / "b.txt").unlink()
+    (tmp_path / "mine.txt").write_text("not ours")
+    drift = compare_outputs(tmp_path, {"a.txt": b"1", "b.txt": b"2"})
+    assert (drift.stale, drift.missing, drift.extra) == (["a.txt"], ["b.txt"], ["old.txt"])
+
+
+def test_generate_then_check(write_model: Callable[..., Path], tmp_path: Path) -> None:
+    model = write_model(
+        "archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n"
+        "pipeline:\n  stages: [{id: src, kind: source, name: Git}]\n"
+    )
+    out = tmp_path / "out"
+    runner = CliRunner()
+    args = [str(model), "-o", str(out), "--only", "diagrams", "--view", "pipeline"]
+    assert runner.invoke(cli, ["generate", *args]).exit_code == 0
+    result = runner.invoke(cli, ["check", *args])
+    assert result.exit_code == 0, result.output
+    target = next(p for p in sorted(out.rglob("*.mmd")))
+    target.write_bytes(target.read_bytes() + b"\n%% edited\n")
+    result = runner.invoke(cli, ["check", *args])
+    assert result.exit_code == 1
+    assert f"stale: {target}" in result.stdout and "-%% edited" in result.stdout
+
+
+def test_invalid_model_writes_nothing(write_model: Callable[..., Path], tmp_path: Path) -> None:
+    model = write_model("archmodel: 1\nsystem: {name: T}\nflows: [{from: a, to: b, protocol: https}]\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["generate", str(model), "-o", str(out), "--only", "diagrams"])
+    assert result.exit_code == 1
+    assert not out.exists()
