@@ -10,6 +10,7 @@ import click
 from archmodel import __version__
 from archmodel.api import Checked
 from archmodel.cli.diff_cmd import diff
+from archmodel.cli.drift_cmd import drift
 from archmodel.cli.output import FORMATS, print_diagnostics, short_diff, summary
 from archmodel.generation import (
     GenerateOptions,
@@ -179,6 +180,7 @@ def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes
 
 
 cli.add_command(diff)
+cli.add_command(drift)
 
 
 def _register_optional() -> None:

@@ -1,0 +1,168 @@
+"""Compare the model with an inventory of infrastructure code.
+
+Four kinds of drift, each a diagnostic located in the infrastructure file (or in the
+model, for a component that nothing realises): components with no resource, resources
+with no component, allow rules that no flow models, and modelled flows the rules block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archmodel.catalog import Severity, define
+from archmodel.diagnostics import Diagnostic, diag
+from archmodel.drift.inventory import INTERNET, Inventory, Rule
+from archmodel.graph import ArchGraph
+from archmodel.load import Loaded
+from archmodel.model import CLIENTS, Kind, Trust
+
+NO_RESOURCE = define(
+    "AM501",
+    Severity.error,
+    "component without infrastructure",
+    "A component the infrastructure should realise has no resource tagged or named for it.",
+)
+NO_COMPONENT = define(
+    "AM502",
+    Severity.error,
+    "resource without component",
+    "A resource is neither tagged `archmodel:component` nor named after a component of the model.",
+)
+UNMODELLED = define(
+    "AM503",
+    Severity.error,
+    "unmodelled path",
+    "A security-group or NetworkPolicy rule allows traffic that no flow of the model describes.",
+)
+BLOCKED = define(
+    "AM504",
+    Severity.error,
+    "modelled flow blocked",
+    "A flow of the model is not allowed by the security-group or NetworkPolicy rules of its target.",
+)
+
+NOT_INFRASTRUCTURE = CLIENTS | {Kind.monitoring}
+
+
+def compare(loaded: Loaded, graph: ArchGraph, inventory: Inventory, expect: set[str]) -> list[Diagnostic]:
+    """Drift diagnostics; ``expect`` is the set of components the code should realise."""
+    return sorted(
+        [
+            *_missing(loaded, graph, inventory, expect),
+            *_unmapped(graph, inventory),
+            *_unmodelled(graph, inventory),
+            *_blocked(loaded, graph, inventory),
+        ],
+        key=lambda d: d.sort_key(),
+    )
+
+
+def expected_components(graph: ArchGraph, terraform: bool, kubernetes: bool) -> set[str]:
+    out: set[str] = set()
+    for c in graph.components.values():
+        if c.out_of_scope is not None or c.kind in NOT_INFRASTRUCTURE:
+            continue
+        if terraform or (kubernetes and c.deploy is not None and c.deploy.runtime == "container"):
+            out.add(c.id)
+    return out
+
+
+def _missing(loaded: Loaded, graph: ArchGraph, inv: Inventory, expect: set[str]) -> Iterator[Diagnostic]:
+    realised = {r.component for r in inv.resources} | set(inv.groups.values())
+    for i, c in enumerate(loaded.model.components):
+        if c.id in expect and c.id not in realised and graph.components.get(c.id) is c:
+            origin = loaded.origins["components"][i]
+            yield diag(
+                NO_RESOURCE,
+                f"component '{c.id}' ({c.kind}) has no resource in the infrastructure code",
+                hint="tag its resources with archmodel:component",
+                **origin.at("id"),
+            )
+
+
+def _unmapped(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
+    for r in inv.resources:
+        if r.component is None:
+            yield diag(
+                NO_COMPONENT,
+                f"{r.address} belongs to no component of the model",
+                file=r.file,
+                line=r.line,
+                column=1,
+                hint="tag it archmodel:component = <id>, or model it",
+            )
+        elif r.component not in graph.components:
+            yield diag(
+                NO_COMPONENT,
+                f"{r.address} is tagged with unknown component '{r.component}'",
+                file=r.file,
+                line=r.line,
+                column=1,
+            )
+
+
+def _modelled(graph: ArchGraph, source: str, target: str, port: int | None) -> bool:
+    if source == INTERNET:
+        if graph.components[target].public:
+            return True
+        sources = [s for s in graph.flow_graph.predecessors(target) if graph.trust_of(s) == Trust.untrusted]
+    else:
+        sources = [source] if graph.flow_graph.has_edge(source, target) else []
+    flows = [f for s in sources for f in graph.flows_between[(s, target)]]
+    return any(port is None or f.port is None or f.port == port for f in flows)
+
+
+def _unmodelled(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
+    for rule in inv.rules:
+        target = inv.groups.get(rule.target)
+        source = INTERNET if rule.source == INTERNET else inv.groups.get(rule.source)
+        if (
+            target not in graph.components
+            or source is None
+            or (source != INTERNET and source not in graph.components)
+        ):
+            continue
+        if not _modelled(graph, source, target, rule.port):
+            what = "the internet" if source == INTERNET else f"'{source}'"
+            port = f" on port {rule.port}" if rule.port else " on any port"
+            yield diag(
+                UNMODELLED,
+                f"{rule.address} allows {what} to reach '{target}'{port}, but no flow models it",
+                file=rule.file,
+                line=rule.line,
+                column=1,
+                hint="remove the rule or add the flow",
+            )
+
+
+def _allows(rules: list[Rule], source_groups: set[str], port: int | None) -> bool:
+    return any(
+        r.source in source_groups and (r.port is None or port is None or r.port == port) for r in rules
+    )
+
+
+def _blocked(loaded: Loaded, graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
+    groups_of: dict[str, set[str]] = {}
+    for key, component in inv.groups.items():
+        groups_of.setdefault(component, set()).add(key)
+    rules_into: dict[str, list[Rule]] = {}
+    for rule in inv.rules:
+        rules_into.setdefault(rule.target, []).append(rule)
+    for i, f in enumerate(loaded.model.flows):
+        if f.target not in inv.enforced or graph.flows.get(f.id) is not f:
+            continue
+        untrusted = graph.trust_of(f.source) == Trust.untrusted or graph.components[f.source].kind in CLIENTS
+        sources = groups_of.get(f.source, set()) | ({INTERNET} if untrusted else set())
+        if not sources:
+            continue  # the source is not managed here: nothing to compare
+        for target_group in sorted(groups_of.get(f.target, set())):
+            system = target_group.split(":")[0] if ":" in target_group else "terraform"
+            in_system = {s for s in sources if s == INTERNET or (":" in s) == (system == "k8s")}
+            if in_system and not _allows(rules_into.get(target_group, []), in_system, f.port):
+                origin = loaded.origins["flows"][i]
+                yield diag(
+                    BLOCKED,
+                    f"flow '{f.id}' is not allowed by the rules of '{target_group}'",
+                    hint="add the ingress rule the flow needs",
+                    **origin.at("to"),
+                )

@@ -1,0 +1,71 @@
+"""`archmodel drift` on hand-written Terraform and Kubernetes with deliberate drift."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from archmodel.cli.main import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MODEL = FIXTURES / "model"
+
+
+def drift(*args: str) -> tuple[int, list[dict[str, object]]]:
+    result = CliRunner().invoke(cli, ["drift", str(MODEL), "--format", "json", *args])
+    return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else []
+
+
+def test_terraform_drift_of_each_kind() -> None:
+    code, found = drift("--terraform", str(FIXTURES / "terraform"))
+    assert code == 1
+    summary = sorted((d["code"], Path(str(d["file"])).name, d["line"]) for d in found)
+    assert summary == [
+        ("AM501", "archmodel.yaml", 12),  # cache has no resource
+        ("AM502", "main.tf", 89),  # aws_s3_bucket.reports belongs to nothing
+        ("AM503", "main.tf", 80),  # db_from_lb: no flow lb -> db
+        ("AM504", "archmodel.yaml", 16),  # orders -> billing: billing's group admits nobody
+    ]
+
+
+def test_kubernetes_drift() -> None:
+    code, found = drift("--k8s", str(FIXTURES / "k8s"))
+    assert code == 1
+    messages = sorted(str(d["message"]) for d in found)
+    assert messages == [
+        "Deployment/legacy-batch belongs to no component of the model",
+        "NetworkPolicy/orders allows 'billing' to reach 'orders' on port 8080, but no flow models it",
+    ]
+
+
+def test_fixed_infrastructure_has_no_drift(tmp_path: Path) -> None:
+    tf = tmp_path / "tf"
+    shutil.copytree(FIXTURES / "terraform", tf)
+    text = (tf / "main.tf").read_text()
+    start = text.index('resource "aws_security_group_rule" "db_from_lb"')
+    text = text[:start] + text[text.index('resource "aws_s3_bucket"') :]
+    text = text.replace('resource "aws_s3_bucket" "reports" {\n  bucket = "shop-reports"\n}\n', "")
+    text += (
+        'resource "aws_elasticache_replication_group" "cache" {\n  replication_group_id = "c"\n}\n'
+        'resource "aws_vpc_security_group_ingress_rule" "billing_from_orders" {\n'
+        "  security_group_id            = aws_security_group.billing.id\n"
+        "  referenced_security_group_id = aws_security_group.orders.id\n"
+        '  from_port = 8080\n  to_port = 8080\n  ip_protocol = "tcp"\n}\n'
+    )
+    (tf / "main.tf").write_text(text)
+    assert drift("--terraform", str(tf)) == (0, [])
+
+
+def test_sarif_and_usage() -> None:
+    result = CliRunner().invoke(
+        cli, ["drift", str(MODEL), "--terraform", str(FIXTURES / "terraform"), "--format", "sarif"]
+    )
+    log = json.loads(result.stdout)
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]
+    }
+    assert any(u.endswith("main.tf") for u in uris)
+    assert CliRunner().invoke(cli, ["drift", str(MODEL)]).exit_code == 2
