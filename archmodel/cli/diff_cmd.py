@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from archmodel.api import Checked
 from archmodel.diff import ModelDiff, diff_models
 from archmodel.load import ModelNotFound
 from archmodel.load.git import resolve_model_path
@@ -111,12 +112,14 @@ def diff(old: str, new: str, fmt: str, fail_on_security: bool) -> None:
     sys.exit(1 if fail_on_security and result_diff.security else 0)
 
 
-def _add_threats(d: ModelDiff, old: object, new: object) -> None:
-    """Threats the change opens and closes (when the threat engine is installed)."""
-    try:
-        from archmodel.threats import open_finding_ids  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return
-    before, after = open_finding_ids(old), open_finding_ids(new)
+def _add_threats(d: ModelDiff, old: Checked, new: Checked) -> None:
+    """Threats the change opens and closes."""
+    from archmodel.threats import analyse
+
+    def open_ids(checked: Checked) -> set[str]:
+        report = analyse(checked.loaded, checked.graph, locate_findings=False)
+        return {f.id for f in report.open}
+
+    before, after = open_ids(old), open_ids(new)
     d.threats_opened = sorted(after - before)
     d.threats_closed = sorted(before - after)

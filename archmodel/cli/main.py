@@ -12,6 +12,7 @@ from archmodel.api import Checked
 from archmodel.cli.diff_cmd import diff
 from archmodel.cli.drift_cmd import drift
 from archmodel.cli.output import FORMATS, print_diagnostics, short_diff, summary
+from archmodel.cli.threats_cmd import threats
 from archmodel.generation import (
     GenerateOptions,
     GeneratorUnavailable,
@@ -181,18 +182,7 @@ def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes
 
 cli.add_command(diff)
 cli.add_command(drift)
-
-
-def _register_optional() -> None:
-    """Commands that live in their own modules."""
-    try:
-        from archmodel.cli.threats_cmd import threats  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return
-    cli.add_command(threats)
-
-
-_register_optional()
+cli.add_command(threats)
 
 
 def main() -> None:

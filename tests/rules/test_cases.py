@@ -48,6 +48,8 @@ def test_pass_case_is_clean(code: str, tmp_path: Path) -> None:
 
 
 def test_every_rule_has_a_case() -> None:
-    # AM004 (bytes) and AM011 (unreadable) are covered in test_loader.py
-    untested = set(RULES) - set(CASES) - {"AM004", "AM011"}
+    # AM004 (bytes) and AM011 (unreadable) are covered in test_loader.py; AM5xx (drift
+    # against infrastructure code) in tests/drift.
+    model_rules = {code for code in RULES if code[2] in "0123"}
+    untested = model_rules - set(CASES) - {"AM004", "AM011"}
     assert not untested, f"rules without a case: {sorted(untested)}"

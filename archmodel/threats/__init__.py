@@ -1,0 +1,29 @@
+"""STRIDE threat analysis over the model graph: rules, risk tracking and the register.
+
+``analyse(loaded)`` returns a ``ThreatReport``; renderers turn it into text, Markdown,
+JSON, CSV or SARIF. Rules live in ``checks/`` (one decorated function each) and third
+parties add more through the ``archmodel.rules`` entry point group.
+"""
+
+from archmodel.threats.engine import ThreatReport, analyse, catalog, severity_of
+from archmodel.threats.policy import Policy, read_policy
+from archmodel.threats.registry import REGISTRY, Hit, ThreatRule, register, threat
+from archmodel.threats.types import Finding, Status, Stride, ThreatSeverity
+
+__all__ = [
+    "REGISTRY",
+    "Finding",
+    "Hit",
+    "Policy",
+    "Status",
+    "Stride",
+    "ThreatReport",
+    "ThreatRule",
+    "ThreatSeverity",
+    "analyse",
+    "catalog",
+    "read_policy",
+    "register",
+    "severity_of",
+    "threat",
+]

@@ -1,0 +1,105 @@
+"""Helpers shared by the built-in checks: wording, component hits and fleet-wide gaps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from archmodel.model import Component, Kind
+from archmodel.threats.context import CRITICALITY_RANK, ThreatContext
+from archmodel.threats.registry import Hit
+
+PROCESSING = (Kind.service, Kind.function, Kind.api_gateway)
+STORES = (Kind.database, Kind.cache, Kind.queue, Kind.object_store)
+SELF_MANAGED = frozenset({"vm", "container"})
+
+
+def quoted(ids: Iterable[str], limit: int = 6) -> str:
+    """``'a', 'b' and 3 more``: enough to act on without flooding a register line."""
+    items = sorted(set(ids))
+    shown = ", ".join(f"'{i}'" for i in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def label(c: Component) -> str:
+    tech = f" ({c.technology})" if c.technology else ""
+    return f"{str(c.kind).replace('_', ' ')} '{c.id}'{tech}"
+
+
+def at_stake(ctx: ThreatContext, data_ids: Iterable[str]) -> str:
+    """``restricted data 'cards'``: the most sensitive data named, for descriptions."""
+    ids = list(data_ids)
+    rank = ctx.data_rank(ids)
+    if rank < 0:
+        return "no classified data"
+    top = [d for d in ids if ctx.data_rank([d]) == rank]
+    name = ("public", "internal", "confidential", "restricted")[rank]
+    return f"{name} data {quoted(top, 3)}"
+
+
+def component_hit(
+    ctx: ThreatContext,
+    c: Component,
+    description: str,
+    *,
+    stake: int | None = None,
+    exposed: bool | None = None,
+    present: frozenset[str] | None = None,
+) -> Hit:
+    return Hit(
+        target=f"component:{c.id}",
+        description=description,
+        stake=ctx.stake(c) if stake is None else stake,
+        exposed=ctx.exposed(c.id) if exposed is None else exposed,
+        present=ctx.controls(c.id) if present is None else present,
+        where=("components", c.id),
+    )
+
+
+def store_data(ctx: ThreatContext, c: Component) -> list[str]:
+    """What a store holds: its ``stores``, or what passes through a queue or cache."""
+    if c.stores or c.kind not in (Kind.queue, Kind.cache):
+        return list(c.stores)
+    return sorted(ctx.handled(c.id))
+
+
+def self_managed(c: Component) -> bool:
+    """Patched and hardened by us: VMs and containers (services default to containers)."""
+    if c.deploy is not None:
+        return str(c.deploy.runtime) in SELF_MANAGED
+    return c.kind in (Kind.service, Kind.api_gateway)
+
+
+def fleet_gaps(
+    ctx: ThreatContext,
+    members: Iterable[Component],
+    mitigations: frozenset[str],
+    what: str,
+    covered: Callable[[Component], bool] = lambda c: False,
+) -> Iterator[Hit]:
+    """Report a control missing across many components once per environment, not N times.
+
+    A fleet-wide control (logging, patching, a secrets vault) is usually provided by the
+    platform; a reviewer writes one finding on the environment that lists the components
+    left uncovered. Without environments, each component gets its own finding.
+    """
+    candidates = [c for c in members if not covered(c)]
+    envs = ctx.analysed_environments
+    if not envs:
+        for c in candidates:
+            if mitigations.isdisjoint(ctx.controls(c.id)):
+                yield component_hit(ctx, c, f"{label(c)} {what}.", exposed=False)
+        return
+    for env in envs:
+        gaps = [c for c in candidates if mitigations.isdisjoint(ctx.local_controls(c.id) | set(env.controls))]
+        if gaps:
+            yield Hit(
+                target=f"environment:{env.id}",
+                description=f"In {env.tier} environment '{env.id}', {quoted(c.id for c in gaps)} {what}.",
+                stake=max(_fleet_stake(ctx, c) for c in gaps),
+                present=frozenset(env.controls),
+                where=("environments", env.id),
+            )
+
+
+def _fleet_stake(ctx: ThreatContext, c: Component) -> int:
+    return max(CRITICALITY_RANK[str(c.criticality)], ctx.stake(c))

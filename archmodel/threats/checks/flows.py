@@ -1,0 +1,242 @@
+"""Flows: data in transit, and who may send it across a trust boundary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archmodel.model import CLIENTS, Flow, Kind, Protocol
+from archmodel.threats.checks.common import at_stake
+from archmodel.threats.checks.services import PASS_THROUGH, crosses_inward
+from archmodel.threats.context import STORE_KINDS, ThreatContext
+from archmodel.threats.registry import Hit, threat
+from archmodel.threats.types import Stride
+
+LEGACY_CLEARTEXT = frozenset({Protocol.ftp, Protocol.ldap, Protocol.smb, Protocol.nfs})
+HUMAN_SIDE = frozenset({Kind.actor, Kind.web_client, Kind.mobile_client})
+REMOTE_ADMIN = frozenset({Protocol.ssh, Protocol.smb})
+# Targets whose authentication is judged per component (AMT154) or outside our control.
+NOT_AUTH_JUDGED = PASS_THROUGH | CLIENTS | STORE_KINDS
+
+
+def flow_hit(
+    ctx: ThreatContext,
+    f: Flow,
+    description: str,
+    *,
+    stake: int,
+    exposed: bool = False,
+    present: frozenset[str] | None = None,
+) -> Hit:
+    return Hit(
+        target=f"flow:{f.id}",
+        description=description,
+        stake=stake,
+        exposed=exposed,
+        present=frozenset(f.controls) if present is None else present,
+        where=("flows", f.id),
+    )
+
+
+def _from_untrusted(ctx: ThreatContext, f: Flow) -> bool:
+    return f.source in ctx.untrusted
+
+
+def _carried(f: Flow) -> list[str]:
+    return [*f.data, *f.returns]
+
+
+@threat(
+    "AMT150",
+    "Sensitive data sent unencrypted",
+    stride=[Stride.information_disclosure, Stride.tampering],
+    mitigations=["tls", "mtls"],
+    weight=-1,
+    cwe=["CWE-319"],
+    capec=["CAPEC-157", "CAPEC-94"],
+    fix="Encrypt the connection (TLS 1.2+, or mTLS between services): use the encrypted "
+    "protocol variant or add `tls`/`mtls` to the flow.",
+)
+def sensitive_in_clear(ctx: ThreatContext) -> Iterator[Hit]:
+    """Anyone on the network path (a compromised host, a mirrored port, a cloud
+    misconfiguration) reads and alters confidential data sent in clear."""
+    for f in ctx.flows():
+        sensitive = ctx.sensitive(_carried(f))
+        if not f.encrypted and sensitive:
+            yield flow_hit(
+                ctx,
+                f,
+                f"Flow '{f.id}' ({f.protocol}) carries {at_stake(ctx, sensitive)} unencrypted.",
+                stake=ctx.data_rank(sensitive),
+                exposed=ctx.graph.crosses_boundary(f),
+            )
+
+
+@threat(
+    "AMT151",
+    "Unencrypted flow across a trust boundary",
+    stride=[Stride.tampering, Stride.information_disclosure],
+    mitigations=["tls", "mtls"],
+    weight=-1,
+    cwe=["CWE-319"],
+    capec=["CAPEC-94"],
+    fix="Use TLS on every connection that leaves a zone (the encrypted protocol variant, "
+    "or `tls`/`mtls` on the flow).",
+)
+def clear_across_boundary(ctx: ThreatContext) -> Iterator[Hit]:
+    """Even without classified data, a cleartext connection across a boundary carries
+    session tokens and can be altered in transit (machine-in-the-middle)."""
+    for f in ctx.flows():
+        if not f.encrypted and ctx.graph.crosses_boundary(f) and not ctx.sensitive(_carried(f)):
+            yield flow_hit(
+                ctx,
+                f,
+                f"Flow '{f.id}' ({f.protocol}) crosses from zone "
+                f"'{_zone(ctx, f.source)}' to '{_zone(ctx, f.target)}' unencrypted.",
+                stake=max(ctx.flow_stake(f), 1),
+                exposed=_from_untrusted(ctx, f),
+            )
+
+
+@threat(
+    "AMT152",
+    "Legacy cleartext protocol",
+    stride=[Stride.information_disclosure, Stride.spoofing],
+    mitigations=["tls", "mtls"],
+    weight=-1,
+    cwe=["CWE-319", "CWE-523"],
+    capec=["CAPEC-158"],
+    fix="Replace FTP with SFTP, LDAP with LDAPS, SMB/NFS with their encrypted (SMB3, "
+    "NFS-over-TLS/Kerberos) variants.",
+)
+def legacy_protocol(ctx: ThreatContext) -> Iterator[Hit]:
+    """FTP, LDAP, SMB and NFS send passwords or tickets in clear, even inside one zone.
+    Flows already reported by AMT150/AMT151 are not repeated."""
+    for f in ctx.flows():
+        if (
+            f.protocol in LEGACY_CLEARTEXT
+            and not f.encrypted
+            and not ctx.graph.crosses_boundary(f)
+            and not ctx.sensitive(_carried(f))
+        ):
+            yield flow_hit(
+                ctx,
+                f,
+                f"Flow '{f.id}' uses {f.protocol}, which sends credentials in clear.",
+                stake=max(ctx.flow_stake(f), 1),
+            )
+
+
+@threat(
+    "AMT153",
+    "Unauthenticated flow across a trust boundary",
+    stride=[Stride.spoofing, Stride.elevation_of_privilege],
+    mitigations=["authentication", "oauth2", "jwt", "mtls"],
+    weight=-1,
+    cwe=["CWE-306", "CWE-290"],
+    capec=["CAPEC-151", "CAPEC-115"],
+    fix="Authenticate the caller where it crosses the boundary: mTLS or signed service "
+    "tokens on the flow, or authentication (OAuth2/JWT, IAM) on the target.",
+)
+def unauthenticated_crossing(ctx: ThreatContext) -> Iterator[Hit]:
+    """The target of a flow from a less trusted zone must know who is calling; otherwise
+    the boundary only stops attackers who do not know the address."""
+    comps = ctx.graph.components
+    for f in ctx.flows():
+        target = comps[f.target]
+        if target.kind in NOT_AUTH_JUDGED or not crosses_inward(ctx, f):
+            continue
+        yield flow_hit(
+            ctx,
+            f,
+            f"{str(target.kind).replace('_', ' ').capitalize()} '{target.id}' accepts "
+            f"flow '{f.id}' from zone '{_zone(ctx, f.source)}' without authenticating the "
+            f"caller; it handles {at_stake(ctx, ctx.handled(target.id))}.",
+            stake=max(ctx.stake(target), ctx.flow_stake(f)),
+            exposed=_from_untrusted(ctx, f),
+            present=frozenset(f.controls) | ctx.auth_controls(target.id),
+        )
+
+
+@threat(
+    "AMT156",
+    "Remote administration exposed to the internet",
+    stride=[Stride.elevation_of_privilege, Stride.spoofing],
+    mitigations=["vpn", "ip_allowlist", "zero_trust"],
+    cwe=["CWE-284"],
+    capec=["CAPEC-555"],
+    fix="Close SSH/SMB to the internet: use a VPN, an identity-aware proxy or session "
+    "manager, or at least an IP allow-list.",
+)
+def admin_from_internet(ctx: ThreatContext) -> Iterator[Hit]:
+    """Internet-facing SSH or SMB draws constant brute-force and exploit attempts against
+    the most privileged access path there is."""
+    for f in ctx.flows():
+        if f.protocol in REMOTE_ADMIN and _from_untrusted(ctx, f):
+            yield flow_hit(
+                ctx,
+                f,
+                f"Flow '{f.id}' opens {f.protocol} from the untrusted zone to '{f.target}'.",
+                stake=max(ctx.stake(ctx.graph.components[f.target]), 2),
+                exposed=True,
+                present=frozenset(f.controls) | ctx.controls(f.target),
+            )
+
+
+@threat(
+    "AMT158",
+    "Restricted data returned to the untrusted side",
+    stride=[Stride.information_disclosure],
+    mitigations=["dlp"],
+    weight=-1,
+    cwe=["CWE-200", "CWE-359"],
+    capec=["CAPEC-118"],
+    fix="Mask or tokenise restricted fields in responses to clients (e.g. last four digits "
+    "of a card) and add `dlp` where responses leave.",
+)
+def restricted_to_untrusted(ctx: ThreatContext) -> Iterator[Hit]:
+    """Full restricted values in responses to browsers and apps end up in caches, logs and
+    screenshots outside any control."""
+    for f in ctx.flows():
+        if _from_untrusted(ctx, f) and ctx.graph.components[f.source].kind in HUMAN_SIDE:
+            leaked = ctx.sensitive(f.returns, at_least=3)
+        elif f.target in ctx.untrusted and ctx.graph.components[f.target].kind in HUMAN_SIDE:
+            leaked = ctx.sensitive(f.data, at_least=3)
+        else:
+            continue
+        if leaked:
+            yield flow_hit(
+                ctx,
+                f,
+                f"Flow '{f.id}' hands {at_stake(ctx, leaked)} to the untrusted side.",
+                stake=3,
+                present=frozenset(f.controls) | ctx.controls(f.target),
+            )
+
+
+@threat(
+    "AMT160",
+    "Flow skips trust levels into a restricted zone",
+    stride=[Stride.elevation_of_privilege],
+    mitigations=["zero_trust", "ip_allowlist"],
+    weight=-1,
+    cwe=["CWE-653"],
+    fix="Route the call through a component in the internal zone, or allow-list exactly this "
+    "caller at the restricted boundary.",
+)
+def skips_trust_levels(ctx: ThreatContext) -> Iterator[Hit]:
+    """A direct path from the DMZ or the internet into a restricted zone bypasses the
+    internal tier that is meant to stand between them."""
+    for f in ctx.flows():
+        if ctx.trust_rank(f.target) == 3 and ctx.trust_rank(f.source) <= 1:
+            yield flow_hit(
+                ctx,
+                f,
+                f"Flow '{f.id}' goes from zone '{_zone(ctx, f.source)}' straight into "
+                f"restricted zone '{_zone(ctx, f.target)}'.",
+                stake=max(ctx.stake(ctx.graph.components[f.target]), 2),
+                present=frozenset(f.controls) | ctx.controls(f.target),
+            )
+
+
+def _zone(ctx: ThreatContext, component_id: str) -> str:
+    return ctx.graph.components[component_id].zone or "(none)"

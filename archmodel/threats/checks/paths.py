@@ -1,0 +1,128 @@
+"""Defence in depth: which security layers guard the ways from the internet to data.
+
+For each layer the policy requires, one BFS runs over the component graph restricted to
+the nodes and flows that carry no control of that layer, from the untrusted side. A store
+of confidential or restricted data reached in that graph has at least one path on which
+the layer is missing; BFS parents give the shortest such path as the witness. That is
+``len(required layers)`` linear passes, never an enumeration of simple paths.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from itertools import pairwise
+
+from archmodel.model import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Flow, Layer
+from archmodel.threats.checks.common import at_stake
+from archmodel.threats.context import ThreatContext
+from archmodel.threats.registry import Check, Hit, threat
+from archmodel.threats.types import Stride
+
+_LAYER_RULES: dict[Layer, tuple[str, list[Stride], list[str], list[str]]] = {
+    Layer.application: ("AMT171", [Stride.tampering], ["CWE-693"], ["CAPEC-66"]),
+    Layer.api: ("AMT172", [Stride.spoofing, Stride.denial_of_service], ["CWE-693"], []),
+    Layer.network: ("AMT173", [Stride.elevation_of_privilege], ["CWE-923"], ["CAPEC-94"]),
+    Layer.data: ("AMT174", [Stride.information_disclosure], ["CWE-311"], ["CAPEC-157"]),
+    Layer.infrastructure: ("AMT175", [Stride.repudiation], ["CWE-778"], []),
+    Layer.identity: ("AMT176", [Stride.spoofing, Stride.elevation_of_privilege], ["CWE-287"], []),
+    Layer.physical: ("AMT177", [Stride.denial_of_service], [], []),
+}
+
+
+def sources(ctx: ThreatContext) -> list[str]:
+    """Where attackers start: the untrusted side, and public components fed by nothing."""
+    starts = set(ctx.untrusted)
+    starts.update(c.id for c in ctx.graph.components.values() if c.public and not ctx.predecessors[c.id])
+    return sorted(starts)
+
+
+def flow_layers(ctx: ThreatContext, f: Flow) -> set[Layer]:
+    """Layers of a flow's controls; an encrypting protocol (https, grpcs…) counts as ``tls``."""
+    return ctx.layers([*f.controls, "tls"] if f.encrypted else f.controls)
+
+
+def layer_gaps(ctx: ThreatContext, layer: Layer) -> Iterator[tuple[str, list[str]]]:
+    """(sensitive store, shortest path from the untrusted side on which ``layer`` is absent)."""
+    if layer in ctx.layers(ctx.environment_controls):
+        return
+    lacking_node = {c for c in ctx.graph.components if layer not in ctx.layers(ctx.local_controls(c))}
+    between = ctx.graph.flows_between
+
+    def open_edge(u: str, v: str) -> bool:
+        return any(layer not in flow_layers(ctx, f) for f in between[(u, v)])
+
+    parent: dict[str, str | None] = {s: None for s in sources(ctx) if s in lacking_node}
+    queue = deque(parent)
+    while queue:
+        node = queue.popleft()
+        for nxt in ctx.successors.get(node, []):
+            if nxt not in parent and nxt in lacking_node and open_edge(node, nxt):
+                parent[nxt] = node
+                queue.append(nxt)
+    for store in ctx.components():
+        if store.id in parent and ctx.data_rank(store.stores) >= 2:
+            path = [store.id]
+            while (up := parent[path[-1]]) is not None:
+                path.append(up)
+            yield store.id, path[::-1]
+
+
+def _present_layers(ctx: ThreatContext, path: list[str]) -> list[str]:
+    found = ctx.layers(ctx.environment_controls)
+    for node in path:
+        found |= ctx.layers(ctx.local_controls(node))
+    for u, v in pairwise(path):
+        for f in ctx.graph.flows_between[(u, v)]:
+            found |= flow_layers(ctx, f)
+    return [str(layer) for layer in sorted(found, key=lambda x: -LAYER_NUMBER[x])]
+
+
+def _make_check(layer: Layer) -> Check:
+    def check(ctx: ThreatContext) -> Iterator[Hit]:
+        if layer not in ctx.policy.required_layers:
+            return
+        controls = tuple(sorted(c for c, lay in ctx.graph.layer_of.items() if lay == layer))
+        for store_id, path in layer_gaps(ctx, layer):
+            store = ctx.graph.components[store_id]
+            present = _present_layers(ctx, path)
+            yield Hit(
+                target="path:" + ">".join(path),
+                description=f"From '{path[0]}' to {at_stake(ctx, store.stores)} in '{store_id}', "
+                f"the path {' > '.join(path)} has no {LAYER_TITLE[layer].lower()} control "
+                f"(layers present: {', '.join(present) or 'none'}).",
+                stake=ctx.data_rank(store.stores),
+                where=("components", store_id),
+                mitigations=controls,
+            )
+
+    check.__doc__ = (
+        f"Defence in depth: a way from the untrusted side to confidential or restricted data "
+        f"on which no control of layer {LAYER_NUMBER[layer]} ({LAYER_TITLE[layer]}) applies; "
+        "one failing control then exposes the data."
+    )
+    return check
+
+
+def _register(layer: Layer) -> Callable[..., object]:
+    rule_id, stride, cwe, capec = _LAYER_RULES[layer]
+    builtin = sorted(c for c, (lay, _) in BUILTIN_CONTROLS.items() if lay == layer)
+    return threat(
+        rule_id,
+        f"Path to sensitive data without {LAYER_TITLE[layer].lower()}",
+        stride=stride,
+        mitigations=builtin,
+        fix=f"Add a {layer} control ({', '.join(builtin)}) to a component, flow or zone on the "
+        "path, or to the environment.",
+        layer=str(layer),
+        weight=-1,
+        cwe=cwe,
+        capec=capec,
+        scope="path",
+    )(_make_check(layer))
+
+
+for _layer in _LAYER_RULES:
+    _register(_layer)
+
+__all__ = ["layer_gaps", "sources"]

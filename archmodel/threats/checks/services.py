@@ -1,0 +1,124 @@
+"""Application components (services, functions, API gateways) and identity providers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archmodel.model import Flow, Kind
+from archmodel.threats.checks.common import PROCESSING, at_stake, component_hit, label, quoted
+from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
+from archmodel.threats.registry import Hit, threat
+from archmodel.threats.types import Stride
+
+# Pass-through edge components terminate no sessions; authentication happens behind them.
+PASS_THROUGH = frozenset({Kind.cdn, Kind.waf, Kind.load_balancer})
+
+
+def unauthenticated_inbound(ctx: ThreatContext, component_id: str) -> list[Flow]:
+    return [f for f in ctx.inbound(component_id) if AUTH_CONTROLS.isdisjoint(f.controls)]
+
+
+def crosses_inward(ctx: ThreatContext, f: Flow) -> bool:
+    """A flow across a trust boundary towards equal or higher trust (AMT153's ground)."""
+    return ctx.graph.crosses_boundary(f) and ctx.trust_rank(f.target) >= ctx.trust_rank(f.source)
+
+
+@threat(
+    "AMT110",
+    "Application component without authentication",
+    stride=[Stride.spoofing, Stride.elevation_of_privilege],
+    mitigations=["authentication", "oauth2", "jwt", "mtls"],
+    cwe=["CWE-306"],
+    capec=["CAPEC-115"],
+    fix="Authenticate every caller: validate OAuth2/JWT tokens for users, mTLS or signed "
+    "service tokens between services; record it as a control on the component.",
+)
+def no_authentication(ctx: ThreatContext) -> Iterator[Hit]:
+    """A component that trusts whoever reaches it lets any foothold in its zone (or the
+    internet, if it is public) act as any caller. Calls that cross a trust boundary are
+    reported per flow by AMT153 instead, so one gap is never reported twice."""
+    for c in ctx.components(*PROCESSING):
+        if ctx.auth_controls(c.id):
+            continue
+        unauth = unauthenticated_inbound(ctx, c.id)
+        if any(crosses_inward(ctx, f) for f in unauth):
+            continue
+        if unauth or (c.public and not ctx.inbound(c.id)):
+            callers = quoted(f.source for f in unauth) or "the internet"
+            yield component_hit(
+                ctx,
+                c,
+                f"{label(c).capitalize()} accepts calls from {callers} without "
+                f"authenticating them; it handles {at_stake(ctx, ctx.handled(c.id))}.",
+                present=ctx.auth_controls(c.id),
+            )
+
+
+@threat(
+    "AMT111",
+    "Application component without input validation",
+    stride=[Stride.tampering, Stride.elevation_of_privilege],
+    mitigations=["input_validation"],
+    weight=-1,
+    cwe=["CWE-20", "CWE-89"],
+    capec=["CAPEC-153", "CAPEC-66"],
+    fix="Validate every request against a schema (types, lengths, allow-lists) at the "
+    "component, use parameterised queries, and add `input_validation`.",
+)
+def no_input_validation(ctx: ThreatContext) -> Iterator[Hit]:
+    """Unvalidated input is the root of injection, deserialisation and business-logic
+    abuse; gateways validate shape at best, so each component must validate its input."""
+    for c in ctx.components(*PROCESSING):
+        if ctx.inbound(c.id) or c.public:
+            yield component_hit(
+                ctx,
+                c,
+                f"{label(c).capitalize()} processes input from "
+                f"{quoted(f.source for f in ctx.inbound(c.id)) or 'the internet'} "
+                "with no input validation.",
+            )
+
+
+@threat(
+    "AMT112",
+    "Service without authorisation (RBAC)",
+    stride=[Stride.elevation_of_privilege, Stride.information_disclosure],
+    mitigations=["rbac"],
+    weight=-1,
+    cwe=["CWE-285", "CWE-639"],
+    capec=["CAPEC-122"],
+    fix="Enforce role- or attribute-based authorisation on every operation (deny by "
+    "default, object-level checks) and add `rbac`.",
+)
+def no_rbac(ctx: ThreatContext) -> Iterator[Hit]:
+    """Authentication says who calls; without authorisation every authenticated caller
+    can do everything, including reading other users' objects (IDOR)."""
+    for c in ctx.components(Kind.service, Kind.function):
+        data = ctx.handled(c.id)
+        if ctx.inbound(c.id) and ctx.data_rank(data) >= 1:
+            yield component_hit(
+                ctx,
+                c,
+                f"{label(c).capitalize()} serves {at_stake(ctx, data)} with no authorisation model (RBAC).",
+            )
+
+
+@threat(
+    "AMT135",
+    "Identity provider without multi-factor authentication",
+    stride=[Stride.spoofing],
+    mitigations=["mfa"],
+    cwe=["CWE-308"],
+    capec=["CAPEC-600", "CAPEC-560"],
+    fix="Require MFA (phishing-resistant for administrators) at the identity provider and add `mfa`.",
+)
+def idp_without_mfa(ctx: ThreatContext) -> Iterator[Hit]:
+    """With single-factor login, phished or stuffed passwords are full account takeovers
+    for every system that trusts the identity provider."""
+    for c in ctx.components(Kind.identity_provider):
+        yield component_hit(
+            ctx,
+            c,
+            f"{label(c).capitalize()} signs users in with a single factor.",
+            stake=max(ctx.stake(c), 2),
+        )

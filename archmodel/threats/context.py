@@ -1,0 +1,236 @@
+"""What every threat rule reads: the graph plus the indexes threat analysis needs.
+
+Computed once per run (effective controls, handled data, exposure, adjacency), so that each
+rule is a short loop and the whole catalog stays linear in the size of the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from archmodel.graph import ArchGraph
+from archmodel.load import Loaded, Origin
+from archmodel.model import (
+    CLASSIFICATION_RANK,
+    CLIENTS,
+    Component,
+    Environment,
+    Flow,
+    Kind,
+    Layer,
+    Stage,
+    Tier,
+    Trust,
+    Zone,
+)
+from archmodel.threats.policy import Policy
+
+# Controls a component provides by being what it is: a WAF filters, an IdP authenticates.
+IMPLIED: dict[Kind, frozenset[str]] = {
+    Kind.waf: frozenset({"waf"}),
+    Kind.api_gateway: frozenset({"api_gateway"}),
+    Kind.identity_provider: frozenset({"authentication"}),
+    Kind.secrets_store: frozenset({"secrets_vault"}),
+    Kind.monitoring: frozenset({"monitoring"}),
+}
+CRITICALITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+# Controls that establish who is calling.
+AUTH_CONTROLS = frozenset({"authentication", "oauth2", "jwt", "mtls"})
+STORE_KINDS = frozenset({Kind.database, Kind.cache, Kind.queue, Kind.object_store})
+
+
+@dataclass
+class ThreatContext:
+    loaded: Loaded
+    graph: ArchGraph
+    policy: Policy
+
+    @cached_property
+    def analysed_environments(self) -> list[Environment]:
+        """Production when the model has one (what an attacker faces), else every environment."""
+        envs = list(self.graph.environments.values())
+        prod = [e for e in envs if e.tier == Tier.prod]
+        return prod or envs
+
+    @cached_property
+    def environment_controls(self) -> frozenset[str]:
+        """Controls of the analysed environments: they apply to every component (SPEC §2)."""
+        return frozenset(c for e in self.analysed_environments for c in e.controls)
+
+    @cached_property
+    def _local(self) -> dict[str, frozenset[str]]:
+        out: dict[str, frozenset[str]] = {}
+        zone_controls = {z: self._zone_controls(z) for z in self.graph.zones}
+        for c in self.graph.components.values():
+            zone = zone_controls.get(c.zone or "", frozenset())
+            out[c.id] = frozenset(c.controls) | zone | IMPLIED.get(c.kind, frozenset())
+        return out
+
+    @cached_property
+    def _controls(self) -> dict[str, frozenset[str]]:
+        env = self.environment_controls
+        return {c: local | env for c, local in self._local.items()}
+
+    def local_controls(self, component_id: str) -> frozenset[str]:
+        """Own, zone and kind-implied controls: everything but the environment's."""
+        return self._local.get(component_id, frozenset())
+
+    def _zone_controls(self, zone_id: str) -> frozenset[str]:
+        return frozenset(c for z in self.graph.zone_chain(zone_id) for c in z.controls)
+
+    def controls(self, component_id: str) -> frozenset[str]:
+        """Own, zone (with ancestors), analysed environment and kind-implied controls."""
+        return self._controls.get(component_id, frozenset())
+
+    def auth_controls(self, component_id: str) -> frozenset[str]:
+        """Controls by which a component knows its callers. ``iam`` counts only when set on a
+        data store itself (IAM database/bucket auth), never from an environment, where it
+        means operator access."""
+        found = self.controls(component_id) & AUTH_CONTROLS
+        c = self.graph.components.get(component_id)
+        if c is not None and c.kind in STORE_KINDS and "iam" in self.local_controls(component_id):
+            found |= {"iam"}
+        return found
+
+    def layers(self, controls: Iterable[str]) -> set[Layer]:
+        layer_of = self.graph.layer_of
+        return {layer_of[c] for c in controls if c in layer_of}
+
+    # -- components -------------------------------------------------------------------
+
+    def components(self, *kinds: Kind) -> Iterator[Component]:
+        """In-scope components (``out_of_scope`` ones are never analysed), optionally by kind."""
+        for c in self.graph.components.values():
+            if c.out_of_scope is None and (not kinds or c.kind in kinds):
+                yield c
+
+    def in_scope(self, component_id: str) -> bool:
+        c = self.graph.components.get(component_id)
+        return c is not None and c.out_of_scope is None
+
+    @cached_property
+    def _handled(self) -> dict[str, set[str]]:
+        handled = {c.id: {*c.stores, *c.processes} for c in self.graph.components.values()}
+        for f in self.graph.flows.values():
+            for end in (f.source, f.target):
+                if end in handled:
+                    handled[end].update(f.data, f.returns)
+        return handled
+
+    @cached_property
+    def _rank(self) -> dict[str, int]:
+        return {d: CLASSIFICATION_RANK[a.classification] for d, a in self.graph.data.items()}
+
+    def data_rank(self, data_ids: Iterable[str]) -> int:
+        """Highest classification rank (public 0 … restricted 3) among data ids; -1 if none."""
+        rank = self._rank
+        return max((rank[d] for d in data_ids if d in rank), default=-1)
+
+    def sensitive(self, data_ids: Iterable[str], at_least: int = 2) -> list[str]:
+        """Data ids classified at least ``at_least`` (confidential by default), sorted."""
+        rank = self._rank
+        return sorted({d for d in data_ids if rank.get(d, -1) >= at_least})
+
+    def stake(self, c: Component, stored_only: bool = False) -> int:
+        """What is at stake on a component: its most sensitive data or its criticality."""
+        key = (c.id, stored_only)
+        if key not in self._stakes:
+            data = c.stores if stored_only else self._handled.get(c.id, ())
+            self._stakes[key] = max(self.data_rank(data), CRITICALITY_RANK[str(c.criticality)])
+        return self._stakes[key]
+
+    @cached_property
+    def _stakes(self) -> dict[tuple[str, bool], int]:
+        return {}
+
+    def handled(self, component_id: str) -> set[str]:
+        return self._handled.get(component_id, set())
+
+    @cached_property
+    def untrusted(self) -> frozenset[str]:
+        """Where attacks start: the untrusted zone, and clients that sit in no zone."""
+        return frozenset(
+            c.id
+            for c in self.graph.components.values()
+            if self.graph.trust_of(c.id) == Trust.untrusted or (c.zone is None and c.kind in CLIENTS)
+        )
+
+    @cached_property
+    def _exposed(self) -> frozenset[str]:
+        from_untrusted = {t for (s, t) in self.graph.flows_between if s in self.untrusted}
+        public = {c.id for c in self.graph.components.values() if c.public}
+        return frozenset((from_untrusted | public) - self.untrusted)
+
+    def exposed(self, component_id: str) -> bool:
+        """Internet-facing: marked public, or receiving flows straight from the untrusted side."""
+        return component_id in self._exposed
+
+    # -- flows and adjacency ----------------------------------------------------------
+
+    def flows(self) -> Iterator[Flow]:
+        """Flows whose endpoints exist and whose target is in scope, in model order."""
+        return iter(self._flows)
+
+    @cached_property
+    def _flows(self) -> list[Flow]:
+        comps = self.graph.components
+        return [
+            f
+            for f in self.graph.flows.values()
+            if f.source in comps and f.target in comps and comps[f.target].out_of_scope is None
+        ]
+
+    def flow_stake(self, f: Flow) -> int:
+        return self.data_rank([*f.data, *f.returns])
+
+    @cached_property
+    def successors(self) -> dict[str, list[str]]:
+        succ: dict[str, list[str]] = {c: [] for c in self.graph.components}
+        for s, t in self.graph.flows_between:
+            succ[s].append(t)
+        return {c: sorted(ts) for c, ts in succ.items()}
+
+    @cached_property
+    def predecessors(self) -> dict[str, list[str]]:
+        pred: dict[str, list[str]] = {c: [] for c in self.graph.components}
+        for s, t in self.graph.flows_between:
+            pred[t].append(s)
+        return pred
+
+    def inbound(self, component_id: str) -> list[Flow]:
+        between = self.graph.flows_between
+        return [f for s in self.predecessors.get(component_id, []) for f in between[(s, component_id)]]
+
+    def outbound(self, component_id: str) -> list[Flow]:
+        between = self.graph.flows_between
+        return [f for t in self.successors.get(component_id, []) for f in between[(component_id, t)]]
+
+    def trust_rank(self, component_id: str) -> int:
+        """Trust of a component's zone (untrusted 0 … restricted 3); zoneless clients are 0."""
+        trust = self.graph.trust_of(component_id)
+        if trust is None:
+            return 0 if component_id in self.untrusted else 2
+        return {"untrusted": 0, "dmz": 1, "internal": 2, "restricted": 3}[str(trust)]
+
+    # -- locations --------------------------------------------------------------------
+
+    @cached_property
+    def _origins(self) -> dict[tuple[str, str], Origin]:
+        index: dict[tuple[str, str], Origin] = {}
+        model = self.loaded.model
+        sections: dict[str, Sequence[Component | Flow | Environment | Stage | Zone]] = {
+            "components": model.components,
+            "flows": model.flows,
+            "environments": model.environments,
+            "stages": model.stages,
+            "zones": model.zones,
+        }
+        for section, items in sections.items():
+            for item, origin in zip(items, self.loaded.origins.get(section, []), strict=False):
+                index.setdefault((section, item.id), origin)
+        return index
+
+    def origin(self, section: str, element_id: str) -> Origin | None:
+        return self._origins.get((section, element_id))

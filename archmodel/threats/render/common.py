@@ -1,0 +1,28 @@
+"""Small helpers the renderers share."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from archmodel.threats.types import Finding
+
+
+def shown_file(file: str | None, base: Path | None) -> str | None:
+    """A file relative to ``base`` (posix), or as given when it lies outside it."""
+    return None if file is None else _shown(file, base)
+
+
+@lru_cache(maxsize=256)
+def _shown(file: str, base: Path | None) -> str:
+    if base is None:
+        return Path(file).as_posix()
+    try:
+        return Path(file).resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return Path(file).as_posix()
+
+
+def where(f: Finding, base: Path | None) -> str:
+    file = shown_file(f.file, base) or "<model>"
+    return f"{file}:{f.line}:{f.column or 1}" if f.line is not None else file

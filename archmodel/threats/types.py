@@ -1,0 +1,124 @@
+"""The vocabulary of threat findings: STRIDE, severities, statuses and the Finding record.
+
+Kept free of graph and model imports so that renderers and plugins can depend on it alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Stride(StrEnum):
+    spoofing = "spoofing"
+    tampering = "tampering"
+    repudiation = "repudiation"
+    information_disclosure = "information_disclosure"
+    denial_of_service = "denial_of_service"
+    elevation_of_privilege = "elevation_of_privilege"
+
+
+STRIDE_LETTER: dict[Stride, str] = {
+    Stride.spoofing: "S",
+    Stride.tampering: "T",
+    Stride.repudiation: "R",
+    Stride.information_disclosure: "I",
+    Stride.denial_of_service: "D",
+    Stride.elevation_of_privilege: "E",
+}
+
+
+class ThreatSeverity(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+    @property
+    def rank(self) -> int:
+        return SEVERITY_ORDER.index(self)
+
+    @classmethod
+    def from_rank(cls, rank: int) -> ThreatSeverity:
+        """Clamp a computed rank into the scale, so stakes never fall off either end."""
+        return SEVERITY_ORDER[max(0, min(rank, len(SEVERITY_ORDER) - 1))]
+
+
+SEVERITY_ORDER: tuple[ThreatSeverity, ...] = (
+    ThreatSeverity.low,
+    ThreatSeverity.medium,
+    ThreatSeverity.high,
+    ThreatSeverity.critical,
+)
+
+
+class Status(StrEnum):
+    open = "open"
+    accepted = "accepted"
+    mitigated = "mitigated"
+    false_positive = "false_positive"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One threat on one target; ``id`` (rule + target) is stable across runs for baselines."""
+
+    rule: str
+    title: str
+    stride: tuple[Stride, ...]
+    severity: ThreatSeverity
+    target: str
+    mitigations: tuple[str, ...]
+    layer: str
+    description: str
+    fix: str
+    cwe: tuple[str, ...] = ()
+    capec: tuple[str, ...] = ()
+    status: Status = Status.open
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    justification: str | None = None
+    risk_owner: str | None = None
+    expires: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}:{self.target}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is Status.open
+
+    def sort_key(self) -> tuple[int, str]:
+        """Most severe first, then by id: the order a reviewer reads a register in."""
+        return (-self.severity.rank, self.id)
+
+    def as_dict(self, file: str | None = None) -> dict[str, Any]:
+        """The SPEC §4 record; ``file`` overrides the stored path (made relative by the caller)."""
+        record: dict[str, Any] = {
+            "id": self.id,
+            "rule": self.rule,
+            "title": self.title,
+            "stride": [str(s) for s in self.stride],
+            "severity": str(self.severity),
+            "target": self.target,
+            "mitigations": list(self.mitigations),
+            "layer": self.layer,
+            "status": str(self.status),
+            "description": self.description,
+            "fix": self.fix,
+            "cwe": list(self.cwe),
+            "capec": list(self.capec),
+            "file": file if file is not None else self.file,
+            "line": self.line,
+        }
+        if self.justification is not None:
+            record["justification"] = self.justification
+        if self.risk_owner is not None:
+            record["risk_owner"] = self.risk_owner
+        if self.expires is not None:
+            record["expires"] = self.expires
+        return record

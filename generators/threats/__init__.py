@@ -1,0 +1,21 @@
+"""The threats generator: ``threats/threats.{md,json,csv,sarif}`` for ``generate -o OUT``.
+
+File paths in the register are relative to the model directory, so the output does not
+depend on where ``generate`` runs from.
+"""
+
+from __future__ import annotations
+
+from archmodel.generation import GenerateOptions
+from archmodel.graph import ArchGraph
+from archmodel.load import Loaded
+from archmodel.threats import analyse
+from archmodel.threats.render import RENDERERS
+
+FORMATS = ("md", "json", "csv", "sarif")
+
+
+def generate(loaded: Loaded, graph: ArchGraph, options: GenerateOptions) -> dict[str, bytes]:
+    report = analyse(loaded, graph)
+    base = loaded.root.parent
+    return {f"threats/threats.{fmt}": RENDERERS[fmt](report, base).encode("utf-8") for fmt in FORMATS}

@@ -1,0 +1,120 @@
+"""Risk tracking: accepting, expiring and stale risks; baselines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from archmodel.api import check_model
+from archmodel.threats import ThreatReport, ThreatSeverity, analyse
+from archmodel.threats.baseline import BadBaseline, read_baseline
+from archmodel.threats.render import render_json
+
+MODEL = """archmodel: 1
+system: {name: T}
+data: [{id: d, name: D, classification: confidential}]
+components:
+  - {id: s, kind: service, name: S, tags: [entry_point]}
+  - {id: db, kind: database, name: DB, stores: [d]}
+flows:
+  - {from: s, to: db, protocol: sql, data: [d]}
+"""
+
+
+def _report(tmp_path: Path, risks: str = "", today: dt.date = dt.date(2025, 6, 1)) -> ThreatReport:
+    (tmp_path / "archmodel.yaml").write_text(MODEL + risks, encoding="utf-8")
+    checked = check_model(tmp_path)
+    assert not checked.failed(), checked.diagnostics
+    return analyse(checked.loaded, checked.graph, today=today)
+
+
+def _status(report: ThreatReport, finding_id: str) -> str:
+    return next(str(f.status) for f in report.findings if f.id == finding_id)
+
+
+def test_accepted_risk_sets_status_and_justification(tmp_path: Path) -> None:
+    report = _report(
+        tmp_path,
+        "risks:\n  - {threat: AMT150, target: 'flow:s->db', status: accepted, "
+        "justification: same host, owner: sec, expires: 2026-01-01}\n",
+    )
+    finding = next(f for f in report.findings if f.id == "AMT150:flow:s->db")
+    assert finding.status == "accepted"
+    assert finding.justification == "same host"
+    assert finding.risk_owner == "sec"
+    assert not report.warnings
+
+
+def test_globs_match_rules_and_targets(tmp_path: Path) -> None:
+    report = _report(
+        tmp_path,
+        "risks:\n  - {threat: 'AMT12?', target: 'component:*', status: mitigated, "
+        "justification: handled by the platform}\n",
+    )
+    decided = {f.rule for f in report.findings if f.status == "mitigated"}
+    assert {"AMT120", "AMT121", "AMT122", "AMT123"} <= decided
+    assert all(f.is_open for f in report.findings if not f.rule.startswith("AMT12"))
+
+
+def test_expired_acceptance_reopens_with_warning(tmp_path: Path) -> None:
+    risk = (
+        "risks:\n  - {threat: AMT150, target: 'flow:s->db', status: accepted, "
+        "justification: temporary, expires: 2025-01-31}\n"
+    )
+    before = _report(tmp_path, risk, today=dt.date(2025, 1, 31))
+    assert _status(before, "AMT150:flow:s->db") == "accepted"
+    after = _report(tmp_path, risk, today=dt.date(2025, 2, 1))
+    assert _status(after, "AMT150:flow:s->db") == "open"
+    assert [w.code for w in after.warnings] == ["AMT002"]
+    assert "expired on 2025-01-31" in next(
+        f.description for f in after.findings if f.id == "AMT150:flow:s->db"
+    )
+
+
+def test_risk_matching_nothing_is_a_located_warning(tmp_path: Path) -> None:
+    report = _report(
+        tmp_path,
+        "risks:\n  - {threat: AMT999, target: '*', status: accepted, justification: x}\n",
+    )
+    (warning,) = report.warnings
+    assert warning.code == "AMT001" and warning.severity == "warning"
+    assert warning.file and warning.file.endswith("archmodel.yaml")
+    assert warning.path == ("risks", 0)
+
+
+def test_first_matching_risk_wins(tmp_path: Path) -> None:
+    report = _report(
+        tmp_path,
+        "risks:\n"
+        "  - {threat: AMT150, target: '*', status: false_positive, justification: a}\n"
+        "  - {threat: AMT150, target: '*', status: accepted, justification: b}\n",
+    )
+    assert _status(report, "AMT150:flow:s->db") == "false_positive"
+    assert [w.code for w in report.warnings] == ["AMT001"]  # the second one never decides
+
+
+def test_baseline_hides_known_findings_only(tmp_path: Path) -> None:
+    report = _report(tmp_path)
+    baseline = tmp_path / "threats.json"
+    baseline.write_text(render_json(report, tmp_path))
+    known = read_baseline(baseline)
+    assert known == {f.id for f in report.findings}
+    assert report.failing(ThreatSeverity.low, known) == []
+    fewer = known - {"AMT150:flow:s->db"}
+    assert [f.id for f in report.failing(ThreatSeverity.low, fewer)] == ["AMT150:flow:s->db"]
+    assert report.failing(ThreatSeverity.critical, fewer) == []
+
+
+def test_baseline_accepts_wrapped_form_and_rejects_garbage(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps({"findings": [{"id": "AMT150:flow:s->db"}]}))
+    assert read_baseline(path) == {"AMT150:flow:s->db"}
+    path.write_text("{not json")
+    with pytest.raises(BadBaseline):
+        read_baseline(path)
+    path.write_text('"a string"')
+    with pytest.raises(BadBaseline):
+        read_baseline(path)
