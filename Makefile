@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench schema starter golden clean
+.PHONY: install demo test lint bench schema starter golden docs clean
 
 install: $(STAMP)
 
@@ -23,8 +23,8 @@ test: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check archmodel generators tests bench
-	$(BIN)/ruff format --check archmodel generators tests bench
+	$(BIN)/ruff check archmodel generators tests bench docs
+	$(BIN)/ruff format --check archmodel generators tests bench docs
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -41,6 +41,11 @@ starter:
 
 golden: install
 	$(BIN)/pytest --update-golden
+
+# The project's own user guide (reference pages regenerated from schema, CLI and rules).
+docs: install
+	$(BIN)/python docs/gen_reference.py
+	$(BIN)/mkdocs build --strict
 
 clean:
 	rm -rf out build *.egg-info

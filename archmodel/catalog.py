@@ -34,3 +34,16 @@ def define(code: str, severity: Severity, title: str, doc: str) -> RuleInfo:
     info = RuleInfo(code, severity, title, doc)
     RULES[code] = info
     return info
+
+
+# Modules that register codes when imported; listed so every consumer sees all of them.
+_PROVIDERS = ("archmodel.load.codes", "archmodel.rules", "archmodel.drift.compare")
+
+
+def all_rules() -> dict[str, RuleInfo]:
+    """Every registered code, whichever modules this process happened to import."""
+    import importlib
+
+    for name in _PROVIDERS:
+        importlib.import_module(name)
+    return dict(sorted(RULES.items()))

@@ -75,8 +75,9 @@ def rules_command(fmt: str) -> None:
     """List every validation rule: code, severity, title and doc."""
     import json
 
-    import archmodel.rules  # noqa: F401  (registers the graph rules)
-    from archmodel.catalog import RULES
+    from archmodel.catalog import all_rules
+
+    RULES = all_rules()
 
     if fmt == "json":
         items = [

@@ -67,7 +67,7 @@ def read_terraform(directory: Path, components: set[str]) -> Inventory:
     inventory = Inventory()
     for path in sorted(directory.rglob("*.tf")):
         with path.open(encoding="utf-8") as handle:
-            document = hcl2.load(handle)  # type: ignore[attr-defined,unused-ignore]
+            document = hcl2.load(handle, with_meta=True)  # type: ignore[attr-defined,unused-ignore]
         for block in document.get("resource", []):
             for rtype, named in block.items():
                 for name, body in named.items():

@@ -1,0 +1,86 @@
+"""``archmodel`` MkDocs plugin: an existing site gets the model's pages at build time.
+
+    plugins:
+      - search
+      - archmodel:
+          model: architecture/archmodel.yaml   # relative to mkdocs.yml
+          prefix: architecture                 # where the pages appear in the site
+
+The pages are the docs generator's own (``site_files``), added in ``on_files`` as
+in-memory files, so nothing is written into the user's docs directory and the site can
+never show stale architecture pages. An invalid model fails the build with the
+compiler-style diagnostics of ``archmodel validate``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+log = get_plugin_logger(__name__)
+
+
+class _PrefixOption(c.Type[str]):
+    """A folder inside the docs dir: relative, POSIX, no ``..``; errors name the key."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value).strip("/")
+        parts = PurePosixPath(text).parts
+        if not parts or any(p in ("..", ".") for p in parts) or "\\" in text:
+            raise base.ValidationError(
+                f"must be a folder inside docs_dir, such as 'architecture', not {value!r}"
+            )
+        return "/".join(parts)
+
+
+class ArchmodelPluginConfig(base.Config):  # type: ignore[no-untyped-call,unused-ignore]
+    model = c.FilesystemObject(exists=True)
+    prefix = _PrefixOption(default="architecture")
+
+
+class ArchmodelPlugin(BasePlugin[ArchmodelPluginConfig]):  # type: ignore[no-untyped-call,unused-ignore]
+    """Adds ``<prefix>/index.md`` (overview) and the rest of the model's pages."""
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        prefix = self.config.prefix
+        generated = self._site_files()
+        for path, content in generated.items():
+            uri = f"{prefix}/{path}"
+            if files.get_file_from_path(uri) is not None:
+                raise PluginError(f"archmodel: '{uri}' exists in docs_dir; choose another 'prefix'")
+            files.append(File.generated(config, uri, content=content))
+        log.info("added %d pages and images under '%s/' from %s", len(generated), prefix, self.config.model)
+        return files
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        """``mkdocs serve`` rebuilds when a model file changes."""
+        model = Path(self.config.model)
+        server.watch(str(model if model.is_dir() else model.parent))
+        return server
+
+    def _site_files(self) -> dict[str, bytes]:
+        from archmodel.generators.docs import site_files
+
+        from archmodel.api import check_model
+        from archmodel.diagnostics import format_text
+        from archmodel.generation import GenerateOptions
+        from archmodel.load import ModelNotFound
+
+        try:
+            checked = check_model(Path(self.config.model))
+        except ModelNotFound as exc:
+            raise PluginError(f"archmodel: {exc}") from exc
+        if checked.failed():
+            errors = [format_text(d) for d in checked.diagnostics if str(d.severity) == "error"]
+            raise PluginError("archmodel: invalid model:\n" + "\n".join(errors))
+        return site_files(checked.loaded, checked.graph, GenerateOptions())

@@ -1,0 +1,100 @@
+"""Jinja2 environments for the pages: Markdown templates escape every value by default.
+
+Markdown has no autoescape of its own, so the Markdown environment's ``finalize`` runs
+``md_escape`` on every ``{{ value }}`` that is not already ``Markup`` (what the helpers
+below and macros return). Forgetting a filter therefore yields over-escaped text, never markup. The
+few HTML fragments (the collapsible Mermaid source) come from ``.html.j2`` templates with
+Jinja's own HTML autoescape.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from archmodel.generators.docs import helpers
+from archmodel.generators.docs.escape import fence, md_code, md_escape, md_paragraphs
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return helpers.cached_escape(value) if isinstance(value, str) else md_escape(value)
+
+
+relative = helpers.relative
+
+
+@pass_context
+def href(ctx: Context, target: str) -> Markup:
+    return Markup(relative(target, ctx["page"]))
+
+
+@pass_context
+def link(ctx: Context, text: object, target: str) -> Markup:
+    return Markup(f"[{helpers.cached_escape(str(text))}]({relative(target, ctx['page'])})")
+
+
+@pass_context
+def image(ctx: Context, alt: str, target: str) -> Markup:
+    return Markup(f"![{md_escape(alt)}]({relative(target, ctx['page'])})")
+
+
+def details(summary: str, source: str, language: str = "mermaid") -> Markup:
+    """A collapsed ``<details>`` block holding a diagram's source, HTML-escaped."""
+    template = html_environment().get_template("details.html.j2")
+    return Markup(template.render(summary=summary, source=source, language=language).strip())
+
+
+def words(value: object) -> str:
+    """``information_disclosure`` -> ``information disclosure``: enum values as prose."""
+    return str(value).replace("_", " ")
+
+
+@cache
+def html_environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "html.j2"], default=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def markdown_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        # ``finalize`` Markdown-escapes each value into Markup; autoescape then keeps macro
+        # output (Markup) from being escaped twice and never touches the template text.
+        autoescape=True,
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=md_escape, para=md_paragraphs, code=md_code, words=words)
+    env.globals.update(href=href, link=link, image=image, details=details, fence=fence)
+    env.globals.update(
+        comp=helpers.comp,
+        data_names=helpers.data_names,
+        codes=helpers.codes,
+        proto=helpers.proto,
+        zone_name=helpers.zone_name,
+    )
+    return env
+
+
+def render_page(template: str, page: str, **context: Any) -> str:
+    """Render one page; trailing blank lines are trimmed so output is byte-stable."""
+    text = markdown_environment().get_template(template).render(page=page, **context)
+    return text.rstrip() + "\n"

@@ -1,0 +1,105 @@
+"""The one place the docs site asks the threat engine for findings and rules.
+
+Pages only see the plain records below, so the site still builds (with empty threat
+pages) if the engine is missing or broken, and a change in the engine's types touches
+this module alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from archmodel.graph import ArchGraph
+    from archmodel.load import Loaded
+
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+
+
+@dataclass(frozen=True)
+class ThreatItem:
+    """One finding as the register shows it (SPEC §4 fields plus the risk decision)."""
+
+    id: str
+    rule: str
+    title: str
+    stride: tuple[str, ...]
+    severity: str
+    target: str
+    status: str
+    description: str
+    mitigations: tuple[str, ...] = ()
+    layer: str = ""
+    justification: str | None = None
+    owner: str | None = None
+    expires: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def component(self) -> str | None:
+        """The component id a ``component:<id>`` target names, if any."""
+        kind, _, rest = self.target.partition(":")
+        return rest if kind == "component" else None
+
+
+@dataclass(frozen=True)
+class ThreatRuleItem:
+    id: str
+    title: str
+    stride: tuple[str, ...]
+    layer: str
+    mitigations: tuple[str, ...]
+    doc: str
+    fix: str
+
+
+def threat_findings(loaded: Loaded, graph: ArchGraph) -> list[ThreatItem]:
+    """Findings of the model, most severe first; [] when no threat engine is installed."""
+    try:
+        from archmodel.threats import analyse
+    except ImportError:
+        return []
+    report = analyse(loaded, graph, locate_findings=False)
+    items = [
+        ThreatItem(
+            id=f.id,
+            rule=f.rule,
+            title=f.title,
+            stride=tuple(str(s) for s in f.stride),
+            severity=str(f.severity),
+            target=f.target,
+            status=str(f.status),
+            description=f.description,
+            mitigations=tuple(f.mitigations),
+            layer=f.layer,
+            justification=f.justification,
+            owner=f.risk_owner,
+            expires=f.expires,
+        )
+        for f in report.findings
+    ]
+    return sorted(items, key=lambda t: (-SEVERITY_RANK.get(t.severity, 0), t.id))
+
+
+def threat_rules() -> list[ThreatRuleItem]:
+    """The threat rule catalog for the rules reference; [] without a threat engine."""
+    try:
+        from archmodel.threats import catalog
+    except ImportError:
+        return []
+    return [
+        ThreatRuleItem(
+            id=r.id,
+            title=r.title,
+            stride=tuple(str(s) for s in r.stride),
+            layer=r.layer,
+            mitigations=tuple(r.mitigations),
+            doc=r.doc,
+            fix=r.fix,
+        )
+        for r in sorted(catalog(), key=lambda r: r.id)
+    ]
