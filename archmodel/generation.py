@@ -69,21 +69,46 @@ def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def manifest_bytes(files: Mapping[str, bytes]) -> bytes:
+def manifest_bytes(files: Mapping[str, bytes], inputs: str = "") -> bytes:
+    """The manifest: every file's hash, and the fingerprint of what produced them."""
     entries = {path: digest(files[path]) for path in sorted(files)}
-    return (json.dumps({"version": 1, "files": entries}, indent=2) + "\n").encode()
+    return (json.dumps({"version": 1, "inputs": inputs, "files": entries}, indent=2) + "\n").encode()
 
 
 def read_manifest(out: Path) -> dict[str, str]:
+    """Files listed by the manifest in OUT, with their hashes ({} when there is none)."""
+    return _manifest(out)[1]
+
+
+def _manifest(out: Path) -> tuple[str, dict[str, str]]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         files = data.get("files", {})
-        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
-    except (OSError, ValueError):
-        return {}
+        listed = {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+        return str(data.get("inputs", "")), listed
+    except (OSError, ValueError, AttributeError):
+        return "", {}
 
 
-def write_outputs(out: Path, files: Mapping[str, bytes], clean: bool = False) -> list[str]:
+def unchanged_since_generation(out: Path, inputs: str) -> bool:
+    """True when OUT was generated from exactly these inputs and no listed file changed.
+
+    Generation is deterministic, so identical inputs (model files, options, archmodel's
+    code, the date) give identical files: checking hashes is enough, no regeneration.
+    """
+    recorded, listed = _manifest(out)
+    if not inputs or recorded != inputs or not listed:
+        return False
+    for rel, expected in listed.items():
+        try:
+            if digest((out / safe_relative(rel)).read_bytes()) != expected:
+                return False
+        except (OSError, UnsafePath):
+            return False
+    return True
+
+
+def write_outputs(out: Path, files: Mapping[str, bytes], clean: bool = False, inputs: str = "") -> list[str]:
     """Write ``files`` below ``out``; returns the paths that changed.
 
     All content is first staged in a temporary directory beside OUT, so a failure before
@@ -95,19 +120,21 @@ def write_outputs(out: Path, files: Mapping[str, bytes], clean: bool = False) ->
     out.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(out)
     changed = [p for p, b in sorted(checked.items()) if not _same(out / p, b)]
-    everything = {**checked, MANIFEST: manifest_bytes(checked)}
+    changed += [MANIFEST] if not _same(out / MANIFEST, manifest_bytes(checked, inputs)) else []
+    everything = {**checked, MANIFEST: manifest_bytes(checked, inputs)}
     staging = Path(tempfile.mkdtemp(prefix=".archmodel-", dir=out))
     try:
-        for rel in [*changed, MANIFEST]:
+        for rel in changed:
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(everything[rel])
-        for rel in [*changed, MANIFEST]:
+        for rel in changed:
             final = out / rel
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / rel, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    changed = [rel for rel in changed if rel != MANIFEST]
     if clean:
         for rel in sorted(set(previous) - set(checked)):
             stale = out / safe_relative(rel)
@@ -136,14 +163,14 @@ class Drift:
         return not (self.stale or self.missing or self.extra)
 
 
-def compare_outputs(out: Path, files: Mapping[str, bytes]) -> Drift:
+def compare_outputs(out: Path, files: Mapping[str, bytes], inputs: str = "") -> Drift:
     """Compare OUT with freshly generated ``files`` without writing anything.
 
     Extra files are those the manifest in OUT lists but generation no longer produces;
     files a user put in OUT are never reported.
     """
     expected = {safe_relative(p): b for p, b in files.items()}
-    expected[MANIFEST] = manifest_bytes(expected)
+    expected[MANIFEST] = manifest_bytes(expected, inputs)
     stale, missing = [], []
     for rel, content in sorted(expected.items()):
         path = out / rel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from archmodel.cli.diff_cmd import diff
 from archmodel.cli.drift_cmd import drift
 from archmodel.cli.output import FORMATS, print_diagnostics, short_diff, summary
 from archmodel.cli.threats_cmd import threats
+from archmodel.fingerprint import inputs_fingerprint
 from archmodel.generation import (
     GenerateOptions,
     GeneratorUnavailable,
@@ -20,6 +22,7 @@ from archmodel.generation import (
     available_generators,
     compare_outputs,
     load_generator,
+    unchanged_since_generation,
     write_outputs,
 )
 from archmodel.load import ModelNotFound
@@ -107,35 +110,54 @@ def init(directory: Path, force: bool) -> None:
     click.echo(f"next: archmodel validate {directory}", err=True)
 
 
-def _generated(model: Path, only: str, options: GenerateOptions) -> tuple[Checked, dict[str, bytes]]:
-    """Check the model and run the selected generators; exits 1 on an invalid model."""
+def _kinds(only: str) -> dict[str, EntryPoint]:
     generators = available_generators()
     kinds = [k.strip() for k in only.split(",") if k.strip()] or sorted(generators)
     unknown = [k for k in kinds if k not in generators]
     if unknown:
         choices = ", ".join(sorted(generators))
         raise click.UsageError(f"unknown kind(s) {', '.join(unknown)}; choose from {choices}")
+    return {k: generators[k] for k in sorted(kinds)}
+
+
+def _valid(model: Path) -> Checked:
     checked = _checked(model)
     if checked.failed():
         print_diagnostics(checked.diagnostics, "text", err=True)
         click.echo(f"{model}: invalid model; nothing written", err=True)
         sys.exit(1)
+    return checked
+
+
+def _run_generators(
+    checked: Checked, kinds: dict[str, EntryPoint], options: GenerateOptions
+) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
-    for kind in kinds:
+    for ep in kinds.values():
         try:
-            generator = load_generator(generators[kind])
+            generator = load_generator(ep)
         except GeneratorUnavailable as exc:
             click.echo(f"error: {exc}; nothing written", err=True)
             sys.exit(1)
         files.update(generator(checked.loaded, checked.graph, options))
-    return checked, files
+    return files
+
+
+def _inputs(checked: Checked, kinds: dict[str, EntryPoint], options: GenerateOptions) -> str:
+    loaded = checked.loaded
+    return inputs_fingerprint(loaded.root, loaded.files, kinds, options)
 
 
 ONLY = click.option("--only", default="", help="Comma-separated kinds (diagrams, threats, ...).")
 OUT = click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True)
 
 
-VIEW = click.option("--view", default=None, help="Diagrams: one view only.")
+VIEW = click.option(
+    "--view",
+    type=click.Choice(["dataflow", "security", "pipeline", "scenarios"]),
+    default=None,
+    help="Diagrams: one view only.",
+)
 MAX_NODES = click.option(
     "--max-nodes", default=150, show_default=True, help="Diagrams: split views above this."
 )
@@ -150,9 +172,11 @@ MAX_NODES = click.option(
 @click.option("--clean", is_flag=True, help="Remove files the previous run wrote and this one does not.")
 def generate(model: Path, out: Path, only: str, view: str | None, max_nodes: int, clean: bool) -> None:
     """Write the artifacts of MODEL into OUT."""
-    _, files = _generated(model, only, GenerateOptions(max_nodes=max_nodes, view=view))
+    kinds, options = _kinds(only), GenerateOptions(max_nodes=max_nodes, view=view)
+    checked = _valid(model)
+    files = _run_generators(checked, kinds, options)
     try:
-        changed = write_outputs(out, files, clean=clean)
+        changed = write_outputs(out, files, clean=clean, inputs=_inputs(checked, kinds, options))
     except UnsafePath as exc:
         click.echo(f"error: a generator produced an unsafe path {exc}; nothing written", err=True)
         sys.exit(1)
@@ -167,8 +191,14 @@ def generate(model: Path, out: Path, only: str, view: str | None, max_nodes: int
 @MAX_NODES
 def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes: int) -> None:
     """Exit 0 when OUT is exactly what `generate` would write; list the drift otherwise."""
-    _, files = _generated(model, only, GenerateOptions(max_nodes=max_nodes, view=view))
-    drift = compare_outputs(out, files)
+    kinds, options = _kinds(only), GenerateOptions(max_nodes=max_nodes, view=view)
+    checked = _valid(model)
+    inputs = _inputs(checked, kinds, options)
+    if unchanged_since_generation(out, inputs):
+        click.echo(f"{out}: in sync (same inputs, every file matches the manifest)", err=True)
+        return
+    files = _run_generators(checked, kinds, options)
+    drift = compare_outputs(out, files, inputs)
     for label, paths in (("stale", drift.stale), ("missing", drift.missing), ("extra", drift.extra)):
         for rel in paths:
             click.echo(f"{label}: {out / rel}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,20 +55,40 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
     return f"{errors} error(s), {warnings} warning(s), {infos} info"
 
 
-def short_diff(path: Path, expected: bytes, limit: int = 40) -> str:
-    """A unified diff of a stale text file, cut at ``limit`` lines."""
+_HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+
+
+def _shift_hunk(line: str, offset: int) -> str:
+    """Renumber a hunk header of a diff taken from a window starting at ``offset``."""
+    match = _HUNK.match(line)
+    if not match or not offset:
+        return line
+    a, b = int(match[1]) + offset, int(match[3]) + offset
+    return f"@@ -{a}{match[2] or ''} +{b}{match[4] or ''} @@" + line[match.end() :]
+
+
+def short_diff(path: Path, expected: bytes, limit: int = 40, context: int = 3) -> str:
+    """A unified diff of a stale text file, cut at ``limit`` lines.
+
+    Only the window between the common prefix and the common suffix is diffed, so a
+    one-byte edit in a large generated file costs linear time, not difflib's quadratic.
+    """
     import difflib
 
     try:
-        current = path.read_bytes().decode("utf-8")
-        wanted = expected.decode("utf-8")
+        current = path.read_bytes().decode("utf-8").splitlines(keepends=True)
+        wanted = expected.decode("utf-8").splitlines(keepends=True)
     except (OSError, UnicodeDecodeError):
         return f"  (binary file {path} differs)\n"
-    lines = list(
-        difflib.unified_diff(
-            current.splitlines(keepends=True), wanted.splitlines(keepends=True), str(path), "generated"
-        )
-    )
+    start = 0
+    while start < min(len(current), len(wanted)) and current[start] == wanted[start]:
+        start += 1
+    end = 0
+    while end < min(len(current), len(wanted)) - start and current[-1 - end] == wanted[-1 - end]:
+        end += 1
+    lo = max(0, start - context)
+    a, b = current[lo : len(current) - end + context], wanted[lo : len(wanted) - end + context]
+    lines = [_shift_hunk(line, lo) for line in difflib.unified_diff(a, b, str(path), "generated", n=context)]
     if len(lines) > limit:
         lines = [*lines[:limit], f"... {len(lines) - limit} more diff lines\n"]
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)

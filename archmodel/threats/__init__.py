@@ -5,10 +5,18 @@ JSON, CSV or SARIF. Rules live in ``checks/`` (one decorated function each) and 
 parties add more through the ``archmodel.rules`` entry point group.
 """
 
+from archmodel.graph import ArchGraph
+from archmodel.load import Loaded
 from archmodel.threats.engine import ThreatReport, analyse, catalog, severity_of
 from archmodel.threats.policy import Policy, read_policy
 from archmodel.threats.registry import REGISTRY, Hit, ThreatRule, register, threat
 from archmodel.threats.types import Finding, Status, Stride, ThreatSeverity
+
+
+def report_for(loaded: Loaded, graph: ArchGraph) -> ThreatReport:
+    """The located threat report of this run, computed once and shared by every output."""
+    return graph.memo("threats.report", lambda: analyse(loaded, graph))
+
 
 __all__ = [
     "REGISTRY",
@@ -24,6 +32,7 @@ __all__ = [
     "catalog",
     "read_policy",
     "register",
+    "report_for",
     "severity_of",
     "threat",
 ]

@@ -93,7 +93,13 @@ def render(output: Output) -> dict[str, bytes]:
 
 
 def generate(loaded: Loaded, graph: ArchGraph, options: GenerateOptions) -> dict[str, bytes]:
-    """All diagram files of a model (or of ``options.view`` only), by relative path."""
+    """All diagram files of a model (or of ``options.view`` only), by relative path.
+
+    Computed once per run and options: the docs site embeds the same diagrams."""
+    return dict(graph.memo(("diagrams", options), lambda: _generate(graph, options)))
+
+
+def _generate(graph: ArchGraph, options: GenerateOptions) -> dict[str, bytes]:
     if options.view is not None and options.view not in VIEWS:
         raise ValueError(f"unknown diagram view {options.view!r}; choose from {', '.join(VIEWS)}")
     wanted = VIEWS if options.view is None else (options.view,)

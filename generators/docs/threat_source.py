@@ -60,10 +60,10 @@ class ThreatRuleItem:
 def threat_findings(loaded: Loaded, graph: ArchGraph) -> list[ThreatItem]:
     """Findings of the model, most severe first; [] when no threat engine is installed."""
     try:
-        from archmodel.threats import analyse
+        from archmodel.threats import report_for
     except ImportError:
         return []
-    report = analyse(loaded, graph, locate_findings=False)
+    report = report_for(loaded, graph)
     items = [
         ThreatItem(
             id=f.id,

@@ -9,13 +9,13 @@ from __future__ import annotations
 from archmodel.generation import GenerateOptions
 from archmodel.graph import ArchGraph
 from archmodel.load import Loaded
-from archmodel.threats import analyse
+from archmodel.threats import report_for
 from archmodel.threats.render import RENDERERS
 
 FORMATS = ("md", "json", "csv", "sarif")
 
 
 def generate(loaded: Loaded, graph: ArchGraph, options: GenerateOptions) -> dict[str, bytes]:
-    report = analyse(loaded, graph)
+    report = report_for(loaded, graph)
     base = loaded.root.parent
     return {f"threats/threats.{fmt}": RENDERERS[fmt](report, base).encode("utf-8") for fmt in FORMATS}

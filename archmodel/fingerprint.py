@@ -1,0 +1,57 @@
+"""The fingerprint of everything that decides generated output.
+
+Model files (by path relative to the model root and content), the selected kinds and
+options, archmodel's own code and templates, and the date (risk acceptances expire).
+`check` compares it with the manifest to skip regeneration when nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib.metadata import EntryPoint
+from pathlib import Path
+
+import archmodel
+
+_CODE_SUFFIXES = (".py", ".j2", ".json", ".yaml")
+
+
+@cache
+def code_fingerprint(modules: tuple[str, ...]) -> str:
+    """Hash of archmodel's code and of the generators' packages, so that a new version
+    (or a plugin upgrade) never trusts a manifest written by the old one."""
+    roots = [Path(p) for p in archmodel.__path__]
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            roots.append(Path(spec.origin).parent)
+    h = hashlib.sha256(archmodel.__version__.encode())
+    for root in sorted(set(roots)):
+        for path in sorted(root.rglob("*")):
+            if path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts:
+                h.update(str(path).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def inputs_fingerprint(
+    root: Path,
+    files: Iterable[Path],
+    kinds: Mapping[str, EntryPoint],
+    options: object,
+    today: dt.date | None = None,
+) -> str:
+    h = hashlib.sha256()
+    h.update(code_fingerprint(tuple(sorted(ep.module for ep in kinds.values()))).encode())
+    h.update(f"|{sorted(kinds)}|{options!r}|{(today or dt.date.today()).isoformat()}|".encode())
+    base = root.resolve().parent
+    for path in sorted(Path(f).resolve() for f in files):
+        try:
+            rel = path.relative_to(base).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        h.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
