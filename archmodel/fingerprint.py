@@ -12,10 +12,13 @@ import hashlib
 import importlib.util
 from collections.abc import Iterable, Mapping
 from functools import cache
-from importlib.metadata import EntryPoint
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import archmodel
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 _CODE_SUFFIXES = (".py", ".j2", ".json", ".yaml")
 

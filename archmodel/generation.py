@@ -15,11 +15,12 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
     from archmodel.graph import ArchGraph
     from archmodel.load import Loaded
 
@@ -42,6 +43,8 @@ class UnsafePath(ValueError):
 def available_generators() -> dict[str, EntryPoint]:
     """Generators registered through the ``archmodel.generators`` entry point group,
     not yet imported: a kind that is not asked for costs nothing and cannot break a run."""
+    from importlib.metadata import entry_points  # 40 ms: only for the commands that generate
+
     return {ep.name: ep for ep in entry_points(group="archmodel.generators")}
 
 

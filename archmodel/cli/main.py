@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from importlib.metadata import EntryPoint
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -26,6 +26,9 @@ from archmodel.generation import (
     write_outputs,
 )
 from archmodel.load import ModelNotFound
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 MODEL = click.argument("model", type=click.Path(path_type=Path))
 
