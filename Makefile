@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# checkov pins networkx<2.7 and packaging<24: it gets a venv of its own.
+	test -x $(VENV)/checkov/bin/checkov || ($(PY) -m venv $(VENV)/checkov && $(VENV)/checkov/bin/pip install --quiet 'checkov>=3.2')
 	touch $(STAMP)
 
 demo: install

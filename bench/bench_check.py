@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import write_model  # noqa: E402
+from synthetic import write_model
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,8 +41,10 @@ def main() -> None:
     victim.write_bytes(victim.read_bytes() + b" ")
     stale, code = _timed("check", str(model), "-o", str(out), *only)
     assert code == 1, code
-    print(f"{n} components, {files} files: generate {gen:.2f} s, check in sync {in_sync:.2f} s, "
-          f"check with a stale file {stale:.2f} s")
+    print(
+        f"{n} components, {files} files: generate {gen:.2f} s, check in sync {in_sync:.2f} s, "
+        f"check with a stale file {stale:.2f} s"
+    )
 
 
 if __name__ == "__main__":

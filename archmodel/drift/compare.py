@@ -101,11 +101,21 @@ def _unmapped(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
             )
 
 
+# Sources that infrastructure code cannot name by security group or pod selector: their
+# traffic arrives from a CIDR (the internet, an office network, a CDN's edge, a managed WAF).
+OUTSIDE_KINDS = CLIENTS | {Kind.cdn, Kind.waf}
+
+
+def _outside(graph: ArchGraph, component_id: str) -> bool:
+    c = graph.components[component_id]
+    return c.kind in OUTSIDE_KINDS or graph.trust_of(component_id) == Trust.untrusted
+
+
 def _modelled(graph: ArchGraph, source: str, target: str, port: int | None) -> bool:
     if source == INTERNET:
         if graph.components[target].public:
             return True
-        sources = [s for s in graph.flow_graph.predecessors(target) if graph.trust_of(s) == Trust.untrusted]
+        sources = [s for s in graph.flow_graph.predecessors(target) if _outside(graph, s)]
     else:
         sources = [source] if graph.flow_graph.has_edge(source, target) else []
     flows = [f for s in sources for f in graph.flows_between[(s, target)]]
@@ -151,8 +161,7 @@ def _blocked(loaded: Loaded, graph: ArchGraph, inv: Inventory) -> Iterator[Diagn
     for i, f in enumerate(loaded.model.flows):
         if f.target not in inv.enforced or graph.flows.get(f.id) is not f:
             continue
-        untrusted = graph.trust_of(f.source) == Trust.untrusted or graph.components[f.source].kind in CLIENTS
-        sources = groups_of.get(f.source, set()) | ({INTERNET} if untrusted else set())
+        sources = groups_of.get(f.source, set()) | ({INTERNET} if _outside(graph, f.source) else set())
         if not sources:
             continue  # the source is not managed here: nothing to compare
         for target_group in sorted(groups_of.get(f.target, set())):

@@ -1,0 +1,78 @@
+"""The Helm generator: a chart per container component, and the same objects rendered.
+
+One chart per component (``helm/<name>/``) rather than an umbrella chart: each service
+is released, rolled back and scaled on its own, and charts do not depend on each other
+because NetworkPolicies select peers by the ``archmodel.io/component`` label. As no helm
+binary may be at hand, ``k8s/<env>/<component>.yaml`` holds the manifests each
+environment gets, rendered from the very structure the templates are dumped from.
+"""
+
+from __future__ import annotations
+
+import json
+
+from archmodel.generators.helm.manifests import k8s_name, manifests, peers_of
+from archmodel.generators.helm.render import Template, dump
+from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
+
+from archmodel.generation import GenerateOptions
+from archmodel.graph import ArchGraph
+from archmodel.load import Loaded
+from archmodel.model import Component, Environment
+
+__all__ = ["charted_components", "generate"]
+
+CHART_VERSION = "0.1.0"
+
+
+def charted_components(graph: ArchGraph) -> list[Component]:
+    """Container components that are in scope, in id order."""
+    return [
+        c
+        for _, c in sorted(graph.components.items())
+        if c.deploy and c.deploy.runtime == "container" and not c.out_of_scope
+    ]
+
+
+def chart_yaml(component: Component) -> dict[str, object]:
+    image = component.deploy.image if component.deploy and component.deploy.image else ""
+    tail = image.rsplit("/", 1)[-1]
+    return {
+        "apiVersion": "v2",
+        "name": k8s_name(component.id),
+        "description": component.description or component.name,
+        "type": "application",
+        "version": CHART_VERSION,
+        "appVersion": tail.rsplit(":", 1)[1] if ":" in tail else "latest",
+        "annotations": {"archmodel.io/component": component.id},
+    }
+
+
+def generate(loaded: Loaded, graph: ArchGraph, options: GenerateOptions) -> dict[str, bytes]:
+    """``helm/<chart>/...`` for every container component and ``k8s/<env>/<id>.yaml``."""
+    components = charted_components(graph)
+    charted = {c.id for c in components}
+    envs: list[Environment | None] = [e for _, e in sorted(graph.environments.items())] or [None]
+    files: dict[str, bytes] = {}
+    schema: bytes | None = None  # the same for every chart: values differ, keys do not
+    for component in components:
+        chart = f"helm/{k8s_name(component.id)}"
+        templates = {stem: Template(obj) for stem, obj in manifests(graph, component, charted).items()}
+        peers = peers_of(graph, component, charted)
+        defaults = chart_values(graph, component, None, peers)
+        files[f"{chart}/Chart.yaml"] = dump(chart_yaml(component)).encode()
+        files[f"{chart}/values.yaml"] = dump(defaults).encode()
+        if schema is None:
+            text = json.dumps(values_schema(defaults), indent=2, sort_keys=True, ensure_ascii=False)
+            schema = (text + "\n").encode()
+        files[f"{chart}/values.schema.json"] = schema
+        for stem, tmpl in templates.items():
+            files[f"{chart}/templates/{stem}.yaml"] = tmpl.helm().encode()
+        for env in envs:
+            values = chart_values(graph, component, env, peers)
+            env_id = env.id if env else DEFAULT_ENV
+            if env is not None:
+                files[f"{chart}/values-{env_id}.yaml"] = dump(values).encode()
+            rendered = "---\n".join(t.render(values) for t in templates.values())
+            files[f"k8s/{env_id}/{component.id}.yaml"] = rendered.encode()
+    return dict(sorted(files.items()))

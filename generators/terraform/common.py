@@ -1,0 +1,104 @@
+"""The files every Terraform output has: versions, providers, variables, outputs, tfvars.
+
+Everything that differs between environments is a variable, and each environment's
+values come from the model (``<env>.tfvars``): region, availability zones and so
+``multi_az``, deletion protection for prod. Infrastructure the model does not describe
+(VPC, subnets, certificates, cluster) is a variable with a null default for the user to set.
+"""
+
+from __future__ import annotations
+
+from archmodel.generators.terraform.hcl import Block, Raw, Value, quote
+
+from archmodel.model import Environment, System
+
+AWS_PROVIDER = "~> 5.60"
+TERRAFORM = ">= 1.5.0"
+
+# name -> (type, default, description); defaults are what a dev environment would use.
+VARIABLES: dict[str, tuple[str, Value, str]] = {
+    "environment": ("string", "dev", "Environment id from the model"),
+    "region": ("string", "us-east-1", "AWS region"),
+    "availability_zones": ("number", 1, "Availability zones to spread over"),
+    "multi_az": ("bool", False, "Run stateful services in more than one availability zone"),
+    "deletion_protection": ("bool", False, "Protect databases and load balancers from deletion"),
+    "tags": ("map(string)", {}, "Tags added to every resource"),
+    "vpc_id": ("string", None, "VPC that holds the networked components"),
+    "private_subnet_ids": ("list(string)", [], "Subnets for internal components"),
+    "public_subnet_ids": ("list(string)", [], "Subnets for internet-facing load balancers"),
+    "certificate_arn": ("string", None, "ACM certificate for HTTPS listeners"),
+    "cdn_certificate_arn": ("string", None, "ACM certificate (us-east-1) for CloudFront"),
+    "origin_domain_names": ("map(string)", {}, "CDN origins that are not generated here, by component id"),
+    "ecs_cluster_arn": ("string", None, "ECS cluster for container services"),
+    "ecs_execution_role_arn": ("string", None, "ECS task execution role"),
+    "ecs_task_role_arns": ("map(string)", {}, "Task roles by component id (least privilege per service)"),
+    "kms_key_arn": ("string", None, "Customer managed KMS key for components with the kms control"),
+    "db_instance_class": ("string", "db.t4g.micro", "RDS instance class"),
+    "db_subnet_group_name": ("string", None, "RDS subnet group"),
+    "rds_monitoring_role_arn": ("string", None, "Role for RDS enhanced monitoring"),
+    "cache_node_type": ("string", "cache.t4g.micro", "ElastiCache node type"),
+    "cache_subnet_group_name": ("string", None, "ElastiCache subnet group"),
+    "kafka_version": ("string", "3.6.0", "MSK Kafka version"),
+    "kafka_instance_type": ("string", "kafka.t3.small", "MSK broker instance type"),
+    "log_group_name": ("string", None, "CloudWatch log group for broker logs"),
+    "access_log_bucket": ("string", None, "S3 bucket for access logs"),
+    "access_log_bucket_domain_name": ("string", None, "Domain name of the access log bucket (CloudFront)"),
+    "waf_log_destination_arn": ("string", None, "Firehose/log group/bucket ARN for WAF logs"),
+    "waf_rate_limit": ("number", 2000, "Requests per 5 minutes per IP for rate-limited WAFs"),
+}
+
+
+def versions() -> list[Block]:
+    aws = {"source": "hashicorp/aws", "version": AWS_PROVIDER}
+    return [
+        Block("terraform").set("required_version", TERRAFORM).add(Block("required_providers").set("aws", aws))
+    ]
+
+
+def providers(system: System) -> list[Block]:
+    tags = Raw(
+        "merge(var.tags, {\n"
+        '      "archmodel:environment" = var.environment\n'
+        f'      "archmodel:system"      = {quote(system.id or system.name)}\n'
+        "    })"
+    )
+    default_tags = Block("default_tags").set("tags", tags)
+    return [
+        Block("provider", ("aws",)).set("region", Raw("var.region")).add(default_tags),
+        Block("provider", ("aws",))
+        .set("alias", "us_east_1")
+        .set("region", "us-east-1")
+        .add(Block("default_tags").set("tags", tags)),
+    ]
+
+
+def variables() -> list[Block]:
+    blocks = []
+    for name, (kind, default, description) in VARIABLES.items():
+        block = Block("variable", (name,)).set("type", Raw(kind)).set("description", description)
+        blocks.append(block.set("default", default))
+    return blocks
+
+
+def outputs(security_groups: list[str], endpoints: dict[str, str]) -> list[Block]:
+    groups = {cid: Raw(f"aws_security_group.{cid}.id") for cid in security_groups}
+    ends = {cid: Raw(expr) for cid, expr in sorted(endpoints.items())}
+    return [
+        Block("output", ("security_group_ids",))
+        .set("description", "Security group of each networked component, by component id")
+        .set("value", groups),
+        Block("output", ("endpoints",))
+        .set("description", "Address of each generated component, by component id")
+        .set("value", ends),
+    ]
+
+
+def tfvars(env: Environment) -> dict[str, Value]:
+    multi_az = env.availability_zones > 1 or "multi_az" in env.controls
+    return {
+        "environment": env.id,
+        "region": env.regions[0] if env.regions else "us-east-1",
+        "availability_zones": env.availability_zones,
+        "multi_az": multi_az,
+        "deletion_protection": env.tier == "prod",
+    }

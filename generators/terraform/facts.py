@@ -1,0 +1,130 @@
+"""What the Terraform builders need to know about one component, read once from the graph.
+
+Controls are the component's own plus its zones' (``ArchGraph.controls_of``); TLS also
+counts when every modelled flow into the component is encrypted. Names that AWS
+restricts (no ``_``, short) are derived here with a hash suffix when they had to change,
+so two ids never map to the same AWS name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from archmodel.graph import ArchGraph
+from archmodel.model import Component, Flow, Kind
+
+# Default ports by protocol, used when neither the flow nor the target's deploy names one.
+PROTOCOL_PORTS = {
+    "https": 443,
+    "http": 80,
+    "grpc": 50051,
+    "grpcs": 443,
+    "tls": 443,
+    "ws": 80,
+    "wss": 443,
+    "redis": 6379,
+    "amqp": 5672,
+    "mqtt": 8883,
+    "ldap": 389,
+    "ldaps": 636,
+    "nfs": 2049,
+    "smb": 445,
+    "ftp": 21,
+    "sftp": 22,
+    "ssh": 22,
+    "smtp": 587,
+    "dns": 53,
+}
+ENGINE_PORTS = {"postgres": 5432, "mysql": 3306, "mariadb": 3306, "sqlserver-ex": 1433, "oracle-se2": 1521}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A component with its effective controls and modelled neighbours."""
+
+    component: Component
+    controls: frozenset[str]
+    inbound: tuple[Flow, ...]
+    outbound: tuple[Flow, ...]
+
+    @property
+    def id(self) -> str:
+        return self.component.id
+
+    def has(self, *controls: str) -> bool:
+        return not self.controls.isdisjoint(controls)
+
+    @property
+    def tls(self) -> bool:
+        return self.has("tls", "mtls") or (bool(self.inbound) and all(f.encrypted for f in self.inbound))
+
+    @property
+    def tags(self) -> dict[str, object]:
+        return {"Name": self.component.name, "archmodel:component": self.id}
+
+
+def facts_of(graph: ArchGraph, component: Component) -> Facts:
+    cid = component.id
+    return Facts(
+        component,
+        frozenset(graph.controls_of(cid)),
+        tuple(sorted(graph.flows_into(cid), key=lambda f: f.id)),
+        tuple(sorted(graph.flows_out_of(cid), key=lambda f: f.id)),
+    )
+
+
+def technology(component: Component) -> str:
+    return (component.technology or "").lower()
+
+
+def db_engine(component: Component) -> str:
+    tech = technology(component)
+    for needle, engine in (
+        ("postgres", "postgres"),
+        ("mariadb", "mariadb"),
+        ("mysql", "mysql"),
+        ("sql server", "sqlserver-ex"),
+        ("sqlserver", "sqlserver-ex"),
+        ("oracle", "oracle-se2"),
+    ):
+        if needle in tech:
+            return engine
+    return "postgres"
+
+
+def is_kafka(component: Component) -> bool:
+    return component.kind == Kind.queue and (
+        "kafka" in technology(component) or "msk" in technology(component)
+    )
+
+
+def flow_port(flow: Flow, target: Component) -> int | None:
+    """The port a flow reaches: the flow's, else the target's, else the protocol's default."""
+    if flow.port:
+        return flow.port
+    if target.deploy and target.deploy.port:
+        return target.deploy.port
+    if flow.protocol == "sql":
+        return ENGINE_PORTS[db_engine(target)]
+    if flow.protocol == "kafka":
+        return 9094 if flow.encrypted else 9092
+    return PROTOCOL_PORTS.get(flow.protocol)
+
+
+def flow_name(flow: Flow) -> str:
+    """An HCL resource name for a flow: default ids ``a->b`` become ``a_TO_b``.
+
+    Model ids are lower case, so the upper-case ``TO`` cannot collide with an explicit id.
+    """
+    return flow.id.replace("->", "_TO_")
+
+
+def aws_name(ident: str, max_len: int = 32) -> str:
+    """An AWS-safe name (lower-case letters, digits, ``-``) that stays unique per id."""
+    name = re.sub(r"[^a-z0-9-]", "-", ident.lower())
+    if name == ident and len(name) <= max_len:
+        return name
+    suffix = hashlib.sha256(ident.encode()).hexdigest()[:6]
+    return f"{name[: max_len - 7].rstrip('-')}-{suffix}"

@@ -1,0 +1,129 @@
+"""A tiny HCL writer: blocks and attributes as Python data, rendered like ``terraform fmt``.
+
+Generators build ``Block`` trees instead of splicing text into templates, so every user
+string passes through ``quote`` (JSON-style escapes plus ``$${``/``%%{`` so that no model
+text can open a template interpolation or directive) and the layout is deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Union
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+class Raw(str):
+    """An HCL expression emitted verbatim (a reference or a call); never built from user text."""
+
+    __slots__ = ()
+
+
+Value = Union[  # noqa: UP007 (a recursive alias needs Union with string forward refs)
+    str, Raw, bool, int, float, None, list["Value"], dict[str, "Value"]
+]
+
+
+@dataclass
+class Block:
+    """``type "label" ... { body }``; body items are ``(name, value)`` pairs or nested blocks."""
+
+    type: str
+    labels: tuple[str, ...] = ()
+    body: list[tuple[str, Value] | Block] = field(default_factory=list)
+
+    def set(self, name: str, value: Value) -> Block:
+        self.body.append((name, value))
+        return self
+
+    def add(self, block: Block) -> Block:
+        self.body.append(block)
+        return self
+
+
+# HCL knows only \n \r \t \" \\ and \uNNNN (not JSON's \b or \f): every other
+# control character becomes \uNNNN.
+_ESCAPES = {c: f"\\u{c:04x}" for c in [*range(0x20), 0x7F]}
+_ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def quote(text: str) -> str:
+    """A double-quoted HCL string literal holding exactly ``text``.
+
+    Quotes, backslashes and control characters are escaped the way HCL reads them.
+    ``%{`` becomes ``%%{``, HCL's escape for a literal ``%{``. ``${`` becomes
+    ``$\u007b``: Terraform reads both that and ``$${`` as a literal ``${``, but
+    python-hcl2 (and so checkov) rejects a ``$${`` that no ``}`` follows.
+    """
+    body = text.translate(_ESCAPES)
+    return '"' + body.replace("${", "$\\u007b").replace("%{", "%%{") + '"'
+
+
+def _key(name: str) -> str:
+    return name if _IDENT.match(name) else quote(name)
+
+
+def _value(value: Value, indent: str) -> str:
+    if isinstance(value, Raw):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, list):
+        items = [_value(v, indent) for v in value]
+        if all("\n" not in i for i in items) and sum(len(i) + 2 for i in items) < 80:
+            return "[" + ", ".join(items) + "]"
+        inner = indent + "  "
+        return "[\n" + "".join(f"{inner}{i},\n" for i in items) + indent + "]"
+    if not value:
+        return "{}"
+    inner = indent + "  "
+    return "{\n" + _attributes([(_key(k), v) for k, v in value.items()], inner) + indent + "}"
+
+
+def _attributes(pairs: list[tuple[str, Value]], indent: str) -> str:
+    """Consecutive attributes with their ``=`` aligned, as ``terraform fmt`` does."""
+    width = max(len(k) for k, _ in pairs)
+    return "".join(f"{indent}{k.ljust(width)} = {_value(v, indent)}\n" for k, v in pairs)
+
+
+def render_block(block: Block, indent: str = "") -> str:
+    head = " ".join([block.type, *(quote(label) for label in block.labels)])
+    if not block.body:
+        return f"{indent}{head} {{}}\n"
+    lines = [f"{indent}{head} {{\n"]
+    inner = indent + "  "
+    run: list[tuple[str, Value]] = []
+    for item in block.body:
+        if isinstance(item, Block):
+            if run:
+                lines.append(_attributes(run, inner))
+                run = []
+            if len(lines) > 1:
+                lines.append("\n")
+            lines.append(render_block(item, inner))
+        else:
+            if run == [] and len(lines) > 1:
+                lines.append("\n")
+            run.append((_key(item[0]) if not _IDENT.match(item[0]) else item[0], item[1]))
+    if run:
+        lines.append(_attributes(run, inner))
+    lines.append(f"{indent}}}\n")
+    return "".join(lines)
+
+
+def render_file(blocks: list[Block], header: str) -> bytes:
+    """A whole ``.tf`` file: a comment header, then the blocks separated by blank lines."""
+    comment = "".join(f"# {line}\n" for line in header.splitlines())
+    return (comment + "\n" + "\n".join(render_block(b) for b in blocks)).encode("utf-8")
+
+
+def render_tfvars(values: dict[str, Value]) -> bytes:
+    return _attributes(list(values.items()), "").encode("utf-8") if values else b""

@@ -1,0 +1,74 @@
+"""THE table from component kind to cloud resources: one row per kind, one column per cloud.
+
+Adding GCP or Azure means adding a column (a dict of builders) here; nothing else in the
+generator knows which cloud it writes for. ``in_vpc`` says whether the resources sit in
+a network and so get a security group and ingress rules from the flows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from archmodel.generators.terraform import aws_data, aws_edge
+from archmodel.generators.terraform.facts import Facts
+from archmodel.generators.terraform.hcl import Block
+from archmodel.generators.terraform.plan import Plan
+
+Builder = Callable[[Facts, Plan], list[Block]]
+
+
+def _network_only(facts: Facts, plan: Plan) -> list[Block]:
+    """Kinds without a managed counterpart yet: just their security group and rules."""
+    return []
+
+
+@dataclass(frozen=True)
+class Row:
+    in_vpc: bool
+    builders: dict[str, Builder]  # cloud -> builder
+    resources: dict[str, tuple[str, ...]]  # cloud -> resource types (for docs and tests)
+
+
+MAPPING: dict[str, Row] = {
+    "load_balancer": Row(
+        True,
+        {"aws": aws_edge.load_balancer},
+        {"aws": ("aws_lb", "aws_lb_listener", "aws_lb_target_group", "aws_wafv2_web_acl")},
+    ),
+    "cdn": Row(False, {"aws": aws_edge.cdn}, {"aws": ("aws_cloudfront_distribution", "aws_wafv2_web_acl")}),
+    "container": Row(
+        True, {"aws": aws_edge.container_service}, {"aws": ("aws_ecs_service", "aws_ecs_task_definition")}
+    ),
+    "database": Row(True, {"aws": aws_data.database}, {"aws": ("aws_db_instance",)}),
+    "cache": Row(True, {"aws": aws_data.cache}, {"aws": ("aws_elasticache_replication_group",)}),
+    "queue": Row(True, {"aws": aws_data.queue}, {"aws": ("aws_msk_cluster", "aws_sqs_queue")}),
+    "object_store": Row(False, {"aws": aws_data.object_store}, {"aws": ("aws_s3_bucket",)}),
+    "secrets_store": Row(False, {"aws": aws_data.secrets_store}, {"aws": ("aws_secretsmanager_secret",)}),
+    "network_only": Row(True, {"aws": _network_only}, {"aws": ()}),
+}
+
+# The checkov checks that a control on a component claims, by resource type. Tests scan
+# the generated code and assert that every claimed check passes.
+CONTROL_CHECKS: dict[str, dict[str, tuple[str, ...]]] = {
+    "aws_db_instance": {
+        "encryption_at_rest": ("CKV_AWS_16",),
+        "iam": ("CKV_AWS_161",),
+        "least_privilege": ("CKV_AWS_161",),
+        "logging": ("CKV_AWS_129",),
+        "monitoring": ("CKV_AWS_118",),
+        "backup": ("CKV_AWS_133",),
+    },
+    "aws_elasticache_replication_group": {
+        "encryption_at_rest": ("CKV_AWS_29",),
+        "tls": ("CKV_AWS_30",),
+        "kms": ("CKV_AWS_191",),
+    },
+    "aws_msk_cluster": {"tls": ("CKV_AWS_81",), "logging": ("CKV_AWS_80",)},
+    "aws_s3_bucket": {"kms": ("CKV_AWS_145",), "backup": ("CKV_AWS_21",), "logging": ("CKV_AWS_18",)},
+    "aws_lb": {"waf": ("CKV2_AWS_28",), "logging": ("CKV_AWS_91",)},
+    "aws_cloudfront_distribution": {"waf": ("CKV_AWS_68",), "logging": ("CKV_AWS_86",)},
+    "aws_secretsmanager_secret": {"kms": ("CKV_AWS_149",)},
+    "aws_ecs_task_definition": {"hardening": ("CKV_AWS_336",)},
+    "aws_sqs_queue": {"encryption_at_rest": ("CKV_AWS_27",)},
+}

@@ -1,0 +1,72 @@
+"""Least privilege from the graph: a security group per networked component and one
+ingress rule per modelled flow into it, and nothing else.
+
+The rule's source is the flow's source: its security group when it has one, the
+CloudFront origin-facing prefix list for a CDN, and the internet for clients, public
+components and WAFs (a WAF in AWS is attached to the load balancer, not a hop of its
+own). A flow whose port cannot be known gets no rule and a comment saying how to fix it.
+"""
+
+from __future__ import annotations
+
+from archmodel.generators.terraform.facts import Facts, flow_name, flow_port
+from archmodel.generators.terraform.hcl import Block, Raw
+from archmodel.generators.terraform.plan import Plan
+
+from archmodel.model import Flow, Kind
+
+CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
+UDP_PROTOCOLS = frozenset({"dns"})
+
+
+def security_group(facts: Facts) -> Block:
+    return (
+        Block("resource", ("aws_security_group", facts.id))
+        .set("name_prefix", f"{facts.id}-")
+        .set("description", f"archmodel {facts.id}: ingress from modelled flows only")
+        .set("vpc_id", Raw("var.vpc_id"))
+        .set("tags", facts.tags)
+        .add(Block("lifecycle").set("create_before_destroy", True))
+    )
+
+
+def _source(flow: Flow, plan: Plan) -> tuple[str, Raw | str]:
+    source = flow.source
+    if plan.has_security_group(source):
+        return "referenced_security_group_id", Raw(f"aws_security_group.{source}.id")
+    if plan.kind_of(source) == Kind.cdn:
+        return "prefix_list_id", Raw("data.aws_ec2_managed_prefix_list.cloudfront.id")
+    return "cidr_ipv4", "0.0.0.0/0"
+
+
+def ingress_rules(facts: Facts, plan: Plan) -> tuple[list[Block], list[str]]:
+    """Rules for the flows into a component, and notes on flows that got none."""
+    rules, notes = [], []
+    for flow in facts.inbound:
+        port = flow_port(flow, facts.component)
+        if port is None:
+            notes.append(f"flow {flow_name(flow)} has no port: add `port:` to the flow to allow it")
+            continue
+        key, value = _source(flow, plan)
+        rules.append(
+            Block("resource", ("aws_vpc_security_group_ingress_rule", flow_name(flow)))
+            .set("security_group_id", Raw(f"aws_security_group.{facts.id}.id"))
+            .set("description", f"archmodel flow {flow_name(flow)}")
+            .set("ip_protocol", "udp" if flow.protocol in UDP_PROTOCOLS else "tcp")
+            .set("from_port", port)
+            .set("to_port", port)
+            .set(key, value)
+            .set("tags", {**facts.tags, "archmodel:flow": flow.id})
+        )
+    return rules, notes
+
+
+def uses_cloudfront_prefix_list(plan: Plan) -> bool:
+    return any(
+        plan.kind_of(f.source) == Kind.cdn and plan.has_security_group(f.target)
+        for f in plan.graph.flows.values()
+    )
+
+
+def cloudfront_prefix_list() -> Block:
+    return Block("data", ("aws_ec2_managed_prefix_list", "cloudfront")).set("name", CLOUDFRONT_PREFIX_LIST)
