@@ -28,6 +28,7 @@ lint: install
 	$(BIN)/ruff check archmodel generators tests bench docs
 	$(BIN)/ruff format --check archmodel generators tests bench docs
 	$(BIN)/mypy
+	$(BIN)/mypy generators --follow-imports=silent
 	$(BIN)/lint-imports
 
 bench: install

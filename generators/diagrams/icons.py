@@ -132,8 +132,8 @@ def primary_cloud(graph: ArchGraph) -> Cloud | None:
     """The cloud the system runs on: production's, else the first environment's."""
     envs = list(graph.environments.values())
     prod = [e for e in envs if e.tier == Tier.prod]
-    chosen = (prod or envs or [None])[0]
-    return chosen.cloud if chosen else None
+    chosen = prod or envs
+    return chosen[0].cloud if chosen else None
 
 
 def icon_for(component: Component, cloud: Cloud | None) -> str:

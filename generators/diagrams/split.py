@@ -136,21 +136,27 @@ def overview_scene(graph: ArchGraph, pages: list[Page]) -> Scene:
         counts[page.zone] = counts.get(page.zone, 0) + len(page.members)
         page_ids.setdefault(page.zone, []).append(page.id)
     for zone_id, count in counts.items():
-        zone = graph.zones.get(zone_id or "")
+        summary_zone = graph.zones.get(zone_id or "")
         ids = page_ids[zone_id]
         where = "see dataflow/" + ", ".join(ids[:3]) + (" …" if len(ids) > 3 else "")
         lines: tuple[Line, ...] = (
-            line(zone.name if zone else "No zone", bold=True),
-            line((f"{zone.trust.value} · " if zone else "") + f"{count} components", small=True),
+            line(summary_zone.name if summary_zone else "No zone", bold=True),
+            line(
+                (f"{summary_zone.trust.value} · " if summary_zone else "") + f"{count} components", small=True
+            ),
             line(where, "#566573", small=True),
         )
-        parent = zone_id if zone_id in parents else (zone.parent if zone and zone.parent in parents else None)
+        parent = (
+            zone_id
+            if zone_id in parents
+            else (summary_zone.parent if summary_zone and summary_zone.parent in parents else None)
+        )
         scene.nodes.append(
             Node(
                 id="zone:" + (zone_id or UNZONED),
                 lines=lines,
-                fill=style.TRUST_FILL[zone.trust] if zone else style.MUTED_FILL,
-                stroke=style.TRUST_STROKE[zone.trust] if zone else style.MUTED,
+                fill=style.TRUST_FILL[summary_zone.trust] if summary_zone else style.MUTED_FILL,
+                stroke=style.TRUST_STROKE[summary_zone.trust] if summary_zone else style.MUTED,
                 penwidth=1.5,
                 cluster=cluster_id(parent) if parent else None,
             )
