@@ -25,8 +25,12 @@ def models(draw: st.DrawFn) -> dict[str, Any]:
     kinds = draw(st.lists(st.sampled_from(KINDS), min_size=n, max_size=n))
     components: list[dict[str, Any]] = [{"id": "users", "kind": "actor", "name": "Users", "zone": "internet"}]
     for i, kind in enumerate(kinds):
-        component: dict[str, Any] = {"id": f"c{i}", "kind": kind, "name": draw(st.text(min_size=1, max_size=12)),
-                                     "zone": draw(st.sampled_from(["app", "data"]))}
+        component: dict[str, Any] = {
+            "id": f"c{i}",
+            "kind": kind,
+            "name": draw(st.text(min_size=1, max_size=12)),
+            "zone": draw(st.sampled_from(["app", "data"])),
+        }
         if kind == "service":
             component["deploy"] = {"runtime": "container", "port": 8080, "replicas": 2}
         components.append(component)
@@ -45,10 +49,12 @@ def models(draw: st.DrawFn) -> dict[str, Any]:
         "components": components,
         "flows": flows,
         "environments": [{"id": "prod", "name": "Prod", "tier": "prod", "availability_zones": 2}],
-        "pipeline": {"stages": [
-            {"id": "src", "kind": "source", "name": "Git"},
-            {"id": "deploy", "kind": "deploy", "name": "Deploy", "needs": ["src"], "environment": "prod"},
-        ]},
+        "pipeline": {
+            "stages": [
+                {"id": "src", "kind": "source", "name": "Git"},
+                {"id": "deploy", "kind": "deploy", "name": "Deploy", "needs": ["src"], "environment": "prod"},
+            ]
+        },
     }
 
 
@@ -59,7 +65,9 @@ def _run(*args: str) -> tuple[int, str]:
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(model=models(), data=st.data())
-def test_generate_is_deterministic_and_check_detects_edits(model: dict[str, Any], data: st.DataObject) -> None:
+def test_generate_is_deterministic_and_check_detects_edits(
+    model: dict[str, Any], data: st.DataObject
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "m").mkdir()
@@ -73,7 +81,9 @@ def test_generate_is_deterministic_and_check_detects_edits(model: dict[str, Any]
         for rel in files:
             assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
         assert _run("check", str(root / "m"), "-o", str(first), "--only", KINDS_TO_GENERATE)[0] == 0
-        victim = first / data.draw(st.sampled_from([f for f in files if f.name != ".archmodel-manifest.json"]))
+        victim = first / data.draw(
+            st.sampled_from([f for f in files if f.name != ".archmodel-manifest.json"])
+        )
         content = bytearray(victim.read_bytes())
         at = data.draw(st.integers(min_value=0, max_value=len(content) - 1))
         content[at] = (content[at] + 1) % 256

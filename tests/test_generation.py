@@ -90,7 +90,9 @@ def test_invalid_model_writes_nothing(write_model: Callable[..., Path], tmp_path
     assert not out.exists()
 
 
-def test_check_trusts_the_manifest_only_for_identical_inputs(write_model: Callable[..., Path], tmp_path: Path) -> None:
+def test_check_trusts_the_manifest_only_for_identical_inputs(
+    write_model: Callable[..., Path], tmp_path: Path
+) -> None:
     model = write_model("archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n")
     out = tmp_path / "out"
     args = [str(model), "-o", str(out), "--only", "threats"]
@@ -98,11 +100,15 @@ def test_check_trusts_the_manifest_only_for_identical_inputs(write_model: Callab
     assert runner.invoke(cli, ["generate", *args]).exit_code == 0
     fast = runner.invoke(cli, ["check", *args])
     assert fast.exit_code == 0 and "same inputs" in fast.stderr
-    (model / "archmodel.yaml").write_text("archmodel: 1\nsystem: {name: T2}\ncomponents: [{id: u, kind: actor, name: U}]\n")
+    (model / "archmodel.yaml").write_text(
+        "archmodel: 1\nsystem: {name: T2}\ncomponents: [{id: u, kind: actor, name: U}]\n"
+    )
     slow = runner.invoke(cli, ["check", *args])
     assert "same inputs" not in slow.stderr  # the model changed: regenerate and compare
     victim = out / "threats" / "threats.md"
-    (model / "archmodel.yaml").write_text("archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n")
+    (model / "archmodel.yaml").write_text(
+        "archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n"
+    )
     victim.write_bytes(victim.read_bytes() + b"x")
     edited = runner.invoke(cli, ["check", *args])
     assert edited.exit_code == 1 and f"stale: {victim}" in edited.stdout

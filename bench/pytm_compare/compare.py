@@ -54,7 +54,11 @@ PYTM_TO_ARCHMODEL: dict[str, tuple[tuple[str, ...], str, str]] = {
         NOISE,
         "no application principal to authorise on a pass-through or managed edge element",
     ),
-    "AC02": (("AMT122", "AMT132"), GAP, "store shared by several workloads without per-client isolation"),
+    "AC02": (
+        ("AMT122", "AMT125", "AMT132"),
+        GAP,
+        "database or object store below confidential shared by several writers (AMT125: queues, caches)",
+    ),
     "AC05": (
         ("AMT150", "AMT151", "AMT153"),
         NOISE,
@@ -84,12 +88,16 @@ PYTM_TO_ARCHMODEL: dict[str, tuple[tuple[str, ...], str, str]] = {
     "CR08": (("AMT150", "AMT151", "AMT152"), NOISE, "TLS present"),
     "DE01": (("AMT150", "AMT151"), NOISE, "TLS present; pytm also wants certificate revocation checks"),
     "DE03": (("AMT150", "AMT151", "AMT152"), NOISE, "TLS present; pytm also wants a VPN on every flow"),
-    "DE04": ((), GAP, "audit log integrity (append-only, out of the writer's reach) is not checked"),
+    "DE04": (
+        ("AMT142",),
+        NOISE,
+        "store neither restricted nor high/critical, or keeps no log at all (AMT141)",
+    ),
     "DO01": (("AMT102", "AMT103"), NOISE, "rate limiting / DDoS protection sit upstream on the path"),
     "DO02": (
-        ("AMT102", "AMT103"),
-        GAP,
-        "no rule on resource exhaustion of internal elements (deploy cpu/memory are modelled, unchecked)",
+        ("AMT102", "AMT103", "AMT116"),
+        NOISE,
+        "deploy sets cpu and memory limits, or the runtime is managed (AMT116 checks containers and VMs)",
     ),
     "DR01": (("AMT150", "AMT158"), NOISE, "TLS present"),
     "DS03": (("AMT115",), NOISE, "managed service: hardening is the provider's (AMT115 covers self-managed)"),

@@ -27,10 +27,11 @@ def test_helm_survives_hostile_text(name: str, description: str, technology: str
         else:
             list(yaml.safe_load_all(text))
     values = yaml.safe_load(files["helm/api/values-prod.yaml"])
-    assert values["image"] == image
+    expected_image = image or "api:latest"  # an empty image means "none": the default is used
+    assert values["image"] == expected_image
     assert values["annotations"]["archmodel.io/name"] == name
     assert values["annotations"].get("archmodel.io/description", "") == description
     assert values["annotations"].get("archmodel.io/technology", "") == technology
     rendered = {d["kind"]: d for d in yaml.safe_load_all(files["k8s/prod/api.yaml"])}
-    assert rendered["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"] == image
+    assert rendered["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"] == expected_image
     assert yaml.safe_load(files["helm/api/Chart.yaml"])["description"] == (description or name)

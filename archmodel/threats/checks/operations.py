@@ -1,7 +1,8 @@
 """Fleet-wide operational controls: logging, monitoring, patching, hardening, secrets.
 
 These are normally provided by the platform, so a gap is reported once per environment
-with the components it leaves uncovered (see ``fleet_gaps``).
+with the components it leaves uncovered (see ``fleet_gaps``). Gaps that each component
+closes on its own (its resource limits, where its audit log goes) are reported per component.
 """
 
 from __future__ import annotations
@@ -9,8 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archmodel.model import CLIENTS, Component, Kind
-from archmodel.threats.checks.common import PROCESSING, STORES, fleet_gaps, self_managed
-from archmodel.threats.context import ThreatContext
+from archmodel.threats.checks.common import (
+    PROCESSING,
+    STORES,
+    at_stake,
+    component_hit,
+    fleet_gaps,
+    label,
+    quoted,
+    self_managed,
+    store_data,
+)
+from archmodel.threats.context import CRITICALITY_RANK, ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
 
@@ -105,6 +116,100 @@ def no_hardening(ctx: ThreatContext) -> Iterator[Hit]:
     becomes a container escape or lateral movement."""
     members = [c for c in ctx.components() if c.kind not in CLIENTS and self_managed(c)]
     yield from fleet_gaps(ctx, members, frozenset({"hardening"}), "run without a hardening baseline")
+
+
+@threat(
+    "AMT116",
+    "Self-managed workload without resource limits",
+    stride=[Stride.denial_of_service],
+    mitigations=[],
+    layer="infrastructure",
+    weight=-1,
+    cwe=["CWE-770"],
+    capec=["CAPEC-130"],
+    fix="Set `deploy.cpu` and `deploy.memory` (Kubernetes requests/limits, VM sizing with "
+    "cgroup or systemd quotas) so that one workload cannot starve the node it shares.",
+)
+def no_resource_limits(ctx: ThreatContext) -> Iterator[Hit]:
+    """A container or VM workload without CPU and memory limits takes whatever a request
+    flood, a leak or a noisy neighbour drives it to, and starves every workload on the same
+    node. Checked on self-managed runtimes (`deploy.runtime` container or vm) reachable from
+    an entry point; managed and serverless runtimes are bounded by the provider. The fix is
+    the deploy configuration itself, so no control closes it: set both limits."""
+    reachable = ctx.graph.reachable
+    for c in ctx.components():
+        if c.kind in CLIENTS or c.deploy is None or not self_managed(c) or c.id not in reachable:
+            continue
+        missing = [name for name in ("cpu", "memory") if getattr(c.deploy, name) is None]
+        if missing:
+            yield component_hit(
+                ctx,
+                c,
+                f"{label(c).capitalize()} runs as a {c.deploy.runtime} reachable from an entry "
+                f"point with no {' or '.join(missing)} limit in its deploy.",
+                stake=CRITICALITY_RANK[str(c.criticality)],
+            )
+
+
+@threat(
+    "AMT142",
+    "Audit log of a sensitive store kept within the attacker's reach",
+    stride=[Stride.repudiation, Stride.tampering],
+    mitigations=["logging", "monitoring"],
+    weight=-1,
+    cwe=["CWE-117", "CWE-778"],
+    capec=["CAPEC-268", "CAPEC-93"],
+    fix="Ship the store's audit log to a monitoring component in another zone (a separate "
+    "log account, append-only with retention, that the store's credentials cannot delete "
+    "from) and model that flow.",
+)
+def audit_log_in_reach(ctx: ThreatContext) -> Iterator[Hit]:
+    """Whoever holds a store's credentials can erase its audit log when the log stays next
+    to it. Checked on data and secrets stores that hold restricted data or are of high or
+    critical criticality and that keep a log (`logging`, or telemetry to a monitoring
+    component in their own zone). `logging` and `monitoring` count only together, as a
+    modelled flow from the store, from a component of its zone the store sends to, or from
+    a monitoring agent in its zone, to a monitoring component in another zone."""
+    comps = ctx.graph.components
+    for c in ctx.components(*STORES, Kind.secrets_store):
+        data = store_data(ctx, c)
+        crit = CRITICALITY_RANK[str(c.criticality)]
+        if ctx.data_rank(data) < 3 and crit < 2:
+            continue
+        local_sinks = [t for t in ctx.successors.get(c.id, []) if comps[t].kind is Kind.monitoring]
+        if "logging" not in ctx.controls(c.id) and not local_sinks:
+            continue  # no log at all: AMT141's ground
+        shipped = _off_zone_sinks(ctx, c)
+        where = f"in zone '{c.zone}'" if c.zone else "on the store"
+        kept = f"with {quoted(local_sinks)}" if local_sinks else where
+        yield component_hit(
+            ctx,
+            c,
+            f"{label(c).capitalize()} holds {at_stake(ctx, data)} and is rated {c.criticality}; its "
+            f"audit log stays {kept}, with no flow to monitoring in another zone.",
+            stake=max(ctx.data_rank(data), crit),
+            exposed=False,
+            present=frozenset({"logging", "monitoring"}) if shipped else frozenset(),
+        )
+
+
+def _off_zone_sinks(ctx: ThreatContext, c: Component) -> list[str]:
+    """Monitoring components outside ``c``'s zone that its logs reach: directly, through a
+    component of its zone it sends to (a log forwarder), or through a monitoring agent in
+    its zone. Without a zone, any separate monitoring component is off the store."""
+    comps = ctx.graph.components
+    relays = {c.id}
+    if c.zone is not None:
+        relays |= {t for t in ctx.successors.get(c.id, []) if comps[t].zone == c.zone}
+        relays |= {m.id for m in comps.values() if m.zone == c.zone and m.kind is Kind.monitoring}
+    return sorted(
+        {
+            t
+            for r in relays
+            for t in ctx.successors.get(r, [])
+            if comps[t].kind is Kind.monitoring and t != c.id and (c.zone is None or comps[t].zone != c.zone)
+        }
+    )
 
 
 @threat(

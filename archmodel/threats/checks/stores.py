@@ -148,6 +148,40 @@ def no_kms(ctx: ThreatContext) -> Iterator[Hit]:
 
 
 @threat(
+    "AMT125",
+    "Shared queue or cache without least-privilege writers",
+    stride=[Stride.tampering],
+    mitigations=["least_privilege"],
+    weight=-1,
+    cwe=["CWE-732", "CWE-284"],
+    capec=["CAPEC-124"],
+    fix="Give each writer its own credentials scoped to its own topics, key prefixes or "
+    "databases (per-topic ACLs, Redis ACL users) and add `least_privilege` to the store.",
+)
+def shared_store_writers(ctx: ThreatContext) -> Iterator[Hit]:
+    """When several components write to one queue or cache with the same rights, one
+    compromised writer can forge or overwrite what the others publish and their consumers
+    trust. A writer is the source of a flow into the store that sends `data` (or declares
+    no data either way); a flow that only `returns` data is a reader. `least_privilege`
+    counts on the store or its zone. Stores holding confidential or restricted data are
+    AMT122's, so this rule covers public and internal data only."""
+    for c in ctx.components(Kind.queue, Kind.cache):
+        data = store_data(ctx, c)
+        if ctx.data_rank(data) >= 2:
+            continue
+        writers = sorted({f.source for f in ctx.inbound(c.id) if f.data or not f.returns})
+        if len(writers) >= 2:
+            yield component_hit(
+                ctx,
+                c,
+                f"{label(c).capitalize()} is written by {quoted(writers)} with no least-privilege "
+                f"separation; it carries {at_stake(ctx, data)}.",
+                exposed=False,
+                present=ctx.local_controls(c.id),
+            )
+
+
+@threat(
     "AMT131",
     "Credentials stored outside a secrets vault",
     stride=[Stride.information_disclosure, Stride.elevation_of_privilege],
