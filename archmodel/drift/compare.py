@@ -8,10 +8,11 @@ with no component, allow rules that no flow models, and modelled flows the rules
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from archmodel.catalog import Severity, define
 from archmodel.diagnostics import Diagnostic, diag
-from archmodel.drift.inventory import INTERNET, Inventory, Rule
+from archmodel.drift.inventory import INTERNET, Inventory, Resource, Rule
 from archmodel.graph import ArchGraph
 from archmodel.load import Loaded
 from archmodel.model import CLIENTS, Kind, Trust
@@ -80,24 +81,25 @@ def _missing(loaded: Loaded, graph: ArchGraph, inv: Inventory, expect: set[str])
             )
 
 
+def _at(item: Resource | Rule) -> dict[str, Any]:
+    """Infrastructure findings point at the first line of the resource or rule."""
+    return {"file": item.file, "line": item.line, "column": 1}
+
+
 def _unmapped(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
     for r in inv.resources:
         if r.component is None:
             yield diag(
                 NO_COMPONENT,
                 f"{r.address} belongs to no component of the model",
-                file=r.file,
-                line=r.line,
-                column=1,
+                **_at(r),
                 hint="tag it archmodel:component = <id>, or model it",
             )
         elif r.component not in graph.components:
             yield diag(
                 NO_COMPONENT,
                 f"{r.address} is tagged with unknown component '{r.component}'",
-                file=r.file,
-                line=r.line,
-                column=1,
+                **_at(r),
             )
 
 
@@ -138,9 +140,7 @@ def _unmodelled(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
             yield diag(
                 UNMODELLED,
                 f"{rule.address} allows {what} to reach '{target}'{port}, but no flow models it",
-                file=rule.file,
-                line=rule.line,
-                column=1,
+                **_at(rule),
                 hint="remove the rule or add the flow",
             )
 

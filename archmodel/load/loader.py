@@ -6,17 +6,17 @@ Every failure becomes a diagnostic; nothing here raises on bad input. Elements k
 
 from __future__ import annotations
 
-import difflib
 import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archmodel.catalog import RuleInfo
 from archmodel.diagnostics import Diagnostic, PathPart, diag
 from archmodel.load import codes
 from archmodel.load.reader import read
-from archmodel.load.schema_check import validate_list, validate_one
+from archmodel.load.schema_check import unknown_key_hint, validate_list, validate_one
 from archmodel.model import FORMAT_VERSION, LIST_SECTIONS, Document, Model, Pipeline, System
 
 ROOT_NAMES = ("archmodel.yaml", "archmodel.yml", "archmodel.json")
@@ -88,6 +88,9 @@ class _State:
     system: System | None = None
     system_origin: Origin | None = None
 
+    def _report(self, info: RuleInfo, message: str, **where: Any) -> None:
+        self.diagnostics.append(diag(info, message, **where))
+
     def visit(self, path: Path, is_root: bool, stack: tuple[Path, ...]) -> None:
         if path in self.files:
             return
@@ -99,13 +102,8 @@ class _State:
         file = str(path)
         if not isinstance(data, dict):
             kind = type(data).__name__ if data is not None else "empty"
-            self.diagnostics.append(
-                diag(
-                    codes.NOT_MAPPING,
-                    f"the top level must be a mapping, not {kind}",
-                    file=file,
-                    path=(),
-                )
+            self._report(
+                codes.NOT_MAPPING, f"the top level must be a mapping, not {kind}", file=file, path=()
             )
             return
         self._check_top_keys(data, file, is_root)
@@ -121,60 +119,49 @@ class _State:
             if name.startswith("x-"):
                 continue
             if name not in allowed:
-                close = difflib.get_close_matches(name, allowed, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "prefix your own keys with 'x-'"
-                self.diagnostics.append(
-                    diag(
-                        codes.UNKNOWN_KEY,
-                        f"unknown section '{name}'",
-                        file=file,
-                        path=(key,),
-                        at_key=True,
-                        hint=hint,
-                    )
+                hint = unknown_key_hint(name, allowed)
+                self._report(
+                    codes.UNKNOWN_KEY,
+                    f"unknown section '{name}'",
+                    file=file,
+                    path=(key,),
+                    at_key=True,
+                    hint=hint,
                 )
             elif name in ROOT_ONLY and not is_root:
-                self.diagnostics.append(
-                    diag(
-                        codes.ROOT_ONLY,
-                        f"'{name}' belongs in the root file only",
-                        file=file,
-                        path=(key,),
-                        at_key=True,
-                    )
+                self._report(
+                    codes.ROOT_ONLY,
+                    f"'{name}' belongs in the root file only",
+                    file=file,
+                    path=(key,),
+                    at_key=True,
                 )
 
     def _root_sections(self, data: dict[Any, Any], file: str) -> None:
         version = data.get("archmodel")
         if "archmodel" not in data:
-            self.diagnostics.append(
-                diag(
-                    codes.VERSION,
-                    "missing format version",
-                    file=file,
-                    path=(),
-                    hint="start the root file with 'archmodel: 1'",
-                )
+            self._report(
+                codes.VERSION,
+                "missing format version",
+                file=file,
+                path=(),
+                hint="start the root file with 'archmodel: 1'",
             )
         elif version != FORMAT_VERSION or isinstance(version, bool):
-            self.diagnostics.append(
-                diag(
-                    codes.VERSION,
-                    f"unsupported format version {version!r}",
-                    file=file,
-                    path=("archmodel",),
-                    hint="only 'archmodel: 1' exists",
-                )
+            self._report(
+                codes.VERSION,
+                f"unsupported format version {version!r}",
+                file=file,
+                path=("archmodel",),
+                hint="only 'archmodel: 1' exists",
             )
         if "system" not in data:
-            self.diagnostics.append(
-                diag(
-                    codes.MISSING_SYSTEM,
-                    "the root file does not describe the system",
-                    file=file,
-                    path=(),
-                    hint="add 'system: {name: ...}'",
-                )
+            self._report(
+                codes.MISSING_SYSTEM,
+                "the root file does not describe the system",
+                file=file,
+                path=(),
+                hint="add 'system: {name: ...}'",
             )
             return
         self.system_origin = Origin(file, ("system",))
@@ -188,9 +175,7 @@ class _State:
                 continue
             items = data[section]
             if not isinstance(items, list):
-                self.diagnostics.append(
-                    diag(codes.BAD_VALUE, f"'{section}' must be a list", file=file, path=(section,))
-                )
+                self._report(codes.BAD_VALUE, f"'{section}' must be a list", file=file, path=(section))
                 continue
             good, problems, broken = validate_list(cls, items, file, (section,))
             self.diagnostics.extend(problems)
@@ -201,13 +186,8 @@ class _State:
 
     def _pipeline(self, value: Any, file: str) -> None:
         if not isinstance(value, dict):
-            self.diagnostics.append(
-                diag(
-                    codes.BAD_VALUE,
-                    "'pipeline' must be a mapping with 'stages'",
-                    file=file,
-                    path=("pipeline",),
-                )
+            self._report(
+                codes.BAD_VALUE, "'pipeline' must be a mapping with 'stages'", file=file, path=("pipeline",)
             )
             return
         stages = value.get("stages") or []
@@ -215,14 +195,7 @@ class _State:
         _, problems = validate_one(Pipeline, rest, file, ("pipeline",))
         self.diagnostics.extend(problems)
         if not isinstance(stages, list):
-            self.diagnostics.append(
-                diag(
-                    codes.BAD_VALUE,
-                    "'stages' must be a list",
-                    file=file,
-                    path=("pipeline", "stages"),
-                )
-            )
+            self._report(codes.BAD_VALUE, "'stages' must be a list", file=file, path=("pipeline", "stages"))
             return
         from archmodel.model import Stage
 
@@ -239,36 +212,24 @@ class _State:
             return
         file = str(path)
         if not isinstance(patterns, list):
-            self.diagnostics.append(
-                diag(
-                    codes.BAD_VALUE,
-                    "'include' must be a list of paths or globs",
-                    file=file,
-                    path=("include",),
-                )
+            self._report(
+                codes.BAD_VALUE, "'include' must be a list of paths or globs", file=file, path=("include",)
             )
             return
         for i, pattern in enumerate(patterns):
             if not isinstance(pattern, str) or not pattern:
-                self.diagnostics.append(
-                    diag(
-                        codes.BAD_VALUE,
-                        "an include must be a non-empty path or glob",
-                        file=file,
-                        path=("include", i),
-                    )
+                self._report(
+                    codes.BAD_VALUE,
+                    "an include must be a non-empty path or glob",
+                    file=file,
+                    path=("include", i),
                 )
                 continue
             for target in self._expand(pattern, path, file, i):
                 if target in stack:
                     cycle = " -> ".join(p.name for p in (*stack[stack.index(target) :], target))
-                    self.diagnostics.append(
-                        diag(
-                            codes.INCLUDE_CYCLE,
-                            f"include cycle: {cycle}",
-                            file=file,
-                            path=("include", i),
-                        )
+                    self._report(
+                        codes.INCLUDE_CYCLE, f"include cycle: {cycle}", file=file, path=("include", i)
                     )
                     continue
                 self.visit(target, is_root=False, stack=stack)
@@ -277,9 +238,7 @@ class _State:
         where = {"file": file, "path": ("include", index)}
         joined = os.path.normpath(os.path.join(path.parent, pattern))
         if not _inside(Path(joined), self.root_dir):
-            self.diagnostics.append(
-                diag(codes.INCLUDE_ESCAPE, f"include '{pattern}' leaves the model directory", **where)
-            )
+            self._report(codes.INCLUDE_ESCAPE, f"include '{pattern}' leaves the model directory", **where)
             return []
         is_glob = glob.has_magic(pattern)
         matches = (
@@ -293,19 +252,15 @@ class _State:
             if not real.is_file() or (is_glob and real == path):
                 continue
             if not _inside(real, self.root_dir):
-                self.diagnostics.append(
-                    diag(
-                        codes.INCLUDE_ESCAPE,
-                        f"include '{pattern}' resolves outside the model directory ({match})",
-                        **where,
-                    )
+                self._report(
+                    codes.INCLUDE_ESCAPE,
+                    f"include '{pattern}' resolves outside the model directory ({match})",
+                    **where,
                 )
                 continue
             targets.append(real)
         if not targets and not matches:
-            self.diagnostics.append(
-                diag(codes.INCLUDE_EMPTY, f"include '{pattern}' matches no file", **where)
-            )
+            self._report(codes.INCLUDE_EMPTY, f"include '{pattern}' matches no file", **where)
         return targets
 
 

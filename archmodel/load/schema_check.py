@@ -91,8 +91,7 @@ def _one(
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _field_names(cls, loc[:-1])
-        close = difflib.get_close_matches(name, allowed, n=1)
-        advice = f"did you mean '{close[0]}'?" if close else "prefix your own keys with 'x-'"
+        advice = unknown_key_hint(name, allowed)
         return diag(
             codes.UNKNOWN_KEY, f"unknown key '{name}'", file=file, path=path, at_key=True, hint=advice
         )
@@ -120,6 +119,12 @@ def _one(
 
 
 _ID_KEYS = frozenset({"id", "zone", "parent", "environment", "from", "to"})
+
+
+def unknown_key_hint(name: str, allowed: list[str]) -> str:
+    """Suggest the closest defined key, or the ``x-`` escape hatch for a user's own key."""
+    close = difflib.get_close_matches(name, allowed, n=1)
+    return f"did you mean '{close[0]}'?" if close else "prefix your own keys with 'x-'"
 
 
 def _short(value: Any) -> str:
