@@ -112,3 +112,15 @@ def test_check_trusts_the_manifest_only_for_identical_inputs(
     victim.write_bytes(victim.read_bytes() + b"x")
     edited = runner.invoke(cli, ["check", *args])
     assert edited.exit_code == 1 and f"stale: {victim}" in edited.stdout
+
+
+def test_unwritable_output_is_an_error_not_a_traceback(
+    write_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    model = write_model("archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = CliRunner().invoke(cli, ["generate", str(model), "-o", str(blocker), "--only", "threats"])
+    assert result.exit_code == 1
+    assert "cannot write" in result.stderr
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not a traceback

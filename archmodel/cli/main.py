@@ -183,6 +183,9 @@ def generate(model: Path, out: Path, only: str, view: str | None, max_nodes: int
     except UnsafePath as exc:
         click.echo(f"error: a generator produced an unsafe path {exc}; nothing written", err=True)
         sys.exit(1)
+    except OSError as exc:
+        click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     click.echo(f"{out}: {len(files)} files, {len(changed)} changed", err=True)
 
 
