@@ -6,7 +6,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint bench schema starter golden docs clean
 
-install: $(STAMP)
+MERMAID := tests/tools/mermaid/node_modules/.package-lock.json
+
+install: $(STAMP) $(MERMAID)
+
+# Mermaid's own parser (Node) checks every generated .mmd in the tests.
+$(MERMAID): tests/tools/mermaid/package-lock.json
+	if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/tools/mermaid --no-audit --no-fund --loglevel=error; \
+	else echo "npm is missing: the Mermaid checks will be skipped"; fi
 
 $(STAMP): pyproject.toml
 	@command -v dot >/dev/null 2>&1 || (apt-get update && apt-get install -y graphviz)

@@ -83,7 +83,7 @@ class Flow(Element):
             src, dst = data.get("from"), data.get("to")
             if isinstance(src, str) and isinstance(dst, str):
                 # Broken endpoints are reported on `from`/`to`; do not report the id too.
-                valid = _ENDPOINT.match(src) and _ENDPOINT.match(dst)
+                valid = _ENDPOINT.fullmatch(src) and _ENDPOINT.fullmatch(dst)
                 return {**data, "id": f"{src}->{dst}" if valid else "invalid-endpoints"}
         return data
 

@@ -58,7 +58,7 @@ def md_paragraphs(text: object) -> Markup:
 def md_code(value: object) -> Markup:
     """An identifier in a code span; anything unusual is shown as escaped text instead."""
     text = str(value)
-    return Markup(f"`{text}`") if _CODE_SAFE.match(text) else md_escape(text)
+    return Markup(f"`{text}`") if _CODE_SAFE.fullmatch(text) else md_escape(text)
 
 
 def fence(source: str, info: str = "") -> Markup:

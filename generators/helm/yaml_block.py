@@ -57,7 +57,7 @@ def scalar(value: Any) -> str:
 
 
 def _string(text: str) -> str:
-    if _PLAIN.match(text) and text not in _RESERVED:
+    if _PLAIN.fullmatch(text) and text not in _RESERVED:
         return text
     return '"' + _UNSAFE.sub(_escape, text) + '"'
 

@@ -62,7 +62,7 @@ def quote(text: str) -> str:
 
 
 def _key(name: str) -> str:
-    return name if _IDENT.match(name) else quote(name)
+    return name if _IDENT.fullmatch(name) else quote(name)
 
 
 def _value(value: Value, indent: str) -> str:
@@ -112,7 +112,7 @@ def render_block(block: Block, indent: str = "") -> str:
         else:
             if run == [] and len(lines) > 1:
                 lines.append("\n")
-            run.append((_key(item[0]) if not _IDENT.match(item[0]) else item[0], item[1]))
+            run.append((_key(item[0]) if not _IDENT.fullmatch(item[0]) else item[0], item[1]))
     if run:
         lines.append(_attributes(run, inner))
     lines.append(f"{indent}}}\n")
