@@ -70,7 +70,7 @@ def generate(loaded: Loaded, graph: ArchGraph, options: GenerateOptions) -> dict
         notes: list[str] = []
         if cid in plan.in_vpc:
             rules, notes = network.ingress_rules(facts, plan)
-            blocks += rules
+            blocks += rules + network.egress_rules(facts, plan)
         detail = f" from component {cid} ({row})" + "".join(f"\nNOTE: {n}" for n in notes)
         if blocks:
             files[f"terraform/{component_file(cid)}"] = render_file(blocks, HEADER.format(detail=detail))

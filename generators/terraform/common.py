@@ -45,6 +45,16 @@ VARIABLES: dict[str, tuple[str, Value, str]] = {
     "access_log_bucket_domain_name": ("string", None, "Domain name of the access log bucket (CloudFront)"),
     "waf_log_destination_arn": ("string", None, "Firehose/log group/bucket ARN for WAF logs"),
     "waf_rate_limit": ("number", 2000, "Requests per 5 minutes per IP for rate-limited WAFs"),
+    "external_egress_cidr": (
+        "string",
+        "0.0.0.0/0",
+        "Where flows to managed services and external systems go",
+    ),
+    "aws_api_egress_cidr": (
+        "string",
+        "0.0.0.0/0",
+        "Where containers reach AWS APIs (narrow it to VPC endpoints)",
+    ),
 }
 
 

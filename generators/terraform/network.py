@@ -1,5 +1,7 @@
-"""Least privilege from the graph: a security group per networked component and one
-ingress rule per modelled flow into it, and nothing else.
+"""Least privilege from the graph: a security group per networked component, one
+ingress rule per modelled flow into it and one egress rule per modelled flow out of it,
+and nothing else. (Terraform removes AWS's default allow-all egress rule from the groups
+it manages, so without egress rules no component could open a connection at all.)
 
 The rule's source is the flow's source: its security group when it has one, the
 CloudFront origin-facing prefix list for a CDN, and the internet for clients, public
@@ -59,6 +61,48 @@ def ingress_rules(facts: Facts, plan: Plan) -> tuple[list[Block], list[str]]:
             .set("tags", {**facts.tags, "archmodel:flow": flow.id})
         )
     return rules, notes
+
+
+def _destination(flow: Flow, plan: Plan) -> tuple[str, Raw | str]:
+    """A target with a security group is named by it; managed services outside the VPC
+    and external systems are reached over their public endpoints."""
+    if plan.has_security_group(flow.target):
+        return "referenced_security_group_id", Raw(f"aws_security_group.{flow.target}.id")
+    return "cidr_ipv4", Raw("var.external_egress_cidr")
+
+
+def egress_rules(facts: Facts, plan: Plan) -> list[Block]:
+    """Rules for the flows out of a component, plus HTTPS to AWS APIs for containers
+    (image pulls, logs), which the model does not draw as flows."""
+    rules = []
+    for flow in facts.outbound:
+        port = flow_port(flow, plan.graph.components[flow.target])
+        if port is None:
+            continue  # the matching ingress side carries the note
+        key, value = _destination(flow, plan)
+        rules.append(
+            Block("resource", ("aws_vpc_security_group_egress_rule", flow_name(flow)))
+            .set("security_group_id", Raw(f"aws_security_group.{facts.id}.id"))
+            .set("description", f"archmodel flow {flow_name(flow)}")
+            .set("ip_protocol", "udp" if flow.protocol in UDP_PROTOCOLS else "tcp")
+            .set("from_port", port)
+            .set("to_port", port)
+            .set(key, value)
+            .set("tags", {**facts.tags, "archmodel:flow": flow.id})
+        )
+    deploy = facts.component.deploy
+    if deploy is not None and deploy.runtime == "container":
+        rules.append(
+            Block("resource", ("aws_vpc_security_group_egress_rule", f"{facts.id}_TO_aws_apis"))
+            .set("security_group_id", Raw(f"aws_security_group.{facts.id}.id"))
+            .set("description", "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)")
+            .set("ip_protocol", "tcp")
+            .set("from_port", 443)
+            .set("to_port", 443)
+            .set("cidr_ipv4", Raw("var.aws_api_egress_cidr"))
+            .set("tags", facts.tags)
+        )
+    return rules
 
 
 def uses_cloudfront_prefix_list(plan: Plan) -> bool:

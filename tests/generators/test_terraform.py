@@ -121,13 +121,31 @@ def test_one_ingress_rule_per_flow_and_nothing_else(fixture_files: dict[str, byt
     groups = {name for (t, name) in found if t == "aws_security_group"}
     expected = {f.id.replace("->", "_TO_") for f in graph.flows.values() if f.target in groups}
     assert set(rules) == expected
-    assert not [t for (t, _) in found if "egress" in t or t == "aws_security_group_rule"]
+    assert not [t for (t, _) in found if t == "aws_security_group_rule"]
     rule = rules["service-a_TO_db"]
     assert rule["from_port"] == rule["to_port"] == 5432 and rule["ip_protocol"] == "tcp"
     assert rule["referenced_security_group_id"] == "${aws_security_group.service-a.id}"
     assert "prefix_list_id" in rules["cdn_TO_lb"]  # CloudFront reaches the ALB via its prefix list
     # nothing but the flow's source may reach a component
     assert [r for r in rules if r.endswith("_TO_db")] == ["service-a_TO_db"]
+
+
+def test_one_egress_rule_per_flow_plus_aws_apis_for_containers(fixture_files: dict[str, bytes]) -> None:
+    _, graph = generated(FIXTURE)
+    found = resources(fixture_files)
+    rules = {name: a for (t, name), a in found.items() if t == "aws_vpc_security_group_egress_rule"}
+    groups = {name for (t, name) in found if t == "aws_security_group"}
+    flows = {f.id.replace("->", "_TO_") for f in graph.flows.values() if f.source in groups}
+    containers = {
+        f"{c.id}_TO_aws_apis"
+        for c in graph.components.values()
+        if c.id in groups and c.deploy is not None and c.deploy.runtime == "container"
+    }
+    assert set(rules) == flows | containers
+    rule = rules["service-a_TO_db"]
+    assert rule["from_port"] == rule["to_port"] == 5432
+    assert rule["security_group_id"] == "${aws_security_group.service-a.id}"
+    assert rule["referenced_security_group_id"] == "${aws_security_group.db.id}"
 
 
 def test_deterministic() -> None:

@@ -206,3 +206,31 @@ resource "aws_vpc_security_group_ingress_rule" "cdn_TO_lb" {
     "archmodel:flow"      = "cdn->lb"
   }
 }
+
+resource "aws_vpc_security_group_egress_rule" "lb_TO_service-a" {
+  security_group_id            = aws_security_group.lb.id
+  description                  = "archmodel flow lb_TO_service-a"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.service-a.id
+  tags                         = {
+    Name                  = "Internal load balancer"
+    "archmodel:component" = "lb"
+    "archmodel:flow"      = "lb->service-a"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "lb_TO_service-b" {
+  security_group_id            = aws_security_group.lb.id
+  description                  = "archmodel flow lb_TO_service-b"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.service-b.id
+  tags                         = {
+    Name                  = "Internal load balancer"
+    "archmodel:component" = "lb"
+    "archmodel:flow"      = "lb->service-b"
+  }
+}

@@ -68,3 +68,58 @@ resource "aws_vpc_security_group_ingress_rule" "lb_TO_service-a" {
     "archmodel:flow"      = "lb->service-a"
   }
 }
+
+resource "aws_vpc_security_group_egress_rule" "service-a_TO_db" {
+  security_group_id            = aws_security_group.service-a.id
+  description                  = "archmodel flow service-a_TO_db"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.db.id
+  tags                         = {
+    Name                  = "Service A"
+    "archmodel:component" = "service-a"
+    "archmodel:flow"      = "service-a->db"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-a_TO_secrets" {
+  security_group_id = aws_security_group.service-a.id
+  description       = "archmodel flow service-a_TO_secrets"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.external_egress_cidr
+  tags              = {
+    Name                  = "Service A"
+    "archmodel:component" = "service-a"
+    "archmodel:flow"      = "service-a->secrets"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-a_TO_service_c" {
+  security_group_id            = aws_security_group.service-a.id
+  description                  = "archmodel flow service-a_TO_service_c"
+  ip_protocol                  = "tcp"
+  from_port                    = 9090
+  to_port                      = 9090
+  referenced_security_group_id = aws_security_group.service_c.id
+  tags                         = {
+    Name                  = "Service A"
+    "archmodel:component" = "service-a"
+    "archmodel:flow"      = "service-a->service_c"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-a_TO_aws_apis" {
+  security_group_id = aws_security_group.service-a.id
+  description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.aws_api_egress_cidr
+  tags              = {
+    Name                  = "Service A"
+    "archmodel:component" = "service-a"
+  }
+}

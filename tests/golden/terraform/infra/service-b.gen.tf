@@ -68,3 +68,30 @@ resource "aws_vpc_security_group_ingress_rule" "lb_TO_service-b" {
     "archmodel:flow"      = "lb->service-b"
   }
 }
+
+resource "aws_vpc_security_group_egress_rule" "service-b_TO_cache" {
+  security_group_id            = aws_security_group.service-b.id
+  description                  = "archmodel flow service-b_TO_cache"
+  ip_protocol                  = "tcp"
+  from_port                    = 6379
+  to_port                      = 6379
+  referenced_security_group_id = aws_security_group.cache.id
+  tags                         = {
+    Name                  = "Service B"
+    "archmodel:component" = "service-b"
+    "archmodel:flow"      = "service-b->cache"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-b_TO_aws_apis" {
+  security_group_id = aws_security_group.service-b.id
+  description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.aws_api_egress_cidr
+  tags              = {
+    Name                  = "Service B"
+    "archmodel:component" = "service-b"
+  }
+}

@@ -62,3 +62,30 @@ resource "aws_vpc_security_group_ingress_rule" "service-a_TO_service_c" {
     "archmodel:flow"      = "service-a->service_c"
   }
 }
+
+resource "aws_vpc_security_group_egress_rule" "service_c_TO_events" {
+  security_group_id            = aws_security_group.service_c.id
+  description                  = "archmodel flow service_c_TO_events"
+  ip_protocol                  = "tcp"
+  from_port                    = 9094
+  to_port                      = 9094
+  referenced_security_group_id = aws_security_group.events.id
+  tags                         = {
+    Name                  = "Service C"
+    "archmodel:component" = "service_c"
+    "archmodel:flow"      = "service_c->events"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service_c_TO_aws_apis" {
+  security_group_id = aws_security_group.service_c.id
+  description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.aws_api_egress_cidr
+  tags              = {
+    Name                  = "Service C"
+    "archmodel:component" = "service_c"
+  }
+}

@@ -167,3 +167,15 @@ variable "waf_rate_limit" {
   description = "Requests per 5 minutes per IP for rate-limited WAFs"
   default     = 2000
 }
+
+variable "external_egress_cidr" {
+  type        = string
+  description = "Where flows to managed services and external systems go"
+  default     = "0.0.0.0/0"
+}
+
+variable "aws_api_egress_cidr" {
+  type        = string
+  description = "Where containers reach AWS APIs (narrow it to VPC endpoints)"
+  default     = "0.0.0.0/0"
+}

@@ -178,3 +178,17 @@ resource "aws_vpc_security_group_ingress_rule" "waf_TO_alb" {
     "archmodel:flow"      = "waf->alb"
   }
 }
+
+resource "aws_vpc_security_group_egress_rule" "alb_TO_api" {
+  security_group_id            = aws_security_group.alb.id
+  description                  = "archmodel flow alb_TO_api"
+  ip_protocol                  = "tcp"
+  from_port                    = 8443
+  to_port                      = 8443
+  referenced_security_group_id = aws_security_group.api.id
+  tags                         = {
+    Name                  = "Application Load Balancer"
+    "archmodel:component" = "alb"
+    "archmodel:flow"      = "alb->api"
+  }
+}

@@ -68,3 +68,100 @@ resource "aws_vpc_security_group_ingress_rule" "alb_TO_api" {
     "archmodel:flow"      = "alb->api"
   }
 }
+
+resource "aws_vpc_security_group_egress_rule" "api_TO_idp" {
+  security_group_id            = aws_security_group.api.id
+  description                  = "archmodel flow api_TO_idp"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.idp.id
+  tags                         = {
+    Name                  = "Backend API gateway"
+    "archmodel:component" = "api"
+    "archmodel:flow"      = "api->idp"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "api_TO_monitoring" {
+  security_group_id            = aws_security_group.api.id
+  description                  = "archmodel flow api_TO_monitoring"
+  ip_protocol                  = "tcp"
+  from_port                    = 4318
+  to_port                      = 4318
+  referenced_security_group_id = aws_security_group.monitoring.id
+  tags                         = {
+    Name                  = "Backend API gateway"
+    "archmodel:component" = "api"
+    "archmodel:flow"      = "api->monitoring"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "api_TO_secrets" {
+  security_group_id = aws_security_group.api.id
+  description       = "archmodel flow api_TO_secrets"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.external_egress_cidr
+  tags              = {
+    Name                  = "Backend API gateway"
+    "archmodel:component" = "api"
+    "archmodel:flow"      = "api->secrets"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "api_TO_service-a" {
+  security_group_id            = aws_security_group.api.id
+  description                  = "archmodel flow api_TO_service-a"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.service-a.id
+  tags                         = {
+    Name                  = "Backend API gateway"
+    "archmodel:component" = "api"
+    "archmodel:flow"      = "api->service-a"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "api_TO_service-b" {
+  security_group_id            = aws_security_group.api.id
+  description                  = "archmodel flow api_TO_service-b"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.service-b.id
+  tags                         = {
+    Name                  = "Backend API gateway"
+    "archmodel:component" = "api"
+    "archmodel:flow"      = "api->service-b"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "api_TO_service-c" {
+  security_group_id            = aws_security_group.api.id
+  description                  = "archmodel flow api_TO_service-c"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.service-c.id
+  tags                         = {
+    Name                  = "Backend API gateway"
+    "archmodel:component" = "api"
+    "archmodel:flow"      = "api->service-c"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "api_TO_aws_apis" {
+  security_group_id = aws_security_group.api.id
+  description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.aws_api_egress_cidr
+  tags              = {
+    Name                  = "Backend API gateway"
+    "archmodel:component" = "api"
+  }
+}

@@ -76,3 +76,72 @@ resource "aws_vpc_security_group_ingress_rule" "service-b_TO_service-a" {
     "archmodel:flow"      = "service-b->service-a"
   }
 }
+
+resource "aws_vpc_security_group_egress_rule" "service-a_TO_cache" {
+  security_group_id            = aws_security_group.service-a.id
+  description                  = "archmodel flow service-a_TO_cache"
+  ip_protocol                  = "tcp"
+  from_port                    = 6379
+  to_port                      = 6379
+  referenced_security_group_id = aws_security_group.cache.id
+  tags                         = {
+    Name                  = "Service A - Catalog"
+    "archmodel:component" = "service-a"
+    "archmodel:flow"      = "service-a->cache"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-a_TO_db" {
+  security_group_id            = aws_security_group.service-a.id
+  description                  = "archmodel flow service-a_TO_db"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.db.id
+  tags                         = {
+    Name                  = "Service A - Catalog"
+    "archmodel:component" = "service-a"
+    "archmodel:flow"      = "service-a->db"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-a_TO_monitoring" {
+  security_group_id            = aws_security_group.service-a.id
+  description                  = "archmodel flow service-a_TO_monitoring"
+  ip_protocol                  = "tcp"
+  from_port                    = 4318
+  to_port                      = 4318
+  referenced_security_group_id = aws_security_group.monitoring.id
+  tags                         = {
+    Name                  = "Service A - Catalog"
+    "archmodel:component" = "service-a"
+    "archmodel:flow"      = "service-a->monitoring"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-a_TO_secrets" {
+  security_group_id = aws_security_group.service-a.id
+  description       = "archmodel flow service-a_TO_secrets"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.external_egress_cidr
+  tags              = {
+    Name                  = "Service A - Catalog"
+    "archmodel:component" = "service-a"
+    "archmodel:flow"      = "service-a->secrets"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-a_TO_aws_apis" {
+  security_group_id = aws_security_group.service-a.id
+  description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.aws_api_egress_cidr
+  tags              = {
+    Name                  = "Service A - Catalog"
+    "archmodel:component" = "service-a"
+  }
+}

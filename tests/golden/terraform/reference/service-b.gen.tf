@@ -62,3 +62,100 @@ resource "aws_vpc_security_group_ingress_rule" "api_TO_service-b" {
     "archmodel:flow"      = "api->service-b"
   }
 }
+
+resource "aws_vpc_security_group_egress_rule" "service-b_TO_db" {
+  security_group_id            = aws_security_group.service-b.id
+  description                  = "archmodel flow service-b_TO_db"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.db.id
+  tags                         = {
+    Name                  = "Service B - Orders"
+    "archmodel:component" = "service-b"
+    "archmodel:flow"      = "service-b->db"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-b_TO_monitoring" {
+  security_group_id            = aws_security_group.service-b.id
+  description                  = "archmodel flow service-b_TO_monitoring"
+  ip_protocol                  = "tcp"
+  from_port                    = 4318
+  to_port                      = 4318
+  referenced_security_group_id = aws_security_group.monitoring.id
+  tags                         = {
+    Name                  = "Service B - Orders"
+    "archmodel:component" = "service-b"
+    "archmodel:flow"      = "service-b->monitoring"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-b_TO_queue" {
+  security_group_id            = aws_security_group.service-b.id
+  description                  = "archmodel flow service-b_TO_queue"
+  ip_protocol                  = "tcp"
+  from_port                    = 9094
+  to_port                      = 9094
+  referenced_security_group_id = aws_security_group.queue.id
+  tags                         = {
+    Name                  = "Service B - Orders"
+    "archmodel:component" = "service-b"
+    "archmodel:flow"      = "service-b->queue"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-b_TO_secrets" {
+  security_group_id = aws_security_group.service-b.id
+  description       = "archmodel flow service-b_TO_secrets"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.external_egress_cidr
+  tags              = {
+    Name                  = "Service B - Orders"
+    "archmodel:component" = "service-b"
+    "archmodel:flow"      = "service-b->secrets"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-b_TO_service-a" {
+  security_group_id            = aws_security_group.service-b.id
+  description                  = "archmodel flow service-b_TO_service-a"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.service-a.id
+  tags                         = {
+    Name                  = "Service B - Orders"
+    "archmodel:component" = "service-b"
+    "archmodel:flow"      = "service-b->service-a"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-b_TO_service-c" {
+  security_group_id            = aws_security_group.service-b.id
+  description                  = "archmodel flow service-b_TO_service-c"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.service-c.id
+  tags                         = {
+    Name                  = "Service B - Orders"
+    "archmodel:component" = "service-b"
+    "archmodel:flow"      = "service-b->service-c"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-b_TO_aws_apis" {
+  security_group_id = aws_security_group.service-b.id
+  description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.aws_api_egress_cidr
+  tags              = {
+    Name                  = "Service B - Orders"
+    "archmodel:component" = "service-b"
+  }
+}

@@ -76,3 +76,100 @@ resource "aws_vpc_security_group_ingress_rule" "service-b_TO_service-c" {
     "archmodel:flow"      = "service-b->service-c"
   }
 }
+
+resource "aws_vpc_security_group_egress_rule" "service-c_TO_cache" {
+  security_group_id            = aws_security_group.service-c.id
+  description                  = "archmodel flow service-c_TO_cache"
+  ip_protocol                  = "tcp"
+  from_port                    = 6379
+  to_port                      = 6379
+  referenced_security_group_id = aws_security_group.cache.id
+  tags                         = {
+    Name                  = "Service C - Customers"
+    "archmodel:component" = "service-c"
+    "archmodel:flow"      = "service-c->cache"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-c_TO_db" {
+  security_group_id            = aws_security_group.service-c.id
+  description                  = "archmodel flow service-c_TO_db"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.db.id
+  tags                         = {
+    Name                  = "Service C - Customers"
+    "archmodel:component" = "service-c"
+    "archmodel:flow"      = "service-c->db"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-c_TO_idp" {
+  security_group_id            = aws_security_group.service-c.id
+  description                  = "archmodel flow service-c_TO_idp"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.idp.id
+  tags                         = {
+    Name                  = "Service C - Customers"
+    "archmodel:component" = "service-c"
+    "archmodel:flow"      = "service-c->idp"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-c_TO_monitoring" {
+  security_group_id            = aws_security_group.service-c.id
+  description                  = "archmodel flow service-c_TO_monitoring"
+  ip_protocol                  = "tcp"
+  from_port                    = 4318
+  to_port                      = 4318
+  referenced_security_group_id = aws_security_group.monitoring.id
+  tags                         = {
+    Name                  = "Service C - Customers"
+    "archmodel:component" = "service-c"
+    "archmodel:flow"      = "service-c->monitoring"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-c_TO_queue" {
+  security_group_id            = aws_security_group.service-c.id
+  description                  = "archmodel flow service-c_TO_queue"
+  ip_protocol                  = "tcp"
+  from_port                    = 9094
+  to_port                      = 9094
+  referenced_security_group_id = aws_security_group.queue.id
+  tags                         = {
+    Name                  = "Service C - Customers"
+    "archmodel:component" = "service-c"
+    "archmodel:flow"      = "service-c->queue"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-c_TO_secrets" {
+  security_group_id = aws_security_group.service-c.id
+  description       = "archmodel flow service-c_TO_secrets"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.external_egress_cidr
+  tags              = {
+    Name                  = "Service C - Customers"
+    "archmodel:component" = "service-c"
+    "archmodel:flow"      = "service-c->secrets"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "service-c_TO_aws_apis" {
+  security_group_id = aws_security_group.service-c.id
+  description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.aws_api_egress_cidr
+  tags              = {
+    Name                  = "Service C - Customers"
+    "archmodel:component" = "service-c"
+  }
+}
