@@ -49,24 +49,48 @@ _ESCAPES = {c: f"\\u{c:04x}" for c in [*range(0x20), 0x7F]}
 _ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
 
 
+_QUOTED: dict[str, str] = {}
+
+
 def quote(text: str) -> str:
-    """A double-quoted HCL string literal holding exactly ``text``.
+    """A double-quoted HCL string literal holding exactly ``text`` (memoised: a model's
+    strings repeat across thousands of blocks).
 
     Quotes, backslashes and control characters are escaped the way HCL reads them.
     ``%{`` becomes ``%%{``, HCL's escape for a literal ``%{``. ``${`` becomes
     ``$\u007b``: Terraform reads both that and ``$${`` as a literal ``${``, but
     python-hcl2 (and so checkov) rejects a ``$${`` that no ``}`` follows.
     """
-    body = text.translate(_ESCAPES)
-    return '"' + body.replace("${", "$\\u007b").replace("%{", "%%{") + '"'
+    cached = _QUOTED.get(text)
+    if cached is None:
+        body = text.translate(_ESCAPES)
+        cached = '"' + body.replace("${", "$\\u007b").replace("%{", "%%{") + '"'
+        if len(_QUOTED) < 200_000:
+            _QUOTED[text] = cached
+    return cached
+
+
+_KEYS: dict[str, str] = {}
 
 
 def _key(name: str) -> str:
-    return name if _IDENT.fullmatch(name) else quote(name)
+    cached = _KEYS.get(name)
+    if cached is None:
+        cached = name if _IDENT.fullmatch(name) else quote(name)
+        if len(_KEYS) < 200_000:
+            _KEYS[name] = cached
+    return cached
 
 
 def _value(value: Value, indent: str) -> str:
-    if isinstance(value, Raw):
+    kind = type(value)  # exact types first: this runs for every attribute of every block
+    if kind is str:
+        return quote(value)  # type: ignore[arg-type]
+    if kind is Raw:
+        return str(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
         return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -112,7 +136,7 @@ def render_block(block: Block, indent: str = "") -> str:
         else:
             if run == [] and len(lines) > 1:
                 lines.append("\n")
-            run.append((_key(item[0]) if not _IDENT.fullmatch(item[0]) else item[0], item[1]))
+            run.append((_key(item[0]), item[1]))
     if run:
         lines.append(_attributes(run, inner))
     lines.append(f"{indent}}}\n")
