@@ -41,6 +41,21 @@ def _source(flow: Flow, plan: Plan) -> tuple[str, Raw | str]:
     return "cidr_ipv4", "0.0.0.0/0"
 
 
+def _flow_rule(direction: str, facts: Facts, flow: Flow, port: int, peer: tuple[str, Raw | str]) -> Block:
+    """The rule one flow needs on this component's group, in one direction."""
+    key, value = peer
+    return (
+        Block("resource", (f"aws_vpc_security_group_{direction}_rule", flow_name(flow)))
+        .set("security_group_id", Raw(f"aws_security_group.{facts.id}.id"))
+        .set("description", f"archmodel flow {flow_name(flow)}")
+        .set("ip_protocol", "udp" if flow.protocol in UDP_PROTOCOLS else "tcp")
+        .set("from_port", port)
+        .set("to_port", port)
+        .set(key, value)
+        .set("tags", {**facts.tags, "archmodel:flow": flow.id})
+    )
+
+
 def ingress_rules(facts: Facts, plan: Plan) -> tuple[list[Block], list[str]]:
     """Rules for the flows into a component, and notes on flows that got none."""
     rules, notes = [], []
@@ -49,17 +64,7 @@ def ingress_rules(facts: Facts, plan: Plan) -> tuple[list[Block], list[str]]:
         if port is None:
             notes.append(f"flow {flow_name(flow)} has no port: add `port:` to the flow to allow it")
             continue
-        key, value = _source(flow, plan)
-        rules.append(
-            Block("resource", ("aws_vpc_security_group_ingress_rule", flow_name(flow)))
-            .set("security_group_id", Raw(f"aws_security_group.{facts.id}.id"))
-            .set("description", f"archmodel flow {flow_name(flow)}")
-            .set("ip_protocol", "udp" if flow.protocol in UDP_PROTOCOLS else "tcp")
-            .set("from_port", port)
-            .set("to_port", port)
-            .set(key, value)
-            .set("tags", {**facts.tags, "archmodel:flow": flow.id})
-        )
+        rules.append(_flow_rule("ingress", facts, flow, port, _source(flow, plan)))
     return rules, notes
 
 
@@ -79,17 +84,7 @@ def egress_rules(facts: Facts, plan: Plan) -> list[Block]:
         port = flow_port(flow, plan.graph.components[flow.target])
         if port is None:
             continue  # the matching ingress side carries the note
-        key, value = _destination(flow, plan)
-        rules.append(
-            Block("resource", ("aws_vpc_security_group_egress_rule", flow_name(flow)))
-            .set("security_group_id", Raw(f"aws_security_group.{facts.id}.id"))
-            .set("description", f"archmodel flow {flow_name(flow)}")
-            .set("ip_protocol", "udp" if flow.protocol in UDP_PROTOCOLS else "tcp")
-            .set("from_port", port)
-            .set("to_port", port)
-            .set(key, value)
-            .set("tags", {**facts.tags, "archmodel:flow": flow.id})
-        )
+        rules.append(_flow_rule("egress", facts, flow, port, _destination(flow, plan)))
     deploy = facts.component.deploy
     if deploy is not None and deploy.runtime == "container":
         rules.append(
