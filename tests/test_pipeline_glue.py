@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import yaml
 
 from archmodel.cli.main import cli
@@ -37,4 +38,4 @@ def test_action_and_hooks_only_call_existing_commands() -> None:
     from_hooks = {hook["entry"].split()[1] for hook in hooks}
     assert from_action == {"validate", "threats", "check", "drift"}
     assert from_hooks == {"validate", "check"}
-    assert (from_action | from_hooks) <= set(cli.commands)
+    assert (from_action | from_hooks) <= set(cli.list_commands(click.Context(cli)))

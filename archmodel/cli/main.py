@@ -11,10 +11,7 @@ import click
 
 from archmodel import __version__
 from archmodel.api import Checked
-from archmodel.cli.diff_cmd import diff
-from archmodel.cli.drift_cmd import drift
 from archmodel.cli.output import FORMATS, print_diagnostics, short_diff, summary
-from archmodel.cli.threats_cmd import threats
 from archmodel.fingerprint import inputs_fingerprint
 from archmodel.generation import (
     GenerateOptions,
@@ -34,7 +31,29 @@ if TYPE_CHECKING:
 MODEL = click.argument("model", type=click.Path(path_type=Path))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Commands that live in their own modules are imported only when they run, so
+    `archmodel validate` does not pay for the threat engine or drift readers."""
+
+    LAZY = {
+        "diff": "archmodel.cli.diff_cmd",
+        "drift": "archmodel.cli.drift_cmd",
+        "threats": "archmodel.cli.threats_cmd",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            import importlib
+
+            command: click.Command = getattr(importlib.import_module(self.LAZY[name]), name)
+            return command
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="archmodel")
 def cli() -> None:
     """archmodel: architecture as code, checked as a graph."""
@@ -218,9 +237,6 @@ def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes
     click.echo(f"{out}: in sync ({len(files)} files)", err=True)
 
 
-cli.add_command(diff)
-cli.add_command(drift)
-cli.add_command(threats)
 
 
 def main() -> None:
