@@ -121,6 +121,8 @@ def write_outputs(out: Path, files: Mapping[str, bytes], clean: bool = False, in
     """
     checked = {safe_relative(p): b for p, b in files.items()}
     out.mkdir(parents=True, exist_ok=True)
+    for rel in checked:
+        _inside(out, rel)
     previous = read_manifest(out)
     changed = [p for p, b in sorted(checked.items()) if not _same(out / p, b)]
     changed += [MANIFEST] if not _same(out / MANIFEST, manifest_bytes(checked, inputs)) else []
@@ -141,9 +143,21 @@ def write_outputs(out: Path, files: Mapping[str, bytes], clean: bool = False, in
     if clean:
         for rel in sorted(set(previous) - set(checked)):
             stale = out / safe_relative(rel)
-            if stale.is_file():
+            if stale.is_file() and _inside(out, rel, strict=False):
                 stale.unlink()
     return changed
+
+
+def _inside(out: Path, rel: str, strict: bool = True) -> bool:
+    """Whether OUT/rel's directory really lies in OUT: a symlinked directory inside OUT
+    must not carry a write (or a --clean removal) outside it."""
+    root = out.resolve()
+    parent = (out / rel).parent.resolve()
+    if parent == root or parent.is_relative_to(root):
+        return True
+    if strict:
+        raise UnsafePath(f"{rel} (its directory resolves to {parent}, outside {root})")
+    return False
 
 
 def _same(path: Path, content: bytes) -> bool:

@@ -124,3 +124,28 @@ def test_unwritable_output_is_an_error_not_a_traceback(
     assert result.exit_code == 1
     assert "cannot write" in result.stderr
     assert isinstance(result.exception, SystemExit)  # a clean exit, not a traceback
+
+
+def test_a_symlinked_directory_cannot_carry_writes_outside(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "diagrams").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(UnsafePath):
+        write_outputs(out, {"diagrams/x.txt": b"1", "ok.txt": b"2"})
+    assert list(outside.iterdir()) == []
+    assert not (out / "ok.txt").exists()
+
+
+def test_clean_does_not_follow_a_symlinked_directory(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(out, {"d/x.txt": b"1"})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.txt").write_text("precious")
+    (out / "d" / "x.txt").unlink()
+    (out / "d").rmdir()
+    (out / "d").symlink_to(outside, target_is_directory=True)
+    write_outputs(out, {"other.txt": b"2"}, clean=True)
+    assert (outside / "x.txt").read_text() == "precious"
