@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import archmodel
+from archmodel import clock
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -49,7 +50,7 @@ def inputs_fingerprint(
 ) -> str:
     h = hashlib.sha256()
     h.update(code_fingerprint(tuple(sorted(ep.module for ep in kinds.values()))).encode())
-    h.update(f"|{sorted(kinds)}|{options!r}|{(today or dt.date.today()).isoformat()}|".encode())
+    h.update(f"|{sorted(kinds)}|{options!r}|{(today or clock.today()).isoformat()}|".encode())
     base = root.resolve().parent
     for path in sorted(Path(f).resolve() for f in files):
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "models" / "reference"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+# Golden files hold risk statuses, which depend on the date: pin it (see archmodel.clock).
+os.environ.setdefault("ARCHMODEL_TODAY", "2026-11-24")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

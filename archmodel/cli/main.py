@@ -237,8 +237,6 @@ def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes
     click.echo(f"{out}: in sync ({len(files)} files)", err=True)
 
 
-
-
 def main() -> None:
     """Console entry point.
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from archmodel import clock
 from archmodel.catalog import Severity
 from archmodel.diagnostics import Diagnostic
 from archmodel.graph import ArchGraph
@@ -86,7 +87,7 @@ def analyse(
     findings = list(found.values())
     if locate_findings:
         findings = [_located(f) for f in findings]
-    findings, warnings = apply_risks(findings, loaded, today or dt.date.today())
+    findings, warnings = apply_risks(findings, loaded, today or clock.today())
     warnings = [*policy.diagnostics, *_plugin_diagnostics(), *warnings]
     return ThreatReport(sorted(findings, key=Finding.sort_key), rules, warnings)
 
