@@ -182,7 +182,11 @@ VIEW = click.option(
     help="Diagrams: one view only.",
 )
 MAX_NODES = click.option(
-    "--max-nodes", default=150, show_default=True, help="Diagrams: split views above this."
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=150,
+    show_default=True,
+    help="Diagrams: split views above this.",
 )
 
 
