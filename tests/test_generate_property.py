@@ -15,7 +15,7 @@ from archmodel.cli.main import cli
 
 KINDS = ["service", "function", "database", "cache", "queue", "object_store", "load_balancer"]
 PROTOCOLS = ["https", "grpcs", "http", "sql", "redis", "kafka", "tcp"]
-KINDS_TO_GENERATE = "diagrams,threats"
+KINDS_TO_GENERATE = "ci,diagrams,docs,helm,terraform,threats"
 
 
 @st.composite
