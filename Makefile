@@ -33,10 +33,9 @@ test: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check archmodel generators tests bench docs
-	$(BIN)/ruff format --check archmodel generators tests bench docs
+	$(BIN)/ruff check archmodel tests bench docs
+	$(BIN)/ruff format --check archmodel tests bench docs
 	$(BIN)/mypy
-	$(BIN)/mypy generators --follow-imports=silent
 	$(BIN)/lint-imports
 
 bench: install

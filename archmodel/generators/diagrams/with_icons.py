@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import graphviz
+
 from archmodel.generators.diagrams.escape import clean
 from archmodel.generators.diagrams.icons import FALLBACK
 from archmodel.generators.diagrams.render import clean_svg, dot_binary
@@ -47,7 +48,8 @@ def _tooltip(text: str) -> str:
     ``graphviz.escape`` marks the text as not-HTML and doubles backslashes, and quotes
     become apostrophes, so user text never becomes markup or an escape sequence.
     """
-    return graphviz.escape(clean(text, 300).replace('"', "'"))
+    escaped: str = graphviz.escape(clean(text, 300).replace('"', "'"))
+    return escaped
 
 
 def _label(node: Node) -> str:

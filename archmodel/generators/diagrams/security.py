@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, Span, line
-
 from archmodel.graph import ArchGraph
 from archmodel.model import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Kind, Layer
 

@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from archmodel.generators.terraform.hcl import Value
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Flow, Kind
 
@@ -61,7 +62,7 @@ class Facts:
         return self.has("tls", "mtls") or (bool(self.inbound) and all(f.encrypted for f in self.inbound))
 
     @property
-    def tags(self) -> dict[str, object]:
+    def tags(self) -> dict[str, Value]:
         return {"Name": self.component.name, "archmodel:component": self.id}
 
 

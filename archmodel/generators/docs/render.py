@@ -13,11 +13,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from archmodel.generators.docs import helpers
-from archmodel.generators.docs.escape import fence, md_code, md_escape, md_paragraphs
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
+
+from archmodel.generators.docs import helpers
+from archmodel.generators.docs.escape import fence, md_code, md_escape, md_paragraphs
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from archmodel.generators.terraform.facts import Facts, flow_name, flow_port
 from archmodel.generators.terraform.hcl import Block, Raw
 from archmodel.generators.terraform.plan import Plan
-
 from archmodel.model import Flow, Kind
 
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"

@@ -12,8 +12,8 @@ import html
 from typing import Any
 
 import yaml
-from archmodel.generators.docs.views import component_page, scenario_page
 
+from archmodel.generators.docs.views import component_page, scenario_page
 from archmodel.model import Model
 
 # Above this many components the per-component pages are left out of the navigation

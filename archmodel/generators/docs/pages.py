@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+
+from archmodel.catalog import all_rules
 from archmodel.generators.docs.render import render_page
 from archmodel.generators.docs.threat_source import SEVERITY_RANK, ThreatItem, threat_rules
 from archmodel.generators.docs.views import LAYERS, SiteViews, component_page, scenario_page
-
-from archmodel.catalog import all_rules
 from archmodel.graph import ArchGraph
 from archmodel.model import LAYER_NUMBER, LAYER_TITLE, Layer, Stage
 

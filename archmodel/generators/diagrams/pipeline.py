@@ -8,9 +8,9 @@ Deploys name their environment in its tier colour; approval gates are diamonds.
 from __future__ import annotations
 
 import networkx as nx
+
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.scene import Edge, Line, Node, Scene, Span, line
-
 from archmodel.graph import ArchGraph
 from archmodel.model import Stage, StageKind, Tier
 

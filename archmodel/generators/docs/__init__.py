@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from archmodel.generation import GenerateOptions
 from archmodel.generators.docs.pages import Diagrams, build_pages
 from archmodel.generators.docs.site import mkdocs_yml
 from archmodel.generators.docs.threat_source import threat_findings
-
-from archmodel.generation import GenerateOptions
 
 if TYPE_CHECKING:
     from archmodel.graph import ArchGraph

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 
+from archmodel.generation import GenerateOptions
 from archmodel.generators.helm.manifests import k8s_name, manifests, peers_of
 from archmodel.generators.helm.render import Template, dump
 from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
-
-from archmodel.generation import GenerateOptions
 from archmodel.graph import ArchGraph
 from archmodel.load import Loaded
 from archmodel.model import Component, Environment

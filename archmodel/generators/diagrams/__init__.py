@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from archmodel.generation import GenerateOptions
 from archmodel.generators.diagrams.dataflow import build_dataflow
 from archmodel.generators.diagrams.escape import safe_filename
 from archmodel.generators.diagrams.pipeline import build_pipeline
@@ -28,8 +29,6 @@ from archmodel.generators.diagrams.split import (
 )
 from archmodel.generators.diagrams.to_dot import to_dot
 from archmodel.generators.diagrams.to_mermaid import to_mermaid
-
-from archmodel.generation import GenerateOptions
 
 if TYPE_CHECKING:
     from archmodel.graph import ArchGraph

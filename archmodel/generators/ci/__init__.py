@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from archmodel.generators.ci.gitlab import effective_needs, pipeline
-from archmodel.generators.ci.steps import gated_by_approval, gh_text, job_for
 
 from archmodel.generation import GenerateOptions
+from archmodel.generators.ci.gitlab import effective_needs, pipeline
+from archmodel.generators.ci.steps import gated_by_approval, gh_text, job_for
 from archmodel.graph import ArchGraph
 from archmodel.load import Loaded
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.dataflow import highest_classification
 from archmodel.generators.diagrams.escape import mermaid_id, mermaid_text
-
 from archmodel.graph import ArchGraph
 from archmodel.model import Flow, Scenario
 

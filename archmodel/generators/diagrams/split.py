@@ -22,7 +22,6 @@ from archmodel.generators.diagrams.dataflow import (
 )
 from archmodel.generators.diagrams.escape import safe_filename
 from archmodel.generators.diagrams.scene import Edge, Line, Node, Scene, Span, line
-
 from archmodel.graph import ArchGraph
 from archmodel.model import CLASSIFICATION_RANK, Classification, Flow
 

@@ -69,11 +69,10 @@ class ArchmodelPlugin(BasePlugin[ArchmodelPluginConfig]):  # type: ignore[no-unt
         return server
 
     def _site_files(self) -> dict[str, bytes]:
-        from archmodel.generators.docs import site_files
-
         from archmodel.api import check_model
         from archmodel.diagnostics import format_text
         from archmodel.generation import GenerateOptions
+        from archmodel.generators.docs import site_files
         from archmodel.load import ModelNotFound
 
         try:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from archmodel.generators.docs.escape import md_code, md_escape
-from archmodel.generators.docs.views import SiteViews, component_page
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from archmodel.generators.docs.escape import md_code, md_escape
+from archmodel.generators.docs.views import SiteViews, component_page
 from archmodel.model import Flow, Zone
 
 

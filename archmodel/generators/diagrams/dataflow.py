@@ -11,7 +11,6 @@ from __future__ import annotations
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.icons import icon_for, primary_cloud
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, Span, line
-
 from archmodel.graph import ArchGraph
 from archmodel.model import CLASSIFICATION_RANK, Classification, Component, Flow, Trust, Zone
 

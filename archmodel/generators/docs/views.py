@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from archmodel.generators.docs.escape import page_stem
 from archmodel.generators.docs.threat_source import ThreatItem
-
 from archmodel.graph import ArchGraph
 from archmodel.model import CLIENTS, LAYER_NUMBER, LAYER_TITLE, Component, Flow, Layer, Zone
 

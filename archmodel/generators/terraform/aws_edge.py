@@ -12,7 +12,6 @@ import json
 from archmodel.generators.terraform.facts import Facts, aws_name, flow_name, flow_port
 from archmodel.generators.terraform.hcl import Block, Raw, quote
 from archmodel.generators.terraform.plan import Plan
-
 from archmodel.model import Kind
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"

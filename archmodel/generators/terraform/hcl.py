@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -22,7 +23,7 @@ class Raw(str):
 
 
 Value = Union[  # noqa: UP007 (a recursive alias needs Union with string forward refs)
-    str, Raw, bool, int, float, None, list["Value"], dict[str, "Value"]
+    str, Raw, bool, int, float, None, Sequence["Value"], Mapping[str, "Value"]
 ]
 
 
@@ -100,7 +101,7 @@ def _value(value: Value, indent: str) -> str:
         return json.dumps(value)
     if isinstance(value, str):
         return quote(value)
-    if isinstance(value, list):
+    if not isinstance(value, Mapping):
         items = [_value(v, indent) for v in value]
         if all("\n" not in i for i in items) and sum(len(i) + 2 for i in items) < 80:
             return "[" + ", ".join(items) + "]"
