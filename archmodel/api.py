@@ -1,40 +1,49 @@
-"""Load a model, check it, and locate its diagnostics: what every command starts with."""
+"""Load a model once, check it, and locate its diagnostics: what every command starts with."""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-from archmodel.diagnostics import Diagnostic, has_errors
-from archmodel.graph import ArchGraph
-from archmodel.load import Loaded, load
+from archmodel.catalog import Severity
+from archmodel.diagnostics import Diagnostic
+from archmodel.load import load
 from archmodel.load.positions import resolve
+from archmodel.project import Project
 from archmodel.rules import check
 
 
-@dataclass
-class Checked:
-    loaded: Loaded
-    graph: ArchGraph
-    diagnostics: list[Diagnostic]
+class InvalidModel(Exception):
+    """The model has errors: commands that build on it refuse to run."""
 
-    def failed(self, strict: bool = False) -> bool:
-        return has_errors(self.diagnostics, strict)
+    def __init__(self, project: Project) -> None:
+        super().__init__(f"{project.root}: invalid model")
+        self.project = project
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.project.diagnostics if d.severity == Severity.error]
 
 
-def check_model(path: Path) -> Checked:
+def valid_project(path: Path) -> Project:
+    """The loaded project, or ``InvalidModel`` when it has errors: the one gate in front
+    of threats, generate, check, drift, diff and the MkDocs plugin."""
+    project = load_project(path)
+    if project.failed():
+        raise InvalidModel(project)
+    return project
+
+
+def load_project(path: Path) -> Project:
     """Load and validate; raises ``ModelNotFound`` only when the path names no model."""
     with _paused_gc():
-        loaded = load(path)
-        graph = ArchGraph(loaded.model)
-        found = list(loaded.diagnostics)
-        if not any(d.code in _FATAL for d in found):
-            found += check(loaded, graph)
-    located = sorted(set(resolve(found)), key=lambda d: d.sort_key())
-    return Checked(loaded, graph, located)
+        project = Project.from_loaded(load(path))
+        if not any(d.code in _FATAL for d in project.diagnostics):
+            project.diagnostics += check(project)
+    project.diagnostics = sorted(set(resolve(project.diagnostics)), key=lambda d: d.sort_key())
+    return project
 
 
 @contextmanager

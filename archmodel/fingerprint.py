@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.util
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,25 +37,32 @@ def code_fingerprint(modules: tuple[str, ...]) -> str:
     for root in sorted(set(roots)):
         for path in sorted(root.rglob("*")):
             if path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts:
-                h.update(str(path).encode() + b"\0" + path.read_bytes())
+                # Relative names: the same code gives the same hash in every checkout.
+                name = f"{root.name}/{path.relative_to(root).as_posix()}"
+                h.update(name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
 def inputs_fingerprint(
     root: Path,
-    files: Iterable[Path],
+    sources: Mapping[str, bytes],
     kinds: Mapping[str, EntryPoint],
     options: object,
     today: dt.date | None = None,
 ) -> str:
+    """Hash of the model files as they were read (by path relative to the model
+    directory), the kinds, the options, archmodel's code and the date."""
     h = hashlib.sha256()
     h.update(code_fingerprint(tuple(sorted(ep.module for ep in kinds.values()))).encode())
     h.update(f"|{sorted(kinds)}|{options!r}|{(today or clock.today()).isoformat()}|".encode())
     base = root.resolve().parent
-    for path in sorted(Path(f).resolve() for f in files):
-        try:
-            rel = path.relative_to(base).as_posix()
-        except ValueError:
-            rel = path.as_posix()
-        h.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    for rel, content in sorted((_relative(Path(f), base), b) for f, b in sources.items()):
+        h.update(rel.encode() + b"\0" + content + b"\0")
     return h.hexdigest()
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()

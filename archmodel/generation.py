@@ -1,6 +1,6 @@
 """The generator contract and the one writer that puts generated files on disk.
 
-A generator is a function ``generate(loaded, graph, options) -> {relative path: bytes}``
+A generator is a function ``generate(project, options) -> {relative path: bytes}``
 registered under the ``archmodel.generators`` entry point group. Generators never write
 files: the writer checks every path stays inside OUT, writes through a temporary
 directory and a manifest, and leaves unchanged files alone.
@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
-    from archmodel.graph import ArchGraph
-    from archmodel.load import Loaded
+    from archmodel.project import Project
 
 MANIFEST = ".archmodel-manifest.json"
 
@@ -33,7 +32,7 @@ class GenerateOptions:
     view: str | None = None
 
 
-Generator = Callable[["Loaded", "ArchGraph", GenerateOptions], dict[str, bytes]]
+Generator = Callable[["Project", GenerateOptions], dict[str, bytes]]
 
 
 class UnsafePath(ValueError):

@@ -12,14 +12,14 @@ import argparse
 import time
 from pathlib import Path
 
+from archmodel.generation import GenerateOptions
 from archmodel.generators.diagrams import dataflow_outputs, generate
 from archmodel.generators.diagrams.to_dot import to_dot
 from archmodel.generators.diagrams.to_mermaid import to_mermaid
-
-from archmodel.generation import GenerateOptions
 from archmodel.graph import ArchGraph
-from archmodel.load import Loaded, load
+from archmodel.load import load
 from archmodel.model import Component, DataAsset, Flow, Model, System, Zone
+from archmodel.project import Project
 
 REFERENCE = Path(__file__).resolve().parent.parent / "models" / "reference"
 KINDS = ["service", "service", "database", "cache", "queue", "function"]
@@ -73,10 +73,9 @@ def main() -> None:
         "  .mmd + .dot text of every page",
         lambda: [(to_mermaid(o.scene), to_dot(o.scene)) for o in outputs],  # type: ignore[attr-defined]
     )
-    loaded = Loaded(root=REFERENCE, model=model, diagnostics=[], files=[])
     files = timed(
         f"generate(view=dataflow), {args.components} components",
-        lambda: generate(loaded, ArchGraph(model), GenerateOptions(view="dataflow")),
+        lambda: generate(Project.from_model(model), GenerateOptions(view="dataflow")),
     )
     print(f"  {len(files)} files, {sum(map(len, files.values())) / 1e6:.1f} MB")  # type: ignore[arg-type]
 
@@ -84,13 +83,13 @@ def main() -> None:
         ref = load(REFERENCE)
         ref_files = timed(
             "reference model: all diagrams (with SVG/PNG)",
-            lambda: generate(ref, ArchGraph(ref.model), GenerateOptions()),
+            lambda: generate(Project.from_loaded(ref), GenerateOptions()),
         )
         print(f"  {len(ref_files)} files")  # type: ignore[arg-type]
     small = synthetic(40, zones=4)
     timed(
         "40-component model: all diagrams (with SVG/PNG)",
-        lambda: generate(Loaded(REFERENCE, small, [], []), ArchGraph(small), GenerateOptions()),
+        lambda: generate(Project.from_model(small, REFERENCE / "archmodel.yaml"), GenerateOptions()),
     )
 
 

@@ -18,11 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from archmodel.api import load_project
+from archmodel.generation import GenerateOptions, write_outputs
 from archmodel.generators.docs import Diagrams, build_pages, generate
 from archmodel.generators.docs.threat_source import threat_findings
-
-from archmodel.api import check_model
-from archmodel.generation import GenerateOptions, write_outputs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import write_model
@@ -43,10 +42,8 @@ def timed(label: str, func: Callable[[], T]) -> T:
 def bench_large(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         model = write_model(Path(tmp) / "model", n)
-        checked = timed(f"load + validate {n} components", lambda: check_model(model))
-        threats = timed(
-            "threat analysis (not part of the target)", lambda: threat_findings(checked.loaded, checked.graph)
-        )
+        checked = timed(f"load + validate {n} components", lambda: load_project(model))
+        threats = timed("threat analysis (not part of the target)", lambda: threat_findings(checked))
         pages = timed(
             f"pages for {n} components (target <= 10 s)",
             lambda: build_pages(checked.graph, threats, Diagrams({})),
@@ -59,10 +56,10 @@ def bench_reference_build() -> None:
     model = REFERENCE if (REFERENCE / "archmodel.yaml").is_file() else FALLBACK
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        checked = check_model(model)
+        checked = load_project(model)
         files = timed(
             f"generate docs of {model.name} (with diagrams)",
-            lambda: generate(checked.loaded, checked.graph, GenerateOptions()),
+            lambda: generate(checked, GenerateOptions()),
         )
         write_outputs(out, files)
         cmd = [

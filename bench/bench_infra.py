@@ -14,12 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from archmodel.generators import ci, helm, terraform
 from synthetic import write_model
 
 from archmodel.generation import GenerateOptions
-from archmodel.graph import ArchGraph
+from archmodel.generators import ci, helm, terraform
 from archmodel.load import load
+from archmodel.project import Project
 
 PIPELINE = """
 environments:
@@ -53,12 +53,12 @@ def main() -> None:
         with (root / "zones.yaml").open("a") as f:
             f.write(PIPELINE)
         loaded = timed(f"load {args.components} components", lambda: load(root))
-        graph = ArchGraph(loaded.model)
+        project = Project.from_loaded(loaded)
         options = GenerateOptions()
         start = time.perf_counter()
         total = 0
         for name, module in (("terraform", terraform), ("helm", helm), ("ci", ci)):
-            files = timed(f"  {name}", lambda m=module: m.generate(loaded, graph, options))
+            files = timed(f"  {name}", lambda m=module: m.generate(project, options))
             size = sum(map(len, files.values())) / 1e6
             print(f"    {len(files)} files, {size:.1f} MB")
             total += len(files)

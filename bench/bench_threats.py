@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import write_model
 
-from archmodel.graph import ArchGraph
 from archmodel.load import load
+from archmodel.project import Project
 from archmodel.threats import analyse
 from archmodel.threats.render import render_json, render_sarif
 
@@ -35,7 +35,7 @@ def _best(fn, runs: int = 3) -> tuple[float, object]:  # type: ignore[no-untyped
 
 
 def _analyse(loaded, locate: bool):  # type: ignore[no-untyped-def]
-    return analyse(loaded, ArchGraph(loaded.model), locate_findings=locate)
+    return analyse(Project.from_loaded(loaded), locate_findings=locate)
 
 
 def main() -> None:

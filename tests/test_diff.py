@@ -95,3 +95,25 @@ def test_diff_against_a_git_revision(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert code == 0
     assert "control 'rbac' removed from component:api" in out
     assert _diff("HEAD:nope", "model")[0] == 2
+
+
+POLICY = """x-policies:
+  rules:
+    - {id: ORG001, title: Services sit behind a WAF, stride: [tampering], severity: high,
+       select: {kind: [service]}, require: [waf], fix: Put a WAF in front.}
+"""
+
+
+def test_git_side_keeps_its_policies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Identical content on both sides: the git side's x-policies rule must run too."""
+    repo = tmp_path / "repo"
+    _write(repo / "model", OLD + POLICY)
+    git = ["git", "-C", str(repo), "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run([*git[:3], "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "model"], check=True)
+    monkeypatch.chdir(repo)
+    code, out = _diff("HEAD:model", "model", "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["threats_opened"] == [] and report["threats_closed"] == []

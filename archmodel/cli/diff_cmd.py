@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from archmodel.api import Checked
 from archmodel.diff import ModelDiff, diff_models
 from archmodel.load import ModelNotFound
 from archmodel.load.git import resolve_model_path
+from archmodel.project import Project
 
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
 
@@ -93,31 +93,28 @@ RENDERERS = {"text": _render_text, "md": _render_md, "json": _render_json}
 @click.option("--fail-on-security", is_flag=True, help="Exit 1 when a security-relevant change appears.")
 def diff(old: str, new: str, fmt: str, fail_on_security: bool) -> None:
     """Compare two models: paths, or REV:path read from git."""
-    from archmodel.api import check_model
+    from archmodel.cli.project import checked_project
 
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
         checked = []
         for spec, tmp in ((old, a), (new, b)):
             try:
-                result = check_model(resolve_model_path(spec, Path(tmp)))
+                path = resolve_model_path(spec, Path(tmp))
             except ModelNotFound as exc:
                 raise click.UsageError(str(exc)) from exc
-            if result.failed():
-                click.echo(f"{spec}: invalid model; run `archmodel validate` on it", err=True)
-                sys.exit(1)
-            checked.append(result)
-    result_diff = diff_models(checked[0].graph, checked[1].graph)
-    _add_threats(result_diff, checked[0], checked[1])
+            checked.append(checked_project(path, label=spec, refusal="run `archmodel validate` on it"))
+        result_diff = diff_models(checked[0].graph, checked[1].graph)
+        _add_threats(result_diff, checked[0], checked[1])
     click.echo(RENDERERS[fmt](result_diff), nl=False)
     sys.exit(1 if fail_on_security and result_diff.security else 0)
 
 
-def _add_threats(d: ModelDiff, old: Checked, new: Checked) -> None:
+def _add_threats(d: ModelDiff, old: Project, new: Project) -> None:
     """Threats the change opens and closes."""
     from archmodel.threats import analyse
 
-    def open_ids(checked: Checked) -> set[str]:
-        report = analyse(checked.loaded, checked.graph, locate_findings=False)
+    def open_ids(checked: Project) -> set[str]:
+        report = analyse(checked, locate_findings=False)
         return {f.id for f in report.open}
 
     before, after = open_ids(old), open_ids(new)

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from archmodel.cli.output import FORMATS, print_diagnostics
-from archmodel.load import ModelNotFound
 from archmodel.load.positions import resolve
 
 DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
@@ -22,21 +21,14 @@ DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
 def drift(model: Path, terraform: Path | None, k8s: Path | None, fmt: str) -> None:
     """Report components without resources, resources without components, unmodelled
     paths and blocked flows; exit 1 on drift."""
-    from archmodel.api import check_model
+    from archmodel.cli.project import checked_project
     from archmodel.drift import Inventory, compare, expected_components
     from archmodel.drift.kubernetes import read_kubernetes
     from archmodel.drift.terraform import read_terraform
 
     if terraform is None and k8s is None:
         raise click.UsageError("give --terraform DIR, --k8s DIR, or both")
-    try:
-        checked = check_model(model)
-    except ModelNotFound as exc:
-        raise click.UsageError(str(exc)) from exc
-    if checked.failed():
-        print_diagnostics(checked.diagnostics, "text", err=True)
-        click.echo(f"{model}: invalid model", err=True)
-        sys.exit(1)
+    checked = checked_project(model, refusal="no drift check")
     components = set(checked.graph.components)
     inventory = Inventory()
     try:
@@ -48,7 +40,7 @@ def drift(model: Path, terraform: Path | None, k8s: Path | None, fmt: str) -> No
         click.echo(f"error: cannot read infrastructure code: {exc}", err=True)
         sys.exit(1)
     expect = expected_components(checked.graph, terraform is not None, k8s is not None)
-    found = resolve(compare(checked.loaded, checked.graph, inventory, expect))
+    found = resolve(compare(checked, inventory, expect))
     print_diagnostics(found, fmt)
     if fmt == "text":
         counts = f"{len(inventory.resources)} resources, {len(inventory.rules)} rules"

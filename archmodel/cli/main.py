@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 from archmodel import __version__
-from archmodel.api import Checked
 from archmodel.cli.output import FORMATS, print_diagnostics, short_diff, summary
+from archmodel.cli.project import any_project, checked_project
 from archmodel.fingerprint import inputs_fingerprint
 from archmodel.generation import (
     GenerateOptions,
@@ -23,7 +23,7 @@ from archmodel.generation import (
     unchanged_since_generation,
     write_outputs,
 )
-from archmodel.load import ModelNotFound
+from archmodel.project import Project
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -59,29 +59,20 @@ def cli() -> None:
     """archmodel: architecture as code, checked as a graph."""
 
 
-def _checked(model: Path) -> Checked:
-    from archmodel.api import check_model
-
-    try:
-        return check_model(model)
-    except ModelNotFound as exc:
-        raise click.UsageError(str(exc)) from exc
-
-
 @cli.command()
 @MODEL
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate(model: Path, fmt: str, strict: bool) -> None:
     """Load MODEL and check it; exit 1 on errors (or warnings with --strict)."""
-    checked = _checked(model)
+    checked = any_project(model)
     print_diagnostics(checked.diagnostics, fmt)
     if fmt == "text":
         status = "invalid" if checked.failed(strict) else "valid"
-        m = checked.loaded.model
+        m = checked.model
         click.echo(
             f"{model}: {status}: {len(m.components)} components, {len(m.flows)} flows, "
-            f"{len(checked.loaded.files)} files; {summary(checked.diagnostics)}",
+            f"{len(checked.sources)} files; {summary(checked.diagnostics)}",
             err=True,
         )
     sys.exit(1 if checked.failed(strict) else 0)
@@ -143,17 +134,8 @@ def _kinds(only: str) -> dict[str, EntryPoint]:
     return {k: generators[k] for k in sorted(kinds)}
 
 
-def _valid(model: Path) -> Checked:
-    checked = _checked(model)
-    if checked.failed():
-        print_diagnostics(checked.diagnostics, "text", err=True)
-        click.echo(f"{model}: invalid model; nothing written", err=True)
-        sys.exit(1)
-    return checked
-
-
 def _run_generators(
-    checked: Checked, kinds: dict[str, EntryPoint], options: GenerateOptions
+    checked: Project, kinds: dict[str, EntryPoint], options: GenerateOptions
 ) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for ep in kinds.values():
@@ -162,13 +144,12 @@ def _run_generators(
         except GeneratorUnavailable as exc:
             click.echo(f"error: {exc}; nothing written", err=True)
             sys.exit(1)
-        files.update(generator(checked.loaded, checked.graph, options))
+        files.update(generator(checked, options))
     return files
 
 
-def _inputs(checked: Checked, kinds: dict[str, EntryPoint], options: GenerateOptions) -> str:
-    loaded = checked.loaded
-    return inputs_fingerprint(loaded.root, loaded.files, kinds, options)
+def _inputs(checked: Project, kinds: dict[str, EntryPoint], options: GenerateOptions) -> str:
+    return inputs_fingerprint(checked.root, checked.sources, kinds, options)
 
 
 ONLY = click.option("--only", default="", help="Comma-separated kinds (diagrams, threats, ...).")
@@ -200,7 +181,7 @@ MAX_NODES = click.option(
 def generate(model: Path, out: Path, only: str, view: str | None, max_nodes: int, clean: bool) -> None:
     """Write the artifacts of MODEL into OUT."""
     kinds, options = _kinds(only), GenerateOptions(max_nodes=max_nodes, view=view)
-    checked = _valid(model)
+    checked = checked_project(model, refusal="nothing written")
     files = _run_generators(checked, kinds, options)
     try:
         changed = write_outputs(out, files, clean=clean, inputs=_inputs(checked, kinds, options))
@@ -222,7 +203,7 @@ def generate(model: Path, out: Path, only: str, view: str | None, max_nodes: int
 def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes: int) -> None:
     """Exit 0 when OUT is exactly what `generate` would write; list the drift otherwise."""
     kinds, options = _kinds(only), GenerateOptions(max_nodes=max_nodes, view=view)
-    checked = _valid(model)
+    checked = checked_project(model, refusal="nothing compared")
     inputs = _inputs(checked, kinds, options)
     if unchanged_since_generation(out, inputs):
         click.echo(f"{out}: in sync (same inputs, every file matches the manifest)", err=True)

@@ -33,9 +33,8 @@ FORMATS = ("text", "md", "json", "csv", "sarif", "github")
 )
 def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None) -> None:
     """List the STRIDE threats of MODEL, most severe first."""
-    from archmodel.api import check_model
+    from archmodel.cli.project import checked_project
     from archmodel.diagnostics import format_text
-    from archmodel.load import ModelNotFound
     from archmodel.threats import analyse
     from archmodel.threats.baseline import BadBaseline, read_baseline
     from archmodel.threats.render import RENDERERS
@@ -43,16 +42,10 @@ def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None) -
 
     try:
         known = read_baseline(baseline) if baseline is not None else set()
-        checked = check_model(model)
-    except (ModelNotFound, BadBaseline) as exc:
+    except BadBaseline as exc:
         raise click.UsageError(str(exc)) from exc
-    if checked.failed():
-        errors = [d for d in checked.diagnostics if str(d.severity) == "error"]
-        for d in errors:
-            click.echo(format_text(d), err=True)
-        click.echo(f"{model}: invalid model; no threat analysis", err=True)
-        sys.exit(1)
-    report = analyse(checked.loaded, checked.graph)
+    checked = checked_project(model, refusal="no threat analysis")
+    report = analyse(checked)
     if report.warnings:
         from archmodel.load.positions import resolve
 

@@ -14,8 +14,8 @@ from archmodel.catalog import Severity, define
 from archmodel.diagnostics import Diagnostic, diag
 from archmodel.drift.inventory import INTERNET, Inventory, Resource, Rule
 from archmodel.graph import ArchGraph
-from archmodel.load import Loaded
 from archmodel.model import CLIENTS, Kind, Trust
+from archmodel.project import Project
 
 NO_RESOURCE = define(
     "AM501",
@@ -45,8 +45,9 @@ BLOCKED = define(
 NOT_INFRASTRUCTURE = CLIENTS | {Kind.monitoring}
 
 
-def compare(loaded: Loaded, graph: ArchGraph, inventory: Inventory, expect: set[str]) -> list[Diagnostic]:
+def compare(project: Project, inventory: Inventory, expect: set[str]) -> list[Diagnostic]:
     """Drift diagnostics; ``expect`` is the set of components the code should realise."""
+    loaded, graph = project, project.graph
     return sorted(
         [
             *_missing(loaded, graph, inventory, expect),
@@ -68,7 +69,7 @@ def expected_components(graph: ArchGraph, terraform: bool, kubernetes: bool) -> 
     return out
 
 
-def _missing(loaded: Loaded, graph: ArchGraph, inv: Inventory, expect: set[str]) -> Iterator[Diagnostic]:
+def _missing(loaded: Project, graph: ArchGraph, inv: Inventory, expect: set[str]) -> Iterator[Diagnostic]:
     realised = {r.component for r in inv.resources} | set(inv.groups.values())
     for i, c in enumerate(loaded.model.components):
         if c.id in expect and c.id not in realised and graph.components.get(c.id) is c:
@@ -151,7 +152,7 @@ def _allows(rules: list[Rule], source_groups: set[str], port: int | None) -> boo
     )
 
 
-def _blocked(loaded: Loaded, graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
+def _blocked(loaded: Project, graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
     groups_of: dict[str, set[str]] = {}
     for key, component in inv.groups.items():
         groups_of.setdefault(component, set()).add(key)

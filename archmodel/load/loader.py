@@ -50,6 +50,8 @@ class Loaded:
     # Ids of elements that failed the schema: they exist, so references to them are fine.
     broken_ids: dict[str, set[str]] = field(default_factory=dict)
     system_origin: Origin | None = None
+    # The bytes of every file read, by resolved path: nothing needs to read them again.
+    sources: dict[str, bytes] = field(default_factory=dict)
 
     def origin(self, section: str, index: int) -> Origin:
         return self.origins[section][index]
@@ -75,7 +77,9 @@ def load(path: Path) -> Loaded:
     for section in (*LIST_SECTIONS, "stages"):
         setattr(model, section, [element for element, _ in state.elements.get(section, [])])
     origins = {s: [o for _, o in items] for s, items in state.elements.items()}
-    return Loaded(root, model, state.diagnostics, state.files, origins, state.broken, state.system_origin)
+    return Loaded(
+        root, model, state.diagnostics, state.files, origins, state.broken, state.system_origin, state.sources
+    )
 
 
 @dataclass
@@ -87,6 +91,7 @@ class _State:
     broken: dict[str, set[str]] = field(default_factory=dict)
     system: System | None = None
     system_origin: Origin | None = None
+    sources: dict[str, bytes] = field(default_factory=dict)
 
     def _report(self, info: RuleInfo, message: str, **where: Any) -> None:
         self.diagnostics.append(diag(info, message, **where))
@@ -95,7 +100,9 @@ class _State:
         if path in self.files:
             return
         self.files.append(path)
-        data, problems = read(path)
+        data, problems, raw = read(path)
+        if raw is not None:
+            self.sources[str(path)] = raw
         self.diagnostics.extend(problems)
         if problems:
             return

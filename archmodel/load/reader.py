@@ -22,21 +22,31 @@ ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=200_000, max_replay
 _LINE_COL = re.compile(r"line (\d+), column (\d+)")
 
 
-def read(path: Path) -> tuple[Any, list[Diagnostic]]:
-    """Parse a file; returns (data, []) or (None, [diagnostic])."""
-    file = str(path)
+def read(path: Path) -> tuple[Any, list[Diagnostic], bytes | None]:
+    """Read and parse a file: (data, [], bytes) or (None, [diagnostic], bytes or None)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [
-            diag(
-                codes.UNREADABLE,
-                f"cannot read {path.name}: {exc.strerror}",
-                file=file,
-                line=1,
-                column=1,
-            )
-        ]
+        return (
+            None,
+            [
+                diag(
+                    codes.UNREADABLE,
+                    f"cannot read {path.name}: {exc.strerror}",
+                    file=str(path),
+                    line=1,
+                    column=1,
+                )
+            ],
+            None,
+        )
+    data, problems = parse(raw, path)
+    return data, problems, raw
+
+
+def parse(raw: bytes, path: Path) -> tuple[Any, list[Diagnostic]]:
+    """Parse the bytes of a model file; returns (data, []) or (None, [diagnostic])."""
+    file = str(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

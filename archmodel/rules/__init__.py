@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from archmodel.diagnostics import Diagnostic
-from archmodel.graph import ArchGraph
-from archmodel.load import Loaded
+from archmodel.project import Project
 from archmodel.rules import graph_rules, references, structure
 from archmodel.rules.registry import RULES, Context, Rule
 
 __all__ = ["RULES", "Rule", "check", "graph_rules", "references", "structure"]
 
 
-def check(loaded: Loaded, graph: ArchGraph | None = None) -> list[Diagnostic]:
+def check(project: Project) -> list[Diagnostic]:
     """Run every registered rule; returns all findings of the run, unsorted."""
-    ctx = Context(loaded, graph or ArchGraph(loaded.model))
+    ctx = Context(project, project.graph)
     return [d for r in RULES for d in r.run(ctx)]

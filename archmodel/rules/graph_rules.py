@@ -17,7 +17,7 @@ def unreachable(ctx: Context) -> Iterator[Issue]:
     graph = ctx.graph
     if not graph.entry_points:
         return
-    for c, origin in ctx.each("components", ctx.loaded.model.components):
+    for c, origin in ctx.each("components", ctx.project.model.components):
         if c.id not in graph.reachable and c.out_of_scope is None:
             yield Issue(
                 f"component '{c.id}' is not reachable from any entry point",
@@ -32,7 +32,7 @@ def untrusted_to_store(ctx: Context) -> Iterator[Issue]:
     """A flow from an untrusted zone must not reach a database, cache, queue or object
     store directly; put a service in between."""
     graph = ctx.graph
-    for f, origin in ctx.each("flows", ctx.loaded.model.flows):
+    for f, origin in ctx.each("flows", ctx.project.model.flows):
         target = graph.components.get(f.target)
         if target is None or target.kind not in DATA_STORES:
             continue
@@ -63,7 +63,7 @@ def classification_above_zone(ctx: Context) -> Iterator[Issue]:
     above what the receiving zone may hold: untrusted ≤ public, dmz ≤ internal,
     internal ≤ confidential, restricted ≤ restricted."""
     graph = ctx.graph
-    for f, origin in ctx.each("flows", ctx.loaded.model.flows):
+    for f, origin in ctx.each("flows", ctx.project.model.flows):
         for key, refs, receiver in (("data", f.data, f.target), ("returns", f.returns, f.source)):
             trust = graph.trust_of(receiver)
             for ref in _too_sensitive(ctx, refs, trust):
@@ -74,7 +74,7 @@ def classification_above_zone(ctx: Context) -> Iterator[Issue]:
                     (key, refs.index(ref)),
                     f"{_a(trust)} zone may hold at most {ZONE_MAY_HOLD[trust]} data" if trust else None,
                 )
-    for c, origin in ctx.each("components", ctx.loaded.model.components):
+    for c, origin in ctx.each("components", ctx.project.model.components):
         trust = graph.trust_of(c.id)
         for ref in _too_sensitive(ctx, c.stores, trust):
             level = graph.data[ref].classification
@@ -89,7 +89,7 @@ def classification_above_zone(ctx: Context) -> Iterator[Issue]:
 @rule("AM307", Severity.error, "risk without justification")
 def risk_without_justification(ctx: Context) -> Iterator[Issue]:
     """Accepting, mitigating or dismissing a threat needs a written justification."""
-    for risk, origin in ctx.each("risks", ctx.loaded.model.risks):
+    for risk, origin in ctx.each("risks", ctx.project.model.risks):
         if not risk.justification.strip():
             yield Issue(
                 f"risk for '{risk.threat}' on '{risk.target}' has no justification",
@@ -111,7 +111,7 @@ _TARGET_SECTIONS = {
 def risk_target_unknown(ctx: Context) -> Iterator[Issue]:
     """A risk's `target` is `component:<id>`, `flow:<id>`, `stage:<id>`, `environment:<id>`
     or `path:<id>>…` (globs allowed); the kind must exist and a glob must match something."""
-    for risk, origin in ctx.each("risks", ctx.loaded.model.risks):
+    for risk, origin in ctx.each("risks", ctx.project.model.risks):
         if risk.target == "*":
             continue
         kind, _, pattern = risk.target.partition(":")
@@ -128,7 +128,7 @@ def risk_target_unknown(ctx: Context) -> Iterator[Issue]:
 @rule("AM309", Severity.warning, "flow to itself")
 def self_flow(ctx: Context) -> Iterator[Issue]:
     """A flow from a component to itself says nothing about the architecture."""
-    for f, origin in ctx.each("flows", ctx.loaded.model.flows):
+    for f, origin in ctx.each("flows", ctx.project.model.flows):
         if f.source == f.target:
             yield Issue(f"flow '{f.id}' goes from '{f.source}' to itself", origin, ("to",))
 
@@ -138,7 +138,7 @@ def scenario_gap(ctx: Context) -> Iterator[Issue]:
     """Each scenario step should start at a component an earlier step reached (or at an
     entry point); a gap usually means a missing flow."""
     flows = ctx.graph.flows
-    for s, origin in ctx.each("scenarios", ctx.loaded.model.scenarios):
+    for s, origin in ctx.each("scenarios", ctx.project.model.scenarios):
         seen: set[str] = set()
         for j, step in enumerate(s.steps):
             flow = flows.get(step)

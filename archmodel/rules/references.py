@@ -28,10 +28,10 @@ def _unknown(what: str, owner: str, ref: str, known: set[str], origin: Origin, *
 def unknown_zone(ctx: Context) -> Iterator[Issue]:
     """A component's `zone` or a zone's `parent` names no zone."""
     zones = ctx.known("zones")
-    for c, origin in ctx.each("components", ctx.loaded.model.components):
+    for c, origin in ctx.each("components", ctx.project.model.components):
         if c.zone is not None and c.zone not in zones:
             yield _unknown("zone", f"component '{c.id}'", c.zone, zones, origin, "zone")
-    for z, origin in ctx.each("zones", ctx.loaded.model.zones):
+    for z, origin in ctx.each("zones", ctx.project.model.zones):
         if z.parent is not None and z.parent not in zones:
             yield _unknown("zone", f"zone '{z.id}'", z.parent, zones, origin, "parent")
 
@@ -40,7 +40,7 @@ def unknown_zone(ctx: Context) -> Iterator[Issue]:
 def unknown_component(ctx: Context) -> Iterator[Issue]:
     """A flow's `from` or `to` names no component."""
     components = ctx.known("components")
-    for f, origin in ctx.each("flows", ctx.loaded.model.flows):
+    for f, origin in ctx.each("flows", ctx.project.model.flows):
         for key, ref in (("from", f.source), ("to", f.target)):
             if ref not in components:
                 yield _unknown("component", f"flow '{f.id}'", ref, components, origin, key)
@@ -50,7 +50,7 @@ def unknown_component(ctx: Context) -> Iterator[Issue]:
 def unknown_data(ctx: Context) -> Iterator[Issue]:
     """A component's `stores`/`processes` or a flow's `data`/`returns` names no data asset."""
     data = ctx.known("data")
-    model = ctx.loaded.model
+    model = ctx.project.model
     for c, origin in ctx.each("components", model.components):
         for key, refs in (("stores", c.stores), ("processes", c.processes)):
             for j, ref in enumerate(refs):
@@ -67,7 +67,7 @@ def unknown_data(ctx: Context) -> Iterator[Issue]:
 def unknown_control(ctx: Context) -> Iterator[Issue]:
     """A `controls` entry is neither a built-in control (SPEC §2) nor defined under `controls:`."""
     known = set(BUILTIN_CONTROLS) | ctx.known("controls")
-    model = ctx.loaded.model
+    model = ctx.project.model
     sections: tuple[tuple[str, str, Sequence[Component | Flow | Zone | Environment]], ...] = (
         ("component", "components", model.components),
         ("flow", "flows", model.flows),
@@ -85,7 +85,7 @@ def unknown_control(ctx: Context) -> Iterator[Issue]:
 def unknown_environment(ctx: Context) -> Iterator[Issue]:
     """A pipeline stage's `environment` names no environment."""
     envs = ctx.known("environments")
-    for s, origin in ctx.each("stages", ctx.loaded.model.stages):
+    for s, origin in ctx.each("stages", ctx.project.model.stages):
         if s.environment is not None and s.environment not in envs:
             yield _unknown("environment", f"stage '{s.id}'", s.environment, envs, origin, "environment")
 
@@ -94,7 +94,7 @@ def unknown_environment(ctx: Context) -> Iterator[Issue]:
 def unknown_stage(ctx: Context) -> Iterator[Issue]:
     """A pipeline stage `needs` a stage that does not exist."""
     stages = ctx.known("stages")
-    for s, origin in ctx.each("stages", ctx.loaded.model.stages):
+    for s, origin in ctx.each("stages", ctx.project.model.stages):
         for j, ref in enumerate(s.needs):
             if ref not in stages:
                 yield _unknown("stage", f"stage '{s.id}'", ref, stages, origin, "needs", j)
@@ -104,7 +104,7 @@ def unknown_stage(ctx: Context) -> Iterator[Issue]:
 def unknown_flow(ctx: Context) -> Iterator[Issue]:
     """A scenario step names no flow."""
     flows = ctx.known("flows")
-    for s, origin in ctx.each("scenarios", ctx.loaded.model.scenarios):
+    for s, origin in ctx.each("scenarios", ctx.project.model.scenarios):
         for j, ref in enumerate(s.steps):
             if ref not in flows:
                 yield _unknown("flow", f"scenario '{s.id}'", ref, flows, origin, "steps", j)

@@ -13,7 +13,8 @@ from typing import Any, Protocol, TypeVar
 from archmodel.catalog import RuleInfo, Severity, define
 from archmodel.diagnostics import Diagnostic, PathPart
 from archmodel.graph import ArchGraph
-from archmodel.load import Loaded, Origin
+from archmodel.load import Origin
+from archmodel.project import Project
 
 
 class _HasId(Protocol):
@@ -34,24 +35,24 @@ class Issue:
 
 @dataclass(frozen=True)
 class Context:
-    loaded: Loaded
+    project: Project
     graph: ArchGraph
 
     def items(self, section: str) -> Sequence[Any]:
-        model = self.loaded.model
+        model = self.project.model
         return model.stages if section == "stages" else getattr(model, section)
 
     def known(self, section: str) -> set[str]:
         """Ids that exist in a section, including elements that failed the schema."""
-        return {item.id for item in self.items(section)} | self.loaded.broken_ids.get(section, set())
+        return {item.id for item in self.items(section)} | self.project.broken_ids.get(section, set())
 
     def each(self, section: str, items: Sequence[T]) -> Iterator[tuple[T, Origin]]:
         """Elements of a section with where they are written."""
-        return zip(items, self.loaded.origins.get(section, []), strict=False)
+        return zip(items, self.project.origins.get(section, []), strict=False)
 
     def origin_of(self, section: str, element_id: str) -> Origin | None:
         """Where the first element with this id is written."""
-        for item, origin in zip(self.items(section), self.loaded.origins.get(section, []), strict=False):
+        for item, origin in zip(self.items(section), self.project.origins.get(section, []), strict=False):
             if item.id == element_id:
                 return origin
         return None

@@ -48,7 +48,7 @@ def duplicate_id(ctx: Context) -> Iterator[Issue]:
 @rule("AM209", Severity.error, "control redefines a built-in")
 def control_shadows_builtin(ctx: Context) -> Iterator[Issue]:
     """A control under `controls:` reuses a built-in control id; pick another id."""
-    for control, origin in ctx.each("controls", ctx.loaded.model.controls):
+    for control, origin in ctx.each("controls", ctx.project.model.controls):
         if control.id in BUILTIN_CONTROLS:
             yield Issue(f"control '{control.id}' is already a built-in control", origin, ("id",))
 
@@ -80,7 +80,7 @@ def _cycle_order(graph: nx.DiGraph, members: list[str]) -> list[str]:
 @rule("AM302", Severity.error, "deploy stage without environment")
 def deploy_without_environment(ctx: Context) -> Iterator[Issue]:
     """A `deploy` stage must name the environment it deploys to."""
-    for stage, origin in ctx.each("stages", ctx.loaded.model.stages):
+    for stage, origin in ctx.each("stages", ctx.project.model.stages):
         if stage.kind == StageKind.deploy and stage.environment is None:
             yield Issue(
                 f"deploy stage '{stage.id}' has no environment",

@@ -1,21 +1,20 @@
 """STRIDE threat analysis over the model graph: rules, risk tracking and the register.
 
-``analyse(loaded)`` returns a ``ThreatReport``; renderers turn it into text, Markdown,
+``analyse(project)`` returns a ``ThreatReport``; renderers turn it into text, Markdown,
 JSON, CSV or SARIF. Rules live in ``checks/`` (one decorated function each) and third
 parties add more through the ``archmodel.rules`` entry point group.
 """
 
-from archmodel.graph import ArchGraph
-from archmodel.load import Loaded
+from archmodel.project import Project
 from archmodel.threats.engine import ThreatReport, analyse, catalog, severity_of
 from archmodel.threats.policy import Policy, read_policy
 from archmodel.threats.registry import REGISTRY, Hit, ThreatRule, register, threat
 from archmodel.threats.types import Finding, Status, Stride, ThreatSeverity
 
 
-def report_for(loaded: Loaded, graph: ArchGraph) -> ThreatReport:
+def report_for(project: Project) -> ThreatReport:
     """The located threat report of this run, computed once and shared by every output."""
-    return graph.memo("threats.report", lambda: analyse(loaded, graph))
+    return project.graph.memo("threats.report", lambda: analyse(project))
 
 
 __all__ = [

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from archmodel.graph import ArchGraph
-from archmodel.load import Loaded, Origin
+from archmodel.load import Origin
 from archmodel.model import (
     CLASSIFICATION_RANK,
     CLIENTS,
@@ -25,6 +25,7 @@ from archmodel.model import (
     Trust,
     Zone,
 )
+from archmodel.project import Project
 from archmodel.threats.policy import Policy
 
 # Controls a component provides by being what it is: a WAF filters, an IdP authenticates.
@@ -43,7 +44,7 @@ STORE_KINDS = frozenset({Kind.database, Kind.cache, Kind.queue, Kind.object_stor
 
 @dataclass
 class ThreatContext:
-    loaded: Loaded
+    loaded: Project
     graph: ArchGraph
     policy: Policy
 

@@ -15,9 +15,8 @@ from functools import cache
 from archmodel import clock
 from archmodel.catalog import Severity
 from archmodel.diagnostics import Diagnostic
-from archmodel.graph import ArchGraph
-from archmodel.load import Loaded
 from archmodel.load.positions import locate
+from archmodel.project import Project
 from archmodel.threats import checks  # noqa: F401  (registers the built-in catalog)
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.custom import policy_rule
@@ -62,8 +61,7 @@ def catalog(policy: Policy | None = None) -> list[ThreatRule]:
 
 
 def analyse(
-    loaded: Loaded,
-    graph: ArchGraph | None = None,
+    project: Project,
     *,
     today: dt.date | None = None,
     policy: Policy | None = None,
@@ -71,9 +69,8 @@ def analyse(
     locate_findings: bool = True,
 ) -> ThreatReport:
     """Threat findings of a (valid) model; ``today`` decides which risk decisions expired."""
-    graph = graph or ArchGraph(loaded.model)
-    policy = policy or read_policy(loaded.root)
-    ctx = ThreatContext(loaded, graph, policy)
+    policy = policy or read_policy(project.root)
+    ctx = ThreatContext(project, project.graph, policy)
     rules = catalog(policy)
     found: dict[str, Finding] = {}
     for rule in rules:
@@ -87,7 +84,7 @@ def analyse(
     findings = list(found.values())
     if locate_findings:
         findings = [_located(f) for f in findings]
-    findings, warnings = apply_risks(findings, loaded, today or clock.today())
+    findings, warnings = apply_risks(findings, project, today or clock.today())
     warnings = [*policy.diagnostics, *_plugin_diagnostics(), *warnings]
     return ThreatReport(sorted(findings, key=Finding.sort_key), rules, warnings)
 

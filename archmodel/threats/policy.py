@@ -77,7 +77,7 @@ class Policy:
 
 def read_policy(root: Path) -> Policy:
     """The policy of a model's root file; the default policy when it declares none."""
-    data, problems = read(root)
+    data, problems, _ = read(root)
     if problems or not isinstance(data, dict) or data.get(POLICY_KEY) is None:
         return Policy()
     try:

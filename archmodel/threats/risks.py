@@ -16,8 +16,8 @@ from typing import Any
 
 from archmodel.catalog import Severity
 from archmodel.diagnostics import Diagnostic
-from archmodel.load import Loaded
 from archmodel.model import Risk
+from archmodel.project import Project
 from archmodel.threats.types import Finding, Status
 
 UNMATCHED = "AMT001"
@@ -29,7 +29,7 @@ def _pattern(glob: str) -> re.Pattern[str]:
 
 
 def apply_risks(
-    findings: list[Finding], loaded: Loaded, today: dt.date
+    findings: list[Finding], loaded: Project, today: dt.date
 ) -> tuple[list[Finding], list[Diagnostic]]:
     """Findings with their statuses set, and warnings about expired or stale risks."""
     risks = loaded.model.risks

@@ -27,9 +27,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from archmodel.graph import ArchGraph
 from archmodel.load import load
 from archmodel.model import Kind
+from archmodel.project import Project
 from archmodel.threats import Finding, analyse, catalog
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.policy import read_policy
@@ -169,9 +169,9 @@ def run_archmodel_cli(model: Path) -> list[dict[str, object]]:
 
 def classify(model: Path, pytm: list[dict[str, str]]) -> tuple[list[Row], list[Finding], list[Finding]]:
     """pytm rows, archmodel findings (mitigated included), and those no pytm row matched."""
-    loaded = load(model)
-    graph = ArchGraph(loaded.model)
-    report = analyse(loaded, graph, include_mitigated=True)
+    loaded = Project.from_loaded(load(model))
+    graph = loaded.graph
+    report = analyse(loaded, include_mitigated=True)
     ctx = ThreatContext(loaded, graph, read_policy(loaded.root))
     mitigations = {r.id: set(r.mitigations) for r in catalog()}
     by_target: dict[str, list[Finding]] = defaultdict(list)

@@ -9,7 +9,7 @@ import jsonschema
 import yaml_rs
 from click.testing import CliRunner
 
-from archmodel.api import check_model
+from archmodel.api import load_project
 from archmodel.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_shipped_models_are_valid_and_strict_clean() -> None:
     assert len(MODELS) >= 3
     for model in MODELS:
-        assert check_model(model).diagnostics == [], model
+        assert load_project(model).diagnostics == [], model
 
 
 def test_schema_accepts_model_files() -> None:

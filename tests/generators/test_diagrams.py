@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from archmodel.generators.diagrams import generate
 
 from archmodel.generation import GenerateOptions
-from archmodel.graph import ArchGraph
+from archmodel.generators.diagrams import generate
 from archmodel.load import load
+from archmodel.project import Project
 
 REFERENCE = Path(__file__).resolve().parents[2] / "models" / "reference"
 
@@ -59,7 +59,7 @@ scenarios:
 def generated(path: Path, **options: object) -> dict[str, bytes]:
     loaded = load(path)
     assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
-    return generate(loaded, ArchGraph(loaded.model), GenerateOptions(**options))  # type: ignore[arg-type]
+    return generate(Project.from_loaded(loaded), GenerateOptions(**options))  # type: ignore[arg-type]
 
 
 def edge_attrs(dot: str, source: str, target: str) -> str:

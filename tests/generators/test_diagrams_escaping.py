@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 import subprocess
 
-from archmodel.generators.diagrams import generate
-from archmodel.generators.diagrams.escape import mermaid_id
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archmodel.generation import GenerateOptions
-from archmodel.graph import ArchGraph
-from archmodel.load import Loaded
+from archmodel.generators.diagrams import generate
+from archmodel.generators.diagrams.escape import mermaid_id
 from archmodel.model import Component, Flow, Model, Scenario, System, Zone
+from archmodel.project import Project
 
 HOSTILE = [
     '"',
@@ -70,10 +69,9 @@ def mermaid_label_is_inert(line: str) -> None:
 @given(name=hostile_text, zone_name=hostile_text, tech=hostile_text, desc=hostile_text)
 def test_hostile_strings_are_escaped(name: str, zone_name: str, tech: str, desc: str) -> None:
     model = hostile_model(name, zone_name, tech, desc)
-    loaded = Loaded(root=None, model=model, diagnostics=[], files=[])  # type: ignore[arg-type]
-    graph = ArchGraph(model)
-    files = generate(loaded, graph, GenerateOptions(view="dataflow"))
-    files.update(generate(loaded, graph, GenerateOptions(view="scenarios")))
+    project = Project.from_model(model)
+    files = generate(project, GenerateOptions(view="dataflow"))
+    files.update(generate(project, GenerateOptions(view="scenarios")))
     dot = files["diagrams/dataflow.dot"]
     result = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, check=False)
     assert result.returncode == 0, result.stderr.decode()

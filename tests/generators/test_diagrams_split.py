@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 
-from archmodel.generators.diagrams import generate
-
 from archmodel.generation import GenerateOptions
-from archmodel.graph import ArchGraph
-from archmodel.load import Loaded
+from archmodel.generators.diagrams import generate
 from archmodel.model import Component, Flow, Model, System, Zone
+from archmodel.project import Project
 
 
 def synthetic(zones: int, per_zone: int) -> Model:
@@ -35,9 +33,8 @@ def synthetic(zones: int, per_zone: int) -> Model:
 
 
 def run(model: Model, max_nodes: int) -> dict[str, bytes]:
-    loaded = Loaded(root=None, model=model, diagnostics=[], files=[])  # type: ignore[arg-type]
     options = GenerateOptions(max_nodes=max_nodes, view="dataflow")
-    return generate(loaded, ArchGraph(model), options)
+    return generate(Project.from_model(model), options)
 
 
 def node_count(dot: str) -> int:

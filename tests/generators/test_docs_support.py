@@ -12,19 +12,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from archmodel.generators.docs import generate
-
-from archmodel.api import check_model
+from archmodel.api import load_project
 from archmodel.generation import GenerateOptions, write_outputs
+from archmodel.generators.docs import generate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
 SHOP = FIXTURES / "shop"
 
 
 def generate_files(model: Path) -> dict[str, bytes]:
-    checked = check_model(model)
+    checked = load_project(model)
     assert not checked.failed(), [str(d) for d in checked.diagnostics]
-    return generate(checked.loaded, checked.graph, GenerateOptions())
+    return generate(checked, GenerateOptions())
 
 
 def write_site(model: Path, out: Path) -> dict[str, bytes]:

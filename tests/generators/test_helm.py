@@ -12,11 +12,11 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from archmodel.generators.helm import generate
 
 from archmodel.generation import GenerateOptions
-from archmodel.graph import ArchGraph
+from archmodel.generators.helm import generate
 from archmodel.load import load
+from archmodel.project import Project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "infra"
 REFERENCE = Path(__file__).resolve().parents[2] / "models" / "reference"
@@ -28,7 +28,7 @@ EXPRESSION = re.compile(r"\{\{ index \.Values ((?:\"[^\"]*\" ?)+) \| toJson \}\}
 def generated(path: Path) -> dict[str, bytes]:
     loaded = load(path)
     assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
-    return generate(loaded, ArchGraph(loaded.model), GenerateOptions())
+    return generate(Project.from_loaded(loaded), GenerateOptions())
 
 
 @pytest.fixture(scope="module")

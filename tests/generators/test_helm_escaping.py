@@ -6,18 +6,17 @@ from __future__ import annotations
 import json
 
 import yaml
-from archmodel.generators.helm import generate
 from hypothesis import given
 from test_terraform_escaping import SETTINGS, hostile, hostile_graph
 
 from archmodel.generation import GenerateOptions
+from archmodel.generators.helm import generate
 
 
 @SETTINGS
 @given(name=hostile, description=hostile, technology=hostile, image=hostile)
 def test_helm_survives_hostile_text(name: str, description: str, technology: str, image: str) -> None:
-    loaded, graph = hostile_graph(name, description, technology, image)
-    files = generate(loaded, graph, GenerateOptions())
+    files = generate(hostile_graph(name, description, technology, image), GenerateOptions())
     for path, content in files.items():
         text = content.decode("utf-8")
         if path.endswith(".json"):

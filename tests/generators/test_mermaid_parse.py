@@ -14,14 +14,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import archmodel.generators.diagrams as diagrams
 import pytest
 import yaml
 from test_diagrams_escaping import HOSTILE
 
+import archmodel.generators.diagrams as diagrams
 from archmodel.generation import GenerateOptions
-from archmodel.graph import ArchGraph
 from archmodel.load import load
+from archmodel.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = [ROOT / "models" / "reference", *sorted((ROOT / "models" / "examples").iterdir())]
@@ -149,7 +149,7 @@ def write_mermaid(model_dir: Path, out: Path, max_nodes: int = 150) -> list[Path
     loaded = load(model_dir)
     errors = [d for d in loaded.diagnostics if d.severity == "error"]
     assert not errors, errors
-    files = diagrams.generate(loaded, ArchGraph(loaded.model), GenerateOptions(max_nodes=max_nodes))
+    files = diagrams.generate(Project.from_loaded(loaded), GenerateOptions(max_nodes=max_nodes))
     written = []
     for name, content in files.items():
         if name.endswith(".mmd"):

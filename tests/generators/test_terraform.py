@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from archmodel.generators.terraform import CONTROL_CHECKS, generate
 
 from archmodel.generation import GenerateOptions
+from archmodel.generators.terraform import CONTROL_CHECKS, generate
 from archmodel.graph import ArchGraph
 from archmodel.load import load
+from archmodel.project import Project
 
 hcl2 = pytest.importorskip("hcl2")
 
@@ -28,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def generated(path: Path) -> tuple[dict[str, bytes], ArchGraph]:
     loaded = load(path)
     assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
-    graph = ArchGraph(loaded.model)
-    return generate(loaded, graph, GenerateOptions()), graph
+    project = Project.from_loaded(loaded)
+    return generate(project, GenerateOptions()), project.graph
 
 
 @pytest.fixture(scope="module")

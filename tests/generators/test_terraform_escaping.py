@@ -5,17 +5,15 @@ and CI escaping tests."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from archmodel.generators.terraform.hcl import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archmodel.generation import GenerateOptions
-from archmodel.graph import ArchGraph
-from archmodel.load import Loaded
+from archmodel.generators.terraform.hcl import quote
 from archmodel.model import Component, Environment, Flow, Model, Stage, System
+from archmodel.project import Project
 
 hcl2 = pytest.importorskip("hcl2")
 
@@ -51,7 +49,7 @@ hostile = st.lists(st.sampled_from(NASTY) | st.text(max_size=8), min_size=1, max
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def hostile_graph(name: str, description: str, technology: str, image: str) -> tuple[Loaded, ArchGraph]:
+def hostile_graph(name: str, description: str, technology: str, image: str) -> Project:
     deploy = {"runtime": "container", "image": image, "port": 8080, "cpu": "250m", "memory": "256Mi"}
     components = [
         Component(id="lb", kind="load_balancer", name=name, description=description, public=True),
@@ -77,7 +75,7 @@ def hostile_graph(name: str, description: str, technology: str, image: str) -> t
             ),
         ],
     )
-    return Loaded(Path("archmodel.yaml"), model, [], []), ArchGraph(model)
+    return Project.from_model(model)
 
 
 _HCL_ESCAPE = re.compile(r'\\(["\\nrt]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})|\$\$\{|%%\{')
@@ -102,8 +100,7 @@ def hcl_unescape(text: str) -> str:
 def test_terraform_survives_hostile_text(name: str, description: str, technology: str, image: str) -> None:
     from archmodel.generators.terraform import generate
 
-    loaded, graph = hostile_graph(name, description, technology, image)
-    files = generate(loaded, graph, GenerateOptions())
+    files = generate(hostile_graph(name, description, technology, image), GenerateOptions())
     for content in files.values():
         hcl2.loads(content.decode("utf-8"))  # every file still parses
     # python-hcl2 keeps escapes only partly decoded, so look for the exact literals and

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archmodel.api import check_model
+from archmodel.api import load_project
 
 BASE: dict[str, Any] = {
     "archmodel": 1,
@@ -97,7 +97,7 @@ def _mutate(doc: dict[str, Any], path: tuple[Any, ...], action: str, junk: Any) 
 def _check(text: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "archmodel.yaml").write_bytes(text)
-        checked = check_model(Path(tmp))
+        checked = load_project(Path(tmp))
         for d in checked.diagnostics:
             assert d.file and d.line and d.column and d.code.startswith("AM")
 
@@ -135,4 +135,4 @@ def test_junk_bytes_give_diagnostics(position: int, junk: bytes) -> None:
 def test_base_model_is_valid() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "archmodel.yaml").write_text(yaml.safe_dump(BASE, sort_keys=False))
-        assert check_model(Path(tmp)).diagnostics == []
+        assert load_project(Path(tmp)).diagnostics == []

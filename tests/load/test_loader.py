@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archmodel.api import check_model
+from archmodel.api import load_project
 from archmodel.load import ModelNotFound, load
 
 HEADER = "archmodel: 1\nsystem: {name: Shop}\n"
@@ -17,7 +17,7 @@ HEADER = "archmodel: 1\nsystem: {name: Shop}\n"
 
 def codes_at(model: Path) -> list[tuple[str, str, int, int]]:
     return [
-        (d.code, Path(d.file or "").name, d.line or 0, d.column or 0) for d in check_model(model).diagnostics
+        (d.code, Path(d.file or "").name, d.line or 0, d.column or 0) for d in load_project(model).diagnostics
     ]
 
 
@@ -72,7 +72,7 @@ def test_include_cycle_names_the_cycle(write_model: Callable[..., Path]) -> None
             "b.yaml": "include: [a.yaml]\n",
         }
     )
-    (d,) = check_model(root).diagnostics
+    (d,) = load_project(root).diagnostics
     assert d.code == "AM008" and "a.yaml -> b.yaml -> a.yaml" in d.message
     assert (Path(d.file or "").name, d.line) == ("b.yaml", 1)
 

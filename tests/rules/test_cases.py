@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from archmodel.api import check_model
+from archmodel.api import load_project
 from archmodel.catalog import RULES
 
 CASES: dict[str, dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "cases.yaml").read_text())
@@ -32,7 +32,7 @@ def _codes(tmp_path: Path, files: dict[str, str]) -> list[str]:
         path = model / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return [d.code for d in check_model(model).diagnostics]
+    return [d.code for d in load_project(model).diagnostics]
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

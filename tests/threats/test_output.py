@@ -8,7 +8,7 @@ import io
 import json
 from pathlib import Path
 
-from archmodel.api import check_model
+from archmodel.api import load_project
 from archmodel.generation import GenerateOptions
 from archmodel.threats import REGISTRY, Hit, ThreatReport, analyse, catalog
 from archmodel.threats.registry import ThreatRule
@@ -20,9 +20,9 @@ TODAY = dt.date(2025, 1, 1)
 
 
 def _shop() -> ThreatReport:
-    checked = check_model(SHOP)
+    checked = load_project(SHOP)
     assert not checked.failed()
-    return analyse(checked.loaded, checked.graph, today=TODAY)
+    return analyse(checked, today=TODAY)
 
 
 def test_findings_are_unique_sorted_and_located() -> None:
@@ -44,15 +44,15 @@ def test_out_of_scope_components_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "archmodel.yaml").write_text(
         text.replace("    name: Orders DB, out", "    name: Orders DB\n    out")
     )
-    checked = check_model(tmp_path)
-    report = analyse(checked.loaded, checked.graph, today=TODAY)
+    checked = load_project(tmp_path)
+    report = analyse(checked, today=TODAY)
     assert not [f for f in report.findings if f.target in ("component:db", "flow:payments->db")]
 
 
 def test_mitigated_hits_are_not_reported_unless_asked() -> None:
-    checked = check_model(SHOP)
-    quiet = analyse(checked.loaded, checked.graph, today=TODAY)
-    loud = analyse(checked.loaded, checked.graph, today=TODAY, include_mitigated=True)
+    checked = load_project(SHOP)
+    quiet = analyse(checked, today=TODAY)
+    loud = analyse(checked, today=TODAY, include_mitigated=True)
     extra = {f.id for f in loud.findings} - {f.id for f in quiet.findings}
     assert "AMT103:component:cdn" in extra  # the edge zone has DDoS protection
     assert all(f.status == "mitigated" for f in loud.findings if f.id in extra)
@@ -123,10 +123,10 @@ def test_markdown_and_csv() -> None:
 def test_generator_writes_four_deterministic_files() -> None:
     from archmodel.generators.threats import generate
 
-    checked = check_model(SHOP)
-    files = generate(checked.loaded, checked.graph, GenerateOptions())
+    checked = load_project(SHOP)
+    files = generate(checked, GenerateOptions())
     assert sorted(files) == [f"threats/threats.{x}" for x in ("csv", "json", "md", "sarif")]
-    again = generate(checked.loaded, checked.graph, GenerateOptions())
+    again = generate(checked, GenerateOptions())
     assert files == again
     assert b"/work/" not in files["threats/threats.json"]  # paths relative to the model
 
@@ -143,8 +143,8 @@ def test_policy_from_x_policies(tmp_path: Path) -> None:
         "  - {id: s, kind: service, name: S, tags: [pci, entry_point]}\n"
         "  - {id: t, kind: service, name: T, tags: [entry_point]}\n"
     )
-    checked = check_model(tmp_path)
-    report = analyse(checked.loaded, checked.graph, today=TODAY)
+    checked = load_project(tmp_path)
+    report = analyse(checked, today=TODAY)
     rules = {f.rule: f for f in report.findings}
     assert "AMT114" not in rules and "AMT115" not in rules
     custom = [f for f in report.findings if f.rule == "ACME001"]
@@ -155,8 +155,8 @@ def test_bad_policy_is_a_located_error(tmp_path: Path) -> None:
     (tmp_path / "archmodel.yaml").write_text(
         "archmodel: 1\nsystem: {name: T}\nx-policies:\n  required_layers: [aplication]\n"
     )
-    checked = check_model(tmp_path)
-    report = analyse(checked.loaded, checked.graph, today=TODAY)
+    checked = load_project(tmp_path)
+    report = analyse(checked, today=TODAY)
     (problem,) = report.warnings
     assert problem.code == "AMT003" and problem.line == 4
 
@@ -195,8 +195,8 @@ def test_plugin_rules_register_through_entry_points(monkeypatch) -> None:  # typ
     engine._plugin_errors.cache_clear()
     try:
         assert "XPL001" in {r.id for r in catalog()}
-        checked = check_model(SHOP)
-        report = analyse(checked.loaded, checked.graph, today=TODAY)
+        checked = load_project(SHOP)
+        report = analyse(checked, today=TODAY)
         assert any(f.rule == "XPL001" for f in report.findings)
         assert any(w.code == "AMT004" and "broken" in w.message for w in report.warnings)
     finally:

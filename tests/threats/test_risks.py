@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archmodel.api import check_model
+from archmodel.api import load_project
 from archmodel.threats import ThreatReport, ThreatSeverity, analyse
 from archmodel.threats.baseline import BadBaseline, read_baseline
 from archmodel.threats.render import render_json
@@ -26,9 +26,9 @@ flows:
 
 def _report(tmp_path: Path, risks: str = "", today: dt.date = dt.date(2025, 6, 1)) -> ThreatReport:
     (tmp_path / "archmodel.yaml").write_text(MODEL + risks, encoding="utf-8")
-    checked = check_model(tmp_path)
+    checked = load_project(tmp_path)
     assert not checked.failed(), checked.diagnostics
-    return analyse(checked.loaded, checked.graph, today=today)
+    return analyse(checked, today=today)
 
 
 def _status(report: ThreatReport, finding_id: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from archmodel.api import check_model
+from archmodel.api import load_project
 from archmodel.threats import REGISTRY, analyse
 
 CASES = Path(__file__).parent / "cases"
@@ -29,10 +29,10 @@ def _case(rule: str) -> dict[str, Any]:
 def _findings(tmp_path: Path, text: str) -> list[tuple[str, str, str]]:
     model = tmp_path / "archmodel.yaml"
     model.write_text(HEADER + text, encoding="utf-8")
-    checked = check_model(model)
+    checked = load_project(model)
     errors = [d for d in checked.diagnostics if str(d.severity) == "error"]
     assert not errors, errors
-    report = analyse(checked.loaded, checked.graph, today=TODAY)
+    report = analyse(checked, today=TODAY)
     return [(f.rule, f.target, str(f.status)) for f in report.findings]
 
 

@@ -18,7 +18,7 @@ from archmodel.generation import GenerateOptions
 from archmodel.generators.ci.gitlab import effective_needs, pipeline
 from archmodel.generators.ci.steps import gated_by_approval, gh_text, job_for
 from archmodel.graph import ArchGraph
-from archmodel.load import Loaded
+from archmodel.project import Project
 
 __all__ = ["generate", "workflow"]
 
@@ -77,8 +77,9 @@ def workflow(graph: ArchGraph) -> tuple[dict[str, Any], list[str]]:
     }, sorted(set(gated))
 
 
-def generate(loaded: Loaded, graph: ArchGraph, options: GenerateOptions) -> dict[str, bytes]:
+def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
     """``ci/github-actions.yml`` and ``ci/gitlab-ci.yml`` (nothing without a pipeline)."""
+    graph = project.graph
     if not graph.stages:
         return {}
     doc, gated = workflow(graph)

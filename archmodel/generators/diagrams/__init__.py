@@ -32,7 +32,7 @@ from archmodel.generators.diagrams.to_mermaid import to_mermaid
 
 if TYPE_CHECKING:
     from archmodel.graph import ArchGraph
-    from archmodel.load import Loaded
+    from archmodel.project import Project
 
 __all__ = ["VIEWS", "GraphvizMissing", "generate"]
 
@@ -91,10 +91,11 @@ def render(output: Output) -> dict[str, bytes]:
     return {}
 
 
-def generate(loaded: Loaded, graph: ArchGraph, options: GenerateOptions) -> dict[str, bytes]:
+def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
     """All diagram files of a model (or of ``options.view`` only), by relative path.
 
     Computed once per run and options: the docs site embeds the same diagrams."""
+    graph = project.graph
     return dict(graph.memo(("diagrams", options), lambda: _generate(graph, options)))
 
 

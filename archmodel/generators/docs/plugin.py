@@ -69,17 +69,17 @@ class ArchmodelPlugin(BasePlugin[ArchmodelPluginConfig]):  # type: ignore[no-unt
         return server
 
     def _site_files(self) -> dict[str, bytes]:
-        from archmodel.api import check_model
+        from archmodel.api import InvalidModel, valid_project
         from archmodel.diagnostics import format_text
         from archmodel.generation import GenerateOptions
         from archmodel.generators.docs import site_files
         from archmodel.load import ModelNotFound
 
         try:
-            checked = check_model(Path(self.config.model))
+            project = valid_project(Path(self.config.model))
         except ModelNotFound as exc:
             raise PluginError(f"archmodel: {exc}") from exc
-        if checked.failed():
-            errors = [format_text(d) for d in checked.diagnostics if str(d.severity) == "error"]
-            raise PluginError("archmodel: invalid model:\n" + "\n".join(errors))
-        return site_files(checked.loaded, checked.graph, GenerateOptions())
+        except InvalidModel as exc:
+            errors = [format_text(d) for d in exc.errors]
+            raise PluginError("archmodel: invalid model:\n" + "\n".join(errors)) from exc
+        return site_files(project, GenerateOptions())

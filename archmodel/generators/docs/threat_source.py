@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from archmodel.graph import ArchGraph
-    from archmodel.load import Loaded
+    from archmodel.project import Project
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
@@ -57,13 +56,13 @@ class ThreatRuleItem:
     fix: str
 
 
-def threat_findings(loaded: Loaded, graph: ArchGraph) -> list[ThreatItem]:
+def threat_findings(project: Project) -> list[ThreatItem]:
     """Findings of the model, most severe first; [] when no threat engine is installed."""
     try:
         from archmodel.threats import report_for
     except ImportError:
         return []
-    report = report_for(loaded, graph)
+    report = report_for(project)
     items = [
         ThreatItem(
             id=f.id,

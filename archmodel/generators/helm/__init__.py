@@ -16,8 +16,8 @@ from archmodel.generators.helm.manifests import k8s_name, manifests, peers_of
 from archmodel.generators.helm.render import Template, dump
 from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
 from archmodel.graph import ArchGraph
-from archmodel.load import Loaded
 from archmodel.model import Component, Environment
+from archmodel.project import Project
 
 __all__ = ["charted_components", "generate"]
 
@@ -47,8 +47,9 @@ def chart_yaml(component: Component) -> dict[str, object]:
     }
 
 
-def generate(loaded: Loaded, graph: ArchGraph, options: GenerateOptions) -> dict[str, bytes]:
+def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
     """``helm/<chart>/...`` for every container component and ``k8s/<env>/<id>.yaml``."""
+    graph = project.graph
     components = charted_components(graph)
     charted = {c.id for c in components}
     envs: list[Environment | None] = [e for _, e in sorted(graph.environments.items())] or [None]

@@ -16,7 +16,7 @@ from archmodel.generators.terraform.hcl import render_file, render_tfvars
 from archmodel.generators.terraform.mapping import CONTROL_CHECKS, MAPPING
 from archmodel.generators.terraform.plan import Plan, row_for
 from archmodel.graph import ArchGraph
-from archmodel.load import Loaded
+from archmodel.project import Project
 
 __all__ = ["CONTROL_CHECKS", "MAPPING", "generate"]
 
@@ -56,8 +56,9 @@ def _endpoint(row: str, cid: str, plan: Plan) -> str | None:
     return template.format(id=cid) if template else None
 
 
-def generate(loaded: Loaded, graph: ArchGraph, options: GenerateOptions) -> dict[str, bytes]:
+def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
     """``terraform/*.gen.tf`` and ``terraform/<env>.tfvars`` for the AWS environments."""
+    graph = project.graph
     plan = make_plan(graph)
     files: dict[str, bytes] = {}
     endpoints: dict[str, str] = {}

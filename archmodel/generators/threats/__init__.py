@@ -7,15 +7,14 @@ depend on where ``generate`` runs from.
 from __future__ import annotations
 
 from archmodel.generation import GenerateOptions
-from archmodel.graph import ArchGraph
-from archmodel.load import Loaded
+from archmodel.project import Project
 from archmodel.threats import report_for
 from archmodel.threats.render import RENDERERS
 
 FORMATS = ("md", "json", "csv", "sarif")
 
 
-def generate(loaded: Loaded, graph: ArchGraph, options: GenerateOptions) -> dict[str, bytes]:
-    report = report_for(loaded, graph)
-    base = loaded.root.parent
+def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
+    report = report_for(project)
+    base = project.base
     return {f"threats/threats.{fmt}": RENDERERS[fmt](report, base).encode("utf-8") for fmt in FORMATS}

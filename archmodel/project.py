@@ -1,0 +1,65 @@
+"""The one loaded form of a model that every command, generator and plugin works on.
+
+A ``Project`` is read from disk once: the typed model, where each element is written,
+the bytes of every model file as they were read (for positions and fingerprints), the
+graph, and the located diagnostics of loading and validation. Nothing downstream opens a
+model file again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archmodel.diagnostics import Diagnostic, has_errors
+from archmodel.graph import ArchGraph
+from archmodel.load import Loaded, Origin
+from archmodel.model import Model
+
+
+@dataclass
+class Project:
+    root: Path
+    model: Model
+    graph: ArchGraph
+    # Every model file read, by its resolved path, with the exact bytes that were parsed.
+    sources: dict[str, bytes]
+    # Parallel to the model's lists: origins["components"][i] is where components[i] is.
+    origins: dict[str, list[Origin]]
+    # Ids of elements that failed the schema: they exist, so references to them are fine.
+    broken_ids: dict[str, set[str]]
+    system_origin: Origin | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @classmethod
+    def from_loaded(cls, loaded: Loaded) -> Project:
+        return cls(
+            root=loaded.root,
+            model=loaded.model,
+            graph=ArchGraph(loaded.model),
+            sources=dict(loaded.sources),
+            origins=loaded.origins,
+            broken_ids=loaded.broken_ids,
+            system_origin=loaded.system_origin,
+            diagnostics=list(loaded.diagnostics),
+        )
+
+    @classmethod
+    def from_model(cls, model: Model, root: Path = Path("archmodel.yaml")) -> Project:
+        """A project built in memory (no files, no positions): for tests and embedding."""
+        return cls(root, model, ArchGraph(model), {}, {}, {})
+
+    @property
+    def files(self) -> list[Path]:
+        return [Path(f) for f in self.sources]
+
+    @property
+    def base(self) -> Path:
+        """The model directory: report paths are written relative to it."""
+        return self.root.parent
+
+    def origin(self, section: str, index: int) -> Origin:
+        return self.origins[section][index]
+
+    def failed(self, strict: bool = False) -> bool:
+        return has_errors(self.diagnostics, strict)
