@@ -1,9 +1,8 @@
-"""The generator contract and the one writer that puts generated files on disk.
+"""The one writer that puts generated files on disk, and the check that compares them.
 
-A generator is a function ``generate(project, options) -> {relative path: bytes}``
-registered under the ``archmodel.generators`` entry point group. Generators never write
-files: the writer checks every path stays inside OUT, writes through a temporary
-directory and a manifest, and leaves unchanged files alone.
+Generators (see ``runner.py``) never write files: the writer checks every path stays
+inside OUT, writes through a temporary directory and a manifest, and leaves unchanged
+files alone.
 """
 
 from __future__ import annotations
@@ -13,50 +12,23 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from importlib.metadata import EntryPoint
-
-    from archmodel.project import Project
 
 MANIFEST = ".archmodel-manifest.json"
-
-
-@dataclass(frozen=True)
-class GenerateOptions:
-    max_nodes: int = 150  # diagrams above this are split into views
-    view: str | None = None
-
-
-Generator = Callable[["Project", GenerateOptions], dict[str, bytes]]
 
 
 class UnsafePath(ValueError):
     """A generator produced a path that would leave the output directory."""
 
 
-def available_generators() -> dict[str, EntryPoint]:
-    """Generators registered through the ``archmodel.generators`` entry point group,
-    not yet imported: a kind that is not asked for costs nothing and cannot break a run."""
-    from importlib.metadata import entry_points  # 40 ms: only for the commands that generate
-
-    return {ep.name: ep for ep in entry_points(group="archmodel.generators")}
+# Generators return ``PurePosixPath`` keys; tests and callers may use plain strings.
+AnyFiles = Mapping[PurePosixPath, bytes] | Mapping[str, bytes]
 
 
-class GeneratorUnavailable(RuntimeError):
-    """A registered generator could not be imported."""
-
-
-def load_generator(ep: EntryPoint) -> Generator:
-    try:
-        generator: Generator = ep.load()
-    except (ImportError, AttributeError) as exc:
-        raise GeneratorUnavailable(f"generator '{ep.name}' cannot be loaded: {exc}") from exc
-    return generator
+def _named(files: AnyFiles) -> dict[str, bytes]:
+    return {safe_relative(str(p)): b for p, b in files.items()}
 
 
 def safe_relative(path: str) -> str:
@@ -110,7 +82,7 @@ def unchanged_since_generation(out: Path, inputs: str) -> bool:
     return True
 
 
-def write_outputs(out: Path, files: Mapping[str, bytes], clean: bool = False, inputs: str = "") -> list[str]:
+def write_outputs(out: Path, files: AnyFiles, clean: bool = False, inputs: str = "") -> list[str]:
     """Write ``files`` below ``out``; returns the paths that changed.
 
     All content is first staged in a temporary directory beside OUT, so a failure before
@@ -118,7 +90,7 @@ def write_outputs(out: Path, files: Mapping[str, bytes], clean: bool = False, in
     change are not touched (their mtime stays). With ``clean``, files listed by the
     previous manifest and no longer generated are removed; other files are never touched.
     """
-    checked = {safe_relative(p): b for p, b in files.items()}
+    checked = _named(files)
     out.mkdir(parents=True, exist_ok=True)
     for rel in checked:
         _inside(out, rel)
@@ -179,13 +151,13 @@ class Drift:
         return not (self.stale or self.missing or self.extra)
 
 
-def compare_outputs(out: Path, files: Mapping[str, bytes], inputs: str = "") -> Drift:
+def compare_outputs(out: Path, files: AnyFiles, inputs: str = "") -> Drift:
     """Compare OUT with freshly generated ``files`` without writing anything.
 
     Extra files are those the manifest in OUT lists but generation no longer produces;
     files a user put in OUT are never reported.
     """
-    expected = {safe_relative(p): b for p, b in files.items()}
+    expected = _named(files)
     expected[MANIFEST] = manifest_bytes(expected, inputs)
     stale, missing = [], []
     for rel, content in sorted(expected.items()):

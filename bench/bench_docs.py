@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from archmodel.api import load_project
-from archmodel.generation import GenerateOptions, write_outputs
-from archmodel.generators.docs import Diagrams, build_pages, generate
+from archmodel.generation import write_outputs
+from archmodel.generators.docs import Diagrams, build_pages
 from archmodel.generators.docs.threat_source import threat_findings
+from archmodel.runner import run_kinds
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import write_model
@@ -59,7 +60,7 @@ def bench_reference_build() -> None:
         checked = load_project(model)
         files = timed(
             f"generate docs of {model.name} (with diagrams)",
-            lambda: generate(checked, GenerateOptions()),
+            lambda: run_kinds(checked, ["docs"]),
         )
         write_outputs(out, files)
         cmd = [

@@ -13,17 +13,18 @@ from archmodel import __version__
 from archmodel.cli.output import FORMATS, print_diagnostics, short_diff, summary
 from archmodel.cli.project import any_project, checked_project
 from archmodel.fingerprint import inputs_fingerprint
-from archmodel.generation import (
-    GenerateOptions,
-    GeneratorUnavailable,
-    UnsafePath,
-    available_generators,
-    compare_outputs,
-    load_generator,
-    unchanged_since_generation,
-    write_outputs,
-)
+from archmodel.generation import UnsafePath, compare_outputs, unchanged_since_generation, write_outputs
 from archmodel.project import Project
+from archmodel.runner import (
+    Generator,
+    GeneratorUnavailable,
+    NeedCycle,
+    PathClash,
+    available_generators,
+    load_all,
+    options_key,
+    run,
+)
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -134,22 +135,35 @@ def _kinds(only: str) -> dict[str, EntryPoint]:
     return {k: generators[k] for k in sorted(kinds)}
 
 
-def _run_generators(
-    checked: Project, kinds: dict[str, EntryPoint], options: GenerateOptions
-) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    for ep in kinds.values():
+class Run:
+    """One generate or check run: the selected kinds, what they need, and their options."""
+
+    def __init__(self, only: str, view: str | None, max_nodes: int, images: bool) -> None:
+        self.kinds = _kinds(only)
         try:
-            generator = load_generator(ep)
+            self.generators = load_all(available_generators(), self.kinds)
         except GeneratorUnavailable as exc:
             click.echo(f"error: {exc}; nothing written", err=True)
             sys.exit(1)
-        files.update(generator(checked, options))
-    return files
+        self.options = self._options(view=view, max_nodes=max_nodes, images=images)
 
+    def _options(self, **diagrams: object) -> dict[str, object]:
+        """The command-line flags are the diagrams generator's options."""
+        gen: Generator[object] | None = self.generators.get("diagrams")
+        return {"diagrams": gen.options(**diagrams)} if gen is not None else {}
 
-def _inputs(checked: Project, kinds: dict[str, EntryPoint], options: GenerateOptions) -> str:
-    return inputs_fingerprint(checked.root, checked.sources, kinds, options)
+    def inputs(self, checked: Project) -> str:
+        entries = available_generators()
+        used = {name: entries[name] for name in self.generators}
+        return inputs_fingerprint(checked.root, checked.sources, used, options_key(self.options))
+
+    def files(self, checked: Project) -> dict[str, bytes]:
+        try:
+            files = run(checked, self.generators, self.kinds, self.options)
+        except (PathClash, NeedCycle) as exc:
+            click.echo(f"error: {exc}; nothing written", err=True)
+            sys.exit(1)
+        return {str(path): content for path, content in files.items()}
 
 
 ONLY = click.option("--only", default="", help="Comma-separated kinds (diagrams, threats, ...).")
@@ -169,6 +183,12 @@ MAX_NODES = click.option(
     show_default=True,
     help="Diagrams: split views above this.",
 )
+IMAGES = click.option(
+    "--images/--no-images",
+    default=True,
+    show_default=True,
+    help="Diagrams: render SVG/PNG (Graphviz); --no-images writes text artifacts only.",
+)
 
 
 @cli.command()
@@ -177,14 +197,17 @@ MAX_NODES = click.option(
 @ONLY
 @VIEW
 @MAX_NODES
+@IMAGES
 @click.option("--clean", is_flag=True, help="Remove files the previous run wrote and this one does not.")
-def generate(model: Path, out: Path, only: str, view: str | None, max_nodes: int, clean: bool) -> None:
+def generate(
+    model: Path, out: Path, only: str, view: str | None, max_nodes: int, images: bool, clean: bool
+) -> None:
     """Write the artifacts of MODEL into OUT."""
-    kinds, options = _kinds(only), GenerateOptions(max_nodes=max_nodes, view=view)
+    this = Run(only, view, max_nodes, images)
     checked = checked_project(model, refusal="nothing written")
-    files = _run_generators(checked, kinds, options)
+    files = this.files(checked)
     try:
-        changed = write_outputs(out, files, clean=clean, inputs=_inputs(checked, kinds, options))
+        changed = write_outputs(out, files, clean=clean, inputs=this.inputs(checked))
     except UnsafePath as exc:
         click.echo(f"error: a generator produced an unsafe path {exc}; nothing written", err=True)
         sys.exit(1)
@@ -200,15 +223,16 @@ def generate(model: Path, out: Path, only: str, view: str | None, max_nodes: int
 @ONLY
 @VIEW
 @MAX_NODES
-def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes: int) -> None:
+@IMAGES
+def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes: int, images: bool) -> None:
     """Exit 0 when OUT is exactly what `generate` would write; list the drift otherwise."""
-    kinds, options = _kinds(only), GenerateOptions(max_nodes=max_nodes, view=view)
+    this = Run(only, view, max_nodes, images)
     checked = checked_project(model, refusal="nothing compared")
-    inputs = _inputs(checked, kinds, options)
+    inputs = this.inputs(checked)
     if unchanged_since_generation(out, inputs):
         click.echo(f"{out}: in sync (same inputs, every file matches the manifest)", err=True)
         return
-    files = _run_generators(checked, kinds, options)
+    files = this.files(checked)
     drift = compare_outputs(out, files, inputs)
     for label, paths in (("stale", drift.stale), ("missing", drift.missing), ("extra", drift.extra)):
         for rel in paths:

@@ -35,10 +35,9 @@ def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None) -
     """List the STRIDE threats of MODEL, most severe first."""
     from archmodel.cli.project import checked_project
     from archmodel.diagnostics import format_text
+    from archmodel.generators.threats import RENDERERS, summary
     from archmodel.threats import analyse
     from archmodel.threats.baseline import BadBaseline, read_baseline
-    from archmodel.threats.render import RENDERERS
-    from archmodel.threats.render.tabular import summary
 
     try:
         known = read_baseline(baseline) if baseline is not None else set()

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from archmodel.generation import GenerateOptions
 from archmodel.generators.terraform import CONTROL_CHECKS, generate
 from archmodel.graph import ArchGraph
 from archmodel.load import load
 from archmodel.project import Project
+from archmodel.runner import NoOptions
 
 hcl2 = pytest.importorskip("hcl2")
 
@@ -30,7 +30,7 @@ def generated(path: Path) -> tuple[dict[str, bytes], ArchGraph]:
     loaded = load(path)
     assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
     project = Project.from_loaded(loaded)
-    return generate(project, GenerateOptions()), project.graph
+    return {str(p): b for p, b in generate(project, NoOptions()).items()}, project.graph
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,18 @@ stages run a real scanner, publish stages log in to the registry their tool name
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
 
-from archmodel.generation import GenerateOptions
 from archmodel.generators.ci.gitlab import effective_needs, pipeline
 from archmodel.generators.ci.steps import gated_by_approval, gh_text, job_for
 from archmodel.graph import ArchGraph
 from archmodel.project import Project
+from archmodel.runner import Files, Generator, NoOptions
 
-__all__ = ["generate", "workflow"]
+__all__ = ["GENERATOR", "generate", "workflow"]
 
 
 class _Dumper(yaml.SafeDumper):
@@ -77,7 +78,7 @@ def workflow(graph: ArchGraph) -> tuple[dict[str, Any], list[str]]:
     }, sorted(set(gated))
 
 
-def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
+def generate(project: Project, options: NoOptions) -> Files:
     """``ci/github-actions.yml`` and ``ci/gitlab-ci.yml`` (nothing without a pipeline)."""
     graph = project.graph
     if not graph.stages:
@@ -93,6 +94,9 @@ def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
     if gated:
         gitlab += "# Jobs after an approval stage are manual: protect their environments in GitLab.\n"
     return {
-        "ci/github-actions.yml": header.encode() + _dump(doc),
-        "ci/gitlab-ci.yml": gitlab.encode() + _dump(pipeline(graph)),
+        PurePosixPath("ci/github-actions.yml"): header.encode() + _dump(doc),
+        PurePosixPath("ci/gitlab-ci.yml"): gitlab.encode() + _dump(pipeline(graph)),
     }
+
+
+GENERATOR = Generator("ci", NoOptions, generate)

@@ -72,3 +72,9 @@ def safe_filename(ident: str) -> str:
     """A file-name stem from an id (ids are already safe; this is defence in depth)."""
     stem = re.sub(r"[^A-Za-z0-9_.-]", "_", ident).strip(".")
     return stem or "_"
+
+
+@lru_cache(maxsize=8192)
+def xml_text(text: str, max_len: int = 200) -> str:
+    """Text for an SVG element or attribute we write by hand: one line, markup escaped."""
+    return html.escape(clean(text, max_len), quote=True)

@@ -1,29 +1,13 @@
-"""Renderers of a threat report: text, Markdown register, JSON, CSV and SARIF 2.1.0.
+"""Renderers of findings for code-scanning tools (SARIF 2.1.0, GitHub annotations).
 
-Every renderer is a pure function of the report (plus the directory that file paths are
-shown relative to), so that generated registers are byte-for-byte deterministic.
+The register formats (text, Markdown, JSON, CSV) belong to the threats generator
+(``archmodel.generators.threats``); these stay with the engine because other findings
+(diagnostics, drift) are rendered the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-from archmodel.threats.engine import ThreatReport
 from archmodel.threats.render.github import render_github
-from archmodel.threats.render.markdown import render_md
 from archmodel.threats.render.sarif import render_sarif
-from archmodel.threats.render.tabular import render_csv, render_json, render_text
 
-Renderer = Callable[[ThreatReport, Path | None], str]
-
-RENDERERS: dict[str, Renderer] = {
-    "text": render_text,
-    "md": render_md,
-    "json": render_json,
-    "csv": render_csv,
-    "sarif": render_sarif,
-    "github": render_github,
-}
-
-__all__ = ["RENDERERS", "Renderer", "render_csv", "render_json", "render_md", "render_sarif", "render_text"]
+__all__ = ["render_github", "render_sarif"]

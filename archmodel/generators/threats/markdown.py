@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archmodel.generators.threats.tabular import summary
 from archmodel.threats.engine import ThreatReport
 from archmodel.threats.render.common import where
-from archmodel.threats.render.tabular import summary
 from archmodel.threats.types import SEVERITY_ORDER, Finding, Stride
 
 
