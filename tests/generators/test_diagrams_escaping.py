@@ -8,8 +8,8 @@ import subprocess
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archmodel.formats.mermaid import mermaid_id
 from archmodel.generators.diagrams import DiagramsOptions, generate
-from archmodel.generators.diagrams.escape import mermaid_id
 from archmodel.model import Component, Flow, Model, Scenario, System, Zone
 from archmodel.project import Project
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archmodel.generators.terraform.hcl import quote
+from archmodel.formats.hcl import quote
 from archmodel.model import Component, Environment, Flow, Model, Stage, System
 from archmodel.project import Project
 from archmodel.runner import NoOptions

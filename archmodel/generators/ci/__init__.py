@@ -13,8 +13,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-import yaml
-
+from archmodel.formats.yaml import dump_document
 from archmodel.generators.ci.gitlab import effective_needs, pipeline
 from archmodel.generators.ci.steps import gated_by_approval, gh_text, job_for
 from archmodel.graph import ArchGraph
@@ -22,30 +21,6 @@ from archmodel.project import Project
 from archmodel.runner import Files, Generator, NoOptions
 
 __all__ = ["GENERATOR", "generate", "workflow"]
-
-
-class _Dumper(yaml.SafeDumper):
-    """Safe dumping without anchors (steps shared between jobs are written out in full)
-    and with multi-line scripts as literal blocks. Non-ASCII is escaped: with
-    ``allow_unicode`` PyYAML writes NEL (U+0085) raw and reads it back as a space."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
-    style = "|" if "\n" in text else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
-def _dump(doc: Any) -> bytes:
-    text = yaml.dump(
-        doc, Dumper=_Dumper, sort_keys=True, default_flow_style=False, allow_unicode=False, width=100
-    )
-    return text.encode("utf-8")
 
 
 def job_id(stage_id: str) -> str:
@@ -94,8 +69,8 @@ def generate(project: Project, options: NoOptions) -> Files:
     if gated:
         gitlab += "# Jobs after an approval stage are manual: protect their environments in GitLab.\n"
     return {
-        PurePosixPath("ci/github-actions.yml"): header.encode() + _dump(doc),
-        PurePosixPath("ci/gitlab-ci.yml"): gitlab.encode() + _dump(pipeline(graph)),
+        PurePosixPath("ci/github-actions.yml"): header.encode() + dump_document(doc),
+        PurePosixPath("ci/gitlab-ci.yml"): gitlab.encode() + dump_document(pipeline(graph)),
     }
 
 

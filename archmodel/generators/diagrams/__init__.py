@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from archmodel.formats.text import safe_filename
 from archmodel.generators.diagrams.dataflow import build_dataflow
-from archmodel.generators.diagrams.escape import safe_filename
 from archmodel.generators.diagrams.pipeline import build_pipeline
 from archmodel.generators.diagrams.render import GraphvizMissing, render_dot
 from archmodel.generators.diagrams.scenarios import sequence_diagram, sequence_svg

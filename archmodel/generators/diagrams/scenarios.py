@@ -8,9 +8,10 @@ docs site shows a picture without running Mermaid's JavaScript.
 
 from __future__ import annotations
 
+from archmodel.formats.mermaid import mermaid_id, mermaid_text
+from archmodel.formats.svg import xml_text
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.dataflow import highest_classification
-from archmodel.generators.diagrams.escape import mermaid_id, mermaid_text, xml_text
 from archmodel.graph import ArchGraph
 from archmodel.model import Flow, Scenario
 

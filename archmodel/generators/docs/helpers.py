@@ -13,7 +13,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from archmodel.generators.docs.escape import md_code, md_escape
+from archmodel.formats.markdown import md_code, md_escape
 from archmodel.generators.docs.views import SiteViews, component_page
 from archmodel.model import Flow, Zone
 

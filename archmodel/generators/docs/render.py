@@ -17,8 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from archmodel.formats.markdown import fence, md_code, md_escape, md_paragraphs
 from archmodel.generators.docs import helpers
-from archmodel.generators.docs.escape import fence, md_code, md_escape, md_paragraphs
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

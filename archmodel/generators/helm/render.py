@@ -1,6 +1,6 @@
 """One manifest structure, two renderings: a Helm template and a rendered manifest.
 
-The structure is dumped once through a data-to-YAML emitter (``yaml_block``: sorted
+The structure is dumped once through a data-to-YAML emitter (``archmodel.formats.yaml``: sorted
 keys, block style; never string templates) with each ``Value`` as a plain sentinel. The
 template replaces a sentinel by ``{{ index .Values "a" "b" | toJson }}`` (JSON is YAML,
 so Helm's output parses as the value itself); a rendered manifest replaces it by the
@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from archmodel.generators.helm import yaml_block
+from archmodel.formats import yaml as yaml_block
 from archmodel.generators.helm.manifests import Value
 
 _SENTINEL = "__archmodel_value_{}__"

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from archmodel.formats.hcl import render_file, render_tfvars
 from archmodel.generators.terraform import common, network
 from archmodel.generators.terraform.facts import facts_of, is_kafka
-from archmodel.generators.terraform.hcl import render_file, render_tfvars
 from archmodel.generators.terraform.mapping import CONTROL_CHECKS, MAPPING
 from archmodel.generators.terraform.plan import Plan, row_for
 from archmodel.graph import ArchGraph

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
+from archmodel.formats.hcl import Block, Raw, quote
 from archmodel.generators.terraform.facts import Facts, aws_name, flow_name, flow_port
-from archmodel.generators.terraform.hcl import Block, Raw, quote
 from archmodel.generators.terraform.plan import Plan
 from archmodel.model import Kind
 

@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from archmodel.generators.terraform.hcl import Value
+from archmodel.formats.hcl import Value
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Flow, Kind
 

@@ -1,9 +1,15 @@
-"""The Markdown threat register: a summary matrix, then findings grouped by severity."""
+"""The Markdown threat register: a summary matrix, then findings grouped by severity.
+
+Descriptions, targets, fixes and risk decisions carry model text (names, technologies,
+justifications), so every value goes through the Markdown kit the docs site uses: it
+renders as the text it is, never as HTML, links, headings or table rows.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from archmodel.formats.markdown import md_code, md_escape, md_paragraphs
 from archmodel.generators.threats.tabular import summary
 from archmodel.threats.engine import ThreatReport
 from archmodel.threats.render.common import where
@@ -25,22 +31,22 @@ def _matrix(report: ThreatReport) -> list[str]:
 
 
 def _entry(f: Finding, base: Path | None) -> list[str]:
-    refs = ", ".join([*f.cwe, *f.capec]) or "—"
-    mitigations = ", ".join(f"`{m}`" for m in f.mitigations) or "— (design change)"
+    refs = md_escape(", ".join([*f.cwe, *f.capec]) or "—")
+    mitigations = ", ".join(md_code(m) for m in f.mitigations) or "— (design change)"
     lines = [
-        f"### {f.rule} {f.title} — `{f.target}`",
+        f"### {md_escape(f.rule)} {md_escape(f.title)} — {md_code(f.target)}",
         "",
-        f.description,
+        md_paragraphs(f.description),
         "",
-        f"- **Fix:** {f.fix}",
-        f"- **Closed by:** {mitigations} (layer: {f.layer})",
+        f"- **Fix:** {md_escape(f.fix)}",
+        f"- **Closed by:** {mitigations} (layer: {md_escape(f.layer)})",
         f"- **STRIDE:** {', '.join(_title(s) for s in f.stride)} · **Refs:** {refs}",
-        f"- **Where:** `{where(f, base)}` · **Status:** {_title(f.status)}",
+        f"- **Where:** {md_code(where(f, base))} · **Status:** {_title(f.status)}",
     ]
     if f.justification:
-        owner = f" ({f.risk_owner})" if f.risk_owner else ""
-        until = f", until {f.expires}" if f.expires else ""
-        lines.append(f"- **Decision:** {f.justification}{owner}{until}")
+        owner = f" ({md_escape(f.risk_owner)})" if f.risk_owner else ""
+        until = f", until {md_escape(f.expires)}" if f.expires else ""
+        lines.append(f"- **Decision:** {md_escape(f.justification)}{owner}{until}")
     return [*lines, ""]
 
 
