@@ -22,20 +22,14 @@ def drift(model: Path, terraform: Path | None, k8s: Path | None, fmt: str) -> No
     """Report components without resources, resources without components, unmodelled
     paths and blocked flows; exit 1 on drift."""
     from archmodel.cli.project import checked_project
-    from archmodel.drift import Inventory, compare, expected_components
-    from archmodel.drift.kubernetes import read_kubernetes
-    from archmodel.drift.terraform import read_terraform
+    from archmodel.drift import compare, expected_components, read_inventory
 
     if terraform is None and k8s is None:
         raise click.UsageError("give --terraform DIR, --k8s DIR, or both")
     checked = checked_project(model, refusal="no drift check")
     components = set(checked.graph.components)
-    inventory = Inventory()
     try:
-        if terraform is not None:
-            inventory.merge(read_terraform(terraform, components))
-        if k8s is not None:
-            inventory.merge(read_kubernetes(k8s, components))
+        inventory = read_inventory(terraform, k8s, components)
     except Exception as exc:  # a parser error in infrastructure code is the user's input, not a crash
         click.echo(f"error: cannot read infrastructure code: {exc}", err=True)
         sys.exit(1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import PurePosixPath
 
-from archmodel.generators.helm.manifests import k8s_name, manifests, peers_of
+from archmodel.generators.helm.manifests import COMPONENT_LABEL, k8s_name, manifests, peers_of
 from archmodel.generators.helm.render import Template, dump
 from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
 from archmodel.graph import ArchGraph
@@ -44,7 +44,7 @@ def chart_yaml(component: Component) -> dict[str, object]:
         "type": "application",
         "version": CHART_VERSION,
         "appVersion": tail.rsplit(":", 1)[1] if ":" in tail else "latest",
-        "annotations": {"archmodel.io/component": component.id},
+        "annotations": {COMPONENT_LABEL: component.id},
     }
 
 

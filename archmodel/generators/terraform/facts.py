@@ -16,6 +16,10 @@ from archmodel.formats.hcl import Value
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Flow, Kind
 
+# The tag that ties a resource to its component: written on every generated resource,
+# read back by ``read.py`` (drift) from hand-written Terraform too.
+COMPONENT_TAG = "archmodel:component"
+
 # Default ports by protocol, used when neither the flow nor the target's deploy names one.
 PROTOCOL_PORTS = {
     "https": 443,
@@ -63,7 +67,7 @@ class Facts:
 
     @property
     def tags(self) -> dict[str, Value]:
-        return {"Name": self.component.name, "archmodel:component": self.id}
+        return {"Name": self.component.name, COMPONENT_TAG: self.id}
 
 
 def facts_of(graph: ArchGraph, component: Component) -> Facts:

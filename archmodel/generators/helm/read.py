@@ -1,4 +1,4 @@
-"""Read Kubernetes manifests: workloads labelled with their component, and the
+"""Read Kubernetes manifests (for ``archmodel drift``): workloads labelled with their component, and the
 NetworkPolicy ingress rules between them."""
 
 from __future__ import annotations
@@ -8,9 +8,11 @@ from typing import Any
 
 import yaml
 
-from archmodel.drift.inventory import INTERNET, Inventory, Resource, Rule
+from archmodel.generators.helm.manifests import COMPONENT_LABEL
+from archmodel.inventory import INTERNET, Inventory, Resource, Rule
 
-LABELS = ("archmodel.io/component", "app.kubernetes.io/name", "app")
+# Our own label first (what the generated manifests carry), then the common ones.
+LABELS = (COMPONENT_LABEL, "app.kubernetes.io/name", "app")
 WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job"})
 
 
