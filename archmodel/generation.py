@@ -92,42 +92,50 @@ def write_outputs(out: Path, files: AnyFiles, clean: bool = False, inputs: str =
     """
     checked = _named(files)
     out.mkdir(parents=True, exist_ok=True)
-    for rel in checked:
-        _inside(out, rel)
+    for directory in sorted({rel.rpartition("/")[0] for rel in checked}):
+        _inside(out, directory)
     previous = read_manifest(out)
-    changed = [p for p, b in sorted(checked.items()) if not _same(out / p, b)]
-    changed += [MANIFEST] if not _same(out / MANIFEST, manifest_bytes(checked, inputs)) else []
-    everything = {**checked, MANIFEST: manifest_bytes(checked, inputs)}
-    staging = Path(tempfile.mkdtemp(prefix=".archmodel-", dir=out))
-    try:
-        for rel in changed:
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(everything[rel])
-        for rel in changed:
-            final = out / rel
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    changed = [rel for rel in changed if rel != MANIFEST]
+    manifest = manifest_bytes(checked, inputs)
+    everything = {**checked, MANIFEST: manifest}
+    changed = [p for p, b in sorted(everything.items()) if not _same(out / p, b)]
+    _replace_all(out, changed, everything)
     if clean:
         for rel in sorted(set(previous) - set(checked)):
             stale = out / safe_relative(rel)
-            if stale.is_file() and _inside(out, rel, strict=False):
+            if stale.is_file() and _inside(out, rel.rpartition("/")[0], strict=False):
                 stale.unlink()
-    return changed
+    return [rel for rel in changed if rel != MANIFEST]
 
 
-def _inside(out: Path, rel: str, strict: bool = True) -> bool:
-    """Whether OUT/rel's directory really lies in OUT: a symlinked directory inside OUT
-    must not carry a write (or a --clean removal) outside it."""
+def _replace_all(out: Path, changed: list[str], content: Mapping[str, bytes]) -> None:
+    """Stage every changed file flat in one temporary directory (no tree to build and
+    remove again), then move each into place: a rename within one file system."""
+    staging = tempfile.mkdtemp(prefix=".archmodel-", dir=out)
+    base = str(out)
+    try:
+        for i, rel in enumerate(changed):
+            with open(os.path.join(staging, str(i)), "wb") as handle:
+                handle.write(content[rel])
+        made: set[str] = set()
+        for i, rel in enumerate(changed):
+            parent = rel.rpartition("/")[0]
+            if parent and parent not in made:
+                os.makedirs(os.path.join(base, parent), exist_ok=True)
+                made.add(parent)
+            os.replace(os.path.join(staging, str(i)), os.path.join(base, rel))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _inside(out: Path, directory: str, strict: bool = True) -> bool:
+    """Whether OUT/directory really lies in OUT: a symlinked directory inside OUT must
+    not carry a write (or a --clean removal) outside it."""
     root = out.resolve()
-    parent = (out / rel).parent.resolve()
+    parent = (out / directory).resolve()
     if parent == root or parent.is_relative_to(root):
         return True
     if strict:
-        raise UnsafePath(f"{rel} (its directory resolves to {parent}, outside {root})")
+        raise UnsafePath(f"{directory}/ (it resolves to {parent}, outside {root})")
     return False
 
 

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from archmodel.generators.docs.pages import Diagrams, build_pages
+from archmodel.generators.docs.render import STYLESHEET, TEMPLATES
 from archmodel.generators.docs.site import mkdocs_yml
 from archmodel.generators.docs.threat_source import threat_findings
 from archmodel.runner import Files, Generator
@@ -37,6 +38,7 @@ def site_files(project: Project, diagrams: Files) -> dict[str, bytes]:
     pages = build_pages(project.graph, threat_findings(project), shown)
     files = {path: text.encode("utf-8") for path, text in pages.items()}
     files.update(shown.svgs())
+    files[STYLESHEET] = (TEMPLATES / STYLESHEET).read_bytes()
     return dict(sorted(files.items()))
 
 

@@ -52,6 +52,13 @@ class ArchmodelPluginConfig(base.Config):  # type: ignore[no-untyped-call,unused
 class ArchmodelPlugin(BasePlugin[ArchmodelPluginConfig]):  # type: ignore[no-untyped-call,unused-ignore]
     """Adds ``<prefix>/index.md`` (overview) and the rest of the model's pages."""
 
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """The pages' stylesheet (diagrams at their own size) joins the site's own."""
+        from archmodel.generators.docs.render import STYLESHEET
+
+        config.extra_css.append(f"{self.config.prefix}/{STYLESHEET}")
+        return config
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         prefix = self.config.prefix
         generated = self._site_files()

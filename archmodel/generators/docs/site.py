@@ -12,6 +12,7 @@ import html
 from typing import Any
 
 from archmodel.formats.yaml import dump_config
+from archmodel.generators.docs.render import STYLESHEET
 from archmodel.generators.docs.views import component_page, scenario_page
 from archmodel.model import Model
 
@@ -53,6 +54,7 @@ def mkdocs_yml(model: Model, pages: dict[str, str]) -> str:
         "theme": {"name": "mkdocs", "highlightjs": False, "navigation_depth": 2},
         "plugins": ["search"],
         "markdown_extensions": ["tables", "toc"],
+        "extra_css": [STYLESHEET],
         "validation": {
             "links": {
                 "not_found": "warn",
