@@ -44,9 +44,15 @@ def digest(content: bytes) -> str:
 
 
 def manifest_bytes(files: Mapping[str, bytes], inputs: str = "") -> bytes:
-    """The manifest: every file's hash, and the fingerprint of what produced them."""
-    entries = {path: digest(files[path]) for path in sorted(files)}
-    return (json.dumps({"version": 1, "inputs": inputs, "files": entries}, indent=2) + "\n").encode()
+    """The manifest: every file's hash, and the fingerprint of what produced them.
+
+    Laid out as ``json.dumps(..., indent=2)`` would, but written line by line: the
+    indenting encoder is pure Python, and a large model lists a hundred thousand files.
+    """
+    quote = json.encoder.encode_basestring_ascii
+    lines = [f"    {quote(path)}: {quote(digest(files[path]))}" for path in sorted(files)]
+    body = "{\n" + ",\n".join(lines) + "\n  }" if lines else "{}"
+    return f'{{\n  "version": 1,\n  "inputs": {quote(inputs)},\n  "files": {body}\n}}\n'.encode()
 
 
 def read_manifest(out: Path) -> dict[str, str]:
@@ -73,13 +79,58 @@ def unchanged_since_generation(out: Path, inputs: str) -> bool:
     recorded, listed = _manifest(out)
     if not inputs or recorded != inputs or not listed:
         return False
+    seen = _stat_cache(out)
     for rel, expected in listed.items():
         try:
-            if digest((out / safe_relative(rel)).read_bytes()) != expected:
+            path = out / safe_relative(rel)
+            if seen.get(rel) != _stat_key(path) and digest(path.read_bytes()) != expected:
                 return False
         except (OSError, UnsafePath):
             return False
     return True
+
+
+def _stat_key(path: Path) -> list[int]:
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _stat_file(out: Path) -> Path | None:
+    """Where the stat cache of OUT lives: what each written file looked like on disk (size,
+    mtime, ctime, inode) right after the write, so that `check` trusts a file whose stat
+    is unchanged instead of reading and hashing it. A cache only, outside OUT (the user's
+    cache directory, as for parsed YAML): missing or stale entries mean "hash it"."""
+    if os.environ.get("ARCHMODEL_NO_CACHE"):
+        return None
+    base = os.environ.get("ARCHMODEL_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "archmodel"
+    )
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()
+    return Path(base) / "outputs" / f"{key}.json"
+
+
+def _stat_cache(out: Path) -> dict[str, list[int]]:
+    try:
+        path = _stat_file(out)
+        data = json.loads(path.read_text(encoding="utf-8")) if path else {}
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _record_stats(out: Path, files: Mapping[str, bytes]) -> None:
+    """Remember how the files of this run look on disk (a failure only costs speed)."""
+    path = _stat_file(out)
+    if path is None:
+        return
+    try:
+        stats = {rel: _stat_key(out / rel) for rel in sorted(files)}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(stats, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
 
 
 def write_outputs(out: Path, files: AnyFiles, clean: bool = False, inputs: str = "") -> list[str]:
@@ -99,6 +150,7 @@ def write_outputs(out: Path, files: AnyFiles, clean: bool = False, inputs: str =
     everything = {**checked, MANIFEST: manifest}
     changed = [p for p, b in sorted(everything.items()) if not _same(out / p, b)]
     _replace_all(out, changed, everything)
+    _record_stats(out, checked)
     if clean:
         for rel in sorted(set(previous) - set(checked)):
             stale = out / safe_relative(rel)

@@ -149,3 +149,21 @@ def test_clean_does_not_follow_a_symlinked_directory(tmp_path: Path) -> None:
     (out / "d").symlink_to(outside, target_is_directory=True)
     write_outputs(out, {"other.txt": b"2"}, clean=True)
     assert (outside / "x.txt").read_text() == "precious"
+
+
+def test_in_sync_check_trusts_unchanged_stats_and_hashes_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archmodel.generation as generation
+
+    monkeypatch.setenv("ARCHMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    write_outputs(out, {"a.txt": b"same", "d/b.txt": b"1234"}, inputs="fp")
+    with monkeypatch.context() as patched:  # files whose stat is unchanged are not read
+        patched.setattr(generation, "digest", lambda content: pytest.fail("read a file"))
+        assert generation.unchanged_since_generation(out, "fp")
+    (out / "d" / "b.txt").write_bytes(b"5678")  # same size: the stat (mtime, ctime) changed
+    assert not generation.unchanged_since_generation(out, "fp")
+    monkeypatch.setenv("ARCHMODEL_NO_CACHE", "1")
+    (out / "d" / "b.txt").write_bytes(b"1234")
+    assert generation.unchanged_since_generation(out, "fp")  # no cache: every file hashed
