@@ -13,6 +13,7 @@ generators would write the same path, naming both.
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -136,18 +137,37 @@ def run(
     results: dict[str, Files] = {}
     files: dict[PurePosixPath, bytes] = {}
     writer: dict[PurePosixPath, str] = {}
-    for name in order(generators):
-        gen = generators[name]
-        chosen = given.get(name) or gen.options()
-        received = {need: results[need] for need in gen.needs}
-        results[name] = gen.generate(project, dataclasses.replace(chosen, **received))  # type: ignore[type-var]
-        if name in wanted:
-            for path, content in results[name].items():
-                if path in writer:
-                    raise PathClash(path, writer[path], name)
-                writer[path] = name
-                files[path] = content
+    # Generators allocate millions of short-lived, acyclic objects next to a large loaded
+    # model; the cyclic collector would rescan the model again and again (it took 80% of
+    # the diagrams' time at 10k components). Reference counting frees the garbage.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for name in order(generators):
+            results[name] = _one(project, generators[name], given.get(name), results)
+            if name in wanted:
+                _collect(name, results[name], files, writer)
+    finally:
+        if enabled:
+            gc.enable()
     return dict(sorted(files.items()))
+
+
+def _one(project: Project, gen: Generator[Any], options: object, results: Mapping[str, Files]) -> Files:
+    """Run one generator with its options and the files of the generators it needs."""
+    chosen = options or gen.options()
+    received = {need: results[need] for need in gen.needs}
+    return gen.generate(project, dataclasses.replace(chosen, **received))  # type: ignore[type-var]
+
+
+def _collect(
+    name: str, produced: Files, files: dict[PurePosixPath, bytes], writer: dict[PurePosixPath, str]
+) -> None:
+    for path, content in produced.items():
+        if path in writer:
+            raise PathClash(path, writer[path], name)
+        writer[path] = name
+        files[path] = content
 
 
 def options_key(options: Mapping[str, object]) -> str:

@@ -104,6 +104,7 @@ def markdown_environment() -> Environment:
         codes=helpers.codes,
         proto=helpers.proto,
         zone_name=helpers.zone_name,
+        threat_table=helpers.threat_table,
     )
     return env
 
