@@ -80,17 +80,31 @@ def unchanged_since_generation(out: Path, inputs: str) -> bool:
     if not inputs or recorded != inputs or not listed:
         return False
     seen = _stat_cache(out)
+    base = str(out)
     for rel, expected in listed.items():
+        if not _plain_relative(rel):
+            return False
+        path = os.path.join(base, rel)
         try:
-            path = out / safe_relative(rel)
-            if seen.get(rel) != _stat_key(path) and digest(path.read_bytes()) != expected:
+            if seen.get(rel) != _stat_key(path) and digest(_read(path)) != expected:
                 return False
-        except (OSError, UnsafePath):
+        except OSError:
             return False
     return True
 
 
-def _stat_key(path: Path) -> list[int]:
+def _plain_relative(rel: str) -> bool:
+    """``safe_relative`` without pathlib (the in-sync check runs it per listed file)."""
+    parts = rel.split("/")
+    return bool(rel) and not rel.startswith("/") and "\\" not in rel and ".." not in parts and "" not in parts
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _stat_key(path: Path | str) -> list[int]:
     st = os.stat(path)
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
@@ -124,7 +138,8 @@ def _record_stats(out: Path, files: Mapping[str, bytes]) -> None:
     if path is None:
         return
     try:
-        stats = {rel: _stat_key(out / rel) for rel in sorted(files)}
+        base = str(out)
+        stats = {rel: _stat_key(os.path.join(base, rel)) for rel in sorted(files)}
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(stats, separators=(",", ":")), encoding="utf-8")
