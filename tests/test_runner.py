@@ -92,3 +92,19 @@ def test_only_docs_still_gets_the_diagrams(tmp_path: Path) -> None:
     written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert "docs/docs/diagrams/dataflow.svg" in written
     assert not any(p.startswith("diagrams/") for p in written)
+
+
+def test_no_images_writes_every_text_artifact_and_no_picture(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = [str(REFERENCE), "-o", str(out), "--no-images"]
+    assert CliRunner().invoke(cli, ["generate", *args]).exit_code == 0
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert not [p for p in written if p.endswith((".svg", ".png"))]
+    assert {
+        "diagrams/dataflow.mmd",
+        "diagrams/dataflow.dot",
+        "threats/threats.md",
+        "docs/mkdocs.yml",
+    } <= written
+    assert CliRunner().invoke(cli, ["check", *args]).exit_code == 0
+    assert CliRunner().invoke(cli, ["check", str(REFERENCE), "-o", str(out)]).exit_code == 1
