@@ -82,6 +82,8 @@ def security_changes(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]
     yield from _controls(old, new)
     yield from _classification(old, new)
     yield from _approval(old, new)
+    yield from _bypassed_approval(old, new)
+    yield from _scope(old, new)
 
 
 def _exposure(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
@@ -129,6 +131,37 @@ def _approval(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
     for sid, s in sorted(old.stages.items()):
         if s.kind == StageKind.approval and sid not in gates:
             yield SecurityChange("approval_dropped", f"stage:{sid}", f"approval gate '{sid}' was removed")
+
+
+def _approvals_before(graph: ArchGraph, stage_id: str) -> set[str]:
+    """Approval stages a stage waits for, directly or through the stages it needs."""
+    import networkx as nx
+
+    return {
+        s for s in nx.ancestors(graph.stage_graph, stage_id) if graph.stages[s].kind == StageKind.approval
+    }
+
+
+def _bypassed_approval(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
+    """A deploy stage that no longer waits for an approval it waited for (the gate may
+    still exist, but nothing makes the deploy wait for it)."""
+    for sid, s in sorted(new.stages.items()):
+        if s.kind != StageKind.deploy or sid not in old.stages:
+            continue
+        lost = _approvals_before(old, sid) - _approvals_before(new, sid)
+        for gate in sorted(lost):
+            where = f" to {s.environment}" if s.environment else ""
+            msg = f"deploy stage '{sid}'{where} no longer waits for approval '{gate}'"
+            yield SecurityChange("approval_bypassed", f"stage:{sid}", msg)
+
+
+def _scope(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
+    """A component newly declared out of scope drops out of the threat analysis."""
+    for cid, c in sorted(new.components.items()):
+        before = old.components.get(cid)
+        if c.out_of_scope and before is not None and not before.out_of_scope:
+            msg = f"component '{cid}' is newly out of scope of the threat analysis: {c.out_of_scope}"
+            yield SecurityChange("out_of_scope", f"component:{cid}", msg)
 
 
 def diff_models(old: ArchGraph, new: ArchGraph) -> ModelDiff:

@@ -57,6 +57,12 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="archmodel")
 def cli() -> None:
     """archmodel: architecture as code, checked as a graph."""
+    from archmodel.clock import BadPinnedDate, pinned
+
+    try:
+        pinned()
+    except BadPinnedDate as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 @cli.command()
@@ -113,12 +119,16 @@ def rules_command(fmt: str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 def init(directory: Path, force: bool) -> None:
     """Start a model in DIRECTORY from the reference architecture."""
-    from archmodel.starter import write_starter
+    from archmodel.starter import UnsafeTarget, write_starter
 
     try:
         written = write_starter(directory, force=force)
     except FileExistsError as exc:
         raise click.UsageError(f"{exc} exists; use --force to overwrite") from exc
+    except UnsafeTarget as exc:
+        raise click.ClickException(f"{exc}; nothing written") from exc
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {directory}: {exc.strerror or exc}") from exc
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"next: archmodel validate {directory}", err=True)
