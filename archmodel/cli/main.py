@@ -1,32 +1,16 @@
-"""Entry point: the click group and the foundation commands (validate, schema, init, generate)."""
+"""Entry point: the click group and the foundation commands (validate, schema, rules, init)."""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from archmodel import __version__
-from archmodel.cli.output import FORMATS, print_diagnostics, short_diff, summary
-from archmodel.cli.project import any_project, checked_project
-from archmodel.fingerprint import inputs_fingerprint
-from archmodel.generation import (
-    GenerateOptions,
-    GeneratorUnavailable,
-    UnsafePath,
-    available_generators,
-    compare_outputs,
-    load_generator,
-    unchanged_since_generation,
-    write_outputs,
-)
-from archmodel.project import Project
-
-if TYPE_CHECKING:
-    from importlib.metadata import EntryPoint
+from archmodel.cli.output import FORMATS, print_diagnostics, summary
+from archmodel.cli.project import any_project
 
 MODEL = click.argument("model", type=click.Path(path_type=Path))
 
@@ -39,6 +23,8 @@ class LazyGroup(click.Group):
         "diff": "archmodel.cli.diff_cmd",
         "drift": "archmodel.cli.drift_cmd",
         "threats": "archmodel.cli.threats_cmd",
+        "generate": "archmodel.cli.generate_cmd",
+        "check": "archmodel.cli.generate_cmd",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -48,7 +34,8 @@ class LazyGroup(click.Group):
         if name in self.LAZY:
             import importlib
 
-            command: click.Command = getattr(importlib.import_module(self.LAZY[name]), name)
+            module = importlib.import_module(self.LAZY[name])
+            command: click.Command = getattr(module, f"{name}_command", None) or getattr(module, name)
             return command
         return super().get_command(ctx, name)
 
@@ -132,104 +119,6 @@ def init(directory: Path, force: bool) -> None:
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"next: archmodel validate {directory}", err=True)
-
-
-def _kinds(only: str) -> dict[str, EntryPoint]:
-    generators = available_generators()
-    kinds = [k.strip() for k in only.split(",") if k.strip()] or sorted(generators)
-    unknown = [k for k in kinds if k not in generators]
-    if unknown:
-        choices = ", ".join(sorted(generators))
-        raise click.UsageError(f"unknown kind(s) {', '.join(unknown)}; choose from {choices}")
-    return {k: generators[k] for k in sorted(kinds)}
-
-
-def _run_generators(
-    checked: Project, kinds: dict[str, EntryPoint], options: GenerateOptions
-) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    for ep in kinds.values():
-        try:
-            generator = load_generator(ep)
-        except GeneratorUnavailable as exc:
-            click.echo(f"error: {exc}; nothing written", err=True)
-            sys.exit(1)
-        files.update(generator(checked, options))
-    return files
-
-
-def _inputs(checked: Project, kinds: dict[str, EntryPoint], options: GenerateOptions) -> str:
-    return inputs_fingerprint(checked.root, checked.sources, kinds, options)
-
-
-ONLY = click.option("--only", default="", help="Comma-separated kinds (diagrams, threats, ...).")
-OUT = click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True)
-
-
-VIEW = click.option(
-    "--view",
-    type=click.Choice(["dataflow", "security", "pipeline", "scenarios"]),
-    default=None,
-    help="Diagrams: one view only.",
-)
-MAX_NODES = click.option(
-    "--max-nodes",
-    type=click.IntRange(min=1),
-    default=150,
-    show_default=True,
-    help="Diagrams: split views above this.",
-)
-
-
-@cli.command()
-@MODEL
-@OUT
-@ONLY
-@VIEW
-@MAX_NODES
-@click.option("--clean", is_flag=True, help="Remove files the previous run wrote and this one does not.")
-def generate(model: Path, out: Path, only: str, view: str | None, max_nodes: int, clean: bool) -> None:
-    """Write the artifacts of MODEL into OUT."""
-    kinds, options = _kinds(only), GenerateOptions(max_nodes=max_nodes, view=view)
-    checked = checked_project(model, refusal="nothing written")
-    files = _run_generators(checked, kinds, options)
-    try:
-        changed = write_outputs(out, files, clean=clean, inputs=_inputs(checked, kinds, options))
-    except UnsafePath as exc:
-        click.echo(f"error: a generator produced an unsafe path {exc}; nothing written", err=True)
-        sys.exit(1)
-    except OSError as exc:
-        click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
-    click.echo(f"{out}: {len(files)} files, {len(changed)} changed", err=True)
-
-
-@cli.command(name="check")
-@MODEL
-@OUT
-@ONLY
-@VIEW
-@MAX_NODES
-def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes: int) -> None:
-    """Exit 0 when OUT is exactly what `generate` would write; list the drift otherwise."""
-    kinds, options = _kinds(only), GenerateOptions(max_nodes=max_nodes, view=view)
-    checked = checked_project(model, refusal="nothing compared")
-    inputs = _inputs(checked, kinds, options)
-    if unchanged_since_generation(out, inputs):
-        click.echo(f"{out}: in sync (same inputs, every file matches the manifest)", err=True)
-        return
-    files = _run_generators(checked, kinds, options)
-    drift = compare_outputs(out, files, inputs)
-    for label, paths in (("stale", drift.stale), ("missing", drift.missing), ("extra", drift.extra)):
-        for rel in paths:
-            click.echo(f"{label}: {out / rel}")
-    for rel in drift.stale:
-        if rel in files:
-            click.echo(short_diff(out / rel, files[rel]), nl=False)
-    if not drift.clean:
-        click.echo(f"{out}: out of date; run `archmodel generate {model} -o {out}`", err=True)
-        sys.exit(1)
-    click.echo(f"{out}: in sync ({len(files)} files)", err=True)
 
 
 def main() -> None:

@@ -75,10 +75,16 @@ def short_diff(path: Path, expected: bytes, limit: int = 40, context: int = 3) -
     """
     import difflib
 
+    from archmodel.safe_files import read_regular
+
     try:
-        current = path.read_bytes().decode("utf-8").splitlines(keepends=True)
+        current = (
+            read_regular(path, max(len(expected) * 4, 1 << 20)).decode("utf-8").splitlines(keepends=True)
+        )
         wanted = expected.decode("utf-8").splitlines(keepends=True)
-    except (OSError, UnicodeDecodeError):
+    except OSError:
+        return f"  ({path} differs; not shown)\n"
+    except UnicodeDecodeError:
         return f"  (binary file {path} differs)\n"
     start = 0
     while start < min(len(current), len(wanted)) and current[start] == wanted[start]:

@@ -258,6 +258,8 @@ class _State:
             real = Path(os.path.realpath(match))
             if not real.is_file() or (is_glob and real == path):
                 continue
+            if is_glob and _generated(real, self.root_dir):
+                continue
             if not _inside(real, self.root_dir):
                 self._report(
                     codes.INCLUDE_ESCAPE,
@@ -269,6 +271,20 @@ class _State:
         if not targets and not matches:
             self._report(codes.INCLUDE_EMPTY, f"include '{pattern}' matches no file", **where)
         return targets
+
+
+GENERATED_MARKER = ".archmodel-manifest.json"
+
+
+def _generated(path: Path, root_dir: Path) -> bool:
+    """Whether ``path`` lies in an output directory of `archmodel generate` below the
+    model directory: a glob like ``**/*.yaml`` must not read generated YAML as model."""
+    for parent in path.parents:
+        if parent == root_dir or not _inside(parent, root_dir):
+            return False
+        if (parent / GENERATED_MARKER).is_file():
+            return True
+    return False
 
 
 def _inside(path: Path, directory: Path) -> bool:
