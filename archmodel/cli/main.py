@@ -137,6 +137,10 @@ def main() -> None:
         else:
             click.echo(exc.code, err=True)
             code = 1
+    except OSError as exc:  # the file system refused (name too long, permission, full disk)
+        where = f"{str(exc.filename)[:200]}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        code = 1
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

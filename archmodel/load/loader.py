@@ -58,6 +58,18 @@ class Loaded:
 
 
 def find_root(path: Path) -> Path:
+    try:
+        return _find_root(path)
+    except OSError as exc:  # a name too long, a loop of links: the path names no model
+        raise ModelNotFound(f"{_short(path)}: {exc.strerror or exc}") from exc
+
+
+def _short(path: Path, limit: int = 200) -> str:
+    text = str(path)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def _find_root(path: Path) -> Path:
     if path.is_dir():
         for name in ROOT_NAMES:
             if (path / name).is_file():
