@@ -13,6 +13,7 @@ from archmodel.cli.output import short_diff
 from archmodel.cli.project import checked_project
 from archmodel.fingerprint import inputs_fingerprint
 from archmodel.generation import GenerateOptions, GeneratorUnavailable, available_generators, load_generator
+from archmodel.naming import NameClash
 from archmodel.writer import (
     MANIFEST,
     BadManifest,
@@ -75,7 +76,10 @@ def _run_generators(
             generator = load_generator(ep)
         except GeneratorUnavailable as exc:
             _fail(f"{exc}; nothing written")
-        files.update(generator(project, options))
+        try:
+            files.update(generator(project, options))
+        except NameClash as exc:
+            _fail(f"{exc}; nothing written")
     return files
 
 

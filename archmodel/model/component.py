@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, Strict, StringConstraints
 
 from archmodel.model.base import Bool, Element, Id, IdList, Int, Text
 
@@ -47,15 +48,25 @@ class Runtime(StrEnum):
     vm = "vm"
 
 
+# Kubernetes resource quantities as people write them: CPU in cores or millicores
+# (``0.5``, ``500m``), memory in bytes with a binary or decimal suffix (``512Mi``, ``1G``).
+# No exponents or infinities: every generator turns them into exact numbers.
+CpuQuantity = Annotated[str, Strict(), StringConstraints(pattern=r"^[0-9]{1,6}(\.[0-9]{1,3})?m?$")]
+MemoryQuantity = Annotated[
+    str, Strict(), StringConstraints(pattern=r"^[0-9]{1,9}(\.[0-9]{1,3})?(Ki|Mi|Gi|Ti|k|M|G|T)?$")
+]
+
+
 class Deploy(Element):
     """How a component runs; drives the infrastructure skeletons."""
 
     runtime: Runtime
     image: Text | None = None
-    replicas: Int | None = Field(default=None, ge=0, le=10_000)
+    # A deployed component runs at least one replica (Terraform and Helm agree on it).
+    replicas: Int | None = Field(default=None, ge=1, le=10_000)
     port: Int | None = Field(default=None, ge=1, le=65535)
-    cpu: Text | None = None
-    memory: Text | None = None
+    cpu: CpuQuantity | None = Field(default=None, description="cores or millicores: 0.5, 500m")
+    memory: MemoryQuantity | None = Field(default=None, description="bytes with a suffix: 512Mi, 1Gi")
 
 
 class Component(Element):

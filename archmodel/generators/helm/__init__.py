@@ -17,6 +17,7 @@ from archmodel.generators.helm.render import Template, dump
 from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Environment
+from archmodel.naming import unique
 from archmodel.project import Project
 
 __all__ = ["charted_components", "generate"]
@@ -51,6 +52,7 @@ def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
     """``helm/<chart>/...`` for every container component and ``k8s/<env>/<id>.yaml``."""
     graph = project.graph
     components = charted_components(graph)
+    unique("Kubernetes", ((f"component '{c.id}'", k8s_name(c.id)) for c in components))
     charted = {c.id for c in components}
     envs: list[Environment | None] = [e for _, e in sorted(graph.environments.items())] or [None]
     files: dict[str, bytes] = {}

@@ -27,12 +27,18 @@ class Value:
     path: tuple[str, ...]
 
 
+NAME_LIMIT = 53  # Helm release names; Kubernetes allows 63 for most objects
+
+
 def k8s_name(ident: str) -> str:
-    """A DNS-1123 name for an id (``_`` is not allowed); hashed when it had to change."""
+    """A DNS-1123 label for an id (no ``_``, ends with a letter or digit, at most 53
+    characters, a Helm release name's limit); hashed when it had to change, so two ids
+    rarely meet in one name (the generator still checks that none do)."""
     name = ident.replace("_", "-")
-    if name == ident:
+    if name == ident and not name.endswith("-") and len(name) <= NAME_LIMIT:
         return name
-    return f"{name[:55]}-{hashlib.sha256(ident.encode()).hexdigest()[:6]}"
+    stem = name[: NAME_LIMIT - 7].rstrip("-")
+    return f"{stem}-{hashlib.sha256(ident.encode()).hexdigest()[:6]}"
 
 
 def container_port(component: Component) -> int:

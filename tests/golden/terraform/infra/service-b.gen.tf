@@ -83,7 +83,7 @@ resource "aws_vpc_security_group_egress_rule" "service-b_TO_cache" {
   }
 }
 
-resource "aws_vpc_security_group_egress_rule" "service-b_TO_aws_apis" {
+resource "aws_vpc_security_group_egress_rule" "service-b_TO_AWS_APIS" {
   security_group_id = aws_security_group.service-b.id
   description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
   ip_protocol       = "tcp"

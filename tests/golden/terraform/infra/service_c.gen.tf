@@ -77,7 +77,7 @@ resource "aws_vpc_security_group_egress_rule" "service_c_TO_events" {
   }
 }
 
-resource "aws_vpc_security_group_egress_rule" "service_c_TO_aws_apis" {
+resource "aws_vpc_security_group_egress_rule" "service_c_TO_AWS_APIS" {
   security_group_id = aws_security_group.service_c.id
   description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
   ip_protocol       = "tcp"

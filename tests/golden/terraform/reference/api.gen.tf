@@ -153,7 +153,7 @@ resource "aws_vpc_security_group_egress_rule" "api_TO_service-c" {
   }
 }
 
-resource "aws_vpc_security_group_egress_rule" "api_TO_aws_apis" {
+resource "aws_vpc_security_group_egress_rule" "api_TO_AWS_APIS" {
   security_group_id = aws_security_group.api.id
   description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
   ip_protocol       = "tcp"

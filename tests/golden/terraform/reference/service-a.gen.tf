@@ -133,7 +133,7 @@ resource "aws_vpc_security_group_egress_rule" "service-a_TO_secrets" {
   }
 }
 
-resource "aws_vpc_security_group_egress_rule" "service-a_TO_aws_apis" {
+resource "aws_vpc_security_group_egress_rule" "service-a_TO_AWS_APIS" {
   security_group_id = aws_security_group.service-a.id
   description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
   ip_protocol       = "tcp"

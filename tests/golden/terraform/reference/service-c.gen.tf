@@ -161,7 +161,7 @@ resource "aws_vpc_security_group_egress_rule" "service-c_TO_secrets" {
   }
 }
 
-resource "aws_vpc_security_group_egress_rule" "service-c_TO_aws_apis" {
+resource "aws_vpc_security_group_egress_rule" "service-c_TO_AWS_APIS" {
   security_group_id = aws_security_group.service-c.id
   description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
   ip_protocol       = "tcp"
