@@ -104,7 +104,7 @@ def _flows(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
             yield SecurityChange(
                 "boundary", f"flow:{fid}", f"flow '{fid}' newly crosses a trust boundary ({where})"
             )
-        if not f.encrypted and (before is None or before.encrypted):
+        if f.plaintext and (before is None or not before.plaintext):
             yield SecurityChange("plaintext", f"flow:{fid}", f"flow '{fid}' is plaintext ({f.protocol})")
 
 

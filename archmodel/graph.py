@@ -144,6 +144,13 @@ class ArchGraph:
                 seen |= nx.descendants(graph, entry)
         return seen
 
+    @cached_property
+    def alive(self) -> set[str]:
+        """Entry points and every component a flow starts or ends at: a component that
+        initiates a flow (a queue consumer) is alive even when nothing calls it."""
+        graph = self.flow_graph
+        return set(self.entry_points) | {c for c in graph.nodes if graph.degree(c) > 0}
+
     def flows_into(self, component_id: str) -> Iterator[Flow]:
         for source in self.flow_graph.predecessors(component_id):
             yield from self.flows_between[(source, component_id)]

@@ -143,6 +143,7 @@ def cli_reference() -> str:
 def rules_reference() -> str:
     from archmodel.catalog import all_rules
     from archmodel.generators.docs.threat_source import threat_rules
+    from archmodel.rules.graph_rules import MOVED
 
     RULES = all_rules()
 
@@ -152,6 +153,8 @@ def rules_reference() -> str:
     for code in sorted(RULES):
         r = RULES[code]
         lines.append(f"| `{code}` | {r.severity} | {_doc(r.title)} | {_doc(r.doc)} |")
+    lines += ["", "Codes kept reserved after moving to the threat catalog (no longer reported):", ""]
+    lines += [f"- `{code}`: {_doc(what)}" for code, what in sorted(MOVED.items())]
     lines += ["", "## Threat rules", ""]
     lines += ["Reported by `archmodel threats`; a finding is closed by any of its mitigating controls.", ""]
     lines += [

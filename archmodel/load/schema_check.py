@@ -87,7 +87,13 @@ def _one(
     prefix: tuple[PathPart, ...],
 ) -> Diagnostic:
     path = (*prefix, *loc)
-    name = str(loc[-1]) if loc else cls.__name__.lower()
+    # Name the key, not the list index, for a bad item of a list (`category: [x]`).
+    keys = [p for p in loc if isinstance(p, str)]
+    name = (
+        (str(loc[-1]) if not isinstance(loc[-1], int) or not keys else keys[-1])
+        if loc
+        else cls.__name__.lower()
+    )
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _field_names(cls, loc[:-1])

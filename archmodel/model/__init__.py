@@ -1,12 +1,29 @@
 """Typed model of an architecture (pydantic v2), one module per section."""
 
-from archmodel.model.component import CLIENTS, DATA_STORES, Component, Criticality, Deploy, Kind
+from archmodel.model.component import (
+    CLIENTS,
+    DATA_STORES,
+    Component,
+    Criticality,
+    DataFormat,
+    Deploy,
+    Kind,
+    Runtime,
+)
 from archmodel.model.controls import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Control, Layer
-from archmodel.model.data import CLASSIFICATION_RANK, ZONE_MAY_HOLD, Classification, DataAsset
+from archmodel.model.data import (
+    CLASSIFICATION_RANK,
+    SECRET_CATEGORIES,
+    ZONE_MAY_HOLD,
+    Classification,
+    DataAsset,
+    DataCategory,
+)
 from archmodel.model.document import FORMAT_VERSION, LIST_SECTIONS, Document, Model
 from archmodel.model.environment import Cloud, Environment, Tier
-from archmodel.model.flow import Flow, Protocol
+from archmodel.model.flow import Authentication, Flow
 from archmodel.model.pipeline import Pipeline, Stage, StageKind
+from archmodel.model.protocols import PROTOCOLS, Protocol, default_port
 from archmodel.model.risk import Risk, RiskStatus
 from archmodel.model.scenario import Scenario
 from archmodel.model.system import System
@@ -21,14 +38,19 @@ __all__ = [
     "LAYER_NUMBER",
     "LAYER_TITLE",
     "LIST_SECTIONS",
+    "PROTOCOLS",
+    "SECRET_CATEGORIES",
     "TRUST_RANK",
     "ZONE_MAY_HOLD",
+    "Authentication",
     "Classification",
     "Cloud",
     "Component",
     "Control",
     "Criticality",
     "DataAsset",
+    "DataCategory",
+    "DataFormat",
     "Deploy",
     "Document",
     "Environment",
@@ -40,6 +62,7 @@ __all__ = [
     "Protocol",
     "Risk",
     "RiskStatus",
+    "Runtime",
     "Scenario",
     "Stage",
     "StageKind",
@@ -47,4 +70,5 @@ __all__ = [
     "Tier",
     "Trust",
     "Zone",
+    "default_port",
 ]

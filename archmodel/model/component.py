@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, Strict, StringConstraints
+from pydantic import Field, Strict, StringConstraints, model_validator
 
-from archmodel.model.base import Bool, Element, Id, IdList, Int, Text
+from archmodel.model.base import Bool, Element, Id, IdList, Int, Named, Text
+from archmodel.model.protocols import Protocol
 
 
 class Kind(StrEnum):
@@ -57,24 +58,101 @@ MemoryQuantity = Annotated[
 ]
 
 
-class Deploy(Element):
-    """How a component runs; drives the infrastructure skeletons."""
+Port = Annotated[int, Strict(), Field(ge=1, le=65535)]
 
-    runtime: Runtime
-    image: Text | None = None
-    # A deployed component runs at least one replica (Terraform and Helm agree on it).
-    replicas: Int | None = Field(default=None, ge=1, le=10_000)
-    port: Int | None = Field(default=None, ge=1, le=65535)
+
+class DataFormat(StrEnum):
+    """Formats a component parses from its callers: what its input handling must survive."""
+
+    json = "json"
+    xml = "xml"
+    yaml = "yaml"
+    protobuf = "protobuf"
+    thrift = "thrift"
+    avro = "avro"
+    graphql = "graphql"
+    html_form = "html_form"
+    multipart = "multipart"
+    files = "files"
+    serialized_objects = "serialized_objects"
+    text = "text"
+
+
+class NamedPort(Element):
+    """One more port a container listens on (metrics, admin, a second protocol)."""
+
+    name: Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z]([a-z0-9-]{0,13}[a-z0-9])?$")]
+    port: Port
+    protocol: Protocol | None = None
+
+
+class Quantities(Element):
     cpu: CpuQuantity | None = Field(default=None, description="cores or millicores: 0.5, 500m")
     memory: MemoryQuantity | None = Field(default=None, description="bytes with a suffix: 512Mi, 1Gi")
 
 
-class Component(Element):
-    """A deployable or external element of the system."""
+class Resources(Element):
+    """Kubernetes-style requests (what is reserved) and limits (what may be used)."""
+
+    requests: Quantities | None = None
+    limits: Quantities | None = None
+
+
+class Sidecar(Element):
+    """A container that runs next to the component's own (proxy, log shipper, agent)."""
+
+    name: Id
+    image: Text
+    ports: list[NamedPort] = Field(default_factory=list)
+
+
+class Deploy(Element):
+    """How a component runs; drives the infrastructure skeletons.
+
+    ``runtime`` may be left out: it is ``container`` when an ``image`` is given, else
+    unknown (None). ``port`` is the port the container listens on; ``service_port`` the
+    port its Service exposes, when they differ. ``cpu``/``memory`` are requests, kept for
+    compatibility; ``resources`` says requests and limits apart.
+    """
+
+    runtime: Runtime | None = None
+    image: Text | None = None
+    # A deployed component runs at least one replica (Terraform and Helm agree on it).
+    replicas: Int | None = Field(default=None, ge=1, le=10_000)
+    port: Int | None = Field(default=None, ge=1, le=65535, description="the container port")
+    service_port: Port | None = Field(default=None, description="the Service port, when not `port`")
+    ports: list[NamedPort] = Field(default_factory=list)
+    cpu: CpuQuantity | None = Field(default=None, description="cores or millicores: 0.5, 500m")
+    memory: MemoryQuantity | None = Field(default=None, description="bytes with a suffix: 512Mi, 1Gi")
+    resources: Resources | None = None
+    sidecars: list[Sidecar] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _infer_runtime(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "runtime" not in data and data.get("image") is not None:
+            return {**data, "runtime": "container"}
+        return data
+
+    @property
+    def requests(self) -> Quantities:
+        """CPU and memory requests: ``resources.requests`` over the older ``cpu``/``memory``."""
+        given = self.resources.requests if self.resources and self.resources.requests else None
+        return Quantities(
+            cpu=(given.cpu if given else None) or self.cpu,
+            memory=(given.memory if given else None) or self.memory,
+        )
+
+    @property
+    def limits(self) -> Quantities | None:
+        return self.resources.limits if self.resources else None
+
+
+class Component(Named):
+    """A deployable or external element of the system; only ``id`` and ``kind`` are required."""
 
     id: Id
     kind: Kind
-    name: Text
     description: Text = ""
     owner: Text | None = None
     technology: Text | None = None
@@ -83,6 +161,7 @@ class Component(Element):
     controls: IdList
     stores: IdList
     processes: IdList
+    accepts: list[DataFormat] = Field(default_factory=list, description="Formats it parses from callers.")
     public: Bool = False
     criticality: Criticality = Criticality.medium
     deploy: Deploy | None = None

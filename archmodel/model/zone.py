@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from archmodel.model.base import Element, Id, IdList, Text
+from archmodel.model.base import Id, IdList, Named, Text
 
 
 class Trust(StrEnum):
@@ -22,11 +22,10 @@ TRUST_RANK: dict[Trust, int] = {
 }
 
 
-class Zone(Element):
+class Zone(Named):
     """A trust boundary; its controls apply to every component inside it and its children."""
 
     id: Id
-    name: Text
     trust: Trust
     parent: Id | None = None
     description: Text = ""

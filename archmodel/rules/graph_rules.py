@@ -1,4 +1,9 @@
-"""Graph rules: reachability, trust boundaries and data classification."""
+"""Graph rules: components no flow touches, risks, self-flows and scenario gaps.
+
+Validation reports malformed or inconsistent models only. Security judgements that used
+to live here are threat rules now: AM305 (untrusted zone straight to a data store) is
+AMT106 and AM306 (data above a zone's classification) is AMT161; see ``MOVED``.
+"""
 
 from __future__ import annotations
 
@@ -6,83 +11,31 @@ import fnmatch
 from collections.abc import Iterator
 
 from archmodel.catalog import Severity
-from archmodel.model import CLASSIFICATION_RANK, DATA_STORES, ZONE_MAY_HOLD, Trust
 from archmodel.rules.registry import Context, Issue, rule
+
+# Codes retired from validation; kept reserved so that they never mean something else.
+MOVED: dict[str, str] = {
+    "AM305": "untrusted zone flows straight to a data store: now threat rule AMT106",
+    "AM306": "data above the zone's classification: now threat rule AMT161",
+}
 
 
 @rule("AM304", Severity.warning, "unreachable component")
 def unreachable(ctx: Context) -> Iterator[Issue]:
-    """A component no flow reaches from an entry point (an actor, client, external system,
-    a `public` component, or one tagged `entry_point`) is dead or missing its flows."""
+    """A component no flow connects to or from, that is not an entry point (an actor,
+    client, external system, a `public` component, or one tagged `entry_point`), is dead
+    or missing its flows. A component that only initiates flows (a queue consumer, a
+    scheduled job) is alive."""
     graph = ctx.graph
     if not graph.entry_points:
         return
     for c, origin in ctx.each("components", ctx.project.model.components):
-        if c.id not in graph.reachable and c.out_of_scope is None:
+        if c.id not in graph.alive and c.out_of_scope is None:
             yield Issue(
-                f"component '{c.id}' is not reachable from any entry point",
+                f"component '{c.id}' has no flow to or from it",
                 origin,
                 ("id",),
-                "add the flow that reaches it, or tag it 'entry_point'",
-            )
-
-
-@rule("AM305", Severity.error, "untrusted zone flows straight to a data store")
-def untrusted_to_store(ctx: Context) -> Iterator[Issue]:
-    """A flow from an untrusted zone must not reach a database, cache, queue or object
-    store directly; put a service in between."""
-    graph = ctx.graph
-    for f, origin in ctx.each("flows", ctx.project.model.flows):
-        target = graph.components.get(f.target)
-        if target is None or target.kind not in DATA_STORES:
-            continue
-        if graph.trust_of(f.source) == Trust.untrusted:
-            yield Issue(
-                f"flow '{f.id}' goes from the untrusted zone straight to {target.kind} '{target.id}'",
-                origin,
-                ("to",),
-                "route it through a service that authenticates and validates",
-            )
-
-
-def _a(trust: Trust | None) -> str:
-    return f"an {trust}" if str(trust)[:1] in "aeiou" else f"a {trust}"
-
-
-def _too_sensitive(ctx: Context, data_ids: list[str], trust: Trust | None) -> list[str]:
-    if trust is None:
-        return []
-    limit = CLASSIFICATION_RANK[ZONE_MAY_HOLD[trust]]
-    data = ctx.graph.data
-    return [d for d in data_ids if d in data and CLASSIFICATION_RANK[data[d].classification] > limit]
-
-
-@rule("AM306", Severity.error, "data above the zone's classification")
-def classification_above_zone(ctx: Context) -> Iterator[Issue]:
-    """A flow carries data (to its target, or back to its source as `returns`) classified
-    above what the receiving zone may hold: untrusted ≤ public, dmz ≤ internal,
-    internal ≤ confidential, restricted ≤ restricted."""
-    graph = ctx.graph
-    for f, origin in ctx.each("flows", ctx.project.model.flows):
-        for key, refs, receiver in (("data", f.data, f.target), ("returns", f.returns, f.source)):
-            trust = graph.trust_of(receiver)
-            for ref in _too_sensitive(ctx, refs, trust):
-                level = graph.data[ref].classification
-                yield Issue(
-                    f"flow '{f.id}' sends {level} data '{ref}' to '{receiver}' in {_a(trust)} zone",
-                    origin,
-                    (key, refs.index(ref)),
-                    f"{_a(trust)} zone may hold at most {ZONE_MAY_HOLD[trust]} data" if trust else None,
-                )
-    for c, origin in ctx.each("components", ctx.project.model.components):
-        trust = graph.trust_of(c.id)
-        for ref in _too_sensitive(ctx, c.stores, trust):
-            level = graph.data[ref].classification
-            yield Issue(
-                f"component '{c.id}' stores {level} data '{ref}' in {_a(trust)} zone",
-                origin,
-                ("stores", c.stores.index(ref)),
-                f"{_a(trust)} zone may hold at most {ZONE_MAY_HOLD[trust]} data" if trust else None,
+                "add the flows it takes part in, or tag it 'entry_point'",
             )
 
 

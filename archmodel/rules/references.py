@@ -38,12 +38,15 @@ def unknown_zone(ctx: Context) -> Iterator[Issue]:
 
 @rule("AM203", Severity.error, "unknown component")
 def unknown_component(ctx: Context) -> Iterator[Issue]:
-    """A flow's `from` or `to` names no component."""
+    """A flow's `from` or `to`, or a data asset's `owner`, names no component."""
     components = ctx.known("components")
     for f, origin in ctx.each("flows", ctx.project.model.flows):
         for key, ref in (("from", f.source), ("to", f.target)):
             if ref not in components:
                 yield _unknown("component", f"flow '{f.id}'", ref, components, origin, key)
+    for d, origin in ctx.each("data", ctx.project.model.data):
+        if d.owner is not None and d.owner not in components:
+            yield _unknown("component", f"data asset '{d.id}'", d.owner, components, origin, "owner")
 
 
 @rule("AM204", Severity.error, "unknown data asset")

@@ -146,6 +146,12 @@ class ThreatContext:
     def _stakes(self) -> dict[tuple[str, bool], int]:
         return {}
 
+    def foreign(self, data_ids: Iterable[str], receiver: str) -> list[str]:
+        """Data ids that are not the receiver's own: data returned to the party it belongs
+        to (a data asset's ``owner``) is no disclosure to that party."""
+        data = self.graph.data
+        return [d for d in data_ids if d not in data or data[d].owner != receiver]
+
     def handled(self, component_id: str) -> set[str]:
         return self._handled.get(component_id, set())
 

@@ -73,7 +73,7 @@ def component_node(graph: ArchGraph, component: Component, cluster: str | None) 
 
 def flow_label(graph: ArchGraph, flow: Flow) -> tuple[Line, ...]:
     """``protocol:port`` and a classification badge; ``PLAINTEXT`` when unencrypted."""
-    head = flow.protocol.value + (f":{flow.port}" if flow.port else "")
+    head = flow.protocol_label + (f":{flow.port}" if flow.port else "")
     if flow.mode.value == "async":
         head += " (async)"
     lines: list[Line] = [(Span(head, bold=True),)]
@@ -81,7 +81,7 @@ def flow_label(graph: ArchGraph, flow: Flow) -> tuple[Line, ...]:
     badge: list[Span] = []
     if level is not None:
         badge.append(Span(f"■ {level.value}", style.CLASSIFICATION_COLOR[level], small=True))
-    if not flow.encrypted:
+    if flow.plaintext:
         badge.append(Span(" PLAINTEXT" if badge else "PLAINTEXT", style.PLAINTEXT, bold=True, small=True))
     if badge:
         lines.append(tuple(badge))
@@ -96,8 +96,8 @@ def flow_edge(graph: ArchGraph, flow: Flow, source: str, target: str) -> Edge:
         source=source,
         target=target,
         lines=flow_label(graph, flow),
-        color=style.PLAINTEXT if not flow.encrypted else style.CLASSIFICATION_COLOR[level],
-        dashed=not flow.encrypted,
+        color=style.PLAINTEXT if flow.plaintext else style.CLASSIFICATION_COLOR[level],
+        dashed=flow.encrypted is not True,
         penwidth=style.CLASSIFICATION_WIDTH[level],
         tooltip=tooltip,
     )

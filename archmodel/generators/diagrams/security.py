@@ -55,7 +55,7 @@ def coverage(graph: ArchGraph) -> dict[str, Coverage]:
         for cid in flow.controls:
             found[cid].flows.append(flow.id)
         if flow.encrypted and not {"tls", "mtls"} & set(flow.controls):
-            found["tls"].implied.append(f"{flow.id} ({flow.protocol.value})")
+            found["tls"].implied.append(f"{flow.id} ({flow.protocol_label})")
     for zone in graph.zones.values():
         for cid in zone.controls:
             found[cid].zones.append(zone.id)

@@ -180,8 +180,8 @@ def _aggregate_flows(graph: ArchGraph) -> list[Edge]:
         levels = [highest_classification(graph, [*f.data, *f.returns]) for f in flows]
         known = [lv for lv in levels if lv is not None]
         level: Classification | None = max(known, key=lambda c: CLASSIFICATION_RANK[c]) if known else None
-        plaintext = sum(1 for f in flows if not f.encrypted)
-        protocols = sorted({f.protocol.value for f in flows})
+        plaintext = sum(1 for f in flows if f.plaintext)
+        protocols = sorted({f.protocol_label for f in flows})
         badge = [Span(f"■ {level.value}", style.CLASSIFICATION_COLOR[level], small=True)] if level else []
         if plaintext:
             badge.append(Span(f" {plaintext} PLAINTEXT", style.PLAINTEXT, bold=True, small=True))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archmodel.graph import ArchGraph
-from archmodel.model import Component, Flow
+from archmodel.model import Component, Flow, default_port
 
 COMPONENT_LABEL = "archmodel.io/component"
 HTTP_PORT = 8080
@@ -52,7 +52,9 @@ def _flow_port(flow: Flow, target: Component, in_cluster: bool) -> int:
         return flow.port
     if target.deploy and target.deploy.port:
         return target.deploy.port
-    return PORT_DEFAULTS.get(flow.protocol, 443)
+    if flow.protocol is None:
+        return 443
+    return PORT_DEFAULTS.get(flow.protocol, default_port(flow.protocol) or 443)
 
 
 def _peer(graph: ArchGraph, cid: str, charted: set[str]) -> dict[str, Any]:

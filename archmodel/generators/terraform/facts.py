@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from archmodel.generators.terraform.hcl import Value
 from archmodel.graph import ArchGraph
-from archmodel.model import Component, Flow, Kind
+from archmodel.model import Component, Flow, Kind, default_port
 
 # Default ports by protocol, used when neither the flow nor the target's deploy names one.
 PROTOCOL_PORTS = {
@@ -111,7 +111,9 @@ def flow_port(flow: Flow, target: Component) -> int | None:
         return ENGINE_PORTS[db_engine(target)]
     if flow.protocol == "kafka":
         return 9094 if flow.encrypted else 9092
-    return PROTOCOL_PORTS.get(flow.protocol)
+    if flow.protocol is None:
+        return None
+    return PROTOCOL_PORTS.get(flow.protocol, default_port(flow.protocol))
 
 
 def flow_name(flow: Flow) -> str:

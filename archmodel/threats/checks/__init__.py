@@ -5,6 +5,7 @@ One module per kind of target; a rule is one decorated function in it (see
 """
 
 from archmodel.threats.checks import (  # noqa: F401  (imported for registration)
+    completeness,
     environments,
     exposure,
     flows,
@@ -13,4 +14,5 @@ from archmodel.threats.checks import (  # noqa: F401  (imported for registration
     pipeline,
     services,
     stores,
+    zones,
 )

@@ -64,7 +64,7 @@ def store_data(ctx: ThreatContext, c: Component) -> list[str]:
 
 def self_managed(c: Component) -> bool:
     """Patched and hardened by us: VMs and containers (services default to containers)."""
-    if c.deploy is not None:
+    if c.deploy is not None and c.deploy.runtime is not None:
         return str(c.deploy.runtime) in SELF_MANAGED
     return c.kind in (Kind.service, Kind.api_gateway)
 

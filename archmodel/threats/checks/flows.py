@@ -61,7 +61,7 @@ def sensitive_in_clear(ctx: ThreatContext) -> Iterator[Hit]:
     misconfiguration) reads and alters confidential data sent in clear."""
     for f in ctx.flows():
         sensitive = ctx.sensitive(_carried(f))
-        if not f.encrypted and sensitive:
+        if f.plaintext and sensitive:
             yield flow_hit(
                 ctx,
                 f,
@@ -86,7 +86,7 @@ def clear_across_boundary(ctx: ThreatContext) -> Iterator[Hit]:
     """Even without classified data, a cleartext connection across a boundary carries
     session tokens and can be altered in transit (machine-in-the-middle)."""
     for f in ctx.flows():
-        if not f.encrypted and ctx.graph.crosses_boundary(f) and not ctx.sensitive(_carried(f)):
+        if f.plaintext and ctx.graph.crosses_boundary(f) and not ctx.sensitive(_carried(f)):
             yield flow_hit(
                 ctx,
                 f,
@@ -114,7 +114,7 @@ def legacy_protocol(ctx: ThreatContext) -> Iterator[Hit]:
     for f in ctx.flows():
         if (
             f.protocol in LEGACY_CLEARTEXT
-            and not f.encrypted
+            and f.plaintext
             and not ctx.graph.crosses_boundary(f)
             and not ctx.sensitive(_carried(f))
         ):
@@ -195,12 +195,12 @@ def admin_from_internet(ctx: ThreatContext) -> Iterator[Hit]:
 )
 def restricted_to_untrusted(ctx: ThreatContext) -> Iterator[Hit]:
     """Full restricted values in responses to browsers and apps end up in caches, logs and
-    screenshots outside any control."""
+    screenshots outside any control. Data returned to its own `owner` is not counted."""
     for f in ctx.flows():
         if _from_untrusted(ctx, f) and ctx.graph.components[f.source].kind in HUMAN_SIDE:
-            leaked = ctx.sensitive(f.returns, at_least=3)
+            leaked = ctx.sensitive(ctx.foreign(f.returns, f.source), at_least=3)
         elif f.target in ctx.untrusted and ctx.graph.components[f.target].kind in HUMAN_SIDE:
-            leaked = ctx.sensitive(f.data, at_least=3)
+            leaked = ctx.sensitive(ctx.foreign(f.data, f.target), at_least=3)
         else:
             continue
         if leaked:

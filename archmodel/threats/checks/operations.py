@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLIENTS, Component, Kind
+from archmodel.model import CLIENTS, Component, Deploy, Kind
 from archmodel.threats.checks.common import (
     PROCESSING,
     STORES,
@@ -140,13 +140,13 @@ def no_resource_limits(ctx: ThreatContext) -> Iterator[Hit]:
     for c in ctx.components():
         if c.kind in CLIENTS or c.deploy is None or not self_managed(c) or c.id not in reachable:
             continue
-        missing = [name for name in ("cpu", "memory") if getattr(c.deploy, name) is None]
+        missing = [name for name in ("cpu", "memory") if not _sized(c.deploy, name)]
         if missing:
             yield component_hit(
                 ctx,
                 c,
-                f"{label(c).capitalize()} runs as a {c.deploy.runtime} reachable from an entry "
-                f"point with no {' or '.join(missing)} limit in its deploy.",
+                f"{label(c).capitalize()} runs as a {c.deploy.runtime or 'container'} reachable "
+                f"from an entry point with no {' or '.join(missing)} limit in its deploy.",
                 stake=CRITICALITY_RANK[str(c.criticality)],
             )
 
@@ -241,4 +241,12 @@ def no_secrets_vault(ctx: ThreatContext) -> Iterator[Hit]:
         frozenset({"secrets_vault"}),
         "hold credentials outside a secrets vault",
         uses_vault,
+    )
+
+
+def _sized(deploy: Deploy, resource: str) -> bool:
+    """A request or a limit bounds the workload (``cpu``/``memory`` are requests)."""
+    limits = deploy.limits
+    return getattr(deploy.requests, resource) is not None or (
+        limits is not None and getattr(limits, resource) is not None
     )

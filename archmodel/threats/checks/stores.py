@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from archmodel.model import Kind
+from archmodel.model import SECRET_CATEGORIES, Kind
 from archmodel.threats.checks.common import STORES, at_stake, component_hit, label, quoted, store_data
 from archmodel.threats.checks.services import crosses_inward, unauthenticated_inbound
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
@@ -13,7 +12,6 @@ from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
 
 STORE_AUTH = AUTH_CONTROLS | {"iam"}
-SECRET_NAME = re.compile(r"secret|credential|passw|api[-_ ]?key|private[-_ ]?key", re.I)
 
 
 @threat(
@@ -193,12 +191,13 @@ def shared_store_writers(ctx: ThreatContext) -> Iterator[Hit]:
 )
 def secrets_outside_vault(ctx: ThreatContext) -> Iterator[Hit]:
     """Secrets, keys and tokens in an ordinary store leak with its backups and to everyone
-    who can read it, and are never rotated."""
+    who can read it, and are never rotated. A data asset is a secret by its `category`
+    (`credentials` or `secrets`), never by its name."""
     data = ctx.graph.data
     for c in ctx.components():
         if c.kind is Kind.secrets_store:
             continue
-        secrets = [d for d in c.stores if d in data and SECRET_NAME.search(f"{d} {data[d].name}")]
+        secrets = [d for d in c.stores if d in data and not SECRET_CATEGORIES.isdisjoint(data[d].category)]
         if secrets:
             yield component_hit(
                 ctx,
