@@ -8,6 +8,7 @@ from archmodel.model.component import (
     DataFormat,
     Deploy,
     Kind,
+    NamedPort,
     Runtime,
 )
 from archmodel.model.controls import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Control, Layer
@@ -58,6 +59,7 @@ __all__ = [
     "Kind",
     "Layer",
     "Model",
+    "NamedPort",
     "Pipeline",
     "Protocol",
     "Risk",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archmodel.graph import ArchGraph
-from archmodel.model import Component, Flow, default_port
+from archmodel.model import Component, Flow, NamedPort, default_port
 
 COMPONENT_LABEL = "archmodel.io/component"
 HTTP_PORT = 8080
@@ -127,12 +127,35 @@ def _metadata(component: Component) -> dict[str, Any]:
     }
 
 
+def _ports(main: int | None, named: list[NamedPort]) -> list[dict[str, Any]]:
+    """Container ports: the main one as ``http`` (when there is one), then the named ones."""
+    ports = [{"name": "http", "containerPort": main, "protocol": "TCP"}] if main else []
+    return ports + [
+        {"name": p.name, "containerPort": p.port, "protocol": "UDP" if p.protocol == "dns" else "TCP"}
+        for p in named
+    ]
+
+
+def _sidecars(component: Component) -> list[dict[str, Any]]:
+    """Sidecar containers; their images are model text, so they are values."""
+    sidecars = component.deploy.sidecars if component.deploy else []
+    return [
+        {
+            "name": k8s_name(s.name),
+            "image": Value(("sidecars", s.name, "image")),
+            "ports": _ports(None, s.ports),
+        }
+        for s in sidecars
+    ]
+
+
 def deployment(component: Component, hardened: bool) -> dict[str, Any]:
     name = k8s_name(component.id)
+    named = component.deploy.ports if component.deploy else []
     container: dict[str, Any] = {
         "name": name,
         "image": Value(("image",)),
-        "ports": [{"name": "http", "containerPort": container_port(component), "protocol": "TCP"}],
+        "ports": _ports(container_port(component), named),
         "resources": Value(("resources",)),
     }
     pod: dict[str, Any] = {"serviceAccountName": name, "automountServiceAccountToken": False}
@@ -144,7 +167,7 @@ def deployment(component: Component, hardened: bool) -> dict[str, Any]:
             "capabilities": {"drop": ["ALL"]},
         }
         pod["securityContext"] = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
-    pod["containers"] = [container]
+    pod["containers"] = [container, *_sidecars(component)]
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -158,7 +181,10 @@ def deployment(component: Component, hardened: bool) -> dict[str, Any]:
 
 
 def service(component: Component) -> dict[str, Any]:
-    port = container_port(component)
+    """One ClusterIP port: ``service_port`` when the model gives one, forwarded to the
+    container's ``http`` port."""
+    deploy = component.deploy
+    port = deploy.service_port if deploy and deploy.service_port else container_port(component)
     return {
         "apiVersion": "v1",
         "kind": "Service",
