@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 import yaml
+from test_helm import helm_template
 
 from archmodel.generation import GenerateOptions
 from archmodel.generators.helm import generate
 from archmodel.load import load
 from archmodel.project import Project
-from test_helm import helm_template
 
 MODEL = """archmodel: 1
 system: {name: Shop}
