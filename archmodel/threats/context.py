@@ -85,6 +85,12 @@ class ThreatContext:
         """Own, zone (with ancestors), analysed environment and kind-implied controls."""
         return self._controls.get(component_id, frozenset())
 
+    @staticmethod
+    def flow_auth(f: Flow) -> frozenset[str]:
+        """A flow's controls, plus ``authentication`` when its ``authentication`` names a
+        way of proving the caller (password, API key, token, client certificate…)."""
+        return frozenset(f.controls) | ({"authentication"} if f.authenticated else frozenset())
+
     def auth_controls(self, component_id: str) -> frozenset[str]:
         """Controls by which a component knows its callers. ``iam`` counts only when set on a
         data store itself (IAM database/bucket auth), never from an environment, where it

@@ -65,3 +65,17 @@ def test_unzoned_component_is_incomplete_not_the_internet(write_model: Callable[
     found = _rules(write_model, body)
     assert ("AMT196", "component:mailer", "low") in found
     assert not [f for f in found if f[0] == "AMT106"]
+
+
+def test_flow_authentication_counts_as_authenticating_the_caller(write_model: Callable[..., Path]) -> None:
+    base = (
+        "zones: [{id: net, trust: untrusted}, {id: app, trust: internal}]\n"
+        "components: [{id: partner, kind: external_system, zone: net}, {id: api, kind: service, zone: app},"
+        " {id: db, kind: database, zone: app}]\n"
+        "flows:\n  - {from: partner, to: api, protocol: https, authentication: AUTH}\n"
+        "  - {from: api, to: db, protocol: postgresql, authentication: AUTH}\n"
+    )
+    open_rules = {r for r, _, _ in _rules(write_model, base.replace("AUTH", "none"))}
+    assert {"AMT153", "AMT123"} <= open_rules
+    closed = {r for r, _, _ in _rules(write_model, base.replace("AUTH", "client_certificate"))}
+    assert not {"AMT153", "AMT123"} & closed

@@ -153,7 +153,7 @@ def unauthenticated_crossing(ctx: ThreatContext) -> Iterator[Hit]:
             f"caller; it handles {at_stake(ctx, ctx.handled(target.id))}.",
             stake=max(ctx.stake(target), ctx.flow_stake(f)),
             exposed=_from_untrusted(ctx, f),
-            present=frozenset(f.controls) | ctx.auth_controls(target.id),
+            present=ctx.flow_auth(f) | ctx.auth_controls(target.id),
         )
 
 

@@ -225,11 +225,15 @@ def _off_zone_sinks(ctx: ThreatContext, c: Component) -> list[str]:
 )
 def no_secrets_vault(ctx: ThreatContext) -> Iterator[Hit]:
     """Credentials in environment variables, images or repositories leak with them and are
-    rarely rotated; a workload that talks to stores or third parties holds such secrets."""
+    rarely rotated; a workload that talks to stores or third parties holds such secrets,
+    unless every such flow says `authentication: none` (no credential to hold)."""
     comps = ctx.graph.components
 
     def holds_credentials(c: Component) -> bool:
-        return any(comps[t].kind in CREDENTIAL_TARGETS for t in ctx.successors.get(c.id, []))
+        return any(
+            comps[f.target].kind in CREDENTIAL_TARGETS and f.authentication != "none"
+            for f in ctx.outbound(c.id)
+        )
 
     def uses_vault(c: Component) -> bool:
         return any(comps[t].kind is Kind.secrets_store for t in ctx.successors.get(c.id, []))

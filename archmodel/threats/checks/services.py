@@ -15,7 +15,7 @@ PASS_THROUGH = frozenset({Kind.cdn, Kind.waf, Kind.load_balancer})
 
 
 def unauthenticated_inbound(ctx: ThreatContext, component_id: str) -> list[Flow]:
-    return [f for f in ctx.inbound(component_id) if AUTH_CONTROLS.isdisjoint(f.controls)]
+    return [f for f in ctx.inbound(component_id) if AUTH_CONTROLS.isdisjoint(ctx.flow_auth(f))]
 
 
 def crosses_inward(ctx: ThreatContext, f: Flow) -> bool:

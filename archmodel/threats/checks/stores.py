@@ -248,7 +248,7 @@ def unauthenticated_queue(ctx: ThreatContext) -> Iterator[Hit]:
         if ctx.auth_controls(c.id):
             continue
         touching = [*ctx.inbound(c.id), *ctx.outbound(c.id)]
-        loose = [f for f in touching if STORE_AUTH.isdisjoint(f.controls)]
+        loose = [f for f in touching if STORE_AUTH.isdisjoint(ctx.flow_auth(f))]
         if loose:
             clients = {f.source if f.target == c.id else f.target for f in loose}
             yield component_hit(
