@@ -14,7 +14,6 @@ from archmodel.graph import ArchGraph
 from archmodel.load import Origin
 from archmodel.model import (
     CLASSIFICATION_RANK,
-    CLIENTS,
     Component,
     Environment,
     Flow,
@@ -163,11 +162,10 @@ class ThreatContext:
 
     @cached_property
     def untrusted(self) -> frozenset[str]:
-        """Where attacks start: the untrusted zone, and clients that sit in no zone."""
+        """Where attacks start: components in an untrusted zone. A component in no zone is
+        on no known side (AMT196 reports it); it is never taken for the internet."""
         return frozenset(
-            c.id
-            for c in self.graph.components.values()
-            if self.graph.trust_of(c.id) == Trust.untrusted or (c.zone is None and c.kind in CLIENTS)
+            c.id for c in self.graph.components.values() if self.graph.trust_of(c.id) == Trust.untrusted
         )
 
     @cached_property
@@ -221,10 +219,11 @@ class ThreatContext:
         return [f for t in self.successors.get(component_id, []) for f in between[(component_id, t)]]
 
     def trust_rank(self, component_id: str) -> int:
-        """Trust of a component's zone (untrusted 0 … restricted 3); zoneless clients are 0."""
+        """Trust of a component's zone (untrusted 0 … restricted 3). A component in no zone
+        ranks as internal (2): neither the internet nor restricted; AMT196 reports it."""
         trust = self.graph.trust_of(component_id)
         if trust is None:
-            return 0 if component_id in self.untrusted else 2
+            return 2
         return {"untrusted": 0, "dmz": 1, "internal": 2, "restricted": 3}[str(trust)]
 
     # -- locations --------------------------------------------------------------------

@@ -48,8 +48,8 @@ def unknown_encryption(ctx: ThreatContext) -> Iterator[Hit]:
 )
 def unzoned(ctx: ThreatContext) -> Iterator[Hit]:
     """A component without a zone is on no side of any trust boundary: the rules cannot
-    tell whether its flows cross one. It is never taken for the internet; clients
-    (actors, browsers, apps, external systems) count as untrusted by their kind."""
+    tell whether its flows cross one. It is never taken for the internet, not even an
+    actor or a browser: say where it is with a zone."""
     for c in ctx.components():
         if c.zone is None:
             hit = component_hit(ctx, c, f"{label(c).capitalize()} is in no zone.", stake=0, exposed=False)
