@@ -87,13 +87,7 @@ def _one(
     prefix: tuple[PathPart, ...],
 ) -> Diagnostic:
     path = (*prefix, *loc)
-    # Name the key, not the list index, for a bad item of a list (`category: [x]`).
-    keys = [p for p in loc if isinstance(p, str)]
-    name = (
-        (str(loc[-1]) if not isinstance(loc[-1], int) or not keys else keys[-1])
-        if loc
-        else cls.__name__.lower()
-    )
+    name = _key_name(loc, cls)
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _field_names(cls, loc[:-1])
@@ -122,6 +116,15 @@ def _one(
     else:
         message = f"'{name}': {error['msg'].lower()}, got {_short(error['input'])}"
     return diag(codes.BAD_VALUE, message, file=file, path=path, hint=hint)
+
+
+def _key_name(loc: tuple[PathPart, ...], cls: type[BaseModel]) -> str:
+    """The key an error is about; for a bad item of a list (`category: [x]`), the list's
+    key rather than the item's index."""
+    if not loc:
+        return cls.__name__.lower()
+    keys = [p for p in loc if isinstance(p, str)]
+    return keys[-1] if isinstance(loc[-1], int) and keys else str(loc[-1])
 
 
 _ID_KEYS = frozenset({"id", "zone", "parent", "environment", "from", "to"})

@@ -25,7 +25,7 @@ CLASSIFICATION_RANK: dict[Classification, int] = {
 }
 
 # The most sensitive classification that a zone of a given trust level is meant to hold;
-# data above it is a threat finding (AMT186), never a validation error.
+# data above it is a threat finding (AMT161), never a validation error.
 ZONE_MAY_HOLD: dict[Trust, Classification] = {
     Trust.untrusted: Classification.public,
     Trust.dmz: Classification.internal,

@@ -47,26 +47,26 @@ def untrusted_to_store(ctx: ThreatContext) -> Iterator[Hit]:
             )
 
 
-def _above(ctx: ThreatContext, data_ids: list[str], receiver: str) -> list[str]:
-    """Data above what the receiver's zone is meant to hold, leaving out its own data."""
+def _above(ctx: ThreatContext, data_ids: list[str], receiver: str) -> tuple[Trust | None, list[str]]:
+    """The receiver's trust and the data above what its zone is meant to hold, leaving out
+    the receiver's own data; nothing for a component in no zone (AMT196 reports it)."""
     trust = ctx.graph.trust_of(receiver)
     if trust is None:
-        return []
+        return None, []
     limit = CLASSIFICATION_RANK[ZONE_MAY_HOLD[trust]]
-    return [d for d in ctx.foreign(data_ids, receiver) if ctx.data_rank([d]) > limit]
+    return trust, [d for d in ctx.foreign(data_ids, receiver) if ctx.data_rank([d]) > limit]
 
 
 def _flow_hits(ctx: ThreatContext, f: Flow) -> Iterator[Hit]:
     for refs, receiver in ((f.data, f.target), (f.returns, f.source)):
-        above = _above(ctx, list(refs), receiver)
-        if above:
-            trust = ctx.graph.trust_of(receiver)
+        trust, above = _above(ctx, list(refs), receiver)
+        if trust is not None and above:
             yield flow_hit(
                 ctx,
                 f,
                 f"Flow '{f.id}' brings {at_stake(ctx, above)} to '{receiver}' in {trust} zone "
                 f"'{ctx.graph.components[receiver].zone}', which is meant to hold at most "
-                f"{ZONE_MAY_HOLD[trust] if trust else '?'} data.",
+                f"{ZONE_MAY_HOLD[trust]} data.",
                 stake=ctx.data_rank(above),
                 present=frozenset(f.controls) | ctx.controls(receiver),
             )
@@ -95,9 +95,8 @@ def classification_above_zone(ctx: ThreatContext) -> Iterator[Hit]:
         if ctx.in_scope(f.source):
             yield from _flow_hits(ctx, f)
     for c in ctx.components():
-        above = _above(ctx, list(c.stores), c.id)
+        trust, above = _above(ctx, list(c.stores), c.id)
         if above:
-            trust = ctx.graph.trust_of(c.id)
             yield component_hit(
                 ctx,
                 c,
