@@ -79,3 +79,15 @@ def test_flow_authentication_counts_as_authenticating_the_caller(write_model: Ca
     assert {"AMT153", "AMT123"} <= open_rules
     closed = {r for r, _, _ in _rules(write_model, base.replace("AUTH", "client_certificate"))}
     assert not {"AMT153", "AMT123"} & closed
+
+
+def test_a_queue_consumer_is_alive_for_resource_limits(write_model: Callable[..., Path]) -> None:
+    body = (
+        "zones: [{id: app, trust: internal}]\n"
+        "components: [{id: q, kind: queue, zone: app},"
+        " {id: worker, kind: service, zone: app, deploy: {image: 'w:1', resources: {limits: {cpu: '1'}}}}]\n"
+        "flows: [{from: worker, to: q, protocol: amqp}]\n"
+    )
+    project = load_project(write_model(HEADER + body))
+    (finding,) = [f for f in analyse(project, today=dt.date(2025, 1, 1)).open if f.rule == "AMT116"]
+    assert finding.target == "component:worker" and "memory request or limit" in finding.description

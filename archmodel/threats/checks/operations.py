@@ -127,26 +127,27 @@ def no_hardening(ctx: ThreatContext) -> Iterator[Hit]:
     weight=-1,
     cwe=["CWE-770"],
     capec=["CAPEC-130"],
-    fix="Set `deploy.cpu` and `deploy.memory` (Kubernetes requests/limits, VM sizing with "
-    "cgroup or systemd quotas) so that one workload cannot starve the node it shares.",
+    fix="Set `deploy.resources` requests and limits (or `deploy.cpu` and `deploy.memory`; "
+    "VM sizing with cgroup or systemd quotas) so that one workload cannot starve the node it shares.",
 )
 def no_resource_limits(ctx: ThreatContext) -> Iterator[Hit]:
     """A container or VM workload without CPU and memory limits takes whatever a request
     flood, a leak or a noisy neighbour drives it to, and starves every workload on the same
-    node. Checked on self-managed runtimes (`deploy.runtime` container or vm) reachable from
-    an entry point; managed and serverless runtimes are bounded by the provider. The fix is
-    the deploy configuration itself, so no control closes it: set both limits."""
-    reachable = ctx.graph.reachable
+    node. Checked on self-managed runtimes (`deploy.runtime` container or vm) that take part
+    in a flow (a queue consumer floods too); managed and serverless runtimes are bounded by
+    the provider. A request or a limit counts. The fix is the deploy configuration itself,
+    so no control closes it: set both."""
+    alive = ctx.graph.alive
     for c in ctx.components():
-        if c.kind in CLIENTS or c.deploy is None or not self_managed(c) or c.id not in reachable:
+        if c.kind in CLIENTS or c.deploy is None or not self_managed(c) or c.id not in alive:
             continue
         missing = [name for name in ("cpu", "memory") if not _sized(c.deploy, name)]
         if missing:
             yield component_hit(
                 ctx,
                 c,
-                f"{label(c).capitalize()} runs as a {c.deploy.runtime or 'container'} reachable "
-                f"from an entry point with no {' or '.join(missing)} limit in its deploy.",
+                f"{label(c).capitalize()} runs as a {c.deploy.runtime or 'container'} with no "
+                f"{' or '.join(missing)} request or limit in its deploy.",
                 stake=CRITICALITY_RANK[str(c.criticality)],
             )
 
