@@ -4,7 +4,7 @@ resource "aws_security_group" "db" {
   name_prefix = "db-"
   description = "archmodel db: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Shop database"
     "archmodel:component" = "db"
   }
@@ -33,7 +33,7 @@ resource "aws_db_instance" "db" {
   copy_tags_to_snapshot               = true
   deletion_protection                 = var.deletion_protection
   final_snapshot_identifier           = "db-final"
-  tags                                = {
+  tags = {
     Name                  = "Shop database"
     "archmodel:component" = "db"
   }
@@ -46,7 +46,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-a_TO_db" {
   from_port                    = 5432
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.service-a.id
-  tags                         = {
+  tags = {
     Name                  = "Shop database"
     "archmodel:component" = "db"
     "archmodel:flow"      = "service-a->db"
@@ -60,7 +60,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-b_TO_db" {
   from_port                    = 5432
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.service-b.id
-  tags                         = {
+  tags = {
     Name                  = "Shop database"
     "archmodel:component" = "db"
     "archmodel:flow"      = "service-b->db"
@@ -74,7 +74,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-c_TO_db" {
   from_port                    = 5432
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.service-c.id
-  tags                         = {
+  tags = {
     Name                  = "Shop database"
     "archmodel:component" = "db"
     "archmodel:flow"      = "service-c->db"

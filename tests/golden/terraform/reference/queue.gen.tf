@@ -4,7 +4,7 @@ resource "aws_security_group" "queue" {
   name_prefix = "queue-"
   description = "archmodel queue: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Event bus"
     "archmodel:component" = "queue"
   }
@@ -47,7 +47,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-b_TO_queue" {
   from_port                    = 9094
   to_port                      = 9094
   referenced_security_group_id = aws_security_group.service-b.id
-  tags                         = {
+  tags = {
     Name                  = "Event bus"
     "archmodel:component" = "queue"
     "archmodel:flow"      = "service-b->queue"
@@ -61,7 +61,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-c_TO_queue" {
   from_port                    = 9094
   to_port                      = 9094
   referenced_security_group_id = aws_security_group.service-c.id
-  tags                         = {
+  tags = {
     Name                  = "Event bus"
     "archmodel:component" = "queue"
     "archmodel:flow"      = "service-c->queue"
