@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from archmodel.graph import ArchGraph
-from archmodel.model import CLASSIFICATION_RANK, StageKind
+from archmodel.model import StageKind
 
 SECTIONS = ("zones", "data", "controls", "components", "flows", "environments", "stages", "scenarios")
 
@@ -119,7 +119,7 @@ def _controls(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
 def _classification(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
     for did, d in sorted(new.data.items()):
         before = old.data.get(did)
-        if before and CLASSIFICATION_RANK[d.classification] > CLASSIFICATION_RANK[before.classification]:
+        if before and d.classification > before.classification:
             msg = f"data '{did}' raised from {before.classification} to {d.classification}"
             yield SecurityChange("classification", f"data:{did}", msg)
 

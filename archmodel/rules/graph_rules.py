@@ -6,7 +6,7 @@ import fnmatch
 from collections.abc import Iterator
 
 from archmodel.catalog import Severity
-from archmodel.model import CLASSIFICATION_RANK, DATA_STORES, ZONE_MAY_HOLD, Trust
+from archmodel.model import DATA_STORES, ZONE_MAY_HOLD, Trust
 from archmodel.rules.registry import Context, Issue, rule
 
 
@@ -52,9 +52,9 @@ def _a(trust: Trust | None) -> str:
 def _too_sensitive(ctx: Context, data_ids: list[str], trust: Trust | None) -> list[str]:
     if trust is None:
         return []
-    limit = CLASSIFICATION_RANK[ZONE_MAY_HOLD[trust]]
+    limit = ZONE_MAY_HOLD[trust]
     data = ctx.graph.data
-    return [d for d in data_ids if d in data and CLASSIFICATION_RANK[data[d].classification] > limit]
+    return [d for d in data_ids if d in data and data[d].classification > limit]
 
 
 @rule("AM306", Severity.error, "data above the zone's classification")

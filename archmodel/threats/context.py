@@ -13,8 +13,8 @@ from functools import cached_property
 from archmodel.graph import ArchGraph
 from archmodel.load import Origin
 from archmodel.model import (
-    CLASSIFICATION_RANK,
     CLIENTS,
+    DATA_STORES,
     Component,
     Environment,
     Flow,
@@ -24,22 +24,13 @@ from archmodel.model import (
     Tier,
     Trust,
     Zone,
+    implied_controls,
 )
 from archmodel.project import Project
 from archmodel.threats.policy import Policy
 
-# Controls a component provides by being what it is: a WAF filters, an IdP authenticates.
-IMPLIED: dict[Kind, frozenset[str]] = {
-    Kind.waf: frozenset({"waf"}),
-    Kind.api_gateway: frozenset({"api_gateway"}),
-    Kind.identity_provider: frozenset({"authentication"}),
-    Kind.secrets_store: frozenset({"secrets_vault"}),
-    Kind.monitoring: frozenset({"monitoring"}),
-}
-CRITICALITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 # Controls that establish who is calling.
 AUTH_CONTROLS = frozenset({"authentication", "oauth2", "jwt", "mtls"})
-STORE_KINDS = frozenset({Kind.database, Kind.cache, Kind.queue, Kind.object_store})
 
 
 @dataclass
@@ -66,7 +57,7 @@ class ThreatContext:
         zone_controls = {z: self._zone_controls(z) for z in self.graph.zones}
         for c in self.graph.components.values():
             zone = zone_controls.get(c.zone or "", frozenset())
-            out[c.id] = frozenset(c.controls) | zone | IMPLIED.get(c.kind, frozenset())
+            out[c.id] = frozenset(c.controls) | zone | implied_controls(c.kind)
         return out
 
     @cached_property
@@ -91,7 +82,7 @@ class ThreatContext:
         means operator access."""
         found = self.controls(component_id) & AUTH_CONTROLS
         c = self.graph.components.get(component_id)
-        if c is not None and c.kind in STORE_KINDS and "iam" in self.local_controls(component_id):
+        if c is not None and c.kind in DATA_STORES and "iam" in self.local_controls(component_id):
             found |= {"iam"}
         return found
 
@@ -122,7 +113,7 @@ class ThreatContext:
 
     @cached_property
     def _rank(self) -> dict[str, int]:
-        return {d: CLASSIFICATION_RANK[a.classification] for d, a in self.graph.data.items()}
+        return {d: a.classification.rank for d, a in self.graph.data.items()}
 
     def data_rank(self, data_ids: Iterable[str]) -> int:
         """Highest classification rank (public 0 … restricted 3) among data ids; -1 if none."""
@@ -139,7 +130,7 @@ class ThreatContext:
         key = (c.id, stored_only)
         if key not in self._stakes:
             data = c.stores if stored_only else self._handled.get(c.id, ())
-            self._stakes[key] = max(self.data_rank(data), CRITICALITY_RANK[str(c.criticality)])
+            self._stakes[key] = max(self.data_rank(data), c.criticality.rank)
         return self._stakes[key]
 
     @cached_property
@@ -213,7 +204,7 @@ class ThreatContext:
         trust = self.graph.trust_of(component_id)
         if trust is None:
             return 0 if component_id in self.untrusted else 2
-        return {"untrusted": 0, "dmz": 1, "internal": 2, "restricted": 3}[str(trust)]
+        return trust.rank
 
     # -- locations --------------------------------------------------------------------
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from archmodel.model import ThreatSeverity
+
 if TYPE_CHECKING:
     from archmodel.project import Project
 
-SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+# Most severe first: the order the register summary and lists are read in.
+SEVERITIES: tuple[str, ...] = tuple(str(s) for s in reversed(ThreatSeverity))
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def threat_findings(project: Project) -> list[ThreatItem]:
         )
         for f in report.findings
     ]
-    return sorted(items, key=lambda t: (-SEVERITY_RANK.get(t.severity, 0), t.id))
+    return sorted(items, key=lambda t: (-ThreatSeverity(t.severity).rank, t.id))
 
 
 def threat_rules() -> list[ThreatRuleItem]:

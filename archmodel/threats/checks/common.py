@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from archmodel.model import Component, Kind
-from archmodel.threats.context import CRITICALITY_RANK, ThreatContext
+from archmodel.model import TRANSIT_STORES, Classification, Component, Kind
+from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit
 
-PROCESSING = (Kind.service, Kind.function, Kind.api_gateway)
-STORES = (Kind.database, Kind.cache, Kind.queue, Kind.object_store)
 SELF_MANAGED = frozenset({"vm", "container"})
 
 
@@ -32,7 +30,7 @@ def at_stake(ctx: ThreatContext, data_ids: Iterable[str]) -> str:
     if rank < 0:
         return "no classified data"
     top = [d for d in ids if ctx.data_rank([d]) == rank]
-    name = ("public", "internal", "confidential", "restricted")[rank]
+    name = Classification.from_rank(rank)
     return f"{name} data {quoted(top, 3)}"
 
 
@@ -57,7 +55,7 @@ def component_hit(
 
 def store_data(ctx: ThreatContext, c: Component) -> list[str]:
     """What a store holds: its ``stores``, or what passes through a queue or cache."""
-    if c.stores or c.kind not in (Kind.queue, Kind.cache):
+    if c.stores or c.kind not in TRANSIT_STORES:
         return list(c.stores)
     return sorted(ctx.handled(c.id))
 
@@ -102,4 +100,4 @@ def fleet_gaps(
 
 
 def _fleet_stake(ctx: ThreatContext, c: Component) -> int:
-    return max(CRITICALITY_RANK[str(c.criticality)], ctx.stake(c))
+    return max(c.criticality.rank, ctx.stake(c))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from archmodel.model import CLIENTS, Cloud, Component, Environment, Tier
 from archmodel.threats.checks.common import component_hit, label, quoted, self_managed
-from archmodel.threats.context import CRITICALITY_RANK, ThreatContext
+from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
 
@@ -26,13 +26,11 @@ def prod(ctx: ThreatContext) -> list[Environment]:
 
 
 def _at_least(ctx: ThreatContext, rank: int) -> list[Component]:
-    return [
-        c for c in ctx.components() if c.kind not in CLIENTS and CRITICALITY_RANK[str(c.criticality)] >= rank
-    ]
+    return [c for c in ctx.components() if c.kind not in CLIENTS and c.criticality.rank >= rank]
 
 
 def _top(components: list[Component]) -> int:
-    return max((CRITICALITY_RANK[str(c.criticality)] for c in components), default=1)
+    return max((c.criticality.rank for c in components), default=1)
 
 
 @threat(
@@ -142,7 +140,7 @@ def single_replica(ctx: ThreatContext) -> Iterator[Hit]:
                 ctx,
                 c,
                 f"{label(c).capitalize()} is {c.criticality} but runs one replica.",
-                stake=CRITICALITY_RANK[str(c.criticality)],
+                stake=c.criticality.rank,
                 exposed=False,
             )
 
