@@ -19,6 +19,14 @@ from archmodel.model.kinds import (
     implied_controls,
 )
 from archmodel.model.pipeline import Pipeline, Stage, StageKind
+from archmodel.model.policy import (
+    BUILTIN_RULE_PREFIX,
+    DEFAULT_REQUIRED_LAYERS,
+    POLICY_KEY,
+    Policies,
+    PolicyRule,
+    Selector,
+)
 from archmodel.model.ranked import Ranked
 from archmodel.model.risk import Risk, RiskStatus
 from archmodel.model.scenario import Scenario
@@ -28,8 +36,10 @@ from archmodel.model.zone import Trust, Zone
 
 __all__ = [
     "BUILTIN_CONTROLS",
+    "BUILTIN_RULE_PREFIX",
     "CLIENTS",
     "DATA_STORES",
+    "DEFAULT_REQUIRED_LAYERS",
     "EDGE_CANDIDATES",
     "FORMAT_VERSION",
     "HUMAN_CLIENTS",
@@ -38,6 +48,7 @@ __all__ = [
     "LAYER_TITLE",
     "LIST_SECTIONS",
     "PASS_THROUGH",
+    "POLICY_KEY",
     "PROCESSING",
     "STRIDE_LETTER",
     "TRANSIT_STORES",
@@ -57,11 +68,14 @@ __all__ = [
     "Layer",
     "Model",
     "Pipeline",
+    "Policies",
+    "PolicyRule",
     "Protocol",
     "Ranked",
     "Risk",
     "RiskStatus",
     "Scenario",
+    "Selector",
     "Stage",
     "StageKind",
     "Stride",

@@ -20,6 +20,7 @@ from archmodel.model import (
     Flow,
     Kind,
     Layer,
+    Policies,
     Stage,
     Tier,
     Trust,
@@ -27,7 +28,6 @@ from archmodel.model import (
     implied_controls,
 )
 from archmodel.project import Project
-from archmodel.threats.policy import Policy
 
 # Controls that establish who is calling.
 AUTH_CONTROLS = frozenset({"authentication", "oauth2", "jwt", "mtls"})
@@ -37,7 +37,7 @@ AUTH_CONTROLS = frozenset({"authentication", "oauth2", "jwt", "mtls"})
 class ThreatContext:
     loaded: Project
     graph: ArchGraph
-    policy: Policy
+    policy: Policies
 
     @cached_property
     def analysed_environments(self) -> list[Environment]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from archmodel.model import Component
+from archmodel.model import Component, PolicyRule, Selector
 from archmodel.threats.context import ThreatContext
-from archmodel.threats.policy import PolicyRule, Selector
 from archmodel.threats.registry import Hit, ThreatRule, layer_of_controls
 
 

@@ -32,7 +32,6 @@ from archmodel.model import Kind
 from archmodel.project import Project
 from archmodel.threats import Finding, analyse, catalog
 from archmodel.threats.context import ThreatContext
-from archmodel.threats.policy import read_policy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from translate import effective_controls
@@ -172,7 +171,7 @@ def classify(model: Path, pytm: list[dict[str, str]]) -> tuple[list[Row], list[F
     loaded = Project.from_loaded(load(model))
     graph = loaded.graph
     report = analyse(loaded, include_mitigated=True)
-    ctx = ThreatContext(loaded, graph, read_policy(loaded.root))
+    ctx = ThreatContext(loaded, graph, loaded.model.policies)
     mitigations = {r.id: set(r.mitigations) for r in catalog()}
     by_target: dict[str, list[Finding]] = defaultdict(list)
     for f in report.findings:

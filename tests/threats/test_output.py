@@ -151,16 +151,6 @@ def test_policy_from_x_policies(tmp_path: Path) -> None:
     assert [(f.target, f.severity, f.layer) for f in custom] == [("component:s", "high", "data")]
 
 
-def test_bad_policy_is_a_located_error(tmp_path: Path) -> None:
-    (tmp_path / "archmodel.yaml").write_text(
-        "archmodel: 1\nsystem: {name: T}\nx-policies:\n  required_layers: [aplication]\n"
-    )
-    checked = load_project(tmp_path)
-    report = analyse(checked, today=TODAY)
-    (problem,) = report.warnings
-    assert problem.code == "AMT003" and problem.line == 4
-
-
 def test_plugin_rules_register_through_entry_points(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from archmodel.threats import engine, registry
 
