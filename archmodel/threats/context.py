@@ -22,10 +22,8 @@ from archmodel.model import (
     Layer,
     Policies,
     Stage,
-    Tier,
     Trust,
     Zone,
-    implied_controls,
 )
 from archmodel.project import Project
 
@@ -39,12 +37,10 @@ class ThreatContext:
     graph: ArchGraph
     policy: Policies
 
-    @cached_property
-    def analysed_environments(self) -> list[Environment]:
-        """Production when the model has one (what an attacker faces), else every environment."""
-        envs = list(self.graph.environments.values())
-        prod = [e for e in envs if e.tier == Tier.prod]
-        return prod or envs
+    @property
+    def analysed_environments(self) -> tuple[Environment, ...]:
+        """Production when the model has one, else every environment (see ``ArchGraph``)."""
+        return self.graph.analysed_environments
 
     @cached_property
     def environment_controls(self) -> frozenset[str]:
@@ -52,28 +48,16 @@ class ThreatContext:
         return frozenset(c for e in self.analysed_environments for c in e.controls)
 
     @cached_property
-    def _local(self) -> dict[str, frozenset[str]]:
-        out: dict[str, frozenset[str]] = {}
-        zone_controls = {z: self._zone_controls(z) for z in self.graph.zones}
-        for c in self.graph.components.values():
-            zone = zone_controls.get(c.zone or "", frozenset())
-            out[c.id] = frozenset(c.controls) | zone | implied_controls(c.kind)
-        return out
-
-    @cached_property
     def _controls(self) -> dict[str, frozenset[str]]:
-        env = self.environment_controls
-        return {c: local | env for c, local in self._local.items()}
+        envs = self.analysed_environments
+        return {c: self.graph.effective_controls(c, envs) for c in self.graph.components}
 
     def local_controls(self, component_id: str) -> frozenset[str]:
         """Own, zone and kind-implied controls: everything but the environment's."""
-        return self._local.get(component_id, frozenset())
-
-    def _zone_controls(self, zone_id: str) -> frozenset[str]:
-        return frozenset(c for z in self.graph.zone_chain(zone_id) for c in z.controls)
+        return self.graph.effective_controls(component_id)
 
     def controls(self, component_id: str) -> frozenset[str]:
-        """Own, zone (with ancestors), analysed environment and kind-implied controls."""
+        """Own, zone (with ancestors), kind-implied and analysed environments' controls."""
         return self._controls.get(component_id, frozenset())
 
     def auth_controls(self, component_id: str) -> frozenset[str]:

@@ -131,7 +131,7 @@ def _layers(v: SiteViews) -> dict[str, Any]:
     usage: Counter[str] = Counter()
     for c in v.components:
         per_layer: Counter[Layer] = Counter()
-        for control in v.graph.controls_of(c.id):
+        for control in v.graph.effective_controls(c.id, v.graph.analysed_environments):
             usage[control] += 1
             if control in layer_of:
                 per_layer[layer_of[control]] += 1
