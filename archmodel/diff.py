@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from archmodel.graph import ArchGraph
-from archmodel.model import StageKind
+from archmodel.model import Ref, StageKind
 
 SECTIONS = ("zones", "data", "controls", "components", "flows", "environments", "stages", "scenarios")
 
@@ -89,7 +89,7 @@ def _exposure(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
         before = old.components.get(cid)
         if c.public and not (before and before.public):
             yield SecurityChange(
-                "exposure", f"component:{cid}", f"component '{cid}' is newly reachable from the internet"
+                "exposure", str(Ref.component(cid)), f"component '{cid}' is newly reachable from the internet"
             )
 
 
@@ -100,10 +100,10 @@ def _flows(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
             a, b = new.zone_of(f.source), new.zone_of(f.target)
             where = f"{a.id if a else '?'} -> {b.id if b else '?'}"
             yield SecurityChange(
-                "boundary", f"flow:{fid}", f"flow '{fid}' newly crosses a trust boundary ({where})"
+                "boundary", str(Ref.flow(fid)), f"flow '{fid}' newly crosses a trust boundary ({where})"
             )
         if not f.encrypted and (before is None or before.encrypted):
-            yield SecurityChange("plaintext", f"flow:{fid}", f"flow '{fid}' is plaintext ({f.protocol})")
+            yield SecurityChange("plaintext", str(Ref.flow(fid)), f"flow '{fid}' is plaintext ({f.protocol})")
 
 
 def _controls(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
@@ -128,7 +128,9 @@ def _approval(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
     gates = {s.id for s in new.stages.values() if s.kind == StageKind.approval}
     for sid, s in sorted(old.stages.items()):
         if s.kind == StageKind.approval and sid not in gates:
-            yield SecurityChange("approval_dropped", f"stage:{sid}", f"approval gate '{sid}' was removed")
+            yield SecurityChange(
+                "approval_dropped", str(Ref.stage(sid)), f"approval gate '{sid}' was removed"
+            )
 
 
 def diff_models(old: ArchGraph, new: ArchGraph) -> ModelDiff:

@@ -52,3 +52,25 @@ def test_kind_facts() -> None:
     assert Kind.database in DATA_STORES and Kind.actor in CLIENTS
     assert implied_controls(Kind.waf) == {"waf"}
     assert implied_controls(Kind.service) == frozenset()
+
+
+def test_refs_read_and_write_the_same_text() -> None:
+    from archmodel.model import Ref
+
+    for text in ("component:api", "flow:a->b", "stage:deploy", "environment:prod", "path:u>s>db"):
+        assert str(Ref.parse(text)) == text
+    assert Ref.parse("component:api") == Ref.component("api") == Ref("components", "api")
+    assert str(Ref.path(["u", "s", "db"])) == "path:u>s>db"
+    assert str(Ref.parse("*")) == "*" and Ref.parse("*").section == ""
+    assert Ref.parse("widget:x").known_kind is False
+
+
+def test_hits_point_at_their_target_unless_told_otherwise() -> None:
+    from archmodel.model import Ref
+    from archmodel.threats import Hit
+
+    assert Hit(target=Ref.flow("a->b"), description="").location == ("flows", "a->b")
+    assert Hit(target="component:api", description="").ref == Ref.component("api")  # plugins
+    path = Hit(target=Ref.path(["u", "db"]), description="", where=("components", "db"))
+    assert path.location == ("components", "db")
+    assert Hit(target=Ref.path(["u", "db"]), description="").location is None

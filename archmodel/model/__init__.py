@@ -28,6 +28,7 @@ from archmodel.model.policy import (
     Selector,
 )
 from archmodel.model.ranked import Ranked
+from archmodel.model.ref import Ref
 from archmodel.model.risk import Risk, RiskStatus
 from archmodel.model.scenario import Scenario
 from archmodel.model.stride import STRIDE_LETTER, Stride, ThreatSeverity
@@ -72,6 +73,7 @@ __all__ = [
     "PolicyRule",
     "Protocol",
     "Ranked",
+    "Ref",
     "Risk",
     "RiskStatus",
     "Scenario",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from archmodel.model import Component, PolicyRule, Selector
+from archmodel.model import Component, PolicyRule, Ref, Selector
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, ThreatRule, layer_of_controls
 
@@ -38,10 +38,9 @@ def policy_rule(spec: PolicyRule) -> ThreatRule:
         for c in ctx.components():
             if selects(ctx, spec.select, c):
                 yield Hit(
-                    target=f"component:{c.id}",
+                    target=Ref.component(c.id),
                     description=f"{spec.title}: '{c.id}' has none of {', '.join(spec.require)}.",
                     present=ctx.controls(c.id),
-                    where=("components", c.id),
                     severity=severity,
                 )
 

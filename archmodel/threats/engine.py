@@ -107,13 +107,14 @@ def _finding(rule: ThreatRule, hit: Hit, ctx: ThreatContext, include_mitigated: 
     mitigated = not set(mitigations).isdisjoint(hit.present)
     if mitigated and not include_mitigated:
         return None
-    origin = ctx.origin(*hit.where) if hit.where else None
+    where = hit.location
+    origin = ctx.origin(*where) if where else None
     return Finding(
         rule=rule.id,
         title=rule.title,
         stride=rule.stride,
         severity=severity_of(rule, hit),
-        target=hit.target,
+        target=hit.ref,
         mitigations=tuple(mitigations),
         layer=rule.layer,
         description=hit.description,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from archmodel.model.ref import Ref
 from archmodel.model.stride import STRIDE_LETTER, Stride, ThreatSeverity
 
 # The scale and STRIDE are model vocabulary (policies declare rules in them); listed
@@ -32,7 +33,7 @@ class Finding:
     title: str
     stride: tuple[Stride, ...]
     severity: ThreatSeverity
-    target: str
+    target: Ref
     mitigations: tuple[str, ...]
     layer: str
     description: str
@@ -68,7 +69,7 @@ class Finding:
             "title": self.title,
             "stride": [str(s) for s in self.stride],
             "severity": str(self.severity),
-            "target": self.target,
+            "target": str(self.target),
             "mitigations": list(self.mitigations),
             "layer": self.layer,
             "status": str(self.status),

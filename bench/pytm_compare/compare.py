@@ -175,7 +175,7 @@ def classify(model: Path, pytm: list[dict[str, str]]) -> tuple[list[Row], list[F
     mitigations = {r.id: set(r.mitigations) for r in catalog()}
     by_target: dict[str, list[Finding]] = defaultdict(list)
     for f in report.findings:
-        by_target[f.target].append(f)
+        by_target[str(f.target)].append(f)
     flows = {f.id: f for f in loaded.model.flows}
     used: set[str] = set()
     rows: list[Row] = []

@@ -53,7 +53,7 @@ def test_engine_never_reads_the_root_file_again(tmp_path: Path) -> None:
     project = load_project(tmp_path)
     (tmp_path / "archmodel.yaml").write_text(HEAD)  # what the engine would see on disk
     report = analyse(project, today=TODAY, locate_findings=False)
-    assert [f.target for f in report.findings if f.rule == "ACME001"] == ["component:s"]
+    assert [str(f.target) for f in report.findings if f.rule == "ACME001"] == ["component:s"]
 
 
 def test_malformed_policies_are_located_load_errors(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from archmodel.model import ThreatSeverity
+from archmodel.model import Ref, ThreatSeverity
 
 if TYPE_CHECKING:
     from archmodel.project import Project
@@ -44,8 +44,8 @@ class ThreatItem:
     @property
     def component(self) -> str | None:
         """The component id a ``component:<id>`` target names, if any."""
-        kind, _, rest = self.target.partition(":")
-        return rest if kind == "component" else None
+        ref = Ref.parse(self.target)
+        return ref.id if ref.section == "components" else None
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def threat_findings(project: Project) -> list[ThreatItem]:
             title=f.title,
             stride=tuple(str(s) for s in f.stride),
             severity=str(f.severity),
-            target=f.target,
+            target=str(f.target),
             status=str(f.status),
             description=f.description,
             mitigations=tuple(f.mitigations),

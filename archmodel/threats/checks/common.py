@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from archmodel.model import TRANSIT_STORES, Classification, Component, Kind
+from archmodel.model import TRANSIT_STORES, Classification, Component, Kind, Ref
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit
 
@@ -44,12 +44,11 @@ def component_hit(
     present: frozenset[str] | None = None,
 ) -> Hit:
     return Hit(
-        target=f"component:{c.id}",
+        target=Ref.component(c.id),
         description=description,
         stake=ctx.stake(c) if stake is None else stake,
         exposed=ctx.exposed(c.id) if exposed is None else exposed,
         present=ctx.controls(c.id) if present is None else present,
-        where=("components", c.id),
     )
 
 
@@ -91,11 +90,10 @@ def fleet_gaps(
         gaps = [c for c in candidates if mitigations.isdisjoint(ctx.local_controls(c.id) | set(env.controls))]
         if gaps:
             yield Hit(
-                target=f"environment:{env.id}",
+                target=Ref.environment(env.id),
                 description=f"In {env.tier} environment '{env.id}', {quoted(c.id for c in gaps)} {what}.",
                 stake=max(_fleet_stake(ctx, c) for c in gaps),
                 present=frozenset(env.controls),
-                where=("environments", env.id),
             )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLIENTS, Cloud, Component, Environment, Tier
+from archmodel.model import CLIENTS, Cloud, Component, Environment, Ref, Tier
 from archmodel.threats.checks.common import component_hit, label, quoted, self_managed
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
@@ -13,11 +13,10 @@ from archmodel.threats.types import Stride
 
 def env_hit(env: Environment, description: str, stake: int) -> Hit:
     return Hit(
-        target=f"environment:{env.id}",
+        target=Ref.environment(env.id),
         description=description,
         stake=stake,
         present=frozenset(env.controls),
-        where=("environments", env.id),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLIENTS, DATA_STORES, HUMAN_CLIENTS, PASS_THROUGH, Flow, Protocol
+from archmodel.model import CLIENTS, DATA_STORES, HUMAN_CLIENTS, PASS_THROUGH, Flow, Protocol, Ref
 from archmodel.threats.checks.common import at_stake
 from archmodel.threats.checks.services import crosses_inward
 from archmodel.threats.context import ThreatContext
@@ -27,12 +27,11 @@ def flow_hit(
     present: frozenset[str] | None = None,
 ) -> Hit:
     return Hit(
-        target=f"flow:{f.id}",
+        target=Ref.flow(f.id),
         description=description,
         stake=stake,
         exposed=exposed,
         present=frozenset(f.controls) if present is None else present,
-        where=("flows", f.id),
     )
 
 
