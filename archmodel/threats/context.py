@@ -15,6 +15,7 @@ from archmodel.load import Origin
 from archmodel.model import (
     CLIENTS,
     DATA_STORES,
+    Classification,
     Component,
     Environment,
     Flow,
@@ -104,10 +105,12 @@ class ThreatContext:
         rank = self._rank
         return max((rank[d] for d in data_ids if d in rank), default=-1)
 
-    def sensitive(self, data_ids: Iterable[str], at_least: int = 2) -> list[str]:
+    def sensitive(
+        self, data_ids: Iterable[str], at_least: Classification = Classification.confidential
+    ) -> list[str]:
         """Data ids classified at least ``at_least`` (confidential by default), sorted."""
         rank = self._rank
-        return sorted({d for d in data_ids if rank.get(d, -1) >= at_least})
+        return sorted({d for d in data_ids if rank.get(d, -1) >= at_least.rank})
 
     def stake(self, c: Component, stored_only: bool = False) -> int:
         """What is at stake on a component: its most sensitive data or its criticality."""

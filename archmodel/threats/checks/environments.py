@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLIENTS, Cloud, Component, Environment, Ref, Tier
+from archmodel.model import CLIENTS, Cloud, Component, Criticality, Environment, Ref, Tier
 from archmodel.threats.checks.common import component_hit, label, quoted, self_managed
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
@@ -24,8 +24,8 @@ def prod(ctx: ThreatContext) -> list[Environment]:
     return [e for e in ctx.graph.environments.values() if e.tier == Tier.prod]
 
 
-def _at_least(ctx: ThreatContext, rank: int) -> list[Component]:
-    return [c for c in ctx.components() if c.kind not in CLIENTS and c.criticality.rank >= rank]
+def _at_least(ctx: ThreatContext, level: Criticality) -> list[Component]:
+    return [c for c in ctx.components() if c.kind not in CLIENTS and c.criticality >= level]
 
 
 def _top(components: list[Component]) -> int:
@@ -44,7 +44,7 @@ def _top(components: list[Component]) -> int:
 def single_az(ctx: ThreatContext) -> Iterator[Hit]:
     """One zone outage (power, network, a bad deploy of the provider) takes down every
     critical component at once."""
-    important = _at_least(ctx, 2)
+    important = _at_least(ctx, Criticality.high)
     for env in prod(ctx):
         if env.availability_zones < 2 and important:
             yield env_hit(
@@ -67,7 +67,7 @@ def single_az(ctx: ThreatContext) -> Iterator[Hit]:
 def single_region(ctx: ThreatContext) -> Iterator[Hit]:
     """A regional outage or account-level incident has no fallback when critical
     components exist in one region only."""
-    critical = _at_least(ctx, 3)
+    critical = _at_least(ctx, Criticality.critical)
     for env in prod(ctx):
         if len(set(env.regions)) < 2 and critical:
             yield env_hit(
@@ -96,7 +96,7 @@ def prod_without_mfa(ctx: ThreatContext) -> Iterator[Hit]:
         yield env_hit(
             env,
             f"Operators reach production environment '{env.id}' ({env.cloud}) without MFA.",
-            max(_top(_at_least(ctx, 0)), 2),
+            max(_top(_at_least(ctx, Criticality.low)), 2),
         )
 
 
@@ -118,7 +118,7 @@ def prod_without_iam(ctx: ThreatContext) -> Iterator[Hit]:
         yield env_hit(
             env,
             f"Access to production environment '{env.id}' is not managed by IAM/SSO.",
-            max(_top(_at_least(ctx, 0)), 2),
+            max(_top(_at_least(ctx, Criticality.low)), 2),
         )
 
 
@@ -133,7 +133,7 @@ def prod_without_iam(ctx: ThreatContext) -> Iterator[Hit]:
 )
 def single_replica(ctx: ThreatContext) -> Iterator[Hit]:
     """One crash, node drain or deploy makes a single-replica critical workload unavailable."""
-    for c in _at_least(ctx, 2):
+    for c in _at_least(ctx, Criticality.high):
         if c.deploy is not None and c.deploy.replicas == 1 and self_managed(c):
             yield component_hit(
                 ctx,
@@ -162,5 +162,5 @@ def onprem_physical(ctx: ThreatContext) -> Iterator[Hit]:
             yield env_hit(
                 env,
                 f"Production environment '{env.id}' is on premises with no documented physical security.",
-                max(_top(_at_least(ctx, 0)), 1),
+                max(_top(_at_least(ctx, Criticality.low)), 1),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
-from archmodel.model import DATA_STORES, EDGE_CANDIDATES, PROCESSING, Component
+from archmodel.model import DATA_STORES, EDGE_CANDIDATES, PROCESSING, Classification, Component, Trust
 from archmodel.threats.checks.common import (
     at_stake,
     component_hit,
@@ -151,7 +151,7 @@ def public_store(ctx: ThreatContext) -> Iterator[Hit]:
     from a breach; public buckets are the most common cloud data leak."""
     for c in ctx.components(*DATA_STORES):
         data = store_data(ctx, c)
-        if c.public and ctx.data_rank(data) >= 1:
+        if c.public and ctx.data_rank(data) >= Classification.internal.rank:
             yield component_hit(
                 ctx,
                 c,
@@ -175,7 +175,7 @@ def public_in_trusted_zone(ctx: ThreatContext) -> Iterator[Hit]:
     """A public component in an internal or restricted zone puts the internet inside the
     boundary: everything the zone trusts, an attacker on that component can reach."""
     for c in ctx.components():
-        if c.public and ctx.trust_rank(c.id) >= 2 and ctx.graph.trust_of(c.id) is not None:
+        if c.public and ctx.trust_rank(c.id) >= Trust.internal.rank and ctx.graph.trust_of(c.id) is not None:
             trust = ctx.graph.trust_of(c.id)
             yield component_hit(
                 ctx, c, f"{label(c).capitalize()} is public but sits in {trust} zone '{c.zone}'."

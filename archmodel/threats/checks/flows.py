@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLIENTS, DATA_STORES, HUMAN_CLIENTS, PASS_THROUGH, Flow, Protocol, Ref
+from archmodel.model import (
+    CLIENTS,
+    DATA_STORES,
+    HUMAN_CLIENTS,
+    PASS_THROUGH,
+    Classification,
+    Flow,
+    Protocol,
+    Ref,
+    Trust,
+)
 from archmodel.threats.checks.common import at_stake
 from archmodel.threats.checks.services import crosses_inward
 from archmodel.threats.context import ThreatContext
@@ -196,9 +206,9 @@ def restricted_to_untrusted(ctx: ThreatContext) -> Iterator[Hit]:
     screenshots outside any control."""
     for f in ctx.flows():
         if _from_untrusted(ctx, f) and ctx.graph.components[f.source].kind in HUMAN_CLIENTS:
-            leaked = ctx.sensitive(f.returns, at_least=3)
+            leaked = ctx.sensitive(f.returns, Classification.restricted)
         elif f.target in ctx.untrusted and ctx.graph.components[f.target].kind in HUMAN_CLIENTS:
-            leaked = ctx.sensitive(f.data, at_least=3)
+            leaked = ctx.sensitive(f.data, Classification.restricted)
         else:
             continue
         if leaked:
@@ -225,7 +235,7 @@ def skips_trust_levels(ctx: ThreatContext) -> Iterator[Hit]:
     """A direct path from the DMZ or the internet into a restricted zone bypasses the
     internal tier that is meant to stand between them."""
     for f in ctx.flows():
-        if ctx.trust_rank(f.target) == 3 and ctx.trust_rank(f.source) <= 1:
+        if ctx.trust_rank(f.target) == Trust.restricted.rank and ctx.trust_rank(f.source) <= Trust.dmz.rank:
             yield flow_hit(
                 ctx,
                 f,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLIENTS, DATA_STORES, PROCESSING, Component, Kind
+from archmodel.model import CLIENTS, DATA_STORES, PROCESSING, Classification, Component, Criticality, Kind
 from archmodel.threats.checks.common import (
     at_stake,
     component_hit,
@@ -172,7 +172,7 @@ def audit_log_in_reach(ctx: ThreatContext) -> Iterator[Hit]:
     for c in ctx.components(*DATA_STORES, Kind.secrets_store):
         data = store_data(ctx, c)
         crit = c.criticality.rank
-        if ctx.data_rank(data) < 3 and crit < 2:
+        if ctx.data_rank(data) < Classification.restricted.rank and crit < Criticality.high.rank:
             continue
         local_sinks = [t for t in ctx.successors.get(c.id, []) if comps[t].kind is Kind.monitoring]
         if "logging" not in ctx.controls(c.id) and not local_sinks:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import PROCESSING, WORKLOADS, Flow, Kind
+from archmodel.model import PROCESSING, WORKLOADS, Classification, Flow, Kind
 from archmodel.threats.checks.common import at_stake, component_hit, label, quoted
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
 from archmodel.threats.registry import Hit, threat
@@ -94,7 +94,7 @@ def no_rbac(ctx: ThreatContext) -> Iterator[Hit]:
     can do everything, including reading other users' objects (IDOR)."""
     for c in ctx.components(*WORKLOADS):
         data = ctx.handled(c.id)
-        if ctx.inbound(c.id) and ctx.data_rank(data) >= 1:
+        if ctx.inbound(c.id) and ctx.data_rank(data) >= Classification.internal.rank:
             yield component_hit(
                 ctx,
                 c,

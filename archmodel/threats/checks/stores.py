@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archmodel.model import DATA_STORES, Kind
+from archmodel.model import DATA_STORES, Classification, Kind
 from archmodel.threats.checks.common import at_stake, component_hit, label, quoted, store_data
 from archmodel.threats.checks.services import crosses_inward, unauthenticated_inbound
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
@@ -32,7 +32,7 @@ def unencrypted_store(ctx: ThreatContext) -> Iterator[Hit]:
     store holds in clear."""
     for c in ctx.components(*DATA_STORES):
         data = store_data(ctx, c)
-        if ctx.data_rank(data) >= 1:
+        if ctx.data_rank(data) >= Classification.internal.rank:
             yield component_hit(
                 ctx,
                 c,
@@ -81,7 +81,7 @@ def store_broad_access(ctx: ThreatContext) -> Iterator[Hit]:
     whole store."""
     for c in ctx.components(*DATA_STORES):
         data = store_data(ctx, c)
-        if ctx.data_rank(data) >= 2:
+        if ctx.data_rank(data) >= Classification.confidential.rank:
             yield component_hit(
                 ctx,
                 c,
@@ -136,7 +136,8 @@ def no_kms(ctx: ThreatContext) -> Iterator[Hit]:
     data; restricted data warrants keys you control."""
     for c in ctx.components(*DATA_STORES):
         data = store_data(ctx, c)
-        if ctx.data_rank(data) >= 3 and "encryption_at_rest" in ctx.controls(c.id):
+        restricted = ctx.data_rank(data) >= Classification.restricted.rank
+        if restricted and "encryption_at_rest" in ctx.controls(c.id):
             yield component_hit(
                 ctx,
                 c,
@@ -167,7 +168,7 @@ def shared_store_writers(ctx: ThreatContext) -> Iterator[Hit]:
     AMT122's, so this rule covers public and internal data only."""
     for c in ctx.components(Kind.queue, Kind.cache):
         data = store_data(ctx, c)
-        if ctx.data_rank(data) >= 2:
+        if ctx.data_rank(data) >= Classification.confidential.rank:
             continue
         writers = sorted({f.source for f in ctx.inbound(c.id) if f.data or not f.returns})
         if len(writers) >= 2:
