@@ -23,6 +23,8 @@ WORKLOADS = frozenset({Kind.service, Kind.function})
 PROCESSING = frozenset({*WORKLOADS, Kind.api_gateway})
 # Forward traffic without judging it: the network edge in front of the application.
 PASS_THROUGH = frozenset({Kind.cdn, Kind.waf, Kind.load_balancer})
+# Run at the provider's edge, in front of every network we deploy.
+EDGE_SERVICES = frozenset({Kind.cdn, Kind.waf})
 # May be the first component internet traffic reaches.
 EDGE_CANDIDATES = frozenset({Kind.cdn, Kind.load_balancer, *PROCESSING})
 
