@@ -87,7 +87,7 @@ def fleet_gaps(
                 yield component_hit(ctx, c, f"{label(c)} {what}.", exposed=False)
         return
     for env in envs:
-        gaps = [c for c in candidates if mitigations.isdisjoint(ctx.local_controls(c.id) | set(env.controls))]
+        gaps = [c for c in candidates if mitigations.isdisjoint(ctx.graph.effective_controls(c.id, env))]
         if gaps:
             yield Hit(
                 target=Ref.environment(env.id),
