@@ -44,6 +44,15 @@ def test_docs_layer_matrix_matches_the_threat_engine(project: Project) -> None:
         assert matrix[cid] == [per_layer[layer] for layer in LAYERS], cid
 
 
+def test_component_pages_list_every_control_the_engine_counts(project: Project) -> None:
+    ctx, graph = _context(project), project.graph
+    views = SiteViews(graph, [])
+    for component in graph.components.values():
+        listed = {ref.id for row in views.layers_of(component) for ref in row.controls}
+        counted = {c for c in ctx.controls(component.id) if c in graph.layer_of}
+        assert counted <= listed, (component.id, counted - listed)
+
+
 def test_security_view_shows_no_gap_the_engine_counts_as_closed(project: Project) -> None:
     ctx, graph = _context(project), project.graph
     cov = coverage(graph)

@@ -97,8 +97,8 @@ class SiteViews:
         return sorted(self.graph.environments)
 
     def layers_of(self, component: Component) -> list[LayerRow]:
-        """Controls on a component (own, from its zones, implied by its kind, from its
-        environments) by layer."""
+        """Controls on a component (own, from its zones, implied by its kind, from the
+        environments it runs in and those the threat register counts) by layer."""
         refs: list[ControlRef] = [ControlRef(c, self._name(c), "component") for c in component.controls]
         kind = str(component.kind).replace("_", " ")
         refs += [
@@ -106,7 +106,8 @@ class SiteViews:
         ]
         for zone in self.graph.zone_chain(component.zone):
             refs += [ControlRef(c, self._name(c), f"zone {zone.name}") for c in zone.controls]
-        for env_id in self.runs_in(component):
+        analysed = {e.id for e in self.graph.analysed_environments}
+        for env_id in sorted(analysed.union(self.runs_in(component))):
             env = self.graph.environments[env_id]
             refs += [ControlRef(c, self._name(c), f"environment {env.name}") for c in env.controls]
         # One entry per control, naming every place it comes from.
