@@ -18,6 +18,8 @@ from archmodel.model.kinds import (
     TRANSIT_STORES,
     WORKLOADS,
     implied_controls,
+    runs_in_container,
+    self_managed,
 )
 from archmodel.model.pipeline import Pipeline, Stage, StageKind
 from archmodel.model.policy import (
@@ -89,4 +91,6 @@ __all__ = [
     "Trust",
     "Zone",
     "implied_controls",
+    "runs_in_container",
+    "self_managed",
 ]

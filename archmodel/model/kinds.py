@@ -7,7 +7,7 @@ and an infrastructure skeleton never disagree about what a ``waf`` or a ``queue`
 
 from __future__ import annotations
 
-from archmodel.model.component import Kind
+from archmodel.model.component import Component, Kind, Runtime
 
 # Hold data at rest (or in flight through a broker): encryption, backups, access.
 DATA_STORES = frozenset({Kind.database, Kind.cache, Kind.queue, Kind.object_store})
@@ -38,5 +38,22 @@ IMPLIED_CONTROLS: dict[Kind, frozenset[str]] = {
 }
 
 
+# Kinds that run as containers we operate when the model does not say how they run.
+CONTAINER_BY_DEFAULT = frozenset({Kind.service, Kind.api_gateway})
+SELF_MANAGED_RUNTIMES = frozenset({Runtime.vm, Runtime.container})
+
+
 def implied_controls(kind: Kind) -> frozenset[str]:
     return IMPLIED_CONTROLS.get(kind, frozenset())
+
+
+def runs_in_container(component: Component) -> bool:
+    """Deployed as a container: what gets a Helm chart and a container task."""
+    return component.deploy is not None and component.deploy.runtime == Runtime.container
+
+
+def self_managed(component: Component) -> bool:
+    """Patched and hardened by us: VMs and containers (services default to containers)."""
+    if component.deploy is not None:
+        return component.deploy.runtime in SELF_MANAGED_RUNTIMES
+    return component.kind in CONTAINER_BY_DEFAULT

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from archmodel.model import TRANSIT_STORES, Classification, Component, Kind, Ref
+from archmodel.model import TRANSIT_STORES, Classification, Component, Ref
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit
-
-SELF_MANAGED = frozenset({"vm", "container"})
 
 
 def quoted(ids: Iterable[str], limit: int = 6) -> str:
@@ -57,13 +55,6 @@ def store_data(ctx: ThreatContext, c: Component) -> list[str]:
     if c.stores or c.kind not in TRANSIT_STORES:
         return list(c.stores)
     return sorted(ctx.handled(c.id))
-
-
-def self_managed(c: Component) -> bool:
-    """Patched and hardened by us: VMs and containers (services default to containers)."""
-    if c.deploy is not None:
-        return str(c.deploy.runtime) in SELF_MANAGED
-    return c.kind in (Kind.service, Kind.api_gateway)
 
 
 def fleet_gaps(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLIENTS, Cloud, Component, Criticality, Environment, Ref, Tier
-from archmodel.threats.checks.common import component_hit, label, quoted, self_managed
+from archmodel.model import CLIENTS, Cloud, Component, Criticality, Environment, Ref, Tier, self_managed
+from archmodel.threats.checks.common import component_hit, label, quoted
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride

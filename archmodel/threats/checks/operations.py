@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLIENTS, DATA_STORES, PROCESSING, Classification, Component, Criticality, Kind
+from archmodel.model import (
+    CLIENTS,
+    DATA_STORES,
+    PROCESSING,
+    Classification,
+    Component,
+    Criticality,
+    Kind,
+    self_managed,
+)
 from archmodel.threats.checks.common import (
     at_stake,
     component_hit,
     fleet_gaps,
     label,
     quoted,
-    self_managed,
     store_data,
 )
 from archmodel.threats.context import ThreatContext
