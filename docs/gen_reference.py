@@ -76,7 +76,8 @@ def model_format(schema: dict[str, Any]) -> str:
         _doc(schema.get("description", "")),
         "",
         "A model is a YAML or JSON root file (or a directory holding `archmodel.yaml`). "
-        "Keys starting with `x-` are free for your own annotations; any other unknown key is an error. "
+        "Keys starting with `x-` are free for your own annotations (except `x-policies`, the threat "
+        "policy below, which is validated like every section); any other unknown key is an error. "
         "Editors can validate against the JSON Schema printed by `archmodel schema` "
         f"(`{schema.get('$id', '')}`).",
         "",

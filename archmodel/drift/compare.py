@@ -14,7 +14,7 @@ from archmodel.catalog import Severity, define
 from archmodel.diagnostics import Diagnostic, diag
 from archmodel.drift.inventory import INTERNET, Inventory, Resource, Rule
 from archmodel.graph import ArchGraph
-from archmodel.model import CLIENTS, Kind, Trust
+from archmodel.model import CLIENTS, EDGE_SERVICES, Kind, Trust
 from archmodel.project import Project
 
 NO_RESOURCE = define(
@@ -106,7 +106,7 @@ def _unmapped(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
 
 # Sources that infrastructure code cannot name by security group or pod selector: their
 # traffic arrives from a CIDR (the internet, an office network, a CDN's edge, a managed WAF).
-OUTSIDE_KINDS = CLIENTS | {Kind.cdn, Kind.waf}
+OUTSIDE_KINDS = CLIENTS | EDGE_SERVICES
 
 
 def _outside(graph: ArchGraph, component_id: str) -> bool:

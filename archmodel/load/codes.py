@@ -52,7 +52,7 @@ ROOT_ONLY = define(
     "AM012",
     Severity.error,
     "root-only section in an included file",
-    "`archmodel` and `system` belong to the root file only.",
+    "`archmodel`, `system` and `x-policies` belong to the root file only.",
 )
 MULTI_DOC = define(
     "AM013",

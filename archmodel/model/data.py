@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from archmodel.model.base import Element, Id, Text
+from archmodel.model.ranked import Ranked
 from archmodel.model.zone import Trust
 
 
-class Classification(StrEnum):
+class Classification(Ranked):
+    """How sensitive data is, least first."""
+
     public = "public"
     internal = "internal"
     confidential = "confidential"
     restricted = "restricted"
 
-
-CLASSIFICATION_RANK: dict[Classification, int] = {
-    Classification.public: 0,
-    Classification.internal: 1,
-    Classification.confidential: 2,
-    Classification.restricted: 3,
-}
 
 # The most sensitive classification that a zone of a given trust level may hold.
 ZONE_MAY_HOLD: dict[Trust, Classification] = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from archmodel.diagnostics import Diagnostic
 from archmodel.project import Project
-from archmodel.rules import graph_rules, references, structure
+from archmodel.rules import graph_rules, policies, references, structure
 from archmodel.rules.registry import RULES, Context, Rule
 
-__all__ = ["RULES", "Rule", "check", "graph_rules", "references", "structure"]
+__all__ = ["RULES", "Rule", "check", "graph_rules", "policies", "references", "structure"]
 
 
 def check(project: Project) -> list[Diagnostic]:

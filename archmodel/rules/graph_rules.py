@@ -6,7 +6,7 @@ import fnmatch
 from collections.abc import Iterator
 
 from archmodel.catalog import Severity
-from archmodel.model import CLASSIFICATION_RANK, DATA_STORES, ZONE_MAY_HOLD, Trust
+from archmodel.model import DATA_STORES, ZONE_MAY_HOLD, Ref, Trust
 from archmodel.rules.registry import Context, Issue, rule
 
 
@@ -52,9 +52,9 @@ def _a(trust: Trust | None) -> str:
 def _too_sensitive(ctx: Context, data_ids: list[str], trust: Trust | None) -> list[str]:
     if trust is None:
         return []
-    limit = CLASSIFICATION_RANK[ZONE_MAY_HOLD[trust]]
+    limit = ZONE_MAY_HOLD[trust]
     data = ctx.graph.data
-    return [d for d in data_ids if d in data and CLASSIFICATION_RANK[data[d].classification] > limit]
+    return [d for d in data_ids if d in data and data[d].classification > limit]
 
 
 @rule("AM306", Severity.error, "data above the zone's classification")
@@ -99,12 +99,8 @@ def risk_without_justification(ctx: Context) -> Iterator[Issue]:
             )
 
 
-_TARGET_SECTIONS = {
-    "component": "components",
-    "flow": "flows",
-    "stage": "stages",
-    "environment": "environments",
-}
+# Sections a risk may target by id (paths are matched by the threat engine only).
+_TARGET_SECTIONS = frozenset({"components", "flows", "stages", "environments"})
 
 
 @rule("AM308", Severity.error, "risk target names nothing")
@@ -114,15 +110,14 @@ def risk_target_unknown(ctx: Context) -> Iterator[Issue]:
     for risk, origin in ctx.each("risks", ctx.project.model.risks):
         if risk.target == "*":
             continue
-        kind, _, pattern = risk.target.partition(":")
-        if kind == "path":
+        ref = Ref.parse(risk.target)
+        if ref.section == "paths":
             continue
-        section = _TARGET_SECTIONS.get(kind)
-        if section is None:
+        if ref.section not in _TARGET_SECTIONS:
             hint = "use one of component:, flow:, stage:, environment:, path:"
             yield Issue(f"risk target '{risk.target}' has an unknown kind", origin, ("target",), hint)
-        elif not fnmatch.filter(sorted(ctx.known(section)), pattern):
-            yield Issue(f"risk target '{risk.target}' matches no {kind}", origin, ("target",))
+        elif not fnmatch.filter(sorted(ctx.known(ref.section)), ref.id):
+            yield Issue(f"risk target '{risk.target}' matches no {ref.kind}", origin, ("target",))
 
 
 @rule("AM309", Severity.warning, "flow to itself")

@@ -5,9 +5,9 @@ JSON, CSV or SARIF. Rules live in ``checks/`` (one decorated function each) and 
 parties add more through the ``archmodel.rules`` entry point group.
 """
 
+from archmodel.model import Policies
 from archmodel.project import Project
 from archmodel.threats.engine import ThreatReport, analyse, catalog, severity_of
-from archmodel.threats.policy import Policy, read_policy
 from archmodel.threats.registry import REGISTRY, Hit, ThreatRule, register, threat
 from archmodel.threats.types import Finding, Status, Stride, ThreatSeverity
 
@@ -21,7 +21,7 @@ __all__ = [
     "REGISTRY",
     "Finding",
     "Hit",
-    "Policy",
+    "Policies",
     "Status",
     "Stride",
     "ThreatReport",
@@ -29,7 +29,6 @@ __all__ = [
     "ThreatSeverity",
     "analyse",
     "catalog",
-    "read_policy",
     "register",
     "report_for",
     "severity_of",

@@ -16,15 +16,16 @@ from archmodel import clock
 from archmodel.catalog import Severity
 from archmodel.diagnostics import Diagnostic
 from archmodel.load.positions import locate
+from archmodel.model import Policies
 from archmodel.project import Project
 from archmodel.threats import checks  # noqa: F401  (registers the built-in catalog)
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.custom import policy_rule
-from archmodel.threats.policy import Policy, read_policy
 from archmodel.threats.registry import REGISTRY, Hit, ThreatRule, load_plugins
 from archmodel.threats.risks import apply_risks
 from archmodel.threats.types import Finding, Status, ThreatSeverity
 
+POLICY_SHADOWED = "AMT003"
 PLUGIN_ERROR = "AMT004"
 
 
@@ -51,11 +52,14 @@ def _plugin_errors() -> tuple[str, ...]:
     return tuple(load_plugins())
 
 
-def catalog(policy: Policy | None = None) -> list[ThreatRule]:
-    """Built-in and plugin rules, minus the disabled ones, plus the policy's own rules."""
+def catalog(policy: Policies | None = None) -> list[ThreatRule]:
+    """Built-in and plugin rules, minus the disabled ones, plus the policy's own rules.
+
+    Validation refuses a policy rule that reuses a built-in id; one that collides with a
+    plugin rule (unknown to validation) is left out here and reported by ``analyse``."""
     _plugin_errors()
-    policy = policy or Policy()
-    rules = [r for r in REGISTRY.values() if r.id not in policy.disabled]
+    policy = policy or Policies()
+    rules = [r for r in REGISTRY.values() if r.id not in policy.disable]
     rules += [policy_rule(spec) for spec in policy.rules if spec.id not in REGISTRY]
     return sorted(rules, key=lambda r: r.id)
 
@@ -64,12 +68,14 @@ def analyse(
     project: Project,
     *,
     today: dt.date | None = None,
-    policy: Policy | None = None,
+    policy: Policies | None = None,
     include_mitigated: bool = False,
     locate_findings: bool = True,
 ) -> ThreatReport:
-    """Threat findings of a (valid) model; ``today`` decides which risk decisions expired."""
-    policy = policy or read_policy(project.root)
+    """Threat findings of a (valid) model; ``today`` decides which risk decisions expired.
+
+    The policy is the model's own (``x-policies``, validated on load) unless one is given."""
+    policy = policy or project.model.policies
     ctx = ThreatContext(project, project.graph, policy)
     rules = catalog(policy)
     found: dict[str, Finding] = {}
@@ -85,7 +91,7 @@ def analyse(
     if locate_findings:
         findings = [_located(f) for f in findings]
     findings, warnings = apply_risks(findings, project, today or clock.today())
-    warnings = [*policy.diagnostics, *_plugin_diagnostics(), *warnings]
+    warnings = [*_shadowed(policy), *_plugin_diagnostics(), *warnings]
     return ThreatReport(sorted(findings, key=Finding.sort_key), rules, warnings)
 
 
@@ -101,13 +107,14 @@ def _finding(rule: ThreatRule, hit: Hit, ctx: ThreatContext, include_mitigated: 
     mitigated = not set(mitigations).isdisjoint(hit.present)
     if mitigated and not include_mitigated:
         return None
-    origin = ctx.origin(*hit.where) if hit.where else None
+    where = hit.location
+    origin = ctx.origin(*where) if where else None
     return Finding(
         rule=rule.id,
         title=rule.title,
         stride=rule.stride,
         severity=severity_of(rule, hit),
-        target=hit.target,
+        target=hit.ref,
         mitigations=tuple(mitigations),
         layer=rule.layer,
         description=hit.description,
@@ -131,4 +138,17 @@ def _plugin_diagnostics() -> list[Diagnostic]:
     return [
         Diagnostic(code=PLUGIN_ERROR, severity=Severity.warning, message=message)
         for message in _plugin_errors()
+    ]
+
+
+def _shadowed(policy: Policies) -> list[Diagnostic]:
+    """Policy rules left out because a plugin rule already has their id."""
+    return [
+        Diagnostic(
+            code=POLICY_SHADOWED,
+            severity=Severity.warning,
+            message=f"policy rule {spec.id} is not run: a rule plugin defines the same id",
+        )
+        for spec in policy.rules
+        if spec.id in REGISTRY
     ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
-from archmodel.model import BUILTIN_CONTROLS
+from archmodel.model import BUILTIN_CONTROLS, Ref
 from archmodel.threats.types import Stride, ThreatSeverity
 
 if TYPE_CHECKING:
@@ -32,10 +32,11 @@ class Hit:
     ``stake`` (0-3) is what is at risk on the target (data classification, criticality);
     ``exposed`` raises the severity one step for internet-facing targets. ``present`` is
     the set of controls that would count on the target: if it holds any of the rule's
-    mitigations the hit is dropped. ``where`` names the model element to point at.
+    mitigations the hit is dropped. The finding points at the target's line unless
+    ``where`` names another element (a path points at its data store).
     """
 
-    target: str
+    target: Ref | str  # text from older plugins is parsed
     description: str
     stake: int = 1
     exposed: bool = False
@@ -43,6 +44,18 @@ class Hit:
     where: tuple[str, str] | None = None
     mitigations: tuple[str, ...] | None = None
     severity: ThreatSeverity | None = None
+
+    @property
+    def ref(self) -> Ref:
+        return self.target if isinstance(self.target, Ref) else Ref.parse(self.target)
+
+    @property
+    def location(self) -> tuple[str, str] | None:
+        """(model section, id) of the element the finding points at."""
+        if self.where is not None:
+            return self.where
+        ref = self.ref
+        return (ref.section, ref.id) if ref.section != "paths" and ref.known_kind else None
 
 
 Check = Callable[["ThreatContext"], Iterable[Hit]]

@@ -40,7 +40,7 @@ def apply_risks(
     out: list[Finding] = []
     for finding in findings:
         for i, (threat, target) in enumerate(compiled):
-            if threat.match(finding.rule) and target.match(finding.target):
+            if threat.match(finding.rule) and target.match(str(finding.target)):
                 used[i] = True
                 finding = _decide(finding, risks[i], today)
                 if finding.is_open:

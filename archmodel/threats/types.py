@@ -1,6 +1,7 @@
 """The vocabulary of threat findings: STRIDE, severities, statuses and the Finding record.
 
-Kept free of graph and model imports so that renderers and plugins can depend on it alone.
+Kept free of graph imports so that renderers and plugins can depend on it alone; STRIDE and
+the severity scale are defined with the model and re-exported from here.
 """
 
 from __future__ import annotations
@@ -9,48 +10,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from archmodel.model.ref import Ref
+from archmodel.model.stride import STRIDE_LETTER, Stride, ThreatSeverity
 
-class Stride(StrEnum):
-    spoofing = "spoofing"
-    tampering = "tampering"
-    repudiation = "repudiation"
-    information_disclosure = "information_disclosure"
-    denial_of_service = "denial_of_service"
-    elevation_of_privilege = "elevation_of_privilege"
-
-
-STRIDE_LETTER: dict[Stride, str] = {
-    Stride.spoofing: "S",
-    Stride.tampering: "T",
-    Stride.repudiation: "R",
-    Stride.information_disclosure: "I",
-    Stride.denial_of_service: "D",
-    Stride.elevation_of_privilege: "E",
-}
-
-
-class ThreatSeverity(StrEnum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
-
-    @property
-    def rank(self) -> int:
-        return SEVERITY_ORDER.index(self)
-
-    @classmethod
-    def from_rank(cls, rank: int) -> ThreatSeverity:
-        """Clamp a computed rank into the scale, so stakes never fall off either end."""
-        return SEVERITY_ORDER[max(0, min(rank, len(SEVERITY_ORDER) - 1))]
-
-
-SEVERITY_ORDER: tuple[ThreatSeverity, ...] = (
-    ThreatSeverity.low,
-    ThreatSeverity.medium,
-    ThreatSeverity.high,
-    ThreatSeverity.critical,
-)
+# The scale and STRIDE are model vocabulary (policies declare rules in them); listed
+# here, lowest first, for renderers that group a register by severity.
+SEVERITY_ORDER: tuple[ThreatSeverity, ...] = tuple(ThreatSeverity)
 
 
 class Status(StrEnum):
@@ -68,7 +33,7 @@ class Finding:
     title: str
     stride: tuple[Stride, ...]
     severity: ThreatSeverity
-    target: str
+    target: Ref
     mitigations: tuple[str, ...]
     layer: str
     description: str
@@ -104,7 +69,7 @@ class Finding:
             "title": self.title,
             "stride": [str(s) for s in self.stride],
             "severity": str(self.severity),
-            "target": self.target,
+            "target": str(self.target),
             "mitigations": list(self.mitigations),
             "layer": self.layer,
             "status": str(self.status),
@@ -122,3 +87,13 @@ class Finding:
         if self.expires is not None:
             record["expires"] = self.expires
         return record
+
+
+__all__ = [
+    "SEVERITY_ORDER",
+    "STRIDE_LETTER",
+    "Finding",
+    "Status",
+    "Stride",
+    "ThreatSeverity",
+]

@@ -33,7 +33,7 @@ def _findings(tmp_path: Path, text: str) -> list[tuple[str, str, str]]:
     errors = [d for d in checked.diagnostics if str(d.severity) == "error"]
     assert not errors, errors
     report = analyse(checked, today=TODAY)
-    return [(f.rule, f.target, str(f.status)) for f in report.findings]
+    return [(f.rule, str(f.target), str(f.status)) for f in report.findings]
 
 
 RULES = sorted(p.stem for p in CASES.glob("AMT*.yaml"))

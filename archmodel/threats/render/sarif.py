@@ -64,7 +64,7 @@ def _result(f: Finding, index: dict[str, int], base: Path | None) -> dict[str, A
         "properties": {
             "severity": str(f.severity),
             "security-severity": _SCORE[f.severity],
-            "target": f.target,
+            "target": str(f.target),
             "status": str(f.status),
         },
     }

@@ -33,6 +33,11 @@ resource "aws_db_instance" "db" {
   copy_tags_to_snapshot               = true
   deletion_protection                 = var.deletion_protection
   final_snapshot_identifier           = "db-final"
+  enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
+  monitoring_interval                 = 60
+  monitoring_role_arn                 = var.rds_monitoring_role_arn
+  performance_insights_enabled        = true
+  performance_insights_kms_key_id     = var.kms_key_arn
   tags = {
     Name                  = "Shop database"
     "archmodel:component" = "db"

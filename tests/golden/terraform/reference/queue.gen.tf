@@ -34,6 +34,15 @@ resource "aws_msk_cluster" "queue" {
     }
   }
 
+  logging_info {
+    broker_logs {
+      cloudwatch_logs {
+        enabled   = true
+        log_group = var.log_group_name
+      }
+    }
+  }
+
   tags = {
     Name                  = "Event bus"
     "archmodel:component" = "queue"
