@@ -13,19 +13,17 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from archmodel import clock
-from archmodel.catalog import Severity
-from archmodel.diagnostics import Diagnostic
+from archmodel.diagnostics import Diagnostic, diag
 from archmodel.load.positions import locate
 from archmodel.project import Project
-from archmodel.threats import checks  # noqa: F401  (registers the built-in catalog)
+from archmodel.threats.checks import builtin_rules
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.custom import policy_rule
 from archmodel.threats.policy import Policy, read_policy
-from archmodel.threats.registry import REGISTRY, Hit, ThreatRule, load_plugins
+from archmodel.threats.problems import PLUGIN_DEPRECATED, PLUGIN_FAILED
+from archmodel.threats.registry import Hit, Plugins, ThreatRule, load_plugins
 from archmodel.threats.risks import apply_risks
 from archmodel.threats.types import Finding, Status, ThreatSeverity
-
-PLUGIN_ERROR = "AMT004"
 
 
 @dataclass
@@ -47,16 +45,25 @@ class ThreatReport:
 
 
 @cache
-def _plugin_errors() -> tuple[str, ...]:
-    return tuple(load_plugins())
+def plugins() -> Plugins:
+    """Third-party rules, loaded once per process."""
+    return load_plugins()
+
+
+def installed_rules() -> dict[str, ThreatRule]:
+    """Built-in rules and plugin rules by id; a plugin cannot replace a built-in rule."""
+    rules = {r.id: r for r in builtin_rules()}
+    for r in plugins().rules:
+        rules.setdefault(r.id, r)
+    return rules
 
 
 def catalog(policy: Policy | None = None) -> list[ThreatRule]:
-    """Built-in and plugin rules, minus the disabled ones, plus the policy's own rules."""
-    _plugin_errors()
+    """Installed rules, minus the disabled ones, plus the policy's own rules."""
     policy = policy or Policy()
-    rules = [r for r in REGISTRY.values() if r.id not in policy.disabled]
-    rules += [policy_rule(spec) for spec in policy.rules if spec.id not in REGISTRY]
+    installed = installed_rules()
+    rules = [r for r in installed.values() if r.id not in policy.disabled]
+    rules += [policy_rule(spec) for spec in policy.rules if spec.id not in installed]
     return sorted(rules, key=lambda r: r.id)
 
 
@@ -128,7 +135,8 @@ def _located(f: Finding) -> Finding:
 
 
 def _plugin_diagnostics() -> list[Diagnostic]:
+    loaded = plugins()
     return [
-        Diagnostic(code=PLUGIN_ERROR, severity=Severity.warning, message=message)
-        for message in _plugin_errors()
+        *(diag(PLUGIN_FAILED, message) for message in loaded.errors),
+        *(diag(PLUGIN_DEPRECATED, message) for message in loaded.deprecated),
     ]

@@ -14,11 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from archmodel.catalog import Severity
-from archmodel.diagnostics import Diagnostic
+from archmodel.diagnostics import Diagnostic, diag
 from archmodel.load.positions import locate
 from archmodel.load.reader import read
 from archmodel.model import Classification, Criticality, Kind, Layer, Trust
+from archmodel.threats.problems import POLICY_INVALID
 from archmodel.threats.types import Stride, ThreatSeverity
 
 DEFAULT_REQUIRED_LAYERS: tuple[Layer, ...] = (
@@ -29,7 +29,6 @@ DEFAULT_REQUIRED_LAYERS: tuple[Layer, ...] = (
     Layer.identity,
 )
 POLICY_KEY = "x-policies"
-POLICY_ERROR = "AMT003"
 
 
 class _Strict(BaseModel):
@@ -98,10 +97,9 @@ def _diagnostics(exc: ValidationError, file: str) -> list[Diagnostic]:
         line, column = locate(file, path)
         where = ".".join(str(p) for p in error["loc"]) or POLICY_KEY
         out.append(
-            Diagnostic(
-                code=POLICY_ERROR,
-                message=f"{POLICY_KEY}: {where}: {error['msg']}",
-                severity=Severity.error,
+            diag(
+                POLICY_INVALID,
+                f"{POLICY_KEY}: {where}: {error['msg']}",
                 file=file,
                 line=line,
                 column=column,

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from archmodel.catalog import Severity
+
 
 class Stride(StrEnum):
     spoofing = "spoofing"
@@ -52,6 +54,21 @@ SEVERITY_ORDER: tuple[ThreatSeverity, ...] = (
     ThreatSeverity.critical,
 )
 
+# GitHub code scanning ranks security results by this CVSS-like score.
+SECURITY_SEVERITY: dict[ThreatSeverity, str] = {
+    ThreatSeverity.critical: "9.5",
+    ThreatSeverity.high: "8.0",
+    ThreatSeverity.medium: "5.5",
+    ThreatSeverity.low: "3.0",
+}
+# How a threat shows among diagnostics: the levels every output format knows.
+LEVEL: dict[ThreatSeverity, Severity] = {
+    ThreatSeverity.critical: Severity.error,
+    ThreatSeverity.high: Severity.error,
+    ThreatSeverity.medium: Severity.warning,
+    ThreatSeverity.low: Severity.info,
+}
+
 
 class Status(StrEnum):
     open = "open"
@@ -62,7 +79,11 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
-    """One threat on one target; ``id`` (rule + target) is stable across runs for baselines."""
+    """One threat on one target; ``id`` (rule + target) is stable across runs for baselines.
+
+    A finding is a ``Reportable`` like a ``Diagnostic`` (``code``, ``level``, ``text``,
+    location, ``key``), so the SARIF and GitHub renderers treat both the same way.
+    """
 
     rule: str
     title: str
@@ -87,6 +108,37 @@ class Finding:
     @property
     def id(self) -> str:
         return f"{self.rule}:{self.target}"
+
+    @property
+    def code(self) -> str:
+        return self.rule
+
+    @property
+    def level(self) -> Severity:
+        return LEVEL[self.severity]
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}: {self.description} Fix: {self.fix}"
+
+    @property
+    def key(self) -> str:
+        """What the finding is about, independent of where it is written."""
+        return self.id
+
+    @property
+    def suppression(self) -> str | None:
+        """Why a decided finding is not open (accepted, mitigated, false positive)."""
+        return None if self.is_open else (self.justification or str(self.status))
+
+    @property
+    def properties(self) -> dict[str, str]:
+        return {
+            "severity": str(self.severity),
+            "security-severity": SECURITY_SEVERITY[self.severity],
+            "target": self.target,
+            "status": str(self.status),
+        }
 
     @property
     def is_open(self) -> bool:
