@@ -42,7 +42,8 @@ def _help(info: RuleInfo) -> dict[str, str]:
 
 def _properties(info: RuleInfo) -> dict[str, Any]:
     stride = [s.replace("_", "-") for s in info.stride]
-    props: dict[str, Any] = {"tags": [str(info.kind), *info.tags, *stride], "kind": str(info.kind)}
+    tags = list(dict.fromkeys([str(info.kind), *info.tags, *stride]))  # the schema wants them unique
+    props: dict[str, Any] = {"tags": tags, "kind": str(info.kind)}
     if info.kind is RuleKind.threat:
         props["stride"] = list(info.stride)
     if info.security_severity is not None:
@@ -70,7 +71,11 @@ def fingerprint(item: Reportable, uri: str) -> str:
 
 
 def _uri(item: Reportable, base: Path | None, default_file: str | None) -> str:
+    """Relative to ``base`` (GitHub wants paths relative to the checkout); a file outside
+    it gets an absolute ``file://`` URI, since a bare absolute path is no URI."""
     shown = shown_path(item.file or default_file, base) or "."
+    if Path(shown).is_absolute():
+        return Path(shown).as_uri()
     return quote(shown, safe="/")
 
 

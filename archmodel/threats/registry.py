@@ -88,7 +88,7 @@ class ThreatRule:
             kind=RuleKind.threat,
             fix=self.fix,
             stride=tuple(str(s) for s in self.stride),
-            tags=("security", "threat", *cwe_tags, *self.tags),
+            tags=("security", *cwe_tags, *self.tags),
             security_severity=SECURITY_SEVERITY[default],
         )
 
