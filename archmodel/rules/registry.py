@@ -86,12 +86,13 @@ class Rule:
 _ATTR = "validation_rule"
 
 
-def rule(code: str, severity: Severity, title: str) -> Callable[[Check], Check]:
-    """Mark a check as a rule; its docstring is the rule's doc (the anti-pattern)."""
+def rule(code: str, severity: Severity, title: str, *, fix: str) -> Callable[[Check], Check]:
+    """Mark a check as a rule; its docstring is the rule's doc (the anti-pattern), ``fix``
+    says how to remove it."""
 
     def mark(check: Check) -> Check:
         doc = " ".join((check.__doc__ or title).split())
-        setattr(check, _ATTR, Rule(define(code, severity, title, doc), check))
+        setattr(check, _ATTR, Rule(define(code, severity, title, doc, fix=fix), check))
         return check
 
     return mark
