@@ -1,6 +1,7 @@
-"""The Diagnostic type, the ``Reportable`` protocol it shares with threat findings, and
-the compiler-style text and JSON renderings. SARIF and GitHub annotations, which every
-kind of finding shares, live in ``archmodel.findings``.
+"""The Diagnostic type, what it shares with threat findings (``Located``: the location
+fields; ``Reportable``: what every output reads), and the compiler-style text and JSON
+renderings. SARIF and GitHub annotations, which every kind of finding shares, live in
+``archmodel.findings``.
 
 Diagnostics are created with a file and a path inside it (``components/3/zone``); line
 and column are filled in later, only for the diagnostics that are reported, because
@@ -13,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from archmodel.catalog import RuleInfo, Severity
 
@@ -46,14 +47,24 @@ class Reportable(Protocol):
     def properties(self) -> dict[str, str]: ...
 
 
-@dataclass(frozen=True)
-class Diagnostic:
-    code: str
-    message: str
-    severity: Severity = Severity.error
+@dataclass(frozen=True, kw_only=True)
+class Located:
+    """Where a finding is written. Diagnostics and threat findings both extend it, so
+    positions are filled in, shown and rendered the same way for every kind of rule."""
+
     file: str | None = None
     line: int | None = None
     column: int | None = None
+
+    def located(self, line: int, column: int) -> Self:
+        return replace(self, line=line, column=column)
+
+
+@dataclass(frozen=True)
+class Diagnostic(Located):
+    code: str
+    message: str
+    severity: Severity = Severity.error
     hint: str | None = None
     path: tuple[PathPart, ...] = field(default=(), compare=False)
     at_key: bool = field(default=False, compare=False)
@@ -78,9 +89,6 @@ class Diagnostic:
     @property
     def properties(self) -> dict[str, str]:
         return {}
-
-    def located(self, line: int, column: int) -> Diagnostic:
-        return replace(self, line=line, column=column)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file or "", self.line or 0, self.column or 0, self.code, self.message)

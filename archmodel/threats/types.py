@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from archmodel.catalog import Severity
+from archmodel.diagnostics import Located
 
 
 class Stride(StrEnum):
@@ -78,11 +79,12 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(Located):
     """One threat on one target; ``id`` (rule + target) is stable across runs for baselines.
 
-    A finding is a ``Reportable`` like a ``Diagnostic`` (``code``, ``level``, ``text``,
-    location, ``key``), so the SARIF and GitHub renderers treat both the same way.
+    Like a ``Diagnostic``, a finding is ``Located`` (file, line, column) and
+    ``Reportable`` (``code``, ``level``, ``text``, ``key``), so the SARIF and GitHub
+    renderers treat both the same way.
     """
 
     rule: str
@@ -97,9 +99,6 @@ class Finding:
     cwe: tuple[str, ...] = ()
     capec: tuple[str, ...] = ()
     status: Status = Status.open
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
     justification: str | None = None
     risk_owner: str | None = None
     expires: str | None = None
