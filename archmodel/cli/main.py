@@ -65,7 +65,7 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate(model: Path, fmt: str, strict: bool) -> None:
     """Load MODEL and check it; exit 1 on errors (or warnings with --strict)."""
-    checked = any_project(model)
+    checked = any_project(model, fmt)
     print_diagnostics(checked.diagnostics, fmt, root=checked.root)
     if fmt in ("text", "github"):
         status = "invalid" if checked.failed(strict) else "valid"

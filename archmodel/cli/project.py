@@ -13,12 +13,19 @@ from archmodel.load import ModelNotFound
 from archmodel.project import Project
 
 
-def any_project(model: Path) -> Project:
+def any_project(model: Path, fmt: str = "text") -> Project:
     """The project at MODEL, valid or not (for `validate`); a missing model is a usage error."""
     try:
         return load_project(model)
     except ModelNotFound as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise _not_found(exc, fmt) from exc
+
+
+def _not_found(exc: ModelNotFound, fmt: str) -> click.UsageError:
+    """The message names the user's path: escaped in GitHub mode like any annotation text."""
+    from archmodel.findings import escape_data
+
+    return click.UsageError(escape_data(str(exc)) if fmt == "github" else str(exc))
 
 
 def checked_project(
@@ -29,7 +36,7 @@ def checked_project(
     try:
         return valid_project(model)
     except ModelNotFound as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise _not_found(exc, fmt) from exc
     except InvalidModel as exc:
         print_diagnostics(exc.errors, "github" if fmt == "github" else "text", err=True)
         note(f"{label or model}: invalid model; {refusal}", fmt)

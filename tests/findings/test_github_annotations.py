@@ -113,3 +113,11 @@ def test_network_policy_name_cannot_forge_a_drift_annotation(tmp_path: Path) -> 
     assert lines[0].startswith("::error ") and "AM503" in lines[0]
     assert "x%0D::error::forged%0A::warning::again" in lines[0]
     no_commands(result.stderr)
+
+
+def test_missing_model_path_is_escaped_in_github_mode(tmp_path: Path) -> None:
+    missing = str(tmp_path / "gone\n::error::forged")
+    result = github("validate", missing)
+    assert result.exit_code == 2
+    assert "%0A::error::forged" in result.stderr
+    no_commands(result.stderr)
