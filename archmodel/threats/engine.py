@@ -136,7 +136,13 @@ def _located(f: Finding) -> Finding:
 
 def _plugin_diagnostics() -> list[Diagnostic]:
     loaded = plugins()
+    builtin = {r.id for r in builtin_rules()}
+    clashes = [
+        f"rule plugin rule {r.id} has the id of a built-in rule and was not loaded"
+        for r in loaded.rules
+        if r.id in builtin
+    ]
     return [
-        *(diag(PLUGIN_FAILED, message) for message in loaded.errors),
+        *(diag(PLUGIN_FAILED, message) for message in [*loaded.errors, *clashes]),
         *(diag(PLUGIN_DEPRECATED, message) for message in loaded.deprecated),
     ]

@@ -174,9 +174,13 @@ def load_plugins() -> Plugins:
     legacy = _entry_points(LEGACY_PLUGIN_GROUP)
     for ep in [*_entry_points(PLUGIN_GROUP), *legacy]:
         try:
-            rules += _rules_of(ep.load())
+            found = _rules_of(ep.load())
         except Exception as exc:  # a plugin's failure must not hide the built-in findings
             errors.append(f"rule plugin '{ep.name}' ({ep.value}) failed to load: {exc}")
+            continue
+        if not found:
+            errors.append(f"rule plugin '{ep.name}' ({ep.value}) provides no threat rules")
+        rules += found
     deprecated = tuple(
         f"rule plugin '{ep.name}' uses the entry point group '{LEGACY_PLUGIN_GROUP}'; "
         f"rename it to '{PLUGIN_GROUP}'"
