@@ -23,6 +23,9 @@ from archmodel.findings.location import shown_path
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "archmodel/v1"
 _LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
+# GitHub's severity of non-security alerts, and how sure a rule is of its results.
+_PROBLEM = {Severity.error: "error", Severity.warning: "warning", Severity.info: "recommendation"}
+PRECISION = "high"
 
 
 def _name(title: str) -> str:
@@ -43,7 +46,12 @@ def _help(info: RuleInfo) -> dict[str, str]:
 def _properties(info: RuleInfo) -> dict[str, Any]:
     stride = [s.replace("_", "-") for s in info.stride]
     tags = list(dict.fromkeys([str(info.kind), *info.tags, *stride]))  # the schema wants them unique
-    props: dict[str, Any] = {"tags": tags, "kind": str(info.kind)}
+    props: dict[str, Any] = {
+        "tags": tags,
+        "kind": str(info.kind),
+        "precision": PRECISION,
+        "problem.severity": _PROBLEM[info.severity],
+    }
     if info.kind is RuleKind.threat:
         props["stride"] = list(info.stride)
     if info.security_severity is not None:
