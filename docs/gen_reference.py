@@ -204,8 +204,9 @@ def _examples(code: str) -> list[str]:
     case = yaml.safe_load(path.read_text(encoding="utf-8"))
     plugins = bool(case.get("plugins"))
     lines: list[str] = []
+    reported = f"Reported on `{case['target']}`" if "target" in case else "Reported"
     for name, example in case.get("fail", {}).items():
-        lines += _example("Reported", name, example, plugins)
+        lines += _example(reported, name, example, plugins)
     for name, example in case.get("pass", {}).items():
         lines += _example("Not reported", name, example, plugins)
     return lines
@@ -214,6 +215,7 @@ def _examples(code: str) -> list[str]:
 def _rule(info: Any, threat: Any) -> list[str]:
     meta = [f"**Severity:** {info.severity}"]
     if threat is not None:
+        meta = ["**Severity:** from what is at stake on the target, one step up when internet-facing"]
         stride = ", ".join(s.replace("_", " ") for s in threat.stride)
         closed = ", ".join(f"`{c}`" for c in threat.mitigations) or "a design change"
         refs = ", ".join([*threat.cwe, *threat.capec]) or "—"
