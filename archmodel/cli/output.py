@@ -41,12 +41,17 @@ def print_diagnostics(
         _print_text(diagnostics, err)
 
 
-def note(text: str, fmt: str) -> None:
-    """A line for the user on stderr. In GitHub mode it is escaped like annotation data,
-    so a model path or message holding a newline cannot forge a workflow command."""
+def escaped(text: str, fmt: str) -> str:
+    """User text for stderr: in GitHub mode escaped like annotation data, so a model path
+    or message holding a newline cannot forge a workflow command."""
     from archmodel.findings import escape_data
 
-    click.echo(escape_data(text) if fmt == "github" else text, err=True)
+    return escape_data(text) if fmt == "github" else text
+
+
+def note(text: str, fmt: str) -> None:
+    """A line for the user on stderr, escaped in GitHub mode."""
+    click.echo(escaped(text, fmt), err=True)
 
 
 def _print_text(diagnostics: Sequence[Diagnostic], err: bool) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from archmodel.api import InvalidModel, load_project, valid_project
-from archmodel.cli.output import note, print_diagnostics
+from archmodel.cli.output import escaped, note, print_diagnostics
 from archmodel.load import ModelNotFound
 from archmodel.project import Project
 
@@ -23,9 +23,7 @@ def any_project(model: Path, fmt: str = "text") -> Project:
 
 def _not_found(exc: ModelNotFound, fmt: str) -> click.UsageError:
     """The message names the user's path: escaped in GitHub mode like any annotation text."""
-    from archmodel.findings import escape_data
-
-    return click.UsageError(escape_data(str(exc)) if fmt == "github" else str(exc))
+    return click.UsageError(escaped(str(exc), fmt))
 
 
 def checked_project(

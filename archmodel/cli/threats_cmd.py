@@ -38,7 +38,7 @@ FORMATS = ("text", "md", "json", "csv", "sarif", "github")
 )
 def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None) -> None:
     """List the STRIDE threats of MODEL, most severe first."""
-    from archmodel.cli.output import note
+    from archmodel.cli.output import escaped, note
     from archmodel.cli.project import checked_project
     from archmodel.threats import analyse
     from archmodel.threats.baseline import BadBaseline, read_baseline
@@ -47,7 +47,7 @@ def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None) -
     try:
         known = read_baseline(baseline) if baseline is not None else set()
     except BadBaseline as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise click.UsageError(escaped(str(exc), fmt)) from exc
     checked = checked_project(model, refusal="no threat analysis", fmt=fmt)
     report = analyse(checked)
     _print_warnings(report, fmt)

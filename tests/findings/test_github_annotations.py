@@ -121,3 +121,12 @@ def test_missing_model_path_is_escaped_in_github_mode(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "%0A::error::forged" in result.stderr
     no_commands(result.stderr)
+
+
+def test_bad_baseline_error_is_escaped_in_github_mode(tmp_path: Path) -> None:
+    (tmp_path / "archmodel.yaml").write_text(HEADER)
+    baseline = tmp_path / "base\n::error::forged.json"
+    baseline.write_text('{"findings": 1}')
+    result = github("threats", str(tmp_path), "--baseline", str(baseline))
+    assert result.exit_code == 2 and "%0A::error::forged" in result.stderr
+    no_commands(result.stderr)
