@@ -10,7 +10,13 @@ from archmodel.model import DATA_STORES, ZONE_MAY_HOLD, Ref, Trust
 from archmodel.rules.registry import Context, Issue, rule
 
 
-@rule("AM304", Severity.warning, "unreachable component")
+@rule(
+    "AM304",
+    Severity.warning,
+    "unreachable component",
+    fix="Add the flow that reaches the component, tag it `entry_point` if it starts work itself, "
+    "or remove it.",
+)
 def unreachable(ctx: Context) -> Iterator[Issue]:
     """A component no flow reaches from an entry point (an actor, client, external system,
     a `public` component, or one tagged `entry_point`) is dead or missing its flows."""
@@ -27,7 +33,12 @@ def unreachable(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("AM305", Severity.error, "untrusted zone flows straight to a data store")
+@rule(
+    "AM305",
+    Severity.error,
+    "untrusted zone flows straight to a data store",
+    fix="Put a service between the untrusted zone and the store, so the data is reached through an API.",
+)
 def untrusted_to_store(ctx: Context) -> Iterator[Issue]:
     """A flow from an untrusted zone must not reach a database, cache, queue or object
     store directly; put a service in between."""
@@ -57,7 +68,12 @@ def _too_sensitive(ctx: Context, data_ids: list[str], trust: Trust | None) -> li
     return [d for d in data_ids if d in data and data[d].classification > limit]
 
 
-@rule("AM306", Severity.error, "data above the zone's classification")
+@rule(
+    "AM306",
+    Severity.error,
+    "data above the zone's classification",
+    fix="Lower the data's classification, or move the receiving component to a zone trusted with it.",
+)
 def classification_above_zone(ctx: Context) -> Iterator[Issue]:
     """A flow carries data (to its target, or back to its source as `returns`) classified
     above what the receiving zone may hold: untrusted ≤ public, dmz ≤ internal,
@@ -86,7 +102,12 @@ def classification_above_zone(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("AM307", Severity.error, "risk without justification")
+@rule(
+    "AM307",
+    Severity.error,
+    "risk without justification",
+    fix="Write why the decision is acceptable in `justification:`.",
+)
 def risk_without_justification(ctx: Context) -> Iterator[Issue]:
     """Accepting, mitigating or dismissing a threat needs a written justification."""
     for risk, origin in ctx.each("risks", ctx.project.model.risks):
@@ -103,7 +124,13 @@ def risk_without_justification(ctx: Context) -> Iterator[Issue]:
 _TARGET_SECTIONS = frozenset({"components", "flows", "stages", "environments"})
 
 
-@rule("AM308", Severity.error, "risk target names nothing")
+@rule(
+    "AM308",
+    Severity.error,
+    "risk target names nothing",
+    fix="Write the target as `component:<id>`, `flow:<id>`, `stage:<id>` or `environment:<id>` "
+    "(globs allowed) matching an element.",
+)
 def risk_target_unknown(ctx: Context) -> Iterator[Issue]:
     """A risk's `target` is `component:<id>`, `flow:<id>`, `stage:<id>`, `environment:<id>`
     or `path:<id>>…` (globs allowed); the kind must exist and a glob must match something."""
@@ -120,7 +147,12 @@ def risk_target_unknown(ctx: Context) -> Iterator[Issue]:
             yield Issue(f"risk target '{risk.target}' matches no {ref.kind}", origin, ("target",))
 
 
-@rule("AM309", Severity.warning, "flow to itself")
+@rule(
+    "AM309",
+    Severity.warning,
+    "flow to itself",
+    fix="Remove the flow, or model the internal parts as separate components.",
+)
 def self_flow(ctx: Context) -> Iterator[Issue]:
     """A flow from a component to itself says nothing about the architecture."""
     for f, origin in ctx.each("flows", ctx.project.model.flows):
@@ -128,7 +160,12 @@ def self_flow(ctx: Context) -> Iterator[Issue]:
             yield Issue(f"flow '{f.id}' goes from '{f.source}' to itself", origin, ("to",))
 
 
-@rule("AM310", Severity.warning, "scenario steps do not connect")
+@rule(
+    "AM310",
+    Severity.warning,
+    "scenario steps do not connect",
+    fix="List every step of the scenario, each starting where the previous one ended.",
+)
 def scenario_gap(ctx: Context) -> Iterator[Issue]:
     """Each scenario step should start at a component an earlier step reached (or at an
     entry point); a gap usually means a missing flow."""

@@ -10,7 +10,12 @@ from archmodel.model import BUILTIN_RULE_PREFIX
 from archmodel.rules.registry import Context, Issue, rule
 
 
-@rule("AM210", Severity.error, "policy rule id taken")
+@rule(
+    "AM210",
+    Severity.error,
+    "policy rule id taken",
+    fix="Give the organisation rule an id with your own prefix (e.g. `ACME001`), once.",
+)
 def policy_rule_id_taken(ctx: Context) -> Iterator[Issue]:
     """An `x-policies` rule reuses an id of the built-in threat catalog (`AMT…`) or of an
     earlier policy rule. The threat engine could run only one of the two, so the other

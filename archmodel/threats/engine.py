@@ -13,20 +13,17 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from archmodel import clock
-from archmodel.catalog import Severity
-from archmodel.diagnostics import Diagnostic
+from archmodel.diagnostics import Diagnostic, diag
 from archmodel.load.positions import locate
 from archmodel.model import Policies
 from archmodel.project import Project
-from archmodel.threats import checks  # noqa: F401  (registers the built-in catalog)
+from archmodel.threats.checks import builtin_rules
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.custom import policy_rule
-from archmodel.threats.registry import REGISTRY, Hit, ThreatRule, load_plugins
+from archmodel.threats.problems import PLUGIN_DEPRECATED, PLUGIN_FAILED, POLICY_SHADOWED
+from archmodel.threats.registry import Hit, Plugins, ThreatRule, load_plugins
 from archmodel.threats.risks import apply_risks
 from archmodel.threats.types import Finding, Status, ThreatSeverity
-
-POLICY_SHADOWED = "AMT003"
-PLUGIN_ERROR = "AMT004"
 
 
 @dataclass
@@ -48,19 +45,28 @@ class ThreatReport:
 
 
 @cache
-def _plugin_errors() -> tuple[str, ...]:
-    return tuple(load_plugins())
+def plugins() -> Plugins:
+    """Third-party rules, loaded once per process."""
+    return load_plugins()
+
+
+def installed_rules() -> dict[str, ThreatRule]:
+    """Built-in rules and plugin rules by id; a plugin cannot replace a built-in rule."""
+    rules = {r.id: r for r in builtin_rules()}
+    for r in plugins().rules:
+        rules.setdefault(r.id, r)
+    return rules
 
 
 def catalog(policy: Policies | None = None) -> list[ThreatRule]:
-    """Built-in and plugin rules, minus the disabled ones, plus the policy's own rules.
+    """Installed rules, minus the disabled ones, plus the policy's own rules.
 
     Validation refuses a policy rule that reuses a built-in id; one that collides with a
     plugin rule (unknown to validation) is left out here and reported by ``analyse``."""
-    _plugin_errors()
     policy = policy or Policies()
-    rules = [r for r in REGISTRY.values() if r.id not in policy.disable]
-    rules += [policy_rule(spec) for spec in policy.rules if spec.id not in REGISTRY]
+    installed = installed_rules()
+    rules = [r for r in installed.values() if r.id not in policy.disable]
+    rules += [policy_rule(spec) for spec in policy.rules if spec.id not in installed]
     return sorted(rules, key=lambda r: r.id)
 
 
@@ -135,20 +141,24 @@ def _located(f: Finding) -> Finding:
 
 
 def _plugin_diagnostics() -> list[Diagnostic]:
+    loaded = plugins()
+    builtin = {r.id for r in builtin_rules()}
+    clashes = [
+        f"rule plugin rule {r.id} has the id of a built-in rule and was not loaded"
+        for r in loaded.rules
+        if r.id in builtin
+    ]
     return [
-        Diagnostic(code=PLUGIN_ERROR, severity=Severity.warning, message=message)
-        for message in _plugin_errors()
+        *(diag(PLUGIN_FAILED, message) for message in [*loaded.errors, *clashes]),
+        *(diag(PLUGIN_DEPRECATED, message) for message in loaded.deprecated),
     ]
 
 
 def _shadowed(policy: Policies) -> list[Diagnostic]:
     """Policy rules left out because a plugin rule already has their id."""
+    installed = installed_rules()
     return [
-        Diagnostic(
-            code=POLICY_SHADOWED,
-            severity=Severity.warning,
-            message=f"policy rule {spec.id} is not run: a rule plugin defines the same id",
-        )
+        diag(POLICY_SHADOWED, f"policy rule {spec.id} is not run: a rule plugin defines the same id")
         for spec in policy.rules
-        if spec.id in REGISTRY
+        if spec.id in installed
     ]

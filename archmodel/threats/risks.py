@@ -14,14 +14,11 @@ from dataclasses import replace
 from fnmatch import translate
 from typing import Any
 
-from archmodel.catalog import Severity
-from archmodel.diagnostics import Diagnostic
+from archmodel.diagnostics import Diagnostic, diag
 from archmodel.model import Risk
 from archmodel.project import Project
+from archmodel.threats.problems import RISK_EXPIRED, RISK_UNMATCHED
 from archmodel.threats.types import Finding, Status
-
-UNMATCHED = "AMT001"
-EXPIRED = "AMT002"
 
 
 def _pattern(glob: str) -> re.Pattern[str]:
@@ -52,20 +49,18 @@ def apply_risks(
         where: dict[str, Any] = {"file": origins[i].file, "path": origins[i].path} if i < len(origins) else {}
         if not used[i]:
             warnings.append(
-                Diagnostic(
-                    code=UNMATCHED,
-                    severity=Severity.warning,
-                    message=f"risk '{risk.threat}' on '{risk.target}' matches no finding",
+                diag(
+                    RISK_UNMATCHED,
+                    f"risk '{risk.threat}' on '{risk.target}' matches no finding",
                     hint="the threat is fixed or renamed: remove the risk or correct its globs",
                     **where,
                 )
             )
         elif i in expired_seen:
             warnings.append(
-                Diagnostic(
-                    code=EXPIRED,
-                    severity=Severity.warning,
-                    message=f"risk '{risk.threat}' on '{risk.target}' expired on "
+                diag(
+                    RISK_EXPIRED,
+                    f"risk '{risk.threat}' on '{risk.target}' expired on "
                     f"{risk.expires}; its findings are open again",
                     hint="fix the threat, or review the decision and extend 'expires'",
                     **where,

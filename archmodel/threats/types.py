@@ -10,12 +10,29 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from archmodel.catalog import Severity
+from archmodel.diagnostics import Located
 from archmodel.model.ref import Ref
 from archmodel.model.stride import STRIDE_LETTER, Stride, ThreatSeverity
 
 # The scale and STRIDE are model vocabulary (policies declare rules in them); listed
 # here, lowest first, for renderers that group a register by severity.
 SEVERITY_ORDER: tuple[ThreatSeverity, ...] = tuple(ThreatSeverity)
+
+# GitHub code scanning ranks security results by this CVSS-like score.
+SECURITY_SEVERITY: dict[ThreatSeverity, str] = {
+    ThreatSeverity.critical: "9.5",
+    ThreatSeverity.high: "8.0",
+    ThreatSeverity.medium: "5.5",
+    ThreatSeverity.low: "3.0",
+}
+# How a threat shows among diagnostics: the levels every output format knows.
+LEVEL: dict[ThreatSeverity, Severity] = {
+    ThreatSeverity.critical: Severity.error,
+    ThreatSeverity.high: Severity.error,
+    ThreatSeverity.medium: Severity.warning,
+    ThreatSeverity.low: Severity.info,
+}
 
 
 class Status(StrEnum):
@@ -26,8 +43,13 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One threat on one target; ``id`` (rule + target) is stable across runs for baselines."""
+class Finding(Located):
+    """One threat on one target; ``id`` (rule + target) is stable across runs for baselines.
+
+    Like a ``Diagnostic``, a finding is ``Located`` (file, line, column) and
+    ``Reportable`` (``code``, ``level``, ``text``, ``key``), so the SARIF and GitHub
+    renderers treat both the same way.
+    """
 
     rule: str
     title: str
@@ -41,9 +63,6 @@ class Finding:
     cwe: tuple[str, ...] = ()
     capec: tuple[str, ...] = ()
     status: Status = Status.open
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
     justification: str | None = None
     risk_owner: str | None = None
     expires: str | None = None
@@ -52,6 +71,37 @@ class Finding:
     @property
     def id(self) -> str:
         return f"{self.rule}:{self.target}"
+
+    @property
+    def code(self) -> str:
+        return self.rule
+
+    @property
+    def level(self) -> Severity:
+        return LEVEL[self.severity]
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}: {self.description} Fix: {self.fix}"
+
+    @property
+    def key(self) -> str:
+        """What the finding is about, independent of where it is written."""
+        return self.id
+
+    @property
+    def suppression(self) -> str | None:
+        """Why a decided finding is not open (accepted, mitigated, false positive)."""
+        return None if self.is_open else (self.justification or str(self.status))
+
+    @property
+    def properties(self) -> dict[str, str]:
+        return {
+            "severity": str(self.severity),
+            "security-severity": SECURITY_SEVERITY[self.severity],
+            "target": str(self.target),
+            "status": str(self.status),
+        }
 
     @property
     def is_open(self) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from archmodel.api import load_project
@@ -98,16 +97,3 @@ def test_policies_belong_to_the_root_file(tmp_path: Path) -> None:
 def test_other_x_keys_stay_free(tmp_path: Path) -> None:
     _write(tmp_path, HEAD + "x-team: {anything: [1, 2]}\n")
     assert _errors(tmp_path) == []
-
-
-def test_policy_rule_shadowed_by_a_plugin_rule_is_reported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from archmodel.threats import engine, registry
-    from archmodel.threats.registry import ThreatRule
-
-    plugin = ThreatRule("ACME001", "Plugin", (), ("mtls",), "Fix.", check=lambda ctx: iter(()))
-    monkeypatch.setattr(engine, "REGISTRY", {**registry.REGISTRY, "ACME001": plugin})
-    _write(tmp_path, HEAD + "x-policies:\n  rules:\n" + RULE % "ACME001" + COMPONENTS)
-    report = analyse(load_project(tmp_path), today=TODAY, locate_findings=False)
-    assert [w.code for w in report.warnings if "ACME001" in w.message] == ["AMT003"]

@@ -12,7 +12,8 @@ from typing import Any
 
 import networkx as nx
 
-from archmodel.catalog import all_rules
+from archmodel.catalog import RuleKind
+from archmodel.findings import rule_catalog
 from archmodel.generators.docs.render import render_page
 from archmodel.generators.docs.threat_source import SEVERITIES, ThreatItem, threat_rules
 from archmodel.generators.docs.views import LAYERS, SiteViews, component_page, scenario_page
@@ -75,7 +76,7 @@ def build_pages(graph: ArchGraph, threats: list[ThreatItem], diagrams: Diagrams)
         "rules.md": render_page(
             "rules.md.j2",
             "rules.md",
-            rules=list(all_rules().values()),
+            rules=[r for r in rule_catalog().values() if r.kind is not RuleKind.threat],
             threat_rules=threat_rules(),
         ),
     }

@@ -104,7 +104,7 @@ def _make_check(layer: Layer) -> Check:
     return check
 
 
-def _register(layer: Layer) -> Callable[..., object]:
+def _layer_rule(layer: Layer) -> Callable[..., object]:
     rule_id, stride, cwe, capec = _LAYER_RULES[layer]
     builtin = sorted(c for c, (lay, _) in BUILTIN_CONTROLS.items() if lay == layer)
     return threat(
@@ -122,7 +122,7 @@ def _register(layer: Layer) -> Callable[..., object]:
     )(_make_check(layer))
 
 
-for _layer in _LAYER_RULES:
-    _register(_layer)
+# One rule per layer, made in a loop; the tuple is what lists them.
+LAYER_RULES = tuple(_layer_rule(layer) for layer in _LAYER_RULES)
 
 __all__ = ["layer_gaps", "sources"]
