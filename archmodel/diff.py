@@ -84,6 +84,7 @@ def security_changes(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]
     yield from _approval(old, new)
     yield from _bypassed_approval(old, new)
     yield from _scope(old, new)
+    yield from _silencing(old, new)
 
 
 def _exposure(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
@@ -164,6 +165,20 @@ def _scope(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
         if c.out_of_scope and before is not None and not before.out_of_scope:
             msg = f"component '{cid}' is newly out of scope of the threat analysis: {c.out_of_scope}"
             yield SecurityChange("out_of_scope", f"component:{cid}", msg)
+
+
+def _silencing(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
+    """A newly disabled threat rule, or a new blanket risk decision, can hide every
+    finding of its kind: a reviewer must see it."""
+    from archmodel.threats.silencing import describe, is_blanket
+
+    for rule in sorted(set(new.model.policies.disable) - set(old.model.policies.disable)):
+        yield SecurityChange(
+            "rule_disabled", f"rule:{rule}", f"threat rule {rule} is newly disabled by x-policies"
+        )
+    before = {describe(r) for r in old.model.risks if is_blanket(r)}
+    for text in sorted({describe(r) for r in new.model.risks if is_blanket(r)} - before):
+        yield SecurityChange("blanket_risk", "risks", f"new blanket risk decision {text}")
 
 
 def diff_models(old: ArchGraph, new: ArchGraph) -> ModelDiff:

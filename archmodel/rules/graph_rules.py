@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import unicodedata
 from collections.abc import Iterator
 
 from archmodel.catalog import Severity
@@ -111,13 +112,19 @@ def classification_above_zone(ctx: Context) -> Iterator[Issue]:
 def risk_without_justification(ctx: Context) -> Iterator[Issue]:
     """Accepting, mitigating or dismissing a threat needs a written justification."""
     for risk, origin in ctx.each("risks", ctx.project.model.risks):
-        if not risk.justification.strip():
+        if not _says_something(risk.justification):
             yield Issue(
                 f"risk for '{risk.threat}' on '{risk.target}' has no justification",
                 origin,
                 (),
                 "say why in 'justification'",
             )
+
+
+def _says_something(text: str) -> bool:
+    """A justification must hold a letter or digit: spaces, zero-width and other format
+    characters alone look like text in a review and say nothing."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
 # Sections a risk may target by id (paths are matched by the threat engine only).

@@ -23,6 +23,7 @@ from archmodel.threats.custom import policy_rule
 from archmodel.threats.problems import PLUGIN_DEPRECATED, PLUGIN_FAILED, POLICY_SHADOWED
 from archmodel.threats.registry import Hit, Plugins, ThreatRule, load_plugins
 from archmodel.threats.risks import apply_risks
+from archmodel.threats.silencing import Silencing, describe, is_blanket
 from archmodel.threats.types import Finding, Status, ThreatSeverity
 
 
@@ -33,6 +34,7 @@ class ThreatReport:
     findings: list[Finding]
     rules: list[ThreatRule]
     warnings: list[Diagnostic] = field(default_factory=list)
+    silencing: Silencing = field(default_factory=Silencing)
 
     @property
     def open(self) -> list[Finding]:
@@ -98,7 +100,17 @@ def analyse(
         findings = [_located(f) for f in findings]
     findings, warnings = apply_risks(findings, project, today or clock.today())
     warnings = [*_shadowed(policy), *_plugin_diagnostics(), *warnings]
-    return ThreatReport(sorted(findings, key=Finding.sort_key), rules, warnings)
+    silenced = _silencing(policy, project, findings)
+    return ThreatReport(sorted(findings, key=Finding.sort_key), rules, warnings, silenced)
+
+
+def _silencing(policy: Policies, project: Project, findings: list[Finding]) -> Silencing:
+    """Rules the policy switched off (those that exist) and blanket risk decisions."""
+    installed = installed_rules()
+    disabled = tuple(sorted({r for r in policy.disable if r in installed}))
+    blanket = tuple(describe(r) for r in project.model.risks if is_blanket(r))
+    decided = sum(1 for f in findings if "blanket" in f.extra)
+    return Silencing(disabled, blanket, decided)
 
 
 def severity_of(rule: ThreatRule, hit: Hit) -> ThreatSeverity:

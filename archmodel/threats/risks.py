@@ -18,6 +18,7 @@ from archmodel.diagnostics import Diagnostic, diag
 from archmodel.model import Risk
 from archmodel.project import Project
 from archmodel.threats.problems import RISK_EXPIRED, RISK_UNMATCHED
+from archmodel.threats.silencing import describe, is_blanket
 from archmodel.threats.types import Finding, Status
 
 
@@ -28,7 +29,9 @@ def _pattern(glob: str) -> re.Pattern[str]:
 def apply_risks(
     findings: list[Finding], loaded: Project, today: dt.date
 ) -> tuple[list[Finding], list[Diagnostic]]:
-    """Findings with their statuses set, and warnings about expired or stale risks."""
+    """Findings with their statuses set, and warnings about expired or stale risks.
+
+    A finding decided by a blanket risk (see ``silencing``) carries ``extra["blanket"]``."""
     risks = loaded.model.risks
     origins = loaded.origins.get("risks", [])
     compiled = [(_pattern(r.threat), _pattern(r.target)) for r in risks]
@@ -40,6 +43,8 @@ def apply_risks(
             if threat.match(finding.rule) and target.match(str(finding.target)):
                 used[i] = True
                 finding = _decide(finding, risks[i], today)
+                if not finding.is_open and is_blanket(risks[i]):
+                    finding = replace(finding, extra={**finding.extra, "blanket": describe(risks[i])})
                 if finding.is_open:
                     expired_seen.add(i)
                 break
