@@ -125,3 +125,26 @@ def zone_cycle(ctx: Context) -> Iterator[Issue]:
         origin = ctx.origin_of("zones", ordered[0])
         yield Issue(f"zones nest in a cycle: {', '.join(ordered)}", origin, ("parent",))
         break
+
+
+MAX_ZONE_DEPTH = 32
+
+
+@rule(
+    "AM311",
+    Severity.error,
+    "zones nested too deep",
+    fix=f"Flatten the zone tree: no real network nests more than {MAX_ZONE_DEPTH} levels.",
+)
+def zone_too_deep(ctx: Context) -> Iterator[Issue]:
+    """Zones nest at most 32 levels deep. Deeper trees describe no real network, and
+    diagrams and docs draw zones inside zones: a bound keeps every renderer finite."""
+    for zone, origin in ctx.each("zones", ctx.project.model.zones):
+        depth = len(ctx.graph.zone_chain(zone.id))
+        if depth > MAX_ZONE_DEPTH:
+            yield Issue(
+                f"zone '{zone.id}' is nested {depth} levels deep (at most {MAX_ZONE_DEPTH})",
+                origin,
+                ("parent",),
+            )
+            return
