@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from archmodel import __version__
-from archmodel.cli.output import FORMATS, print_diagnostics, summary
+from archmodel.cli.output import FORMATS, note, print_diagnostics, summary
 from archmodel.cli.project import any_project
 
 MODEL = click.argument("model", type=click.Path(path_type=Path))
@@ -58,15 +58,15 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate(model: Path, fmt: str, strict: bool) -> None:
     """Load MODEL and check it; exit 1 on errors (or warnings with --strict)."""
-    checked = any_project(model)
-    print_diagnostics(checked.diagnostics, fmt)
-    if fmt == "text":
+    checked = any_project(model, fmt)
+    print_diagnostics(checked.diagnostics, fmt, root=checked.root)
+    if fmt in ("text", "github"):
         status = "invalid" if checked.failed(strict) else "valid"
         m = checked.model
-        click.echo(
+        note(
             f"{model}: {status}: {len(m.components)} components, {len(m.flows)} flows, "
             f"{len(checked.sources)} files; {summary(checked.diagnostics)}",
-            err=True,
+            fmt,
         )
     sys.exit(1 if checked.failed(strict) else 0)
 
@@ -81,24 +81,30 @@ def schema() -> None:
 
 @cli.command(name="rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def rules_command(fmt: str) -> None:
-    """List every validation rule: code, severity, title and doc."""
+@click.option(
+    "--kind",
+    type=click.Choice(["validation", "threat", "drift", "policy"]),
+    default=None,
+    help="Only rules of this kind.",
+)
+def rules_command(fmt: str, kind: str | None) -> None:
+    """List every rule (validation, threat, drift, policy): code, kind, severity, title, doc, fix."""
     import json
+    from dataclasses import asdict
 
-    from archmodel.catalog import all_rules
+    from archmodel.catalog import RuleKind
+    from archmodel.findings import rule_catalog
 
-    RULES = all_rules()
-
+    rules = rule_catalog(RuleKind(kind) if kind else None)
     if fmt == "json":
         items = [
-            {"code": r.code, "severity": str(r.severity), "title": r.title, "doc": r.doc}
-            for r in RULES.values()
+            {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(r).items()}
+            for r in rules.values()
         ]
-        click.echo(json.dumps(sorted(items, key=lambda i: i["code"]), indent=2))
+        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
         return
-    for code in sorted(RULES):
-        info = RULES[code]
-        click.echo(f"{code}  {info.severity:<7}  {info.title}: {info.doc}")
+    for code, info in rules.items():
+        click.echo(f"{code:<7} {info.kind:<10} {info.severity:<7}  {info.title}: {info.doc}")
 
 
 @cli.command()

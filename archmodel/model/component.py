@@ -9,6 +9,7 @@ from pydantic import Field, Strict, StringConstraints, model_validator
 
 from archmodel.model.base import Bool, Element, Id, IdList, Int, Named, Text
 from archmodel.model.protocols import Protocol
+from archmodel.model.ranked import Ranked
 
 
 class Kind(StrEnum):
@@ -31,11 +32,9 @@ class Kind(StrEnum):
     monitoring = "monitoring"
 
 
-DATA_STORES = frozenset({Kind.database, Kind.cache, Kind.queue, Kind.object_store})
-CLIENTS = frozenset({Kind.actor, Kind.web_client, Kind.mobile_client, Kind.external_system})
+class Criticality(Ranked):
+    """How much the business depends on a component, least first."""
 
-
-class Criticality(StrEnum):
     low = "low"
     medium = "medium"
     high = "high"

@@ -7,22 +7,18 @@ from enum import StrEnum
 from pydantic import Field
 
 from archmodel.model.base import Id, Named, Text
+from archmodel.model.ranked import Ranked
 from archmodel.model.zone import Trust
 
 
-class Classification(StrEnum):
+class Classification(Ranked):
+    """How sensitive data is, least first."""
+
     public = "public"
     internal = "internal"
     confidential = "confidential"
     restricted = "restricted"
 
-
-CLASSIFICATION_RANK: dict[Classification, int] = {
-    Classification.public: 0,
-    Classification.internal: 1,
-    Classification.confidential: 2,
-    Classification.restricted: 3,
-}
 
 # The most sensitive classification that a zone of a given trust level is meant to hold;
 # data above it is a threat finding (AMT161), never a validation error.

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from archmodel.model.base import Id, IdList, Named, Text
+from archmodel.model.ranked import Ranked
 
 
-class Trust(StrEnum):
+class Trust(Ranked):
+    """How far a zone is trusted, least first."""
+
     untrusted = "untrusted"
     dmz = "dmz"
     internal = "internal"
     restricted = "restricted"
-
-
-TRUST_RANK: dict[Trust, int] = {
-    Trust.untrusted: 0,
-    Trust.dmz: 1,
-    Trust.internal: 2,
-    Trust.restricted: 3,
-}
 
 
 class Zone(Named):

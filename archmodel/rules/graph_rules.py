@@ -8,9 +8,11 @@ AMT106 and AM306 (data above a zone's classification) is AMT161; see ``MOVED``.
 from __future__ import annotations
 
 import fnmatch
+import unicodedata
 from collections.abc import Iterator
 
 from archmodel.catalog import Severity
+from archmodel.model import Ref
 from archmodel.rules.registry import Context, Issue, rule
 
 # Codes retired from validation; kept reserved so that they never mean something else.
@@ -20,7 +22,13 @@ MOVED: dict[str, str] = {
 }
 
 
-@rule("AM304", Severity.warning, "unreachable component")
+@rule(
+    "AM304",
+    Severity.warning,
+    "unreachable component",
+    fix="Add the flow that reaches the component, tag it `entry_point` if it starts work itself, "
+    "or remove it.",
+)
 def unreachable(ctx: Context) -> Iterator[Issue]:
     """A component no flow connects to or from, that is not an entry point (an actor,
     client, external system, a `public` component, or one tagged `entry_point`), is dead
@@ -39,11 +47,16 @@ def unreachable(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("AM307", Severity.error, "risk without justification")
+@rule(
+    "AM307",
+    Severity.error,
+    "risk without justification",
+    fix="Write why the decision is acceptable in `justification:`.",
+)
 def risk_without_justification(ctx: Context) -> Iterator[Issue]:
     """Accepting, mitigating or dismissing a threat needs a written justification."""
     for risk, origin in ctx.each("risks", ctx.project.model.risks):
-        if not risk.justification.strip():
+        if not _says_something(risk.justification):
             yield Issue(
                 f"risk for '{risk.threat}' on '{risk.target}' has no justification",
                 origin,
@@ -52,33 +65,45 @@ def risk_without_justification(ctx: Context) -> Iterator[Issue]:
             )
 
 
-_TARGET_SECTIONS = {
-    "component": "components",
-    "flow": "flows",
-    "stage": "stages",
-    "environment": "environments",
-}
+def _says_something(text: str) -> bool:
+    """A justification must hold a letter or digit: spaces, zero-width and other format
+    characters alone look like text in a review and say nothing."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
-@rule("AM308", Severity.error, "risk target names nothing")
+# Sections a risk may target by id (paths are matched by the threat engine only).
+_TARGET_SECTIONS = frozenset({"components", "flows", "stages", "environments"})
+
+
+@rule(
+    "AM308",
+    Severity.error,
+    "risk target names nothing",
+    fix="Write the target as `component:<id>`, `flow:<id>`, `stage:<id>` or `environment:<id>` "
+    "(globs allowed) matching an element.",
+)
 def risk_target_unknown(ctx: Context) -> Iterator[Issue]:
     """A risk's `target` is `component:<id>`, `flow:<id>`, `stage:<id>`, `environment:<id>`
     or `path:<id>>…` (globs allowed); the kind must exist and a glob must match something."""
     for risk, origin in ctx.each("risks", ctx.project.model.risks):
         if risk.target == "*":
             continue
-        kind, _, pattern = risk.target.partition(":")
-        if kind == "path":
+        ref = Ref.parse(risk.target)
+        if ref.section == "paths":
             continue
-        section = _TARGET_SECTIONS.get(kind)
-        if section is None:
+        if ref.section not in _TARGET_SECTIONS:
             hint = "use one of component:, flow:, stage:, environment:, path:"
             yield Issue(f"risk target '{risk.target}' has an unknown kind", origin, ("target",), hint)
-        elif not fnmatch.filter(sorted(ctx.known(section)), pattern):
-            yield Issue(f"risk target '{risk.target}' matches no {kind}", origin, ("target",))
+        elif not fnmatch.filter(sorted(ctx.known(ref.section)), ref.id):
+            yield Issue(f"risk target '{risk.target}' matches no {ref.kind}", origin, ("target",))
 
 
-@rule("AM309", Severity.warning, "flow to itself")
+@rule(
+    "AM309",
+    Severity.warning,
+    "flow to itself",
+    fix="Remove the flow, or model the internal parts as separate components.",
+)
 def self_flow(ctx: Context) -> Iterator[Issue]:
     """A flow from a component to itself says nothing about the architecture."""
     for f, origin in ctx.each("flows", ctx.project.model.flows):
@@ -86,7 +111,12 @@ def self_flow(ctx: Context) -> Iterator[Issue]:
             yield Issue(f"flow '{f.id}' goes from '{f.source}' to itself", origin, ("to",))
 
 
-@rule("AM310", Severity.warning, "scenario steps do not connect")
+@rule(
+    "AM310",
+    Severity.warning,
+    "scenario steps do not connect",
+    fix="List every step of the scenario, each starting where the previous one ended.",
+)
 def scenario_gap(ctx: Context) -> Iterator[Issue]:
     """Each scenario step should start at a component an earlier step reached (or at an
     entry point); a gap usually means a missing flow."""

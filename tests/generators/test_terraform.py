@@ -211,7 +211,7 @@ def _claims(graph: ArchGraph, found: dict[tuple[str, str], dict[str, Any]]) -> s
     for rtype, name in found:
         if name not in graph.components:
             continue
-        for control in graph.controls_of(name):
+        for control in graph.effective_controls(name, graph.analysed_environments):
             for check in CONTROL_CHECKS.get(rtype, {}).get(control, ()):
                 claims.add((check, f"{rtype}.{name}"))
     return claims

@@ -12,7 +12,7 @@ from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.icons import icon_for, primary_cloud
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, Span, line
 from archmodel.graph import ArchGraph
-from archmodel.model import CLASSIFICATION_RANK, Classification, Component, Flow, Trust, Zone
+from archmodel.model import Classification, Component, Flow, Trust, Zone
 
 
 def node_id(component_id: str) -> str:
@@ -28,7 +28,7 @@ def cluster_id(zone_id: str) -> str:
 def highest_classification(graph: ArchGraph, data_ids: list[str]) -> Classification | None:
     """The most sensitive classification among data ids (unknown ids are ignored)."""
     found = [graph.data[d].classification for d in data_ids if d in graph.data]
-    return max(found, key=lambda c: CLASSIFICATION_RANK[c]) if found else None
+    return max(found) if found else None
 
 
 def component_node(graph: ArchGraph, component: Component, cluster: str | None) -> Node:

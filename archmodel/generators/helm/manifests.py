@@ -224,7 +224,7 @@ def autoscaler(component: Component) -> dict[str, Any]:
 
 def manifests(graph: ArchGraph, component: Component, charted: set[str]) -> dict[str, dict[str, Any]]:
     """Template file stem -> object, for one component."""
-    hardened = "hardening" in graph.controls_of(component.id)
+    hardened = "hardening" in graph.effective_controls(component.id, graph.analysed_environments)
     return {
         "deployment": deployment(component, hardened),
         "hpa": autoscaler(component),

@@ -1,6 +1,7 @@
 """What the Terraform builders need to know about one component, read once from the graph.
 
-Controls are the component's own plus its zones' (``ArchGraph.controls_of``); TLS also
+Controls are the component's effective ones (``ArchGraph.effective_controls``: own, zones',
+kind-implied and the analysed environments', as the threat register counts them); TLS also
 counts when every modelled flow into the component is encrypted. Names that AWS
 restricts (no ``_``, short) are derived here with a hash suffix when they had to change,
 so two ids never map to the same AWS name.
@@ -70,7 +71,7 @@ def facts_of(graph: ArchGraph, component: Component) -> Facts:
     cid = component.id
     return Facts(
         component,
-        frozenset(graph.controls_of(cid)),
+        graph.effective_controls(cid, graph.analysed_environments),
         tuple(sorted(graph.flows_into(cid), key=lambda f: f.id)),
         tuple(sorted(graph.flows_out_of(cid), key=lambda f: f.id)),
     )

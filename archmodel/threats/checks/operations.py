@@ -9,24 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLIENTS, Component, Deploy, Kind
-from archmodel.threats.checks.common import (
+from archmodel.model import (
+    CLIENTS,
+    DATA_STORES,
     PROCESSING,
-    STORES,
+    Classification,
+    Component,
+    Criticality,
+    Deploy,
+    Kind,
+    self_managed,
+)
+from archmodel.threats.checks.common import (
     at_stake,
     component_hit,
     fleet_gaps,
     label,
     quoted,
-    self_managed,
     store_data,
 )
-from archmodel.threats.context import CRITICALITY_RANK, ThreatContext
+from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
 
-OBSERVED = (*PROCESSING, *STORES, Kind.identity_provider, Kind.secrets_store)
-CREDENTIAL_TARGETS = frozenset({*STORES, Kind.external_system, Kind.identity_provider, Kind.monitoring})
+OBSERVED = (*PROCESSING, *DATA_STORES, Kind.identity_provider, Kind.secrets_store)
+CREDENTIAL_TARGETS = frozenset({*DATA_STORES, Kind.external_system, Kind.identity_provider, Kind.monitoring})
 
 
 def _ships_to_monitoring(ctx: ThreatContext, c: Component) -> bool:
@@ -148,7 +155,7 @@ def no_resource_limits(ctx: ThreatContext) -> Iterator[Hit]:
                 c,
                 f"{label(c).capitalize()} runs as a {c.deploy.runtime or 'container'} with no "
                 f"{' or '.join(missing)} request or limit in its deploy.",
-                stake=CRITICALITY_RANK[str(c.criticality)],
+                stake=c.criticality.rank,
             )
 
 
@@ -172,10 +179,10 @@ def audit_log_in_reach(ctx: ThreatContext) -> Iterator[Hit]:
     modelled flow from the store, from a component of its zone the store sends to, or from
     a monitoring agent in its zone, to a monitoring component in another zone."""
     comps = ctx.graph.components
-    for c in ctx.components(*STORES, Kind.secrets_store):
+    for c in ctx.components(*DATA_STORES, Kind.secrets_store):
         data = store_data(ctx, c)
-        crit = CRITICALITY_RANK[str(c.criticality)]
-        if ctx.data_rank(data) < 3 and crit < 2:
+        crit = c.criticality.rank
+        if ctx.data_rank(data) < Classification.restricted.rank and crit < Criticality.high.rank:
             continue
         local_sinks = [t for t in ctx.successors.get(c.id, []) if comps[t].kind is Kind.monitoring]
         if "logging" not in ctx.controls(c.id) and not local_sinks:

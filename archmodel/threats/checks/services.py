@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import DataFormat, Flow, Kind
-from archmodel.threats.checks.common import PROCESSING, at_stake, component_hit, label, quoted
+from archmodel.model import PROCESSING, WORKLOADS, Classification, DataFormat, Flow, Kind
+from archmodel.threats.checks.common import at_stake, component_hit, label, quoted
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
 
 # Pass-through edge components terminate no sessions; authentication happens behind them.
-PASS_THROUGH = frozenset({Kind.cdn, Kind.waf, Kind.load_balancer})
 
 
 def unauthenticated_inbound(ctx: ThreatContext, component_id: str) -> list[Flow]:
@@ -125,9 +124,9 @@ def risky_formats(ctx: ThreatContext) -> Iterator[Hit]:
 def no_rbac(ctx: ThreatContext) -> Iterator[Hit]:
     """Authentication says who calls; without authorisation every authenticated caller
     can do everything, including reading other users' objects (IDOR)."""
-    for c in ctx.components(Kind.service, Kind.function):
+    for c in ctx.components(*WORKLOADS):
         data = ctx.handled(c.id)
-        if ctx.inbound(c.id) and ctx.data_rank(data) >= 1:
+        if ctx.inbound(c.id) and ctx.data_rank(data) >= Classification.internal.rank:
             yield component_hit(
                 ctx,
                 c,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLASSIFICATION_RANK, ZONE_MAY_HOLD, Flow, Trust
-from archmodel.threats.checks.common import STORES, at_stake, component_hit, label
+from archmodel.model import DATA_STORES, ZONE_MAY_HOLD, Flow, Trust
+from archmodel.threats.checks.common import at_stake, component_hit, label
 from archmodel.threats.checks.flows import flow_hit
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
@@ -36,7 +36,7 @@ def untrusted_to_store(ctx: ThreatContext) -> Iterator[Hit]:
     comps = ctx.graph.components
     for f in ctx.flows():
         target = comps[f.target]
-        if target.kind in STORES and ctx.graph.trust_of(f.source) == Trust.untrusted:
+        if target.kind in DATA_STORES and ctx.graph.trust_of(f.source) == Trust.untrusted:
             yield flow_hit(
                 ctx,
                 f,
@@ -53,7 +53,7 @@ def _above(ctx: ThreatContext, data_ids: list[str], receiver: str) -> tuple[Trus
     trust = ctx.graph.trust_of(receiver)
     if trust is None:
         return None, []
-    limit = CLASSIFICATION_RANK[ZONE_MAY_HOLD[trust]]
+    limit = ZONE_MAY_HOLD[trust].rank
     return trust, [d for d in ctx.foreign(data_ids, receiver) if ctx.data_rank([d]) > limit]
 
 
