@@ -1,0 +1,106 @@
+"""A cluster as its manifests describe it, and what in them was not analysed.
+
+Every object whose kind carries no traffic semantics here is counted by kind, so a
+report can say what it did not look at instead of silently ignoring it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archmodel.kube.manifests import Doc, read_manifests
+from archmodel.kube.objects import (
+    TEMPLATE_PATHS,
+    Exposure,
+    Namespace,
+    Service,
+    Workload,
+    exposures,
+    meta,
+    service,
+    workload,
+)
+from archmodel.kube.policies import Policy, parse_policy
+
+EXPOSING = frozenset({"Ingress", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "Route"})
+# Kinds read for what they mean here but that need no model of their own.
+ACKNOWLEDGED = frozenset({"Gateway", "GatewayClass"})
+NAME_LABEL = "kubernetes.io/metadata.name"  # set by the API server on every namespace
+
+
+@dataclass
+class Cluster:
+    workloads: list[Workload] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    exposures: list[Exposure] = field(default_factory=list)
+    policies: list[Policy] = field(default_factory=list)
+    namespaces: dict[str, Namespace] = field(default_factory=dict)
+    not_analysed: Counter[str] = field(default_factory=Counter)  # kind -> objects
+
+    def namespace(self, name: str) -> Namespace:
+        """A namespace that objects live in exists even without its manifest."""
+        if name not in self.namespaces:
+            self.namespaces[name] = Namespace(name, {NAME_LABEL: name})
+        return self.namespaces[name]
+
+    def policies_on(self, pod: Workload, direction: str) -> list[Policy]:
+        """The policies that isolate ``pod`` in ``direction`` (ingress or egress)."""
+        return [
+            p
+            for p in self.policies
+            if p.namespace == pod.namespace
+            and p.rules(direction) is not None
+            and p.selector.matches(pod.labels)
+        ]
+
+    def backends(self, svc: Service) -> list[Workload]:
+        if svc.selector is None:
+            return []
+        return [w for w in self.workloads if w.namespace == svc.namespace and svc.selector.matches(w.labels)]
+
+    def service(self, namespace: str, name: str) -> Service | None:
+        return next((s for s in self.services if s.namespace == namespace and s.name == name), None)
+
+    def summary(self) -> str:
+        """'37 resources of 9 kinds not analysed: ...' (empty when everything was)."""
+        if not self.not_analysed:
+            return ""
+        total = sum(self.not_analysed.values())
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.not_analysed.items()))
+        return f"{total} resources of {len(self.not_analysed)} kinds not analysed: {kinds}"
+
+
+def read_cluster(directory: Path) -> Cluster:
+    return build_cluster(read_manifests(directory))
+
+
+def build_cluster(docs: list[Doc]) -> Cluster:
+    cluster = Cluster()
+    for doc in docs:
+        _add(cluster, doc)
+    used = [w.namespace for w in cluster.workloads] + [s.namespace for s in cluster.services]
+    for namespace in {*used, *(p.namespace for p in cluster.policies)}:
+        cluster.namespace(namespace)
+    return cluster
+
+
+def _add(cluster: Cluster, doc: Doc) -> None:
+    kind = doc.kind
+    if kind in TEMPLATE_PATHS:
+        cluster.workloads.append(workload(doc))
+    elif kind == "Service":
+        cluster.services.append(service(doc))
+        cluster.exposures.extend(exposures(doc))
+    elif kind in EXPOSING:
+        cluster.exposures.extend(exposures(doc))
+    elif kind == "NetworkPolicy":
+        cluster.policies.append(parse_policy(doc))
+    elif kind == "Namespace":
+        name, _ = meta(doc)
+        labels = (doc.body.get("metadata") or {}).get("labels") or {}
+        ns = cluster.namespace(name)
+        ns.labels.update({str(k): str(v) for k, v in labels.items()})
+    elif kind not in ACKNOWLEDGED:
+        cluster.not_analysed[kind] += 1
