@@ -36,6 +36,8 @@ class Requirement:
     def __str__(self) -> str:
         if self.operator in ("Exists", "DoesNotExist"):
             return f"{'!' if self.operator == 'DoesNotExist' else ''}{self.key}"
+        if self.operator == "In" and len(self.values) == 1:
+            return f"{self.key}={next(iter(self.values))}"
         return f"{self.key} {self.operator.lower()} ({','.join(sorted(self.values))})"
 
 

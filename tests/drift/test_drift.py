@@ -37,7 +37,7 @@ def test_kubernetes_drift() -> None:
     messages = sorted(str(d["message"]) for d in found)
     assert messages == [
         "Deployment/legacy-batch belongs to no component of the model",
-        "NetworkPolicy/orders allows 'billing' to reach 'orders' on port 8080, but no flow models it",
+        "NetworkPolicy/default/orders ingress rule 1 allows 'billing' to reach 'orders', but no flow models it",
     ]
 
 
