@@ -15,7 +15,7 @@ from archmodel.drift.kube_rules import Placement
 from archmodel.graph import ArchGraph
 from archmodel.kube import connection
 from archmodel.kube.objects import Workload
-from archmodel.kube.verdict import INTERNET, Endpoint, Verdict
+from archmodel.kube.verdict import CONTROLLER, INTERNET, Endpoint, Verdict
 from archmodel.model import Flow, Trust
 from archmodel.project import Project
 
@@ -41,10 +41,10 @@ def _blocked(graph: ArchGraph, placement: Placement, flow: Flow) -> str | None:
     """Why the flow is blocked, or None when some source pod reaches some target pod."""
     targets = placement.workloads(flow.target)
     sources: list[Endpoint] = list(placement.workloads(flow.source))
-    if not sources and outside(graph, flow.source):
-        sources = [INTERNET]
     reasons = []
     for target in targets:
+        if not placement.workloads(flow.source) and outside(graph, flow.source):
+            sources = entrances(placement, target)
         ports = container_ports(placement, target, flow.port)
         for source in sources:
             verdicts = [
@@ -55,6 +55,19 @@ def _blocked(graph: ArchGraph, placement: Placement, flow: Flow) -> str | None:
             port, proto, verdict = verdicts[0]
             reasons.append(_why(verdict, source, target, port, proto))
     return reasons[0] if reasons else None
+
+
+def entrances(placement: Placement, target: Workload) -> list[Endpoint]:
+    """Where traffic from outside comes from: outside addresses through a LoadBalancer or
+    NodePort Service, the ingress controller through an Ingress, Route or Gateway API
+    route; outside addresses when nothing exposes the target (AM509 reports that)."""
+    cluster = placement.cluster
+    found: list[Endpoint] = []
+    for exposure in cluster.exposures:
+        svc = cluster.service(exposure.namespace, exposure.service)
+        if svc is not None and any(w is target for w in cluster.backends(svc)):
+            found.append(INTERNET if exposure.address.startswith("Service/") else CONTROLLER)
+    return found or [INTERNET]
 
 
 def _why(verdict: Verdict, source: Endpoint, target: Workload, port: int, protocol: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from archmodel.kube.cluster import Cluster
 from archmodel.kube.objects import Workload
 from archmodel.kube.policies import Peer, Policy, PortRange, Rule
+from archmodel.kube.selectors import Selector
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,19 @@ class External:
         return str(self.address)
 
 
+@dataclass(frozen=True)
+class Controller:
+    """The ingress controller or gateway that carries traffic from outside to the
+    backends of Ingresses, Routes and Gateway API routes: a pod of a namespace the
+    manifests do not describe, with labels they do not say."""
+
+    def __str__(self) -> str:
+        return "the ingress controller"
+
+
 INTERNET = External(ipaddress.ip_address("203.0.113.10"))  # TEST-NET-3: some public address
-Endpoint = Workload | External
+CONTROLLER = Controller()
+Endpoint = Workload | External | Controller
 
 
 @dataclass(frozen=True)
@@ -104,12 +116,20 @@ def peer_matches(cluster: Cluster, policy: Policy, peer: Peer, endpoint: Endpoin
         return peer.block is not None and peer.block.contains(endpoint.address)
     if peer.block is not None:
         return False
+    if isinstance(endpoint, Controller):
+        return peer.namespaces is not None and _elsewhere(cluster, peer.namespaces)
     if peer.namespaces is None:
         in_namespace = endpoint.namespace == policy.namespace
     else:
         labels = cluster.namespace(endpoint.namespace).labels
         in_namespace = peer.namespaces.matches(labels)
     return in_namespace and (peer.pods is None or peer.pods.matches(endpoint.labels))
+
+
+def _elsewhere(cluster: Cluster, namespaces: Selector) -> bool:
+    """Whether a namespaceSelector may select a namespace the manifests do not describe
+    (the controller's): it selects every namespace, or none of those described."""
+    return namespaces.everything or not any(namespaces.matches(n.labels) for n in cluster.namespaces.values())
 
 
 def port_matches(allowed: PortRange, destination: Endpoint, port: int, protocol: str) -> bool:
