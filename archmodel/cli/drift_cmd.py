@@ -27,7 +27,8 @@ DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 def drift(model: Path, terraform: Path | None, k8s: Path | None, mapping: tuple[str, ...], fmt: str) -> None:
     """Report components without resources, resources without components, unmodelled
-    paths and blocked flows; exit 1 on drift."""
+    paths and blocked flows, and for Kubernetes open namespaces, wide rules, selectors
+    matching no pod and exposure the model does not agree with; exit 1 on drift."""
     from archmodel.cli.project import checked_project
     from archmodel.drift import Inventory, compare, expected_components
     from archmodel.drift.kube_check import kubernetes_drift, placement_of
