@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archmodel.kube.gateways import Gateway, gateway
 from archmodel.kube.manifests import Doc, read_manifests
 from archmodel.kube.objects import (
     TEMPLATE_PATHS,
@@ -26,7 +27,7 @@ from archmodel.kube.policies import Policy, parse_policy
 
 EXPOSING = frozenset({"Ingress", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "Route"})
 # Kinds read for what they mean here but that need no model of their own.
-ACKNOWLEDGED = frozenset({"Gateway", "GatewayClass"})
+ACKNOWLEDGED = frozenset({"GatewayClass"})
 NAME_LABEL = "kubernetes.io/metadata.name"  # set by the API server on every namespace
 
 
@@ -37,6 +38,7 @@ class Cluster:
     exposures: list[Exposure] = field(default_factory=list)
     policies: list[Policy] = field(default_factory=list)
     namespaces: dict[str, Namespace] = field(default_factory=dict)
+    gateways: dict[tuple[str, str], Gateway] = field(default_factory=dict)
     not_analysed: Counter[str] = field(default_factory=Counter)  # kind -> objects
 
     def namespace(self, name: str) -> Namespace:
@@ -83,7 +85,19 @@ def build_cluster(docs: list[Doc]) -> Cluster:
     used = [w.namespace for w in cluster.workloads] + [s.namespace for s in cluster.services]
     for namespace in {*used, *(p.namespace for p in cluster.policies)}:
         cluster.namespace(namespace)
+    cluster.exposures = [e for e in cluster.exposures if _attached(cluster, e)]
     return cluster
+
+
+def _attached(cluster: Cluster, exposure: Exposure) -> bool:
+    """A Gateway API route exposes nothing unless a parent Gateway admits it."""
+    if not exposure.gateways:
+        return True
+    return any(
+        key not in cluster.gateways
+        or cluster.gateways[key].admits(exposure.route_namespace, lambda n: cluster.namespace(n).labels)
+        for key in exposure.gateways
+    )
 
 
 def _add(cluster: Cluster, doc: Doc) -> None:
@@ -95,6 +109,9 @@ def _add(cluster: Cluster, doc: Doc) -> None:
         cluster.exposures.extend(exposures(doc))
     elif kind in EXPOSING:
         cluster.exposures.extend(exposures(doc))
+    elif kind == "Gateway":
+        found = gateway(doc)
+        cluster.gateways[(found.namespace, found.name)] = found
     elif kind == "NetworkPolicy":
         cluster.policies.append(parse_policy(doc))
     elif kind == "Namespace":

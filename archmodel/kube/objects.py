@@ -79,6 +79,8 @@ class Exposure:
     service: str  # the Service it sends traffic to
     file: str
     line: int
+    route_namespace: str = ""  # Gateway API: the route's own namespace
+    gateways: tuple[tuple[str, str], ...] = ()  # Gateway API: parent Gateways (namespace, name)
 
 
 @dataclass
@@ -166,9 +168,21 @@ def _route(doc: Doc, address: str, namespace: str, spec: dict[str, Any]) -> list
         target = _dig(spec, ("to", "name"))
         return [Exposure(address, namespace, str(target), doc.file, doc.line)] if target else []
     out = []
+    gateways = parents(doc)
     for rule in spec.get("rules") or []:
         for ref in (rule or {}).get("backendRefs") or []:
             if isinstance(ref, dict) and ref.get("name") and ref.get("kind", "Service") == "Service":
                 ns = str(ref.get("namespace") or namespace)
-                out.append(Exposure(address, ns, str(ref["name"]), doc.file, doc.line))
+                out.append(Exposure(address, ns, str(ref["name"]), doc.file, doc.line, namespace, gateways))
     return out
+
+
+def parents(doc: Doc) -> tuple[tuple[str, str], ...]:
+    """The Gateways (namespace, name) a route attaches to; other parent kinds are skipped."""
+    _, namespace = meta(doc)
+    refs = (doc.body.get("spec") or {}).get("parentRefs") or []
+    return tuple(
+        (str(r.get("namespace") or namespace), str(r["name"]))
+        for r in refs
+        if isinstance(r, dict) and r.get("name") and r.get("kind", "Gateway") == "Gateway"
+    )
