@@ -39,13 +39,18 @@ def outside(graph: ArchGraph, component: str) -> bool:
 
 def _blocked(graph: ArchGraph, placement: Placement, flow: Flow) -> str | None:
     """Why the flow is blocked, or None when some source pod reaches some target pod."""
-    targets = placement.workloads(flow.target)
+    targets: list[Endpoint] = list(placement.workloads(flow.target))
     sources: list[Endpoint] = list(placement.workloads(flow.source))
+    if not targets and sources and outside(graph, flow.target) and flow.port is not None:
+        targets = [INTERNET]  # a call out of the cluster: only the caller's egress decides
     reasons = []
     for target in targets:
-        if not placement.workloads(flow.source) and outside(graph, flow.source):
-            sources = entrances(placement, target)
-        ports = container_ports(placement, target, flow.port)
+        if not isinstance(target, Workload):
+            ports = [(flow.port or 0, "TCP")]
+        else:
+            ports = container_ports(placement, target, flow.port)
+            if not placement.workloads(flow.source) and outside(graph, flow.source):
+                sources = entrances(placement, target)
         for source in sources:
             verdicts = [
                 (p, proto, connection(placement.cluster, source, target, p, proto)) for p, proto in ports
@@ -70,7 +75,7 @@ def entrances(placement: Placement, target: Workload) -> list[Endpoint]:
     return found or [INTERNET]
 
 
-def _why(verdict: Verdict, source: Endpoint, target: Workload, port: int, protocol: str) -> str:
+def _why(verdict: Verdict, source: Endpoint, target: Endpoint, port: int, protocol: str) -> str:
     return verdict.why(source, target, port, protocol)
 
 
