@@ -5,6 +5,7 @@ that match no pod (AM507)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from archmodel.diagnostics import Diagnostic, diag
 from archmodel.drift.compare import UNMODELLED
@@ -70,6 +71,7 @@ def _rule(
     where: str,
     selected: list[Workload],
 ) -> Iterator[Diagnostic]:
+    here = {"file": policy.file, "line": rule.line, "column": 1}
     admits_someone = rule.peers is None
     wide: list[str] = []
     outside = _outside_modelled(graph, placement, selected, direction)
@@ -84,13 +86,13 @@ def _rule(
             admits_someone = True
         elif matched:
             admits_someone = True
-            yield from _unmodelled(graph, placement, where, policy, direction, selected, matched)
+            yield from _unmodelled(graph, placement, where, here, direction, selected, matched)
         elif peer.namespaces is None:  # other namespaces may hold pods other manifests deploy
-            yield diag(NO_MATCH, f"{where}: peer {peer} matches no pod", **at(policy))
+            yield diag(NO_MATCH, f"{where}: peer {peer} matches no pod", **here)
     if rule.ports is None and admits_someone:
         wide.append("every port")
     if wide:
-        yield diag(WIDE_RULE, f"{where} is wider than any flow: admits {', '.join(wide)}", **at(policy))
+        yield diag(WIDE_RULE, f"{where} is wider than any flow: admits {', '.join(wide)}", **here)
 
 
 def _outside_modelled(graph: ArchGraph, placement: Placement, pods: list[Workload], direction: str) -> bool:
@@ -116,7 +118,7 @@ def _unmodelled(
     graph: ArchGraph,
     placement: Placement,
     where: str,
-    policy: Policy,
+    here: dict[str, Any],
     direction: str,
     selected: list[Workload],
     matched: list[Workload],
@@ -132,4 +134,4 @@ def _unmodelled(
             if not graph.flow_graph.has_edge(a, b):
                 pairs.add((a, b))
     for a, b in sorted(pairs):
-        yield diag(UNMODELLED, f"{where} allows '{a}' to reach '{b}', but no flow models it", **at(policy))
+        yield diag(UNMODELLED, f"{where} allows '{a}' to reach '{b}', but no flow models it", **here)

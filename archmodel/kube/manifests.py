@@ -9,7 +9,7 @@ no cluster until rendered, and reading it as if it did would report false drift.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +43,28 @@ class Doc:
     body: dict[str, Any]
     file: str
     line: int
+    node: yaml.Node | None = field(default=None, compare=False, repr=False)
 
     @property
     def kind(self) -> str:
         return str(self.body.get("kind") or "?")
+
+    def line_of(self, *path: str | int) -> int:
+        """The line of a part of the object (e.g. ``"spec", "ingress", 0``), so a finding
+        points at the rule, not at the object's first line; the object's line if unknown."""
+        node = self.node
+        for part in path:
+            node = child(node, part)
+        return node.start_mark.line + 1 if node is not None else self.line
+
+
+def child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        return next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        item: yaml.Node = node.value[part]
+        return item
+    return None
 
 
 def read_manifests(directory: Path) -> list[Doc]:
@@ -79,8 +97,8 @@ def _read_file(path: Path) -> Iterator[Doc]:
         raise ManifestError(f"{path}: cannot read: {exc}") from exc
     try:
         _bound_aliases(text, path)
-        for body, line in _documents(text):
-            yield from _objects(body, str(path), line)
+        for body, node in _documents(text):
+            yield from _objects(body, str(path), node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f":{mark.line + 1}" if mark is not None else ""
@@ -97,26 +115,28 @@ def _bound_aliases(text: str, path: Path) -> None:
                 raise ManifestError(f"{path}:{line}: more than {ALIAS_LIMIT} YAML aliases")
 
 
-def _documents(text: str) -> Iterator[tuple[Any, int]]:
-    """Each document with the line it starts on (JSON is a YAML document too)."""
+def _documents(text: str) -> Iterator[tuple[Any, yaml.Node]]:
+    """Each document with its node (JSON is a YAML document too)."""
     loader = _Loader(text)
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is not None:
-                yield loader.construct_document(node), node.start_mark.line + 1
+                yield loader.construct_document(node), node
     finally:
         loader.dispose()
 
 
-def _objects(body: Any, file: str, line: int) -> Iterator[Doc]:
+def _objects(body: Any, file: str, node: yaml.Node | None) -> Iterator[Doc]:
     """A ``kind: List`` (what ``kubectl get -o yaml`` writes) holds its objects in items."""
+    line = node.start_mark.line + 1 if node is not None else 1
     if not isinstance(body, dict):
         if body is not None:
             raise ManifestError(f"{file}:{line}: a manifest is a mapping, not {type(body).__name__}")
         return
     if body.get("kind") == "List" or (str(body.get("kind", "")).endswith("List") and "items" in body):
-        for item in body.get("items") or []:
-            yield from _objects(item, file, line)
+        items = child(node, "items")
+        for i, item in enumerate(body.get("items") or []):
+            yield from _objects(item, file, child(items, i) or node)
     else:
-        yield Doc(body, file, line)
+        yield Doc(body, file, line, node)

@@ -105,16 +105,16 @@ def parse_policy(doc: Doc) -> Policy:
     try:
         selector = parse_selector(spec.get("podSelector"))
         types = spec.get("policyTypes") or ["Ingress", *(["Egress"] if spec.get("egress") else [])]
-        ingress = _rules(spec.get("ingress"), "from", doc.line) if "Ingress" in types else None
-        egress = _rules(spec.get("egress"), "to", doc.line) if "Egress" in types else None
+        ingress = _rules(doc, "ingress", "from") if "Ingress" in types else None
+        egress = _rules(doc, "egress", "to") if "Egress" in types else None
     except (SelectorError, ValueError, TypeError, KeyError) as exc:
         raise ManifestError(f"{doc.file}:{doc.line}: NetworkPolicy {name}: {exc}") from exc
     return Policy(name, namespace, selector, ingress, egress, doc.file, doc.line)
 
 
-def _rules(raw: Any, peers_key: str, line: int) -> tuple[Rule, ...]:
+def _rules(doc: Doc, direction: str, peers_key: str) -> tuple[Rule, ...]:
     out = []
-    for rule in raw or []:
+    for i, rule in enumerate((doc.body.get("spec") or {}).get(direction) or []):
         rule = rule or {}
         peers = rule.get(peers_key)
         ports = rule.get("ports")
@@ -122,7 +122,7 @@ def _rules(raw: Any, peers_key: str, line: int) -> tuple[Rule, ...]:
             Rule(
                 tuple(_peer(p) for p in peers) if peers else None,
                 tuple(_port(p) for p in ports) if ports else None,
-                line,
+                doc.line_of("spec", direction, i),
             )
         )
     return tuple(out)

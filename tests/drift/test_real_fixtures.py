@@ -155,3 +155,16 @@ def test_acs_connections_agree_with_netpol_analyzer() -> None:
     }
     expected = (fixture / "expected" / "netpol-analyzer_connlist_output.txt").read_text().splitlines()
     assert computed == set(expected)
+
+
+def test_findings_on_a_rule_point_at_the_rule() -> None:
+    model = FIXTURES / "sock-shop"
+    result = CliRunner().invoke(cli, ["drift", str(model), "--k8s", str(model / "k8s"), "--format", "json"])
+    where = sorted(
+        (Path(str(d["file"])).name, d["line"]) for d in json.loads(result.stdout) if d["code"] == "AM507"
+    )
+    assert where == [
+        ("netpol-cart-access.yaml", 2),
+        ("netpol-cart-db-access.yaml", 12),
+        ("netpol-cortex-access.yaml", 11),
+    ]
