@@ -29,6 +29,8 @@ EXPOSING = frozenset({"Ingress", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute
 # Kinds read for what they mean here but that need no model of their own.
 ACKNOWLEDGED = frozenset({"GatewayClass"})
 NAME_LABEL = "kubernetes.io/metadata.name"  # set by the API server on every namespace
+# Isolation before networking.k8s.io/v1 (Kubernetes <= 1.6): no current cluster enforces it.
+LEGACY_ISOLATION = "net.beta.kubernetes.io/network-policy"
 
 
 @dataclass
@@ -119,5 +121,7 @@ def _add(cluster: Cluster, doc: Doc) -> None:
         labels = (doc.body.get("metadata") or {}).get("labels") or {}
         ns = cluster.namespace(name)
         ns.labels.update({str(k): str(v) for k, v in labels.items()})
+        if LEGACY_ISOLATION in ((doc.body.get("metadata") or {}).get("annotations") or {}):
+            cluster.not_analysed[f"Namespace annotation {LEGACY_ISOLATION} (not enforced)"] += 1
     elif kind not in ACKNOWLEDGED:
         cluster.not_analysed[kind] += 1

@@ -168,3 +168,15 @@ def test_findings_on_a_rule_point_at_the_rule() -> None:
         ("netpol-cart-db-access.yaml", 12),
         ("netpol-cortex-access.yaml", 11),
     ]
+
+
+def test_what_is_not_analysed_is_counted() -> None:
+    sock = read_cluster(FIXTURES / "sock-shop" / "k8s").summary()
+    assert sock == (
+        "1 resources of 1 kinds not analysed: "
+        "1 Namespace annotation net.beta.kubernetes.io/network-policy (not enforced)"
+    )
+    acs = read_cluster(FIXTURES / "acs-security-demos" / "k8s").summary()
+    assert acs == (
+        "9 resources of 4 kinds not analysed: 1 ClusterRoleBinding, 4 ConfigMap, 1 RoleBinding, 3 ServiceAccount"
+    )
