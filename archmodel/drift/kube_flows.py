@@ -15,7 +15,7 @@ from archmodel.drift.kube_rules import Placement
 from archmodel.graph import ArchGraph
 from archmodel.kube import connection
 from archmodel.kube.objects import Workload
-from archmodel.kube.verdict import CONTROLLER, INTERNET, Endpoint, Verdict
+from archmodel.kube.verdict import CONTROLLER, INTERNET, Endpoint
 from archmodel.model import Flow, Trust
 from archmodel.project import Project
 
@@ -38,28 +38,35 @@ def outside(graph: ArchGraph, component: str) -> bool:
 
 
 def _blocked(graph: ArchGraph, placement: Placement, flow: Flow) -> str | None:
-    """Why the flow is blocked, or None when some source pod reaches some target pod."""
-    targets: list[Endpoint] = list(placement.workloads(flow.target))
-    sources: list[Endpoint] = list(placement.workloads(flow.source))
-    if not targets and sources and outside(graph, flow.target) and flow.port is not None:
-        targets = [INTERNET]  # a call out of the cluster: only the caller's egress decides
+    """Why the flow is blocked, or None when some source reaches some target (or the
+    ports it arrives at are unknown: nothing to judge)."""
     reasons = []
-    for target in targets:
-        if not isinstance(target, Workload):
-            ports = [(flow.port or 0, "TCP")]
-        else:
-            ports = container_ports(placement, target, flow.port)
-            if not placement.workloads(flow.source) and outside(graph, flow.source):
-                sources = entrances(placement, target)
-        for source in sources:
-            verdicts = [
-                (p, proto, connection(placement.cluster, source, target, p, proto)) for p, proto in ports
-            ]
-            if not verdicts or any(v.allowed for _, _, v in verdicts):
-                return None
-            port, proto, verdict = verdicts[0]
-            reasons.append(_why(verdict, source, target, port, proto))
+    for source, target, ports in _attempts(graph, placement, flow):
+        verdicts = [(p, proto, connection(placement.cluster, source, target, p, proto)) for p, proto in ports]
+        if not verdicts or any(v.allowed for _, _, v in verdicts):
+            return None
+        port, proto, verdict = verdicts[0]
+        reasons.append(verdict.why(source, target, port, proto))
     return reasons[0] if reasons else None
+
+
+Attempt = tuple[Endpoint, Endpoint, list[tuple[int, str]]]
+
+
+def _attempts(graph: ArchGraph, placement: Placement, flow: Flow) -> Iterator[Attempt]:
+    """The connections that realise a flow: each caller pod (or, from outside, each
+    entrance) to each target pod, on the container ports the flow arrives at; a call out
+    of the cluster is judged by the caller's egress alone."""
+    callers: list[Endpoint] = list(placement.workloads(flow.source))
+    targets = placement.workloads(flow.target)
+    if not targets:
+        if flow.port is not None and outside(graph, flow.target):
+            yield from ((caller, INTERNET, [(flow.port, "TCP")]) for caller in callers)
+        return
+    for target in targets:
+        ports = container_ports(placement, target, flow.port)
+        sources = callers or (entrances(placement, target) if outside(graph, flow.source) else [])
+        yield from ((source, target, ports) for source in sources)
 
 
 def entrances(placement: Placement, target: Workload) -> list[Endpoint]:
@@ -73,10 +80,6 @@ def entrances(placement: Placement, target: Workload) -> list[Endpoint]:
         if svc is not None and any(w is target for w in cluster.backends(svc)):
             found.append(INTERNET if exposure.address.startswith("Service/") else CONTROLLER)
     return found or [INTERNET]
-
-
-def _why(verdict: Verdict, source: Endpoint, target: Endpoint, port: int, protocol: str) -> str:
-    return verdict.why(source, target, port, protocol)
 
 
 def container_ports(placement: Placement, target: Workload, port: int | None) -> list[tuple[int, str]]:
