@@ -44,18 +44,21 @@ def _selected(placement: Placement, policy: Policy) -> list[Workload]:
 
 
 def _open_namespaces(placement: Placement) -> Iterator[Diagnostic]:
-    guarded = {p.namespace for p in placement.cluster.policies}
-    first: dict[str, Workload] = {}
-    for w in placement.cluster.workloads:
-        if w.namespace not in guarded and placement.of(w) is not None:
-            first.setdefault(w.namespace, w)
-    for namespace, w in sorted(first.items()):
-        yield diag(
-            OPEN_NAMESPACE,
-            f"namespace '{namespace}' has no NetworkPolicy: "
-            "every pod in it accepts any traffic, modelled or not",
-            **at(w),
-        )
+    """Once per namespace: no policy at all, or components whose pods no policy isolates
+    for ingress (they accept any traffic, modelled or not)."""
+    cluster = placement.cluster
+    guarded = {p.namespace for p in cluster.policies}
+    open_pods: dict[str, list[Workload]] = {}
+    for w in cluster.workloads:
+        if placement.of(w) is not None and not cluster.policies_on(w, "ingress"):
+            open_pods.setdefault(w.namespace, []).append(w)
+    for namespace, pods in sorted(open_pods.items()):
+        if namespace not in guarded:
+            what = f"namespace '{namespace}' has no NetworkPolicy"
+        else:
+            names = ", ".join(sorted({f"'{placement.of(w)}'" for w in pods}))
+            what = f"namespace '{namespace}': no NetworkPolicy isolates the pods of {names}"
+        yield diag(OPEN_NAMESPACE, f"{what}: they accept any traffic, modelled or not", **at(pods[0]))
 
 
 def _matched(placement: Placement, policy: Policy, peer: Peer) -> list[Workload]:

@@ -17,9 +17,9 @@ OPEN_NAMESPACE = define(
     "AM505",
     Severity.error,
     "namespace without NetworkPolicy",
-    "No NetworkPolicy exists in a namespace that runs components of the model: every pod in "
-    "it accepts traffic from every pod of the cluster and from outside, flows or not. "
-    "Reported once per namespace, not per pair of pods.",
+    "No NetworkPolicy exists in a namespace that runs components of the model, or none "
+    "selects some of their pods for ingress: those pods accept traffic from every pod of "
+    "the cluster and from outside, flows or not. Reported once per namespace, not per pair of pods.",
     RuleKind.drift,
     "Add a default-deny NetworkPolicy (`podSelector: {}`, `policyTypes: [Ingress, Egress]`) "
     "and one policy per component admitting its modelled flows.",
