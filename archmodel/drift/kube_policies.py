@@ -26,7 +26,11 @@ def policy_drift(graph: ArchGraph, placement: Placement) -> Iterator[Diagnostic]
         if not selected:
             if not policy.selector.everything:
                 yield diag(
-                    NO_MATCH, f"{policy.address} selects no pod: podSelector {policy.selector}", **at(policy)
+                    NO_MATCH,
+                    f"{policy.address} selects no pod: podSelector {policy.selector}",
+                    file=policy.file,
+                    line=policy.selector_line or policy.line,
+                    column=1,
                 )
             continue
         for direction in DIRECTIONS:

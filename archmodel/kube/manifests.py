@@ -52,10 +52,17 @@ class Doc:
     def line_of(self, *path: str | int) -> int:
         """The line of a part of the object (e.g. ``"spec", "ingress", 0``), so a finding
         points at the rule, not at the object's first line; the object's line if unknown."""
-        node = self.node
+        node, line = self.node, self.line
         for part in path:
+            if isinstance(node, yaml.MappingNode):  # a key's line, not its value's
+                key = next((k for k, _ in node.value if getattr(k, "value", None) == part), None)
+                line = key.start_mark.line + 1 if key is not None else line
             node = child(node, part)
-        return node.start_mark.line + 1 if node is not None else self.line
+            if node is None:
+                return self.line
+            if not isinstance(part, str):
+                line = node.start_mark.line + 1
+        return line
 
 
 def child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:

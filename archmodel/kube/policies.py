@@ -90,6 +90,7 @@ class Policy:
     egress: tuple[Rule, ...] | None
     file: str
     line: int
+    selector_line: int = 0  # where podSelector is written (0: not written)
 
     @property
     def address(self) -> str:
@@ -109,7 +110,8 @@ def parse_policy(doc: Doc) -> Policy:
         egress = _rules(doc, "egress", "to") if "Egress" in types else None
     except (SelectorError, ValueError, TypeError, KeyError) as exc:
         raise ManifestError(f"{doc.file}:{doc.line}: NetworkPolicy {name}: {exc}") from exc
-    return Policy(name, namespace, selector, ingress, egress, doc.file, doc.line)
+    where = doc.line_of("spec", "podSelector")
+    return Policy(name, namespace, selector, ingress, egress, doc.file, doc.line, where)
 
 
 def _rules(doc: Doc, direction: str, peers_key: str) -> tuple[Rule, ...]:

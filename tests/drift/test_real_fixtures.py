@@ -164,7 +164,7 @@ def test_findings_on_a_rule_point_at_the_rule() -> None:
         (Path(str(d["file"])).name, d["line"]) for d in json.loads(result.stdout) if d["code"] == "AM507"
     )
     assert where == [
-        ("netpol-cart-access.yaml", 2),
+        ("netpol-cart-access.yaml", 8),
         ("netpol-cart-db-access.yaml", 12),
         ("netpol-cortex-access.yaml", 11),
     ]
