@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archmodel.kube.gateways import Gateway, gateway
-from archmodel.kube.manifests import Doc, read_manifests
+from archmodel.kube.manifests import Doc, ManifestError, read_manifests
 from archmodel.kube.objects import (
     TEMPLATE_PATHS,
     Exposure,
@@ -83,7 +83,12 @@ def read_cluster(directory: Path) -> Cluster:
 def build_cluster(docs: list[Doc]) -> Cluster:
     cluster = Cluster()
     for doc in docs:
-        _add(cluster, doc)
+        try:
+            _add(cluster, doc)
+        except ManifestError:
+            raise
+        except (AttributeError, TypeError, ValueError, KeyError) as exc:  # a shape the API rejects
+            raise ManifestError(f"{doc.file}:{doc.line}: {doc.kind} is malformed: {exc!r}") from exc
     used = [w.namespace for w in cluster.workloads] + [s.namespace for s in cluster.services]
     for namespace in {*used, *(p.namespace for p in cluster.policies)}:
         cluster.namespace(namespace)

@@ -108,7 +108,7 @@ def parse_policy(doc: Doc) -> Policy:
         types = spec.get("policyTypes") or ["Ingress", *(["Egress"] if spec.get("egress") else [])]
         ingress = _rules(doc, "ingress", "from") if "Ingress" in types else None
         egress = _rules(doc, "egress", "to") if "Egress" in types else None
-    except (SelectorError, ValueError, TypeError, KeyError) as exc:
+    except (SelectorError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise ManifestError(f"{doc.file}:{doc.line}: NetworkPolicy {name}: {exc}") from exc
     where = doc.line_of("spec", "podSelector")
     return Policy(name, namespace, selector, ingress, egress, doc.file, doc.line, where)

@@ -86,3 +86,21 @@ def test_workload_kinds_and_their_pod_templates(tmp_path: Path) -> None:
         (w.kind, w.namespace, w.labels, w.named_port("p", "TCP")) for w in read_cluster(tmp_path).workloads
     ]
     assert found == [("StatefulSet", "default", {"app": "x"}, 1), ("CronJob", "n", {"app": "x"}, 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {}, ingress: x}\n",
+        "kind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {matchExpressions: [{key: a, operator: Near}]}}\n",
+        "kind: NetworkPolicy\nmetadata: {name: p}\nspec: {ingress: [{from: [{ipBlock: {cidr: not-an-ip}}]}]}\n",
+        "kind: NetworkPolicy\nmetadata: {name: p}\nspec: {ingress: [{from: [{}]}]}\n",
+        "kind: Deployment\nmetadata: {name: d}\nspec: {template: [1, 2]}\n",
+        "kind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80, protocol: [TCP]}], selector: [a]}\n",
+        "kind: Gateway\nmetadata: {name: g}\nspec: {listeners: [{allowedRoutes: {namespaces: [All]}}]}\n",
+    ],
+)
+def test_malformed_objects_are_errors_naming_the_file_and_line(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, "bad.yaml", "---\n" + text)
+    with pytest.raises(ManifestError, match=f"^{path}:2: "):
+        read_cluster(tmp_path)
