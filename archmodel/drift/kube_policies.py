@@ -58,11 +58,11 @@ def _open_namespaces(placement: Placement) -> Iterator[Diagnostic]:
             open_pods.setdefault(w.namespace, []).append(w)
     for namespace, pods in sorted(open_pods.items()):
         if namespace not in guarded:
-            what = f"namespace '{namespace}' has no NetworkPolicy"
+            what = f"namespace '{namespace}' has no NetworkPolicy: its pods accept"
         else:
             names = ", ".join(sorted({f"'{placement.of(w)}'" for w in pods}))
-            what = f"namespace '{namespace}': no NetworkPolicy isolates the pods of {names}"
-        yield diag(OPEN_NAMESPACE, f"{what}: they accept any traffic, modelled or not", **at(pods[0]))
+            what = f"namespace '{namespace}': no NetworkPolicy isolates the pods of {names}; they accept"
+        yield diag(OPEN_NAMESPACE, f"{what} any traffic, modelled or not", **at(pods[0]))
 
 
 def _matched(placement: Placement, policy: Policy, peer: Peer) -> list[Workload]:

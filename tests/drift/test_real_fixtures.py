@@ -73,11 +73,10 @@ ONLINE_BOUTIQUE = {
 }
 
 
-def reports(name: str, *extra: str) -> set[tuple[str, str]]:
+def reports(name: str, k8s: Path | None = None) -> set[tuple[str, str]]:
     model = FIXTURES / name
-    result = CliRunner().invoke(
-        cli, ["drift", str(model), "--k8s", str(model / "k8s"), "--format", "json", *extra]
-    )
+    args = ["drift", str(model), "--k8s", str(k8s or model / "k8s"), "--format", "json"]
+    result = CliRunner().invoke(cli, args)
     return {(d["code"], d["message"]) for d in json.loads(result.stdout)}
 
 
@@ -180,3 +179,27 @@ def test_what_is_not_analysed_is_counted() -> None:
     assert acs == (
         "9 resources of 4 kinds not analysed: 1 ClusterRoleBinding, 4 ConfigMap, 1 RoleBinding, 3 ServiceAccount"
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "marker", "command"),
+    [
+        ("kustomize-helloworld/source", "kustomization.yaml", "kubectl kustomize"),
+        ("helm-sock-shop", "Chart.yaml", "helm template"),
+    ],
+)
+def test_templates_are_refused_with_the_command_that_renders_them(
+    source: str, marker: str, command: str
+) -> None:
+    model = FIXTURES / "kustomize-helloworld"
+    result = CliRunner().invoke(cli, ["drift", str(model), "--k8s", str(FIXTURES / source)])
+    assert result.exit_code == 1
+    assert f"{FIXTURES / source / marker}: a " in result.stderr and command in result.stderr
+
+
+def test_rendered_kustomization_has_one_open_namespace() -> None:
+    """commonLabels rewrote the selectors; the rendered LoadBalancer exposes the public
+    component, and with no policy the namespace is reported once."""
+    assert reports("kustomize-helloworld", FIXTURES / "kustomize-helloworld" / "rendered") == {
+        ("AM505", "namespace 'default' has no NetworkPolicy: its pods accept any traffic, modelled or not")
+    }
