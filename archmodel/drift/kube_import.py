@@ -47,7 +47,7 @@ def import_model(cluster: Cluster, name: str) -> dict[str, Any]:
         "archmodel": 1,
         "system": {"name": name},
         "zones": [{"id": "internet", "name": "Internet", "trust": "untrusted"}]
-        + [{"id": component_id_of_zone(z), "name": f"namespace {z}", "trust": "internal"} for z in zones],
+        + [{"id": zone_id(z), "name": f"namespace {z}", "trust": "internal"} for z in zones],
         "components": [{"id": OUTSIDE, "kind": "actor", "name": "Clients", "zone": "internet"}]
         if exposed
         else [],
@@ -57,7 +57,7 @@ def import_model(cluster: Cluster, name: str) -> dict[str, Any]:
     return model
 
 
-def component_id_of_zone(namespace: str) -> str:
+def zone_id(namespace: str) -> str:
     ident = re.sub(r"[^a-z0-9_-]+", "-", namespace.lower()).strip("-_")
     return f"ns-{ident}"[:63]
 
@@ -71,7 +71,7 @@ def _component(w: Workload, ident: str, public: bool) -> dict[str, Any]:
         "id": ident,
         "kind": kind,
         "name": w.name,
-        "zone": component_id_of_zone(w.namespace),
+        "zone": zone_id(w.namespace),
     }
     if public:
         out["public"] = True
