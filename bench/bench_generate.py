@@ -67,8 +67,8 @@ def steps(n: int) -> None:
     import tempfile
 
     from archmodel.api import valid_project
-    from archmodel.generation import write_outputs
     from archmodel.runner import available_generators, load_all, order
+    from archmodel.writer import write_outputs
 
     start = time.perf_counter()
     project = valid_project(model(n))

@@ -13,8 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from archmodel.api import load_project
-from archmodel.generation import write_outputs
 from archmodel.runner import run_kinds
+from archmodel.writer import write_outputs
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
 SHOP = FIXTURES / "shop"

@@ -16,7 +16,8 @@ from archmodel.generators.helm.manifests import COMPONENT_LABEL, k8s_name, manif
 from archmodel.generators.helm.render import Template, dump
 from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
 from archmodel.graph import ArchGraph
-from archmodel.model import Component, Environment
+from archmodel.model import Component, Environment, runs_in_container
+from archmodel.naming import unique
 from archmodel.project import Project
 from archmodel.runner import Files, Generator, NoOptions
 
@@ -27,11 +28,7 @@ CHART_VERSION = "0.1.0"
 
 def charted_components(graph: ArchGraph) -> list[Component]:
     """Container components that are in scope, in id order."""
-    return [
-        c
-        for _, c in sorted(graph.components.items())
-        if c.deploy and c.deploy.runtime == "container" and not c.out_of_scope
-    ]
+    return [c for _, c in sorted(graph.components.items()) if runs_in_container(c) and not c.out_of_scope]
 
 
 def chart_yaml(component: Component) -> dict[str, object]:
@@ -52,6 +49,7 @@ def generate(project: Project, options: NoOptions) -> Files:
     """``helm/<chart>/...`` for every container component and ``k8s/<env>/<id>.yaml``."""
     graph = project.graph
     components = charted_components(graph)
+    unique("Kubernetes", ((f"component '{c.id}'", k8s_name(c.id)) for c in components))
     charted = {c.id for c in components}
     envs: list[Environment | None] = [e for _, e in sorted(graph.environments.items())] or [None]
     files: dict[str, bytes] = {}

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from archmodel.findings.threats import threats_sarif
 from archmodel.generators.threats.markdown import render_md
 from archmodel.generators.threats.tabular import render_csv, render_json, render_text, summary
 from archmodel.project import Project
 from archmodel.runner import Files, Generator, NoOptions
 from archmodel.threats import ThreatReport, report_for
-from archmodel.threats.render.github import render_github
-from archmodel.threats.render.sarif import render_sarif
 
 __all__ = [
     "GENERATOR",
@@ -33,24 +32,23 @@ __all__ = [
 
 Renderer = Callable[[ThreatReport, Path | None], str]
 
+# The register formats; SARIF and GitHub annotations are shared by every command
+# (``archmodel.findings``).
 RENDERERS: dict[str, Renderer] = {
     "text": render_text,
     "md": render_md,
     "json": render_json,
     "csv": render_csv,
-    "sarif": render_sarif,
-    "github": render_github,
 }
-FORMATS = ("md", "json", "csv", "sarif")
+FORMATS = ("md", "json", "csv")
 
 
 def generate(project: Project, options: NoOptions) -> Files:
     report = report_for(project)
     base = project.base
-    return {
-        PurePosixPath(f"threats/threats.{fmt}"): RENDERERS[fmt](report, base).encode("utf-8")
-        for fmt in FORMATS
-    }
+    files = {f"threats/threats.{fmt}": RENDERERS[fmt](report, base) for fmt in FORMATS}
+    files["threats/threats.sarif"] = threats_sarif(report, base)
+    return {PurePosixPath(path): text.encode("utf-8") for path, text in sorted(files.items())}
 
 
 GENERATOR = Generator("threats", NoOptions, generate)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archmodel.formats.markdown import md_code, md_escape, md_paragraphs
+from archmodel.formats.markdown import md_code, md_escape, md_paragraphs, one_line
 from archmodel.generators.threats.tabular import summary
 from archmodel.threats.engine import ThreatReport
 from archmodel.threats.render.common import where
@@ -50,8 +50,29 @@ def _entry(f: Finding, base: Path | None) -> list[str]:
     return [*lines, ""]
 
 
+def _code(text: str) -> str:
+    """A one-line code span (controls dropped, backticks cannot close it): Markdown shows
+    its content verbatim, so free text such as a blanket risk needs no other escaping."""
+    return "`` " + one_line(text.replace("`", "'")) + " ``"
+
+
+def _silenced(report: ThreatReport) -> list[str]:
+    """Rules switched off and blanket decisions, before any finding: a reviewer must see
+    what the register cannot show."""
+    s = report.silencing
+    if not s:
+        return []
+    lines = ["## Switched off", ""]
+    lines += [f"- Rule {md_code(rule)} is disabled by `x-policies`." for rule in s.disabled]
+    lines += [f"- Blanket risk {_code(b)}." for b in s.blanket]
+    if s.blanket:
+        lines.append(f"- {s.decided} finding(s) are decided by a blanket risk.")
+    return [*lines, ""]
+
+
 def render_md(report: ThreatReport, base: Path | None = None) -> str:
     lines = ["# Threat register", "", summary(report) + ".", "", *_matrix(report), ""]
+    lines += _silenced(report)
     for sev in reversed(SEVERITY_ORDER):
         group = [f for f in report.open if f.severity is sev]
         if group:

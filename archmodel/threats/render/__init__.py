@@ -1,13 +1,12 @@
-"""Renderers of findings for code-scanning tools (SARIF 2.1.0, GitHub annotations).
+"""Helpers the threat renderers share (``common``).
 
 The register formats (text, Markdown, JSON, CSV) belong to the threats generator
-(``archmodel.generators.threats``); these stay with the engine because other findings
-(diagnostics, drift) are rendered the same way.
+(``archmodel.generators.threats``); SARIF and GitHub annotations are shared by every
+command (``archmodel.findings``).
 """
 
 from __future__ import annotations
 
-from archmodel.threats.render.github import render_github
-from archmodel.threats.render.sarif import render_sarif
+from archmodel.threats.render.common import shown_file, where
 
-__all__ = ["render_github", "render_sarif"]
+__all__ = ["shown_file", "where"]

@@ -1,0 +1,138 @@
+"""What generate wrote for given inputs, remembered outside OUT so `check` can skip work.
+
+Generation is deterministic: the same inputs fingerprint (model bytes, kinds, options,
+archmodel's code, the date) always gives the same files. After a real generation the
+hash of every file is kept in the user's cache directory; `check` with the same inputs
+then only hashes OUT. The manifest inside OUT is never used for this: anyone who can
+edit a generated file can edit the manifest beside it. A cache directory that another
+user owns, or that others may write to, is not used.
+
+Beside the hashes, the same directory keeps what each file of OUT looked like on disk
+right after generate wrote it (or check hashed it): size, mtime, ctime and inode, with
+the file's hash. `check` does not read a regular file whose stat is unchanged and whose
+remembered hash is the expected one. A missing or stale entry only means "hash it".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from archmodel.safe_files import read_regular, stat_key
+
+_LIMIT = 256 * 1024 * 1024
+
+
+def directory() -> Path | None:
+    """The trusted cache directory for output hashes, created private; None when unusable."""
+    if os.environ.get("ARCHMODEL_NO_CACHE"):
+        return None
+    base = os.environ.get("ARCHMODEL_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "archmodel"
+    )
+    path = Path(base) / "outputs"
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = os.lstat(path)
+    except OSError:
+        return None
+    private = stat.S_ISDIR(info.st_mode) and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return path if private and info.st_uid == os.geteuid() else None
+
+
+def _entry(inputs: str) -> Path | None:
+    where = directory()
+    if where is None or len(inputs) != 64 or not inputs.isalnum():
+        return None
+    return where / f"{inputs}.json"
+
+
+def remember(inputs: str, hashes: Mapping[str, str]) -> None:
+    """Keep the hashes generate produced for ``inputs`` (best effort)."""
+    entry = _entry(inputs)
+    if entry is None:
+        return
+    try:
+        fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(dict(sorted(hashes.items())), handle)
+        os.replace(temp, entry)
+    except OSError:
+        pass
+
+
+def recall(inputs: str) -> dict[str, str] | None:
+    """The hashes generate produced for ``inputs``, if remembered and well-formed."""
+    entry = _entry(inputs)
+    if entry is None:
+        return None
+    try:
+        data = json.loads(read_regular(entry, _LIMIT))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        return None
+    return {str(k): v for k, v in data.items()}
+
+
+Seen = dict[str, tuple[tuple[int, ...], str]]  # relative path -> (stat key, hash)
+
+
+def _stats_entry(out: Path) -> Path | None:
+    where = directory()
+    if where is None:
+        return None
+    try:
+        key = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()
+    except (OSError, RuntimeError):
+        return None
+    return where / f"stat-{key}.json"
+
+
+def remember_stats(out: Path, hashes: Mapping[str, str]) -> None:
+    """Keep the stat of every regular file of OUT listed in ``hashes`` (which the caller
+    has just written or hashed), with its hash (best effort)."""
+    entry = _stats_entry(out)
+    if entry is None:
+        return
+    base = os.fspath(out)
+    seen = {}
+    for rel, hashed in sorted(hashes.items()):
+        key = stat_key(os.path.join(base, rel))
+        if key is not None:
+            seen[rel] = [*key, hashed]
+    try:
+        fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(seen, handle, separators=(",", ":"))
+        os.replace(temp, entry)
+    except OSError:
+        pass
+
+
+def recall_stats(out: Path) -> Seen:
+    """What OUT's files looked like when generate wrote them; {} when unknown."""
+    entry = _stats_entry(out)
+    if entry is None:
+        return {}
+    try:
+        data = json.loads(read_regular(entry, _LIMIT))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    seen: Seen = {}
+    for rel, item in data.items():
+        if (
+            isinstance(item, list)
+            and len(item) == 5
+            and all(isinstance(n, int) for n in item[:4])
+            and isinstance(item[4], str)
+        ):
+            seen[str(rel)] = (tuple(item[:4]), item[4])
+    return seen
