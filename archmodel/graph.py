@@ -7,9 +7,9 @@ pair); zones form a tree; pipeline stages form their own DiGraph. Queries live h
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import networkx as nx
 
@@ -29,7 +29,6 @@ from archmodel.model import (
 )
 
 T = TypeVar("T", Component, Zone, Flow, Environment, Stage)
-R = TypeVar("R")
 
 
 def _first_by_id(items: list[T]) -> dict[str, T]:
@@ -52,14 +51,6 @@ class ArchGraph:
         self.data = {d.id: d for d in reversed(model.data)}
         self.layer_of: dict[str, Layer] = {c: layer for c, (layer, _) in BUILTIN_CONTROLS.items()}
         self.layer_of.update({c.id: c.layer for c in model.controls})
-        self._memo: dict[Hashable, Any] = {}
-
-    def memo(self, key: Hashable, compute: Callable[[], R]) -> R:
-        """A result derived from this model, computed once per run: generators share
-        the threat report or the diagrams instead of each recomputing them."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]  # type: ignore[no-any-return]
 
     @cached_property
     def flow_graph(self) -> nx.DiGraph:

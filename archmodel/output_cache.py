@@ -6,10 +6,16 @@ hash of every file is kept in the user's cache directory; `check` with the same 
 then only hashes OUT. The manifest inside OUT is never used for this: anyone who can
 edit a generated file can edit the manifest beside it. A cache directory that another
 user owns, or that others may write to, is not used.
+
+Beside the hashes, the same directory keeps what each file of OUT looked like on disk
+right after generate wrote it (or check hashed it): size, mtime, ctime and inode, with
+the file's hash. `check` does not read a regular file whose stat is unchanged and whose
+remembered hash is the expected one. A missing or stale entry only means "hash it".
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -17,7 +23,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from archmodel.safe_files import read_regular
+from archmodel.safe_files import read_regular, stat_key
 
 _LIMIT = 256 * 1024 * 1024
 
@@ -72,3 +78,61 @@ def recall(inputs: str) -> dict[str, str] | None:
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         return None
     return {str(k): v for k, v in data.items()}
+
+
+Seen = dict[str, tuple[tuple[int, ...], str]]  # relative path -> (stat key, hash)
+
+
+def _stats_entry(out: Path) -> Path | None:
+    where = directory()
+    if where is None:
+        return None
+    try:
+        key = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()
+    except (OSError, RuntimeError):
+        return None
+    return where / f"stat-{key}.json"
+
+
+def remember_stats(out: Path, hashes: Mapping[str, str]) -> None:
+    """Keep the stat of every regular file of OUT listed in ``hashes`` (which the caller
+    has just written or hashed), with its hash (best effort)."""
+    entry = _stats_entry(out)
+    if entry is None:
+        return
+    base = os.fspath(out)
+    seen = {}
+    for rel, hashed in sorted(hashes.items()):
+        key = stat_key(os.path.join(base, rel))
+        if key is not None:
+            seen[rel] = [*key, hashed]
+    try:
+        fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(seen, handle, separators=(",", ":"))
+        os.replace(temp, entry)
+    except OSError:
+        pass
+
+
+def recall_stats(out: Path) -> Seen:
+    """What OUT's files looked like when generate wrote them; {} when unknown."""
+    entry = _stats_entry(out)
+    if entry is None:
+        return {}
+    try:
+        data = json.loads(read_regular(entry, _LIMIT))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    seen: Seen = {}
+    for rel, item in data.items():
+        if (
+            isinstance(item, list)
+            and len(item) == 5
+            and all(isinstance(n, int) for n in item[:4])
+            and isinstance(item[4], str)
+        ):
+            seen[str(rel)] = (tuple(item[:4]), item[4])
+    return seen

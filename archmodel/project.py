@@ -17,7 +17,7 @@ from archmodel.load import Loaded, Origin
 from archmodel.model import Model
 
 
-@dataclass
+@dataclass(eq=False)  # one loaded model is one object: identity, hashable (results cache on it)
 class Project:
     root: Path
     model: Model

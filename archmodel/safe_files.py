@@ -66,3 +66,15 @@ def read_regular(path: Path, limit: int = DEFAULT_LIMIT) -> bytes:
     if len(content) > limit:
         raise TooLarge(0, f"{path} is larger than {limit // (1024 * 1024)} MiB")
     return content
+
+
+def stat_key(path: Path | str) -> tuple[int, int, int, int] | None:
+    """What a regular file looks like on disk (size, mtime, ctime, inode), read without
+    following a symlink; None for anything that is not a regular file."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from archmodel.safe_files import NotRegular, TooLarge, kind_of, read_regular
+from archmodel.safe_files import NotRegular, TooLarge, kind_of, read_regular, stat_key
 
 MANIFEST = ".archmodel-manifest.json"
 MANIFEST_LIMIT = 64 * 1024 * 1024
@@ -80,9 +80,15 @@ def digest(content: bytes) -> str:
 
 
 def manifest_bytes(files: Mapping[str, bytes], inputs: str = "") -> bytes:
-    """The manifest: every file's hash, and the fingerprint of what produced them."""
-    entries = {path: digest(files[path]) for path in sorted(files)}
-    return (json.dumps({"version": 1, "inputs": inputs, "files": entries}, indent=2) + "\n").encode()
+    """The manifest: every file's hash, and the fingerprint of what produced them.
+
+    Laid out as ``json.dumps(..., indent=2)`` would, but written line by line: the
+    indenting encoder is pure Python, and a large model lists a hundred thousand files.
+    """
+    quote = json.encoder.encode_basestring_ascii
+    lines = [f"    {quote(path)}: {quote(digest(files[path]))}" for path in sorted(files)]
+    body = "{\n" + ",\n".join(lines) + "\n  }" if lines else "{}"
+    return f'{{\n  "version": 1,\n  "inputs": {quote(inputs)},\n  "files": {body}\n}}\n'.encode()
 
 
 def read_manifest(out: Path) -> Manifest:
@@ -150,6 +156,21 @@ def inside(out: Path, rel: str) -> bool:
     return parent == root or parent.is_relative_to(root)
 
 
+class _Within:
+    """``inside`` for many paths of one OUT: each directory is resolved once."""
+
+    def __init__(self, out: Path) -> None:
+        self.out, self.root = out, out.resolve()
+        self.parents: dict[str, bool] = {}
+
+    def __call__(self, rel: str) -> bool:
+        parent = rel.rpartition("/")[0]
+        if parent not in self.parents:
+            resolved = (self.out / parent).resolve() if parent else self.root
+            self.parents[parent] = resolved == self.root or resolved.is_relative_to(self.root)
+        return self.parents[parent]
+
+
 def _state(path: Path, content: bytes, listed: str | None) -> str | None:
     """Why writing ``content`` at ``path`` would destroy something, or None when it is ours."""
     kind = kind_of(path)
@@ -210,16 +231,21 @@ def write_outputs(out: Path, files: Mapping[str, bytes], clean: bool = False, in
 
 def _replace(out: Path, files: Mapping[str, bytes]) -> list[str]:
     changed = [rel for rel, content in sorted(files.items()) if _read_or_none(out / rel) != content]
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    # Staged flat (one file per index, no tree to build and remove again), then each
+    # renamed into place: a rename within one file system.
+    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out)
+    base = os.fspath(out)
     try:
-        for rel in changed:
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[rel])
-        for rel in changed:
-            final = out / rel
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, final)
+        for i, rel in enumerate(changed):
+            with open(os.path.join(staging, str(i)), "xb") as handle:
+                handle.write(files[rel])
+        made: set[str] = set()
+        for i, rel in enumerate(changed):
+            parent = rel.rpartition("/")[0]
+            if parent and parent not in made:
+                os.makedirs(os.path.join(base, parent), exist_ok=True)
+                made.add(parent)
+            os.replace(os.path.join(staging, str(i)), os.path.join(base, rel))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return changed
@@ -262,18 +288,33 @@ def compare_outputs(out: Path, files: Mapping[str, bytes], inputs: str = "") -> 
     return compare_hashes(out, {rel: digest(b) for rel, b in expected.items()}, _listed(out))
 
 
-def compare_hashes(out: Path, expected: Mapping[str, str], listed: set[str]) -> Drift:
-    """Compare OUT with the hashes generate would write (``listed``: the manifest's paths)."""
+def compare_hashes(
+    out: Path,
+    expected: Mapping[str, str],
+    listed: set[str],
+    seen: Mapping[str, tuple[tuple[int, ...], str]] | None = None,
+) -> Drift:
+    """Compare OUT with the hashes generate would write (``listed``: the manifest's paths).
+
+    ``seen`` (from the user's private cache, never from OUT) gives the stat and hash a
+    file had when generate wrote it: a regular file with that stat and the expected hash
+    is not read again. Every other file is read (regular files only) and hashed.
+    """
+    known = seen or {}
+    within = _Within(out)
     stale, missing, unsafe = [], [], []
     for rel, wanted in sorted(expected.items()):
-        kind = kind_of(out / rel) if inside(out, rel) else "symlinked directory"
+        path = out / rel
+        kind = kind_of(path) if within(rel) else "symlinked directory"
         if kind == "missing":
             missing.append(rel)
         elif kind is not None:
             unsafe.append((rel, kind))
         elif rel == MANIFEST:
             continue  # it records the inputs (the date among them); its files are compared
-        elif (current := _read_or_none(out / rel)) is None or digest(current) != wanted:
+        elif rel in known and known[rel] == (stat_key(path), wanted):
+            continue  # unchanged on disk since it was written with the expected bytes
+        elif (current := _read_or_none(path)) is None or digest(current) != wanted:
             stale.append(rel)
     extra = [rel for rel in sorted(listed - set(expected)) if kind_of(out / rel) is None]
     return Drift(stale, missing, extra, unsafe)

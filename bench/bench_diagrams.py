@@ -12,8 +12,7 @@ import argparse
 import time
 from pathlib import Path
 
-from archmodel.generation import GenerateOptions
-from archmodel.generators.diagrams import dataflow_outputs, generate
+from archmodel.generators.diagrams import DiagramsOptions, dataflow_outputs, generate
 from archmodel.generators.diagrams.to_dot import to_dot
 from archmodel.generators.diagrams.to_mermaid import to_mermaid
 from archmodel.graph import ArchGraph
@@ -75,7 +74,7 @@ def main() -> None:
     )
     files = timed(
         f"generate(view=dataflow), {args.components} components",
-        lambda: generate(Project.from_model(model), GenerateOptions(view="dataflow")),
+        lambda: generate(Project.from_model(model), DiagramsOptions(view="dataflow")),
     )
     print(f"  {len(files)} files, {sum(map(len, files.values())) / 1e6:.1f} MB")  # type: ignore[arg-type]
 
@@ -83,13 +82,13 @@ def main() -> None:
         ref = load(REFERENCE)
         ref_files = timed(
             "reference model: all diagrams (with SVG/PNG)",
-            lambda: generate(Project.from_loaded(ref), GenerateOptions()),
+            lambda: generate(Project.from_loaded(ref), DiagramsOptions()),
         )
         print(f"  {len(ref_files)} files")  # type: ignore[arg-type]
     small = synthetic(40, zones=4)
     timed(
         "40-component model: all diagrams (with SVG/PNG)",
-        lambda: generate(Project.from_model(small, REFERENCE / "archmodel.yaml"), GenerateOptions()),
+        lambda: generate(Project.from_model(small, REFERENCE / "archmodel.yaml"), DiagramsOptions()),
     )
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from archmodel.api import load_project
-from archmodel.generation import GenerateOptions
-from archmodel.generators.docs import Diagrams, build_pages, generate
+from archmodel.generators.docs import Diagrams, build_pages
 from archmodel.generators.docs.threat_source import threat_findings
+from archmodel.runner import run_kinds
 from archmodel.writer import write_outputs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -60,7 +60,7 @@ def bench_reference_build() -> None:
         checked = load_project(model)
         files = timed(
             f"generate docs of {model.name} (with diagrams)",
-            lambda: generate(checked, GenerateOptions()),
+            lambda: run_kinds(checked, ["docs"]),
         )
         write_outputs(out, files)
         cmd = [

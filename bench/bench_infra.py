@@ -16,10 +16,10 @@ from typing import Any
 
 from synthetic import write_model
 
-from archmodel.generation import GenerateOptions
 from archmodel.generators import ci, helm, terraform
 from archmodel.load import load
 from archmodel.project import Project
+from archmodel.runner import NoOptions
 
 PIPELINE = """
 environments:
@@ -54,7 +54,7 @@ def main() -> None:
             f.write(PIPELINE)
         loaded = timed(f"load {args.components} components", lambda: load(root))
         project = Project.from_loaded(loaded)
-        options = GenerateOptions()
+        options = NoOptions()
         start = time.perf_counter()
         total = 0
         for name, module in (("terraform", terraform), ("helm", helm), ("ci", ci)):

@@ -16,10 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import write_model
 
+from archmodel.findings.threats import threats_sarif as render_sarif
+from archmodel.generators.threats import render_json
 from archmodel.load import load
 from archmodel.project import Project
 from archmodel.threats import analyse
-from archmodel.threats.render import render_json, render_sarif
 
 HERE = Path(__file__).resolve().parent
 SIZES = (1_000, 10_000)

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from archmodel.generators.docs.escape import one_line
+from archmodel.formats.markdown import one_line
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema" / "archmodel.schema.json"

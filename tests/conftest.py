@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "models" / "reference"
@@ -62,3 +65,81 @@ def write_model(tmp_path: Path) -> Callable[..., Path]:
         return tmp_path
 
     return write
+
+
+# Per-environment copies (Helm values, rendered manifests, tfvars) differ only in what an
+# environment decides. The golden files keep the prod copy; the others are checked against
+# it structurally: same documents and keys, differences only in these settings.
+GOLDEN_ENVIRONMENT = "prod"
+ENVIRONMENT_KEYS = frozenset(
+    {
+        "environment",
+        "archmodel.io/environment",
+        "replicas",
+        "minReplicas",
+        "maxReplicas",
+        "availability_zones",
+        "multi_az",
+        "deletion_protection",
+    }
+)
+_ENV_COPY = re.compile(
+    r"(?:^k8s/(?P<k8s>[^/]+)/|/values-(?P<values>[^/]+)\.yaml$|^terraform/(?P<tf>[^/]+)\.tfvars$)"
+)
+
+
+def environment_of(path: str) -> str | None:
+    """The environment a generated file is a copy for (None: not a per-environment file)."""
+    match = _ENV_COPY.search(path)
+    return next((env for env in match.groups() if env), None) if match else None
+
+
+def golden_copy(path: str, env: str) -> str:
+    """The path of the same file for another environment."""
+    if path.startswith("k8s/"):
+        return re.sub(r"^k8s/[^/]+/", f"k8s/{env}/", path)
+    if path.endswith(".tfvars"):
+        return f"terraform/{env}.tfvars"
+    return re.sub(r"/values-[^/]+\.yaml$", f"/values-{env}.yaml", path)
+
+
+def _flatten(value: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items() for k, v in _flatten(item, (*prefix, str(key))).items()}
+    if isinstance(value, list):
+        return {k: v for i, item in enumerate(value) for k, v in _flatten(item, (*prefix, str(i))).items()}
+    return {prefix: value}
+
+
+def _parsed(path: str, content: bytes) -> Any:
+    if path.endswith(".tfvars"):
+        import hcl2
+
+        return hcl2.loads(content.decode("utf-8"))
+    return list(yaml.safe_load_all(content))
+
+
+def assert_environment_copy(path: str, content: bytes, files: dict[str, bytes]) -> None:
+    """``path`` (for a non-golden environment) has the golden environment's structure and
+    differs from it only in environment settings, naming its own environment."""
+    env = environment_of(path)
+    reference = golden_copy(path, GOLDEN_ENVIRONMENT)
+    mine, theirs = _flatten(_parsed(path, content)), _flatten(_parsed(reference, files[reference]))
+    assert mine.keys() == theirs.keys(), f"{path}: not the same structure as {reference}"
+    differing = {key[-1] for key in mine if mine[key] != theirs[key]}
+    assert differing <= ENVIRONMENT_KEYS, f"{path} differs from {reference} in {differing - ENVIRONMENT_KEYS}"
+    names = [v for k, v in mine.items() if k[-1] in ("environment", "archmodel.io/environment")]
+    assert names and all(name == env for name in names), (path, names)
+
+
+def check_goldens(
+    files: dict[str, bytes], golden: Callable[[str, bytes], None], name: Callable[[str], str]
+) -> None:
+    """Golden files for everything but the copies of non-golden environments, which are
+    checked against the golden environment's copy instead."""
+    for path, content in files.items():
+        env = environment_of(path)
+        if env is None or env == GOLDEN_ENVIRONMENT or golden_copy(path, GOLDEN_ENVIRONMENT) not in files:
+            golden(name(path), content)
+        else:
+            assert_environment_copy(path, content, files)

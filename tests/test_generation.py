@@ -149,3 +149,50 @@ def test_clean_does_not_follow_a_symlinked_directory(tmp_path: Path) -> None:
     (out / "d").symlink_to(outside, target_is_directory=True)
     write_outputs(out, {"other.txt": b"2"}, clean=True)
     assert (outside / "x.txt").read_text() == "precious"
+
+
+def test_in_sync_check_trusts_unchanged_stats_and_hashes_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archmodel.writer as writer
+    from archmodel import output_cache
+
+    monkeypatch.setenv("ARCHMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    files = {"a.txt": b"same", "d/b.txt": b"1234"}
+    write_outputs(out, files, inputs="fp")
+    expected = {rel: writer.digest(b) for rel, b in files.items()}
+    output_cache.remember_stats(out, expected)
+    listed = set(files)
+
+    def compare() -> bool:
+        return writer.compare_hashes(out, expected, listed, output_cache.recall_stats(out)).clean
+
+    with monkeypatch.context() as patched:  # files whose stat is unchanged are not read
+        patched.setattr(writer, "_read_or_none", lambda *args: pytest.fail("read a file"))
+        assert compare()
+    (out / "d" / "b.txt").write_bytes(b"5678")  # same size: the stat (mtime, ctime) changed
+    assert not compare()
+    (out / "d" / "b.txt").write_bytes(b"1234")
+    assert compare()  # the stat changed, the bytes are right again: hashed, in sync
+    other = {**expected, "a.txt": writer.digest(b"other")}  # a remembered stat vouches only for its hash
+    assert not writer.compare_hashes(out, other, listed, output_cache.recall_stats(out)).clean
+    monkeypatch.setenv("ARCHMODEL_NO_CACHE", "1")
+    assert output_cache.recall_stats(out) == {}
+    assert compare()  # no cache: every file hashed
+
+
+def test_stat_cache_never_trusts_a_symlink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import archmodel.writer as writer
+    from archmodel import output_cache
+
+    monkeypatch.setenv("ARCHMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    write_outputs(out, {"a.txt": b"same"}, inputs="fp")
+    expected = {"a.txt": writer.digest(b"same")}
+    output_cache.remember_stats(out, expected)
+    (tmp_path / "elsewhere").write_bytes(b"same")
+    (out / "a.txt").unlink()
+    (out / "a.txt").symlink_to(tmp_path / "elsewhere")
+    drift = writer.compare_hashes(out, expected, {"a.txt"}, output_cache.recall_stats(out))
+    assert drift.unsafe == [("a.txt", "symlink")]

@@ -33,7 +33,7 @@ def drift(model: Path, terraform: Path | None, k8s: Path | None, mapping: tuple[
     from archmodel.drift import Inventory, compare, expected_components
     from archmodel.drift.kube_check import kubernetes_drift, placement_of
     from archmodel.drift.kube_rules import inventory as workload_inventory
-    from archmodel.drift.terraform import read_terraform
+    from archmodel.generators.terraform.read import read_terraform
     from archmodel.kube import Cluster, read_cluster
 
     if terraform is None and k8s is None:

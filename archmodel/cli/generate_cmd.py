@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -12,8 +12,17 @@ from archmodel import output_cache
 from archmodel.cli.output import short_diff
 from archmodel.cli.project import checked_project
 from archmodel.fingerprint import inputs_fingerprint
-from archmodel.generation import GenerateOptions, GeneratorUnavailable, available_generators, load_generator
 from archmodel.naming import NameClash
+from archmodel.runner import (
+    Generator,
+    GeneratorUnavailable,
+    NeedCycle,
+    PathClash,
+    available_generators,
+    load_all,
+    options_key,
+    run,
+)
 from archmodel.writer import (
     MANIFEST,
     BadManifest,
@@ -50,6 +59,12 @@ MAX_NODES = click.option(
     show_default=True,
     help="Diagrams: split views above this.",
 )
+IMAGES = click.option(
+    "--images/--no-images",
+    default=True,
+    show_default=True,
+    help="Diagrams: render SVG/PNG (Graphviz); --no-images writes text artifacts only.",
+)
 
 
 def _kinds(only: str) -> dict[str, EntryPoint]:
@@ -62,29 +77,39 @@ def _kinds(only: str) -> dict[str, EntryPoint]:
     return {k: generators[k] for k in sorted(kinds)}
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
 
 
-def _run_generators(
-    project: Project, kinds: dict[str, EntryPoint], options: GenerateOptions
-) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    for ep in kinds.values():
+class Run:
+    """One generate or check run: the selected kinds, what they need, and their options."""
+
+    def __init__(self, only: str, view: str | None, max_nodes: int, images: bool) -> None:
+        self.kinds = _kinds(only)
         try:
-            generator = load_generator(ep)
+            self.generators = load_all(available_generators(), self.kinds)
         except GeneratorUnavailable as exc:
             _fail(f"{exc}; nothing written")
+        self.options = self._options(view=view, max_nodes=max_nodes, images=images)
+
+    def _options(self, **diagrams: object) -> dict[str, object]:
+        """The command-line flags are the diagrams generator's options."""
+        gen: Generator[object] | None = self.generators.get("diagrams")
+        return {"diagrams": gen.options(**diagrams)} if gen is not None else {}
+
+    def inputs(self, project: Project) -> str:
+        entries = available_generators()
+        used = {name: entries[name] for name in self.generators}
+        return inputs_fingerprint(project.root, project.sources, used, options_key(self.options))
+
+    def files(self, project: Project) -> dict[str, bytes]:
+        """The files of the selected generators (each after those it needs)."""
         try:
-            files.update(generator(project, options))
-        except NameClash as exc:
+            files = run(project, self.generators, self.kinds, self.options)
+        except (PathClash, NeedCycle, NameClash) as exc:
             _fail(f"{exc}; nothing written")
-    return files
-
-
-def _inputs(project: Project, kinds: dict[str, EntryPoint], options: GenerateOptions) -> str:
-    return inputs_fingerprint(project.root, project.sources, kinds, options)
+        return {str(path): content for path, content in files.items()}
 
 
 def _hashes(files: dict[str, bytes], inputs: str) -> dict[str, str]:
@@ -107,19 +132,20 @@ def _refuse_out_in_model(out: Path, project: Project) -> None:
 @ONLY
 @VIEW
 @MAX_NODES
+@IMAGES
 @click.option("--clean", is_flag=True, help="Remove files the previous run wrote and this one does not.")
 def generate_command(
-    model: Path, out: Path, only: str, view: str | None, max_nodes: int, clean: bool
+    model: Path, out: Path, only: str, view: str | None, max_nodes: int, images: bool, clean: bool
 ) -> None:
     """Write the artifacts of MODEL into OUT.
 
     Never overwrites or deletes a file it did not write: such a file is a conflict,
     reported before anything is written."""
-    kinds, options = _kinds(only), GenerateOptions(max_nodes=max_nodes, view=view)
+    this = Run(only, view, max_nodes, images)
     project = checked_project(model, refusal="nothing written")
     _refuse_out_in_model(out, project)
-    files = _run_generators(project, kinds, options)
-    inputs = _inputs(project, kinds, options)
+    files = this.files(project)
+    inputs = this.inputs(project)
     try:
         changed = write_outputs(out, files, clean=clean, inputs=inputs)
     except UnsafePath as exc:
@@ -134,7 +160,9 @@ def generate_command(
         _fail(f"{exc}; nothing written")
     except OSError as exc:
         _fail(f"cannot write {out}: {exc.strerror or exc}")
-    output_cache.remember(inputs, _hashes(files, inputs))
+    hashes = _hashes(files, inputs)
+    output_cache.remember(inputs, hashes)
+    output_cache.remember_stats(out, {rel: hashes[rel] for rel in files})
     click.echo(f"{out}: {len(files)} files, {len(changed)} changed", err=True)
 
 
@@ -144,17 +172,19 @@ def generate_command(
 @ONLY
 @VIEW
 @MAX_NODES
-def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes: int) -> None:
+@IMAGES
+def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes: int, images: bool) -> None:
     """Exit 0 when OUT is exactly what `generate` would write; list the drift otherwise."""
-    kinds, options = _kinds(only), GenerateOptions(max_nodes=max_nodes, view=view)
+    this = Run(only, view, max_nodes, images)
     project = checked_project(model, refusal="nothing compared")
-    inputs = _inputs(project, kinds, options)
+    inputs = this.inputs(project)
     known = output_cache.recall(inputs)
-    if known is not None and compare_hashes(out, known, _listed(out)).clean:
+    if known is not None and compare_hashes(out, known, _listed(out), output_cache.recall_stats(out)).clean:
         click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
         return
-    files = _run_generators(project, kinds, options)
-    output_cache.remember(inputs, _hashes(files, inputs))
+    files = this.files(project)
+    hashes = _hashes(files, inputs)
+    output_cache.remember(inputs, hashes)
     drift = compare_outputs(out, files, inputs)
     _report(out, drift, files)
     if not drift.clean:

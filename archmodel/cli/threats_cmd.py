@@ -15,8 +15,8 @@ import click
 from archmodel.threats.types import SEVERITY_ORDER, ThreatSeverity
 
 if TYPE_CHECKING:
+    from archmodel.generators.threats import Renderer
     from archmodel.threats import ThreatReport
-    from archmodel.threats.render import Renderer
 
 FORMATS = ("text", "md", "json", "csv", "sarif", "github")
 
@@ -40,9 +40,9 @@ def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None) -
     """List the STRIDE threats of MODEL, most severe first."""
     from archmodel.cli.output import escaped, note
     from archmodel.cli.project import checked_project
+    from archmodel.generators.threats import summary
     from archmodel.threats import analyse
     from archmodel.threats.baseline import BadBaseline, read_baseline
-    from archmodel.threats.render.tabular import summary
 
     try:
         known = read_baseline(baseline) if baseline is not None else set()
@@ -62,7 +62,7 @@ def _renderer(fmt: str) -> Renderer:
     """SARIF and GitHub annotations are shared with the other commands; the register
     formats belong to the threat report."""
     from archmodel.findings.threats import threats_github, threats_sarif
-    from archmodel.threats.render import RENDERERS
+    from archmodel.generators.threats import RENDERERS
 
     return {**RENDERERS, "sarif": threats_sarif, "github": threats_github}[fmt]
 

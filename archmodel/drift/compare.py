@@ -12,8 +12,8 @@ from typing import Any
 
 from archmodel.catalog import RuleKind, Severity, define
 from archmodel.diagnostics import Diagnostic, diag
-from archmodel.drift.inventory import INTERNET, Inventory, Resource, Rule
 from archmodel.graph import ArchGraph
+from archmodel.inventory import INTERNET, Inventory, Resource, Rule
 from archmodel.model import CLIENTS, EDGE_SERVICES, Kind, Trust
 from archmodel.project import Project
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archmodel.catalog import RuleKind, Severity, define
-from archmodel.drift.inventory import Inventory, Resource
+from archmodel.inventory import Inventory, Resource
 from archmodel.kube import Cluster
 from archmodel.kube.mapping import component_of
 from archmodel.kube.objects import Workload

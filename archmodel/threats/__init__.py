@@ -5,16 +5,23 @@ JSON, CSV or SARIF. Rules live in ``checks/`` (one decorated function each) and 
 parties add more through the ``archmodel.threat_rules`` entry point group.
 """
 
+import weakref
+
 from archmodel.model import Policies
 from archmodel.project import Project
 from archmodel.threats.engine import ThreatReport, analyse, catalog, installed_rules, severity_of
 from archmodel.threats.registry import Hit, ThreatRule, threat
 from archmodel.threats.types import Finding, Status, Stride, ThreatSeverity
 
+_REPORTS: weakref.WeakKeyDictionary[Project, ThreatReport] = weakref.WeakKeyDictionary()
+
 
 def report_for(project: Project) -> ThreatReport:
-    """The located threat report of this run, computed once and shared by every output."""
-    return project.graph.memo("threats.report", lambda: analyse(project))
+    """The threat report of a project, analysed once however many outputs show it (the
+    register, the docs site): the engine keeps it as long as the project lives."""
+    if project not in _REPORTS:
+        _REPORTS[project] = analyse(project)
+    return _REPORTS[project]
 
 
 __all__ = [

@@ -12,10 +12,10 @@ import jsonschema
 import pytest
 import yaml
 
-from archmodel.generation import GenerateOptions
 from archmodel.generators.ci import generate
 from archmodel.load import load
 from archmodel.project import Project
+from archmodel.runner import NoOptions
 
 FIXTURE = Path(__file__).parent / "fixtures" / "infra"
 REFERENCE = Path(__file__).resolve().parents[2] / "models" / "reference"
@@ -24,7 +24,7 @@ REFERENCE = Path(__file__).resolve().parents[2] / "models" / "reference"
 def generated(path: Path) -> dict[str, bytes]:
     loaded = load(path)
     assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
-    return generate(Project.from_loaded(loaded), GenerateOptions())
+    return {str(p): b for p, b in generate(Project.from_loaded(loaded), NoOptions()).items()}
 
 
 def workflow_schema() -> dict[str, Any]:

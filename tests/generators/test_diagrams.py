@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archmodel.generation import GenerateOptions
-from archmodel.generators.diagrams import generate
+from archmodel.generators.diagrams import DiagramsOptions, generate
 from archmodel.load import load
 from archmodel.project import Project
 
@@ -59,7 +58,8 @@ scenarios:
 def generated(path: Path, **options: object) -> dict[str, bytes]:
     loaded = load(path)
     assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
-    return generate(Project.from_loaded(loaded), GenerateOptions(**options))  # type: ignore[arg-type]
+    files = generate(Project.from_loaded(loaded), DiagramsOptions(**options))  # type: ignore[arg-type]
+    return {str(p): b for p, b in files.items()}
 
 
 def edge_attrs(dot: str, source: str, target: str) -> str:

@@ -8,9 +8,8 @@ import subprocess
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from archmodel.generation import GenerateOptions
-from archmodel.generators.diagrams import generate
-from archmodel.generators.diagrams.escape import mermaid_id
+from archmodel.formats.mermaid import mermaid_id
+from archmodel.generators.diagrams import DiagramsOptions, generate
 from archmodel.model import Component, Flow, Model, Scenario, System, Zone
 from archmodel.project import Project
 
@@ -71,8 +70,8 @@ def mermaid_label_is_inert(line: str) -> None:
 def test_hostile_strings_are_escaped(name: str, zone_name: str, tech: str, desc: str) -> None:
     model = hostile_model(name, zone_name, tech, desc)
     project = Project.from_model(model)
-    files = generate(project, GenerateOptions(view="dataflow"))
-    files.update(generate(project, GenerateOptions(view="scenarios")))
+    files = {str(p): b for p, b in generate(project, DiagramsOptions(view="dataflow")).items()}
+    files.update({str(p): b for p, b in generate(project, DiagramsOptions(view="scenarios")).items()})
     dot = files["diagrams/dataflow.dot"]
     result = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, check=False)
     assert result.returncode == 0, result.stderr.decode()

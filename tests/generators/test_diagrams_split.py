@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from archmodel.generation import GenerateOptions
-from archmodel.generators.diagrams import generate
+from archmodel.generators.diagrams import DiagramsOptions, generate
 from archmodel.model import Component, Flow, Model, System, Zone
 from archmodel.project import Project
 
@@ -33,8 +32,8 @@ def synthetic(zones: int, per_zone: int) -> Model:
 
 
 def run(model: Model, max_nodes: int) -> dict[str, bytes]:
-    options = GenerateOptions(max_nodes=max_nodes, view="dataflow")
-    return generate(Project.from_model(model), options)
+    options = DiagramsOptions(max_nodes=max_nodes, view="dataflow")
+    return {str(p): b for p, b in generate(Project.from_model(model), options).items()}
 
 
 def node_count(dot: str) -> int:

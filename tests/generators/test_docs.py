@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -106,3 +107,30 @@ def test_reference_model(tmp_path: Path, golden: Callable[[str, bytes], None]) -
     assert broken_links(tmp_path / "site") == []
     for page in ("mkdocs.yml", "docs/flows.md", "docs/layers.md", "docs/data.md"):
         golden(f"docs/reference/{page}", files[f"docs/{page}"])
+
+
+def _outside_details(html: str) -> str:
+    return re.sub(r"<details>.*?</details>", "", html, flags=re.S)
+
+
+def test_scenario_sequence_is_a_picture_not_mermaid_text(shop_site: Path) -> None:
+    """The theme runs no Mermaid: a fenced ``mermaid`` block showed as raw source text."""
+    page = (shop_site / "scenarios" / "place-order.html").read_text(encoding="utf-8")
+    assert re.search(r"<img alt=\"[^\"]+\" src=\"../diagrams/scenarios/place-order.svg\"", page), page
+    assert (shop_site / "diagrams" / "scenarios" / "place-order.svg").is_file()
+    assert "sequenceDiagram" not in _outside_details(page)  # the source only in a collapsed block
+    svg = (shop_site / "diagrams" / "scenarios" / "place-order.svg").read_text(encoding="utf-8")
+    assert svg.count("<line") > 3 and "Place an order" in svg
+
+
+@pytest.mark.parametrize("name", ["dataflow", "security", "pipeline"])
+def test_overview_diagrams_are_readable_and_link_to_full_size(shop_site: Path, name: str) -> None:
+    """Each diagram links to its SVG and keeps its own size in a scrolling frame (the
+    theme shrank it to the column width, too small to read)."""
+    page = (shop_site / "index.html").read_text(encoding="utf-8")
+    src = f"diagrams/{name}.svg"
+    assert re.search(rf'<p><a href="{src}"><img alt="[^"]+" src="{src}" ?/?></a></p>', page), page
+    assert f'<a href="{src}">Open the full-size diagram</a>' in page
+    assert '<link href="archmodel.css" rel="stylesheet"' in page
+    css = (shop_site / "archmodel.css").read_text(encoding="utf-8")
+    assert "max-width: none" in css and "overflow: auto" in css

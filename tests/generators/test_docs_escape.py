@@ -9,7 +9,7 @@ import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archmodel.generators.docs.escape import fence, md_code, md_escape, md_paragraphs, one_line
+from archmodel.formats.markdown import fence, md_code, md_escape, md_paragraphs, one_line
 
 HOSTILE = [
     "<script>alert(1)</script>",

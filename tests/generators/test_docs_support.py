@@ -13,8 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from archmodel.api import load_project
-from archmodel.generation import GenerateOptions
-from archmodel.generators.docs import generate
+from archmodel.runner import run_kinds
 from archmodel.writer import write_outputs
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
@@ -24,7 +23,7 @@ SHOP = FIXTURES / "shop"
 def generate_files(model: Path) -> dict[str, bytes]:
     checked = load_project(model)
     assert not checked.failed(), [str(d) for d in checked.diagnostics]
-    return generate(checked, GenerateOptions())
+    return {str(p): b for p, b in run_kinds(checked, ["docs"]).items()}
 
 
 def write_site(model: Path, out: Path) -> dict[str, bytes]:

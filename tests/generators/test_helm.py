@@ -12,11 +12,12 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from conftest import check_goldens
 
-from archmodel.generation import GenerateOptions
 from archmodel.generators.helm import generate
 from archmodel.load import load
 from archmodel.project import Project
+from archmodel.runner import NoOptions
 
 FIXTURE = Path(__file__).parent / "fixtures" / "infra"
 REFERENCE = Path(__file__).resolve().parents[2] / "models" / "reference"
@@ -28,7 +29,7 @@ EXPRESSION = re.compile(r"\{\{ index \.Values ((?:\"[^\"]*\" ?)+) \| toJson \}\}
 def generated(path: Path) -> dict[str, bytes]:
     loaded = load(path)
     assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
-    return generate(Project.from_loaded(loaded), GenerateOptions())
+    return {str(p): b for p, b in generate(Project.from_loaded(loaded), NoOptions()).items()}
 
 
 @pytest.fixture(scope="module")
@@ -118,14 +119,29 @@ def test_deterministic(files: dict[str, bytes]) -> None:
     assert generated(FIXTURE) == files
 
 
-def test_golden_fixture(files: dict[str, bytes], golden: Callable[[str, bytes], None]) -> None:
-    for path, content in files.items():
+def _under(label: str) -> Callable[[str], str]:
+    def name(path: str) -> str:
         root, _, rest = path.partition("/")
-        golden(f"{root}/infra/{rest}", content)
+        return f"{root}/{label}/{rest}"
+
+    return name
+
+
+def test_golden_fixture(files: dict[str, bytes], golden: Callable[[str, bytes], None]) -> None:
+    check_goldens(files, golden, _under("infra"))
 
 
 @pytest.mark.skipif(not (REFERENCE / "archmodel.yaml").exists(), reason="reference model not written yet")
 def test_golden_reference(golden: Callable[[str, bytes], None]) -> None:
-    for path, content in generated(REFERENCE).items():
-        root, _, rest = path.partition("/")
-        golden(f"{root}/reference/{rest}", content)
+    check_goldens(generated(REFERENCE), golden, _under("reference"))
+
+
+def test_environment_copies_are_checked_against_the_golden_environment(files: dict[str, bytes]) -> None:
+    from conftest import assert_environment_copy
+
+    path = next(p for p in files if p.startswith("k8s/dev/"))
+    assert_environment_copy(path, files[path], files)
+    tampered = files[path].replace(b"readOnlyRootFilesystem: true", b"readOnlyRootFilesystem: false")
+    assert tampered != files[path]
+    with pytest.raises(AssertionError, match="readOnlyRootFilesystem"):
+        assert_environment_copy(path, tampered, files)

@@ -9,10 +9,10 @@ import pytest
 import yaml
 from test_helm import helm_template
 
-from archmodel.generation import GenerateOptions
 from archmodel.generators.helm import generate
 from archmodel.load import load
 from archmodel.project import Project
+from archmodel.runner import NoOptions
 
 MODEL = """archmodel: 1
 system: {name: Shop}
@@ -38,7 +38,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     root.write_text(MODEL, encoding="utf-8")
     loaded = load(root)
     assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
-    return generate(Project.from_loaded(loaded), GenerateOptions())
+    return {str(p): b for p, b in generate(Project.from_loaded(loaded), NoOptions()).items()}
 
 
 def _docs(files: dict[str, bytes]) -> dict[str, Any]:

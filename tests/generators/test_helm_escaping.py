@@ -9,14 +9,17 @@ import yaml
 from hypothesis import given
 from test_terraform_escaping import SETTINGS, hostile, hostile_graph
 
-from archmodel.generation import GenerateOptions
 from archmodel.generators.helm import generate
+from archmodel.runner import NoOptions
 
 
 @SETTINGS
 @given(name=hostile, description=hostile, technology=hostile, image=hostile)
 def test_helm_survives_hostile_text(name: str, description: str, technology: str, image: str) -> None:
-    files = generate(hostile_graph(name, description, technology, image), GenerateOptions())
+    files = {
+        str(p): b
+        for p, b in generate(hostile_graph(name, description, technology, image), NoOptions()).items()
+    }
     for path, content in files.items():
         text = content.decode("utf-8")
         if path.endswith(".json"):

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_terraform_escaping import NASTY
 
-from archmodel.generators.helm.yaml_block import dump, flow
+from archmodel.formats.yaml import dump, flow
 
 text = st.text() | st.sampled_from(
     [

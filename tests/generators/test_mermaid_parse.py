@@ -19,7 +19,6 @@ import yaml
 from test_diagrams_escaping import HOSTILE
 
 import archmodel.generators.diagrams as diagrams
-from archmodel.generation import GenerateOptions
 from archmodel.load import load
 from archmodel.project import Project
 
@@ -149,10 +148,12 @@ def write_mermaid(model_dir: Path, out: Path, max_nodes: int = 150) -> list[Path
     loaded = load(model_dir)
     errors = [d for d in loaded.diagnostics if d.severity == "error"]
     assert not errors, errors
-    files = diagrams.generate(Project.from_loaded(loaded), GenerateOptions(max_nodes=max_nodes))
+    files = diagrams.generate(
+        Project.from_loaded(loaded), diagrams.DiagramsOptions(max_nodes=max_nodes, images=False)
+    )
     written = []
     for name, content in files.items():
-        if name.endswith(".mmd"):
+        if name.suffix == ".mmd":
             path = out / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import check_goldens
 
-from archmodel.generation import GenerateOptions
 from archmodel.generators.terraform import CONTROL_CHECKS, generate
 from archmodel.graph import ArchGraph
 from archmodel.load import load
 from archmodel.project import Project
+from archmodel.runner import NoOptions
 
 hcl2 = pytest.importorskip("hcl2")
 
@@ -30,7 +31,7 @@ def generated(path: Path) -> tuple[dict[str, bytes], ArchGraph]:
     loaded = load(path)
     assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
     project = Project.from_loaded(loaded)
-    return generate(project, GenerateOptions()), project.graph
+    return {str(p): b for p, b in generate(project, NoOptions()).items()}, project.graph
 
 
 @pytest.fixture(scope="module")
@@ -154,15 +155,13 @@ def test_deterministic() -> None:
 
 
 def test_golden_fixture(fixture_files: dict[str, bytes], golden: Callable[[str, bytes], None]) -> None:
-    for path, content in fixture_files.items():
-        golden(f"terraform/infra/{path.removeprefix('terraform/')}", content)
+    check_goldens(fixture_files, golden, lambda path: f"terraform/infra/{path.removeprefix('terraform/')}")
 
 
 @pytest.mark.skipif(not (REFERENCE / "archmodel.yaml").exists(), reason="reference model not written yet")
 def test_golden_reference(golden: Callable[[str, bytes], None]) -> None:
     files, _ = generated(REFERENCE)
-    for path, content in files.items():
-        golden(f"terraform/reference/{path.removeprefix('terraform/')}", content)
+    check_goldens(files, golden, lambda path: f"terraform/reference/{path.removeprefix('terraform/')}")
 
 
 def test_component_named_like_a_shared_file(write_model: Callable[..., Path]) -> None:

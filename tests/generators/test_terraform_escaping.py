@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archmodel.generation import GenerateOptions
-from archmodel.generators.terraform.hcl import quote
+from archmodel.formats.hcl import quote
 from archmodel.model import Component, Environment, Flow, Model, Stage, System
 from archmodel.project import Project
+from archmodel.runner import NoOptions
 
 hcl2 = pytest.importorskip("hcl2")
 
@@ -100,7 +100,10 @@ def hcl_unescape(text: str) -> str:
 def test_terraform_survives_hostile_text(name: str, description: str, technology: str, image: str) -> None:
     from archmodel.generators.terraform import generate
 
-    files = generate(hostile_graph(name, description, technology, image), GenerateOptions())
+    files = {
+        str(p): b
+        for p, b in generate(hostile_graph(name, description, technology, image), NoOptions()).items()
+    }
     for content in files.values():
         hcl2.loads(content.decode("utf-8"))  # every file still parses
     # python-hcl2 keeps escapes only partly decoded, so look for the exact literals and

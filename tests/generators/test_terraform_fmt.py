@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archmodel.api import valid_project
-from archmodel.generation import GenerateOptions
+from archmodel.formats.hcl import Block, Raw, Value, render_file
 from archmodel.generators.terraform import generate
-from archmodel.generators.terraform.hcl import Block, Raw, Value, render_file
+from archmodel.runner import NoOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "tests" / "tools" / "hcl"
@@ -76,7 +76,7 @@ def test_every_generated_file_is_already_formatted(terraform_fmt: Formatter) -> 
     for model in MODELS:
         if not (model / "archmodel.yaml").is_file():
             continue
-        for path, content in generate(valid_project(model), GenerateOptions()).items():
+        for path, content in generate(valid_project(model), NoOptions()).items():
             files[f"{model.name}/{path}"] = content.decode("utf-8")
     assert len(files) > 20
     differing = [name for name, text in sorted(files.items()) if terraform_fmt(text) != text]

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from archmodel.generation import GenerateOptions
 from archmodel.generators.terraform import generate
 from archmodel.load import load
 from archmodel.project import Project
+from archmodel.runner import NoOptions
 
 MODEL = """archmodel: 1
 system: {name: Shop}
@@ -27,7 +27,7 @@ flows:
 def test_container_port_and_protocol_default_port(tmp_path: Path) -> None:
     root = tmp_path / "archmodel.yaml"
     root.write_text(MODEL, encoding="utf-8")
-    files = generate(Project.from_loaded(load(root)), GenerateOptions())
+    files = {str(p): b for p, b in generate(Project.from_loaded(load(root)), NoOptions()).items()}
     email, store = files["terraform/email.gen.tf"].decode(), files["terraform/store.gen.tf"].decode()
     assert re.search(r"containerPort = 8080\b", email)
     assert re.search(r"from_port +\= 8080\n", email) and "5000" not in email

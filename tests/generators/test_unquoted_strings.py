@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from archmodel.generators.docs.escape import md_code
-from archmodel.generators.helm.yaml_block import dump
-from archmodel.generators.terraform.hcl import quote
+from archmodel.formats.hcl import quote
+from archmodel.formats.markdown import md_code
+from archmodel.formats.yaml import dump
 
 
 @pytest.mark.parametrize("text", ["A\n", "A\r\n", "A\n\n", "yes\n", "a/b\n"])
@@ -17,7 +17,7 @@ def test_yaml_keeps_trailing_line_breaks(text: str) -> None:
 
 
 def test_hcl_keys_with_a_trailing_newline_are_quoted() -> None:
-    from archmodel.generators.terraform import hcl
+    from archmodel.formats import hcl
 
     assert hcl._key("name") == "name"
     assert hcl._key("name\n") == quote("name\n")

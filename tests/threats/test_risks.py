@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from archmodel.api import load_project
+from archmodel.generators.threats import render_json
 from archmodel.threats import ThreatReport, ThreatSeverity, analyse
 from archmodel.threats.baseline import BadBaseline, read_baseline
-from archmodel.threats.render import render_json
 
 MODEL = """archmodel: 1
 system: {name: T}

@@ -10,41 +10,17 @@ stages run a real scanner, publish stages log in to the registry their tool name
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
-import yaml
-
-from archmodel.generation import GenerateOptions
+from archmodel.formats.yaml import dump_document
 from archmodel.generators.ci.gitlab import effective_needs, pipeline
 from archmodel.generators.ci.steps import gated_by_approval, gh_text, job_for
 from archmodel.graph import ArchGraph
 from archmodel.project import Project
+from archmodel.runner import Files, Generator, NoOptions
 
-__all__ = ["generate", "workflow"]
-
-
-class _Dumper(yaml.SafeDumper):
-    """Safe dumping without anchors (steps shared between jobs are written out in full)
-    and with multi-line scripts as literal blocks. Non-ASCII is escaped: with
-    ``allow_unicode`` PyYAML writes NEL (U+0085) raw and reads it back as a space."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
-    style = "|" if "\n" in text else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
-def _dump(doc: Any) -> bytes:
-    text = yaml.dump(
-        doc, Dumper=_Dumper, sort_keys=True, default_flow_style=False, allow_unicode=False, width=100
-    )
-    return text.encode("utf-8")
+__all__ = ["GENERATOR", "generate", "workflow"]
 
 
 def job_id(stage_id: str) -> str:
@@ -77,7 +53,7 @@ def workflow(graph: ArchGraph) -> tuple[dict[str, Any], list[str]]:
     }, sorted(set(gated))
 
 
-def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
+def generate(project: Project, options: NoOptions) -> Files:
     """``ci/github-actions.yml`` and ``ci/gitlab-ci.yml`` (nothing without a pipeline)."""
     graph = project.graph
     if not graph.stages:
@@ -93,6 +69,9 @@ def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
     if gated:
         gitlab += "# Jobs after an approval stage are manual: protect their environments in GitLab.\n"
     return {
-        "ci/github-actions.yml": header.encode() + _dump(doc),
-        "ci/gitlab-ci.yml": gitlab.encode() + _dump(pipeline(graph)),
+        PurePosixPath("ci/github-actions.yml"): header.encode() + dump_document(doc),
+        PurePosixPath("ci/gitlab-ci.yml"): gitlab.encode() + dump_document(pipeline(graph)),
     }
+
+
+GENERATOR = Generator("ci", NoOptions, generate)

@@ -1,24 +1,26 @@
 """The diagrams generator: data flow, security layers, pipeline and scenario diagrams.
 
 ``generate`` returns ``diagrams/<view>.{mmd,dot,svg,png}`` and
-``diagrams/scenarios/<id>.mmd``. Each view is built once as a format-neutral ``Scene``
-and then translated: Mermaid and DOT by hand (deterministic text), SVG/PNG through
-Graphviz (the data flow with provider icons via the ``diagrams`` package; the security
-and pipeline views straight from our DOT, where icons would carry no meaning).
+``diagrams/scenarios/<id>.{mmd,svg}``; with ``images=False`` only the text sources
+(``.mmd``, ``.dot``), which is what a large model or a quick CI check wants. Each view
+is built once as a format-neutral ``Scene`` and then translated: Mermaid and DOT by
+hand (deterministic text), SVG/PNG through Graphviz (the data flow with provider icons
+via the ``diagrams`` package; the security and pipeline views straight from our DOT,
+where icons would carry no meaning).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from archmodel.generation import GenerateOptions
+from archmodel.formats.text import safe_filename
 from archmodel.generators.diagrams.dataflow import build_dataflow
-from archmodel.generators.diagrams.escape import safe_filename
 from archmodel.generators.diagrams.pipeline import build_pipeline
 from archmodel.generators.diagrams.render import GraphvizMissing, render_dot
-from archmodel.generators.diagrams.scenarios import sequence_diagram
+from archmodel.generators.diagrams.scenarios import sequence_diagram, sequence_svg
 from archmodel.generators.diagrams.scene import Scene
 from archmodel.generators.diagrams.security import build_security
 from archmodel.generators.diagrams.split import (
@@ -29,14 +31,31 @@ from archmodel.generators.diagrams.split import (
 )
 from archmodel.generators.diagrams.to_dot import to_dot
 from archmodel.generators.diagrams.to_mermaid import to_mermaid
+from archmodel.runner import Files, Generator
 
 if TYPE_CHECKING:
     from archmodel.graph import ArchGraph
     from archmodel.project import Project
 
-__all__ = ["VIEWS", "GraphvizMissing", "generate"]
+__all__ = ["GENERATOR", "VIEWS", "DiagramsOptions", "GraphvizMissing", "generate"]
 
 VIEWS = ("dataflow", "security", "pipeline", "scenarios")
+
+
+@dataclass(frozen=True)
+class DiagramsOptions:
+    """``max_nodes``: views above it are split; ``view``: one view only; ``images``:
+    render SVG/PNG too (Graphviz), or write the text sources alone."""
+
+    max_nodes: int = 150
+    view: str | None = None
+    images: bool = True
+
+    def __post_init__(self) -> None:
+        if self.max_nodes < 1:
+            raise ValueError(f"max_nodes must be a positive number, not {self.max_nodes}")
+        if self.view is not None and self.view not in VIEWS:
+            raise ValueError(f"unknown diagram view {self.view!r}; choose from {', '.join(VIEWS)}")
 
 
 @dataclass(frozen=True)
@@ -91,29 +110,33 @@ def render(output: Output) -> dict[str, bytes]:
     return {}
 
 
-def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
-    """All diagram files of a model (or of ``options.view`` only), by relative path.
-
-    Computed once per run and options: the docs site embeds the same diagrams."""
+def generate(project: Project, options: DiagramsOptions) -> Files:
+    """All diagram files of a model (or of ``options.view`` only), by relative path."""
     graph = project.graph
-    return dict(graph.memo(("diagrams", options), lambda: _generate(graph, options)))
-
-
-def _generate(graph: ArchGraph, options: GenerateOptions) -> dict[str, bytes]:
-    if options.view is not None and options.view not in VIEWS:
-        raise ValueError(f"unknown diagram view {options.view!r}; choose from {', '.join(VIEWS)}")
     wanted = VIEWS if options.view is None else (options.view,)
     files: dict[str, bytes] = {}
     for view in wanted:
         if view == "scenarios":
-            for scenario in graph.model.scenarios:
-                path = f"diagrams/scenarios/{safe_filename(scenario.id)}.mmd"
-                files[path] = sequence_diagram(graph, scenario).encode("utf-8")
+            files.update(_scenarios(graph, options.images))
             continue
         for output in BUILDERS[view](graph, options.max_nodes):
             base = f"diagrams/{output.stem}"
             files[f"{base}.mmd"] = to_mermaid(output.scene).encode("utf-8")
             files[f"{base}.dot"] = to_dot(output.scene).encode("utf-8")
-            for fmt, content in render(output).items():
+            for fmt, content in render(output).items() if options.images else ():
                 files[f"{base}.{fmt}"] = content
-    return dict(sorted(files.items()))
+    return {PurePosixPath(p): files[p] for p in sorted(files)}
+
+
+def _scenarios(graph: ArchGraph, images: bool) -> dict[str, bytes]:
+    """A Mermaid sequence diagram per scenario and, with images, the same drawn as SVG."""
+    files: dict[str, bytes] = {}
+    for scenario in graph.model.scenarios:
+        base = f"diagrams/scenarios/{safe_filename(scenario.id)}"
+        files[f"{base}.mmd"] = sequence_diagram(graph, scenario).encode("utf-8")
+        if images:
+            files[f"{base}.svg"] = sequence_svg(graph, scenario).encode("utf-8")
+    return files
+
+
+GENERATOR = Generator("diagrams", DiagramsOptions, generate)

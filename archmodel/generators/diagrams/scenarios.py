@@ -1,14 +1,17 @@
 """One Mermaid sequence diagram per scenario: the business flow, step by step.
 
 Participants are grouped in boxes by trust zone (tinted like the data-flow view), so a
-reader sees each boundary a request crosses; plaintext steps carry a red note.
+reader sees each boundary a request crosses; plaintext steps carry a red note. The same
+diagram is also drawn as SVG here (lifelines and arrows need no layout engine), so the
+docs site shows a picture without running Mermaid's JavaScript.
 """
 
 from __future__ import annotations
 
+from archmodel.formats.mermaid import mermaid_id, mermaid_text
+from archmodel.formats.svg import xml_text
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.dataflow import highest_classification
-from archmodel.generators.diagrams.escape import mermaid_id, mermaid_text
 from archmodel.graph import ArchGraph
 from archmodel.model import Flow, Scenario
 
@@ -23,6 +26,10 @@ def _pid(component_id: str) -> str:
 
 
 def _message(graph: ArchGraph, flow: Flow, data_ids: list[str]) -> str:
+    return mermaid_text(_label(graph, flow, data_ids), 160)
+
+
+def _label(graph: ArchGraph, flow: Flow, data_ids: list[str]) -> str:
     head = flow.protocol_label + (f":{flow.port}" if flow.port else "")
     names = [graph.data[d].name for d in data_ids if d in graph.data]
     level = highest_classification(graph, data_ids)
@@ -31,7 +38,7 @@ def _message(graph: ArchGraph, flow: Flow, data_ids: list[str]) -> str:
         text += f" [{level.value}]"
     if flow.description:
         text += f" - {flow.description}"
-    return mermaid_text(text, 160)
+    return text
 
 
 def _participants(graph: ArchGraph, flows: list[Flow]) -> list[str]:
@@ -92,3 +99,95 @@ def sequence_diagram(graph: ArchGraph, scenario: Scenario) -> str:
         if flow.returns:
             out.append(f"  {dst}-->>{src}: {_message(graph, flow, list(flow.returns))}")
     return "\n".join(out) + "\n"
+
+
+# SVG geometry (px): participant columns, message rows, header height.
+_COL, _ROW, _HEAD, _PAD = 190, 38, 70, 20
+
+
+def _zone_groups(graph: ArchGraph, participants: list[str]) -> list[tuple[str | None, int, int]]:
+    """Runs of consecutive participants in one zone: (zone id, first column, last column)."""
+    groups: list[tuple[str | None, int, int]] = []
+    for i, cid in enumerate(participants):
+        component = graph.components.get(cid)
+        zone = component.zone if component and component.zone in graph.zones else None
+        if groups and groups[-1][0] == zone:
+            groups[-1] = (zone, groups[-1][1], i)
+        else:
+            groups.append((zone, i, i))
+    return groups
+
+
+def _svg_head(graph: ArchGraph, participants: list[str], height: int) -> list[str]:
+    out = []
+    for zone_id, first, last in _zone_groups(graph, participants):
+        if zone_id is None:
+            continue
+        zone = graph.zones[zone_id]
+        x, w = _PAD + first * _COL, (last - first + 1) * _COL
+        out.append(
+            f'<rect x="{x + 4}" y="{_PAD}" width="{w - 8}" height="{height - 2 * _PAD}" rx="6" '
+            f'fill="{style.TRUST_FILL[zone.trust]}" stroke="{style.TRUST_STROKE[zone.trust]}"/>'
+        )
+        label = xml_text(f"{zone.name} ({zone.trust.value})", 40)
+        out.append(f'<text x="{x + 12}" y="{_PAD + 14}" font-size="11">{label}</text>')
+    for i, cid in enumerate(participants):
+        component = graph.components.get(cid)
+        name = xml_text((component.name if component else "") or cid, 28)
+        cx = _PAD + i * _COL + _COL // 2
+        out.append(f'<line x1="{cx}" y1="{_HEAD}" x2="{cx}" y2="{height - _PAD - 4}" stroke="#7f8c8d"/>')
+        out.append(
+            f'<rect x="{cx - 85}" y="{_HEAD - 30}" width="170" height="30" rx="4" '
+            'fill="#ffffff" stroke="#34495e"/>'
+        )
+        out.append(f'<text x="{cx}" y="{_HEAD - 10}" text-anchor="middle" font-weight="bold">{name}</text>')
+    return out
+
+
+def _svg_arrow(
+    graph: ArchGraph, column: dict[str, int], flow: Flow, step: int, y: int, back: bool
+) -> list[str]:
+    src, dst = (flow.target, flow.source) if back else (flow.source, flow.target)
+    x1, x2 = (_PAD + column[c] * _COL + _COL // 2 for c in (src, dst))
+    label = _label(graph, flow, list(flow.returns if back else flow.data))
+    color = style.PLAINTEXT if not flow.encrypted else "#2c3e50"
+    dash = ' stroke-dasharray="6,4"' if back or flow.mode.value == "async" else ""
+    shown = f"{step}. {label}" + ("" if flow.encrypted or back else " (PLAINTEXT)")
+    return [
+        f"<g><title>{xml_text(shown, 500)}</title>",
+        f'<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{color}" stroke-width="1.5"{dash} '
+        'marker-end="url(#arrow)"/>',
+        f'<text x="{min(x1, x2) + 6}" y="{y - 5}" font-size="11" fill="{color}">{xml_text(shown, 70)}</text>',
+        "</g>",
+    ]
+
+
+def sequence_svg(graph: ArchGraph, scenario: Scenario) -> str:
+    """The scenario as a self-contained SVG: zones as tinted columns, one row per message."""
+    flows = [graph.flows[s] for s in scenario.steps if s in graph.flows]
+    participants = _participants(graph, flows)
+    column = {cid: i for i, cid in enumerate(participants)}
+    rows = sum(2 if f.returns else 1 for f in flows)
+    width = 2 * _PAD + max(1, len(participants)) * _COL
+    height = _HEAD + (rows + 1) * _ROW + _PAD
+    body = _svg_head(graph, participants, height)
+    y = _HEAD + _ROW
+    for step, flow in enumerate(flows, start=1):
+        body += _svg_arrow(graph, column, flow, step, y, back=False)
+        y += _ROW
+        if flow.returns:
+            body += _svg_arrow(graph, column, flow, step, y, back=True)
+            y += _ROW
+    return "\n".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-family="{style.FONT}, Arial, sans-serif" font-size="12">',
+            f"<title>{xml_text(scenario.name)}</title>",
+            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
+            'markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#2c3e50"/></marker></defs>',
+            f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+            *body,
+            "</svg>",
+            "",
+        ]
+    )

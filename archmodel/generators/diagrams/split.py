@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from archmodel.formats.text import safe_filename
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.dataflow import (
     cluster_id,
@@ -20,7 +21,6 @@ from archmodel.generators.diagrams.dataflow import (
     node_id,
     zone_cluster,
 )
-from archmodel.generators.diagrams.escape import safe_filename
 from archmodel.generators.diagrams.scene import Edge, Line, Node, Scene, Span, line
 from archmodel.graph import ArchGraph
 from archmodel.model import Classification, Flow

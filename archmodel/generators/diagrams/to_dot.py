@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from archmodel.generators.diagrams.escape import dot_string, html_text
+from archmodel.formats.dot import dot_string, html_text
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, cluster_forest
 from archmodel.generators.diagrams.style import FONT
 

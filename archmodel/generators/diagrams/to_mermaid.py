@@ -8,7 +8,7 @@ order of first use, which keeps the output deterministic.
 
 from __future__ import annotations
 
-from archmodel.generators.diagrams.escape import mermaid_id, mermaid_text
+from archmodel.formats.mermaid import mermaid_id, mermaid_text
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, cluster_forest
 
 _SHAPE = {

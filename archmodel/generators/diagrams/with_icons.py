@@ -17,7 +17,7 @@ from typing import Any
 
 import graphviz
 
-from archmodel.generators.diagrams.escape import clean
+from archmodel.formats.text import clean
 from archmodel.generators.diagrams.icons import FALLBACK
 from archmodel.generators.diagrams.render import clean_svg, dot_binary
 from archmodel.generators.diagrams.scene import Cluster, Node, Scene, cluster_forest

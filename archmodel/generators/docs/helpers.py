@@ -13,7 +13,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from archmodel.generators.docs.escape import md_code, md_escape
+from archmodel.formats.markdown import md_code, md_escape
+from archmodel.generators.docs.threat_source import ThreatItem
 from archmodel.generators.docs.views import SiteViews, component_page
 from archmodel.model import Flow, Zone
 
@@ -66,3 +67,20 @@ def proto(flow: Flow) -> Markup:
 
 def zone_name(zone: Zone | None) -> Markup:
     return Markup(f"{cached_escape(zone.name)} ({zone.trust})" if zone else "no zone")
+
+
+@pass_context
+def threat_table(ctx: Context, items: Iterable[ThreatItem], with_target: bool = True) -> Markup:
+    """The threats table of the overview, the register and every component page."""
+    head = "| severity | threat | " + ("target | " if with_target else "") + "STRIDE | description |\n"
+    rows = [head, "|---|---|---|" + ("---|" if with_target else "") + "---|\n"]
+    for t in items:
+        target = ""
+        if with_target:
+            target = (comp(ctx, t.component) if t.component else md_code(t.target)) + " | "
+        stride = ", ".join(cached_escape(s.replace("_", " ")) for s in t.stride)
+        rows.append(
+            f"| {cached_escape(t.severity)} | {md_code(t.rule)} {cached_escape(t.title)} | {target}"
+            f"{stride} | {cached_escape(t.description)} |\n"
+        )
+    return Markup("".join(rows))

@@ -86,8 +86,7 @@ def build_pages(graph: ArchGraph, threats: list[ThreatItem], diagrams: Diagrams)
     for s in _scenarios(v):
         page = scenario_page(s.id)
         steps = [graph.flows[f] for f in s.steps if f in graph.flows]
-        mermaid = diagrams.files.get(f"diagrams/scenarios/{s.id}.mmd", b"").decode("utf-8")
-        pages[page] = render_page("scenario.md.j2", page, **base, s=s, steps=steps, mermaid=mermaid)
+        pages[page] = render_page("scenario.md.j2", page, **base, s=s, steps=steps)
     return dict(sorted(pages.items()))
 
 

@@ -6,7 +6,8 @@
           model: architecture/archmodel.yaml   # relative to mkdocs.yml
           prefix: architecture                 # where the pages appear in the site
 
-The pages are the docs generator's own (``site_files``), added in ``on_files`` as
+The pages are the docs generator's own (run through the runner, which hands it the
+diagrams), added in ``on_files`` as
 in-memory files, so nothing is written into the user's docs directory and the site can
 never show stale architecture pages. An invalid model fails the build with the
 compiler-style diagnostics of ``archmodel validate``.
@@ -51,6 +52,13 @@ class ArchmodelPluginConfig(base.Config):  # type: ignore[no-untyped-call,unused
 class ArchmodelPlugin(BasePlugin[ArchmodelPluginConfig]):  # type: ignore[no-untyped-call,unused-ignore]
     """Adds ``<prefix>/index.md`` (overview) and the rest of the model's pages."""
 
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """The pages' stylesheet (diagrams at their own size) joins the site's own."""
+        from archmodel.generators.docs.render import STYLESHEET
+
+        config.extra_css.append(f"{self.config.prefix}/{STYLESHEET}")
+        return config
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         prefix = self.config.prefix
         generated = self._site_files()
@@ -71,9 +79,8 @@ class ArchmodelPlugin(BasePlugin[ArchmodelPluginConfig]):  # type: ignore[no-unt
     def _site_files(self) -> dict[str, bytes]:
         from archmodel.api import InvalidModel, valid_project
         from archmodel.diagnostics import format_text
-        from archmodel.generation import GenerateOptions
-        from archmodel.generators.docs import site_files
         from archmodel.load import ModelNotFound
+        from archmodel.runner import run_kinds
 
         try:
             project = valid_project(Path(self.config.model))
@@ -82,4 +89,6 @@ class ArchmodelPlugin(BasePlugin[ArchmodelPluginConfig]):  # type: ignore[no-unt
         except InvalidModel as exc:
             errors = [format_text(d) for d in exc.errors]
             raise PluginError("archmodel: invalid model:\n" + "\n".join(errors)) from exc
-        return site_files(project, GenerateOptions())
+        files = run_kinds(project, ["docs"])
+        root = PurePosixPath("docs/docs")
+        return {p.relative_to(root).as_posix(): b for p, b in files.items() if p.is_relative_to(root)}

@@ -3,7 +3,7 @@
 Markdown has no autoescape of its own, so the Markdown environment's ``finalize`` runs
 ``md_escape`` on every ``{{ value }}`` that is not already ``Markup`` (what the helpers
 below and macros return). Forgetting a filter therefore yields over-escaped text, never markup. The
-few HTML fragments (the collapsible Mermaid source) come from ``.html.j2`` templates with
+few HTML fragments (the collapsible Mermaid source, the framed diagrams) come from ``.html.j2`` templates with
 Jinja's own HTML autoescape.
 """
 
@@ -17,8 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from archmodel.formats.markdown import fence, md_code, md_escape, md_paragraphs
 from archmodel.generators.docs import helpers
-from archmodel.generators.docs.escape import fence, md_code, md_escape, md_paragraphs
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -47,6 +47,19 @@ def link(ctx: Context, text: object, target: str) -> Markup:
 @pass_context
 def image(ctx: Context, alt: str, target: str) -> Markup:
     return Markup(f"![{md_escape(alt)}]({relative(target, ctx['page'])})")
+
+
+STYLESHEET = "archmodel.css"
+
+
+@pass_context
+def figure(ctx: Context, alt: str, target: str) -> Markup:
+    """A diagram linked to its SVG alone (full size), and a link saying so. Plain
+    Markdown, so MkDocs rewrites and checks both links in any site layout; the
+    stylesheet (``STYLESHEET``) keeps the picture at its own size in a scrolling frame."""
+    url = relative(target, ctx["page"])
+    picture = f"[![{md_escape(alt)}]({url})]({url})"
+    return Markup(f"{picture}\n\n[Open the full-size diagram]({url}) (scroll the frame to pan)")
 
 
 def details(summary: str, source: str, language: str = "mermaid") -> Markup:
@@ -84,13 +97,14 @@ def markdown_environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(md=md_escape, para=md_paragraphs, code=md_code, words=words)
-    env.globals.update(href=href, link=link, image=image, details=details, fence=fence)
+    env.globals.update(href=href, link=link, image=image, figure=figure, details=details, fence=fence)
     env.globals.update(
         comp=helpers.comp,
         data_names=helpers.data_names,
         codes=helpers.codes,
         proto=helpers.proto,
         zone_name=helpers.zone_name,
+        threat_table=helpers.threat_table,
     )
     return env
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from archmodel.generators.docs.escape import page_stem
 from archmodel.generators.docs.threat_source import ThreatItem
 from archmodel.graph import ArchGraph
 from archmodel.model import (
@@ -25,6 +24,12 @@ from archmodel.model import (
 
 # Layers from 7 (application) down to 1 (physical), as in the seed diagram.
 LAYERS: tuple[Layer, ...] = tuple(sorted(Layer, key=lambda layer: -LAYER_NUMBER[layer]))
+
+
+def page_stem(element_id: str) -> str:
+    """File stem of an element page: ids are safe file names, but ``index`` is the
+    section's own page in MkDocs, so it gets a prefix no id can have."""
+    return f"_{element_id}" if element_id == "index" else element_id
 
 
 def component_page(component_id: str) -> str:

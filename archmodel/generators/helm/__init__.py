@@ -10,17 +10,18 @@ environment gets, rendered from the very structure the templates are dumped from
 from __future__ import annotations
 
 import json
+from pathlib import PurePosixPath
 
-from archmodel.generation import GenerateOptions
-from archmodel.generators.helm.manifests import k8s_name, manifests, peers_of
+from archmodel.generators.helm.manifests import COMPONENT_LABEL, k8s_name, manifests, peers_of
 from archmodel.generators.helm.render import Template, dump
 from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Environment, runs_in_container
 from archmodel.naming import unique
 from archmodel.project import Project
+from archmodel.runner import Files, Generator, NoOptions
 
-__all__ = ["charted_components", "generate"]
+__all__ = ["GENERATOR", "charted_components", "generate"]
 
 CHART_VERSION = "0.1.0"
 
@@ -40,11 +41,11 @@ def chart_yaml(component: Component) -> dict[str, object]:
         "type": "application",
         "version": CHART_VERSION,
         "appVersion": tail.rsplit(":", 1)[1] if ":" in tail else "latest",
-        "annotations": {"archmodel.io/component": component.id},
+        "annotations": {COMPONENT_LABEL: component.id},
     }
 
 
-def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
+def generate(project: Project, options: NoOptions) -> Files:
     """``helm/<chart>/...`` for every container component and ``k8s/<env>/<id>.yaml``."""
     graph = project.graph
     components = charted_components(graph)
@@ -73,4 +74,7 @@ def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
                 files[f"{chart}/values-{env_id}.yaml"] = dump(values).encode()
             rendered = "---\n".join(t.render(values) for t in templates.values())
             files[f"k8s/{env_id}/{component.id}.yaml"] = rendered.encode()
-    return dict(sorted(files.items()))
+    return {PurePosixPath(p): files[p] for p in sorted(files)}
+
+
+GENERATOR = Generator("helm", NoOptions, generate)

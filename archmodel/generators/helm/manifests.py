@@ -15,6 +15,8 @@ from typing import Any
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Flow, NamedPort, default_port
 
+# The label that ties a workload to its component: on every generated object, selected
+# by the NetworkPolicies, and read back by ``read.py`` (drift) from any manifests.
 COMPONENT_LABEL = "archmodel.io/component"
 HTTP_PORT = 8080
 PORT_DEFAULTS = {"https": 443, "http": 80, "sql": 5432, "redis": 6379, "kafka": 9092, "amqp": 5672}

@@ -1,6 +1,6 @@
 """One manifest structure, two renderings: a Helm template and a rendered manifest.
 
-The structure is dumped once through a data-to-YAML emitter (``yaml_block``: sorted
+The structure is dumped once through a data-to-YAML emitter (``archmodel.formats.yaml``: sorted
 keys, block style; never string templates) with each ``Value`` as a plain sentinel. The
 template replaces a sentinel by ``{{ index .Values "a" "b" | toJson }}`` (JSON is YAML,
 so Helm's output parses as the value itself); a rendered manifest replaces it by the
@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from archmodel.generators.helm import yaml_block
+from archmodel.formats import yaml as yaml_kit
 from archmodel.generators.helm.manifests import Value
 
 _SENTINEL = "__archmodel_value_{}__"
@@ -22,7 +22,7 @@ _SENTINEL_RE = re.compile(r"__archmodel_value_(\d+)__")
 
 
 def dump(doc: Any) -> str:
-    return yaml_block.dump(doc)
+    return yaml_kit.dump(doc)
 
 
 def helm_expression(value: Value) -> str:
@@ -40,7 +40,7 @@ class Template:
 
     def __init__(self, doc: Any) -> None:
         self.values: list[Value] = []
-        self.text = yaml_block.dump(doc, self._mark)
+        self.text = yaml_kit.dump(doc, self._mark)
         if "{{" in self.text or "}}" in self.text:
             raise ValueError("template text must not hold Go template syntax")
 
@@ -58,6 +58,6 @@ class Template:
             found: Any = values
             for part in self.values[int(match.group(1))].path:
                 found = found[part]
-            return yaml_block.flow(found)
+            return yaml_kit.flow(found)
 
         return _SENTINEL_RE.sub(fill, self.text)

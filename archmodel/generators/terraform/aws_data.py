@@ -9,8 +9,8 @@ of the generated code (checkov) confirms the claim: ``encryption_at_rest`` ->
 
 from __future__ import annotations
 
+from archmodel.formats.hcl import Block, Raw
 from archmodel.generators.terraform.facts import Facts, aws_name, db_engine, is_kafka
-from archmodel.generators.terraform.hcl import Block, Raw
 from archmodel.generators.terraform.plan import Plan
 
 LOG_EXPORTS = {"postgres": ["postgresql", "upgrade"], "mysql": ["audit", "error", "general", "slowquery"]}

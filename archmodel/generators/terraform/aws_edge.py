@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from archmodel.generators.terraform.facts import Facts, aws_name, flow_name, flow_port
-from archmodel.generators.terraform.hcl import Block, Raw, quote
+from archmodel.formats.hcl import Block, Raw, quote
+from archmodel.generators.terraform.facts import COMPONENT_TAG, Facts, aws_name, flow_name, flow_port
 from archmodel.generators.terraform.plan import Plan
 from archmodel.model import Kind
 
@@ -67,7 +67,7 @@ def web_acl(facts: Facts, scope: str, realises: str | None = None) -> list[Block
     for rule in rules:
         acl.add(rule)
     acl.add(_visibility(aws_name(facts.id, 128)))
-    acl.set("tags", {**facts.tags, "archmodel:component": realises} if realises else facts.tags)
+    acl.set("tags", {**facts.tags, COMPONENT_TAG: realises} if realises else facts.tags)
     blocks = [acl]
     if facts.has("logging"):
         log = Block("resource", ("aws_wafv2_web_acl_logging_configuration", facts.id))

@@ -8,7 +8,7 @@ values come from the model (``<env>.tfvars``): region, availability zones and so
 
 from __future__ import annotations
 
-from archmodel.generators.terraform.hcl import Block, Raw, Value, quote
+from archmodel.formats.hcl import Block, Raw, Value, quote
 from archmodel.model import Environment, System
 
 AWS_PROVIDER = "~> 5.60"

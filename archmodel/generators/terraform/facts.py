@@ -13,9 +13,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from archmodel.generators.terraform.hcl import Value
+from archmodel.formats.hcl import Value
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Flow, Kind, default_port
+
+# The tag that ties a resource to its component: written on every generated resource,
+# read back by ``read.py`` (drift) from hand-written Terraform too.
+COMPONENT_TAG = "archmodel:component"
 
 # Default ports by protocol, used when neither the flow nor the target's deploy names one.
 PROTOCOL_PORTS = {
@@ -64,7 +68,7 @@ class Facts:
 
     @property
     def tags(self) -> dict[str, Value]:
-        return {"Name": self.component.name, "archmodel:component": self.id}
+        return {"Name": self.component.name, COMPONENT_TAG: self.id}
 
 
 def facts_of(graph: ArchGraph, component: Component) -> Facts:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from archmodel.formats.hcl import Block
 from archmodel.generators.terraform import aws_data, aws_edge
 from archmodel.generators.terraform.facts import Facts
-from archmodel.generators.terraform.hcl import Block
 from archmodel.generators.terraform.plan import Plan
 
 Builder = Callable[[Facts, Plan], list[Block]]

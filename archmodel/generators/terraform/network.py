@@ -11,8 +11,8 @@ own). A flow whose port cannot be known gets no rule and a comment saying how to
 
 from __future__ import annotations
 
+from archmodel.formats.hcl import Block, Raw
 from archmodel.generators.terraform.facts import Facts, flow_name, flow_port
-from archmodel.generators.terraform.hcl import Block, Raw
 from archmodel.generators.terraform.plan import Plan
 from archmodel.model import Flow, Kind
 

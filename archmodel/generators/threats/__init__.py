@@ -1,23 +1,54 @@
-"""The threats generator: ``threats/threats.{md,json,csv,sarif}`` for ``generate -o OUT``.
+"""The threats generator: ``threats/threats.{md,json,csv,sarif}`` for ``generate -o OUT``,
+and the renderers of the threat register that the ``threats`` command prints.
 
 File paths in the register are relative to the model directory, so the output does not
-depend on where ``generate`` runs from.
+depend on where ``generate`` runs from. The report is computed once per project by the
+threat engine (``report_for``), whoever asks first.
 """
 
 from __future__ import annotations
 
-from archmodel.findings.threats import threats_sarif
-from archmodel.generation import GenerateOptions
-from archmodel.project import Project
-from archmodel.threats import report_for
-from archmodel.threats.render import RENDERERS
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 
+from archmodel.findings.threats import threats_sarif
+from archmodel.generators.threats.markdown import render_md
+from archmodel.generators.threats.tabular import render_csv, render_json, render_text, summary
+from archmodel.project import Project
+from archmodel.runner import Files, Generator, NoOptions
+from archmodel.threats import ThreatReport, report_for
+
+__all__ = [
+    "GENERATOR",
+    "RENDERERS",
+    "Renderer",
+    "generate",
+    "render_csv",
+    "render_json",
+    "render_md",
+    "render_text",
+    "summary",
+]
+
+Renderer = Callable[[ThreatReport, Path | None], str]
+
+# The register formats; SARIF and GitHub annotations are shared by every command
+# (``archmodel.findings``).
+RENDERERS: dict[str, Renderer] = {
+    "text": render_text,
+    "md": render_md,
+    "json": render_json,
+    "csv": render_csv,
+}
 FORMATS = ("md", "json", "csv")
 
 
-def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
+def generate(project: Project, options: NoOptions) -> Files:
     report = report_for(project)
     base = project.base
     files = {f"threats/threats.{fmt}": RENDERERS[fmt](report, base) for fmt in FORMATS}
     files["threats/threats.sarif"] = threats_sarif(report, base)
-    return {path: text.encode("utf-8") for path, text in sorted(files.items())}
+    return {PurePosixPath(path): text.encode("utf-8") for path, text in sorted(files.items())}
+
+
+GENERATOR = Generator("threats", NoOptions, generate)

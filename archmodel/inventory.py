@@ -1,5 +1,10 @@
 """What infrastructure code declares, reduced to what the model can be compared with:
-resources (with the component they belong to) and allow rules between them."""
+resources (with the component they belong to) and allow rules between them.
+
+The Terraform reader lives with the Terraform generator (``generators/terraform/read.py``,
+the same tag conventions); Kubernetes workloads are read by ``archmodel.kube`` and reduced
+to an inventory in ``drift/kube_rules.py``; ``drift`` compares what they read with the model.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Read Terraform with python-hcl2: resources tagged with their component, and the
+"""Read Terraform with python-hcl2 (for ``archmodel drift``): resources tagged with their component, and the
 security-group rules between them (inline `ingress` blocks, `aws_security_group_rule`,
 `aws_vpc_security_group_ingress_rule`)."""
 
@@ -10,9 +10,9 @@ from typing import Any
 
 import hcl2
 
-from archmodel.drift.inventory import INTERNET, Inventory, Resource, Rule
+from archmodel.generators.terraform.facts import COMPONENT_TAG
+from archmodel.inventory import INTERNET, Inventory, Resource, Rule
 
-TAG = "archmodel:component"
 # Resource types that realise a component (others, like listeners or rules, support one).
 COMPONENT_TYPES = frozenset(
     {
@@ -77,7 +77,7 @@ def read_terraform(directory: Path, components: set[str]) -> Inventory:
 
 def _component_of(name: str, body: dict[str, Any], components: set[str]) -> str | None:
     tags = _one(body.get("tags")) or {}
-    tagged = tags.get(TAG) if isinstance(tags, dict) else None
+    tagged = tags.get(COMPONENT_TAG) if isinstance(tags, dict) else None
     if isinstance(tagged, str):
         return tagged
     guess = name.replace("_", "-")

@@ -67,9 +67,3 @@ def fence(source: str, info: str = "") -> Markup:
     ticks = "`" * max(3, longest + 1)
     body = _CONTROL.sub("", source).rstrip("\n")
     return Markup(f"{ticks}{info}\n{body}\n{ticks}")
-
-
-def page_stem(element_id: str) -> str:
-    """File stem of an element page: ids are safe file names, but ``index`` is the
-    section's own page in MkDocs, so it gets a prefix no id can have."""
-    return f"_{element_id}" if element_id == "index" else element_id

@@ -1,4 +1,9 @@
-"""A small deterministic YAML emitter for plain data (dicts, lists, str, int, bool, None).
+"""The YAML kit: every generator writing YAML (Helm charts and manifests, CI workflows,
+``mkdocs.yml``) dumps through here, so a model string is quoted one way everywhere.
+
+``dump``/``flow``: a small deterministic emitter for plain data (dicts, lists, str, int,
+bool, None), for the bulk output. ``dump_document``/``dump_config``: PyYAML's safe
+dumper, for the few documents that want literal blocks or YAML's own layout.
 
 Why not PyYAML: its Python representer costs ~4 µs per node, i.e. > 10 s for the
 10k-chart benchmark; this emitter writes the same block style (sorted keys, ``- `` items
@@ -13,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+
+import yaml
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_./-]*$")
 _RESERVED = frozenset(
@@ -121,3 +128,33 @@ def flow(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(flow(v) for v in value) + "]"
     return scalar(value)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumping without anchors (steps shared between jobs are written out in full)
+    and with multi-line scripts as literal blocks. Non-ASCII is escaped: with
+    ``allow_unicode`` PyYAML writes NEL (U+0085) raw and reads it back as a space."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump_document(doc: Any) -> bytes:
+    """A document with sorted keys and literal blocks for multi-line strings (CI workflows)."""
+    text = yaml.dump(
+        doc, Dumper=_Dumper, sort_keys=True, default_flow_style=False, allow_unicode=False, width=100
+    )
+    return text.encode("utf-8")
+
+
+def dump_config(doc: Any) -> str:
+    """A configuration file in the order given (``mkdocs.yml``), Unicode kept readable."""
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=1000)

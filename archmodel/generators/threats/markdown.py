@@ -1,12 +1,18 @@
-"""The Markdown threat register: a summary matrix, then findings grouped by severity."""
+"""The Markdown threat register: a summary matrix, then findings grouped by severity.
+
+Descriptions, targets, fixes and risk decisions carry model text (names, technologies,
+justifications), so every value goes through the Markdown kit the docs site uses: it
+renders as the text it is, never as HTML, links, headings or table rows.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from archmodel.formats.markdown import md_code, md_escape, md_paragraphs, one_line
+from archmodel.generators.threats.tabular import summary
 from archmodel.threats.engine import ThreatReport
 from archmodel.threats.render.common import where
-from archmodel.threats.render.tabular import summary
 from archmodel.threats.types import SEVERITY_ORDER, Finding, Stride
 
 
@@ -25,28 +31,29 @@ def _matrix(report: ThreatReport) -> list[str]:
 
 
 def _entry(f: Finding, base: Path | None) -> list[str]:
-    refs = ", ".join([*f.cwe, *f.capec]) or "—"
-    mitigations = ", ".join(f"`{m}`" for m in f.mitigations) or "— (design change)"
+    refs = md_escape(", ".join([*f.cwe, *f.capec]) or "—")
+    mitigations = ", ".join(md_code(m) for m in f.mitigations) or "— (design change)"
     lines = [
-        f"### {f.rule} {f.title} — `{f.target}`",
+        f"### {md_escape(f.rule)} {md_escape(f.title)} — {md_code(f.target)}",
         "",
-        f.description,
+        md_paragraphs(f.description),
         "",
-        f"- **Fix:** {f.fix}",
-        f"- **Closed by:** {mitigations} (layer: {f.layer})",
+        f"- **Fix:** {md_escape(f.fix)}",
+        f"- **Closed by:** {mitigations} (layer: {md_escape(f.layer)})",
         f"- **STRIDE:** {', '.join(_title(s) for s in f.stride)} · **Refs:** {refs}",
-        f"- **Where:** `{where(f, base)}` · **Status:** {_title(f.status)}",
+        f"- **Where:** {md_code(where(f, base))} · **Status:** {_title(f.status)}",
     ]
     if f.justification:
-        owner = f" ({f.risk_owner})" if f.risk_owner else ""
-        until = f", until {f.expires}" if f.expires else ""
-        lines.append(f"- **Decision:** {f.justification}{owner}{until}")
+        owner = f" ({md_escape(f.risk_owner)})" if f.risk_owner else ""
+        until = f", until {md_escape(f.expires)}" if f.expires else ""
+        lines.append(f"- **Decision:** {md_escape(f.justification)}{owner}{until}")
     return [*lines, ""]
 
 
 def _code(text: str) -> str:
-    """A one-line code span: Markdown shows its content verbatim."""
-    return "`` " + " ".join(text.replace("`", "'").split()) + " ``"
+    """A one-line code span (controls dropped, backticks cannot close it): Markdown shows
+    its content verbatim, so free text such as a blanket risk needs no other escaping."""
+    return "`` " + one_line(text.replace("`", "'")) + " ``"
 
 
 def _silenced(report: ThreatReport) -> list[str]:
@@ -56,7 +63,7 @@ def _silenced(report: ThreatReport) -> list[str]:
     if not s:
         return []
     lines = ["## Switched off", ""]
-    lines += [f"- Rule `{rule}` is disabled by `x-policies`." for rule in s.disabled]
+    lines += [f"- Rule {md_code(rule)} is disabled by `x-policies`." for rule in s.disabled]
     lines += [f"- Blanket risk {_code(b)}." for b in s.blanket]
     if s.blanket:
         lines.append(f"- {s.decided} finding(s) are decided by a blanket risk.")

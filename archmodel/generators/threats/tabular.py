@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
+from archmodel.formats.csv import table
 from archmodel.threats.engine import ThreatReport
 from archmodel.threats.render.common import shown_file, where
 from archmodel.threats.types import SEVERITY_ORDER, STRIDE_LETTER, Status
@@ -58,19 +57,20 @@ def summary(report: ThreatReport) -> str:
 
 
 def render_json(report: ThreatReport, base: Path | None = None) -> str:
+    """A JSON array sorted by id, one finding per line: it diffs like indented JSON, and
+    the C encoder writes it (the indenting one is pure Python, slow on large registers)."""
     items = [f.as_dict(shown_file(f.file, base)) for f in sorted(report.findings, key=lambda f: f.id)]
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    if not items:
+        return "[]\n"
+    return "[\n" + ",\n".join("  " + json.dumps(i, ensure_ascii=False) for i in items) + "\n]\n"
 
 
 def render_csv(report: ThreatReport, base: Path | None = None) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    """One row per finding; text cells cannot become spreadsheet formulas."""
+    rows = []
     for f in report.findings:
         record = f.as_dict(shown_file(f.file, base))
         record["justification"] = f.justification or ""
-        writer.writerow(
-            ";".join(v) if isinstance(v, list) else ("" if v is None else v)
-            for v in (record[c] for c in CSV_COLUMNS)
-        )
-    return out.getvalue()
+        values = [record[c] for c in CSV_COLUMNS]
+        rows.append([";".join(v) if isinstance(v, list) else v for v in values])
+    return table(CSV_COLUMNS, rows)
