@@ -11,15 +11,13 @@ from typing import Any
 
 import networkx as nx
 
+from archmodel.generators.ci.deploy import LOGIN, cloud_of, deploy_steps, needs_oidc
+from archmodel.generators.ci.options import GH_SHIP
 from archmodel.graph import ArchGraph
 from archmodel.model import Stage
 
 CHECKOUT = {"name": "Check out", "uses": "actions/checkout@v4"}
-AWS_CREDENTIALS = {
-    "name": "Configure AWS credentials",
-    "uses": "aws-actions/configure-aws-credentials@v4",
-    "with": {"role-to-assume": "${{ vars.AWS_ROLE_ARN }}", "aws-region": "${{ vars.AWS_REGION }}"},
-}
+SHIPPING = frozenset({"publish", "deploy"})
 IMAGE = "${{ vars.IMAGE_NAME || github.event.repository.name }}:${{ github.sha }}"
 
 
@@ -87,7 +85,7 @@ def _publish(stage: Stage) -> list[dict[str, Any]]:
     steps: list[dict[str, Any]]
     if "ecr" in tool:
         steps = [
-            AWS_CREDENTIALS,
+            LOGIN["aws"],
             {"name": "Log in to Amazon ECR", "id": "ecr", "uses": "aws-actions/amazon-ecr-login@v2"},
         ]
         tag = "${{ steps.ecr.outputs.registry }}/" + IMAGE
@@ -110,37 +108,21 @@ def _publish(stage: Stage) -> list[dict[str, Any]]:
     return steps
 
 
-def _deploy(stage: Stage, graph: ArchGraph) -> list[dict[str, Any]]:
-    env = stage.environment or "default"
+def _publish_permissions(stage: Stage) -> dict[str, str]:
+    """OIDC only for a cloud registry, package writes only for GitHub's own."""
     tool = _tool(stage)
-    steps: list[dict[str, Any]] = []
-    environment = graph.environments.get(env)
-    if environment is None or environment.cloud == "aws":
-        steps.append(AWS_CREDENTIALS)
-    if "terraform" in tool:
-        steps += [
-            {"name": "Set up Terraform", "uses": "hashicorp/setup-terraform@v3"},
-            {
-                "name": "Apply",
-                "working-directory": "terraform",
-                "run": "terraform init -input=false\n"
-                f"terraform apply -input=false -auto-approve -var-file={env}.tfvars\n",
-            },
-        ]
-    elif "helm" in tool:
-        script = (
-            "for chart in helm/*/; do\n"
-            '  helm upgrade --install "$(basename "$chart")" "$chart" '
-            f'-f "${{chart}}values-{env}.yaml" --atomic --wait\n'
-            "done\n"
-        )
-        steps += [
-            {"name": "Set up Helm", "uses": "azure/setup-helm@v4"},
-            {"name": "Deploy charts", "run": script},
-        ]
-    else:
-        steps.append({"name": "Apply manifests", "run": f"kubectl apply -f k8s/{env}/"})
-    return steps
+    if "ecr" in tool:
+        return {"contents": "read", "id-token": "write"}
+    if "ghcr" in tool or "github" in tool:
+        return {"contents": "read", "packages": "write"}
+    return {"contents": "read"}
+
+
+def ships(stage: Stage, graph: ArchGraph) -> bool:
+    """True for publish and deploy stages and everything after one: such jobs run only
+    on the default branch or a tag, never for a pull request."""
+    before = nx.ancestors(graph.stage_graph, stage.id)
+    return str(stage.kind) in SHIPPING or any(str(graph.stages[s].kind) in SHIPPING for s in before)
 
 
 def job_for(stage: Stage, graph: ArchGraph) -> dict[str, Any]:
@@ -156,15 +138,19 @@ def job_for(stage: Stage, graph: ArchGraph) -> dict[str, Any]:
     elif kind == "scan":
         steps = [CHECKOUT, *_scan(stage)]
     elif kind == "publish":
-        job["permissions"] = {"contents": "read", "id-token": "write", "packages": "write"}
+        job["permissions"] = _publish_permissions(stage)
         steps = [CHECKOUT, *_publish(stage)]
     elif kind == "deploy":
-        job["permissions"] = {"contents": "read", "id-token": "write"}
+        environment = graph.environments.get(stage.environment or "default")
+        if needs_oidc(cloud_of(environment)):
+            job["permissions"] = {"contents": "read", "id-token": "write"}
         job["environment"] = {"name": stage.environment or "default"}
-        steps = [CHECKOUT, *_deploy(stage, graph)]
+        steps = [CHECKOUT, *deploy_steps(stage, environment, _tool(stage))]
     else:  # verify, monitor: a make target per stage kind keeps the workflow tool-agnostic
         env = f" ENVIRONMENT={stage.environment}" if stage.environment else ""
         steps = [CHECKOUT, {"name": f"Run {kind} checks", "run": f"make {kind}{env}"}]
+    if ships(stage, graph):
+        job["if"] = GH_SHIP
     job["steps"] = steps
     return job
 
