@@ -11,14 +11,14 @@ from typing import Any
 
 import networkx as nx
 
-from archmodel.generators.ci.deploy import LOGIN, cloud_of, deploy_steps, needs_oidc
+from archmodel.generators.ci.deploy import cloud_of, deploy_steps, needs_oidc
 from archmodel.generators.ci.options import GH_SHIP
+from archmodel.generators.ci.registry import IMAGE, cloud_registry, login
 from archmodel.graph import ArchGraph
 from archmodel.model import Stage
 
 CHECKOUT = {"name": "Check out", "uses": "actions/checkout@v4"}
 SHIPPING = frozenset({"publish", "deploy"})
-IMAGE = "${{ vars.IMAGE_NAME || github.event.repository.name }}:${{ github.sha }}"
 
 
 def gh_text(text: str) -> str:
@@ -81,37 +81,15 @@ def _scan(stage: Stage) -> list[dict[str, Any]]:
 
 
 def _publish(stage: Stage) -> list[dict[str, Any]]:
-    tool = _tool(stage)
-    steps: list[dict[str, Any]]
-    if "ecr" in tool:
-        steps = [
-            LOGIN["aws"],
-            {"name": "Log in to Amazon ECR", "id": "ecr", "uses": "aws-actions/amazon-ecr-login@v2"},
-        ]
-        tag = "${{ steps.ecr.outputs.registry }}/" + IMAGE
-    else:
-        registry = "ghcr.io" if "ghcr" in tool or "github" in tool else "docker.io"
-        login: dict[str, Any] = {"registry": registry}
-        if registry == "ghcr.io":
-            login |= {"username": "${{ github.actor }}", "password": "${{ secrets.GITHUB_TOKEN }}"}
-        else:
-            login |= {"username": "${{ vars.REGISTRY_USER }}", "password": "${{ secrets.REGISTRY_TOKEN }}"}
-        steps = [{"name": f"Log in to {registry}", "uses": "docker/login-action@v3", "with": login}]
-        tag = f"{registry}/${{{{ github.repository }}}}:${{{{ github.sha }}}}"
-    steps.append(
-        {
-            "name": "Push image",
-            "uses": "docker/build-push-action@v6",
-            "with": {"context": ".", "push": True, "tags": tag},
-        }
-    )
-    return steps
+    steps, tag = login(_tool(stage))
+    push = {"context": ".", "push": True, "tags": tag}
+    return [*steps, {"name": "Push image", "uses": "docker/build-push-action@v6", "with": push}]
 
 
 def _publish_permissions(stage: Stage) -> dict[str, str]:
     """OIDC only for a cloud registry, package writes only for GitHub's own."""
     tool = _tool(stage)
-    if "ecr" in tool:
+    if cloud_registry(tool) is not None:
         return {"contents": "read", "id-token": "write"}
     if "ghcr" in tool or "github" in tool:
         return {"contents": "read", "packages": "write"}
