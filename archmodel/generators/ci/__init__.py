@@ -19,7 +19,7 @@ import yaml
 from archmodel.generation import GenerateOptions
 from archmodel.generators.ci.gitlab import effective_needs, pipeline
 from archmodel.generators.ci.options import DEFAULT, CiOptions
-from archmodel.generators.ci.steps import gated_by_approval, gh_text, job_for
+from archmodel.generators.ci.steps import gated_by_approval, gh_text, job_for, split_plan
 from archmodel.graph import ArchGraph
 from archmodel.project import Project
 
@@ -71,6 +71,7 @@ def workflow(graph: ArchGraph, ci: CiOptions = DEFAULT) -> tuple[dict[str, Any],
         if needs:
             job["needs"] = needs
         jobs[job_id(sid)] = job
+        jobs |= split_plan(stage, graph, job)
     return {
         "name": gh_text(f"{graph.model.system.name} pipeline"),
         "on": {"push": {"branches": ["main"], "tags": ["v*"]}, "pull_request": {}, "workflow_dispatch": {}},
@@ -85,6 +86,7 @@ GH_NOTE = (
     "# Pull requests run build, test and scan; publish and deploy jobs run only on a push to\n"
     "# the default branch or a tag, each deploy in the GitHub environment of its name. Set\n"
     "# the vars.* they read (OIDC role or identity, cluster, Terraform state) per environment.\n"
+    "# A Terraform deploy behind an approval plans in '<env>-plan' and applies that plan.\n"
 )
 
 

@@ -118,28 +118,66 @@ def terraform_init(cloud: str) -> str:
     return override + f"terraform init -input=false {flags}\n"
 
 
+TF = 'cd "$ARCHMODEL_OUT/terraform" || exit 1\n'
+SETUP_TERRAFORM = {"name": "Set up Terraform", "uses": "hashicorp/setup-terraform@v3"}
+
+
+def _init(cloud: str, lock: str = "") -> Step:
+    """``terraform init``; ``lock`` restores the lock file the plan was made with, so
+    the apply uses the same provider builds."""
+    restore = f"cp {lock}/terraform.lock.hcl .terraform.lock.hcl\n" if lock else ""
+    return {"name": "Terraform init", "env": STATE_VARS, "run": TF + restore + terraform_init(cloud)}
+
+
 def terraform(env: str, cloud: str) -> list[Step]:
-    """Init, plan to a file, show it in the job summary, apply exactly that plan: what
-    is applied is what the plan says, and the job runs only after the environment's
-    reviewers (if any) let it start."""
-    tf = '"$ARCHMODEL_OUT/terraform"'
+    """Init, plan to a file, show it in the job summary, apply exactly that plan. For an
+    environment without reviewers; behind an approval, ``terraform_plan`` and
+    ``terraform_apply`` split this in two jobs."""
+    plan = (
+        f"terraform plan -input=false -var-file={env}.tfvars -out=tfplan\n"
+        'terraform show -no-color tfplan >> "$GITHUB_STEP_SUMMARY"\n'
+    )
     return [
-        {"name": "Set up Terraform", "uses": "hashicorp/setup-terraform@v3"},
-        {
-            "name": "Terraform init",
-            "env": STATE_VARS,
-            "run": f"cd {tf} || exit 1\n" + terraform_init(cloud),
-        },
-        {
-            "name": "Terraform plan",
-            "run": f"cd {tf} || exit 1\n"
-            f"terraform plan -input=false -var-file={env}.tfvars -out=tfplan\n"
-            'terraform show -no-color tfplan >> "$GITHUB_STEP_SUMMARY"\n',
-        },
-        {
-            "name": "Terraform apply",
-            "run": f"cd {tf} || exit 1\nterraform apply -input=false tfplan\n",
-        },
+        SETUP_TERRAFORM,
+        _init(cloud),
+        {"name": "Terraform plan", "run": TF + plan},
+        {"name": "Terraform apply", "run": TF + "terraform apply -input=false tfplan\n"},
+    ]
+
+
+def plan_dir(stage_id: str) -> str:
+    """Where a plan and its lock file travel between the plan and the apply job."""
+    return f"plan-{stage_id}"
+
+
+def terraform_plan(stage_id: str, env: str, cloud: str) -> list[Step]:
+    """The plan reviewers read (job summary) before they approve the apply, kept as an
+    artifact so that the apply runs that plan and nothing else."""
+    out = f'"$GITHUB_WORKSPACE/{plan_dir(stage_id)}"'
+    plan = (
+        f"mkdir -p {out}\n"
+        f"terraform plan -input=false -var-file={env}.tfvars -out={out}/tfplan\n"
+        f"cp .terraform.lock.hcl {out}/terraform.lock.hcl\n"
+        f'terraform show -no-color {out}/tfplan >> "$GITHUB_STEP_SUMMARY"\n'
+    )
+    keep = {"name": f"tfplan-{stage_id}", "path": plan_dir(stage_id), "retention-days": 5}
+    return [
+        SETUP_TERRAFORM,
+        _init(cloud),
+        {"name": "Terraform plan", "run": TF + plan},
+        {"name": "Keep the plan", "uses": "actions/upload-artifact@v4", "with": keep},
+    ]
+
+
+def terraform_apply(stage_id: str, cloud: str) -> list[Step]:
+    """Apply the reviewed plan; Terraform refuses it if the state moved since."""
+    out = f'"$GITHUB_WORKSPACE/{plan_dir(stage_id)}"'
+    fetch = {"name": f"tfplan-{stage_id}", "path": plan_dir(stage_id)}
+    return [
+        {"name": "Fetch the reviewed plan", "uses": "actions/download-artifact@v4", "with": fetch},
+        SETUP_TERRAFORM,
+        _init(cloud, lock=out),
+        {"name": "Terraform apply", "run": TF + f"terraform apply -input=false {out}/tfplan\n"},
     ]
 
 

@@ -53,6 +53,8 @@ STATE = " ".join(
     )
 )
 
+INIT = ['cd "$ARCHMODEL_OUT/terraform" || exit 1', BACKEND, f"terraform init -input=false {STATE}"]
+
 
 def _tool_image(name: str) -> dict[str, Any]:
     """An image whose entrypoint is the tool: cleared so GitLab can run the script."""
@@ -70,9 +72,7 @@ def _deploy(stage: Stage) -> dict[str, Any]:
             **_tool_image("hashicorp/terraform:1.9"),
             "variables": {"TF_STATE_URL": f"{STATES}/{env}"},
             "script": [
-                'cd "$ARCHMODEL_OUT/terraform" || exit 1',
-                BACKEND,
-                f"terraform init -input=false {STATE}",
+                *INIT,
                 f"terraform plan -input=false -var-file={env}.tfvars -out=tfplan",
                 "terraform apply -input=false tfplan",
             ],
@@ -179,6 +179,35 @@ def _guard(job: dict[str, Any], stage: Stage, graph: ArchGraph) -> None:
         job["interruptible"] = False
 
 
+def _split_plan(stage: Stage, job: dict[str, Any], taken: set[str]) -> dict[str, Any]:
+    """A manual Terraform deploy (right after an approval) becomes a plan job that runs
+    by itself and a manual apply of that plan (its artifact): whoever starts the apply
+    has read the plan. The plan job prepares the environment (its variables, no
+    deployment). Returns the plan job; ``job`` becomes the apply."""
+    rules = job.get("rules", [{}])
+    if "terraform" not in (stage.tool or "").lower() or rules[0].get("when") != "manual":
+        return {}
+    env, folder = stage.environment or "default", f"plan-{stage.id}"
+    out = f'"$CI_PROJECT_DIR/{folder}"'
+    name = f"{job_name(stage.id)}-plan"
+    while name in taken:
+        name += "-job"
+    plan = {key: job[key] for key in ("stage", "image", "variables", "needs")}
+    plan |= {"environment": {"name": env, "action": "prepare"}, "rules": [{"if": GL_SHIP}]}
+    plan["script"] = [
+        *INIT,
+        f"mkdir -p {out}",
+        f"terraform plan -input=false -var-file={env}.tfvars -out={out}/tfplan",
+        f"cp .terraform.lock.hcl {out}/terraform.lock.hcl",
+        f"terraform show -no-color {out}/tfplan",
+    ]
+    plan["artifacts"] = {"paths": [folder], "expire_in": "1 week"}
+    job["needs"] = sorted([name, *job["needs"]])
+    restore = f"cp {out}/terraform.lock.hcl .terraform.lock.hcl"
+    job["script"] = [INIT[0], INIT[1], restore, INIT[2], f"terraform apply -input=false {out}/tfplan"]
+    return {name: plan}
+
+
 def pipeline(graph: ArchGraph, ci: CiOptions = DEFAULT) -> dict[str, Any]:
     stages = graph.stages
     jobs = [s for s in stages.values() if s.kind != "approval"]
@@ -205,4 +234,5 @@ def pipeline(graph: ArchGraph, ci: CiOptions = DEFAULT) -> dict[str, Any]:
             job["allow_failure"] = False
         _guard(job, stage, graph)
         doc[job_name(stage.id)] = job
+        doc |= _split_plan(stage, job, {job_name(s.id) for s in jobs})
     return doc

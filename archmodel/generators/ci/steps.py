@@ -11,7 +11,14 @@ from typing import Any
 
 import networkx as nx
 
-from archmodel.generators.ci.deploy import cloud_of, deploy_steps, needs_oidc
+from archmodel.generators.ci.deploy import (
+    LOGIN,
+    cloud_of,
+    deploy_steps,
+    needs_oidc,
+    terraform_apply,
+    terraform_plan,
+)
 from archmodel.generators.ci.options import GH_SHIP
 from archmodel.generators.ci.registry import IMAGE, cloud_registry, login
 from archmodel.graph import ArchGraph
@@ -137,3 +144,29 @@ def gated_by_approval(stage: Stage, graph: ArchGraph) -> bool:
     """True when an approval stage precedes this one in the pipeline."""
     before = nx.ancestors(graph.stage_graph, stage.id)
     return any(graph.stages[s].kind == "approval" for s in before)
+
+
+def plan_job_id(stage_id: str, graph: ArchGraph) -> str:
+    """``<stage>-plan``, lengthened while a stage already has that id."""
+    name = f"{stage_id}-plan"
+    while name in graph.stages:
+        name += "-job"
+    return name
+
+
+def split_plan(stage: Stage, graph: ArchGraph, job: dict[str, Any]) -> dict[str, Any]:
+    """A Terraform deploy behind an approval becomes two jobs: the plan, in environment
+    ``<env>-plan`` (no reviewers; give it a read-only role), and the apply, in the
+    gated environment, of exactly that plan. Reviewers approve what they have read.
+    Returns the plan job; ``job`` becomes the apply."""
+    if stage.kind != "deploy" or "terraform" not in _tool(stage) or not gated_by_approval(stage, graph):
+        return {}
+    env = stage.environment or "default"
+    cloud = cloud_of(graph.environments.get(env))
+    login = [LOGIN[cloud]] if cloud in LOGIN else []
+    plan_id = plan_job_id(stage.id, graph)
+    plan = {**job, "name": gh_text(f"{stage.name} (plan)"), "environment": {"name": f"{env}-plan"}}
+    plan["steps"] = [CHECKOUT, *login, *terraform_plan(stage.id, env, cloud)]
+    job["needs"] = sorted([plan_id, *job.get("needs", [])])
+    job["steps"] = [CHECKOUT, *login, *terraform_apply(stage.id, cloud)]
+    return {plan_id: plan}
