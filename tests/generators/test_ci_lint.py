@@ -92,7 +92,8 @@ def scripts(files: dict[str, bytes]) -> Iterator[tuple[str, str]]:
     if "ci/gitlab-ci.yml" in files:
         for name, job in yaml.safe_load(files["ci/gitlab-ci.yml"]).items():
             if isinstance(job, dict) and "script" in job:
-                yield f"gitlab {name}", "\n".join(job["script"]) + "\n"
+                lines = [*job.get("before_script", []), *job["script"]]
+                yield f"gitlab {name}", "\n".join(lines) + "\n"
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -246,3 +247,10 @@ def test_terraform_behind_an_approval_applies_the_plan_reviewers_read(
     assert apply["rules"][0]["when"] == "manual" and "tf-late-plan-job" in apply["needs"]
     assert plan["artifacts"]["paths"] == ["plan-tf-late"]
     assert not any("terraform plan" in line for line in apply["script"])
+    # the cloud's OIDC token reaches plan and apply; the providers read it themselves
+    assert (
+        plan["id_tokens"] == apply["id_tokens"] == {"ARM_OIDC_TOKEN": {"aud": "api://AzureADTokenExchange"}}
+    )
+    aws = gitlab["tf-aws"]
+    assert aws["id_tokens"] == {"AWS_WEB_IDENTITY_TOKEN": {"aud": "sts.amazonaws.com"}}
+    assert aws["variables"]["AWS_WEB_IDENTITY_TOKEN_FILE"] == "$CI_PROJECT_DIR/.aws-web-identity-token"

@@ -18,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from archmodel.generators.ci.deploy import cloud_of
 from archmodel.generators.ci.options import DEFAULT, GL_SHIP, CiOptions
 from archmodel.graph import ArchGraph
 from archmodel.model import Stage
@@ -54,6 +55,29 @@ STATE = " ".join(
 )
 
 INIT = ['cd "$ARCHMODEL_OUT/terraform" || exit 1', BACKEND, f"terraform init -input=false {STATE}"]
+
+
+# OIDC for Terraform on GitLab: an ID token the cloud exchanges for the role or
+# identity named in the environment's CI/CD variables (AWS_ROLE_ARN; ARM_CLIENT_ID,
+# ARM_TENANT_ID, ARM_SUBSCRIPTION_ID), read by the providers themselves.
+OIDC: dict[str, dict[str, Any]] = {
+    "aws": {
+        "id_tokens": {"AWS_WEB_IDENTITY_TOKEN": {"aud": "sts.amazonaws.com"}},
+        "variables": {"AWS_WEB_IDENTITY_TOKEN_FILE": "$CI_PROJECT_DIR/.aws-web-identity-token"},
+        "before_script": ['printf \'%s\' "$AWS_WEB_IDENTITY_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE"'],
+    },
+    "azure": {
+        "id_tokens": {"ARM_OIDC_TOKEN": {"aud": "api://AzureADTokenExchange"}},
+        "variables": {"ARM_USE_OIDC": "true"},
+    },
+}
+
+
+def _with_oidc(job: dict[str, Any], cloud: str) -> None:
+    """Add the cloud's OIDC login to a Terraform job."""
+    auth = OIDC.get(cloud, {})
+    job["variables"] = {**job.get("variables", {}), **auth.get("variables", {})}
+    job |= {key: value for key, value in auth.items() if key != "variables"}
 
 
 def _tool_image(name: str) -> dict[str, Any]:
@@ -192,7 +216,8 @@ def _split_plan(stage: Stage, job: dict[str, Any], taken: set[str]) -> dict[str,
     name = f"{job_name(stage.id)}-plan"
     while name in taken:
         name += "-job"
-    plan = {key: job[key] for key in ("stage", "image", "variables", "needs")}
+    keys = ("stage", "image", "variables", "needs", "id_tokens", "before_script")
+    plan = {key: job[key] for key in keys if key in job}
     plan |= {"environment": {"name": env, "action": "prepare"}, "rules": [{"if": GL_SHIP}]}
     plan["script"] = [
         *INIT,
@@ -226,6 +251,8 @@ def pipeline(graph: ArchGraph, ci: CiOptions = DEFAULT) -> dict[str, Any]:
     for stage in sorted(jobs, key=lambda s: s.id):
         job: dict[str, Any] = {"stage": names[depth[stage.id]], **_script(stage)}
         job["needs"] = [job_name(n) for n in effective_needs(stage, stages)]
+        if stage.kind == "deploy" and "terraform" in (stage.tool or "").lower():
+            _with_oidc(job, cloud_of(graph.environments.get(stage.environment or "default")))
         if stage.kind == "deploy":
             job["environment"] = {"name": stage.environment or "default"}
             job["resource_group"] = stage.environment or "default"
