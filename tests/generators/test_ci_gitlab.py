@@ -33,7 +33,11 @@ def test_stage_dag_and_manual_approval() -> None:
     # the approval stage is no job: the prod deploy waits for staging and is started by hand
     assert "approval" not in {job.get("stage") for job in doc.values() if isinstance(job, dict)}
     assert doc["deploy-prod"]["needs"] == ["deploy-staging"]
-    assert doc["deploy-prod"]["when"] == "manual" and doc["deploy-prod"]["allow_failure"] is False
+    # started by hand, and only on the default branch or a tag (the rule says both)
+    assert doc["deploy-prod"]["rules"] == [
+        {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH || $CI_COMMIT_TAG", "when": "manual"}
+    ]
+    assert doc["deploy-prod"]["allow_failure"] is False and doc["deploy-prod"]["interruptible"] is False
     assert doc["deploy-prod"]["environment"] == {"name": "prod"}
-    assert "when" not in doc["deploy-staging"] and "when" not in doc["monitor"]
+    assert "when" not in doc["deploy-staging"]["rules"][0] and "when" not in doc["monitor"]["rules"][0]
     assert doc["scan"]["image"]["name"].startswith("aquasec/trivy")

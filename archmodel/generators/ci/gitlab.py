@@ -6,6 +6,10 @@ from the model. An approval stage is not a job: the jobs right after it are
 ``when: manual`` (GitLab's approval; their dependents wait for them), and deploy jobs
 bind to their ``environment``. Scripts are built from ids and constants only; model
 text reaches nothing GitLab evaluates.
+
+Publish, deploy and the jobs after them run only on the default branch or a tag
+(``rules``), are never cancelled by a newer pipeline (``interruptible: false``: a
+half-done apply is worse than a late one) and deploy from ``$ARCHMODEL_OUT``.
 """
 
 from __future__ import annotations
@@ -14,17 +18,106 @@ from typing import Any
 
 import networkx as nx
 
+from archmodel.generators.ci.deploy import cloud_of
+from archmodel.generators.ci.options import DEFAULT, GL_SHIP, CiOptions
 from archmodel.graph import ArchGraph
 from archmodel.model import Stage
 from archmodel.naming import unique
 
-IMAGE = "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"
+IMAGE = '"$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"'
 DOCKER = {"image": "docker:27", "services": ["docker:27-dind"]}
+SHIPPING = frozenset({"publish", "deploy"})
+# One pipeline per change: merge requests get a merge-request pipeline, the default
+# branch and tags a branch or tag pipeline, never both for the same push.
+WORKFLOW = {
+    "rules": [
+        {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'},
+        {"if": "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", "when": "never"},
+        {"if": "$CI_COMMIT_BRANCH"},
+        {"if": "$CI_COMMIT_TAG"},
+    ]
+}
+
+
+BACKEND = "printf 'terraform {\\n  backend \"http\" {}\\n}\\n' > backend_override.tf"
+STATES = "${CI_API_V4_URL}/projects/${CI_PROJECT_ID}/terraform/state"
+STATE = " ".join(
+    f'-backend-config="{setting}"'
+    for setting in (
+        "address=$TF_STATE_URL",
+        "lock_address=$TF_STATE_URL/lock",
+        "unlock_address=$TF_STATE_URL/lock",
+        "lock_method=POST",
+        "unlock_method=DELETE",
+        "username=gitlab-ci-token",
+        "password=$CI_JOB_TOKEN",
+    )
+)
+
+INIT = ['cd "$ARCHMODEL_OUT/terraform" || exit 1', BACKEND, f"terraform init -input=false {STATE}"]
+
+
+# OIDC for Terraform on GitLab: an ID token the cloud exchanges for the role or
+# identity named in the environment's CI/CD variables (AWS_ROLE_ARN; ARM_CLIENT_ID,
+# ARM_TENANT_ID, ARM_SUBSCRIPTION_ID), read by the providers themselves.
+OIDC: dict[str, dict[str, Any]] = {
+    "aws": {
+        "id_tokens": {"AWS_WEB_IDENTITY_TOKEN": {"aud": "sts.amazonaws.com"}},
+        "variables": {"AWS_WEB_IDENTITY_TOKEN_FILE": "$CI_PROJECT_DIR/.aws-web-identity-token"},
+        "before_script": ['printf \'%s\' "$AWS_WEB_IDENTITY_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE"'],
+    },
+    "azure": {
+        "id_tokens": {"ARM_OIDC_TOKEN": {"aud": "api://AzureADTokenExchange"}},
+        "variables": {"ARM_USE_OIDC": "true"},
+    },
+}
+
+
+def _with_oidc(job: dict[str, Any], cloud: str) -> None:
+    """Add the cloud's OIDC login to a Terraform job."""
+    auth = OIDC.get(cloud, {})
+    job["variables"] = {**job.get("variables", {}), **auth.get("variables", {})}
+    job |= {key: value for key, value in auth.items() if key != "variables"}
+
+
+def _tool_image(name: str) -> dict[str, Any]:
+    """An image whose entrypoint is the tool: cleared so GitLab can run the script."""
+    return {"image": {"name": name, "entrypoint": [""]}}
+
+
+def _deploy(stage: Stage) -> dict[str, Any]:
+    """Terraform keeps its state in GitLab's own state backend (one state per
+    environment, locked, authenticated by the job token) and applies the plan it just
+    made; Helm and kubectl use the cluster context of the GitLab agent
+    (``$KUBE_CONTEXT``, a CI/CD variable per environment)."""
+    tool, env = (stage.tool or "").lower(), stage.environment or "default"
+    if "terraform" in tool:
+        return {
+            **_tool_image("hashicorp/terraform:1.9"),
+            "variables": {"TF_STATE_URL": f"{STATES}/{env}"},
+            "script": [
+                *INIT,
+                f"terraform plan -input=false -var-file={env}.tfvars -out=tfplan",
+                "terraform apply -input=false tfplan",
+            ],
+        }
+    if "helm" in tool:
+        return {
+            **_tool_image("alpine/helm:3.16"),
+            "script": [
+                'for c in "$ARCHMODEL_OUT"/helm/*/; do helm upgrade --install "$(basename "$c")" "$c" '
+                f'-f "${{c}}values-{env}.yaml" --kube-context "$KUBE_CONTEXT" --atomic --wait; done'
+            ],
+        }
+    return {
+        **_tool_image("bitnami/kubectl:1.31"),
+        "script": [f'kubectl --context "$KUBE_CONTEXT" apply -f "$ARCHMODEL_OUT/k8s/{env}/"'],
+    }
 
 
 def _script(stage: Stage) -> dict[str, Any]:
     """Image and script of one job, by stage kind and tool."""
-    kind, tool, env = str(stage.kind), (stage.tool or "").lower(), stage.environment or "default"
+    kind = str(stage.kind)
     if kind == "source":
         return {"script": ["git log -1 --format=%H"]}
     if kind == "build":
@@ -38,26 +131,12 @@ def _script(stage: Stage) -> dict[str, Any]:
         }
     if kind == "publish":
         login = (
-            'echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin $CI_REGISTRY'
+            'echo "$CI_REGISTRY_PASSWORD" | '
+            'docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"'
         )
         return {**DOCKER, "script": [login, f"docker build -t {IMAGE} .", f"docker push {IMAGE}"]}
     if kind == "deploy":
-        if "terraform" in tool:
-            return {
-                "script": [
-                    "cd terraform",
-                    "terraform init -input=false",
-                    f"terraform apply -input=false -auto-approve -var-file={env}.tfvars",
-                ]
-            }
-        if "helm" in tool:
-            return {
-                "script": [
-                    f'for c in helm/*/; do helm upgrade --install "$(basename "$c")" "$c" '
-                    f'-f "${{c}}values-{env}.yaml" --atomic --wait; done'
-                ]
-            }
-        return {"script": [f"kubectl apply -f k8s/{env}/"]}
+        return _deploy(stage)
     suffix = f" ENVIRONMENT={stage.environment}" if stage.environment else ""
     return {"script": [f"make {kind}{suffix}"]}
 
@@ -104,7 +183,57 @@ def job_name(stage_id: str) -> str:
     return f"{stage_id}-job" if stage_id in RESERVED else stage_id
 
 
-def pipeline(graph: ArchGraph) -> dict[str, Any]:
+def _ships(stage: Stage, graph: ArchGraph) -> bool:
+    before = nx.ancestors(graph.stage_graph, stage.id)
+    return str(stage.kind) in SHIPPING or any(str(graph.stages[s].kind) in SHIPPING for s in before)
+
+
+def _guard(job: dict[str, Any], stage: Stage, graph: ArchGraph) -> None:
+    """Rules and interruptibility of a job that ships or follows one. GitLab takes
+    ``when: manual`` from the rule once a job has rules."""
+    manual = any(graph.stages[n].kind == "approval" for n in stage.needs if n in graph.stages)
+    if not _ships(stage, graph):
+        return
+    rule: dict[str, Any] = {"if": GL_SHIP}
+    if manual:
+        rule["when"] = "manual"
+        job["allow_failure"] = False
+    job["rules"] = [rule]
+    if str(stage.kind) in SHIPPING:
+        job["interruptible"] = False
+
+
+def _split_plan(stage: Stage, job: dict[str, Any], taken: set[str]) -> dict[str, Any]:
+    """A manual Terraform deploy (right after an approval) becomes a plan job that runs
+    by itself and a manual apply of that plan (its artifact): whoever starts the apply
+    has read the plan. The plan job prepares the environment (its variables, no
+    deployment). Returns the plan job; ``job`` becomes the apply."""
+    rules = job.get("rules", [{}])
+    if "terraform" not in (stage.tool or "").lower() or rules[0].get("when") != "manual":
+        return {}
+    env, folder = stage.environment or "default", f"plan-{stage.id}"
+    out = f'"$CI_PROJECT_DIR/{folder}"'
+    name = f"{job_name(stage.id)}-plan"
+    while name in taken:
+        name += "-job"
+    keys = ("stage", "image", "variables", "needs", "id_tokens", "before_script")
+    plan = {key: job[key] for key in keys if key in job}
+    plan |= {"environment": {"name": env, "action": "prepare"}, "rules": [{"if": GL_SHIP}]}
+    plan["script"] = [
+        *INIT,
+        f"mkdir -p {out}",
+        f"terraform plan -input=false -var-file={env}.tfvars -out={out}/tfplan",
+        f"cp .terraform.lock.hcl {out}/terraform.lock.hcl",
+        f"terraform show -no-color {out}/tfplan",
+    ]
+    plan["artifacts"] = {"paths": [folder], "expire_in": "1 week"}
+    job["needs"] = sorted([name, *job["needs"]])
+    restore = f"cp {out}/terraform.lock.hcl .terraform.lock.hcl"
+    job["script"] = [INIT[0], INIT[1], restore, INIT[2], f"terraform apply -input=false {out}/tfplan"]
+    return {name: plan}
+
+
+def pipeline(graph: ArchGraph, ci: CiOptions = DEFAULT) -> dict[str, Any]:
     stages = graph.stages
     jobs = [s for s in stages.values() if s.kind != "approval"]
     depth = {sid: 0 for sid in stages}
@@ -113,15 +242,24 @@ def pipeline(graph: ArchGraph) -> dict[str, Any]:
             depth[succ] = max(depth[succ], depth[sid] + (stages[sid].kind != "approval"))
     names = _phase_names(jobs, depth)
     unique("GitLab CI job", ((f"stage '{s.id}'", job_name(s.id)) for s in jobs))
-    doc: dict[str, Any] = {"stages": list(names.values()), "default": {"interruptible": True}}
+    doc: dict[str, Any] = {
+        "workflow": WORKFLOW,
+        "variables": {"ARCHMODEL_OUT": ci.out_dir},
+        "stages": list(names.values()),
+        "default": {"interruptible": True},
+    }
     for stage in sorted(jobs, key=lambda s: s.id):
         job: dict[str, Any] = {"stage": names[depth[stage.id]], **_script(stage)}
         job["needs"] = [job_name(n) for n in effective_needs(stage, stages)]
+        if stage.kind == "deploy" and "terraform" in (stage.tool or "").lower():
+            _with_oidc(job, cloud_of(graph.environments.get(stage.environment or "default")))
         if stage.kind == "deploy":
             job["environment"] = {"name": stage.environment or "default"}
             job["resource_group"] = stage.environment or "default"
-        if any(stages[n].kind == "approval" for n in stage.needs if n in stages):
+        if any(stages[n].kind == "approval" for n in stage.needs if n in stages) and not _ships(stage, graph):
             job["when"] = "manual"
             job["allow_failure"] = False
+        _guard(job, stage, graph)
         doc[job_name(stage.id)] = job
+        doc |= _split_plan(stage, job, {job_name(s.id) for s in jobs})
     return doc

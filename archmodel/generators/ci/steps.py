@@ -11,16 +11,21 @@ from typing import Any
 
 import networkx as nx
 
+from archmodel.generators.ci.deploy import (
+    LOGIN,
+    cloud_of,
+    deploy_steps,
+    needs_oidc,
+    terraform_apply,
+    terraform_plan,
+)
+from archmodel.generators.ci.options import GH_SHIP
+from archmodel.generators.ci.registry import IMAGE, cloud_registry, login
 from archmodel.graph import ArchGraph
 from archmodel.model import Stage
 
 CHECKOUT = {"name": "Check out", "uses": "actions/checkout@v4"}
-AWS_CREDENTIALS = {
-    "name": "Configure AWS credentials",
-    "uses": "aws-actions/configure-aws-credentials@v4",
-    "with": {"role-to-assume": "${{ vars.AWS_ROLE_ARN }}", "aws-region": "${{ vars.AWS_REGION }}"},
-}
-IMAGE = "${{ vars.IMAGE_NAME || github.event.repository.name }}:${{ github.sha }}"
+SHIPPING = frozenset({"publish", "deploy"})
 
 
 def gh_text(text: str) -> str:
@@ -83,64 +88,26 @@ def _scan(stage: Stage) -> list[dict[str, Any]]:
 
 
 def _publish(stage: Stage) -> list[dict[str, Any]]:
-    tool = _tool(stage)
-    steps: list[dict[str, Any]]
-    if "ecr" in tool:
-        steps = [
-            AWS_CREDENTIALS,
-            {"name": "Log in to Amazon ECR", "id": "ecr", "uses": "aws-actions/amazon-ecr-login@v2"},
-        ]
-        tag = "${{ steps.ecr.outputs.registry }}/" + IMAGE
-    else:
-        registry = "ghcr.io" if "ghcr" in tool or "github" in tool else "docker.io"
-        login: dict[str, Any] = {"registry": registry}
-        if registry == "ghcr.io":
-            login |= {"username": "${{ github.actor }}", "password": "${{ secrets.GITHUB_TOKEN }}"}
-        else:
-            login |= {"username": "${{ vars.REGISTRY_USER }}", "password": "${{ secrets.REGISTRY_TOKEN }}"}
-        steps = [{"name": f"Log in to {registry}", "uses": "docker/login-action@v3", "with": login}]
-        tag = f"{registry}/${{{{ github.repository }}}}:${{{{ github.sha }}}}"
-    steps.append(
-        {
-            "name": "Push image",
-            "uses": "docker/build-push-action@v6",
-            "with": {"context": ".", "push": True, "tags": tag},
-        }
-    )
-    return steps
+    steps, tag = login(_tool(stage))
+    push = {"context": ".", "push": True, "tags": tag}
+    return [*steps, {"name": "Push image", "uses": "docker/build-push-action@v6", "with": push}]
 
 
-def _deploy(stage: Stage, graph: ArchGraph) -> list[dict[str, Any]]:
-    env = stage.environment or "default"
+def _publish_permissions(stage: Stage) -> dict[str, str]:
+    """OIDC only for a cloud registry, package writes only for GitHub's own."""
     tool = _tool(stage)
-    steps: list[dict[str, Any]] = []
-    environment = graph.environments.get(env)
-    if environment is None or environment.cloud == "aws":
-        steps.append(AWS_CREDENTIALS)
-    if "terraform" in tool:
-        steps += [
-            {"name": "Set up Terraform", "uses": "hashicorp/setup-terraform@v3"},
-            {
-                "name": "Apply",
-                "working-directory": "terraform",
-                "run": "terraform init -input=false\n"
-                f"terraform apply -input=false -auto-approve -var-file={env}.tfvars\n",
-            },
-        ]
-    elif "helm" in tool:
-        script = (
-            "for chart in helm/*/; do\n"
-            '  helm upgrade --install "$(basename "$chart")" "$chart" '
-            f'-f "${{chart}}values-{env}.yaml" --atomic --wait\n'
-            "done\n"
-        )
-        steps += [
-            {"name": "Set up Helm", "uses": "azure/setup-helm@v4"},
-            {"name": "Deploy charts", "run": script},
-        ]
-    else:
-        steps.append({"name": "Apply manifests", "run": f"kubectl apply -f k8s/{env}/"})
-    return steps
+    if cloud_registry(tool) is not None:
+        return {"contents": "read", "id-token": "write"}
+    if "ghcr" in tool or "github" in tool:
+        return {"contents": "read", "packages": "write"}
+    return {"contents": "read"}
+
+
+def ships(stage: Stage, graph: ArchGraph) -> bool:
+    """True for publish and deploy stages and everything after one: such jobs run only
+    on the default branch or a tag, never for a pull request."""
+    before = nx.ancestors(graph.stage_graph, stage.id)
+    return str(stage.kind) in SHIPPING or any(str(graph.stages[s].kind) in SHIPPING for s in before)
 
 
 def job_for(stage: Stage, graph: ArchGraph) -> dict[str, Any]:
@@ -156,15 +123,19 @@ def job_for(stage: Stage, graph: ArchGraph) -> dict[str, Any]:
     elif kind == "scan":
         steps = [CHECKOUT, *_scan(stage)]
     elif kind == "publish":
-        job["permissions"] = {"contents": "read", "id-token": "write", "packages": "write"}
+        job["permissions"] = _publish_permissions(stage)
         steps = [CHECKOUT, *_publish(stage)]
     elif kind == "deploy":
-        job["permissions"] = {"contents": "read", "id-token": "write"}
+        environment = graph.environments.get(stage.environment or "default")
+        if needs_oidc(cloud_of(environment)):
+            job["permissions"] = {"contents": "read", "id-token": "write"}
         job["environment"] = {"name": stage.environment or "default"}
-        steps = [CHECKOUT, *_deploy(stage, graph)]
+        steps = [CHECKOUT, *deploy_steps(stage, environment, _tool(stage))]
     else:  # verify, monitor: a make target per stage kind keeps the workflow tool-agnostic
         env = f" ENVIRONMENT={stage.environment}" if stage.environment else ""
         steps = [CHECKOUT, {"name": f"Run {kind} checks", "run": f"make {kind}{env}"}]
+    if ships(stage, graph):
+        job["if"] = GH_SHIP
     job["steps"] = steps
     return job
 
@@ -173,3 +144,29 @@ def gated_by_approval(stage: Stage, graph: ArchGraph) -> bool:
     """True when an approval stage precedes this one in the pipeline."""
     before = nx.ancestors(graph.stage_graph, stage.id)
     return any(graph.stages[s].kind == "approval" for s in before)
+
+
+def plan_job_id(stage_id: str, graph: ArchGraph) -> str:
+    """``<stage>-plan``, lengthened while a stage already has that id."""
+    name = f"{stage_id}-plan"
+    while name in graph.stages:
+        name += "-job"
+    return name
+
+
+def split_plan(stage: Stage, graph: ArchGraph, job: dict[str, Any]) -> dict[str, Any]:
+    """A Terraform deploy behind an approval becomes two jobs: the plan, in environment
+    ``<env>-plan`` (no reviewers; give it a read-only role), and the apply, in the
+    gated environment, of exactly that plan. Reviewers approve what they have read.
+    Returns the plan job; ``job`` becomes the apply."""
+    if stage.kind != "deploy" or "terraform" not in _tool(stage) or not gated_by_approval(stage, graph):
+        return {}
+    env = stage.environment or "default"
+    cloud = cloud_of(graph.environments.get(env))
+    login = [LOGIN[cloud]] if cloud in LOGIN else []
+    plan_id = plan_job_id(stage.id, graph)
+    plan = {**job, "name": gh_text(f"{stage.name} (plan)"), "environment": {"name": f"{env}-plan"}}
+    plan["steps"] = [CHECKOUT, *login, *terraform_plan(stage.id, env, cloud)]
+    job["needs"] = sorted([plan_id, *job.get("needs", [])])
+    job["steps"] = [CHECKOUT, *login, *terraform_apply(stage.id, cloud)]
+    return {plan_id: plan}

@@ -1,0 +1,209 @@
+"""Deploy steps of a GitHub Actions job: cloud login, cluster access, then the tool.
+
+Credentials come from OIDC (no long-lived keys in the repository): the login step per
+cloud takes its role or identity from repository or environment variables
+(``vars.*``), which are names, not secrets. Values reach shell scripts through ``env:``,
+never as ``${{ }}`` inside ``run:``, so no expression can inject shell. Scripts are
+built from ids and constants and run from ``$ARCHMODEL_OUT``, the committed output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archmodel.model import Cloud, Environment, Stage
+
+Step = dict[str, Any]
+
+LOGIN: dict[str, Step] = {
+    "aws": {
+        "name": "Configure AWS credentials",
+        "uses": "aws-actions/configure-aws-credentials@v4",
+        "with": {"role-to-assume": "${{ vars.AWS_ROLE_ARN }}", "aws-region": "${{ vars.AWS_REGION }}"},
+    },
+    "gcp": {
+        "name": "Authenticate to Google Cloud",
+        "uses": "google-github-actions/auth@v2",
+        "with": {
+            "workload_identity_provider": "${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}",
+            "service_account": "${{ vars.GCP_SERVICE_ACCOUNT }}",
+        },
+    },
+    "azure": {
+        "name": "Log in to Azure",
+        "uses": "azure/login@v2",
+        "with": {
+            "client-id": "${{ vars.AZURE_CLIENT_ID }}",
+            "tenant-id": "${{ vars.AZURE_TENANT_ID }}",
+            "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
+        },
+    },
+}
+
+KUBECONFIG: dict[str, Step] = {
+    "aws": {
+        "name": "Set up kubeconfig (EKS)",
+        "env": {"CLUSTER": "${{ vars.EKS_CLUSTER }}", "REGION": "${{ vars.AWS_REGION }}"},
+        "run": 'aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION"\n',
+    },
+    "gcp": {
+        "name": "Set up kubeconfig (GKE)",
+        "uses": "google-github-actions/get-gke-credentials@v2",
+        "with": {"cluster_name": "${{ vars.GKE_CLUSTER }}", "location": "${{ vars.GKE_LOCATION }}"},
+    },
+    "azure": {
+        "name": "Set up kubeconfig (AKS)",
+        "uses": "azure/aks-set-context@v4",
+        "with": {
+            "resource-group": "${{ vars.AKS_RESOURCE_GROUP }}",
+            "cluster-name": "${{ vars.AKS_CLUSTER }}",
+        },
+    },
+    # No cloud identity on premises: the kubeconfig is a secret, read from the
+    # environment into a file outside the workspace.
+    "onprem": {
+        "name": "Set up kubeconfig",
+        "env": {"KUBECONFIG_CONTENT": "${{ secrets.KUBECONFIG }}"},
+        "run": 'mkdir -p "$HOME/.kube"\n'
+        'printf \'%s\\n\' "$KUBECONFIG_CONTENT" > "$HOME/.kube/config"\n'
+        'chmod 600 "$HOME/.kube/config"\n',
+    },
+}
+
+# Terraform state lives in the cloud's object store, configured from variables: a
+# partial backend block (an override file, so a backend the project declares itself
+# is replaced, not duplicated) completed by -backend-config at init.
+BACKEND: dict[str, tuple[str, list[str]]] = {
+    "aws": ("s3", ["bucket=$TF_STATE_BUCKET", "key=$TF_STATE_KEY", "region=$AWS_REGION"]),
+    "gcp": ("gcs", ["bucket=$TF_STATE_BUCKET", "prefix=$TF_STATE_KEY"]),
+    "azure": (
+        "azurerm",
+        [
+            "resource_group_name=$TF_STATE_RESOURCE_GROUP",
+            "storage_account_name=$TF_STATE_STORAGE_ACCOUNT",
+            "container_name=$TF_STATE_CONTAINER",
+            "key=$TF_STATE_KEY",
+            "use_oidc=true",
+        ],
+    ),
+}
+STATE_VARS = {
+    "TF_STATE_BUCKET": "${{ vars.TF_STATE_BUCKET }}",
+    "TF_STATE_KEY": "${{ vars.TF_STATE_KEY }}",
+    "TF_STATE_RESOURCE_GROUP": "${{ vars.TF_STATE_RESOURCE_GROUP }}",
+    "TF_STATE_STORAGE_ACCOUNT": "${{ vars.TF_STATE_STORAGE_ACCOUNT }}",
+    "TF_STATE_CONTAINER": "${{ vars.TF_STATE_CONTAINER }}",
+    "AWS_REGION": "${{ vars.AWS_REGION }}",
+}
+
+
+def cloud_of(environment: Environment | None) -> str:
+    """The environment's cloud; a stage naming no known environment is taken as AWS,
+    the model's default cloud."""
+    return str(environment.cloud if environment else Cloud.aws)
+
+
+def needs_oidc(cloud: str) -> bool:
+    return cloud in LOGIN
+
+
+def terraform_init(cloud: str) -> str:
+    """``terraform init`` against the remote backend of the cloud (local state only on
+    premises, where no object store is known)."""
+    if cloud not in BACKEND:
+        return "terraform init -input=false\n"
+    kind, settings = BACKEND[cloud]
+    override = f"printf 'terraform {{\\n  backend \"{kind}\" {{}}\\n}}\\n' > backend_override.tf\n"
+    flags = " ".join(f'-backend-config="{s}"' for s in settings)
+    return override + f"terraform init -input=false {flags}\n"
+
+
+TF = 'cd "$ARCHMODEL_OUT/terraform" || exit 1\n'
+SETUP_TERRAFORM = {"name": "Set up Terraform", "uses": "hashicorp/setup-terraform@v3"}
+
+
+def _init(cloud: str, lock: str = "") -> Step:
+    """``terraform init``; ``lock`` restores the lock file the plan was made with, so
+    the apply uses the same provider builds."""
+    restore = f"cp {lock}/terraform.lock.hcl .terraform.lock.hcl\n" if lock else ""
+    return {"name": "Terraform init", "env": STATE_VARS, "run": TF + restore + terraform_init(cloud)}
+
+
+def terraform(env: str, cloud: str) -> list[Step]:
+    """Init, plan to a file, show it in the job summary, apply exactly that plan. For an
+    environment without reviewers; behind an approval, ``terraform_plan`` and
+    ``terraform_apply`` split this in two jobs."""
+    plan = (
+        f"terraform plan -input=false -var-file={env}.tfvars -out=tfplan\n"
+        'terraform show -no-color tfplan >> "$GITHUB_STEP_SUMMARY"\n'
+    )
+    return [
+        SETUP_TERRAFORM,
+        _init(cloud),
+        {"name": "Terraform plan", "run": TF + plan},
+        {"name": "Terraform apply", "run": TF + "terraform apply -input=false tfplan\n"},
+    ]
+
+
+def plan_dir(stage_id: str) -> str:
+    """Where a plan and its lock file travel between the plan and the apply job."""
+    return f"plan-{stage_id}"
+
+
+def terraform_plan(stage_id: str, env: str, cloud: str) -> list[Step]:
+    """The plan reviewers read (job summary) before they approve the apply, kept as an
+    artifact so that the apply runs that plan and nothing else."""
+    out = f'"$GITHUB_WORKSPACE/{plan_dir(stage_id)}"'
+    plan = (
+        f"mkdir -p {out}\n"
+        f"terraform plan -input=false -var-file={env}.tfvars -out={out}/tfplan\n"
+        f"cp .terraform.lock.hcl {out}/terraform.lock.hcl\n"
+        f'terraform show -no-color {out}/tfplan >> "$GITHUB_STEP_SUMMARY"\n'
+    )
+    keep = {"name": f"tfplan-{stage_id}", "path": plan_dir(stage_id), "retention-days": 5}
+    return [
+        SETUP_TERRAFORM,
+        _init(cloud),
+        {"name": "Terraform plan", "run": TF + plan},
+        {"name": "Keep the plan", "uses": "actions/upload-artifact@v4", "with": keep},
+    ]
+
+
+def terraform_apply(stage_id: str, cloud: str) -> list[Step]:
+    """Apply the reviewed plan; Terraform refuses it if the state moved since."""
+    out = f'"$GITHUB_WORKSPACE/{plan_dir(stage_id)}"'
+    fetch = {"name": f"tfplan-{stage_id}", "path": plan_dir(stage_id)}
+    return [
+        {"name": "Fetch the reviewed plan", "uses": "actions/download-artifact@v4", "with": fetch},
+        SETUP_TERRAFORM,
+        _init(cloud, lock=out),
+        {"name": "Terraform apply", "run": TF + f"terraform apply -input=false {out}/tfplan\n"},
+    ]
+
+
+def helm(env: str) -> list[Step]:
+    script = (
+        'for chart in "$ARCHMODEL_OUT"/helm/*/; do\n'
+        '  helm upgrade --install "$(basename "$chart")" "$chart" '
+        f'-f "${{chart}}values-{env}.yaml" --atomic --wait\n'
+        "done\n"
+    )
+    return [
+        {"name": "Set up Helm", "uses": "azure/setup-helm@v4"},
+        {"name": "Deploy charts", "run": script},
+    ]
+
+
+def kubectl(env: str) -> list[Step]:
+    return [{"name": "Apply manifests", "run": f'kubectl apply -f "$ARCHMODEL_OUT/k8s/{env}/"\n'}]
+
+
+def deploy_steps(stage: Stage, environment: Environment | None, tool: str) -> list[Step]:
+    """Login for the environment's cloud, cluster access when the tool talks to
+    Kubernetes, then the tool's own steps."""
+    env, cloud = stage.environment or "default", cloud_of(environment)
+    steps = [LOGIN[cloud]] if cloud in LOGIN else []
+    if "terraform" in tool:
+        return steps + terraform(env, cloud)
+    steps.append(KUBECONFIG[cloud])
+    return steps + (helm(env) if "helm" in tool else kubectl(env))
