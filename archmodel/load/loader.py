@@ -182,7 +182,7 @@ class _State:
                 continue
             items = data[section]
             if not isinstance(items, list):
-                self._report(codes.BAD_VALUE, f"'{section}' must be a list", file=file, path=(section))
+                self._report(codes.BAD_VALUE, f"'{section}' must be a list", file=file, path=(section,))
                 continue
             good, problems, broken = validate_list(cls, items, file, (section,))
             self.diagnostics.extend(problems)

@@ -148,3 +148,8 @@ def test_all_findings_of_a_run_are_reported(write_model: Callable[..., Path]) ->
         )
     )
     assert sorted(c for c, *_ in codes_at(root)) == ["AM202", "AM202", "AM203"]
+
+
+def test_section_that_is_not_a_list_points_at_its_value(write_model: Callable[..., Path]) -> None:
+    root = write_model(HEADER + "zones: []\ncomponents: {id: a}\n")
+    assert codes_at(root) == [("AM102", "archmodel.yaml", 4, 13)]
