@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from archmodel.generators.docs.escape import one_line
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,9 +141,8 @@ def cli_reference() -> str:
 
 
 def rules_reference() -> str:
-    from archmodel.generators.docs.threat_source import threat_rules
-
     from archmodel.catalog import all_rules
+    from archmodel.generators.docs.threat_source import threat_rules
 
     RULES = all_rules()
 

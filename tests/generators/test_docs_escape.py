@@ -6,9 +6,10 @@ import html
 import re
 
 import markdown
-from archmodel.generators.docs.escape import fence, md_code, md_escape, md_paragraphs, one_line
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from archmodel.generators.docs.escape import fence, md_code, md_escape, md_paragraphs, one_line
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -9,11 +9,12 @@ import pytest
 
 pytest.importorskip("mkdocs")
 
-from archmodel.generators.docs.plugin import ArchmodelPlugin
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files, get_files
 from test_docs_support import SHOP, broken_links, mkdocs_build
+
+from archmodel.generators.docs.plugin import ArchmodelPlugin
 
 REGISTERED = any(ep.name == "archmodel" for ep in entry_points(group="mkdocs.plugins"))
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import yaml
-from archmodel.generators.helm.yaml_block import dump, flow
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_terraform_escaping import NASTY
+
+from archmodel.generators.helm.yaml_block import dump, flow
 
 text = st.text() | st.sampled_from(
     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+
 from archmodel.generators.docs.escape import md_code
 from archmodel.generators.helm.yaml_block import dump
 from archmodel.generators.terraform.hcl import quote
