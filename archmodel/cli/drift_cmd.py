@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from archmodel.cli.output import FORMATS, print_diagnostics
-from archmodel.load.positions import resolve
 
 DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
 
@@ -40,7 +39,7 @@ def drift(model: Path, terraform: Path | None, k8s: Path | None, fmt: str) -> No
         click.echo(f"error: cannot read infrastructure code: {exc}", err=True)
         sys.exit(1)
     expect = expected_components(checked.graph, terraform is not None, k8s is not None)
-    found = resolve(compare(checked, inventory, expect))
+    found = checked.positions.resolve(compare(checked, inventory, expect))
     print_diagnostics(found, fmt)
     if fmt == "text":
         counts = f"{len(inventory.resources)} resources, {len(inventory.rules)} rules"

@@ -47,9 +47,7 @@ def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None) -
     checked = checked_project(model, refusal="no threat analysis")
     report = analyse(checked)
     if report.warnings:
-        from archmodel.load.positions import resolve
-
-        for d in resolve(report.warnings):
+        for d in checked.positions.resolve(report.warnings):
             click.echo(format_text(d), err=True)
     click.echo(RENDERERS[fmt](report, Path.cwd()), nl=False)
     failing = report.failing(ThreatSeverity(fail_on), known) if fail_on else []

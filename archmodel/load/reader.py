@@ -83,7 +83,7 @@ def _read_yaml(text: str, file: str) -> tuple[Any, list[Diagnostic]]:
     try:
         data = yaml_rs.loads(text, parse_datetime=True, alias_limits=ALIAS_LIMITS)
     except yaml_rs.YAMLDecodeError as exc:
-        return None, [_yaml_error(str(exc), file)]
+        return None, [_yaml_error(str(exc), text, file)]
     except (ValueError, OverflowError, RecursionError) as exc:
         return None, [diag(codes.SYNTAX, f"cannot parse: {exc}", file=file, line=1, column=1)]
     if isinstance(data, list) and _multi_document(text):
@@ -106,10 +106,10 @@ def _multi_document(text: str) -> bool:
     return len(markers) >= 2 or (len(markers) == 1 and not body.startswith("---"))
 
 
-def _yaml_error(message: str, file: str) -> Diagnostic:
+def _yaml_error(message: str, text: str, file: str) -> Diagnostic:
     first = message.splitlines()[0] if message else "syntax error"
     if first.startswith("duplicate mapping key"):
-        found = positions.find_duplicate_key(file)
+        found = positions.find_duplicate_key(text)
         (line, column), key = found if found else ((1, 1), first.split(":", 1)[-1].strip())
         return diag(
             codes.DUPLICATE_KEY,
@@ -120,7 +120,7 @@ def _yaml_error(message: str, file: str) -> Diagnostic:
             hint="each key may appear once per mapping",
         )
     if "alias" in first and ("limit" in first or "depth" in first):
-        line, column = positions.first_alias(file)
+        line, column = positions.first_alias(text)
         return diag(
             codes.ALIAS_LIMIT,
             "YAML aliases expand beyond the safe limit",
@@ -147,7 +147,7 @@ def _read_json(text: str, file: str) -> tuple[Any, list[Diagnostic]]:
     try:
         return json.loads(text, object_pairs_hook=no_duplicates), []
     except _DuplicateJsonKey as exc:
-        found = positions.find_duplicate_key(file)
+        found = positions.find_duplicate_key(text)
         (line, column) = found[0] if found else (1, 1)
         return None, [
             diag(codes.DUPLICATE_KEY, f"duplicate key {exc.key}", file=file, line=line, column=column)
