@@ -82,6 +82,7 @@ class Positions:
     def __init__(self, sources: Mapping[str, bytes]) -> None:
         self._sources = sources
         self._files: dict[str, FilePositions | None] = {}
+        self._known: dict[tuple[str, tuple[PathPart, ...], bool], tuple[int, int]] = {}
 
     def file(self, file: str) -> FilePositions | None:
         if file not in self._files:
@@ -95,8 +96,13 @@ class Positions:
         return self._files[file]
 
     def locate(self, file: str, path: tuple[PathPart, ...], at_key: bool = False) -> tuple[int, int]:
-        found = self.file(file)
-        return found.locate(path, at_key) if found is not None else (1, 1)
+        """Remembered per path: threat findings point at the same elements many times."""
+        key = (file, path, at_key)
+        position = self._known.get(key)
+        if position is None:
+            found = self.file(file)
+            position = self._known[key] = found.locate(path, at_key) if found is not None else (1, 1)
+        return position
 
     def resolve(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         """Fill line and column of every diagnostic that has a file but no line yet."""

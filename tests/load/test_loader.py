@@ -153,3 +153,24 @@ def test_all_findings_of_a_run_are_reported(write_model: Callable[..., Path]) ->
 def test_section_that_is_not_a_list_points_at_its_value(write_model: Callable[..., Path]) -> None:
     root = write_model(HEADER + "zones: []\ncomponents: {id: a}\n")
     assert codes_at(root) == [("AM102", "archmodel.yaml", 4, 13)]
+
+
+def test_each_model_file_is_read_once(
+    write_model: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_model(
+        {
+            "archmodel.yaml": HEADER + "include: [c.yaml]\n",
+            "c.yaml": "components:\n  - {id: a, kind: actor, name: A, zone: nowhere}\n",
+        }
+    )
+    reads: list[str] = []
+    read_bytes = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        reads.append(self.name)
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    assert codes_at(root) == [("AM202", "c.yaml", 2, 41)]
+    assert sorted(reads) == ["archmodel.yaml", "c.yaml"]
