@@ -60,4 +60,7 @@ def _paused_gc() -> Iterator[None]:
 
 
 # A file that could not be read leaves the model incomplete: graph rules would only add noise.
-_FATAL = {"AM001", "AM002", "AM003", "AM004", "AM005", "AM006", "AM008", "AM011", "AM013"}
+_FATAL = {
+    *("AM001", "AM002", "AM003", "AM004", "AM005", "AM006", "AM008", "AM011", "AM013"),
+    *("AM014", "AM015", "AM016", "AM017", "AM018"),
+}

@@ -28,7 +28,7 @@ from archmodel import __version__
 
 MIN_SIZE = 256 * 1024
 _FORMAT = "json1"
-_MISS = object()
+MISS = object()
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -67,19 +67,19 @@ def get(raw: bytes) -> Any:
     """The cached parse of ``raw``, or ``MISS``."""
     entry = _entry(raw)
     if entry is None or not trusted(entry.parent):
-        return _MISS
+        return MISS
     try:
         fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
-        return _MISS
+        return MISS
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode) or not _owned(info):
-            return _MISS
+            return MISS
         try:
             return json.loads(handle.read())
         except (OSError, ValueError, RecursionError):
-            return _MISS
+            return MISS
 
 
 def put(raw: bytes, data: Any) -> None:
@@ -119,4 +119,4 @@ def _plain(data: Any) -> bool:
 
 
 def is_miss(value: Any) -> bool:
-    return value is _MISS
+    return value is MISS

@@ -85,3 +85,33 @@ MISSING_SYSTEM = define(
     "missing system",
     "The root file must describe the system: `system: {name: ...}`.",
 )
+CONTROL_CHAR = define(
+    "AM014",
+    Severity.error,
+    "control character",
+    "YAML and JSON forbid control characters such as NUL; a parser may silently stop reading at one.",
+)
+NOT_REGULAR = define(
+    "AM015",
+    Severity.error,
+    "include is not a regular file",
+    "An include names a directory, a pipe or a device; only regular files are read.",
+)
+TOO_LARGE = define(
+    "AM016",
+    Severity.error,
+    "file too large",
+    "A model file is larger than the 64 MiB limit.",
+)
+YAML_TAG = define(
+    "AM017",
+    Severity.error,
+    "YAML tag",
+    "Tags (`!custom`, `!!binary`) are not part of the format; the parser would drop them silently.",
+)
+NUMBER = define(
+    "AM018",
+    Severity.error,
+    "number not read as written",
+    "A number in a form YAML 1.2 does not define (`4_43`), or longer than 4300 digits.",
+)

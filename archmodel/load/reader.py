@@ -8,45 +8,78 @@ PyYAML's C loader. Positions are recovered only when something is wrong.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml_rs
 
 from archmodel.diagnostics import Diagnostic, diag
-from archmodel.load import cache, codes, positions
+from archmodel.load import cache, codes, positions, strict
 
 # Enough for any hand-written model; an alias bomb hits it within milliseconds.
+MAX_SIZE = 64 << 20
 ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=200_000, max_replay_stack_depth=32)
 _LINE_COL = re.compile(r"line (\d+), column (\d+)")
 
 
 def read(path: Path) -> tuple[Any, list[Diagnostic], bytes | None]:
     """Read and parse a file: (data, [], bytes) or (None, [diagnostic], bytes or None)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return (
-            None,
-            [
-                diag(
-                    codes.UNREADABLE,
-                    f"cannot read {path.name}: {exc.strerror}",
-                    file=str(path),
-                    line=1,
-                    column=1,
-                )
-            ],
-            None,
-        )
+    raw, problem = read_bytes(path)
+    if raw is None:
+        return None, [problem] if problem else [], None
     data, problems = parse(raw, path)
     return data, problems, raw
+
+
+def read_bytes(path: Path) -> tuple[bytes | None, Diagnostic | None]:
+    """The bytes of a regular file of at most MAX_SIZE, or a diagnostic.
+
+    Opened without blocking (a named pipe would wait for a writer forever) and read up
+    to the bound (``/dev/zero`` never ends)."""
+    where = {"file": str(path), "line": 1, "column": 1}
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return None, diag(codes.UNREADABLE, f"cannot read {path.name}: {reason}", **where)
+    with os.fdopen(fd, "rb") as handle:
+        kind = file_kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            return None, diag(codes.NOT_REGULAR, f"{path.name} is {kind}, not a regular file", **where)
+        try:
+            raw = handle.read(MAX_SIZE + 1)
+        except OSError as exc:
+            return None, diag(codes.UNREADABLE, f"cannot read {path.name}: {exc.strerror}", **where)
+    if len(raw) > MAX_SIZE:
+        return None, diag(
+            codes.TOO_LARGE, f"{path.name} is larger than the {MAX_SIZE >> 20} MiB limit", **where
+        )
+    return raw, None
+
+
+def file_kind(mode: int) -> str | None:
+    """What a non-regular file is ("a directory", "a named pipe"...), None for a regular one."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = {
+        stat.S_ISDIR: "a directory",
+        stat.S_ISFIFO: "a named pipe",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "not a regular file")
 
 
 def parse(raw: bytes, path: Path) -> tuple[Any, list[Diagnostic]]:
     """Parse the bytes of a model file; returns (data, []) or (None, [diagnostic])."""
     file = str(path)
+    control = strict.control_character(raw, file)
+    if control is not None:
+        return None, [control]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -57,15 +90,21 @@ def parse(raw: bytes, path: Path) -> tuple[Any, list[Diagnostic]]:
         text = text[1:]
     if not text.strip() or _only_comments(text):
         return None, [diag(codes.EMPTY, "the file is empty", file=file, line=1, column=1)]
-    if path.suffix == ".json":
-        return _read_json(text, file)
-    cached = cache.get(raw)
-    if not cache.is_miss(cached):
-        return cached, []
-    data, problems = _read_yaml(text, file)
+    is_json = path.suffix == ".json"
+    cached = cache.MISS if is_json else cache.get(raw)
+    fresh = cache.is_miss(cached)
+    problems: list[Diagnostic] = []
+    if not fresh:
+        data = cached
+    else:
+        data, problems = _read_json(raw, text, file) if is_json else _read_yaml(text, file)
     if not problems:
+        problems = strict.suspicious(raw, text, data, file, is_json)
+    if problems:
+        return None, problems
+    if fresh and not is_json:
         cache.put(raw, data)
-    return data, problems
+    return data, []
 
 
 def _only_comments(text: str) -> bool:
@@ -135,7 +174,7 @@ def _yaml_error(message: str, text: str, file: str) -> Diagnostic:
     return diag(codes.SYNTAX, f"YAML syntax error: {reason}", file=file, line=line, column=column)
 
 
-def _read_json(text: str, file: str) -> tuple[Any, list[Diagnostic]]:
+def _read_json(raw: bytes, text: str, file: str) -> tuple[Any, list[Diagnostic]]:
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in pairs:
@@ -162,6 +201,8 @@ def _read_json(text: str, file: str) -> tuple[Any, list[Diagnostic]]:
                 column=exc.colno,
             )
         ]
+    except ValueError:  # an integer longer than Python converts
+        return None, [strict.long_number(raw, file)]
     except RecursionError:
         return None, [diag(codes.SYNTAX, "JSON nests too deeply", file=file, line=1, column=1)]
 

@@ -164,13 +164,19 @@ def test_each_model_file_is_read_once(
             "c.yaml": "components:\n  - {id: a, kind: actor, name: A, zone: nowhere}\n",
         }
     )
+    from archmodel.load import reader
+
     reads: list[str] = []
-    read_bytes = Path.read_bytes
+    read_bytes = reader.read_bytes
 
-    def counted(self: Path) -> bytes:
-        reads.append(self.name)
-        return read_bytes(self)
+    def counted(path: Path) -> tuple[bytes | None, object]:
+        reads.append(path.name)
+        return read_bytes(path)
 
-    monkeypatch.setattr(Path, "read_bytes", counted)
+    def refused(self: Path) -> bytes:
+        raise AssertionError(f"{self} read again")
+
+    monkeypatch.setattr(reader, "read_bytes", counted)
+    monkeypatch.setattr(Path, "read_bytes", refused)
     assert codes_at(root) == [("AM202", "c.yaml", 2, 41)]
     assert sorted(reads) == ["archmodel.yaml", "c.yaml"]
