@@ -69,9 +69,16 @@ def suspicious(raw: bytes, text: str, data: Any, file: str, is_json: bool) -> li
     if (is_json or _deep(text)) and _depth(data) > MAX_DEPTH:
         message = f"the data nests deeper than {MAX_DEPTH} levels"
         problems.append(diag(codes.SYNTAX, message, file=file, line=1, column=1))
-    if not is_json and (b"!" in raw or b"-\t" in raw or _underscore_number(shapes)):
+    if not is_json and (_tag_like(raw) or b"-\t" in raw or _underscore_number(shapes)):
         problems += _events(text, file)
     return problems
+
+
+def _tag_like(raw: bytes) -> bool:
+    """Whether a ``!`` starts a token somewhere (cheap suspicion of a tag)."""
+    return raw.startswith(b"!") or any(
+        before + b"!" in raw for before in (b" ", b"\t", b"\n", b"[", b"{", b",")
+    )
 
 
 def _underscore_number(shapes: bytes) -> bool:
