@@ -15,6 +15,7 @@ caller composes the whole file instead. Lines and columns are 0-based, as PyYAML
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -49,6 +50,7 @@ class Node:
     line: int
     content: int
     content_line: int
+    end: int  # where its parent's next entry starts: no entry of this node lies beyond
 
 
 class BlockLocator:
@@ -56,7 +58,7 @@ class BlockLocator:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._entries: dict[int, dict[str, tuple[int, int, int]]] = {}
+        self._entries: dict[int, dict[str, tuple[int, int, int, int]]] = {}
         self._items: dict[int, list[tuple[int, int]]] = {}
         self._values: dict[int, Node] = {}
         self._flows: dict[int, yaml.Node] = {}
@@ -92,93 +94,106 @@ class BlockLocator:
             entry = self._map(node).get(str(part))
             if entry is None:
                 return None
-            key, line, after = entry
-            return (key, line), self._value_of(after, line, self._column(node.content), in_item=False)
+            key, line, after, end = entry
+            indent = self._column(node.content)
+            return (key, line), self._value_of(after, line, indent, in_item=False, end=end)
         if node.kind == "seq" and isinstance(part, int):
             items = self._seq(node)
             if not 0 <= part < len(items):
                 return None
             dash, line = items[part]
-            value = self._value_of(dash + 1, line, self._column(node.content), in_item=True)
+            end = items[part + 1][0] if part + 1 < len(items) else node.end
+            value = self._value_of(dash + 1, line, self._column(node.content), in_item=True, end=end)
             return (value.start, value.line), value
         return None
 
-    def _value_of(self, after: int, line: int, indent: int, in_item: bool) -> Node:
+    def _value_of(self, after: int, line: int, indent: int, in_item: bool, end: int) -> Node:
         found = self._values.get(after)
         if found is None:
-            found = self._values[after] = self._value(after, line, indent, in_item)
+            found = self._values[after] = self._value(after, line, indent, in_item, end)
         return found
 
-    def _map(self, node: Node) -> dict[str, tuple[int, int, int]]:
-        """key -> (key offset, line, offset after its colon) of a block mapping."""
+    def _map(self, node: Node) -> dict[str, tuple[int, int, int, int]]:
+        """key -> (key offset, line, offset after its colon, where the entry ends)."""
         found = self._entries.get(node.content)
-        if found is not None:
-            return found
-        text, indent = self.text, self._column(node.content)
-        entries: dict[str, tuple[int, int, int]] = {}
-        pos, line = node.content, node.content_line
-        while True:
-            key = _key(text, pos)
-            if key is None:
-                raise Exotic(f"not a simple key at {line + 1}")
-            entries.setdefault(key[0], (pos, line, key[1]))
-            following = self._next_entry(pos, indent, dash=False)
-            if following is None:
-                break
-            line += text.count("\n", pos, following)
-            pos = following
-        self._entries[node.content] = entries
-        return entries
+        if found is None:
+            entries: dict[str, tuple[int, int, int, int]] = {}
+            lines = list(self._siblings(node, dash=False))
+            ends = [pos for pos, _ in lines[1:]] + [node.end]
+            for (pos, line), end in zip(lines, ends, strict=True):
+                key = _key(self.text, pos)
+                if key is None:
+                    raise Exotic(f"not a simple key at {line + 1}")
+                entries.setdefault(key[0], (pos, line, key[1], end))
+            found = self._entries[node.content] = entries
+        return found
 
     def _seq(self, node: Node) -> list[tuple[int, int]]:
         """(dash offset, line) of each item of a block sequence."""
         found = self._items.get(node.content)
-        if found is not None:
-            return found
-        text, indent = self.text, self._column(node.content)
-        items = []
-        pos, line = node.content, node.content_line
-        while True:
-            items.append((pos, line))
-            following = self._next_entry(pos, indent, dash=True)
-            if following is None:
-                break
-            line += text.count("\n", pos, following)
-            pos = following
-        self._items[node.content] = items
+        if found is None:
+            found = self._dashes(node)
+            if found is None:
+                found = list(self._siblings(node, dash=True))
+            self._items[node.content] = found
+        return found
+
+    def _dashes(self, node: Node) -> list[tuple[int, int]] | None:
+        """The items of a sequence, found with ``str.find``: inside the entry that holds
+        the sequence, every line indented like its first dash is another dash (yaml-rs
+        accepted the file: anything else there is indented more). None when a line there
+        is not a dash after all (the line by line scan decides)."""
+        text, start, end = self.text, node.content, node.end
+        needle = "\n" + " " * self._column(start) + "-"
+        items, line, pos = [(start, node.content_line)], node.content_line, start
+        at = text.find(needle, start, end)
+        while at >= 0:
+            dash = at + len(needle) - 1
+            if not _is_dash(text, dash, "-"):
+                return None
+            line += text.count("\n", pos, dash)
+            pos = dash
+            items.append((dash, line))
+            at = text.find(needle, dash, end)
         return items
 
-    def _next_entry(self, pos: int, indent: int, dash: bool) -> int | None:
-        """The next line at ``indent`` that is a sibling of the entry at ``pos``: a dash for
-        a sequence, a key for a mapping (whose compact sequence values, at the same
-        indentation, are skipped); None when the collection ends first."""
-        text = self.text
-        for match in _lines_at_most(indent).finditer(text, pos):
+    def _siblings(self, node: Node, dash: bool) -> Iterator[tuple[int, int]]:
+        """(offset, line) of each entry of a block collection: the lines at its indentation
+        that start with a dash (a sequence) or a key (a mapping, whose compact sequence
+        values sit at the same indentation and are skipped), up to a line indented less."""
+        text, indent = self.text, self._column(node.content)
+        pos, line = node.content, node.content_line
+        yield pos, line
+        for match in _lines_at_most(indent).finditer(text, pos, node.end):
             start = match.end()
             if _is_comment(text, start):
                 continue
             if start - match.start() - 1 < indent:
-                return None
+                return
             is_dash = _is_dash(text, start, "-")
             if is_dash and not dash:
                 continue
-            return start if is_dash == dash else None
-        return None
+            if is_dash != dash:
+                return
+            line += text.count("\n", pos, start)
+            pos = start
+            yield pos, line
 
     # -- values ----------------------------------------------------------------------
 
-    def _value(self, after: int, line: int, indent: int, in_item: bool) -> Node:
-        """The node after a ``key:`` or ``-`` indicator that ends at ``after``."""
+    def _value(self, after: int, line: int, indent: int, in_item: bool, end: int) -> Node:
+        """The node after a ``key:`` or ``-`` indicator that ends at ``after``; its entry
+        ends at ``end``."""
         text = self.text
         pos = _skip_blanks(text, after)
         if pos < len(text) and text[pos] not in "\r\n#":
-            return self._node_at(pos, line, in_item, indent)
+            return self._node_at(pos, line, in_item, indent, end)
         match = self._next_content(pos)
-        if match is not None:
+        if match is not None and match[0] < end:
             start, column = match
             if column > indent or (column == indent and not in_item and _is_dash(text, start, "-")):
-                return self._node_at(start, line + text.count("\n", pos, start), True, indent)
-        return Node("empty", after, line, after, line)
+                return self._node_at(start, line + text.count("\n", pos, start), True, indent, end)
+        return Node("empty", after, line, after, line, end)
 
     def _next_content(self, pos: int) -> tuple[int, int] | None:
         """(offset, column) of the first line after ``pos`` holding more than a comment."""
@@ -189,38 +204,38 @@ class BlockLocator:
                 return start, start - match.start() - 1
         return None
 
-    def _node_at(self, pos: int, line: int, in_item: bool, indent: int) -> Node:
+    def _node_at(self, pos: int, line: int, in_item: bool, indent: int, end: int) -> Node:
         """The node whose first character is at ``pos``, in a collection indented by
         ``indent``; ``in_item``: a compact mapping (``- id: a``) may start here."""
         text = self.text
         char = text[pos]
         if char in "&!":
-            return self._with_properties(pos, line, in_item, indent)
+            return self._with_properties(pos, line, in_item, indent, end)
         if char == "*" or _is_dash(text, pos, "?:"):
             raise Exotic("alias or explicit key")
         if char in "[{":
-            return Node("flow", pos, line, pos, line)
+            return Node("flow", pos, line, pos, line, end)
         if _is_dash(text, pos, "-"):
-            return Node("seq", pos, line, pos, line)
+            return Node("seq", pos, line, pos, line, end)
         if in_item and _key(text, pos) is not None:
-            return Node("map", pos, line, pos, line)
-        return Node("scalar", pos, line, pos, line)
+            return Node("map", pos, line, pos, line, end)
+        return Node("scalar", pos, line, pos, line, end)
 
-    def _with_properties(self, pos: int, line: int, in_item: bool, indent: int) -> Node:
+    def _with_properties(self, pos: int, line: int, in_item: bool, indent: int, end: int) -> Node:
         """A node behind an anchor or tag starts at the first of them (as PyYAML marks it)."""
         text = self.text
-        end = pos
-        while end < len(text) and text[end] in "&!":
-            end = _skip_blanks(text, _token_end(text, end))
-        if end < len(text) and text[end] not in "\r\n#":
-            if _key(text, end) is not None:
+        content = pos
+        while content < len(text) and text[content] in "&!":
+            content = _skip_blanks(text, _token_end(text, content))
+        if content < len(text) and text[content] not in "\r\n#":
+            if _key(text, content) is not None:
                 raise Exotic("properties of a key")
-            inner = self._node_at(end, line, False, indent)
+            inner = self._node_at(content, line, False, indent, end)
         else:
-            inner = self._value(end, line, indent, in_item)
+            inner = self._value(content, line, indent, in_item, end)
             if inner.kind == "empty":
-                return Node("empty", pos, line, pos, line)
-        return Node(inner.kind, pos, line, inner.content, inner.content_line)
+                return Node("empty", pos, line, pos, line, end)
+        return Node(inner.kind, pos, line, inner.content, inner.content_line, end)
 
     def _root(self) -> Node:
         text = self.text
@@ -240,7 +255,7 @@ class BlockLocator:
                 continue
             if "\t" in text[text.rfind("\n", 0, pos) + 1 : pos]:
                 raise Exotic("tab before the root")
-            return self._node_at(pos, line, True, -1)
+            return self._node_at(pos, line, True, -1, len(text))
 
     # -- flow collections ------------------------------------------------------------
 
