@@ -163,3 +163,22 @@ def test_any_dumped_document(data: dict[str, Any], flow: bool | None, indent: in
     for path in paths(data):
         assert found.locate(path) == composed(text, path), (text, path)
         assert found.locate(path, at_key=True) == composed(text, path, True), (text, path)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    data=st.dictionaries(KEYS, DATA, min_size=1, max_size=4),
+    flow=st.sampled_from([False, None]),
+    comments=st.lists(st.tuples(st.integers(0, 200), st.integers(0, 8)), max_size=5),
+)
+def test_comments_at_any_indentation(
+    data: dict[str, Any], flow: bool | None, comments: list[tuple[int, int]]
+) -> None:
+    lines = yaml.safe_dump(data, default_flow_style=flow, width=30, allow_unicode=True).split("\n")
+    for at, indent in comments:
+        lines.insert(at % len(lines), " " * indent + "# note: x")
+    text = "\n".join(lines)
+    found = FilePositions(text)
+    for path in paths(data):
+        assert found.locate(path) == composed(text, path), (text, path)
+        assert found.locate(path, at_key=True) == composed(text, path, True), (text, path)
