@@ -77,6 +77,8 @@ def _find_root(path: Path) -> Path:
         raise ModelNotFound(f"{path}: no archmodel.yaml in this directory")
     if path.is_file():
         return path
+    if path.exists():  # a named pipe or a device: reading it could block or never end
+        raise ModelNotFound(f"{path}: not a regular file or directory")
     raise ModelNotFound(f"{path}: no such file or directory")
 
 

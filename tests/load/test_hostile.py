@@ -224,3 +224,14 @@ def test_a_non_utf8_file_name(tmp_path: Path) -> None:
     )
     assert done.returncode == 1 and b"Traceback" not in done.stderr
     assert b"AM007" in done.stdout + done.stderr
+
+
+def test_a_pipe_or_device_as_the_model_is_a_usage_error(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "m.yaml")
+    for model in (tmp_path / "m.yaml", Path("/dev/zero")):
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "archmodel"), "validate", str(model)],
+            capture_output=True,
+            timeout=30,
+        )
+        assert done.returncode == 2 and b"not a regular file" in done.stderr
