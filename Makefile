@@ -7,14 +7,21 @@ STAMP := $(VENV)/.installed
 .PHONY: install demo test lint bench schema starter golden docs clean
 
 MERMAID := tests/tools/mermaid/node_modules/.package-lock.json
+HCL := tests/tools/hcl/node_modules/.package-lock.json
 
-install: $(STAMP) $(MERMAID)
+install: $(STAMP) $(MERMAID) $(HCL)
 
 # Mermaid's own parser (Node) checks every generated .mmd in the tests.
 $(MERMAID): tests/tools/mermaid/package-lock.json
 	if command -v npm >/dev/null 2>&1; then \
 	  npm ci --prefix tests/tools/mermaid --no-audit --no-fund --loglevel=error; \
 	else echo "npm is missing: the Mermaid checks will be skipped"; fi
+
+# HashiCorp's hclwrite (terraform fmt) as WebAssembly checks every generated .tf file.
+$(HCL): tests/tools/hcl/package-lock.json
+	if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/tools/hcl --no-audit --no-fund --loglevel=error; \
+	else echo "npm is missing: the terraform fmt checks will be skipped"; fi
 
 $(STAMP): pyproject.toml
 	@command -v dot >/dev/null 2>&1 || (apt-get update && apt-get install -y graphviz)

@@ -1,11 +1,13 @@
-"""The catalog of diagnostic codes: every check registers its code, severity and doc here.
+"""What a rule is, whatever checks it: code, kind, severity, title, doc and fix.
 
-Keeping one registry lets the CLI, SARIF output and the docs list every rule without
-knowing which module implements it.
+This module only describes rules. It holds no registry: each kind of rule lists its
+own entries explicitly, and ``archmodel.findings.catalog`` assembles them into one
+catalog, so which rules exist never depends on which modules a process imported.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,34 +18,48 @@ class Severity(StrEnum):
     info = "info"
 
 
+class RuleKind(StrEnum):
+    """Which command reports a rule: validate (validation, policy), threats or drift."""
+
+    validation = "validation"
+    threat = "threat"
+    drift = "drift"
+    policy = "policy"
+
+
 @dataclass(frozen=True)
 class RuleInfo:
+    """One catalog entry. ``doc`` describes the anti-pattern, ``fix`` how to remove it;
+    ``stride`` and ``security_severity`` are set for threat rules only."""
+
     code: str
     severity: Severity
     title: str
     doc: str
+    kind: RuleKind = RuleKind.validation
+    fix: str = ""
+    stride: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    security_severity: str | None = None
 
 
-RULES: dict[str, RuleInfo] = {}
+def define(
+    code: str,
+    severity: Severity,
+    title: str,
+    doc: str,
+    kind: RuleKind = RuleKind.validation,
+    fix: str = "",
+) -> RuleInfo:
+    """A catalog entry; listing it in its kind's rule list is what makes it part of the catalog."""
+    return RuleInfo(code, severity, title, doc, kind, fix)
 
 
-def define(code: str, severity: Severity, title: str, doc: str) -> RuleInfo:
-    """Register a diagnostic code once; a second registration is a programming error."""
-    if code in RULES:
-        raise ValueError(f"diagnostic code {code} defined twice")
-    info = RuleInfo(code, severity, title, doc)
-    RULES[code] = info
-    return info
-
-
-# Modules that register codes when imported; listed so every consumer sees all of them.
-_PROVIDERS = ("archmodel.load.codes", "archmodel.rules", "archmodel.drift.compare")
-
-
-def all_rules() -> dict[str, RuleInfo]:
-    """Every registered code, whichever modules this process happened to import."""
-    import importlib
-
-    for name in _PROVIDERS:
-        importlib.import_module(name)
-    return dict(sorted(RULES.items()))
+def index(entries: Iterable[RuleInfo]) -> dict[str, RuleInfo]:
+    """Entries by code, sorted; a code listed twice is a programming error."""
+    out: dict[str, RuleInfo] = {}
+    for info in entries:
+        if info.code in out and out[info.code] != info:
+            raise ValueError(f"rule code {info.code} defined twice")
+        out[info.code] = info
+    return dict(sorted(out.items()))

@@ -1,4 +1,7 @@
-"""One Diagnostic type and its renderers (text, JSON, SARIF 2.1.0).
+"""The Diagnostic type, what it shares with threat findings (``Located``: the location
+fields; ``Reportable``: what every output reads), and the compiler-style text and JSON
+renderings. SARIF and GitHub annotations, which every kind of finding shares, live in
+``archmodel.findings``.
 
 Diagnostics are created with a file and a path inside it (``components/3/zone``); line
 and column are filled in later, only for the diagnostics that are reported, because
@@ -11,28 +14,81 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, Self
 
-from archmodel import __version__
-from archmodel.catalog import RULES, RuleInfo, Severity
+from archmodel.catalog import RuleInfo, Severity
 
 PathPart = str | int
 
 
-@dataclass(frozen=True)
-class Diagnostic:
-    code: str
-    message: str
-    severity: Severity = Severity.error
+class Reportable(Protocol):
+    """What every output needs of a finding, whichever kind of rule reported it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def level(self) -> Severity: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def file(self) -> str | None: ...
+    @property
+    def line(self) -> int | None: ...
+    @property
+    def column(self) -> int | None: ...
+    @property
+    def key(self) -> str:
+        """Identifies the finding across runs and line moves (rule and element, not line)."""
+        ...
+
+    @property
+    def suppression(self) -> str | None: ...
+    @property
+    def properties(self) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Located:
+    """Where a finding is written. Diagnostics and threat findings both extend it, so
+    positions are filled in, shown and rendered the same way for every kind of rule."""
+
     file: str | None = None
     line: int | None = None
     column: int | None = None
+
+    def located(self, line: int, column: int) -> Self:
+        return replace(self, line=line, column=column)
+
+
+@dataclass(frozen=True)
+class Diagnostic(Located):
+    code: str
+    message: str
+    severity: Severity = Severity.error
     hint: str | None = None
     path: tuple[PathPart, ...] = field(default=(), compare=False)
     at_key: bool = field(default=False, compare=False)
 
-    def located(self, line: int, column: int) -> Diagnostic:
-        return replace(self, line=line, column=column)
+    @property
+    def level(self) -> Severity:
+        return self.severity
+
+    @property
+    def text(self) -> str:
+        return self.message + (f" ({self.hint})" if self.hint else "")
+
+    @property
+    def key(self) -> str:
+        """The message names the elements involved; the line is left out on purpose."""
+        return self.message
+
+    @property
+    def suppression(self) -> str | None:
+        return None
+
+    @property
+    def properties(self) -> dict[str, str]:
+        return {}
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file or "", self.line or 0, self.column or 0, self.code, self.message)
@@ -87,58 +143,3 @@ def format_text(d: Diagnostic) -> str:
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:
     items = [{**d.as_dict(), "file": relative(d.file)} for d in diagnostics]
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
-
-
-_SARIF_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
-
-
-def render_sarif(diagnostics: Sequence[Diagnostic]) -> str:
-    """SARIF 2.1.0, with every catalog rule in ``tool.driver.rules``."""
-    codes = sorted(RULES)
-    index = {code: i for i, code in enumerate(codes)}
-    rules = [
-        {
-            "id": code,
-            "name": RULES[code].title,
-            "shortDescription": {"text": RULES[code].title},
-            "fullDescription": {"text": RULES[code].doc},
-            "defaultConfiguration": {"level": _SARIF_LEVEL[RULES[code].severity]},
-        }
-        for code in codes
-    ]
-    results = [_sarif_result(d, index) for d in diagnostics]
-    log = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "archmodel",
-                        "version": __version__,
-                        "informationUri": "https://github.com/archmodel/archmodel",
-                        "rules": rules,
-                    }
-                },
-                "results": results,
-            }
-        ],
-    }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
-
-
-def _sarif_result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
-    message = d.message + (f" ({d.hint})" if d.hint else "")
-    result: dict[str, Any] = {
-        "ruleId": d.code,
-        "level": _SARIF_LEVEL[d.severity],
-        "message": {"text": message},
-    }
-    if d.code in index:
-        result["ruleIndex"] = index[d.code]
-    if d.file is not None:
-        location: dict[str, Any] = {"artifactLocation": {"uri": Path(relative(d.file) or d.file).as_posix()}}
-        if d.line is not None:
-            location["region"] = {"startLine": d.line, "startColumn": d.column or 1}
-        result["locations"] = [{"physicalLocation": location}]
-    return result

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from archmodel.graph import ArchGraph
-from archmodel.model import CLASSIFICATION_RANK, StageKind
+from archmodel.model import Ref, StageKind
 
 SECTIONS = ("zones", "data", "controls", "components", "flows", "environments", "stages", "scenarios")
 
@@ -82,6 +82,9 @@ def security_changes(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]
     yield from _controls(old, new)
     yield from _classification(old, new)
     yield from _approval(old, new)
+    yield from _bypassed_approval(old, new)
+    yield from _scope(old, new)
+    yield from _silencing(old, new)
 
 
 def _exposure(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
@@ -89,7 +92,7 @@ def _exposure(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
         before = old.components.get(cid)
         if c.public and not (before and before.public):
             yield SecurityChange(
-                "exposure", f"component:{cid}", f"component '{cid}' is newly reachable from the internet"
+                "exposure", str(Ref.component(cid)), f"component '{cid}' is newly reachable from the internet"
             )
 
 
@@ -100,10 +103,10 @@ def _flows(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
             a, b = new.zone_of(f.source), new.zone_of(f.target)
             where = f"{a.id if a else '?'} -> {b.id if b else '?'}"
             yield SecurityChange(
-                "boundary", f"flow:{fid}", f"flow '{fid}' newly crosses a trust boundary ({where})"
+                "boundary", str(Ref.flow(fid)), f"flow '{fid}' newly crosses a trust boundary ({where})"
             )
-        if not f.encrypted and (before is None or before.encrypted):
-            yield SecurityChange("plaintext", f"flow:{fid}", f"flow '{fid}' is plaintext ({f.protocol})")
+        if f.plaintext and (before is None or not before.plaintext):
+            yield SecurityChange("plaintext", str(Ref.flow(fid)), f"flow '{fid}' is plaintext ({f.protocol})")
 
 
 def _controls(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
@@ -119,7 +122,7 @@ def _controls(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
 def _classification(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
     for did, d in sorted(new.data.items()):
         before = old.data.get(did)
-        if before and CLASSIFICATION_RANK[d.classification] > CLASSIFICATION_RANK[before.classification]:
+        if before and d.classification > before.classification:
             msg = f"data '{did}' raised from {before.classification} to {d.classification}"
             yield SecurityChange("classification", f"data:{did}", msg)
 
@@ -128,7 +131,54 @@ def _approval(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
     gates = {s.id for s in new.stages.values() if s.kind == StageKind.approval}
     for sid, s in sorted(old.stages.items()):
         if s.kind == StageKind.approval and sid not in gates:
-            yield SecurityChange("approval_dropped", f"stage:{sid}", f"approval gate '{sid}' was removed")
+            yield SecurityChange(
+                "approval_dropped", str(Ref.stage(sid)), f"approval gate '{sid}' was removed"
+            )
+
+
+def _approvals_before(graph: ArchGraph, stage_id: str) -> set[str]:
+    """Approval stages a stage waits for, directly or through the stages it needs."""
+    import networkx as nx
+
+    return {
+        s for s in nx.ancestors(graph.stage_graph, stage_id) if graph.stages[s].kind == StageKind.approval
+    }
+
+
+def _bypassed_approval(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
+    """A deploy stage that no longer waits for an approval it waited for (the gate may
+    still exist, but nothing makes the deploy wait for it)."""
+    for sid, s in sorted(new.stages.items()):
+        if s.kind != StageKind.deploy or sid not in old.stages:
+            continue
+        lost = _approvals_before(old, sid) - _approvals_before(new, sid)
+        for gate in sorted(lost):
+            where = f" to {s.environment}" if s.environment else ""
+            msg = f"deploy stage '{sid}'{where} no longer waits for approval '{gate}'"
+            yield SecurityChange("approval_bypassed", f"stage:{sid}", msg)
+
+
+def _scope(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
+    """A component newly declared out of scope drops out of the threat analysis."""
+    for cid, c in sorted(new.components.items()):
+        before = old.components.get(cid)
+        if c.out_of_scope and before is not None and not before.out_of_scope:
+            msg = f"component '{cid}' is newly out of scope of the threat analysis: {c.out_of_scope}"
+            yield SecurityChange("out_of_scope", f"component:{cid}", msg)
+
+
+def _silencing(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
+    """A newly disabled threat rule, or a new blanket risk decision, can hide every
+    finding of its kind: a reviewer must see it."""
+    from archmodel.threats.silencing import describe, is_blanket
+
+    for rule in sorted(set(new.model.policies.disable) - set(old.model.policies.disable)):
+        yield SecurityChange(
+            "rule_disabled", f"rule:{rule}", f"threat rule {rule} is newly disabled by x-policies"
+        )
+    before = {describe(r) for r in old.model.risks if is_blanket(r)}
+    for text in sorted({describe(r) for r in new.model.risks if is_blanket(r)} - before):
+        yield SecurityChange("blanket_risk", "risks", f"new blanket risk decision {text}")
 
 
 def diff_models(old: ArchGraph, new: ArchGraph) -> ModelDiff:

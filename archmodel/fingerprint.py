@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.util
+import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -57,7 +58,7 @@ def inputs_fingerprint(
     h.update(f"|{sorted(kinds)}|{options!r}|{(today or clock.today()).isoformat()}|".encode())
     base = root.resolve().parent
     for rel, content in sorted((_relative(Path(f), base), b) for f, b in sources.items()):
-        h.update(rel.encode() + b"\0" + content + b"\0")
+        h.update(os.fsencode(rel) + b"\0" + content + b"\0")
     return h.hexdigest()
 
 

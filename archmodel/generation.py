@@ -2,28 +2,19 @@
 
 A generator is a function ``generate(project, options) -> {relative path: bytes}``
 registered under the ``archmodel.generators`` entry point group. Generators never write
-files: the writer checks every path stays inside OUT, writes through a temporary
-directory and a manifest, and leaves unchanged files alone.
+files: ``archmodel.writer`` does.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
     from archmodel.project import Project
-
-MANIFEST = ".archmodel-manifest.json"
 
 
 @dataclass(frozen=True)
@@ -33,10 +24,6 @@ class GenerateOptions:
 
 
 Generator = Callable[["Project", GenerateOptions], dict[str, bytes]]
-
-
-class UnsafePath(ValueError):
-    """A generator produced a path that would leave the output directory."""
 
 
 def available_generators() -> dict[str, EntryPoint]:
@@ -57,143 +44,3 @@ def load_generator(ep: EntryPoint) -> Generator:
     except (ImportError, AttributeError) as exc:
         raise GeneratorUnavailable(f"generator '{ep.name}' cannot be loaded: {exc}") from exc
     return generator
-
-
-def safe_relative(path: str) -> str:
-    """Reject absolute paths, ``..`` and other escapes from OUT."""
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or not pure.parts or any(p in ("..", "") for p in pure.parts) or "\\" in path:
-        raise UnsafePath(path)
-    return pure.as_posix()
-
-
-def digest(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-def manifest_bytes(files: Mapping[str, bytes], inputs: str = "") -> bytes:
-    """The manifest: every file's hash, and the fingerprint of what produced them."""
-    entries = {path: digest(files[path]) for path in sorted(files)}
-    return (json.dumps({"version": 1, "inputs": inputs, "files": entries}, indent=2) + "\n").encode()
-
-
-def read_manifest(out: Path) -> dict[str, str]:
-    """Files listed by the manifest in OUT, with their hashes ({} when there is none)."""
-    return _manifest(out)[1]
-
-
-def _manifest(out: Path) -> tuple[str, dict[str, str]]:
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        files = data.get("files", {})
-        listed = {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
-        return str(data.get("inputs", "")), listed
-    except (OSError, ValueError, AttributeError):
-        return "", {}
-
-
-def unchanged_since_generation(out: Path, inputs: str) -> bool:
-    """True when OUT was generated from exactly these inputs and no listed file changed.
-
-    Generation is deterministic, so identical inputs (model files, options, archmodel's
-    code, the date) give identical files: checking hashes is enough, no regeneration.
-    """
-    recorded, listed = _manifest(out)
-    if not inputs or recorded != inputs or not listed:
-        return False
-    for rel, expected in listed.items():
-        try:
-            if digest((out / safe_relative(rel)).read_bytes()) != expected:
-                return False
-        except (OSError, UnsafePath):
-            return False
-    return True
-
-
-def write_outputs(out: Path, files: Mapping[str, bytes], clean: bool = False, inputs: str = "") -> list[str]:
-    """Write ``files`` below ``out``; returns the paths that changed.
-
-    All content is first staged in a temporary directory beside OUT, so a failure before
-    the final renames leaves the previous output as it was. Files whose bytes did not
-    change are not touched (their mtime stays). With ``clean``, files listed by the
-    previous manifest and no longer generated are removed; other files are never touched.
-    """
-    checked = {safe_relative(p): b for p, b in files.items()}
-    out.mkdir(parents=True, exist_ok=True)
-    for rel in checked:
-        _inside(out, rel)
-    previous = read_manifest(out)
-    changed = [p for p, b in sorted(checked.items()) if not _same(out / p, b)]
-    changed += [MANIFEST] if not _same(out / MANIFEST, manifest_bytes(checked, inputs)) else []
-    everything = {**checked, MANIFEST: manifest_bytes(checked, inputs)}
-    staging = Path(tempfile.mkdtemp(prefix=".archmodel-", dir=out))
-    try:
-        for rel in changed:
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(everything[rel])
-        for rel in changed:
-            final = out / rel
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    changed = [rel for rel in changed if rel != MANIFEST]
-    if clean:
-        for rel in sorted(set(previous) - set(checked)):
-            stale = out / safe_relative(rel)
-            if stale.is_file() and _inside(out, rel, strict=False):
-                stale.unlink()
-    return changed
-
-
-def _inside(out: Path, rel: str, strict: bool = True) -> bool:
-    """Whether OUT/rel's directory really lies in OUT: a symlinked directory inside OUT
-    must not carry a write (or a --clean removal) outside it."""
-    root = out.resolve()
-    parent = (out / rel).parent.resolve()
-    if parent == root or parent.is_relative_to(root):
-        return True
-    if strict:
-        raise UnsafePath(f"{rel} (its directory resolves to {parent}, outside {root})")
-    return False
-
-
-def _same(path: Path, content: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(content) and path.read_bytes() == content
-    except OSError:
-        return False
-
-
-@dataclass(frozen=True)
-class Drift:
-    """How OUT differs from what generate would write."""
-
-    stale: list[str]
-    missing: list[str]
-    extra: list[str]
-
-    @property
-    def clean(self) -> bool:
-        return not (self.stale or self.missing or self.extra)
-
-
-def compare_outputs(out: Path, files: Mapping[str, bytes], inputs: str = "") -> Drift:
-    """Compare OUT with freshly generated ``files`` without writing anything.
-
-    Extra files are those the manifest in OUT lists but generation no longer produces;
-    files a user put in OUT are never reported.
-    """
-    expected = {safe_relative(p): b for p, b in files.items()}
-    expected[MANIFEST] = manifest_bytes(expected, inputs)
-    stale, missing = [], []
-    for rel, content in sorted(expected.items()):
-        path = out / rel
-        if not path.is_file():
-            missing.append(rel)
-        elif rel != MANIFEST and not _same(path, content):  # its drift shows as extra files
-            stale.append(rel)
-    extra = sorted(set(read_manifest(out)) - set(expected))
-    extra = [rel for rel in extra if (out / rel).is_file()]
-    return Drift(stale, missing, extra)

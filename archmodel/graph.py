@@ -7,7 +7,7 @@ pair); zones form a tree; pipeline stages form their own DiGraph. Queries live h
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -22,8 +22,10 @@ from archmodel.model import (
     Layer,
     Model,
     Stage,
+    Tier,
     Trust,
     Zone,
+    implied_controls,
 )
 
 T = TypeVar("T", Component, Zone, Flow, Environment, Stage)
@@ -118,13 +120,38 @@ class ArchGraph:
     def trust_of(self, component_id: str) -> Trust | None:
         return self._trust.get(component_id)
 
-    def controls_of(self, component_id: str) -> set[str]:
-        """Controls that protect a component: its own and those of its zones."""
-        component = self.components[component_id]
-        controls = set(component.controls)
-        for zone in self.zone_chain(component.zone):
-            controls.update(zone.controls)
-        return controls
+    @cached_property
+    def analysed_environments(self) -> tuple[Environment, ...]:
+        """Production when the model has one (what an attacker faces), else every environment:
+        the environments whose controls count when a component's protection is judged."""
+        envs = tuple(self.environments.values())
+        prod = tuple(e for e in envs if e.tier == Tier.prod)
+        return prod or envs
+
+    def _zone_controls(self, zone_id: str) -> frozenset[str]:
+        return frozenset(c for zone in self.zone_chain(zone_id) for c in zone.controls)
+
+    @cached_property
+    def _local_controls(self) -> dict[str, frozenset[str]]:
+        by_zone = {z: self._zone_controls(z) for z in self.zones}
+        out: dict[str, frozenset[str]] = {}
+        for c in self.components.values():
+            zone = by_zone.get(c.zone or "", frozenset())
+            out[c.id] = frozenset(c.controls) | zone | implied_controls(c.kind)
+        return out
+
+    def effective_controls(
+        self, component_id: str, environments: Environment | Iterable[Environment] = ()
+    ) -> frozenset[str]:
+        """Controls that protect a component: its own, its zones' (with their ancestors), those
+        its kind implies (a WAF is ``waf``), and those of the environments given.
+
+        The one answer to "is this component protected by X": threats, diagrams, docs,
+        Terraform and Helm all ask it, so no output shows a gap another one treats as closed.
+        """
+        local = self._local_controls.get(component_id, frozenset())
+        envs = (environments,) if isinstance(environments, Environment) else environments
+        return local.union(*(e.controls for e in envs))
 
     def is_entry_point(self, component: Component) -> bool:
         return component.public or component.kind in CLIENTS or "entry_point" in component.tags
@@ -143,6 +170,13 @@ class ArchGraph:
                 seen.add(entry)
                 seen |= nx.descendants(graph, entry)
         return seen
+
+    @cached_property
+    def alive(self) -> set[str]:
+        """Entry points and every component a flow starts or ends at: a component that
+        initiates a flow (a queue consumer) is alive even when nothing calls it."""
+        graph = self.flow_graph
+        return set(self.entry_points) | {c for c in graph.nodes if graph.degree(c) > 0}
 
     def flows_into(self, component_id: str) -> Iterator[Flow]:
         for source in self.flow_graph.predecessors(component_id):

@@ -7,6 +7,7 @@ JSON Schema written beside them, so completion works without network access.
 
 from __future__ import annotations
 
+import os
 import re
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -35,19 +36,49 @@ def starter_files() -> dict[str, str]:
     return found
 
 
+class UnsafeTarget(Exception):
+    """A starter file would be written through a symlink or over a directory."""
+
+
 def write_starter(directory: Path, force: bool = False) -> list[Path]:
-    """Write the starter model and its schema; refuses to overwrite unless ``force``."""
+    """Write the starter model and its schema; refuses to overwrite unless ``force``.
+
+    Every target is checked before the first write: nothing below DIRECTORY may be a
+    symlink (a link would carry the write outside it) or a directory where a file goes,
+    so a refused run leaves no partial model behind.
+    """
     planned = {rel: _point_modeline(text, rel) for rel, text in starter_files().items()}
     planned[SCHEMA_FILE] = schema_text()
-    targets = {rel: directory / rel for rel in planned}
-    if not force:
-        for path in targets.values():
-            if path.exists():
-                raise FileExistsError(str(path))
-    for rel, path in sorted(targets.items()):
+    targets = {rel: directory / rel for rel in sorted(planned)}
+    for rel in targets:
+        _check_target(directory, rel, force)
+    for rel, path in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(planned[rel], encoding="utf-8")
-    return [targets[rel] for rel in sorted(targets)]
+        _write_new(path, planned[rel].encode("utf-8"))
+    return list(targets.values())
+
+
+def _check_target(directory: Path, rel: str, force: bool) -> None:
+    path = directory
+    for part in PurePosixPath(rel).parts:
+        path = path / part
+        if path.is_symlink():
+            raise UnsafeTarget(f"{path} is a symlink; init never writes through links")
+    if path.is_dir():
+        raise UnsafeTarget(f"{path} is a directory where init writes a file")
+    if path.exists() and not force:
+        raise FileExistsError(str(path))
+
+
+def _write_new(path: Path, content: bytes) -> None:
+    """Write beside the target and rename over it: a link appearing at the target is
+    replaced, never followed."""
+    temp = path.with_name(f".{path.name}.archmodel-init")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+    fd = os.open(temp, flags, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+    os.replace(temp, path)
 
 
 def _point_modeline(text: str, rel: str) -> str:

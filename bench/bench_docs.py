@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from archmodel.api import load_project
-from archmodel.generation import GenerateOptions, write_outputs
+from archmodel.generation import GenerateOptions
 from archmodel.generators.docs import Diagrams, build_pages, generate
 from archmodel.generators.docs.threat_source import threat_findings
+from archmodel.writer import write_outputs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import write_model

@@ -76,7 +76,8 @@ def model_format(schema: dict[str, Any]) -> str:
         _doc(schema.get("description", "")),
         "",
         "A model is a YAML or JSON root file (or a directory holding `archmodel.yaml`). "
-        "Keys starting with `x-` are free for your own annotations; any other unknown key is an error. "
+        "Keys starting with `x-` are free for your own annotations (except `x-policies`, the threat "
+        "policy below, which is validated like every section); any other unknown key is an error. "
         "Editors can validate against the JSON Schema printed by `archmodel schema` "
         f"(`{schema.get('$id', '')}`).",
         "",
@@ -139,32 +140,130 @@ def cli_reference() -> str:
 
 # -- rules -------------------------------------------------------------------------------
 
+CASES = ROOT / "tests" / "cases"
+KINDS = {
+    "validation": (
+        "Validation rules",
+        "Reported by `archmodel validate` as `file:line:col: severity CODE message`.",
+    ),
+    "threat": (
+        "Threat rules",
+        "Reported by `archmodel threats`; a finding is closed by any of its mitigating controls.",
+    ),
+    "drift": (
+        "Drift rules",
+        "Reported by `archmodel drift` when the model and infrastructure code disagree.",
+    ),
+    "policy": (
+        "Policy problems",
+        "Warnings about risk decisions, `x-policies` and rule plugins, reported by `archmodel threats`.",
+    ),
+}
+
+
+def _slug(title: str) -> str:
+    """The anchor MkDocs gives a heading (Python-Markdown's toc slugify)."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^\w\s-]", "", text.replace("`", "")).strip().lower()
+    return re.sub(r"[-\s]+", "-", text)
+
+
+def _fence(text: str, lang: str = "yaml") -> list[str]:
+    return [f"```{lang}", text.rstrip("\n"), "```"]
+
+
+def _file(name: str, content: Any) -> list[str]:
+    """One file of an example; the root file is shown as written in the case."""
+    if isinstance(content, bytes):
+        return [f"`{name}` (bytes{_why_bytes(content)}): `{content!r}`", ""]
+    if isinstance(content, dict):
+        what = [f"file mode `{oct(content['mode'])}`"] if "mode" in content else []
+        what += [f"padded to {content['size']:,} bytes"] if "size" in content else []
+        return [f"`{name}` ({', '.join(what)}):", "", *_fence(content["content"]), ""]
+    return [f"`{name}`:", "", *_fence(content), ""]
+
+
+def _why_bytes(content: bytes) -> str:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return ", not UTF-8"
+    return ", with control characters"
+
+
+def _example(label: str, name: str, example: Any, plugins: bool) -> list[str]:
+    lines = [f"*{label}: {name}*", ""]
+    if plugins:
+        return [*lines, "Entry points:", "", *_fence(json.dumps(example, indent=2), "json"), ""]
+    if isinstance(example, str):
+        return [*lines, *_fence(example), ""]
+    for file, content in example.items():
+        lines += _file(file, content)
+    return lines
+
+
+def _examples(code: str) -> list[str]:
+    """The rule's case file (tests/cases/CODE.yaml): the examples the tests run."""
+    import yaml
+
+    path = CASES / f"{code}.yaml"
+    if not path.is_file():
+        return []
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    plugins = bool(case.get("plugins"))
+    lines: list[str] = []
+    reported = f"Reported on `{case['target']}`" if "target" in case else "Reported"
+    for name, example in case.get("fail", {}).items():
+        lines += _example(reported, name, example, plugins)
+    for name, example in case.get("pass", {}).items():
+        lines += _example("Not reported", name, example, plugins)
+    return lines
+
+
+def _rule(info: Any, threat: Any) -> list[str]:
+    meta = [f"**Severity:** {info.severity}"]
+    if threat is not None:
+        meta = ["**Severity:** from what is at stake on the target, one step up when internet-facing"]
+        stride = ", ".join(s.replace("_", " ") for s in threat.stride)
+        closed = ", ".join(f"`{c}`" for c in threat.mitigations) or "a design change"
+        refs = ", ".join([*threat.cwe, *threat.capec]) or "—"
+        meta += [f"**STRIDE:** {stride}", f"**Layer:** {threat.layer}", f"**Closed by:** {closed}"]
+        meta += [f"**Refs:** {refs}"]
+    lines = [f"### {info.code}: {_doc(info.title)}", "", " · ".join(meta), "", _doc(info.doc), ""]
+    if info.fix:
+        lines += [f"**Fix:** {_doc(info.fix)}", ""]
+    return lines + _examples(info.code)
+
 
 def rules_reference() -> str:
-    from archmodel.catalog import all_rules
-    from archmodel.generators.docs.threat_source import threat_rules
+    from archmodel.findings import rule_catalog
+    from archmodel.rules.graph_rules import MOVED
+    from archmodel.threats import installed_rules
 
-    RULES = all_rules()
-
-    lines = ["# Rules", "", HEADER.strip(), "", "## Validation rules", ""]
-    lines += ["Reported by `archmodel validate` as `file:line:col: severity CODE message`.", ""]
-    lines += ["| code | severity | title | description |", "|---|---|---|---|"]
-    for code in sorted(RULES):
-        r = RULES[code]
-        lines.append(f"| `{code}` | {r.severity} | {_doc(r.title)} | {_doc(r.doc)} |")
-    lines += ["", "## Threat rules", ""]
-    lines += ["Reported by `archmodel threats`; a finding is closed by any of its mitigating controls.", ""]
+    catalog, threats = rule_catalog(), installed_rules()
+    lines = ["# Rules", "", HEADER.strip(), ""]
     lines += [
-        "| rule | title | STRIDE | layer | closed by | description | fix |",
-        "|---|---|---|---|---|---|---|",
+        "Every rule archmodel reports, by kind; `archmodel rules [--kind KIND]` lists the same catalog. "
+        "The examples are the rule's test cases (`tests/cases/CODE.yaml`).",
+        "",
     ]
-    for t in threat_rules():
-        stride = ", ".join(s.replace("_", " ") for s in t.stride)
-        closed = ", ".join(f"`{c}`" for c in t.mitigations) or "design change"
-        lines.append(
-            f"| `{t.id}` | {_doc(t.title)} | {stride} | {t.layer} | {closed} | "
-            f"{_doc(t.doc)} | {_doc(t.fix)} |"
-        )
+    for kind, (title, intro) in KINDS.items():
+        entries = [r for r in catalog.values() if str(r.kind) == kind]
+        lines += [f"## {title}", "", intro, "", "| code | severity | title |", "|---|---|---|"]
+        lines += [
+            f"| [`{r.code}`](#{_slug(r.code + ': ' + r.title)}) | {r.severity} | {_doc(r.title)} |"
+            for r in entries
+        ]
+        lines.append("")
+        if kind == "validation":
+            lines += ["Codes kept reserved after moving to the threat catalog (no longer reported):", ""]
+            lines += [f"- `{code}`: {_doc(what)}" for code, what in sorted(MOVED.items())]
+            lines.append("")
+        for r in entries:
+            lines += _rule(r, threats.get(r.code))
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -17,6 +17,12 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 os.environ.setdefault("ARCHMODEL_TODAY", "2026-11-24")
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own cache directory: nothing leaks between tests or into ~/.cache."""
+    monkeypatch.setenv("ARCHMODEL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files")
 

@@ -57,6 +57,13 @@ def _security_kinds(old: Path, new: Path) -> list[str]:
             ),
             "approval_dropped",
         ),
+        (lambda t: t.replace("needs: [gate], ", ""), "approval_bypassed"),
+        (
+            lambda t: t.replace(
+                "controls: [authentication, rbac]}", "controls: [authentication, rbac], out_of_scope: vendor}"
+            ),
+            "out_of_scope",
+        ),
         (
             lambda t: t.replace("flows: [", "flows: [{from: u, to: db, protocol: https}, ").replace(
                 "  - {id: u,", "  - {id: db, kind: service, name: DB, zone: app}\n  - {id: u,"

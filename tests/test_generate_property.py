@@ -18,6 +18,14 @@ PROTOCOLS = ["https", "grpcs", "http", "sql", "redis", "kafka", "tcp"]
 KINDS_TO_GENERATE = "ci,diagrams,docs,helm,terraform,threats"
 
 
+class Quoted(yaml.SafeDumper):
+    """Every string double-quoted: PyYAML writes YAML 1.1, so a name such as ``0E0`` left
+    plain would be a float to the YAML 1.2 loader."""
+
+
+Quoted.add_representer(str, lambda d, s: d.represent_scalar("tag:yaml.org,2002:str", s, style='"'))
+
+
 @st.composite
 def models(draw: st.DrawFn) -> dict[str, Any]:
     """Small valid models: an actor, components in internal zones, flows between them."""
@@ -71,7 +79,7 @@ def test_generate_is_deterministic_and_check_detects_edits(
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "m").mkdir()
-        (root / "m" / "archmodel.yaml").write_text(yaml.safe_dump(model, allow_unicode=True))
+        (root / "m" / "archmodel.yaml").write_text(yaml.dump(model, Dumper=Quoted, allow_unicode=True))
         first, second = root / "a", root / "b"
         for out in (first, second):
             code, _ = _run("generate", str(root / "m"), "-o", str(out), "--only", KINDS_TO_GENERATE)

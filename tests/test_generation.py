@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archmodel.cli.main import cli
-from archmodel.generation import MANIFEST, UnsafePath, compare_outputs, safe_relative, write_outputs
+from archmodel.writer import MANIFEST, UnsafePath, compare_outputs, safe_relative, write_outputs
 
 
 def test_manifest_lists_every_file_with_its_hash(tmp_path: Path) -> None:
@@ -99,12 +99,12 @@ def test_check_trusts_the_manifest_only_for_identical_inputs(
     runner = CliRunner()
     assert runner.invoke(cli, ["generate", *args]).exit_code == 0
     fast = runner.invoke(cli, ["check", *args])
-    assert fast.exit_code == 0 and "same inputs" in fast.stderr
+    assert fast.exit_code == 0 and "what generate wrote for these inputs" in fast.stderr
     (model / "archmodel.yaml").write_text(
         "archmodel: 1\nsystem: {name: T2}\ncomponents: [{id: u, kind: actor, name: U}]\n"
     )
     slow = runner.invoke(cli, ["check", *args])
-    assert "same inputs" not in slow.stderr  # the model changed: regenerate and compare
+    assert "these inputs" not in slow.stderr  # the model changed: regenerate and compare
     victim = out / "threats" / "threats.md"
     (model / "archmodel.yaml").write_text(
         "archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from archmodel.cli.output import FORMATS, print_diagnostics
+from archmodel.cli.output import FORMATS, note, print_diagnostics
 
 DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
 
@@ -27,7 +27,7 @@ def drift(model: Path, terraform: Path | None, k8s: Path | None, fmt: str) -> No
 
     if terraform is None and k8s is None:
         raise click.UsageError("give --terraform DIR, --k8s DIR, or both")
-    checked = checked_project(model, refusal="no drift check")
+    checked = checked_project(model, refusal="no drift check", fmt=fmt)
     components = set(checked.graph.components)
     inventory = Inventory()
     try:
@@ -36,12 +36,12 @@ def drift(model: Path, terraform: Path | None, k8s: Path | None, fmt: str) -> No
         if k8s is not None:
             inventory.merge(read_kubernetes(k8s, components))
     except Exception as exc:  # a parser error in infrastructure code is the user's input, not a crash
-        click.echo(f"error: cannot read infrastructure code: {exc}", err=True)
+        note(f"error: cannot read infrastructure code: {exc}", fmt)
         sys.exit(1)
     expect = expected_components(checked.graph, terraform is not None, k8s is not None)
     found = checked.positions.resolve(compare(checked, inventory, expect))
-    print_diagnostics(found, fmt)
-    if fmt == "text":
+    print_diagnostics(found, fmt, category="drift", root=checked.root)
+    if fmt in ("text", "github"):
         counts = f"{len(inventory.resources)} resources, {len(inventory.rules)} rules"
-        click.echo(f"{len(found)} drift finding(s); {counts}", err=True)
+        note(f"{len(found)} drift finding(s); {counts}", fmt)
     sys.exit(1 if found else 0)

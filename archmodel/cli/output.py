@@ -1,4 +1,5 @@
-"""Printing diagnostics: compiler-style text (coloured on a terminal), JSON or SARIF."""
+"""Printing diagnostics: compiler-style text (coloured on a terminal), JSON, SARIF or
+GitHub annotations; SARIF and annotations come from the renderers every command shares."""
 
 from __future__ import annotations
 
@@ -10,29 +11,47 @@ from pathlib import Path
 import click
 
 from archmodel.catalog import Severity
-from archmodel.diagnostics import Diagnostic, format_text, render_json, render_sarif, text_parts
+from archmodel.diagnostics import Diagnostic, format_text, render_json, text_parts
 
 FORMATS = ("text", "json", "sarif", "github")
 _STYLE = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
 
 
-def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, err: bool = False) -> None:
+def print_diagnostics(
+    diagnostics: Sequence[Diagnostic],
+    fmt: str,
+    err: bool = False,
+    *,
+    category: str = "validate",
+    root: Path | None = None,
+) -> None:
+    """Print in ``fmt``; ``category`` names the command in SARIF, ``root`` is the model
+    file that results without a file of their own point at."""
+    from archmodel.findings import render_github, render_sarif, rule_catalog
+
     if fmt == "json":
-        click.echo(render_json(diagnostics), nl=False)
+        click.echo(render_json(diagnostics), nl=False, err=err)
     elif fmt == "sarif":
-        click.echo(render_sarif(diagnostics), nl=False)
+        shown = str(root) if root is not None else None
+        sarif = render_sarif(diagnostics, rule_catalog(), category=category, default_file=shown)
+        click.echo(sarif, nl=False, err=err)
     elif fmt == "github":
-        for d in diagnostics:
-            click.echo(_github(d))
+        click.echo(render_github(diagnostics, rules=rule_catalog()), nl=False, err=err)
     else:
         _print_text(diagnostics, err)
 
 
-def _github(d: Diagnostic) -> str:
-    level = {Severity.error: "error", Severity.warning: "warning", Severity.info: "notice"}[d.severity]
-    where = f"file={d.file},line={d.line or 1},col={d.column or 1}" if d.file else ""
-    text = f"{d.code}: {d.message}" + (f" ({d.hint})" if d.hint else "")
-    return f"::{level} {where}::{text.replace('%', '%25').replace(chr(10), '%0A')}"
+def escaped(text: str, fmt: str) -> str:
+    """User text for stderr: in GitHub mode escaped like annotation data, so a model path
+    or message holding a newline cannot forge a workflow command."""
+    from archmodel.findings import escape_data
+
+    return escape_data(text) if fmt == "github" else text
+
+
+def note(text: str, fmt: str) -> None:
+    """A line for the user on stderr, escaped in GitHub mode."""
+    click.echo(escaped(text, fmt), err=True)
 
 
 def _print_text(diagnostics: Sequence[Diagnostic], err: bool) -> None:
@@ -75,10 +94,16 @@ def short_diff(path: Path, expected: bytes, limit: int = 40, context: int = 3) -
     """
     import difflib
 
+    from archmodel.safe_files import read_regular
+
     try:
-        current = path.read_bytes().decode("utf-8").splitlines(keepends=True)
+        current = (
+            read_regular(path, max(len(expected) * 4, 1 << 20)).decode("utf-8").splitlines(keepends=True)
+        )
         wanted = expected.decode("utf-8").splitlines(keepends=True)
-    except (OSError, UnicodeDecodeError):
+    except OSError:
+        return f"  ({path} differs; not shown)\n"
+    except UnicodeDecodeError:
         return f"  (binary file {path} differs)\n"
     start = 0
     while start < min(len(current), len(wanted)) and current[start] == wanted[start]:

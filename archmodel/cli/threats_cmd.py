@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from archmodel.threats.types import SEVERITY_ORDER, ThreatSeverity
+
+if TYPE_CHECKING:
+    from archmodel.load.positions import Positions
+    from archmodel.threats import ThreatReport
+    from archmodel.threats.render import Renderer
 
 FORMATS = ("text", "md", "json", "csv", "sarif", "github")
 
@@ -33,24 +39,41 @@ FORMATS = ("text", "md", "json", "csv", "sarif", "github")
 )
 def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None) -> None:
     """List the STRIDE threats of MODEL, most severe first."""
+    from archmodel.cli.output import escaped, note
     from archmodel.cli.project import checked_project
-    from archmodel.diagnostics import format_text
     from archmodel.threats import analyse
     from archmodel.threats.baseline import BadBaseline, read_baseline
-    from archmodel.threats.render import RENDERERS
     from archmodel.threats.render.tabular import summary
 
     try:
         known = read_baseline(baseline) if baseline is not None else set()
     except BadBaseline as exc:
-        raise click.UsageError(str(exc)) from exc
-    checked = checked_project(model, refusal="no threat analysis")
+        raise click.UsageError(escaped(str(exc), fmt)) from exc
+    checked = checked_project(model, refusal="no threat analysis", fmt=fmt)
     report = analyse(checked)
-    if report.warnings:
-        for d in checked.positions.resolve(report.warnings):
-            click.echo(format_text(d), err=True)
-    click.echo(RENDERERS[fmt](report, Path.cwd()), nl=False)
+    _print_warnings(report, checked.positions, fmt)
+    click.echo(_renderer(fmt)(report, Path.cwd()), nl=False)
     failing = report.failing(ThreatSeverity(fail_on), known) if fail_on else []
-    note = f"; {len(failing)} new at or above {fail_on}" if fail_on else ""
-    click.echo(f"{model}: {summary(report)}{note}", err=True)
+    new = f"; {len(failing)} new at or above {fail_on}" if fail_on else ""
+    note(f"{model}: {summary(report)}{new}", fmt)
     sys.exit(1 if failing else 0)
+
+
+def _renderer(fmt: str) -> Renderer:
+    """SARIF and GitHub annotations are shared with the other commands; the register
+    formats belong to the threat report."""
+    from archmodel.findings.threats import threats_github, threats_sarif
+    from archmodel.threats.render import RENDERERS
+
+    return {**RENDERERS, "sarif": threats_sarif, "github": threats_github}[fmt]
+
+
+def _print_warnings(report: ThreatReport, positions: Positions, fmt: str) -> None:
+    """Warnings about the model (stale risks, bad policies) go to stderr as text; in
+    GitHub mode they are annotations in the output already."""
+    if fmt == "github" or not report.warnings:
+        return
+    from archmodel.diagnostics import format_text
+
+    for d in positions.resolve(report.warnings):
+        click.echo(format_text(d), err=True)

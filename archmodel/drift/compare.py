@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from archmodel.catalog import Severity, define
+from archmodel.catalog import RuleKind, Severity, define
 from archmodel.diagnostics import Diagnostic, diag
 from archmodel.drift.inventory import INTERNET, Inventory, Resource, Rule
 from archmodel.graph import ArchGraph
-from archmodel.model import CLIENTS, Kind, Trust
+from archmodel.model import CLIENTS, EDGE_SERVICES, Kind, Trust
 from archmodel.project import Project
 
 NO_RESOURCE = define(
@@ -22,25 +22,35 @@ NO_RESOURCE = define(
     Severity.error,
     "component without infrastructure",
     "A component the infrastructure should realise has no resource tagged or named for it.",
+    RuleKind.drift,
+    "Tag the resources that realise it `archmodel:component = <id>`, or mark the component `out_of_scope`.",
 )
 NO_COMPONENT = define(
     "AM502",
     Severity.error,
     "resource without component",
     "A resource is neither tagged `archmodel:component` nor named after a component of the model.",
+    RuleKind.drift,
+    "Tag the resource `archmodel:component = <id>`, or add the component it realises to the model.",
 )
 UNMODELLED = define(
     "AM503",
     Severity.error,
     "unmodelled path",
     "A security-group or NetworkPolicy rule allows traffic that no flow of the model describes.",
+    RuleKind.drift,
+    "Remove the rule, or add the flow it allows to the model.",
 )
 BLOCKED = define(
     "AM504",
     Severity.error,
     "modelled flow blocked",
     "A flow of the model is not allowed by the security-group or NetworkPolicy rules of its target.",
+    RuleKind.drift,
+    "Add the ingress rule the flow needs, or remove the flow from the model.",
 )
+# The drift rules, in code order: the catalog lists these.
+RULES = (NO_RESOURCE, NO_COMPONENT, UNMODELLED, BLOCKED)
 
 NOT_INFRASTRUCTURE = CLIENTS | {Kind.monitoring}
 
@@ -106,7 +116,7 @@ def _unmapped(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
 
 # Sources that infrastructure code cannot name by security group or pod selector: their
 # traffic arrives from a CIDR (the internet, an office network, a CDN's edge, a managed WAF).
-OUTSIDE_KINDS = CLIENTS | {Kind.cdn, Kind.waf}
+OUTSIDE_KINDS = CLIENTS | EDGE_SERVICES
 
 
 def _outside(graph: ArchGraph, component_id: str) -> bool:

@@ -40,8 +40,18 @@ def materialize(rev: str, path: str, into: Path) -> Path:
     directory = rel if kind == "tree" else rel.parent
     archive = _git("archive", "--format=tar", rev, "--", str(directory) or ".")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+        tar.extractall(into, filter=_safe_members)
     return into / rel
+
+
+def _safe_members(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """tarfile's data filter, but a member it refuses (a link to an absolute path or out
+    of the tree, a device) is left out instead of aborting: the model then reads as it
+    would without that file, and a missing include is reported like any other."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
 
 
 def resolve_model_path(spec: str, workdir: Path) -> Path:

@@ -17,10 +17,21 @@ from archmodel.diagnostics import Diagnostic, PathPart, diag
 from archmodel.load import codes
 from archmodel.load.reader import file_kind, read
 from archmodel.load.schema_check import unknown_key_hint, validate_list, validate_one
-from archmodel.model import FORMAT_VERSION, LIST_SECTIONS, Document, Model, Pipeline, System
+from archmodel.model import (
+    FORMAT_VERSION,
+    LIST_SECTIONS,
+    POLICY_KEY,
+    Document,
+    Model,
+    Pipeline,
+    Policies,
+    System,
+)
 
 ROOT_NAMES = ("archmodel.yaml", "archmodel.yml", "archmodel.json")
-ROOT_ONLY = ("archmodel", "system")
+ROOT_ONLY = ("archmodel", "system", POLICY_KEY)
+# Where each policy rule is written, parallel to ``model.policies.rules``.
+POLICY_RULES = "policy_rules"
 
 
 class ModelNotFound(Exception):
@@ -87,7 +98,7 @@ def load(path: Path) -> Loaded:
     root = find_root(path)
     state = _State(root_dir=Path(os.path.realpath(root.parent)))
     state.visit(Path(os.path.realpath(root)), is_root=True, stack=())
-    model = Model(system=state.system or System(name="(unnamed)"))
+    model = Model(system=state.system or System(name="(unnamed)"), policies=state.policies or Policies())
     for section in (*LIST_SECTIONS, "stages"):
         setattr(model, section, [element for element, _ in state.elements.get(section, [])])
     origins = {s: [o for _, o in items] for s, items in state.elements.items()}
@@ -106,6 +117,7 @@ class _State:
     system: System | None = None
     system_origin: Origin | None = None
     sources: dict[str, bytes] = field(default_factory=dict)
+    policies: Policies | None = None
 
     def _report(self, info: RuleInfo, message: str, **where: Any) -> None:
         self.diagnostics.append(diag(info, message, **where))
@@ -130,14 +142,15 @@ class _State:
         self._check_top_keys(data, file, is_root)
         if is_root:
             self._root_sections(data, file)
+            self._policies(data.get(POLICY_KEY), file)
         self._sections(data, file)
         self._includes(data, path, (*stack, path))
 
     def _check_top_keys(self, data: dict[Any, Any], file: str, is_root: bool) -> None:
-        allowed = list(Document.model_fields)
+        allowed = [f.alias or name for name, f in Document.model_fields.items()]
         for key in data:
             name = str(key)
-            if name.startswith("x-"):
+            if name.startswith("x-") and name not in allowed:
                 continue
             if name not in allowed:
                 hint = unknown_key_hint(name, allowed)
@@ -189,6 +202,17 @@ class _State:
         system, problems = validate_one(System, data["system"], file, ("system",))
         self.system = system
         self.diagnostics.extend(problems)
+
+    def _policies(self, value: Any, file: str) -> None:
+        """The threat policy is a section like the others: a malformed one is an error."""
+        if value is None:
+            return
+        policies, problems = validate_one(Policies, value, file, (POLICY_KEY,))
+        self.diagnostics.extend(problems)
+        if policies is not None:
+            self.policies = policies
+            where = [(rule, Origin(file, (POLICY_KEY, "rules", i))) for i, rule in enumerate(policies.rules)]
+            self.elements[POLICY_RULES] = where
 
     def _sections(self, data: dict[Any, Any], file: str) -> None:
         for section, cls in LIST_SECTIONS.items():
@@ -297,6 +321,8 @@ class _State:
                 continue
             if is_glob and real == path:
                 continue
+            if is_glob and _generated(real, self.root_dir):
+                continue
             if not _inside(real, self.root_dir):
                 self._report(
                     codes.INCLUDE_ESCAPE,
@@ -316,6 +342,20 @@ def _kind(path: Path) -> str | None:
         return file_kind(os.stat(path).st_mode)
     except OSError:
         return None  # reported when it is read
+
+
+GENERATED_MARKER = ".archmodel-manifest.json"
+
+
+def _generated(path: Path, root_dir: Path) -> bool:
+    """Whether ``path`` lies in an output directory of `archmodel generate` below the
+    model directory: a glob like ``**/*.yaml`` must not read generated YAML as model."""
+    for parent in path.parents:
+        if parent == root_dir or not _inside(parent, root_dir):
+            return False
+        if (parent / GENERATED_MARKER).is_file():
+            return True
+    return False
 
 
 def _inside(path: Path, directory: Path) -> bool:

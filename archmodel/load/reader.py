@@ -18,6 +18,7 @@ import yaml_rs
 
 from archmodel.diagnostics import Diagnostic, diag
 from archmodel.load import cache, codes, positions, strict
+from archmodel.safe_files import NotRegular, TooLarge, read_regular
 
 # Enough for any hand-written model; an alias bomb hits it within milliseconds.
 MAX_SIZE = 64 << 20
@@ -37,27 +38,25 @@ def read(path: Path) -> tuple[Any, list[Diagnostic], bytes | None]:
 def read_bytes(path: Path) -> tuple[bytes | None, Diagnostic | None]:
     """The bytes of a regular file of at most MAX_SIZE, or a diagnostic.
 
-    Opened without blocking (a named pipe would wait for a writer forever) and read up
-    to the bound (``/dev/zero`` never ends)."""
+    ``safe_files.read_regular`` opens without blocking (a named pipe would wait for a
+    writer forever), checks the open file and reads up to the bound (``/dev/zero`` never
+    ends)."""
     where = {"file": str(path), "line": 1, "column": 1}
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        return None, diag(codes.UNREADABLE, f"cannot read {path.name}: {reason}", **where)
-    with os.fdopen(fd, "rb") as handle:
-        kind = file_kind(os.fstat(fd).st_mode)
-        if kind is not None:
-            return None, diag(codes.NOT_REGULAR, f"{path.name} is {kind}, not a regular file", **where)
+        return read_regular(path, MAX_SIZE), None
+    except NotRegular:
         try:
-            raw = handle.read(MAX_SIZE + 1)
-        except OSError as exc:
-            return None, diag(codes.UNREADABLE, f"cannot read {path.name}: {exc.strerror}", **where)
-    if len(raw) > MAX_SIZE:
+            kind = file_kind(os.stat(path).st_mode) or "not a regular file"
+        except OSError:
+            kind = "not a regular file"
+        return None, diag(codes.NOT_REGULAR, f"{path.name} is {kind}, not a regular file", **where)
+    except TooLarge:
         return None, diag(
             codes.TOO_LARGE, f"{path.name} is larger than the {MAX_SIZE >> 20} MiB limit", **where
         )
-    return raw, None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return None, diag(codes.UNREADABLE, f"cannot read {path.name}: {reason}", **where)
 
 
 def file_kind(mode: int) -> str | None:

@@ -18,6 +18,7 @@ from pydantic_core import ErrorDetails
 from archmodel.diagnostics import Diagnostic, PathPart, diag
 from archmodel.load import codes
 from archmodel.model.base import without_extension_keys
+from archmodel.model.policy import RULE_ID_PATTERN
 
 
 @cache
@@ -87,7 +88,7 @@ def _one(
     prefix: tuple[PathPart, ...],
 ) -> Diagnostic:
     path = (*prefix, *loc)
-    name = str(loc[-1]) if loc else cls.__name__.lower()
+    name = _key_name(loc, cls)
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _field_names(cls, loc[:-1])
@@ -97,7 +98,7 @@ def _one(
         )
     if kind == "missing":
         return diag(codes.MISSING_KEY, f"missing required key '{name}'", file=file, path=path[:-1])
-    if kind == "string_pattern_mismatch" and name in _ID_KEYS:
+    if kind == "string_pattern_mismatch" and name in _ID_KEYS and _pattern(error) != RULE_ID_PATTERN:
         shown = _short(error["input"])
         return diag(
             codes.BAD_ID,
@@ -116,6 +117,19 @@ def _one(
     else:
         message = f"'{name}': {error['msg'].lower()}, got {_short(error['input'])}"
     return diag(codes.BAD_VALUE, message, file=file, path=path, hint=hint)
+
+
+def _key_name(loc: tuple[PathPart, ...], cls: type[BaseModel]) -> str:
+    """The key an error is about; for a bad item of a list (`category: [x]`), the list's
+    key rather than the item's index."""
+    if not loc:
+        return cls.__name__.lower()
+    keys = [p for p in loc if isinstance(p, str)]
+    return keys[-1] if isinstance(loc[-1], int) and keys else str(loc[-1])
+
+
+def _pattern(error: ErrorDetails) -> str:
+    return str(error.get("ctx", {}).get("pattern", ""))
 
 
 _ID_KEYS = frozenset({"id", "zone", "parent", "environment", "from", "to"})

@@ -1,34 +1,90 @@
 """Typed model of an architecture (pydantic v2), one module per section."""
 
-from archmodel.model.component import CLIENTS, DATA_STORES, Component, Criticality, Deploy, Kind
+from archmodel.model.component import (
+    Component,
+    Criticality,
+    DataFormat,
+    Deploy,
+    Kind,
+    NamedPort,
+    Runtime,
+)
 from archmodel.model.controls import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Control, Layer
-from archmodel.model.data import CLASSIFICATION_RANK, ZONE_MAY_HOLD, Classification, DataAsset
+from archmodel.model.data import (
+    SECRET_CATEGORIES,
+    ZONE_MAY_HOLD,
+    Classification,
+    DataAsset,
+    DataCategory,
+)
 from archmodel.model.document import FORMAT_VERSION, LIST_SECTIONS, Document, Model
 from archmodel.model.environment import Cloud, Environment, Tier
-from archmodel.model.flow import Flow, Protocol
+from archmodel.model.flow import Authentication, Flow
+from archmodel.model.kinds import (
+    CLIENTS,
+    DATA_STORES,
+    EDGE_CANDIDATES,
+    EDGE_SERVICES,
+    HUMAN_CLIENTS,
+    IMPLIED_CONTROLS,
+    PASS_THROUGH,
+    PROCESSING,
+    TRANSIT_STORES,
+    WORKLOADS,
+    implied_controls,
+    runs_in_container,
+    self_managed,
+)
 from archmodel.model.pipeline import Pipeline, Stage, StageKind
+from archmodel.model.policy import (
+    BUILTIN_RULE_PREFIX,
+    DEFAULT_REQUIRED_LAYERS,
+    POLICY_KEY,
+    Policies,
+    PolicyRule,
+    Selector,
+)
+from archmodel.model.protocols import PROTOCOLS, Protocol, default_port
+from archmodel.model.ranked import Ranked
+from archmodel.model.ref import Ref
 from archmodel.model.risk import Risk, RiskStatus
 from archmodel.model.scenario import Scenario
+from archmodel.model.stride import STRIDE_LETTER, Stride, ThreatSeverity
 from archmodel.model.system import System
-from archmodel.model.zone import TRUST_RANK, Trust, Zone
+from archmodel.model.zone import Trust, Zone
 
 __all__ = [
     "BUILTIN_CONTROLS",
-    "CLASSIFICATION_RANK",
+    "BUILTIN_RULE_PREFIX",
     "CLIENTS",
     "DATA_STORES",
+    "DEFAULT_REQUIRED_LAYERS",
+    "EDGE_CANDIDATES",
+    "EDGE_SERVICES",
     "FORMAT_VERSION",
+    "HUMAN_CLIENTS",
+    "IMPLIED_CONTROLS",
     "LAYER_NUMBER",
     "LAYER_TITLE",
     "LIST_SECTIONS",
-    "TRUST_RANK",
+    "PASS_THROUGH",
+    "POLICY_KEY",
+    "PROCESSING",
+    "PROTOCOLS",
+    "SECRET_CATEGORIES",
+    "STRIDE_LETTER",
+    "TRANSIT_STORES",
+    "WORKLOADS",
     "ZONE_MAY_HOLD",
+    "Authentication",
     "Classification",
     "Cloud",
     "Component",
     "Control",
     "Criticality",
     "DataAsset",
+    "DataCategory",
+    "DataFormat",
     "Deploy",
     "Document",
     "Environment",
@@ -36,15 +92,28 @@ __all__ = [
     "Kind",
     "Layer",
     "Model",
+    "NamedPort",
     "Pipeline",
+    "Policies",
+    "PolicyRule",
     "Protocol",
+    "Ranked",
+    "Ref",
     "Risk",
     "RiskStatus",
+    "Runtime",
     "Scenario",
+    "Selector",
     "Stage",
     "StageKind",
+    "Stride",
     "System",
+    "ThreatSeverity",
     "Tier",
     "Trust",
     "Zone",
+    "default_port",
+    "implied_controls",
+    "runs_in_container",
+    "self_managed",
 ]

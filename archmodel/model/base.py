@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
 ID_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
 
@@ -34,6 +34,25 @@ class Element(BaseModel):
         populate_by_name=True,
         json_schema_extra=_allow_extension_keys,
     )
+
+
+def readable(ident: str) -> str:
+    """The default name of an element: its id with ``-``/``_`` as spaces, each word
+    capitalised (``orders-api`` -> ``Orders Api``). Simple enough to predict."""
+    return " ".join(w[:1].upper() + w[1:] for w in ident.replace("_", " ").replace("-", " ").split())
+
+
+class Named(Element):
+    """An element whose ``name`` may be left out: it then defaults to ``readable(id)``."""
+
+    name: Text = Field(default="", description="Defaults to the id with words capitalised.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "name" not in data and isinstance(data.get("id"), str):
+            return {**data, "name": readable(data["id"])}
+        return data
 
 
 def without_extension_keys(value: Any) -> Any:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, Strict, StringConstraints, model_validator
 
-from archmodel.model.base import Bool, Element, Id, IdList, Int, Text
+from archmodel.model.base import Bool, Element, Id, IdList, Int, Named, Text
+from archmodel.model.protocols import Protocol
+from archmodel.model.ranked import Ranked
 
 
 class Kind(StrEnum):
@@ -29,11 +32,9 @@ class Kind(StrEnum):
     monitoring = "monitoring"
 
 
-DATA_STORES = frozenset({Kind.database, Kind.cache, Kind.queue, Kind.object_store})
-CLIENTS = frozenset({Kind.actor, Kind.web_client, Kind.mobile_client, Kind.external_system})
+class Criticality(Ranked):
+    """How much the business depends on a component, least first."""
 
-
-class Criticality(StrEnum):
     low = "low"
     medium = "medium"
     high = "high"
@@ -47,23 +48,110 @@ class Runtime(StrEnum):
     vm = "vm"
 
 
+# Kubernetes resource quantities as people write them: CPU in cores or millicores
+# (``0.5``, ``500m``), memory in bytes with a binary or decimal suffix (``512Mi``, ``1G``).
+# No exponents or infinities: every generator turns them into exact numbers.
+CpuQuantity = Annotated[str, Strict(), StringConstraints(pattern=r"^[0-9]{1,6}(\.[0-9]{1,3})?m?$")]
+MemoryQuantity = Annotated[
+    str, Strict(), StringConstraints(pattern=r"^[0-9]{1,9}(\.[0-9]{1,3})?(Ki|Mi|Gi|Ti|k|M|G|T)?$")
+]
+
+
+Port = Annotated[int, Strict(), Field(ge=1, le=65535)]
+
+
+class DataFormat(StrEnum):
+    """Formats a component parses from its callers: what its input handling must survive."""
+
+    json = "json"
+    xml = "xml"
+    yaml = "yaml"
+    protobuf = "protobuf"
+    thrift = "thrift"
+    avro = "avro"
+    graphql = "graphql"
+    html_form = "html_form"
+    multipart = "multipart"
+    files = "files"
+    serialized_objects = "serialized_objects"
+    text = "text"
+
+
+class NamedPort(Element):
+    """One more port a container listens on (metrics, admin, a second protocol)."""
+
+    name: Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z]([a-z0-9-]{0,13}[a-z0-9])?$")]
+    port: Port
+    protocol: Protocol | None = None
+
+
+class Quantities(Element):
+    cpu: CpuQuantity | None = Field(default=None, description="cores or millicores: 0.5, 500m")
+    memory: MemoryQuantity | None = Field(default=None, description="bytes with a suffix: 512Mi, 1Gi")
+
+
+class Resources(Element):
+    """Kubernetes-style requests (what is reserved) and limits (what may be used)."""
+
+    requests: Quantities | None = None
+    limits: Quantities | None = None
+
+
+class Sidecar(Element):
+    """A container that runs next to the component's own (proxy, log shipper, agent)."""
+
+    name: Id
+    image: Text
+    ports: list[NamedPort] = Field(default_factory=list)
+
+
 class Deploy(Element):
-    """How a component runs; drives the infrastructure skeletons."""
+    """How a component runs; drives the infrastructure skeletons.
 
-    runtime: Runtime
+    ``runtime`` may be left out: it is ``container`` when an ``image`` is given, else
+    unknown (None). ``port`` is the port the container listens on; ``service_port`` the
+    port its Service exposes, when they differ. ``cpu``/``memory`` are requests, kept for
+    compatibility; ``resources`` says requests and limits apart.
+    """
+
+    runtime: Runtime | None = None
     image: Text | None = None
-    replicas: Int | None = Field(default=None, ge=0, le=10_000)
-    port: Int | None = Field(default=None, ge=1, le=65535)
-    cpu: Text | None = None
-    memory: Text | None = None
+    # A deployed component runs at least one replica (Terraform and Helm agree on it).
+    replicas: Int | None = Field(default=None, ge=1, le=10_000)
+    port: Int | None = Field(default=None, ge=1, le=65535, description="the container port")
+    service_port: Port | None = Field(default=None, description="the Service port, when not `port`")
+    ports: list[NamedPort] = Field(default_factory=list)
+    cpu: CpuQuantity | None = Field(default=None, description="cores or millicores: 0.5, 500m")
+    memory: MemoryQuantity | None = Field(default=None, description="bytes with a suffix: 512Mi, 1Gi")
+    resources: Resources | None = None
+    sidecars: list[Sidecar] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _infer_runtime(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "runtime" not in data and data.get("image") is not None:
+            return {**data, "runtime": "container"}
+        return data
+
+    @property
+    def requests(self) -> Quantities:
+        """CPU and memory requests: ``resources.requests`` over the older ``cpu``/``memory``."""
+        given = self.resources.requests if self.resources and self.resources.requests else None
+        return Quantities(
+            cpu=(given.cpu if given else None) or self.cpu,
+            memory=(given.memory if given else None) or self.memory,
+        )
+
+    @property
+    def limits(self) -> Quantities | None:
+        return self.resources.limits if self.resources else None
 
 
-class Component(Element):
-    """A deployable or external element of the system."""
+class Component(Named):
+    """A deployable or external element of the system; only ``id`` and ``kind`` are required."""
 
     id: Id
     kind: Kind
-    name: Text
     description: Text = ""
     owner: Text | None = None
     technology: Text | None = None
@@ -72,6 +160,7 @@ class Component(Element):
     controls: IdList
     stores: IdList
     processes: IdList
+    accepts: list[DataFormat] = Field(default_factory=list, description="Formats it parses from callers.")
     public: Bool = False
     criticality: Criticality = Criticality.medium
     deploy: Deploy | None = None

@@ -1,28 +1,27 @@
-"""Data assets and their classification."""
+"""Data assets: their classification, what kind of data they are, and whose they are."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from archmodel.model.base import Element, Id, Text
+from pydantic import Field
+
+from archmodel.model.base import Id, Named, Text
+from archmodel.model.ranked import Ranked
 from archmodel.model.zone import Trust
 
 
-class Classification(StrEnum):
+class Classification(Ranked):
+    """How sensitive data is, least first."""
+
     public = "public"
     internal = "internal"
     confidential = "confidential"
     restricted = "restricted"
 
 
-CLASSIFICATION_RANK: dict[Classification, int] = {
-    Classification.public: 0,
-    Classification.internal: 1,
-    Classification.confidential: 2,
-    Classification.restricted: 3,
-}
-
-# The most sensitive classification that a zone of a given trust level may hold.
+# The most sensitive classification that a zone of a given trust level is meant to hold;
+# data above it is a threat finding (AMT161), never a validation error.
 ZONE_MAY_HOLD: dict[Trust, Classification] = {
     Trust.untrusted: Classification.public,
     Trust.dmz: Classification.internal,
@@ -31,10 +30,34 @@ ZONE_MAY_HOLD: dict[Trust, Classification] = {
 }
 
 
-class DataAsset(Element):
+class DataCategory(StrEnum):
+    """What kind of data an asset is; rules look at this, never at the asset's name."""
+
+    credentials = "credentials"
+    secrets = "secrets"
+    personal = "personal"
+    payment_card = "payment_card"
+    health = "health"
+    financial = "financial"
+    session = "session"
+    telemetry = "telemetry"
+    business = "business"
+    content = "content"
+
+
+# Categories that are access secrets: they belong in a secrets vault.
+SECRET_CATEGORIES = frozenset({DataCategory.credentials, DataCategory.secrets})
+
+
+class DataAsset(Named):
     """Something that flows between components or is stored by them."""
 
     id: Id
-    name: Text
     classification: Classification
+    category: list[DataCategory] = Field(default_factory=list, description="What kind of data it is.")
+    owner: Id | None = Field(
+        default=None,
+        description="The component (usually an actor) the data belongs to and comes from: "
+        "returning it to that component is no disclosure.",
+    )
     description: Text = ""

@@ -14,6 +14,7 @@ from archmodel.model.data import DataAsset
 from archmodel.model.environment import Environment
 from archmodel.model.flow import Flow
 from archmodel.model.pipeline import Pipeline, Stage
+from archmodel.model.policy import POLICY_KEY, Policies
 from archmodel.model.risk import Risk
 from archmodel.model.scenario import Scenario
 from archmodel.model.system import System
@@ -23,7 +24,7 @@ FORMAT_VERSION = 1
 
 
 class Document(Element):
-    """A model file. ``archmodel`` and ``system`` belong to the root file only."""
+    """A model file. ``archmodel``, ``system`` and ``x-policies`` belong to the root file only."""
 
     archmodel: Literal[1] | None = Field(default=None, description="Format version (root only).")
     system: System | None = None
@@ -39,6 +40,9 @@ class Document(Element):
     pipeline: Pipeline | None = None
     scenarios: list[Scenario] = Field(default_factory=list)
     risks: list[Risk] = Field(default_factory=list)
+    policies: Policies | None = Field(
+        default=None, alias=POLICY_KEY, description="Threat policy (root only)."
+    )
 
 
 # Sections that hold lists of identified elements, in the order they are validated.
@@ -68,3 +72,4 @@ class Model:
     stages: list[Stage] = field(default_factory=list)
     scenarios: list[Scenario] = field(default_factory=list)
     risks: list[Risk] = field(default_factory=list)
+    policies: Policies = field(default_factory=Policies)

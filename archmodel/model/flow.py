@@ -9,45 +9,8 @@ from typing import Annotated
 from pydantic import Field, Strict, StringConstraints, model_validator
 
 from archmodel.model.base import Element, Id, IdList, Int, Text
+from archmodel.model.protocols import ENCRYPTED_PROTOCOLS, Protocol
 
-
-class Protocol(StrEnum):
-    https = "https"
-    http = "http"
-    grpc = "grpc"
-    grpcs = "grpcs"
-    tcp = "tcp"
-    tls = "tls"
-    ws = "ws"
-    wss = "wss"
-    sql = "sql"
-    redis = "redis"
-    kafka = "kafka"
-    amqp = "amqp"
-    mqtt = "mqtt"
-    ldap = "ldap"
-    ldaps = "ldaps"
-    nfs = "nfs"
-    smb = "smb"
-    ftp = "ftp"
-    sftp = "sftp"
-    ssh = "ssh"
-    smtp = "smtp"
-    dns = "dns"
-    other = "other"
-
-
-ENCRYPTED_PROTOCOLS = frozenset(
-    {
-        Protocol.https,
-        Protocol.grpcs,
-        Protocol.tls,
-        Protocol.wss,
-        Protocol.ldaps,
-        Protocol.sftp,
-        Protocol.ssh,
-    }
-)
 ENCRYPTING_CONTROLS = frozenset({"tls", "mtls"})
 
 
@@ -62,18 +25,40 @@ class Mode(StrEnum):
     async_ = "async"
 
 
+class Authentication(StrEnum):
+    """How the caller of a flow proves who it is; ``none`` is a fact, ``unknown`` is not."""
+
+    none = "none"
+    password = "password"
+    api_key = "api_key"
+    session_cookie = "session_cookie"
+    token = "token"
+    oauth2 = "oauth2"
+    client_certificate = "client_certificate"
+    unknown = "unknown"
+
+
+# Ways of authenticating that tell the target who is calling.
+AUTHENTICATING = frozenset(Authentication) - {Authentication.none, Authentication.unknown}
+
+
 class Flow(Element):
     """A directed flow; its id defaults to ``<from>-><to>``."""
 
     id: FlowId = Field(default="", description="Defaults to `<from>-><to>`.")
     source: Id = Field(alias="from")
     target: Id = Field(alias="to")
-    protocol: Protocol
+    protocol: Protocol | None = Field(
+        default=None, description="Leave out when the source does not say: encryption is then unknown."
+    )
     port: Int | None = Field(default=None, ge=1, le=65535)
     data: IdList
     returns: IdList
     controls: IdList
     mode: Mode = Mode.sync
+    authentication: Authentication | None = Field(
+        default=None, description="How the caller authenticates; left out, it is unknown."
+    )
     description: Text = ""
 
     @model_validator(mode="before")
@@ -88,6 +73,28 @@ class Flow(Element):
         return data
 
     @property
-    def encrypted(self) -> bool:
-        """True when the protocol encrypts or a TLS control is applied to the flow."""
-        return self.protocol in ENCRYPTED_PROTOCOLS or not ENCRYPTING_CONTROLS.isdisjoint(self.controls)
+    def encrypted(self) -> bool | None:
+        """True when the protocol encrypts or a TLS control is applied; False when the
+        protocol is named and sends in clear; None (unknown) when no protocol is named."""
+        if not ENCRYPTING_CONTROLS.isdisjoint(self.controls):
+            return True
+        if self.protocol is None:
+            return None
+        return self.protocol in ENCRYPTED_PROTOCOLS
+
+    @property
+    def plaintext(self) -> bool:
+        """Known to send in clear (an unknown protocol is not plaintext, nor encrypted)."""
+        return self.encrypted is False
+
+    @property
+    def protocol_label(self) -> str:
+        """The protocol for labels and messages; ``unknown protocol`` when none is named."""
+        return self.protocol.value if self.protocol is not None else "unknown protocol"
+
+    @property
+    def authenticated(self) -> bool | None:
+        """Whether the flow's own authentication identifies the caller; None when unsaid."""
+        if self.authentication is None or self.authentication is Authentication.unknown:
+            return None
+        return self.authentication in AUTHENTICATING

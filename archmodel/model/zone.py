@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from archmodel.model.base import Id, IdList, Named, Text
+from archmodel.model.ranked import Ranked
 
-from archmodel.model.base import Element, Id, IdList, Text
 
+class Trust(Ranked):
+    """How far a zone is trusted, least first."""
 
-class Trust(StrEnum):
     untrusted = "untrusted"
     dmz = "dmz"
     internal = "internal"
     restricted = "restricted"
 
 
-TRUST_RANK: dict[Trust, int] = {
-    Trust.untrusted: 0,
-    Trust.dmz: 1,
-    Trust.internal: 2,
-    Trust.restricted: 3,
-}
-
-
-class Zone(Element):
+class Zone(Named):
     """A trust boundary; its controls apply to every component inside it and its children."""
 
     id: Id
-    name: Text
     trust: Trust
     parent: Id | None = None
     description: Text = ""

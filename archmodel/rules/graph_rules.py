@@ -1,96 +1,62 @@
-"""Graph rules: reachability, trust boundaries and data classification."""
+"""Graph rules: components no flow touches, risks, self-flows and scenario gaps.
+
+Validation reports malformed or inconsistent models only. Security judgements that used
+to live here are threat rules now: AM305 (untrusted zone straight to a data store) is
+AMT106 and AM306 (data above a zone's classification) is AMT161; see ``MOVED``.
+"""
 
 from __future__ import annotations
 
 import fnmatch
+import unicodedata
 from collections.abc import Iterator
 
 from archmodel.catalog import Severity
-from archmodel.model import CLASSIFICATION_RANK, DATA_STORES, ZONE_MAY_HOLD, Trust
+from archmodel.model import Ref
 from archmodel.rules.registry import Context, Issue, rule
 
+# Codes retired from validation; kept reserved so that they never mean something else.
+MOVED: dict[str, str] = {
+    "AM305": "untrusted zone flows straight to a data store: now threat rule AMT106",
+    "AM306": "data above the zone's classification: now threat rule AMT161",
+}
 
-@rule("AM304", Severity.warning, "unreachable component")
+
+@rule(
+    "AM304",
+    Severity.warning,
+    "unreachable component",
+    fix="Add the flow that reaches the component, tag it `entry_point` if it starts work itself, "
+    "or remove it.",
+)
 def unreachable(ctx: Context) -> Iterator[Issue]:
-    """A component no flow reaches from an entry point (an actor, client, external system,
-    a `public` component, or one tagged `entry_point`) is dead or missing its flows."""
+    """A component no flow connects to or from, that is not an entry point (an actor,
+    client, external system, a `public` component, or one tagged `entry_point`), is dead
+    or missing its flows. A component that only initiates flows (a queue consumer, a
+    scheduled job) is alive."""
     graph = ctx.graph
     if not graph.entry_points:
         return
     for c, origin in ctx.each("components", ctx.project.model.components):
-        if c.id not in graph.reachable and c.out_of_scope is None:
+        if c.id not in graph.alive and c.out_of_scope is None:
             yield Issue(
-                f"component '{c.id}' is not reachable from any entry point",
+                f"component '{c.id}' has no flow to or from it",
                 origin,
                 ("id",),
-                "add the flow that reaches it, or tag it 'entry_point'",
+                "add the flows it takes part in, or tag it 'entry_point'",
             )
 
 
-@rule("AM305", Severity.error, "untrusted zone flows straight to a data store")
-def untrusted_to_store(ctx: Context) -> Iterator[Issue]:
-    """A flow from an untrusted zone must not reach a database, cache, queue or object
-    store directly; put a service in between."""
-    graph = ctx.graph
-    for f, origin in ctx.each("flows", ctx.project.model.flows):
-        target = graph.components.get(f.target)
-        if target is None or target.kind not in DATA_STORES:
-            continue
-        if graph.trust_of(f.source) == Trust.untrusted:
-            yield Issue(
-                f"flow '{f.id}' goes from the untrusted zone straight to {target.kind} '{target.id}'",
-                origin,
-                ("to",),
-                "route it through a service that authenticates and validates",
-            )
-
-
-def _a(trust: Trust | None) -> str:
-    return f"an {trust}" if str(trust)[:1] in "aeiou" else f"a {trust}"
-
-
-def _too_sensitive(ctx: Context, data_ids: list[str], trust: Trust | None) -> list[str]:
-    if trust is None:
-        return []
-    limit = CLASSIFICATION_RANK[ZONE_MAY_HOLD[trust]]
-    data = ctx.graph.data
-    return [d for d in data_ids if d in data and CLASSIFICATION_RANK[data[d].classification] > limit]
-
-
-@rule("AM306", Severity.error, "data above the zone's classification")
-def classification_above_zone(ctx: Context) -> Iterator[Issue]:
-    """A flow carries data (to its target, or back to its source as `returns`) classified
-    above what the receiving zone may hold: untrusted ≤ public, dmz ≤ internal,
-    internal ≤ confidential, restricted ≤ restricted."""
-    graph = ctx.graph
-    for f, origin in ctx.each("flows", ctx.project.model.flows):
-        for key, refs, receiver in (("data", f.data, f.target), ("returns", f.returns, f.source)):
-            trust = graph.trust_of(receiver)
-            for ref in _too_sensitive(ctx, refs, trust):
-                level = graph.data[ref].classification
-                yield Issue(
-                    f"flow '{f.id}' sends {level} data '{ref}' to '{receiver}' in {_a(trust)} zone",
-                    origin,
-                    (key, refs.index(ref)),
-                    f"{_a(trust)} zone may hold at most {ZONE_MAY_HOLD[trust]} data" if trust else None,
-                )
-    for c, origin in ctx.each("components", ctx.project.model.components):
-        trust = graph.trust_of(c.id)
-        for ref in _too_sensitive(ctx, c.stores, trust):
-            level = graph.data[ref].classification
-            yield Issue(
-                f"component '{c.id}' stores {level} data '{ref}' in {_a(trust)} zone",
-                origin,
-                ("stores", c.stores.index(ref)),
-                f"{_a(trust)} zone may hold at most {ZONE_MAY_HOLD[trust]} data" if trust else None,
-            )
-
-
-@rule("AM307", Severity.error, "risk without justification")
+@rule(
+    "AM307",
+    Severity.error,
+    "risk without justification",
+    fix="Write why the decision is acceptable in `justification:`.",
+)
 def risk_without_justification(ctx: Context) -> Iterator[Issue]:
     """Accepting, mitigating or dismissing a threat needs a written justification."""
     for risk, origin in ctx.each("risks", ctx.project.model.risks):
-        if not risk.justification.strip():
+        if not _says_something(risk.justification):
             yield Issue(
                 f"risk for '{risk.threat}' on '{risk.target}' has no justification",
                 origin,
@@ -99,33 +65,45 @@ def risk_without_justification(ctx: Context) -> Iterator[Issue]:
             )
 
 
-_TARGET_SECTIONS = {
-    "component": "components",
-    "flow": "flows",
-    "stage": "stages",
-    "environment": "environments",
-}
+def _says_something(text: str) -> bool:
+    """A justification must hold a letter or digit: spaces, zero-width and other format
+    characters alone look like text in a review and say nothing."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
-@rule("AM308", Severity.error, "risk target names nothing")
+# Sections a risk may target by id (paths are matched by the threat engine only).
+_TARGET_SECTIONS = frozenset({"components", "flows", "stages", "environments"})
+
+
+@rule(
+    "AM308",
+    Severity.error,
+    "risk target names nothing",
+    fix="Write the target as `component:<id>`, `flow:<id>`, `stage:<id>` or `environment:<id>` "
+    "(globs allowed) matching an element.",
+)
 def risk_target_unknown(ctx: Context) -> Iterator[Issue]:
     """A risk's `target` is `component:<id>`, `flow:<id>`, `stage:<id>`, `environment:<id>`
     or `path:<id>>…` (globs allowed); the kind must exist and a glob must match something."""
     for risk, origin in ctx.each("risks", ctx.project.model.risks):
         if risk.target == "*":
             continue
-        kind, _, pattern = risk.target.partition(":")
-        if kind == "path":
+        ref = Ref.parse(risk.target)
+        if ref.section == "paths":
             continue
-        section = _TARGET_SECTIONS.get(kind)
-        if section is None:
+        if ref.section not in _TARGET_SECTIONS:
             hint = "use one of component:, flow:, stage:, environment:, path:"
             yield Issue(f"risk target '{risk.target}' has an unknown kind", origin, ("target",), hint)
-        elif not fnmatch.filter(sorted(ctx.known(section)), pattern):
-            yield Issue(f"risk target '{risk.target}' matches no {kind}", origin, ("target",))
+        elif not fnmatch.filter(sorted(ctx.known(ref.section)), ref.id):
+            yield Issue(f"risk target '{risk.target}' matches no {ref.kind}", origin, ("target",))
 
 
-@rule("AM309", Severity.warning, "flow to itself")
+@rule(
+    "AM309",
+    Severity.warning,
+    "flow to itself",
+    fix="Remove the flow, or model the internal parts as separate components.",
+)
 def self_flow(ctx: Context) -> Iterator[Issue]:
     """A flow from a component to itself says nothing about the architecture."""
     for f, origin in ctx.each("flows", ctx.project.model.flows):
@@ -133,7 +111,12 @@ def self_flow(ctx: Context) -> Iterator[Issue]:
             yield Issue(f"flow '{f.id}' goes from '{f.source}' to itself", origin, ("to",))
 
 
-@rule("AM310", Severity.warning, "scenario steps do not connect")
+@rule(
+    "AM310",
+    Severity.warning,
+    "scenario steps do not connect",
+    fix="List every step of the scenario, each starting where the previous one ended.",
+)
 def scenario_gap(ctx: Context) -> Iterator[Issue]:
     """Each scenario step should start at a component an earlier step reached (or at an
     entry point); a gap usually means a missing flow."""

@@ -24,7 +24,12 @@ def _unknown(what: str, owner: str, ref: str, known: set[str], origin: Origin, *
     return Issue(f"{owner} refers to unknown {what} '{ref}'", origin, sub, did_you_mean(ref, known))
 
 
-@rule("AM202", Severity.error, "unknown zone")
+@rule(
+    "AM202",
+    Severity.error,
+    "unknown zone",
+    fix="Correct the zone id (the message suggests the closest one) or add the zone under `zones:`.",
+)
 def unknown_zone(ctx: Context) -> Iterator[Issue]:
     """A component's `zone` or a zone's `parent` names no zone."""
     zones = ctx.known("zones")
@@ -36,17 +41,30 @@ def unknown_zone(ctx: Context) -> Iterator[Issue]:
             yield _unknown("zone", f"zone '{z.id}'", z.parent, zones, origin, "parent")
 
 
-@rule("AM203", Severity.error, "unknown component")
+@rule(
+    "AM203",
+    Severity.error,
+    "unknown component",
+    fix="Correct the component id (the message suggests the closest one) or add the component.",
+)
 def unknown_component(ctx: Context) -> Iterator[Issue]:
-    """A flow's `from` or `to` names no component."""
+    """A flow's `from` or `to`, or a data asset's `owner`, names no component."""
     components = ctx.known("components")
     for f, origin in ctx.each("flows", ctx.project.model.flows):
         for key, ref in (("from", f.source), ("to", f.target)):
             if ref not in components:
                 yield _unknown("component", f"flow '{f.id}'", ref, components, origin, key)
+    for d, origin in ctx.each("data", ctx.project.model.data):
+        if d.owner is not None and d.owner not in components:
+            yield _unknown("component", f"data asset '{d.id}'", d.owner, components, origin, "owner")
 
 
-@rule("AM204", Severity.error, "unknown data asset")
+@rule(
+    "AM204",
+    Severity.error,
+    "unknown data asset",
+    fix="Correct the data asset id or add the asset under `data:`.",
+)
 def unknown_data(ctx: Context) -> Iterator[Issue]:
     """A component's `stores`/`processes` or a flow's `data`/`returns` names no data asset."""
     data = ctx.known("data")
@@ -63,7 +81,12 @@ def unknown_data(ctx: Context) -> Iterator[Issue]:
                     yield _unknown("data asset", f"flow '{f.id}'", ref, data, origin, key, j)
 
 
-@rule("AM205", Severity.error, "unknown control")
+@rule(
+    "AM205",
+    Severity.error,
+    "unknown control",
+    fix="Use a built-in control id, or define the control under `controls:` with its layer.",
+)
 def unknown_control(ctx: Context) -> Iterator[Issue]:
     """A `controls` entry is neither a built-in control (SPEC §2) nor defined under `controls:`."""
     known = set(BUILTIN_CONTROLS) | ctx.known("controls")
@@ -81,7 +104,12 @@ def unknown_control(ctx: Context) -> Iterator[Issue]:
                     yield _unknown("control", f"{noun} '{element.id}'", ref, known, origin, "controls", j)
 
 
-@rule("AM206", Severity.error, "unknown environment")
+@rule(
+    "AM206",
+    Severity.error,
+    "unknown environment",
+    fix="Correct the environment id or add the environment under `environments:`.",
+)
 def unknown_environment(ctx: Context) -> Iterator[Issue]:
     """A pipeline stage's `environment` names no environment."""
     envs = ctx.known("environments")
@@ -90,7 +118,12 @@ def unknown_environment(ctx: Context) -> Iterator[Issue]:
             yield _unknown("environment", f"stage '{s.id}'", s.environment, envs, origin, "environment")
 
 
-@rule("AM207", Severity.error, "unknown stage")
+@rule(
+    "AM207",
+    Severity.error,
+    "unknown stage",
+    fix="Correct the stage id in `needs`, or add the stage it needs.",
+)
 def unknown_stage(ctx: Context) -> Iterator[Issue]:
     """A pipeline stage `needs` a stage that does not exist."""
     stages = ctx.known("stages")
@@ -100,7 +133,12 @@ def unknown_stage(ctx: Context) -> Iterator[Issue]:
                 yield _unknown("stage", f"stage '{s.id}'", ref, stages, origin, "needs", j)
 
 
-@rule("AM208", Severity.error, "unknown flow")
+@rule(
+    "AM208",
+    Severity.error,
+    "unknown flow",
+    fix="Write the step as `from->to` over a flow that exists, or add the flow.",
+)
 def unknown_flow(ctx: Context) -> Iterator[Issue]:
     """A scenario step names no flow."""
     flows = ctx.known("flows")

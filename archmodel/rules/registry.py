@@ -1,13 +1,16 @@
-"""The validation rule registry: a rule is one function registered with its catalog entry.
+"""Validation rules: a rule is one function carrying its catalog entry.
 
-A check yields ``Issue``s (what is wrong and where); the registry stamps them with the
-rule's code and severity, so a check never repeats its own code.
+A check yields ``Issue``s (what is wrong and where); the rule stamps them with its code
+and severity, so a check never repeats its own code. ``@rule`` only attaches the entry
+to the function; ``archmodel.rules.validation_rules`` lists the modules that hold rules,
+so the set of rules never depends on import order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Protocol, TypeVar
 
 from archmodel.catalog import RuleInfo, Severity, define
@@ -80,15 +83,22 @@ class Rule:
             )
 
 
-RULES: list[Rule] = []
+_ATTR = "validation_rule"
 
 
-def rule(code: str, severity: Severity, title: str) -> Callable[[Check], Check]:
-    """Register a check; its docstring becomes the rule's documentation."""
+def rule(code: str, severity: Severity, title: str, *, fix: str) -> Callable[[Check], Check]:
+    """Mark a check as a rule; its docstring is the rule's doc (the anti-pattern), ``fix``
+    says how to remove it."""
 
-    def register(check: Check) -> Check:
+    def mark(check: Check) -> Check:
         doc = " ".join((check.__doc__ or title).split())
-        RULES.append(Rule(define(code, severity, title, doc), check))
+        setattr(check, _ATTR, Rule(define(code, severity, title, doc, fix=fix), check))
         return check
 
-    return register
+    return mark
+
+
+def rules_in(module: ModuleType) -> list[Rule]:
+    """The rules a module defines, in the order they are written."""
+    found = (getattr(value, _ATTR, None) for value in vars(module).values())
+    return [r for r in found if isinstance(r, Rule)]

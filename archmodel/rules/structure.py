@@ -28,7 +28,13 @@ def _where(origin: Origin) -> str:
     return f"{origin.file.rsplit('/', 1)[-1]} ({line_hint})"
 
 
-@rule("AM201", Severity.error, "duplicate id")
+@rule(
+    "AM201",
+    Severity.error,
+    "duplicate id",
+    fix="Rename one of the two elements (give flows between the same pair explicit ids) and update "
+    "its references.",
+)
 def duplicate_id(ctx: Context) -> Iterator[Issue]:
     """Two elements of one section share an id, in the same file or across included files.
     Two flows between the same pair of components need explicit ids."""
@@ -45,7 +51,12 @@ def duplicate_id(ctx: Context) -> Iterator[Issue]:
             yield Issue(f"duplicate {noun} id '{item.id}'", origin, ("id",), hint)
 
 
-@rule("AM209", Severity.error, "control redefines a built-in")
+@rule(
+    "AM209",
+    Severity.error,
+    "control redefines a built-in",
+    fix="Give your control an id of its own; built-in controls need no definition.",
+)
 def control_shadows_builtin(ctx: Context) -> Iterator[Issue]:
     """A control under `controls:` reuses a built-in control id; pick another id."""
     for control, origin in ctx.each("controls", ctx.project.model.controls):
@@ -53,7 +64,12 @@ def control_shadows_builtin(ctx: Context) -> Iterator[Issue]:
             yield Issue(f"control '{control.id}' is already a built-in control", origin, ("id",))
 
 
-@rule("AM301", Severity.error, "pipeline cycle")
+@rule(
+    "AM301",
+    Severity.error,
+    "pipeline cycle",
+    fix="Remove one `needs` entry of the cycle so the stages run in one order.",
+)
 def pipeline_cycle(ctx: Context) -> Iterator[Issue]:
     """The pipeline must be a DAG: stages that need each other in a cycle never run."""
     graph = ctx.graph.stage_graph
@@ -77,7 +93,12 @@ def _cycle_order(graph: nx.DiGraph, members: list[str]) -> list[str]:
         node = nxt
 
 
-@rule("AM302", Severity.error, "deploy stage without environment")
+@rule(
+    "AM302",
+    Severity.error,
+    "deploy stage without environment",
+    fix="Name the environment the stage deploys to with `environment:`.",
+)
 def deploy_without_environment(ctx: Context) -> Iterator[Issue]:
     """A `deploy` stage must name the environment it deploys to."""
     for stage, origin in ctx.each("stages", ctx.project.model.stages):
@@ -90,7 +111,12 @@ def deploy_without_environment(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("AM303", Severity.error, "zone parent cycle")
+@rule(
+    "AM303",
+    Severity.error,
+    "zone parent cycle",
+    fix="Remove one `parent` of the cycle so zones nest as a tree.",
+)
 def zone_cycle(ctx: Context) -> Iterator[Issue]:
     """Zones nest as a tree: a zone cannot be its own ancestor."""
     tree = ctx.graph.zone_tree
@@ -99,3 +125,26 @@ def zone_cycle(ctx: Context) -> Iterator[Issue]:
         origin = ctx.origin_of("zones", ordered[0])
         yield Issue(f"zones nest in a cycle: {', '.join(ordered)}", origin, ("parent",))
         break
+
+
+MAX_ZONE_DEPTH = 32
+
+
+@rule(
+    "AM311",
+    Severity.error,
+    "zones nested too deep",
+    fix=f"Flatten the zone tree: no real network nests more than {MAX_ZONE_DEPTH} levels.",
+)
+def zone_too_deep(ctx: Context) -> Iterator[Issue]:
+    """Zones nest at most 32 levels deep. Deeper trees describe no real network, and
+    diagrams and docs draw zones inside zones: a bound keeps every renderer finite."""
+    for zone, origin in ctx.each("zones", ctx.project.model.zones):
+        depth = len(ctx.graph.zone_chain(zone.id))
+        if depth > MAX_ZONE_DEPTH:
+            yield Issue(
+                f"zone '{zone.id}' is nested {depth} levels deep (at most {MAX_ZONE_DEPTH})",
+                origin,
+                ("parent",),
+            )
+            return

@@ -2,13 +2,13 @@
 
 ``analyse(project)`` returns a ``ThreatReport``; renderers turn it into text, Markdown,
 JSON, CSV or SARIF. Rules live in ``checks/`` (one decorated function each) and third
-parties add more through the ``archmodel.rules`` entry point group.
+parties add more through the ``archmodel.threat_rules`` entry point group.
 """
 
+from archmodel.model import Policies
 from archmodel.project import Project
-from archmodel.threats.engine import ThreatReport, analyse, catalog, severity_of
-from archmodel.threats.policy import Policy, read_policy
-from archmodel.threats.registry import REGISTRY, Hit, ThreatRule, register, threat
+from archmodel.threats.engine import ThreatReport, analyse, catalog, installed_rules, severity_of
+from archmodel.threats.registry import Hit, ThreatRule, threat
 from archmodel.threats.types import Finding, Status, Stride, ThreatSeverity
 
 
@@ -18,10 +18,9 @@ def report_for(project: Project) -> ThreatReport:
 
 
 __all__ = [
-    "REGISTRY",
     "Finding",
     "Hit",
-    "Policy",
+    "Policies",
     "Status",
     "Stride",
     "ThreatReport",
@@ -29,8 +28,7 @@ __all__ = [
     "ThreatSeverity",
     "analyse",
     "catalog",
-    "read_policy",
-    "register",
+    "installed_rules",
     "report_for",
     "severity_of",
     "threat",

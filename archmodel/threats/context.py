@@ -13,47 +13,34 @@ from functools import cached_property
 from archmodel.graph import ArchGraph
 from archmodel.load import Origin
 from archmodel.model import (
-    CLASSIFICATION_RANK,
-    CLIENTS,
+    DATA_STORES,
+    Classification,
     Component,
     Environment,
     Flow,
     Kind,
     Layer,
+    Policies,
     Stage,
-    Tier,
     Trust,
     Zone,
 )
 from archmodel.project import Project
-from archmodel.threats.policy import Policy
 
-# Controls a component provides by being what it is: a WAF filters, an IdP authenticates.
-IMPLIED: dict[Kind, frozenset[str]] = {
-    Kind.waf: frozenset({"waf"}),
-    Kind.api_gateway: frozenset({"api_gateway"}),
-    Kind.identity_provider: frozenset({"authentication"}),
-    Kind.secrets_store: frozenset({"secrets_vault"}),
-    Kind.monitoring: frozenset({"monitoring"}),
-}
-CRITICALITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 # Controls that establish who is calling.
 AUTH_CONTROLS = frozenset({"authentication", "oauth2", "jwt", "mtls"})
-STORE_KINDS = frozenset({Kind.database, Kind.cache, Kind.queue, Kind.object_store})
 
 
 @dataclass
 class ThreatContext:
     loaded: Project
     graph: ArchGraph
-    policy: Policy
+    policy: Policies
 
-    @cached_property
-    def analysed_environments(self) -> list[Environment]:
-        """Production when the model has one (what an attacker faces), else every environment."""
-        envs = list(self.graph.environments.values())
-        prod = [e for e in envs if e.tier == Tier.prod]
-        return prod or envs
+    @property
+    def analysed_environments(self) -> tuple[Environment, ...]:
+        """Production when the model has one, else every environment (see ``ArchGraph``)."""
+        return self.graph.analysed_environments
 
     @cached_property
     def environment_controls(self) -> frozenset[str]:
@@ -61,29 +48,23 @@ class ThreatContext:
         return frozenset(c for e in self.analysed_environments for c in e.controls)
 
     @cached_property
-    def _local(self) -> dict[str, frozenset[str]]:
-        out: dict[str, frozenset[str]] = {}
-        zone_controls = {z: self._zone_controls(z) for z in self.graph.zones}
-        for c in self.graph.components.values():
-            zone = zone_controls.get(c.zone or "", frozenset())
-            out[c.id] = frozenset(c.controls) | zone | IMPLIED.get(c.kind, frozenset())
-        return out
-
-    @cached_property
     def _controls(self) -> dict[str, frozenset[str]]:
-        env = self.environment_controls
-        return {c: local | env for c, local in self._local.items()}
+        envs = self.analysed_environments
+        return {c: self.graph.effective_controls(c, envs) for c in self.graph.components}
 
     def local_controls(self, component_id: str) -> frozenset[str]:
         """Own, zone and kind-implied controls: everything but the environment's."""
-        return self._local.get(component_id, frozenset())
-
-    def _zone_controls(self, zone_id: str) -> frozenset[str]:
-        return frozenset(c for z in self.graph.zone_chain(zone_id) for c in z.controls)
+        return self.graph.effective_controls(component_id)
 
     def controls(self, component_id: str) -> frozenset[str]:
-        """Own, zone (with ancestors), analysed environment and kind-implied controls."""
+        """Own, zone (with ancestors), kind-implied and analysed environments' controls."""
         return self._controls.get(component_id, frozenset())
+
+    @staticmethod
+    def flow_auth(f: Flow) -> frozenset[str]:
+        """A flow's controls, plus ``authentication`` when its ``authentication`` names a
+        way of proving the caller (password, API key, token, client certificate…)."""
+        return frozenset(f.controls) | ({"authentication"} if f.authenticated else frozenset())
 
     def auth_controls(self, component_id: str) -> frozenset[str]:
         """Controls by which a component knows its callers. ``iam`` counts only when set on a
@@ -91,7 +72,7 @@ class ThreatContext:
         means operator access."""
         found = self.controls(component_id) & AUTH_CONTROLS
         c = self.graph.components.get(component_id)
-        if c is not None and c.kind in STORE_KINDS and "iam" in self.local_controls(component_id):
+        if c is not None and c.kind in DATA_STORES and "iam" in self.local_controls(component_id):
             found |= {"iam"}
         return found
 
@@ -122,40 +103,47 @@ class ThreatContext:
 
     @cached_property
     def _rank(self) -> dict[str, int]:
-        return {d: CLASSIFICATION_RANK[a.classification] for d, a in self.graph.data.items()}
+        return {d: a.classification.rank for d, a in self.graph.data.items()}
 
     def data_rank(self, data_ids: Iterable[str]) -> int:
         """Highest classification rank (public 0 … restricted 3) among data ids; -1 if none."""
         rank = self._rank
         return max((rank[d] for d in data_ids if d in rank), default=-1)
 
-    def sensitive(self, data_ids: Iterable[str], at_least: int = 2) -> list[str]:
+    def sensitive(
+        self, data_ids: Iterable[str], at_least: Classification = Classification.confidential
+    ) -> list[str]:
         """Data ids classified at least ``at_least`` (confidential by default), sorted."""
         rank = self._rank
-        return sorted({d for d in data_ids if rank.get(d, -1) >= at_least})
+        return sorted({d for d in data_ids if rank.get(d, -1) >= at_least.rank})
 
     def stake(self, c: Component, stored_only: bool = False) -> int:
         """What is at stake on a component: its most sensitive data or its criticality."""
         key = (c.id, stored_only)
         if key not in self._stakes:
             data = c.stores if stored_only else self._handled.get(c.id, ())
-            self._stakes[key] = max(self.data_rank(data), CRITICALITY_RANK[str(c.criticality)])
+            self._stakes[key] = max(self.data_rank(data), c.criticality.rank)
         return self._stakes[key]
 
     @cached_property
     def _stakes(self) -> dict[tuple[str, bool], int]:
         return {}
 
+    def foreign(self, data_ids: Iterable[str], receiver: str) -> list[str]:
+        """Data ids that are not the receiver's own: data returned to the party it belongs
+        to (a data asset's ``owner``) is no disclosure to that party."""
+        data = self.graph.data
+        return [d for d in data_ids if d not in data or data[d].owner != receiver]
+
     def handled(self, component_id: str) -> set[str]:
         return self._handled.get(component_id, set())
 
     @cached_property
     def untrusted(self) -> frozenset[str]:
-        """Where attacks start: the untrusted zone, and clients that sit in no zone."""
+        """Where attacks start: components in an untrusted zone. A component in no zone is
+        on no known side (AMT196 reports it); it is never taken for the internet."""
         return frozenset(
-            c.id
-            for c in self.graph.components.values()
-            if self.graph.trust_of(c.id) == Trust.untrusted or (c.zone is None and c.kind in CLIENTS)
+            c.id for c in self.graph.components.values() if self.graph.trust_of(c.id) == Trust.untrusted
         )
 
     @cached_property
@@ -209,11 +197,12 @@ class ThreatContext:
         return [f for t in self.successors.get(component_id, []) for f in between[(component_id, t)]]
 
     def trust_rank(self, component_id: str) -> int:
-        """Trust of a component's zone (untrusted 0 … restricted 3); zoneless clients are 0."""
+        """Trust of a component's zone (untrusted 0 … restricted 3). A component in no zone
+        ranks as internal (2): neither the internet nor restricted; AMT196 reports it."""
         trust = self.graph.trust_of(component_id)
         if trust is None:
-            return 0 if component_id in self.untrusted else 2
-        return {"untrusted": 0, "dmz": 1, "internal": 2, "restricted": 3}[str(trust)]
+            return 2
+        return trust.rank
 
     # -- locations --------------------------------------------------------------------
 

@@ -10,12 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from archmodel.model import Component
-from archmodel.threats.context import CRITICALITY_RANK, ThreatContext
-from archmodel.threats.policy import PolicyRule, Selector
+from archmodel.model import Component, PolicyRule, Ref, Selector
+from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, ThreatRule, layer_of_controls
-
-_CLASS_RANK = {"public": 0, "internal": 1, "confidential": 2, "restricted": 3}
 
 
 def selects(ctx: ThreatContext, s: Selector, c: Component) -> bool:
@@ -28,10 +25,8 @@ def selects(ctx: ThreatContext, s: Selector, c: Component) -> bool:
         not s.trust or trust in s.trust,
         not s.technology or any(fnmatchcase(c.technology or "", g) for g in s.technology),
         s.public is None or c.public == s.public,
-        s.min_classification is None
-        or ctx.data_rank(ctx.handled(c.id)) >= _CLASS_RANK[str(s.min_classification)],
-        s.min_criticality is None
-        or CRITICALITY_RANK[str(c.criticality)] >= CRITICALITY_RANK[str(s.min_criticality)],
+        s.min_classification is None or ctx.data_rank(ctx.handled(c.id)) >= s.min_classification.rank,
+        s.min_criticality is None or c.criticality >= s.min_criticality,
     )
     return all(checks)
 
@@ -43,10 +38,9 @@ def policy_rule(spec: PolicyRule) -> ThreatRule:
         for c in ctx.components():
             if selects(ctx, spec.select, c):
                 yield Hit(
-                    target=f"component:{c.id}",
+                    target=Ref.component(c.id),
                     description=f"{spec.title}: '{c.id}' has none of {', '.join(spec.require)}.",
                     present=ctx.controls(c.id),
-                    where=("components", c.id),
                     severity=severity,
                 )
 

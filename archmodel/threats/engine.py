@@ -14,19 +14,18 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from archmodel import clock
-from archmodel.catalog import Severity
-from archmodel.diagnostics import Diagnostic
+from archmodel.diagnostics import Diagnostic, diag
 from archmodel.load.positions import Positions
+from archmodel.model import Policies
 from archmodel.project import Project
-from archmodel.threats import checks  # noqa: F401  (registers the built-in catalog)
+from archmodel.threats.checks import builtin_rules
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.custom import policy_rule
-from archmodel.threats.policy import Policy, read_policy
-from archmodel.threats.registry import REGISTRY, Hit, ThreatRule, load_plugins
+from archmodel.threats.problems import PLUGIN_DEPRECATED, PLUGIN_FAILED, POLICY_SHADOWED
+from archmodel.threats.registry import Hit, Plugins, ThreatRule, load_plugins
 from archmodel.threats.risks import apply_risks
+from archmodel.threats.silencing import Silencing, describe, is_blanket
 from archmodel.threats.types import Finding, Status, ThreatSeverity
-
-PLUGIN_ERROR = "AMT004"
 
 
 @dataclass
@@ -36,6 +35,7 @@ class ThreatReport:
     findings: list[Finding]
     rules: list[ThreatRule]
     warnings: list[Diagnostic] = field(default_factory=list)
+    silencing: Silencing = field(default_factory=Silencing)
 
     @property
     def open(self) -> list[Finding]:
@@ -48,16 +48,28 @@ class ThreatReport:
 
 
 @cache
-def _plugin_errors() -> tuple[str, ...]:
-    return tuple(load_plugins())
+def plugins() -> Plugins:
+    """Third-party rules, loaded once per process."""
+    return load_plugins()
 
 
-def catalog(policy: Policy | None = None) -> list[ThreatRule]:
-    """Built-in and plugin rules, minus the disabled ones, plus the policy's own rules."""
-    _plugin_errors()
-    policy = policy or Policy()
-    rules = [r for r in REGISTRY.values() if r.id not in policy.disabled]
-    rules += [policy_rule(spec) for spec in policy.rules if spec.id not in REGISTRY]
+def installed_rules() -> dict[str, ThreatRule]:
+    """Built-in rules and plugin rules by id; a plugin cannot replace a built-in rule."""
+    rules = {r.id: r for r in builtin_rules()}
+    for r in plugins().rules:
+        rules.setdefault(r.id, r)
+    return rules
+
+
+def catalog(policy: Policies | None = None) -> list[ThreatRule]:
+    """Installed rules, minus the disabled ones, plus the policy's own rules.
+
+    Validation refuses a policy rule that reuses a built-in id; one that collides with a
+    plugin rule (unknown to validation) is left out here and reported by ``analyse``."""
+    policy = policy or Policies()
+    installed = installed_rules()
+    rules = [r for r in installed.values() if r.id not in policy.disable]
+    rules += [policy_rule(spec) for spec in policy.rules if spec.id not in installed]
     return sorted(rules, key=lambda r: r.id)
 
 
@@ -65,12 +77,14 @@ def analyse(
     project: Project,
     *,
     today: dt.date | None = None,
-    policy: Policy | None = None,
+    policy: Policies | None = None,
     include_mitigated: bool = False,
     locate_findings: bool = True,
 ) -> ThreatReport:
-    """Threat findings of a (valid) model; ``today`` decides which risk decisions expired."""
-    policy = policy or read_policy(project.root)
+    """Threat findings of a (valid) model; ``today`` decides which risk decisions expired.
+
+    The policy is the model's own (``x-policies``, validated on load) unless one is given."""
+    policy = policy or project.model.policies
     ctx = ThreatContext(project, project.graph, policy)
     rules = catalog(policy)
     found: dict[str, Finding] = {}
@@ -86,8 +100,20 @@ def analyse(
     if locate_findings:
         findings = _located_all(findings, project.positions)
     findings, warnings = apply_risks(findings, project, today or clock.today())
-    warnings = [*policy.diagnostics, *_plugin_diagnostics(), *warnings]
-    return ThreatReport(sorted(findings, key=Finding.sort_key), rules, warnings)
+    warnings = [*_shadowed(policy), *_plugin_diagnostics(), *warnings]
+    if locate_findings:  # from the bytes loaded, so no renderer reads a model file again
+        warnings = project.positions.resolve(warnings)
+    silenced = _silencing(policy, project, findings)
+    return ThreatReport(sorted(findings, key=Finding.sort_key), rules, warnings, silenced)
+
+
+def _silencing(policy: Policies, project: Project, findings: list[Finding]) -> Silencing:
+    """Rules the policy switched off (those that exist) and blanket risk decisions."""
+    installed = installed_rules()
+    disabled = tuple(sorted({r for r in policy.disable if r in installed}))
+    blanket = tuple(describe(r) for r in project.model.risks if is_blanket(r))
+    decided = sum(1 for f in findings if "blanket" in f.extra)
+    return Silencing(disabled, blanket, decided)
 
 
 def severity_of(rule: ThreatRule, hit: Hit) -> ThreatSeverity:
@@ -102,13 +128,14 @@ def _finding(rule: ThreatRule, hit: Hit, ctx: ThreatContext, include_mitigated: 
     mitigated = not set(mitigations).isdisjoint(hit.present)
     if mitigated and not include_mitigated:
         return None
-    origin = ctx.origin(*hit.where) if hit.where else None
+    where = hit.location
+    origin = ctx.origin(*where) if where else None
     return Finding(
         rule=rule.id,
         title=rule.title,
         stride=rule.stride,
         severity=severity_of(rule, hit),
-        target=hit.target,
+        target=hit.ref,
         mitigations=tuple(mitigations),
         layer=rule.layer,
         description=hit.description,
@@ -145,7 +172,24 @@ def _located(f: Finding, positions: Positions) -> Finding:
 
 
 def _plugin_diagnostics() -> list[Diagnostic]:
+    loaded = plugins()
+    builtin = {r.id for r in builtin_rules()}
+    clashes = [
+        f"rule plugin rule {r.id} has the id of a built-in rule and was not loaded"
+        for r in loaded.rules
+        if r.id in builtin
+    ]
     return [
-        Diagnostic(code=PLUGIN_ERROR, severity=Severity.warning, message=message)
-        for message in _plugin_errors()
+        *(diag(PLUGIN_FAILED, message) for message in [*loaded.errors, *clashes]),
+        *(diag(PLUGIN_DEPRECATED, message) for message in loaded.deprecated),
+    ]
+
+
+def _shadowed(policy: Policies) -> list[Diagnostic]:
+    """Policy rules left out because a plugin rule already has their id."""
+    installed = installed_rules()
+    return [
+        diag(POLICY_SHADOWED, f"policy rule {spec.id} is not run: a rule plugin defines the same id")
+        for spec in policy.rules
+        if spec.id in installed
     ]

@@ -1,28 +1,34 @@
-"""The threat rule registry: one rule is one decorated function, registered by declaration.
+"""Threat rules: one rule is one decorated function carrying its catalog entry.
 
-As with checkov checks, adding a rule touches one function and its fixture. A rule's check
-is plain Python over the ``ThreatContext`` (never an eval'd string); it yields ``Hit``s and
-the engine turns them into findings, dropping every hit whose mitigating controls are
-already present, so that no rule can report noise by forgetting that test.
+As with checkov checks, adding a rule touches one function and its case file. A rule's
+check is plain Python over the ``ThreatContext`` (never an eval'd string); it yields
+``Hit``s and the engine turns them into findings, dropping every hit whose mitigating
+controls are already present, so that no rule can report noise by forgetting that test.
 
-Third-party rules register the same way from modules named by the ``archmodel.rules``
-entry point group (see ``load_plugins``).
+``@threat`` only attaches the rule to its function: ``archmodel.threats.checks`` lists
+the modules that hold rules, and third-party modules are named by entry points of the
+``archmodel.threat_rules`` group (see ``load_plugins``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from archmodel.model import BUILTIN_CONTROLS
-from archmodel.threats.types import Stride, ThreatSeverity
+from archmodel.catalog import RuleInfo, RuleKind, Severity
+from archmodel.model import BUILTIN_CONTROLS, Ref
+from archmodel.threats.types import SECURITY_SEVERITY, Stride, ThreatSeverity
 
 if TYPE_CHECKING:
     from archmodel.threats.context import ThreatContext
 
-PLUGIN_GROUP = "archmodel.rules"
+PLUGIN_GROUP = "archmodel.threat_rules"
+# The first name of the group: it held threat rules only, but read like validation rules.
+LEGACY_PLUGIN_GROUP = "archmodel.rules"
+_ATTR = "threat_rule"
 
 
 @dataclass(frozen=True)
@@ -32,10 +38,11 @@ class Hit:
     ``stake`` (0-3) is what is at risk on the target (data classification, criticality);
     ``exposed`` raises the severity one step for internet-facing targets. ``present`` is
     the set of controls that would count on the target: if it holds any of the rule's
-    mitigations the hit is dropped. ``where`` names the model element to point at.
+    mitigations the hit is dropped. The finding points at the target's line unless
+    ``where`` names another element (a path points at its data store).
     """
 
-    target: str
+    target: Ref | str  # text from older plugins is parsed
     description: str
     stake: int = 1
     exposed: bool = False
@@ -43,6 +50,18 @@ class Hit:
     where: tuple[str, str] | None = None
     mitigations: tuple[str, ...] | None = None
     severity: ThreatSeverity | None = None
+
+    @property
+    def ref(self) -> Ref:
+        return self.target if isinstance(self.target, Ref) else Ref.parse(self.target)
+
+    @property
+    def location(self) -> tuple[str, str] | None:
+        """(model section, id) of the element the finding points at."""
+        if self.where is not None:
+            return self.where
+        ref = self.ref
+        return (ref.section, ref.id) if ref.section != "paths" and ref.known_kind else None
 
 
 Check = Callable[["ThreatContext"], Iterable[Hit]]
@@ -69,8 +88,22 @@ class ThreatRule:
     def hits(self, ctx: ThreatContext) -> Iterator[Hit]:
         yield from self.check(ctx)
 
-
-REGISTRY: dict[str, ThreatRule] = {}
+    @property
+    def info(self) -> RuleInfo:
+        """The catalog entry; the default severity is that of a hit on an ordinary target."""
+        default = ThreatSeverity.from_rank(1 + self.weight)
+        cwe_tags = tuple(f"external/cwe/{c.lower()}" for c in self.cwe)
+        return RuleInfo(
+            code=self.id,
+            severity=Severity.warning,
+            title=self.title,
+            doc=self.doc,
+            kind=RuleKind.threat,
+            fix=self.fix,
+            stride=tuple(str(s) for s in self.stride),
+            tags=("security", *cwe_tags, *self.tags),
+            security_severity=SECURITY_SEVERITY[default],
+        )
 
 
 def layer_of_controls(mitigations: Iterable[str]) -> str:
@@ -79,14 +112,6 @@ def layer_of_controls(mitigations: Iterable[str]) -> str:
         if control in BUILTIN_CONTROLS:
             return str(BUILTIN_CONTROLS[control][0])
     return "infrastructure"
-
-
-def register(rule: ThreatRule) -> ThreatRule:
-    """Add a rule; a second rule with the same id is a programming error."""
-    if rule.id in REGISTRY:
-        raise ValueError(f"threat rule {rule.id} defined twice")
-    REGISTRY[rule.id] = rule
-    return rule
 
 
 def threat(
@@ -102,11 +127,13 @@ def threat(
     capec: Iterable[str] = (),
     scope: str = "component",
 ) -> Callable[[Check], Check]:
-    """Declare a rule; the decorated function's docstring is the rule's documentation."""
+    """Declare a rule; the decorated function's docstring is the rule's doc (the anti-pattern)."""
 
     def decorate(check: Check) -> Check:
         controls = tuple(mitigations)
-        register(
+        setattr(
+            check,
+            _ATTR,
             ThreatRule(
                 id=rule_id,
                 title=title,
@@ -120,34 +147,70 @@ def threat(
                 capec=tuple(capec),
                 doc=" ".join((check.__doc__ or title).split()),
                 scope=scope,
-            )
+            ),
         )
         return check
 
     return decorate
 
 
-def load_plugins() -> list[str]:
-    """Import third-party rule modules (``archmodel.rules`` entry points); returns errors.
+def rules_in(module: ModuleType) -> list[ThreatRule]:
+    """The rules a module defines: decorated functions, and tuples of them for rules
+    made in a loop, in the order they are written."""
+    found: list[ThreatRule] = []
+    for value in vars(module).values():
+        for item in value if isinstance(value, tuple) else (value,):
+            rule = getattr(item, _ATTR, None)
+            if isinstance(rule, ThreatRule):
+                found.append(rule)
+    return found
 
-    An entry point may name a module (its decorated rules register on import), a
-    ``ThreatRule``, or a callable returning ThreatRules. A broken plugin is reported, never
-    fatal: the built-in catalog still runs.
+
+@dataclass(frozen=True)
+class Plugins:
+    """Third-party rules, and problems to tell the user about (never fatal)."""
+
+    rules: tuple[ThreatRule, ...] = ()
+    errors: tuple[str, ...] = ()
+    deprecated: tuple[str, ...] = ()
+
+
+def load_plugins() -> Plugins:
+    """Rules named by ``archmodel.threat_rules`` entry points (and the legacy group).
+
+    An entry point may name a module (its decorated rules are collected), a ``ThreatRule``,
+    or a callable returning ThreatRules. A broken plugin is reported, never fatal: the
+    built-in catalog still runs.
     """
+    rules: list[ThreatRule] = []
     errors: list[str] = []
-    for ep in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
+    legacy = _entry_points(LEGACY_PLUGIN_GROUP)
+    for ep in [*_entry_points(PLUGIN_GROUP), *legacy]:
         try:
-            loaded = ep.load()
-            if isinstance(loaded, ThreatRule):
-                _register_once(loaded)
-            elif callable(loaded) and not isinstance(loaded, type):
-                for rule in loaded():
-                    _register_once(rule)
+            found = _rules_of(ep.load())
         except Exception as exc:  # a plugin's failure must not hide the built-in findings
             errors.append(f"rule plugin '{ep.name}' ({ep.value}) failed to load: {exc}")
-    return errors
+            continue
+        if not found:
+            errors.append(f"rule plugin '{ep.name}' ({ep.value}) provides no threat rules")
+        rules += found
+    deprecated = tuple(
+        f"rule plugin '{ep.name}' uses the entry point group '{LEGACY_PLUGIN_GROUP}'; "
+        f"rename it to '{PLUGIN_GROUP}'"
+        for ep in legacy
+    )
+    return Plugins(tuple(rules), tuple(errors), deprecated)
 
 
-def _register_once(rule: ThreatRule) -> None:
-    if REGISTRY.get(rule.id) is not rule:
-        register(rule)
+def _entry_points(group: str) -> list[EntryPoint]:
+    return sorted(entry_points(group=group), key=lambda e: e.name)
+
+
+def _rules_of(loaded: object) -> list[ThreatRule]:
+    if isinstance(loaded, ThreatRule):
+        return [loaded]
+    if isinstance(loaded, ModuleType):
+        return rules_in(loaded)
+    if callable(loaded) and not isinstance(loaded, type):
+        return [r for r in loaded() if isinstance(r, ThreatRule)]
+    return []

@@ -14,14 +14,12 @@ from dataclasses import replace
 from fnmatch import translate
 from typing import Any
 
-from archmodel.catalog import Severity
-from archmodel.diagnostics import Diagnostic
+from archmodel.diagnostics import Diagnostic, diag
 from archmodel.model import Risk
 from archmodel.project import Project
+from archmodel.threats.problems import RISK_EXPIRED, RISK_UNMATCHED
+from archmodel.threats.silencing import describe, is_blanket
 from archmodel.threats.types import Finding, Status
-
-UNMATCHED = "AMT001"
-EXPIRED = "AMT002"
 
 
 def _pattern(glob: str) -> re.Pattern[str]:
@@ -31,7 +29,9 @@ def _pattern(glob: str) -> re.Pattern[str]:
 def apply_risks(
     findings: list[Finding], loaded: Project, today: dt.date
 ) -> tuple[list[Finding], list[Diagnostic]]:
-    """Findings with their statuses set, and warnings about expired or stale risks."""
+    """Findings with their statuses set, and warnings about expired or stale risks.
+
+    A finding decided by a blanket risk (see ``silencing``) carries ``extra["blanket"]``."""
     risks = loaded.model.risks
     origins = loaded.origins.get("risks", [])
     compiled = [(_pattern(r.threat), _pattern(r.target)) for r in risks]
@@ -40,9 +40,11 @@ def apply_risks(
     out: list[Finding] = []
     for finding in findings:
         for i, (threat, target) in enumerate(compiled):
-            if threat.match(finding.rule) and target.match(finding.target):
+            if threat.match(finding.rule) and target.match(str(finding.target)):
                 used[i] = True
                 finding = _decide(finding, risks[i], today)
+                if not finding.is_open and is_blanket(risks[i]):
+                    finding = replace(finding, extra={**finding.extra, "blanket": describe(risks[i])})
                 if finding.is_open:
                     expired_seen.add(i)
                 break
@@ -52,20 +54,18 @@ def apply_risks(
         where: dict[str, Any] = {"file": origins[i].file, "path": origins[i].path} if i < len(origins) else {}
         if not used[i]:
             warnings.append(
-                Diagnostic(
-                    code=UNMATCHED,
-                    severity=Severity.warning,
-                    message=f"risk '{risk.threat}' on '{risk.target}' matches no finding",
+                diag(
+                    RISK_UNMATCHED,
+                    f"risk '{risk.threat}' on '{risk.target}' matches no finding",
                     hint="the threat is fixed or renamed: remove the risk or correct its globs",
                     **where,
                 )
             )
         elif i in expired_seen:
             warnings.append(
-                Diagnostic(
-                    code=EXPIRED,
-                    severity=Severity.warning,
-                    message=f"risk '{risk.threat}' on '{risk.target}' expired on "
+                diag(
+                    RISK_EXPIRED,
+                    f"risk '{risk.threat}' on '{risk.target}' expired on "
                     f"{risk.expires}; its findings are open again",
                     hint="fix the threat, or review the decision and extend 'expires'",
                     **where,

@@ -1,6 +1,7 @@
 """The vocabulary of threat findings: STRIDE, severities, statuses and the Finding record.
 
-Kept free of graph and model imports so that renderers and plugins can depend on it alone.
+Kept free of graph imports so that renderers and plugins can depend on it alone; STRIDE and
+the severity scale are defined with the model and re-exported from here.
 """
 
 from __future__ import annotations
@@ -9,48 +10,29 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from archmodel.catalog import Severity
+from archmodel.diagnostics import Located
+from archmodel.model.ref import Ref
+from archmodel.model.stride import STRIDE_LETTER, Stride, ThreatSeverity
 
-class Stride(StrEnum):
-    spoofing = "spoofing"
-    tampering = "tampering"
-    repudiation = "repudiation"
-    information_disclosure = "information_disclosure"
-    denial_of_service = "denial_of_service"
-    elevation_of_privilege = "elevation_of_privilege"
+# The scale and STRIDE are model vocabulary (policies declare rules in them); listed
+# here, lowest first, for renderers that group a register by severity.
+SEVERITY_ORDER: tuple[ThreatSeverity, ...] = tuple(ThreatSeverity)
 
-
-STRIDE_LETTER: dict[Stride, str] = {
-    Stride.spoofing: "S",
-    Stride.tampering: "T",
-    Stride.repudiation: "R",
-    Stride.information_disclosure: "I",
-    Stride.denial_of_service: "D",
-    Stride.elevation_of_privilege: "E",
+# GitHub code scanning ranks security results by this CVSS-like score.
+SECURITY_SEVERITY: dict[ThreatSeverity, str] = {
+    ThreatSeverity.critical: "9.5",
+    ThreatSeverity.high: "8.0",
+    ThreatSeverity.medium: "5.5",
+    ThreatSeverity.low: "3.0",
 }
-
-
-class ThreatSeverity(StrEnum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
-
-    @property
-    def rank(self) -> int:
-        return SEVERITY_ORDER.index(self)
-
-    @classmethod
-    def from_rank(cls, rank: int) -> ThreatSeverity:
-        """Clamp a computed rank into the scale, so stakes never fall off either end."""
-        return SEVERITY_ORDER[max(0, min(rank, len(SEVERITY_ORDER) - 1))]
-
-
-SEVERITY_ORDER: tuple[ThreatSeverity, ...] = (
-    ThreatSeverity.low,
-    ThreatSeverity.medium,
-    ThreatSeverity.high,
-    ThreatSeverity.critical,
-)
+# How a threat shows among diagnostics: the levels every output format knows.
+LEVEL: dict[ThreatSeverity, Severity] = {
+    ThreatSeverity.critical: Severity.error,
+    ThreatSeverity.high: Severity.error,
+    ThreatSeverity.medium: Severity.warning,
+    ThreatSeverity.low: Severity.info,
+}
 
 
 class Status(StrEnum):
@@ -61,14 +43,19 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One threat on one target; ``id`` (rule + target) is stable across runs for baselines."""
+class Finding(Located):
+    """One threat on one target; ``id`` (rule + target) is stable across runs for baselines.
+
+    Like a ``Diagnostic``, a finding is ``Located`` (file, line, column) and
+    ``Reportable`` (``code``, ``level``, ``text``, ``key``), so the SARIF and GitHub
+    renderers treat both the same way.
+    """
 
     rule: str
     title: str
     stride: tuple[Stride, ...]
     severity: ThreatSeverity
-    target: str
+    target: Ref
     mitigations: tuple[str, ...]
     layer: str
     description: str
@@ -76,9 +63,6 @@ class Finding:
     cwe: tuple[str, ...] = ()
     capec: tuple[str, ...] = ()
     status: Status = Status.open
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
     justification: str | None = None
     risk_owner: str | None = None
     expires: str | None = None
@@ -87,6 +71,37 @@ class Finding:
     @property
     def id(self) -> str:
         return f"{self.rule}:{self.target}"
+
+    @property
+    def code(self) -> str:
+        return self.rule
+
+    @property
+    def level(self) -> Severity:
+        return LEVEL[self.severity]
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}: {self.description} Fix: {self.fix}"
+
+    @property
+    def key(self) -> str:
+        """What the finding is about, independent of where it is written."""
+        return self.id
+
+    @property
+    def suppression(self) -> str | None:
+        """Why a decided finding is not open (accepted, mitigated, false positive)."""
+        return None if self.is_open else (self.justification or str(self.status))
+
+    @property
+    def properties(self) -> dict[str, str]:
+        return {
+            "severity": str(self.severity),
+            "security-severity": SECURITY_SEVERITY[self.severity],
+            "target": str(self.target),
+            "status": str(self.status),
+        }
 
     @property
     def is_open(self) -> bool:
@@ -104,7 +119,7 @@ class Finding:
             "title": self.title,
             "stride": [str(s) for s in self.stride],
             "severity": str(self.severity),
-            "target": self.target,
+            "target": str(self.target),
             "mitigations": list(self.mitigations),
             "layer": self.layer,
             "status": str(self.status),
@@ -122,3 +137,13 @@ class Finding:
         if self.expires is not None:
             record["expires"] = self.expires
         return record
+
+
+__all__ = [
+    "SEVERITY_ORDER",
+    "STRIDE_LETTER",
+    "Finding",
+    "Status",
+    "Stride",
+    "ThreatSeverity",
+]

@@ -32,7 +32,6 @@ from archmodel.model import Kind
 from archmodel.project import Project
 from archmodel.threats import Finding, analyse, catalog
 from archmodel.threats.context import ThreatContext
-from archmodel.threats.policy import read_policy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from translate import effective_controls
@@ -172,11 +171,11 @@ def classify(model: Path, pytm: list[dict[str, str]]) -> tuple[list[Row], list[F
     loaded = Project.from_loaded(load(model))
     graph = loaded.graph
     report = analyse(loaded, include_mitigated=True)
-    ctx = ThreatContext(loaded, graph, read_policy(loaded.root))
+    ctx = ThreatContext(loaded, graph, loaded.model.policies)
     mitigations = {r.id: set(r.mitigations) for r in catalog()}
     by_target: dict[str, list[Finding]] = defaultdict(list)
     for f in report.findings:
-        by_target[f.target].append(f)
+        by_target[str(f.target)].append(f)
     flows = {f.id: f for f in loaded.model.flows}
     used: set[str] = set()
     rows: list[Row] = []

@@ -22,7 +22,6 @@ from archmodel.graph import ArchGraph
 from archmodel.load import load
 from archmodel.model import BUILTIN_CONTROLS, ZONE_MAY_HOLD, Component, Flow, Kind
 from archmodel.threats.context import ThreatContext
-from archmodel.threats.policy import read_policy
 
 # Component kind -> pytm element class.
 KIND_CLASS: dict[Kind, str] = {
@@ -250,7 +249,7 @@ def translate(model: Path) -> str:
     if errors:
         raise SystemExit(f"{model}: invalid model ({len(errors)} errors); run archmodel validate")
     graph = ArchGraph(loaded.model)
-    ctx = ThreatContext(loaded, graph, read_policy(loaded.root))
+    ctx = ThreatContext(loaded, graph, loaded.model.policies)
     m = loaded.model
     out = [
         "#!/usr/bin/env python3",

@@ -42,7 +42,7 @@ components:
     public: true
     tags: ['{SCRIPT}']
     controls: [custom, authentication]
-    deploy: {{runtime: container, image: '{SCRIPT}', cpu: '|', memory: '`'}}
+    deploy: {{runtime: container, image: '{SCRIPT}', cpu: '500m', memory: '512Mi'}}
   - {{id: db, kind: database, name: 'DB ``` fence', zone: app, stores: [pii], out_of_scope: '{SCRIPT}'}}
 flows:
   - {{from: users, to: api, protocol: http, data: [pii], description: '{SCRIPT}'}}

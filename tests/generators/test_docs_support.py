@@ -13,8 +13,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from archmodel.api import load_project
-from archmodel.generation import GenerateOptions, write_outputs
+from archmodel.generation import GenerateOptions
 from archmodel.generators.docs import generate
+from archmodel.writer import write_outputs
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
 SHOP = FIXTURES / "shop"

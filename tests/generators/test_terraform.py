@@ -138,7 +138,7 @@ def test_one_egress_rule_per_flow_plus_aws_apis_for_containers(fixture_files: di
     groups = {name for (t, name) in found if t == "aws_security_group"}
     flows = {f.id.replace("->", "_TO_") for f in graph.flows.values() if f.source in groups}
     containers = {
-        f"{c.id}_TO_aws_apis"
+        f"{c.id}_TO_AWS_APIS"
         for c in graph.components.values()
         if c.id in groups and c.deploy is not None and c.deploy.runtime == "container"
     }
@@ -211,7 +211,7 @@ def _claims(graph: ArchGraph, found: dict[tuple[str, str], dict[str, Any]]) -> s
     for rtype, name in found:
         if name not in graph.components:
             continue
-        for control in graph.controls_of(name):
+        for control in graph.effective_controls(name, graph.analysed_environments):
             for check in CONTROL_CHECKS.get(rtype, {}).get(control, ()):
                 claims.add((check, f"{rtype}.{name}"))
     return claims

@@ -150,7 +150,8 @@ def test_deeply_nested_zones(tmp_path: Path) -> None:
         + f"  - {{id: b, kind: service, name: B, zone: {last}}}\n"
         + "flows:\n  - {from: a, to: b, protocol: https}\n"
     )
-    assert codes_at(tmp_path) == []
+    # Refused by AM311 (zones nest at most 32 levels), once, without a traceback.
+    assert [c for c, *_ in codes_at(tmp_path)] == ["AM311"]
     done = subprocess.run(
         [str(Path(sys.executable).parent / "archmodel"), "threats", str(tmp_path)],
         capture_output=True,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from archmodel.load.locator import BlockLocator, node_child
@@ -178,7 +178,17 @@ def test_comments_at_any_indentation(
     for at, indent in comments:
         lines.insert(at % len(lines), " " * indent + "# note: x")
     text = "\n".join(lines)
+    # A comment line ends a plain scalar folded over several lines: no longer YAML.
+    assume(_parses(text))
     found = FilePositions(text)
     for path in paths(data):
         assert found.locate(path) == composed(text, path), (text, path)
         assert found.locate(path, at_key=True) == composed(text, path, True), (text, path)
+
+
+def _parses(text: str) -> bool:
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return False
+    return True

@@ -16,6 +16,7 @@ import networkx as nx
 
 from archmodel.graph import ArchGraph
 from archmodel.model import Stage
+from archmodel.naming import unique
 
 IMAGE = "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"
 DOCKER = {"image": "docker:27", "services": ["docker:27-dind"]}
@@ -89,6 +90,20 @@ def _phase_names(jobs: list[Stage], depth: dict[str, int]) -> dict[int, str]:
     return names
 
 
+# Top-level keys GitLab reads as configuration, and `pages`, which it runs as a Pages
+# deploy: a stage with one of these ids gets a job name with a suffix instead.
+RESERVED = frozenset(
+    {
+        "default", "include", "stages", "variables", "workflow", "image", "services", "cache",
+        "before_script", "after_script", "pages", "spec",
+    }
+)  # fmt: skip
+
+
+def job_name(stage_id: str) -> str:
+    return f"{stage_id}-job" if stage_id in RESERVED else stage_id
+
+
 def pipeline(graph: ArchGraph) -> dict[str, Any]:
     stages = graph.stages
     jobs = [s for s in stages.values() if s.kind != "approval"]
@@ -97,15 +112,16 @@ def pipeline(graph: ArchGraph) -> dict[str, Any]:
         for succ in graph.stage_graph.successors(sid):
             depth[succ] = max(depth[succ], depth[sid] + (stages[sid].kind != "approval"))
     names = _phase_names(jobs, depth)
+    unique("GitLab CI job", ((f"stage '{s.id}'", job_name(s.id)) for s in jobs))
     doc: dict[str, Any] = {"stages": list(names.values()), "default": {"interruptible": True}}
     for stage in sorted(jobs, key=lambda s: s.id):
         job: dict[str, Any] = {"stage": names[depth[stage.id]], **_script(stage)}
-        job["needs"] = effective_needs(stage, stages)
+        job["needs"] = [job_name(n) for n in effective_needs(stage, stages)]
         if stage.kind == "deploy":
             job["environment"] = {"name": stage.environment or "default"}
             job["resource_group"] = stage.environment or "default"
         if any(stages[n].kind == "approval" for n in stage.needs if n in stages):
             job["when"] = "manual"
             job["allow_failure"] = False
-        doc[stage.id] = job
+        doc[job_name(stage.id)] = job
     return doc

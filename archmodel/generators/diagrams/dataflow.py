@@ -12,7 +12,7 @@ from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.icons import icon_for, primary_cloud
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, Span, line
 from archmodel.graph import ArchGraph
-from archmodel.model import CLASSIFICATION_RANK, Classification, Component, Flow, Trust, Zone
+from archmodel.model import Classification, Component, Flow, Trust, Zone
 
 
 def node_id(component_id: str) -> str:
@@ -28,7 +28,7 @@ def cluster_id(zone_id: str) -> str:
 def highest_classification(graph: ArchGraph, data_ids: list[str]) -> Classification | None:
     """The most sensitive classification among data ids (unknown ids are ignored)."""
     found = [graph.data[d].classification for d in data_ids if d in graph.data]
-    return max(found, key=lambda c: CLASSIFICATION_RANK[c]) if found else None
+    return max(found) if found else None
 
 
 def component_node(graph: ArchGraph, component: Component, cluster: str | None) -> Node:
@@ -73,7 +73,7 @@ def component_node(graph: ArchGraph, component: Component, cluster: str | None) 
 
 def flow_label(graph: ArchGraph, flow: Flow) -> tuple[Line, ...]:
     """``protocol:port`` and a classification badge; ``PLAINTEXT`` when unencrypted."""
-    head = flow.protocol.value + (f":{flow.port}" if flow.port else "")
+    head = flow.protocol_label + (f":{flow.port}" if flow.port else "")
     if flow.mode.value == "async":
         head += " (async)"
     lines: list[Line] = [(Span(head, bold=True),)]
@@ -81,7 +81,7 @@ def flow_label(graph: ArchGraph, flow: Flow) -> tuple[Line, ...]:
     badge: list[Span] = []
     if level is not None:
         badge.append(Span(f"■ {level.value}", style.CLASSIFICATION_COLOR[level], small=True))
-    if not flow.encrypted:
+    if flow.plaintext:
         badge.append(Span(" PLAINTEXT" if badge else "PLAINTEXT", style.PLAINTEXT, bold=True, small=True))
     if badge:
         lines.append(tuple(badge))
@@ -96,8 +96,8 @@ def flow_edge(graph: ArchGraph, flow: Flow, source: str, target: str) -> Edge:
         source=source,
         target=target,
         lines=flow_label(graph, flow),
-        color=style.PLAINTEXT if not flow.encrypted else style.CLASSIFICATION_COLOR[level],
-        dashed=not flow.encrypted,
+        color=style.PLAINTEXT if flow.plaintext else style.CLASSIFICATION_COLOR[level],
+        dashed=flow.encrypted is not True,
         penwidth=style.CLASSIFICATION_WIDTH[level],
         tooltip=tooltip,
     )

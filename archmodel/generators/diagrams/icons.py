@@ -145,7 +145,7 @@ def icon_for(component: Component, cloud: Cloud | None) -> str:
         for (kind, word), key in _AWS_TECH.items():
             if kind == component.kind and word in tech:
                 return key
-    runtime = component.deploy.runtime.value if component.deploy else None
+    runtime = component.deploy.runtime if component.deploy else None
     managed = runtime in (None, "managed", "serverless")
     if cloud in _CLOUD and component.kind in _CLOUD[cloud]:
         cloud_icon = _CLOUD[cloud][component.kind]

@@ -23,7 +23,7 @@ def _pid(component_id: str) -> str:
 
 
 def _message(graph: ArchGraph, flow: Flow, data_ids: list[str]) -> str:
-    head = flow.protocol.value + (f":{flow.port}" if flow.port else "")
+    head = flow.protocol_label + (f":{flow.port}" if flow.port else "")
     names = [graph.data[d].name for d in data_ids if d in graph.data]
     level = highest_classification(graph, data_ids)
     text = head + (f" {', '.join(names)}" if names else "")
@@ -87,8 +87,8 @@ def sequence_diagram(graph: ArchGraph, scenario: Scenario) -> str:
         arrow = "-)" if flow.mode.value == "async" else "->>"
         src, dst = _pid(flow.source), _pid(flow.target)
         out.append(f"  {src}{arrow}{dst}: {_message(graph, flow, list(flow.data))}")
-        if not flow.encrypted:
-            out.append(f"  Note over {src},{dst}: PLAINTEXT {mermaid_text(flow.protocol.value)}")
+        if flow.plaintext:
+            out.append(f"  Note over {src},{dst}: PLAINTEXT {mermaid_text(flow.protocol_label)}")
         if flow.returns:
             out.append(f"  {dst}-->>{src}: {_message(graph, flow, list(flow.returns))}")
     return "\n".join(out) + "\n"

@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, Span, line
 from archmodel.graph import ArchGraph
-from archmodel.model import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Kind, Layer
+from archmodel.model import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Layer, implied_controls
 
 MAX_LISTED = 4  # targets named per section before "+N more"
-
-# Controls a component provides by being of a kind (a WAF is the ``waf`` control).
-_BY_KIND: dict[Kind, str] = {Kind.waf: "waf", Kind.api_gateway: "api_gateway"}
 
 
 @dataclass
@@ -49,13 +46,13 @@ def coverage(graph: ArchGraph) -> dict[str, Coverage]:
     for comp in graph.components.values():
         for cid in comp.controls:
             found[cid].components.append(comp.id)
-        if comp.kind in _BY_KIND:
-            found[_BY_KIND[comp.kind]].implied.append(f"{comp.id} (by kind)")
+        for cid in sorted(implied_controls(comp.kind)):  # a WAF is the ``waf`` control
+            found[cid].implied.append(f"{comp.id} (by kind)")
     for flow in graph.flows.values():
         for cid in flow.controls:
             found[cid].flows.append(flow.id)
         if flow.encrypted and not {"tls", "mtls"} & set(flow.controls):
-            found["tls"].implied.append(f"{flow.id} ({flow.protocol.value})")
+            found["tls"].implied.append(f"{flow.id} ({flow.protocol_label})")
     for zone in graph.zones.values():
         for cid in zone.controls:
             found[cid].zones.append(zone.id)

@@ -23,7 +23,7 @@ from archmodel.generators.diagrams.dataflow import (
 from archmodel.generators.diagrams.escape import safe_filename
 from archmodel.generators.diagrams.scene import Edge, Line, Node, Scene, Span, line
 from archmodel.graph import ArchGraph
-from archmodel.model import CLASSIFICATION_RANK, Classification, Flow
+from archmodel.model import Classification, Flow
 
 UNZONED = "_unzoned"  # ids never start with "_", so this cannot clash with a zone
 
@@ -179,9 +179,9 @@ def _aggregate_flows(graph: ArchGraph) -> list[Edge]:
     for (za, zb), flows in pairs.items():
         levels = [highest_classification(graph, [*f.data, *f.returns]) for f in flows]
         known = [lv for lv in levels if lv is not None]
-        level: Classification | None = max(known, key=lambda c: CLASSIFICATION_RANK[c]) if known else None
-        plaintext = sum(1 for f in flows if not f.encrypted)
-        protocols = sorted({f.protocol.value for f in flows})
+        level: Classification | None = max(known) if known else None
+        plaintext = sum(1 for f in flows if f.plaintext)
+        protocols = sorted({f.protocol_label for f in flows})
         badge = [Span(f"■ {level.value}", style.CLASSIFICATION_COLOR[level], small=True)] if level else []
         if plaintext:
             badge.append(Span(f" {plaintext} PLAINTEXT", style.PLAINTEXT, bold=True, small=True))

@@ -61,7 +61,7 @@ def codes(ids: Iterable[str]) -> Markup:
 
 
 def proto(flow: Flow) -> Markup:
-    return Markup(f"{flow.protocol.value}:{flow.port}" if flow.port else flow.protocol.value)
+    return Markup(f"{flow.protocol_label}:{flow.port}" if flow.port else flow.protocol_label)
 
 
 def zone_name(zone: Zone | None) -> Markup:

@@ -12,9 +12,10 @@ from typing import Any
 
 import networkx as nx
 
-from archmodel.catalog import all_rules
+from archmodel.catalog import RuleKind
+from archmodel.findings import rule_catalog
 from archmodel.generators.docs.render import render_page
-from archmodel.generators.docs.threat_source import SEVERITY_RANK, ThreatItem, threat_rules
+from archmodel.generators.docs.threat_source import SEVERITIES, ThreatItem, threat_rules
 from archmodel.generators.docs.views import LAYERS, SiteViews, component_page, scenario_page
 from archmodel.graph import ArchGraph
 from archmodel.model import LAYER_NUMBER, LAYER_TITLE, Layer, Stage
@@ -75,7 +76,7 @@ def build_pages(graph: ArchGraph, threats: list[ThreatItem], diagrams: Diagrams)
         "rules.md": render_page(
             "rules.md.j2",
             "rules.md",
-            rules=list(all_rules().values()),
+            rules=[r for r in rule_catalog().values() if r.kind is not RuleKind.threat],
             threat_rules=threat_rules(),
         ),
     }
@@ -131,7 +132,7 @@ def _layers(v: SiteViews) -> dict[str, Any]:
     usage: Counter[str] = Counter()
     for c in v.components:
         per_layer: Counter[Layer] = Counter()
-        for control in v.graph.controls_of(c.id):
+        for control in v.graph.effective_controls(c.id, v.graph.analysed_environments):
             usage[control] += 1
             if control in layer_of:
                 per_layer[layer_of[control]] += 1
@@ -167,7 +168,7 @@ def _layers(v: SiteViews) -> dict[str, Any]:
 
 def _register(v: SiteViews) -> dict[str, Any]:
     summary = []
-    for severity in sorted(SEVERITY_RANK, key=lambda s: -SEVERITY_RANK[s]):
+    for severity in SEVERITIES:
         statuses = Counter(t.status for t in v.threats if t.severity == severity)
         summary.append(
             {

@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from archmodel.model import Ref, ThreatSeverity
+
 if TYPE_CHECKING:
     from archmodel.project import Project
 
-SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+# Most severe first: the order the register summary and lists are read in.
+SEVERITIES: tuple[str, ...] = tuple(str(s) for s in reversed(ThreatSeverity))
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,8 @@ class ThreatItem:
     @property
     def component(self) -> str | None:
         """The component id a ``component:<id>`` target names, if any."""
-        kind, _, rest = self.target.partition(":")
-        return rest if kind == "component" else None
+        ref = Ref.parse(self.target)
+        return ref.id if ref.section == "components" else None
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ def threat_findings(project: Project) -> list[ThreatItem]:
             title=f.title,
             stride=tuple(str(s) for s in f.stride),
             severity=str(f.severity),
-            target=f.target,
+            target=str(f.target),
             status=str(f.status),
             description=f.description,
             mitigations=tuple(f.mitigations),
@@ -81,7 +84,7 @@ def threat_findings(project: Project) -> list[ThreatItem]:
         )
         for f in report.findings
     ]
-    return sorted(items, key=lambda t: (-SEVERITY_RANK.get(t.severity, 0), t.id))
+    return sorted(items, key=lambda t: (-ThreatSeverity(t.severity).rank, t.id))
 
 
 def threat_rules() -> list[ThreatRuleItem]:

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from archmodel.generators.docs.escape import page_stem
 from archmodel.generators.docs.threat_source import ThreatItem
 from archmodel.graph import ArchGraph
-from archmodel.model import CLIENTS, LAYER_NUMBER, LAYER_TITLE, Component, Flow, Layer, Zone
+from archmodel.model import (
+    CLIENTS,
+    LAYER_NUMBER,
+    LAYER_TITLE,
+    Component,
+    Flow,
+    Layer,
+    Zone,
+    implied_controls,
+)
 
 # Layers from 7 (application) down to 1 (physical), as in the seed diagram.
 LAYERS: tuple[Layer, ...] = tuple(sorted(Layer, key=lambda layer: -LAYER_NUMBER[layer]))
@@ -88,11 +97,17 @@ class SiteViews:
         return sorted(self.graph.environments)
 
     def layers_of(self, component: Component) -> list[LayerRow]:
-        """Controls on a component (own, from its zones, from its environments) by layer."""
+        """Controls on a component (own, from its zones, implied by its kind, from the
+        environments it runs in and those the threat register counts) by layer."""
         refs: list[ControlRef] = [ControlRef(c, self._name(c), "component") for c in component.controls]
+        kind = str(component.kind).replace("_", " ")
+        refs += [
+            ControlRef(c, self._name(c), f"kind {kind}") for c in sorted(implied_controls(component.kind))
+        ]
         for zone in self.graph.zone_chain(component.zone):
             refs += [ControlRef(c, self._name(c), f"zone {zone.name}") for c in zone.controls]
-        for env_id in self.runs_in(component):
+        analysed = {e.id for e in self.graph.analysed_environments}
+        for env_id in sorted(analysed.union(self.runs_in(component))):
             env = self.graph.environments[env_id]
             refs += [ControlRef(c, self._name(c), f"environment {env.name}") for c in env.controls]
         # One entry per control, naming every place it comes from.
@@ -109,9 +124,9 @@ class SiteViews:
         return [rows[layer] for layer in LAYERS]
 
     def covered_layers(self, component: Component) -> set[Layer]:
-        """Layers with at least one control on the component or its zones."""
+        """Layers with at least one effective control, as the threat register counts them."""
         layer_of = self.graph.layer_of
-        controls = self.graph.controls_of(component.id)
+        controls = self.graph.effective_controls(component.id, self.graph.analysed_environments)
         return {layer_of[c] for c in controls if c in layer_of}
 
     def inbound(self, component_id: str) -> list[Flow]:

@@ -16,7 +16,8 @@ from archmodel.generators.helm.manifests import k8s_name, manifests, peers_of
 from archmodel.generators.helm.render import Template, dump
 from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
 from archmodel.graph import ArchGraph
-from archmodel.model import Component, Environment
+from archmodel.model import Component, Environment, runs_in_container
+from archmodel.naming import unique
 from archmodel.project import Project
 
 __all__ = ["charted_components", "generate"]
@@ -26,11 +27,7 @@ CHART_VERSION = "0.1.0"
 
 def charted_components(graph: ArchGraph) -> list[Component]:
     """Container components that are in scope, in id order."""
-    return [
-        c
-        for _, c in sorted(graph.components.items())
-        if c.deploy and c.deploy.runtime == "container" and not c.out_of_scope
-    ]
+    return [c for _, c in sorted(graph.components.items()) if runs_in_container(c) and not c.out_of_scope]
 
 
 def chart_yaml(component: Component) -> dict[str, object]:
@@ -51,6 +48,7 @@ def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
     """``helm/<chart>/...`` for every container component and ``k8s/<env>/<id>.yaml``."""
     graph = project.graph
     components = charted_components(graph)
+    unique("Kubernetes", ((f"component '{c.id}'", k8s_name(c.id)) for c in components))
     charted = {c.id for c in components}
     envs: list[Environment | None] = [e for _, e in sorted(graph.environments.items())] or [None]
     files: dict[str, bytes] = {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archmodel.graph import ArchGraph
-from archmodel.model import Component, Flow
+from archmodel.model import Component, Flow, NamedPort, default_port
 
 COMPONENT_LABEL = "archmodel.io/component"
 HTTP_PORT = 8080
@@ -27,12 +27,18 @@ class Value:
     path: tuple[str, ...]
 
 
+NAME_LIMIT = 53  # Helm release names; Kubernetes allows 63 for most objects
+
+
 def k8s_name(ident: str) -> str:
-    """A DNS-1123 name for an id (``_`` is not allowed); hashed when it had to change."""
+    """A DNS-1123 label for an id (no ``_``, ends with a letter or digit, at most 53
+    characters, a Helm release name's limit); hashed when it had to change, so two ids
+    rarely meet in one name (the generator still checks that none do)."""
     name = ident.replace("_", "-")
-    if name == ident:
+    if name == ident and not name.endswith("-") and len(name) <= NAME_LIMIT:
         return name
-    return f"{name[:55]}-{hashlib.sha256(ident.encode()).hexdigest()[:6]}"
+    stem = name[: NAME_LIMIT - 7].rstrip("-")
+    return f"{stem}-{hashlib.sha256(ident.encode()).hexdigest()[:6]}"
 
 
 def container_port(component: Component) -> int:
@@ -46,7 +52,9 @@ def _flow_port(flow: Flow, target: Component, in_cluster: bool) -> int:
         return flow.port
     if target.deploy and target.deploy.port:
         return target.deploy.port
-    return PORT_DEFAULTS.get(flow.protocol, 443)
+    if flow.protocol is None:
+        return 443
+    return PORT_DEFAULTS.get(flow.protocol, default_port(flow.protocol) or 443)
 
 
 def _peer(graph: ArchGraph, cid: str, charted: set[str]) -> dict[str, Any]:
@@ -119,12 +127,35 @@ def _metadata(component: Component) -> dict[str, Any]:
     }
 
 
+def _ports(main: int | None, named: list[NamedPort]) -> list[dict[str, Any]]:
+    """Container ports: the main one as ``http`` (when there is one), then the named ones."""
+    ports = [{"name": "http", "containerPort": main, "protocol": "TCP"}] if main else []
+    return ports + [
+        {"name": p.name, "containerPort": p.port, "protocol": "UDP" if p.protocol == "dns" else "TCP"}
+        for p in named
+    ]
+
+
+def _sidecars(component: Component) -> list[dict[str, Any]]:
+    """Sidecar containers; their images are model text, so they are values."""
+    sidecars = component.deploy.sidecars if component.deploy else []
+    return [
+        {
+            "name": k8s_name(s.name),
+            "image": Value(("sidecars", s.name, "image")),
+            "ports": _ports(None, s.ports),
+        }
+        for s in sidecars
+    ]
+
+
 def deployment(component: Component, hardened: bool) -> dict[str, Any]:
     name = k8s_name(component.id)
+    named = component.deploy.ports if component.deploy else []
     container: dict[str, Any] = {
         "name": name,
         "image": Value(("image",)),
-        "ports": [{"name": "http", "containerPort": container_port(component), "protocol": "TCP"}],
+        "ports": _ports(container_port(component), named),
         "resources": Value(("resources",)),
     }
     pod: dict[str, Any] = {"serviceAccountName": name, "automountServiceAccountToken": False}
@@ -136,7 +167,7 @@ def deployment(component: Component, hardened: bool) -> dict[str, Any]:
             "capabilities": {"drop": ["ALL"]},
         }
         pod["securityContext"] = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
-    pod["containers"] = [container]
+    pod["containers"] = [container, *_sidecars(component)]
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -150,7 +181,10 @@ def deployment(component: Component, hardened: bool) -> dict[str, Any]:
 
 
 def service(component: Component) -> dict[str, Any]:
-    port = container_port(component)
+    """One ClusterIP port: ``service_port`` when the model gives one, forwarded to the
+    container's ``http`` port."""
+    deploy = component.deploy
+    port = deploy.service_port if deploy and deploy.service_port else container_port(component)
     return {
         "apiVersion": "v1",
         "kind": "Service",
@@ -190,7 +224,7 @@ def autoscaler(component: Component) -> dict[str, Any]:
 
 def manifests(graph: ArchGraph, component: Component, charted: set[str]) -> dict[str, dict[str, Any]]:
     """Template file stem -> object, for one component."""
-    hardened = "hardening" in graph.controls_of(component.id)
+    hardened = "hardening" in graph.effective_controls(component.id, graph.analysed_environments)
     return {
         "deployment": deployment(component, hardened),
         "hpa": autoscaler(component),

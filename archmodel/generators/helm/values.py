@@ -46,8 +46,6 @@ def chart_values(
 ) -> dict[str, Any]:
     deploy = component.deploy
     replicas = replicas_for(component, env)
-    cpu = (deploy.cpu if deploy else None) or "100m"
-    memory = (deploy.memory if deploy else None) or "128Mi"
     annotations = {"archmodel.io/name": component.name}
     if component.description:
         annotations["archmodel.io/description"] = component.description
@@ -58,10 +56,30 @@ def chart_values(
         "image": (deploy.image if deploy else None) or f"{component.id}:latest",
         "replicas": replicas,
         "autoscaling": {"minReplicas": replicas, "maxReplicas": replicas * 3, "targetCPU": 70},
-        "resources": {"requests": {"cpu": cpu, "memory": memory}, "limits": {"memory": memory}},
+        "resources": resources(component),
         "annotations": annotations,
         "peerCidrs": {peer: peer_cidr(graph, peer) for peer in sorted(peers)},
+        **sidecar_values(component),
     }
+
+
+def resources(component: Component) -> dict[str, Any]:
+    """Requests from the model (defaults 100m/128Mi); the memory limit is the model's, else
+    the request; a CPU limit only when the model sets one (CPU is throttled, not killed)."""
+    deploy = component.deploy
+    requests = deploy.requests if deploy else None
+    limits = deploy.limits if deploy else None
+    cpu = (requests.cpu if requests else None) or "100m"
+    memory = (requests.memory if requests else None) or "128Mi"
+    limit: dict[str, str] = {"memory": (limits.memory if limits else None) or memory}
+    if limits and limits.cpu:
+        limit = {"cpu": limits.cpu, **limit}
+    return {"requests": {"cpu": cpu, "memory": memory}, "limits": limit}
+
+
+def sidecar_values(component: Component) -> dict[str, Any]:
+    sidecars = component.deploy.sidecars if component.deploy else []
+    return {"sidecars": {s.name: {"image": s.image} for s in sidecars}} if sidecars else {}
 
 
 def schema_of(value: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from archmodel.generators.terraform.hcl import render_file, render_tfvars
 from archmodel.generators.terraform.mapping import CONTROL_CHECKS, MAPPING
 from archmodel.generators.terraform.plan import Plan, row_for
 from archmodel.graph import ArchGraph
+from archmodel.naming import unique
 from archmodel.project import Project
 
 __all__ = ["CONTROL_CHECKS", "MAPPING", "generate"]
@@ -62,6 +63,7 @@ def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
     plan = make_plan(graph)
     files: dict[str, bytes] = {}
     endpoints: dict[str, str] = {}
+    addresses: list[tuple[str, str]] = []
     for cid in sorted(plan.rows):
         row = plan.rows[cid]
         facts = facts_of(graph, plan.component(cid))
@@ -71,11 +73,13 @@ def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
         if cid in plan.in_vpc:
             rules, notes = network.ingress_rules(facts, plan)
             blocks += rules + network.egress_rules(facts, plan)
+        addresses += [(f"component '{cid}'", ".".join(b.labels)) for b in blocks if b.type == "resource"]
         detail = f" from component {cid} ({row})" + "".join(f"\nNOTE: {n}" for n in notes)
         if blocks:
             files[f"terraform/{component_file(cid)}"] = render_file(blocks, HEADER.format(detail=detail))
         if (endpoint := _endpoint(row, cid, plan)) is not None:
             endpoints[cid] = endpoint
+    unique("Terraform resource", addresses)
     if network.uses_cloudfront_prefix_list(plan):
         files["terraform/network.gen.tf"] = render_file(
             [network.cloudfront_prefix_list()], HEADER.format(detail=": shared network lookups")

@@ -151,12 +151,12 @@ def load_balancer(facts: Facts, plan: Plan) -> list[Block]:
             .add(Block("condition").add(Block("path_pattern").set("values", [f"/{target}/*"])))
             .set("tags", facts.tags)
         )
-    if any(not f.encrypted for f in facts.inbound):
+    if any(f.encrypted is not True for f in facts.inbound):
         redirect = (
             Block("redirect").set("port", "443").set("protocol", "HTTPS").set("status_code", "HTTP_301")
         )
         blocks.append(
-            Block("resource", ("aws_lb_listener", f"{cid}_http_redirect"))
+            Block("resource", ("aws_lb_listener", f"{cid}_HTTP_REDIRECT"))
             .set("load_balancer_arn", Raw(f"aws_lb.{cid}.arn"))
             .set("port", 80)
             .set("protocol", "HTTP")

@@ -1,6 +1,7 @@
 """What the Terraform builders need to know about one component, read once from the graph.
 
-Controls are the component's own plus its zones' (``ArchGraph.controls_of``); TLS also
+Controls are the component's effective ones (``ArchGraph.effective_controls``: own, zones',
+kind-implied and the analysed environments', as the threat register counts them); TLS also
 counts when every modelled flow into the component is encrypted. Names that AWS
 restricts (no ``_``, short) are derived here with a hash suffix when they had to change,
 so two ids never map to the same AWS name.
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from archmodel.generators.terraform.hcl import Value
 from archmodel.graph import ArchGraph
-from archmodel.model import Component, Flow, Kind
+from archmodel.model import Component, Flow, Kind, default_port
 
 # Default ports by protocol, used when neither the flow nor the target's deploy names one.
 PROTOCOL_PORTS = {
@@ -70,7 +71,7 @@ def facts_of(graph: ArchGraph, component: Component) -> Facts:
     cid = component.id
     return Facts(
         component,
-        frozenset(graph.controls_of(cid)),
+        graph.effective_controls(cid, graph.analysed_environments),
         tuple(sorted(graph.flows_into(cid), key=lambda f: f.id)),
         tuple(sorted(graph.flows_out_of(cid), key=lambda f: f.id)),
     )
@@ -111,7 +112,9 @@ def flow_port(flow: Flow, target: Component) -> int | None:
         return ENGINE_PORTS[db_engine(target)]
     if flow.protocol == "kafka":
         return 9094 if flow.encrypted else 9092
-    return PROTOCOL_PORTS.get(flow.protocol)
+    if flow.protocol is None:
+        return None
+    return PROTOCOL_PORTS.get(flow.protocol, default_port(flow.protocol))
 
 
 def flow_name(flow: Flow) -> str:

@@ -102,10 +102,10 @@ def _value(value: Value, indent: str) -> str:
     if isinstance(value, str):
         return quote(value)
     if not isinstance(value, Mapping):
-        items = [_value(v, indent) for v in value]
+        inner = indent + "  "
+        items = [_value(v, inner) for v in value]
         if all("\n" not in i for i in items) and sum(len(i) + 2 for i in items) < 80:
             return "[" + ", ".join(items) + "]"
-        inner = indent + "  "
         return "[\n" + "".join(f"{inner}{i},\n" for i in items) + indent + "]"
     if not value:
         return "{}"
@@ -114,9 +114,26 @@ def _value(value: Value, indent: str) -> str:
 
 
 def _attributes(pairs: list[tuple[str, Value]], indent: str) -> str:
-    """Consecutive attributes with their ``=`` aligned, as ``terraform fmt`` does."""
-    width = max(len(k) for k, _ in pairs)
-    return "".join(f"{indent}{k.ljust(width)} = {_value(v, indent)}\n" for k, v in pairs)
+    """Attributes as ``terraform fmt`` writes them: the ``=`` of consecutive one-line
+    attributes aligned (widths in characters); an attribute whose value spans lines
+    gets one space before its ``=`` and ends the aligned run."""
+    lines: list[str] = []
+    run: list[tuple[str, str]] = []
+    for key, value in pairs:
+        text = _value(value, indent)
+        if "\n" in text:
+            lines += _aligned(run, indent)
+            run = []
+            lines.append(f"{indent}{key} = {text}\n")
+        else:
+            run.append((key, text))
+    lines += _aligned(run, indent)
+    return "".join(lines)
+
+
+def _aligned(run: list[tuple[str, str]], indent: str) -> list[str]:
+    width = max((len(k) for k, _ in run), default=0)
+    return [f"{indent}{k.ljust(width)} = {v}\n" for k, v in run]
 
 
 def render_block(block: Block, indent: str = "") -> str:

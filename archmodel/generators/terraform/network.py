@@ -87,7 +87,7 @@ def egress_rules(facts: Facts, plan: Plan) -> list[Block]:
     deploy = facts.component.deploy
     if deploy is not None and deploy.runtime == "container":
         rules.append(
-            Block("resource", ("aws_vpc_security_group_egress_rule", f"{facts.id}_TO_aws_apis"))
+            Block("resource", ("aws_vpc_security_group_egress_rule", f"{facts.id}_TO_AWS_APIS"))
             .set("security_group_id", Raw(f"aws_security_group.{facts.id}.id"))
             .set("description", "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)")
             .set("ip_protocol", "tcp")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archmodel.graph import ArchGraph
-from archmodel.model import CLIENTS, Component, Kind
+from archmodel.model import CLIENTS, Component, Kind, runs_in_container
 
 # Kinds that are not ours to deploy, or that attach to what they protect (a WAF).
 NOT_DEPLOYED = frozenset(CLIENTS | {Kind.waf})
@@ -29,7 +29,7 @@ def row_for(component: Component) -> str | None:
         Kind.secrets_store,
     ):
         return str(component.kind)
-    if component.deploy and component.deploy.runtime == "container":
+    if runs_in_container(component):
         return "container"
     return "network_only"
 

@@ -1,10 +1,12 @@
-"""The built-in threat catalog: importing this package registers every rule.
+"""The built-in threat rules: one module per kind of target, a rule is one decorated
+function in it (see ``archmodel.threats.registry``); ``builtin_rules`` lists them all."""
 
-One module per kind of target; a rule is one decorated function in it (see
-``archmodel.threats.registry``).
-"""
+from __future__ import annotations
 
-from archmodel.threats.checks import (  # noqa: F401  (imported for registration)
+from functools import cache
+
+from archmodel.threats.checks import (
+    completeness,
     environments,
     exposure,
     flows,
@@ -13,4 +15,27 @@ from archmodel.threats.checks import (  # noqa: F401  (imported for registration
     pipeline,
     services,
     stores,
+    zones,
 )
+from archmodel.threats.registry import ThreatRule, rules_in
+
+# Every module that holds built-in threat rules; a new module is added here.
+MODULES = (
+    completeness,
+    environments,
+    exposure,
+    flows,
+    operations,
+    paths,
+    pipeline,
+    services,
+    stores,
+    zones,
+)
+
+
+@cache
+def builtin_rules() -> tuple[ThreatRule, ...]:
+    """Every built-in threat rule, by id."""
+    rules = {r.id: r for module in MODULES for r in rules_in(module)}
+    return tuple(rules[i] for i in sorted(rules))

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from archmodel.model import Component, Kind
-from archmodel.threats.context import CRITICALITY_RANK, ThreatContext
+from archmodel.model import TRANSIT_STORES, Classification, Component, Ref
+from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit
-
-PROCESSING = (Kind.service, Kind.function, Kind.api_gateway)
-STORES = (Kind.database, Kind.cache, Kind.queue, Kind.object_store)
-SELF_MANAGED = frozenset({"vm", "container"})
 
 
 def quoted(ids: Iterable[str], limit: int = 6) -> str:
@@ -32,7 +28,7 @@ def at_stake(ctx: ThreatContext, data_ids: Iterable[str]) -> str:
     if rank < 0:
         return "no classified data"
     top = [d for d in ids if ctx.data_rank([d]) == rank]
-    name = ("public", "internal", "confidential", "restricted")[rank]
+    name = Classification.from_rank(rank)
     return f"{name} data {quoted(top, 3)}"
 
 
@@ -46,27 +42,19 @@ def component_hit(
     present: frozenset[str] | None = None,
 ) -> Hit:
     return Hit(
-        target=f"component:{c.id}",
+        target=Ref.component(c.id),
         description=description,
         stake=ctx.stake(c) if stake is None else stake,
         exposed=ctx.exposed(c.id) if exposed is None else exposed,
         present=ctx.controls(c.id) if present is None else present,
-        where=("components", c.id),
     )
 
 
 def store_data(ctx: ThreatContext, c: Component) -> list[str]:
     """What a store holds: its ``stores``, or what passes through a queue or cache."""
-    if c.stores or c.kind not in (Kind.queue, Kind.cache):
+    if c.stores or c.kind not in TRANSIT_STORES:
         return list(c.stores)
     return sorted(ctx.handled(c.id))
-
-
-def self_managed(c: Component) -> bool:
-    """Patched and hardened by us: VMs and containers (services default to containers)."""
-    if c.deploy is not None:
-        return str(c.deploy.runtime) in SELF_MANAGED
-    return c.kind in (Kind.service, Kind.api_gateway)
 
 
 def fleet_gaps(
@@ -90,16 +78,15 @@ def fleet_gaps(
                 yield component_hit(ctx, c, f"{label(c)} {what}.", exposed=False)
         return
     for env in envs:
-        gaps = [c for c in candidates if mitigations.isdisjoint(ctx.local_controls(c.id) | set(env.controls))]
+        gaps = [c for c in candidates if mitigations.isdisjoint(ctx.graph.effective_controls(c.id, env))]
         if gaps:
             yield Hit(
-                target=f"environment:{env.id}",
+                target=Ref.environment(env.id),
                 description=f"In {env.tier} environment '{env.id}', {quoted(c.id for c in gaps)} {what}.",
                 stake=max(_fleet_stake(ctx, c) for c in gaps),
                 present=frozenset(env.controls),
-                where=("environments", env.id),
             )
 
 
 def _fleet_stake(ctx: ThreatContext, c: Component) -> int:
-    return max(CRITICALITY_RANK[str(c.criticality)], ctx.stake(c))
+    return max(c.criticality.rank, ctx.stake(c))

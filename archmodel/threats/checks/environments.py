@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLIENTS, Cloud, Component, Environment, Tier
-from archmodel.threats.checks.common import component_hit, label, quoted, self_managed
-from archmodel.threats.context import CRITICALITY_RANK, ThreatContext
+from archmodel.model import CLIENTS, Cloud, Component, Criticality, Environment, Ref, Tier, self_managed
+from archmodel.threats.checks.common import component_hit, label, quoted
+from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
 
 
 def env_hit(env: Environment, description: str, stake: int) -> Hit:
     return Hit(
-        target=f"environment:{env.id}",
+        target=Ref.environment(env.id),
         description=description,
         stake=stake,
         present=frozenset(env.controls),
-        where=("environments", env.id),
     )
 
 
@@ -25,14 +24,12 @@ def prod(ctx: ThreatContext) -> list[Environment]:
     return [e for e in ctx.graph.environments.values() if e.tier == Tier.prod]
 
 
-def _at_least(ctx: ThreatContext, rank: int) -> list[Component]:
-    return [
-        c for c in ctx.components() if c.kind not in CLIENTS and CRITICALITY_RANK[str(c.criticality)] >= rank
-    ]
+def _at_least(ctx: ThreatContext, level: Criticality) -> list[Component]:
+    return [c for c in ctx.components() if c.kind not in CLIENTS and c.criticality >= level]
 
 
 def _top(components: list[Component]) -> int:
-    return max((CRITICALITY_RANK[str(c.criticality)] for c in components), default=1)
+    return max((c.criticality.rank for c in components), default=1)
 
 
 @threat(
@@ -47,7 +44,7 @@ def _top(components: list[Component]) -> int:
 def single_az(ctx: ThreatContext) -> Iterator[Hit]:
     """One zone outage (power, network, a bad deploy of the provider) takes down every
     critical component at once."""
-    important = _at_least(ctx, 2)
+    important = _at_least(ctx, Criticality.high)
     for env in prod(ctx):
         if env.availability_zones < 2 and important:
             yield env_hit(
@@ -70,7 +67,7 @@ def single_az(ctx: ThreatContext) -> Iterator[Hit]:
 def single_region(ctx: ThreatContext) -> Iterator[Hit]:
     """A regional outage or account-level incident has no fallback when critical
     components exist in one region only."""
-    critical = _at_least(ctx, 3)
+    critical = _at_least(ctx, Criticality.critical)
     for env in prod(ctx):
         if len(set(env.regions)) < 2 and critical:
             yield env_hit(
@@ -99,7 +96,7 @@ def prod_without_mfa(ctx: ThreatContext) -> Iterator[Hit]:
         yield env_hit(
             env,
             f"Operators reach production environment '{env.id}' ({env.cloud}) without MFA.",
-            max(_top(_at_least(ctx, 0)), 2),
+            max(_top(_at_least(ctx, Criticality.low)), 2),
         )
 
 
@@ -121,7 +118,7 @@ def prod_without_iam(ctx: ThreatContext) -> Iterator[Hit]:
         yield env_hit(
             env,
             f"Access to production environment '{env.id}' is not managed by IAM/SSO.",
-            max(_top(_at_least(ctx, 0)), 2),
+            max(_top(_at_least(ctx, Criticality.low)), 2),
         )
 
 
@@ -136,13 +133,13 @@ def prod_without_iam(ctx: ThreatContext) -> Iterator[Hit]:
 )
 def single_replica(ctx: ThreatContext) -> Iterator[Hit]:
     """One crash, node drain or deploy makes a single-replica critical workload unavailable."""
-    for c in _at_least(ctx, 2):
+    for c in _at_least(ctx, Criticality.high):
         if c.deploy is not None and c.deploy.replicas == 1 and self_managed(c):
             yield component_hit(
                 ctx,
                 c,
                 f"{label(c).capitalize()} is {c.criticality} but runs one replica.",
-                stake=CRITICALITY_RANK[str(c.criticality)],
+                stake=c.criticality.rank,
                 exposed=False,
             )
 
@@ -165,5 +162,5 @@ def onprem_physical(ctx: ThreatContext) -> Iterator[Hit]:
             yield env_hit(
                 env,
                 f"Production environment '{env.id}' is on premises with no documented physical security.",
-                max(_top(_at_least(ctx, 0)), 1),
+                max(_top(_at_least(ctx, Criticality.low)), 1),
             )

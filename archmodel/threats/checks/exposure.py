@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
-from archmodel.model import Component, Kind
+from archmodel.model import DATA_STORES, EDGE_CANDIDATES, PROCESSING, Classification, Component, Trust
 from archmodel.threats.checks.common import (
-    STORES,
     at_stake,
     component_hit,
     label,
@@ -18,15 +17,12 @@ from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
 
-EDGE = (Kind.cdn, Kind.load_balancer, Kind.api_gateway, Kind.service, Kind.function)
-APPLICATION = frozenset({Kind.api_gateway, Kind.service, Kind.function})
-
 
 def entries(ctx: ThreatContext) -> list[Component]:
     """First components internet traffic touches: fed by the untrusted side, or public and
     fed by nothing modelled. A public load balancer behind a public CDN is not an entry."""
     out = []
-    for c in ctx.components(*EDGE):
+    for c in ctx.components(*EDGE_CANDIDATES):
         preds = ctx.predecessors.get(c.id, [])
         from_untrusted = any(p in ctx.untrusted for p in preds)
         if ctx.exposed(c.id) and (from_untrusted or (c.public and not preds)):
@@ -42,7 +38,7 @@ def unguarded(ctx: ThreatContext, control: str) -> Iterator[tuple[Component, lis
     three applications for the description.
     """
     guarded = {c for c in ctx.graph.components if control in ctx.controls(c)}
-    apps = [c.id for c in ctx.components(*APPLICATION) if c.id not in guarded]
+    apps = [c.id for c in ctx.components(*PROCESSING) if c.id not in guarded]
     reaches = set(apps)
     queue = deque(apps)
     while queue:
@@ -153,9 +149,9 @@ def no_ddos(ctx: ThreatContext) -> Iterator[Hit]:
 def public_store(ctx: ThreatContext) -> Iterator[Hit]:
     """A store with a public endpoint is one leaked credential or misconfigured ACL away
     from a breach; public buckets are the most common cloud data leak."""
-    for c in ctx.components(*STORES):
+    for c in ctx.components(*DATA_STORES):
         data = store_data(ctx, c)
-        if c.public and ctx.data_rank(data) >= 1:
+        if c.public and ctx.data_rank(data) >= Classification.internal.rank:
             yield component_hit(
                 ctx,
                 c,
@@ -179,7 +175,7 @@ def public_in_trusted_zone(ctx: ThreatContext) -> Iterator[Hit]:
     """A public component in an internal or restricted zone puts the internet inside the
     boundary: everything the zone trusts, an attacker on that component can reach."""
     for c in ctx.components():
-        if c.public and ctx.trust_rank(c.id) >= 2 and ctx.graph.trust_of(c.id) is not None:
+        if c.public and ctx.trust_rank(c.id) >= Trust.internal.rank and ctx.graph.trust_of(c.id) is not None:
             trust = ctx.graph.trust_of(c.id)
             yield component_hit(
                 ctx, c, f"{label(c).capitalize()} is public but sits in {trust} zone '{c.zone}'."

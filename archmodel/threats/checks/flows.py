@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLIENTS, Flow, Kind, Protocol
+from archmodel.model import (
+    CLIENTS,
+    DATA_STORES,
+    HUMAN_CLIENTS,
+    PASS_THROUGH,
+    Classification,
+    Flow,
+    Protocol,
+    Ref,
+    Trust,
+)
 from archmodel.threats.checks.common import at_stake
-from archmodel.threats.checks.services import PASS_THROUGH, crosses_inward
-from archmodel.threats.context import STORE_KINDS, ThreatContext
+from archmodel.threats.checks.services import crosses_inward
+from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
 
 LEGACY_CLEARTEXT = frozenset({Protocol.ftp, Protocol.ldap, Protocol.smb, Protocol.nfs})
-HUMAN_SIDE = frozenset({Kind.actor, Kind.web_client, Kind.mobile_client})
 REMOTE_ADMIN = frozenset({Protocol.ssh, Protocol.smb})
 # Targets whose authentication is judged per component (AMT154) or outside our control.
-NOT_AUTH_JUDGED = PASS_THROUGH | CLIENTS | STORE_KINDS
+NOT_AUTH_JUDGED = PASS_THROUGH | CLIENTS | DATA_STORES
 
 
 def flow_hit(
@@ -28,12 +37,11 @@ def flow_hit(
     present: frozenset[str] | None = None,
 ) -> Hit:
     return Hit(
-        target=f"flow:{f.id}",
+        target=Ref.flow(f.id),
         description=description,
         stake=stake,
         exposed=exposed,
         present=frozenset(f.controls) if present is None else present,
-        where=("flows", f.id),
     )
 
 
@@ -61,7 +69,7 @@ def sensitive_in_clear(ctx: ThreatContext) -> Iterator[Hit]:
     misconfiguration) reads and alters confidential data sent in clear."""
     for f in ctx.flows():
         sensitive = ctx.sensitive(_carried(f))
-        if not f.encrypted and sensitive:
+        if f.plaintext and sensitive:
             yield flow_hit(
                 ctx,
                 f,
@@ -86,7 +94,7 @@ def clear_across_boundary(ctx: ThreatContext) -> Iterator[Hit]:
     """Even without classified data, a cleartext connection across a boundary carries
     session tokens and can be altered in transit (machine-in-the-middle)."""
     for f in ctx.flows():
-        if not f.encrypted and ctx.graph.crosses_boundary(f) and not ctx.sensitive(_carried(f)):
+        if f.plaintext and ctx.graph.crosses_boundary(f) and not ctx.sensitive(_carried(f)):
             yield flow_hit(
                 ctx,
                 f,
@@ -114,7 +122,7 @@ def legacy_protocol(ctx: ThreatContext) -> Iterator[Hit]:
     for f in ctx.flows():
         if (
             f.protocol in LEGACY_CLEARTEXT
-            and not f.encrypted
+            and f.plaintext
             and not ctx.graph.crosses_boundary(f)
             and not ctx.sensitive(_carried(f))
         ):
@@ -153,7 +161,7 @@ def unauthenticated_crossing(ctx: ThreatContext) -> Iterator[Hit]:
             f"caller; it handles {at_stake(ctx, ctx.handled(target.id))}.",
             stake=max(ctx.stake(target), ctx.flow_stake(f)),
             exposed=_from_untrusted(ctx, f),
-            present=frozenset(f.controls) | ctx.auth_controls(target.id),
+            present=ctx.flow_auth(f) | ctx.auth_controls(target.id),
         )
 
 
@@ -195,12 +203,12 @@ def admin_from_internet(ctx: ThreatContext) -> Iterator[Hit]:
 )
 def restricted_to_untrusted(ctx: ThreatContext) -> Iterator[Hit]:
     """Full restricted values in responses to browsers and apps end up in caches, logs and
-    screenshots outside any control."""
+    screenshots outside any control. Data returned to its own `owner` is not counted."""
     for f in ctx.flows():
-        if _from_untrusted(ctx, f) and ctx.graph.components[f.source].kind in HUMAN_SIDE:
-            leaked = ctx.sensitive(f.returns, at_least=3)
-        elif f.target in ctx.untrusted and ctx.graph.components[f.target].kind in HUMAN_SIDE:
-            leaked = ctx.sensitive(f.data, at_least=3)
+        if _from_untrusted(ctx, f) and ctx.graph.components[f.source].kind in HUMAN_CLIENTS:
+            leaked = ctx.sensitive(ctx.foreign(f.returns, f.source), Classification.restricted)
+        elif f.target in ctx.untrusted and ctx.graph.components[f.target].kind in HUMAN_CLIENTS:
+            leaked = ctx.sensitive(ctx.foreign(f.data, f.target), Classification.restricted)
         else:
             continue
         if leaked:
@@ -227,7 +235,7 @@ def skips_trust_levels(ctx: ThreatContext) -> Iterator[Hit]:
     """A direct path from the DMZ or the internet into a restricted zone bypasses the
     internal tier that is meant to stand between them."""
     for f in ctx.flows():
-        if ctx.trust_rank(f.target) == 3 and ctx.trust_rank(f.source) <= 1:
+        if ctx.trust_rank(f.target) == Trust.restricted.rank and ctx.trust_rank(f.source) <= Trust.dmz.rank:
             yield flow_hit(
                 ctx,
                 f,

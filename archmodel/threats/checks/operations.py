@@ -9,24 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import CLIENTS, Component, Kind
-from archmodel.threats.checks.common import (
+from archmodel.model import (
+    CLIENTS,
+    DATA_STORES,
     PROCESSING,
-    STORES,
+    Classification,
+    Component,
+    Criticality,
+    Deploy,
+    Kind,
+    self_managed,
+)
+from archmodel.threats.checks.common import (
     at_stake,
     component_hit,
     fleet_gaps,
     label,
     quoted,
-    self_managed,
     store_data,
 )
-from archmodel.threats.context import CRITICALITY_RANK, ThreatContext
+from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
 
-OBSERVED = (*PROCESSING, *STORES, Kind.identity_provider, Kind.secrets_store)
-CREDENTIAL_TARGETS = frozenset({*STORES, Kind.external_system, Kind.identity_provider, Kind.monitoring})
+OBSERVED = (*PROCESSING, *DATA_STORES, Kind.identity_provider, Kind.secrets_store)
+CREDENTIAL_TARGETS = frozenset({*DATA_STORES, Kind.external_system, Kind.identity_provider, Kind.monitoring})
 
 
 def _ships_to_monitoring(ctx: ThreatContext, c: Component) -> bool:
@@ -127,27 +134,28 @@ def no_hardening(ctx: ThreatContext) -> Iterator[Hit]:
     weight=-1,
     cwe=["CWE-770"],
     capec=["CAPEC-130"],
-    fix="Set `deploy.cpu` and `deploy.memory` (Kubernetes requests/limits, VM sizing with "
-    "cgroup or systemd quotas) so that one workload cannot starve the node it shares.",
+    fix="Set `deploy.resources` requests and limits (or `deploy.cpu` and `deploy.memory`; "
+    "VM sizing with cgroup or systemd quotas) so that one workload cannot starve the node it shares.",
 )
 def no_resource_limits(ctx: ThreatContext) -> Iterator[Hit]:
     """A container or VM workload without CPU and memory limits takes whatever a request
     flood, a leak or a noisy neighbour drives it to, and starves every workload on the same
-    node. Checked on self-managed runtimes (`deploy.runtime` container or vm) reachable from
-    an entry point; managed and serverless runtimes are bounded by the provider. The fix is
-    the deploy configuration itself, so no control closes it: set both limits."""
-    reachable = ctx.graph.reachable
+    node. Checked on self-managed runtimes (`deploy.runtime` container or vm) that take part
+    in a flow (a queue consumer floods too); managed and serverless runtimes are bounded by
+    the provider. A request or a limit counts. The fix is the deploy configuration itself,
+    so no control closes it: set both."""
+    alive = ctx.graph.alive
     for c in ctx.components():
-        if c.kind in CLIENTS or c.deploy is None or not self_managed(c) or c.id not in reachable:
+        if c.kind in CLIENTS or c.deploy is None or not self_managed(c) or c.id not in alive:
             continue
-        missing = [name for name in ("cpu", "memory") if getattr(c.deploy, name) is None]
+        missing = [name for name in ("cpu", "memory") if not _sized(c.deploy, name)]
         if missing:
             yield component_hit(
                 ctx,
                 c,
-                f"{label(c).capitalize()} runs as a {c.deploy.runtime} reachable from an entry "
-                f"point with no {' or '.join(missing)} limit in its deploy.",
-                stake=CRITICALITY_RANK[str(c.criticality)],
+                f"{label(c).capitalize()} runs as a {c.deploy.runtime or 'container'} with no "
+                f"{' or '.join(missing)} request or limit in its deploy.",
+                stake=c.criticality.rank,
             )
 
 
@@ -171,10 +179,10 @@ def audit_log_in_reach(ctx: ThreatContext) -> Iterator[Hit]:
     modelled flow from the store, from a component of its zone the store sends to, or from
     a monitoring agent in its zone, to a monitoring component in another zone."""
     comps = ctx.graph.components
-    for c in ctx.components(*STORES, Kind.secrets_store):
+    for c in ctx.components(*DATA_STORES, Kind.secrets_store):
         data = store_data(ctx, c)
-        crit = CRITICALITY_RANK[str(c.criticality)]
-        if ctx.data_rank(data) < 3 and crit < 2:
+        crit = c.criticality.rank
+        if ctx.data_rank(data) < Classification.restricted.rank and crit < Criticality.high.rank:
             continue
         local_sinks = [t for t in ctx.successors.get(c.id, []) if comps[t].kind is Kind.monitoring]
         if "logging" not in ctx.controls(c.id) and not local_sinks:
@@ -225,11 +233,15 @@ def _off_zone_sinks(ctx: ThreatContext, c: Component) -> list[str]:
 )
 def no_secrets_vault(ctx: ThreatContext) -> Iterator[Hit]:
     """Credentials in environment variables, images or repositories leak with them and are
-    rarely rotated; a workload that talks to stores or third parties holds such secrets."""
+    rarely rotated; a workload that talks to stores or third parties holds such secrets,
+    unless every such flow says `authentication: none` (no credential to hold)."""
     comps = ctx.graph.components
 
     def holds_credentials(c: Component) -> bool:
-        return any(comps[t].kind in CREDENTIAL_TARGETS for t in ctx.successors.get(c.id, []))
+        return any(
+            comps[f.target].kind in CREDENTIAL_TARGETS and f.authentication != "none"
+            for f in ctx.outbound(c.id)
+        )
 
     def uses_vault(c: Component) -> bool:
         return any(comps[t].kind is Kind.secrets_store for t in ctx.successors.get(c.id, []))
@@ -241,4 +253,12 @@ def no_secrets_vault(ctx: ThreatContext) -> Iterator[Hit]:
         frozenset({"secrets_vault"}),
         "hold credentials outside a secrets vault",
         uses_vault,
+    )
+
+
+def _sized(deploy: Deploy, resource: str) -> bool:
+    """A request or a limit bounds the workload (``cpu``/``memory`` are requests)."""
+    limits = deploy.limits
+    return getattr(deploy.requests, resource) is not None or (
+        limits is not None and getattr(limits, resource) is not None
     )

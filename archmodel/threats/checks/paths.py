@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from itertools import pairwise
 
-from archmodel.model import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Flow, Layer
+from archmodel.model import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Classification, Flow, Layer, Ref
 from archmodel.threats.checks.common import at_stake
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Check, Hit, threat
@@ -61,7 +61,7 @@ def layer_gaps(ctx: ThreatContext, layer: Layer) -> Iterator[tuple[str, list[str
                 parent[nxt] = node
                 queue.append(nxt)
     for store in ctx.components():
-        if store.id in parent and ctx.data_rank(store.stores) >= 2:
+        if store.id in parent and ctx.data_rank(store.stores) >= Classification.confidential.rank:
             path = [store.id]
             while (up := parent[path[-1]]) is not None:
                 path.append(up)
@@ -87,7 +87,7 @@ def _make_check(layer: Layer) -> Check:
             store = ctx.graph.components[store_id]
             present = _present_layers(ctx, path)
             yield Hit(
-                target="path:" + ">".join(path),
+                target=Ref.path(path),
                 description=f"From '{path[0]}' to {at_stake(ctx, store.stores)} in '{store_id}', "
                 f"the path {' > '.join(path)} has no {LAYER_TITLE[layer].lower()} control "
                 f"(layers present: {', '.join(present) or 'none'}).",
@@ -104,7 +104,7 @@ def _make_check(layer: Layer) -> Check:
     return check
 
 
-def _register(layer: Layer) -> Callable[..., object]:
+def _layer_rule(layer: Layer) -> Callable[..., object]:
     rule_id, stride, cwe, capec = _LAYER_RULES[layer]
     builtin = sorted(c for c, (lay, _) in BUILTIN_CONTROLS.items() if lay == layer)
     return threat(
@@ -122,7 +122,7 @@ def _register(layer: Layer) -> Callable[..., object]:
     )(_make_check(layer))
 
 
-for _layer in _LAYER_RULES:
-    _register(_layer)
+# One rule per layer, made in a loop; the tuple is what lists them.
+LAYER_RULES = tuple(_layer_rule(layer) for layer in _LAYER_RULES)
 
 __all__ = ["layer_gaps", "sources"]

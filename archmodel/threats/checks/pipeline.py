@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from archmodel.model import Stage, StageKind, Tier
+from archmodel.model import Ref, Stage, StageKind, Tier
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
@@ -30,7 +30,7 @@ def _kinds(ctx: ThreatContext, ids: set[str]) -> set[StageKind]:
 
 
 def stage_hit(stage: Stage, description: str, stake: int) -> Hit:
-    return Hit(target=f"stage:{stage.id}", description=description, stake=stake, where=("stages", stage.id))
+    return Hit(target=Ref.stage(stage.id), description=description, stake=stake)
 
 
 def _is_prod(ctx: ThreatContext, stage: Stage) -> bool:

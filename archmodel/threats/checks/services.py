@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import Flow, Kind
-from archmodel.threats.checks.common import PROCESSING, at_stake, component_hit, label, quoted
+from archmodel.model import PROCESSING, WORKLOADS, Classification, DataFormat, Flow, Kind
+from archmodel.threats.checks.common import at_stake, component_hit, label, quoted
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
 
 # Pass-through edge components terminate no sessions; authentication happens behind them.
-PASS_THROUGH = frozenset({Kind.cdn, Kind.waf, Kind.load_balancer})
 
 
 def unauthenticated_inbound(ctx: ThreatContext, component_id: str) -> list[Flow]:
-    return [f for f in ctx.inbound(component_id) if AUTH_CONTROLS.isdisjoint(f.controls)]
+    return [f for f in ctx.inbound(component_id) if AUTH_CONTROLS.isdisjoint(ctx.flow_auth(f))]
 
 
 def crosses_inward(ctx: ThreatContext, f: Flow) -> bool:
@@ -79,6 +78,38 @@ def no_input_validation(ctx: ThreatContext) -> Iterator[Hit]:
             )
 
 
+# Formats whose parsers have a history of turning input into code or file access.
+RISKY_FORMATS: dict[DataFormat, str] = {
+    DataFormat.serialized_objects: "native object deserialisation",
+    DataFormat.xml: "XML (external entities)",
+    DataFormat.yaml: "YAML (object tags)",
+    DataFormat.files: "file uploads",
+}
+
+
+@threat(
+    "AMT113",
+    "Component parses formats that execute or reach files",
+    stride=[Stride.tampering, Stride.elevation_of_privilege],
+    mitigations=["input_validation"],
+    cwe=["CWE-502", "CWE-611", "CWE-434"],
+    capec=["CAPEC-586", "CAPEC-221"],
+    fix="Accept data-only formats (JSON, protobuf) where possible; otherwise deserialise "
+    "into allow-listed types only, disable XML external entities and YAML object tags, "
+    "store uploads outside the web root with type checks, and add `input_validation`.",
+)
+def risky_formats(ctx: ThreatContext) -> Iterator[Hit]:
+    """Native object deserialisation, XML external entities, YAML object tags and file
+    uploads turn a request into code execution or file access when the parser trusts its
+    input. Read from a component's `accepts`; reported when something calls it."""
+    for c in ctx.components(*PROCESSING):
+        risky = [RISKY_FORMATS[f] for f in c.accepts if f in RISKY_FORMATS]
+        if risky and (ctx.inbound(c.id) or c.public):
+            yield component_hit(
+                ctx, c, f"{label(c).capitalize()} parses {', '.join(risky)} from its callers."
+            )
+
+
 @threat(
     "AMT112",
     "Service without authorisation (RBAC)",
@@ -93,9 +124,9 @@ def no_input_validation(ctx: ThreatContext) -> Iterator[Hit]:
 def no_rbac(ctx: ThreatContext) -> Iterator[Hit]:
     """Authentication says who calls; without authorisation every authenticated caller
     can do everything, including reading other users' objects (IDOR)."""
-    for c in ctx.components(Kind.service, Kind.function):
+    for c in ctx.components(*WORKLOADS):
         data = ctx.handled(c.id)
-        if ctx.inbound(c.id) and ctx.data_rank(data) >= 1:
+        if ctx.inbound(c.id) and ctx.data_rank(data) >= Classification.internal.rank:
             yield component_hit(
                 ctx,
                 c,

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from archmodel.model import Kind
-from archmodel.threats.checks.common import STORES, at_stake, component_hit, label, quoted, store_data
+from archmodel.model import DATA_STORES, SECRET_CATEGORIES, Classification, Kind
+from archmodel.threats.checks.common import at_stake, component_hit, label, quoted, store_data
 from archmodel.threats.checks.services import crosses_inward, unauthenticated_inbound
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
 
 STORE_AUTH = AUTH_CONTROLS | {"iam"}
-SECRET_NAME = re.compile(r"secret|credential|passw|api[-_ ]?key|private[-_ ]?key", re.I)
 
 
 @threat(
@@ -30,9 +28,9 @@ SECRET_NAME = re.compile(r"secret|credential|passw|api[-_ ]?key|private[-_ ]?key
 def unencrypted_store(ctx: ThreatContext) -> Iterator[Hit]:
     """Snapshots, backups, decommissioned disks and mis-shared volumes disclose whatever a
     store holds in clear."""
-    for c in ctx.components(*STORES):
+    for c in ctx.components(*DATA_STORES):
         data = store_data(ctx, c)
-        if ctx.data_rank(data) >= 1:
+        if ctx.data_rank(data) >= Classification.internal.rank:
             yield component_hit(
                 ctx,
                 c,
@@ -79,9 +77,9 @@ def no_backup(ctx: ThreatContext) -> Iterator[Hit]:
 def store_broad_access(ctx: ThreatContext) -> Iterator[Hit]:
     """When every client shares broad access, compromising any one of them exposes the
     whole store."""
-    for c in ctx.components(*STORES):
+    for c in ctx.components(*DATA_STORES):
         data = store_data(ctx, c)
-        if ctx.data_rank(data) >= 2:
+        if ctx.data_rank(data) >= Classification.confidential.rank:
             yield component_hit(
                 ctx,
                 c,
@@ -134,9 +132,10 @@ def unauthenticated_store(ctx: ThreatContext) -> Iterator[Hit]:
 def no_kms(ctx: ThreatContext) -> Iterator[Hit]:
     """Provider-default keys cannot be revoked, rotated or audited separately from the
     data; restricted data warrants keys you control."""
-    for c in ctx.components(*STORES):
+    for c in ctx.components(*DATA_STORES):
         data = store_data(ctx, c)
-        if ctx.data_rank(data) >= 3 and "encryption_at_rest" in ctx.controls(c.id):
+        restricted = ctx.data_rank(data) >= Classification.restricted.rank
+        if restricted and "encryption_at_rest" in ctx.controls(c.id):
             yield component_hit(
                 ctx,
                 c,
@@ -167,7 +166,7 @@ def shared_store_writers(ctx: ThreatContext) -> Iterator[Hit]:
     AMT122's, so this rule covers public and internal data only."""
     for c in ctx.components(Kind.queue, Kind.cache):
         data = store_data(ctx, c)
-        if ctx.data_rank(data) >= 2:
+        if ctx.data_rank(data) >= Classification.confidential.rank:
             continue
         writers = sorted({f.source for f in ctx.inbound(c.id) if f.data or not f.returns})
         if len(writers) >= 2:
@@ -193,12 +192,13 @@ def shared_store_writers(ctx: ThreatContext) -> Iterator[Hit]:
 )
 def secrets_outside_vault(ctx: ThreatContext) -> Iterator[Hit]:
     """Secrets, keys and tokens in an ordinary store leak with its backups and to everyone
-    who can read it, and are never rotated."""
+    who can read it, and are never rotated. A data asset is a secret by its `category`
+    (`credentials` or `secrets`), never by its name."""
     data = ctx.graph.data
     for c in ctx.components():
         if c.kind is Kind.secrets_store:
             continue
-        secrets = [d for d in c.stores if d in data and SECRET_NAME.search(f"{d} {data[d].name}")]
+        secrets = [d for d in c.stores if d in data and not SECRET_CATEGORIES.isdisjoint(data[d].category)]
         if secrets:
             yield component_hit(
                 ctx,
@@ -249,7 +249,7 @@ def unauthenticated_queue(ctx: ThreatContext) -> Iterator[Hit]:
         if ctx.auth_controls(c.id):
             continue
         touching = [*ctx.inbound(c.id), *ctx.outbound(c.id)]
-        loose = [f for f in touching if STORE_AUTH.isdisjoint(f.controls)]
+        loose = [f for f in touching if STORE_AUTH.isdisjoint(ctx.flow_auth(f))]
         if loose:
             clients = {f.source if f.target == c.id else f.target for f in loose}
             yield component_hit(

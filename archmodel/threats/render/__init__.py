@@ -1,4 +1,5 @@
-"""Renderers of a threat report: text, Markdown register, JSON, CSV and SARIF 2.1.0.
+"""Renderers of a threat report: text, Markdown register, JSON and CSV (SARIF and GitHub
+annotations are shared by every command: ``archmodel.findings``).
 
 Every renderer is a pure function of the report (plus the directory that file paths are
 shown relative to), so that generated registers are byte-for-byte deterministic.
@@ -10,9 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from archmodel.threats.engine import ThreatReport
-from archmodel.threats.render.github import render_github
 from archmodel.threats.render.markdown import render_md
-from archmodel.threats.render.sarif import render_sarif
 from archmodel.threats.render.tabular import render_csv, render_json, render_text
 
 Renderer = Callable[[ThreatReport, Path | None], str]
@@ -22,8 +21,6 @@ RENDERERS: dict[str, Renderer] = {
     "md": render_md,
     "json": render_json,
     "csv": render_csv,
-    "sarif": render_sarif,
-    "github": render_github,
 }
 
-__all__ = ["RENDERERS", "Renderer", "render_csv", "render_json", "render_md", "render_sarif", "render_text"]
+__all__ = ["RENDERERS", "Renderer", "render_csv", "render_json", "render_md", "render_text"]

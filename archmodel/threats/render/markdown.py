@@ -44,8 +44,28 @@ def _entry(f: Finding, base: Path | None) -> list[str]:
     return [*lines, ""]
 
 
+def _code(text: str) -> str:
+    """A one-line code span: Markdown shows its content verbatim."""
+    return "`` " + " ".join(text.replace("`", "'").split()) + " ``"
+
+
+def _silenced(report: ThreatReport) -> list[str]:
+    """Rules switched off and blanket decisions, before any finding: a reviewer must see
+    what the register cannot show."""
+    s = report.silencing
+    if not s:
+        return []
+    lines = ["## Switched off", ""]
+    lines += [f"- Rule `{rule}` is disabled by `x-policies`." for rule in s.disabled]
+    lines += [f"- Blanket risk {_code(b)}." for b in s.blanket]
+    if s.blanket:
+        lines.append(f"- {s.decided} finding(s) are decided by a blanket risk.")
+    return [*lines, ""]
+
+
 def render_md(report: ThreatReport, base: Path | None = None) -> str:
     lines = ["# Threat register", "", summary(report) + ".", "", *_matrix(report), ""]
+    lines += _silenced(report)
     for sev in reversed(SEVERITY_ORDER):
         group = [f for f in report.open if f.severity is sev]
         if group:

@@ -49,7 +49,12 @@ def summary(report: ThreatReport) -> str:
     counts = ", ".join(f"{sum(1 for f in open_ if f.severity is s)} {s}" for s in reversed(SEVERITY_ORDER))
     closed = {s: sum(1 for f in report.findings if f.status is s) for s in Status}
     rest = ", ".join(f"{n} {s}" for s, n in closed.items() if n and s is not Status.open)
-    return f"{len(open_)} open threat(s): {counts}" + (f"; {rest}" if rest else "")
+    silenced = report.silencing.summary()
+    return (
+        f"{len(open_)} open threat(s): {counts}"
+        + (f"; {rest}" if rest else "")
+        + (f"; SILENCED: {silenced}" if silenced else "")
+    )
 
 
 def render_json(report: ThreatReport, base: Path | None = None) -> str:

@@ -2,7 +2,7 @@
 
 resource "aws_s3_bucket" "assets" {
   bucket_prefix = "assets-"
-  tags          = {
+  tags = {
     Name                  = "Static assets"
     "archmodel:component" = "assets"
   }

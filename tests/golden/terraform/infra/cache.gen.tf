@@ -4,7 +4,7 @@ resource "aws_security_group" "cache" {
   name_prefix = "cache-"
   description = "archmodel cache: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Session cache"
     "archmodel:component" = "cache"
   }
@@ -28,7 +28,7 @@ resource "aws_elasticache_replication_group" "cache" {
   transit_encryption_enabled = true
   kms_key_id                 = var.kms_key_arn
   snapshot_retention_limit   = 7
-  tags                       = {
+  tags = {
     Name                  = "Session cache"
     "archmodel:component" = "cache"
   }
@@ -41,7 +41,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-b_TO_cache" {
   from_port                    = 6379
   to_port                      = 6379
   referenced_security_group_id = aws_security_group.service-b.id
-  tags                         = {
+  tags = {
     Name                  = "Session cache"
     "archmodel:component" = "cache"
     "archmodel:flow"      = "service-b->cache"

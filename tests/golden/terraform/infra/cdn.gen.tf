@@ -46,7 +46,7 @@ resource "aws_cloudfront_distribution" "cdn" {
   }
 
   web_acl_id = aws_wafv2_web_acl.cdn.arn
-  tags       = {
+  tags = {
     Name                  = "CDN"
     "archmodel:component" = "cdn"
   }

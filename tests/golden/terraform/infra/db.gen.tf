@@ -4,7 +4,7 @@ resource "aws_security_group" "db" {
   name_prefix = "db-"
   description = "archmodel db: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Orders DB"
     "archmodel:component" = "db"
   }
@@ -38,7 +38,7 @@ resource "aws_db_instance" "db" {
   monitoring_role_arn                 = var.rds_monitoring_role_arn
   performance_insights_enabled        = true
   performance_insights_kms_key_id     = var.kms_key_arn
-  tags                                = {
+  tags = {
     Name                  = "Orders DB"
     "archmodel:component" = "db"
   }
@@ -51,7 +51,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-a_TO_db" {
   from_port                    = 5432
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.service-a.id
-  tags                         = {
+  tags = {
     Name                  = "Orders DB"
     "archmodel:component" = "db"
     "archmodel:flow"      = "service-a->db"

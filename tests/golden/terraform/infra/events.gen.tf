@@ -4,7 +4,7 @@ resource "aws_security_group" "events" {
   name_prefix = "events-"
   description = "archmodel events: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Order events"
     "archmodel:component" = "events"
   }
@@ -56,7 +56,7 @@ resource "aws_vpc_security_group_ingress_rule" "service_c_TO_events" {
   from_port                    = 9094
   to_port                      = 9094
   referenced_security_group_id = aws_security_group.service_c.id
-  tags                         = {
+  tags = {
     Name                  = "Order events"
     "archmodel:component" = "events"
     "archmodel:flow"      = "service_c->events"

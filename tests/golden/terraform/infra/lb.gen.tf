@@ -4,7 +4,7 @@ resource "aws_security_group" "lb" {
   name_prefix = "lb-"
   description = "archmodel lb: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Internal load balancer"
     "archmodel:component" = "lb"
   }
@@ -21,7 +21,7 @@ resource "aws_lb" "lb" {
   subnets                    = var.public_subnet_ids
   drop_invalid_header_fields = true
   enable_deletion_protection = var.deletion_protection
-  tags                       = {
+  tags = {
     Name                  = "Internal load balancer"
     "archmodel:component" = "lb"
   }
@@ -200,7 +200,7 @@ resource "aws_vpc_security_group_ingress_rule" "cdn_TO_lb" {
   from_port         = 443
   to_port           = 443
   prefix_list_id    = data.aws_ec2_managed_prefix_list.cloudfront.id
-  tags              = {
+  tags = {
     Name                  = "Internal load balancer"
     "archmodel:component" = "lb"
     "archmodel:flow"      = "cdn->lb"
@@ -214,7 +214,7 @@ resource "aws_vpc_security_group_egress_rule" "lb_TO_service-a" {
   from_port                    = 8080
   to_port                      = 8080
   referenced_security_group_id = aws_security_group.service-a.id
-  tags                         = {
+  tags = {
     Name                  = "Internal load balancer"
     "archmodel:component" = "lb"
     "archmodel:flow"      = "lb->service-a"
@@ -228,7 +228,7 @@ resource "aws_vpc_security_group_egress_rule" "lb_TO_service-b" {
   from_port                    = 8080
   to_port                      = 8080
   referenced_security_group_id = aws_security_group.service-b.id
-  tags                         = {
+  tags = {
     Name                  = "Internal load balancer"
     "archmodel:component" = "lb"
     "archmodel:flow"      = "lb->service-b"

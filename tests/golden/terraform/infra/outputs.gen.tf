@@ -2,7 +2,7 @@
 
 output "security_group_ids" {
   description = "Security group of each networked component, by component id"
-  value       = {
+  value = {
     cache     = aws_security_group.cache.id
     db        = aws_security_group.db.id
     events    = aws_security_group.events.id
@@ -15,7 +15,7 @@ output "security_group_ids" {
 
 output "endpoints" {
   description = "Address of each generated component, by component id"
-  value       = {
+  value = {
     assets    = aws_s3_bucket.assets.bucket
     cache     = aws_elasticache_replication_group.cache.primary_endpoint_address
     cdn       = aws_cloudfront_distribution.cdn.domain_name

@@ -4,7 +4,7 @@ resource "aws_security_group" "service-a" {
   name_prefix = "service-a-"
   description = "archmodel service-a: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Service A"
     "archmodel:component" = "service-a"
   }
@@ -23,7 +23,7 @@ resource "aws_ecs_task_definition" "service-a" {
   execution_role_arn       = var.ecs_execution_role_arn
   task_role_arn            = lookup(var.ecs_task_role_arns, "service-a", null)
   container_definitions    = jsonencode([{ name = "service-a", image = "ghcr.io/shop/service-a:1.4.2", essential = true, privileged = false, readonlyRootFilesystem = true, portMappings = [{ containerPort = 8080, protocol = "tcp" }] }])
-  tags                     = {
+  tags = {
     Name                  = "Service A"
     "archmodel:component" = "service-a"
   }
@@ -62,7 +62,7 @@ resource "aws_vpc_security_group_ingress_rule" "lb_TO_service-a" {
   from_port                    = 8080
   to_port                      = 8080
   referenced_security_group_id = aws_security_group.lb.id
-  tags                         = {
+  tags = {
     Name                  = "Service A"
     "archmodel:component" = "service-a"
     "archmodel:flow"      = "lb->service-a"
@@ -76,7 +76,7 @@ resource "aws_vpc_security_group_egress_rule" "service-a_TO_db" {
   from_port                    = 5432
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.db.id
-  tags                         = {
+  tags = {
     Name                  = "Service A"
     "archmodel:component" = "service-a"
     "archmodel:flow"      = "service-a->db"
@@ -90,7 +90,7 @@ resource "aws_vpc_security_group_egress_rule" "service-a_TO_secrets" {
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = var.external_egress_cidr
-  tags              = {
+  tags = {
     Name                  = "Service A"
     "archmodel:component" = "service-a"
     "archmodel:flow"      = "service-a->secrets"
@@ -104,21 +104,21 @@ resource "aws_vpc_security_group_egress_rule" "service-a_TO_service_c" {
   from_port                    = 9090
   to_port                      = 9090
   referenced_security_group_id = aws_security_group.service_c.id
-  tags                         = {
+  tags = {
     Name                  = "Service A"
     "archmodel:component" = "service-a"
     "archmodel:flow"      = "service-a->service_c"
   }
 }
 
-resource "aws_vpc_security_group_egress_rule" "service-a_TO_aws_apis" {
+resource "aws_vpc_security_group_egress_rule" "service-a_TO_AWS_APIS" {
   security_group_id = aws_security_group.service-a.id
   description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = var.aws_api_egress_cidr
-  tags              = {
+  tags = {
     Name                  = "Service A"
     "archmodel:component" = "service-a"
   }

@@ -4,7 +4,7 @@ resource "aws_security_group" "service-b" {
   name_prefix = "service-b-"
   description = "archmodel service-b: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Service B"
     "archmodel:component" = "service-b"
   }
@@ -23,7 +23,7 @@ resource "aws_ecs_task_definition" "service-b" {
   execution_role_arn       = var.ecs_execution_role_arn
   task_role_arn            = lookup(var.ecs_task_role_arns, "service-b", null)
   container_definitions    = jsonencode([{ name = "service-b", image = "ghcr.io/shop/service-b:2.0.0", essential = true, privileged = false, readonlyRootFilesystem = true, portMappings = [{ containerPort = 8080, protocol = "tcp" }] }])
-  tags                     = {
+  tags = {
     Name                  = "Service B"
     "archmodel:component" = "service-b"
   }
@@ -62,7 +62,7 @@ resource "aws_vpc_security_group_ingress_rule" "lb_TO_service-b" {
   from_port                    = 8080
   to_port                      = 8080
   referenced_security_group_id = aws_security_group.lb.id
-  tags                         = {
+  tags = {
     Name                  = "Service B"
     "archmodel:component" = "service-b"
     "archmodel:flow"      = "lb->service-b"
@@ -76,21 +76,21 @@ resource "aws_vpc_security_group_egress_rule" "service-b_TO_cache" {
   from_port                    = 6379
   to_port                      = 6379
   referenced_security_group_id = aws_security_group.cache.id
-  tags                         = {
+  tags = {
     Name                  = "Service B"
     "archmodel:component" = "service-b"
     "archmodel:flow"      = "service-b->cache"
   }
 }
 
-resource "aws_vpc_security_group_egress_rule" "service-b_TO_aws_apis" {
+resource "aws_vpc_security_group_egress_rule" "service-b_TO_AWS_APIS" {
   security_group_id = aws_security_group.service-b.id
   description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = var.aws_api_egress_cidr
-  tags              = {
+  tags = {
     Name                  = "Service B"
     "archmodel:component" = "service-b"
   }

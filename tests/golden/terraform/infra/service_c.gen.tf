@@ -4,7 +4,7 @@ resource "aws_security_group" "service_c" {
   name_prefix = "service_c-"
   description = "archmodel service_c: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Service C"
     "archmodel:component" = "service_c"
   }
@@ -23,7 +23,7 @@ resource "aws_ecs_task_definition" "service_c" {
   execution_role_arn       = var.ecs_execution_role_arn
   task_role_arn            = lookup(var.ecs_task_role_arns, "service_c", null)
   container_definitions    = jsonencode([{ name = "service_c", image = "ghcr.io/shop/service-c:0.9.0", essential = true, privileged = false, readonlyRootFilesystem = false, portMappings = [{ containerPort = 9090, protocol = "tcp" }] }])
-  tags                     = {
+  tags = {
     Name                  = "Service C"
     "archmodel:component" = "service_c"
   }
@@ -56,7 +56,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-a_TO_service_c" {
   from_port                    = 9090
   to_port                      = 9090
   referenced_security_group_id = aws_security_group.service-a.id
-  tags                         = {
+  tags = {
     Name                  = "Service C"
     "archmodel:component" = "service_c"
     "archmodel:flow"      = "service-a->service_c"
@@ -70,21 +70,21 @@ resource "aws_vpc_security_group_egress_rule" "service_c_TO_events" {
   from_port                    = 9094
   to_port                      = 9094
   referenced_security_group_id = aws_security_group.events.id
-  tags                         = {
+  tags = {
     Name                  = "Service C"
     "archmodel:component" = "service_c"
     "archmodel:flow"      = "service_c->events"
   }
 }
 
-resource "aws_vpc_security_group_egress_rule" "service_c_TO_aws_apis" {
+resource "aws_vpc_security_group_egress_rule" "service_c_TO_AWS_APIS" {
   security_group_id = aws_security_group.service_c.id
   description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = var.aws_api_egress_cidr
-  tags              = {
+  tags = {
     Name                  = "Service C"
     "archmodel:component" = "service_c"
   }

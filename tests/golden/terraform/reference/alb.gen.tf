@@ -4,7 +4,7 @@ resource "aws_security_group" "alb" {
   name_prefix = "alb-"
   description = "archmodel alb: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Application Load Balancer"
     "archmodel:component" = "alb"
   }
@@ -172,7 +172,7 @@ resource "aws_vpc_security_group_ingress_rule" "waf_TO_alb" {
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = "0.0.0.0/0"
-  tags              = {
+  tags = {
     Name                  = "Application Load Balancer"
     "archmodel:component" = "alb"
     "archmodel:flow"      = "waf->alb"
@@ -186,7 +186,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_TO_api" {
   from_port                    = 8443
   to_port                      = 8443
   referenced_security_group_id = aws_security_group.api.id
-  tags                         = {
+  tags = {
     Name                  = "Application Load Balancer"
     "archmodel:component" = "alb"
     "archmodel:flow"      = "alb->api"

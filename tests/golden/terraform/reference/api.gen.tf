@@ -4,7 +4,7 @@ resource "aws_security_group" "api" {
   name_prefix = "api-"
   description = "archmodel api: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Backend API gateway"
     "archmodel:component" = "api"
   }
@@ -23,7 +23,7 @@ resource "aws_ecs_task_definition" "api" {
   execution_role_arn       = var.ecs_execution_role_arn
   task_role_arn            = lookup(var.ecs_task_role_arns, "api", null)
   container_definitions    = jsonencode([{ name = "api", image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/api-gateway:3.6.1", essential = true, privileged = false, readonlyRootFilesystem = true, portMappings = [{ containerPort = 8443, protocol = "tcp" }] }])
-  tags                     = {
+  tags = {
     Name                  = "Backend API gateway"
     "archmodel:component" = "api"
   }
@@ -62,7 +62,7 @@ resource "aws_vpc_security_group_ingress_rule" "alb_TO_api" {
   from_port                    = 8443
   to_port                      = 8443
   referenced_security_group_id = aws_security_group.alb.id
-  tags                         = {
+  tags = {
     Name                  = "Backend API gateway"
     "archmodel:component" = "api"
     "archmodel:flow"      = "alb->api"
@@ -76,7 +76,7 @@ resource "aws_vpc_security_group_egress_rule" "api_TO_idp" {
   from_port                    = 443
   to_port                      = 443
   referenced_security_group_id = aws_security_group.idp.id
-  tags                         = {
+  tags = {
     Name                  = "Backend API gateway"
     "archmodel:component" = "api"
     "archmodel:flow"      = "api->idp"
@@ -90,7 +90,7 @@ resource "aws_vpc_security_group_egress_rule" "api_TO_monitoring" {
   from_port                    = 4318
   to_port                      = 4318
   referenced_security_group_id = aws_security_group.monitoring.id
-  tags                         = {
+  tags = {
     Name                  = "Backend API gateway"
     "archmodel:component" = "api"
     "archmodel:flow"      = "api->monitoring"
@@ -104,7 +104,7 @@ resource "aws_vpc_security_group_egress_rule" "api_TO_secrets" {
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = var.external_egress_cidr
-  tags              = {
+  tags = {
     Name                  = "Backend API gateway"
     "archmodel:component" = "api"
     "archmodel:flow"      = "api->secrets"
@@ -118,7 +118,7 @@ resource "aws_vpc_security_group_egress_rule" "api_TO_service-a" {
   from_port                    = 8080
   to_port                      = 8080
   referenced_security_group_id = aws_security_group.service-a.id
-  tags                         = {
+  tags = {
     Name                  = "Backend API gateway"
     "archmodel:component" = "api"
     "archmodel:flow"      = "api->service-a"
@@ -132,7 +132,7 @@ resource "aws_vpc_security_group_egress_rule" "api_TO_service-b" {
   from_port                    = 8080
   to_port                      = 8080
   referenced_security_group_id = aws_security_group.service-b.id
-  tags                         = {
+  tags = {
     Name                  = "Backend API gateway"
     "archmodel:component" = "api"
     "archmodel:flow"      = "api->service-b"
@@ -146,21 +146,21 @@ resource "aws_vpc_security_group_egress_rule" "api_TO_service-c" {
   from_port                    = 8080
   to_port                      = 8080
   referenced_security_group_id = aws_security_group.service-c.id
-  tags                         = {
+  tags = {
     Name                  = "Backend API gateway"
     "archmodel:component" = "api"
     "archmodel:flow"      = "api->service-c"
   }
 }
 
-resource "aws_vpc_security_group_egress_rule" "api_TO_aws_apis" {
+resource "aws_vpc_security_group_egress_rule" "api_TO_AWS_APIS" {
   security_group_id = aws_security_group.api.id
   description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = var.aws_api_egress_cidr
-  tags              = {
+  tags = {
     Name                  = "Backend API gateway"
     "archmodel:component" = "api"
   }

@@ -4,7 +4,7 @@ resource "aws_security_group" "cache" {
   name_prefix = "cache-"
   description = "archmodel cache: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Redis cache"
     "archmodel:component" = "cache"
   }
@@ -27,7 +27,7 @@ resource "aws_elasticache_replication_group" "cache" {
   at_rest_encryption_enabled = true
   transit_encryption_enabled = true
   kms_key_id                 = var.kms_key_arn
-  tags                       = {
+  tags = {
     Name                  = "Redis cache"
     "archmodel:component" = "cache"
   }
@@ -40,7 +40,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-a_TO_cache" {
   from_port                    = 6379
   to_port                      = 6379
   referenced_security_group_id = aws_security_group.service-a.id
-  tags                         = {
+  tags = {
     Name                  = "Redis cache"
     "archmodel:component" = "cache"
     "archmodel:flow"      = "service-a->cache"
@@ -54,7 +54,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-c_TO_cache" {
   from_port                    = 6379
   to_port                      = 6379
   referenced_security_group_id = aws_security_group.service-c.id
-  tags                         = {
+  tags = {
     Name                  = "Redis cache"
     "archmodel:component" = "cache"
     "archmodel:flow"      = "service-c->cache"

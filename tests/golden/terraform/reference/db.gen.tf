@@ -4,7 +4,7 @@ resource "aws_security_group" "db" {
   name_prefix = "db-"
   description = "archmodel db: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Shop database"
     "archmodel:component" = "db"
   }
@@ -33,7 +33,12 @@ resource "aws_db_instance" "db" {
   copy_tags_to_snapshot               = true
   deletion_protection                 = var.deletion_protection
   final_snapshot_identifier           = "db-final"
-  tags                                = {
+  enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
+  monitoring_interval                 = 60
+  monitoring_role_arn                 = var.rds_monitoring_role_arn
+  performance_insights_enabled        = true
+  performance_insights_kms_key_id     = var.kms_key_arn
+  tags = {
     Name                  = "Shop database"
     "archmodel:component" = "db"
   }
@@ -46,7 +51,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-a_TO_db" {
   from_port                    = 5432
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.service-a.id
-  tags                         = {
+  tags = {
     Name                  = "Shop database"
     "archmodel:component" = "db"
     "archmodel:flow"      = "service-a->db"
@@ -60,7 +65,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-b_TO_db" {
   from_port                    = 5432
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.service-b.id
-  tags                         = {
+  tags = {
     Name                  = "Shop database"
     "archmodel:component" = "db"
     "archmodel:flow"      = "service-b->db"
@@ -74,7 +79,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-c_TO_db" {
   from_port                    = 5432
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.service-c.id
-  tags                         = {
+  tags = {
     Name                  = "Shop database"
     "archmodel:component" = "db"
     "archmodel:flow"      = "service-c->db"

@@ -4,7 +4,7 @@ resource "aws_security_group" "idp" {
   name_prefix = "idp-"
   description = "archmodel idp: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Customer identity provider"
     "archmodel:component" = "idp"
   }
@@ -21,7 +21,7 @@ resource "aws_vpc_security_group_ingress_rule" "api_TO_idp" {
   from_port                    = 443
   to_port                      = 443
   referenced_security_group_id = aws_security_group.api.id
-  tags                         = {
+  tags = {
     Name                  = "Customer identity provider"
     "archmodel:component" = "idp"
     "archmodel:flow"      = "api->idp"
@@ -35,7 +35,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-c_TO_idp" {
   from_port                    = 443
   to_port                      = 443
   referenced_security_group_id = aws_security_group.service-c.id
-  tags                         = {
+  tags = {
     Name                  = "Customer identity provider"
     "archmodel:component" = "idp"
     "archmodel:flow"      = "service-c->idp"

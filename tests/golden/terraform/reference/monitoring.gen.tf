@@ -4,7 +4,7 @@ resource "aws_security_group" "monitoring" {
   name_prefix = "monitoring-"
   description = "archmodel monitoring: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Monitoring and observability"
     "archmodel:component" = "monitoring"
   }
@@ -21,7 +21,7 @@ resource "aws_vpc_security_group_ingress_rule" "api_TO_monitoring" {
   from_port                    = 4318
   to_port                      = 4318
   referenced_security_group_id = aws_security_group.api.id
-  tags                         = {
+  tags = {
     Name                  = "Monitoring and observability"
     "archmodel:component" = "monitoring"
     "archmodel:flow"      = "api->monitoring"
@@ -35,7 +35,7 @@ resource "aws_vpc_security_group_ingress_rule" "operators_TO_monitoring" {
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = "0.0.0.0/0"
-  tags              = {
+  tags = {
     Name                  = "Monitoring and observability"
     "archmodel:component" = "monitoring"
     "archmodel:flow"      = "operators->monitoring"
@@ -49,7 +49,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-a_TO_monitoring" {
   from_port                    = 4318
   to_port                      = 4318
   referenced_security_group_id = aws_security_group.service-a.id
-  tags                         = {
+  tags = {
     Name                  = "Monitoring and observability"
     "archmodel:component" = "monitoring"
     "archmodel:flow"      = "service-a->monitoring"
@@ -63,7 +63,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-b_TO_monitoring" {
   from_port                    = 4318
   to_port                      = 4318
   referenced_security_group_id = aws_security_group.service-b.id
-  tags                         = {
+  tags = {
     Name                  = "Monitoring and observability"
     "archmodel:component" = "monitoring"
     "archmodel:flow"      = "service-b->monitoring"
@@ -77,7 +77,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-c_TO_monitoring" {
   from_port                    = 4318
   to_port                      = 4318
   referenced_security_group_id = aws_security_group.service-c.id
-  tags                         = {
+  tags = {
     Name                  = "Monitoring and observability"
     "archmodel:component" = "monitoring"
     "archmodel:flow"      = "service-c->monitoring"

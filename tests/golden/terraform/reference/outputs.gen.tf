@@ -2,7 +2,7 @@
 
 output "security_group_ids" {
   description = "Security group of each networked component, by component id"
-  value       = {
+  value = {
     alb        = aws_security_group.alb.id
     api        = aws_security_group.api.id
     cache      = aws_security_group.cache.id
@@ -18,7 +18,7 @@ output "security_group_ids" {
 
 output "endpoints" {
   description = "Address of each generated component, by component id"
-  value       = {
+  value = {
     alb       = aws_lb.alb.dns_name
     api       = aws_ecs_service.api.name
     cache     = aws_elasticache_replication_group.cache.primary_endpoint_address

@@ -4,7 +4,7 @@ resource "aws_security_group" "queue" {
   name_prefix = "queue-"
   description = "archmodel queue: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Event bus"
     "archmodel:component" = "queue"
   }
@@ -34,6 +34,15 @@ resource "aws_msk_cluster" "queue" {
     }
   }
 
+  logging_info {
+    broker_logs {
+      cloudwatch_logs {
+        enabled   = true
+        log_group = var.log_group_name
+      }
+    }
+  }
+
   tags = {
     Name                  = "Event bus"
     "archmodel:component" = "queue"
@@ -47,7 +56,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-b_TO_queue" {
   from_port                    = 9094
   to_port                      = 9094
   referenced_security_group_id = aws_security_group.service-b.id
-  tags                         = {
+  tags = {
     Name                  = "Event bus"
     "archmodel:component" = "queue"
     "archmodel:flow"      = "service-b->queue"
@@ -61,7 +70,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-c_TO_queue" {
   from_port                    = 9094
   to_port                      = 9094
   referenced_security_group_id = aws_security_group.service-c.id
-  tags                         = {
+  tags = {
     Name                  = "Event bus"
     "archmodel:component" = "queue"
     "archmodel:flow"      = "service-c->queue"

@@ -5,7 +5,7 @@ resource "aws_secretsmanager_secret" "secrets" {
   description             = "archmodel component secrets"
   kms_key_id              = var.kms_key_arn
   recovery_window_in_days = 7
-  tags                    = {
+  tags = {
     Name                  = "Secrets store"
     "archmodel:component" = "secrets"
   }

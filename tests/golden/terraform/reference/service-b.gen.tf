@@ -4,7 +4,7 @@ resource "aws_security_group" "service-b" {
   name_prefix = "service-b-"
   description = "archmodel service-b: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Service B - Orders"
     "archmodel:component" = "service-b"
   }
@@ -23,7 +23,7 @@ resource "aws_ecs_task_definition" "service-b" {
   execution_role_arn       = var.ecs_execution_role_arn
   task_role_arn            = lookup(var.ecs_task_role_arns, "service-b", null)
   container_definitions    = jsonencode([{ name = "service-b", image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/order-service:4.2.3", essential = true, privileged = false, readonlyRootFilesystem = true, portMappings = [{ containerPort = 8080, protocol = "tcp" }] }])
-  tags                     = {
+  tags = {
     Name                  = "Service B - Orders"
     "archmodel:component" = "service-b"
   }
@@ -56,7 +56,7 @@ resource "aws_vpc_security_group_ingress_rule" "api_TO_service-b" {
   from_port                    = 8080
   to_port                      = 8080
   referenced_security_group_id = aws_security_group.api.id
-  tags                         = {
+  tags = {
     Name                  = "Service B - Orders"
     "archmodel:component" = "service-b"
     "archmodel:flow"      = "api->service-b"
@@ -70,7 +70,7 @@ resource "aws_vpc_security_group_egress_rule" "service-b_TO_db" {
   from_port                    = 5432
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.db.id
-  tags                         = {
+  tags = {
     Name                  = "Service B - Orders"
     "archmodel:component" = "service-b"
     "archmodel:flow"      = "service-b->db"
@@ -84,7 +84,7 @@ resource "aws_vpc_security_group_egress_rule" "service-b_TO_monitoring" {
   from_port                    = 4318
   to_port                      = 4318
   referenced_security_group_id = aws_security_group.monitoring.id
-  tags                         = {
+  tags = {
     Name                  = "Service B - Orders"
     "archmodel:component" = "service-b"
     "archmodel:flow"      = "service-b->monitoring"
@@ -98,7 +98,7 @@ resource "aws_vpc_security_group_egress_rule" "service-b_TO_queue" {
   from_port                    = 9094
   to_port                      = 9094
   referenced_security_group_id = aws_security_group.queue.id
-  tags                         = {
+  tags = {
     Name                  = "Service B - Orders"
     "archmodel:component" = "service-b"
     "archmodel:flow"      = "service-b->queue"
@@ -112,7 +112,7 @@ resource "aws_vpc_security_group_egress_rule" "service-b_TO_secrets" {
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = var.external_egress_cidr
-  tags              = {
+  tags = {
     Name                  = "Service B - Orders"
     "archmodel:component" = "service-b"
     "archmodel:flow"      = "service-b->secrets"
@@ -126,7 +126,7 @@ resource "aws_vpc_security_group_egress_rule" "service-b_TO_service-a" {
   from_port                    = 8080
   to_port                      = 8080
   referenced_security_group_id = aws_security_group.service-a.id
-  tags                         = {
+  tags = {
     Name                  = "Service B - Orders"
     "archmodel:component" = "service-b"
     "archmodel:flow"      = "service-b->service-a"
@@ -140,21 +140,21 @@ resource "aws_vpc_security_group_egress_rule" "service-b_TO_service-c" {
   from_port                    = 8080
   to_port                      = 8080
   referenced_security_group_id = aws_security_group.service-c.id
-  tags                         = {
+  tags = {
     Name                  = "Service B - Orders"
     "archmodel:component" = "service-b"
     "archmodel:flow"      = "service-b->service-c"
   }
 }
 
-resource "aws_vpc_security_group_egress_rule" "service-b_TO_aws_apis" {
+resource "aws_vpc_security_group_egress_rule" "service-b_TO_AWS_APIS" {
   security_group_id = aws_security_group.service-b.id
   description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = var.aws_api_egress_cidr
-  tags              = {
+  tags = {
     Name                  = "Service B - Orders"
     "archmodel:component" = "service-b"
   }

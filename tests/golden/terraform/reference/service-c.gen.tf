@@ -4,7 +4,7 @@ resource "aws_security_group" "service-c" {
   name_prefix = "service-c-"
   description = "archmodel service-c: ingress from modelled flows only"
   vpc_id      = var.vpc_id
-  tags        = {
+  tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"
   }
@@ -23,7 +23,7 @@ resource "aws_ecs_task_definition" "service-c" {
   execution_role_arn       = var.ecs_execution_role_arn
   task_role_arn            = lookup(var.ecs_task_role_arns, "service-c", null)
   container_definitions    = jsonencode([{ name = "service-c", image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/customer-service:1.9.5", essential = true, privileged = false, readonlyRootFilesystem = true, portMappings = [{ containerPort = 8080, protocol = "tcp" }] }])
-  tags                     = {
+  tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"
   }
@@ -56,7 +56,7 @@ resource "aws_vpc_security_group_ingress_rule" "api_TO_service-c" {
   from_port                    = 8080
   to_port                      = 8080
   referenced_security_group_id = aws_security_group.api.id
-  tags                         = {
+  tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"
     "archmodel:flow"      = "api->service-c"
@@ -70,7 +70,7 @@ resource "aws_vpc_security_group_ingress_rule" "service-b_TO_service-c" {
   from_port                    = 8080
   to_port                      = 8080
   referenced_security_group_id = aws_security_group.service-b.id
-  tags                         = {
+  tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"
     "archmodel:flow"      = "service-b->service-c"
@@ -84,7 +84,7 @@ resource "aws_vpc_security_group_egress_rule" "service-c_TO_cache" {
   from_port                    = 6379
   to_port                      = 6379
   referenced_security_group_id = aws_security_group.cache.id
-  tags                         = {
+  tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"
     "archmodel:flow"      = "service-c->cache"
@@ -98,7 +98,7 @@ resource "aws_vpc_security_group_egress_rule" "service-c_TO_db" {
   from_port                    = 5432
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.db.id
-  tags                         = {
+  tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"
     "archmodel:flow"      = "service-c->db"
@@ -112,7 +112,7 @@ resource "aws_vpc_security_group_egress_rule" "service-c_TO_idp" {
   from_port                    = 443
   to_port                      = 443
   referenced_security_group_id = aws_security_group.idp.id
-  tags                         = {
+  tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"
     "archmodel:flow"      = "service-c->idp"
@@ -126,7 +126,7 @@ resource "aws_vpc_security_group_egress_rule" "service-c_TO_monitoring" {
   from_port                    = 4318
   to_port                      = 4318
   referenced_security_group_id = aws_security_group.monitoring.id
-  tags                         = {
+  tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"
     "archmodel:flow"      = "service-c->monitoring"
@@ -140,7 +140,7 @@ resource "aws_vpc_security_group_egress_rule" "service-c_TO_queue" {
   from_port                    = 9094
   to_port                      = 9094
   referenced_security_group_id = aws_security_group.queue.id
-  tags                         = {
+  tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"
     "archmodel:flow"      = "service-c->queue"
@@ -154,21 +154,21 @@ resource "aws_vpc_security_group_egress_rule" "service-c_TO_secrets" {
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = var.external_egress_cidr
-  tags              = {
+  tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"
     "archmodel:flow"      = "service-c->secrets"
   }
 }
 
-resource "aws_vpc_security_group_egress_rule" "service-c_TO_aws_apis" {
+resource "aws_vpc_security_group_egress_rule" "service-c_TO_AWS_APIS" {
   security_group_id = aws_security_group.service-c.id
   description       = "archmodel: HTTPS to AWS APIs (ECR image pulls, CloudWatch Logs)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = var.aws_api_egress_cidr
-  tags              = {
+  tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"
   }

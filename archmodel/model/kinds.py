@@ -1,0 +1,59 @@
+"""What each kind of component is: facts that rules, threats and generators share.
+
+A kind's role (stores data, is a client, runs our code, sits at the edge) and the controls
+it provides by being what it is are decided here once, so that a threat rule, a diagram
+and an infrastructure skeleton never disagree about what a ``waf`` or a ``queue`` is.
+"""
+
+from __future__ import annotations
+
+from archmodel.model.component import Component, Kind, Runtime
+
+# Hold data at rest (or in flight through a broker): encryption, backups, access.
+DATA_STORES = frozenset({Kind.database, Kind.cache, Kind.queue, Kind.object_store})
+# Stores that may hold data only while it passes through.
+TRANSIT_STORES = frozenset({Kind.queue, Kind.cache})
+# Outside the system: people, their devices and third-party systems.
+CLIENTS = frozenset({Kind.actor, Kind.web_client, Kind.mobile_client, Kind.external_system})
+# Clients driven by a person (who can be phished, who logs in).
+HUMAN_CLIENTS = frozenset({Kind.actor, Kind.web_client, Kind.mobile_client})
+# Run our own code as workloads (containers, functions).
+WORKLOADS = frozenset({Kind.service, Kind.function})
+# Process requests (our workloads and the gateway in front of them).
+PROCESSING = frozenset({*WORKLOADS, Kind.api_gateway})
+# Forward traffic without judging it: the network edge in front of the application.
+PASS_THROUGH = frozenset({Kind.cdn, Kind.waf, Kind.load_balancer})
+# Run at the provider's edge, in front of every network we deploy.
+EDGE_SERVICES = frozenset({Kind.cdn, Kind.waf})
+# May be the first component internet traffic reaches.
+EDGE_CANDIDATES = frozenset({Kind.cdn, Kind.load_balancer, *PROCESSING})
+
+# Controls a component provides by being what it is: a WAF filters, an IdP authenticates.
+IMPLIED_CONTROLS: dict[Kind, frozenset[str]] = {
+    Kind.waf: frozenset({"waf"}),
+    Kind.api_gateway: frozenset({"api_gateway"}),
+    Kind.identity_provider: frozenset({"authentication"}),
+    Kind.secrets_store: frozenset({"secrets_vault"}),
+    Kind.monitoring: frozenset({"monitoring"}),
+}
+
+
+# Kinds that run as containers we operate when the model does not say how they run.
+CONTAINER_BY_DEFAULT = frozenset({Kind.service, Kind.api_gateway})
+SELF_MANAGED_RUNTIMES = frozenset({Runtime.vm, Runtime.container})
+
+
+def implied_controls(kind: Kind) -> frozenset[str]:
+    return IMPLIED_CONTROLS.get(kind, frozenset())
+
+
+def runs_in_container(component: Component) -> bool:
+    """Deployed as a container: what gets a Helm chart and a container task."""
+    return component.deploy is not None and component.deploy.runtime == Runtime.container
+
+
+def self_managed(component: Component) -> bool:
+    """Patched and hardened by us: VMs and containers (services default to containers)."""
+    if component.deploy is not None and component.deploy.runtime is not None:
+        return component.deploy.runtime in SELF_MANAGED_RUNTIMES
+    return component.kind in CONTAINER_BY_DEFAULT

@@ -1,0 +1,68 @@
+"""Reading files that a user (or an attacker) may have put in place of ours.
+
+Output directories, manifests and infrastructure code are input we do not control: a
+symlink to ``/proc/self/environ`` must not be printed, a FIFO must not hang a run and
+``/dev/zero`` must not be read to the end of memory. Only regular files are read, never
+through a symlink, and never beyond a size bound.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+DEFAULT_LIMIT = 64 * 1024 * 1024
+
+
+class NotRegular(OSError):
+    """The path is a symlink, directory, FIFO, device or socket: it is never read."""
+
+
+class TooLarge(OSError):
+    """The file is larger than the bound set for this kind of input."""
+
+
+def kind_of(path: Path) -> str | None:
+    """'missing', 'symlink', 'directory', 'fifo', 'device', 'socket' or None for a regular file."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return "missing"
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in (
+        (stat.S_ISLNK, "symlink"),
+        (stat.S_ISDIR, "directory"),
+        (stat.S_ISFIFO, "fifo"),
+        (stat.S_ISSOCK, "socket"),
+    ):
+        if test(mode):
+            return name
+    return "device"
+
+
+def read_regular(path: Path, limit: int = DEFAULT_LIMIT) -> bytes:
+    """The bytes of a regular file; ``NotRegular`` or ``TooLarge`` otherwise.
+
+    The file is opened without following a final symlink and without blocking on a
+    FIFO, then checked on the open descriptor, so a swap after the check cannot help.
+    """
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENXIO):  # a final symlink; a FIFO without a writer
+            raise NotRegular(exc.errno, f"{path} is not a regular file") from exc
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular(0, f"{path} is not a regular file")
+        if info.st_size > limit:
+            raise TooLarge(0, f"{path} is larger than {limit // (1024 * 1024)} MiB")
+        content = handle.read(limit + 1)
+    if len(content) > limit:
+        raise TooLarge(0, f"{path} is larger than {limit // (1024 * 1024)} MiB")
+    return content

@@ -1,0 +1,286 @@
+"""The one writer that puts generated files into OUT, and the comparison `check` makes.
+
+OUT may hold files a user wrote, links an attacker planted and a manifest anyone could
+edit, so the writer trusts nothing it finds there:
+
+- it writes a file only where nothing exists, where the bytes are already right, or
+  where the previous manifest lists the file *and* its bytes still have the listed
+  hash (generate wrote it and nobody changed it); anything else is a conflict, reported
+  before the first write;
+- ``--clean`` removes only files that still have the hash the manifest gave them;
+- a manifest with an unsafe or malformed entry stops the run before anything is written;
+- one run at a time holds a lock on OUT; staging left by a killed run is removed;
+- nothing is read or written through a symlink, and only regular files are read.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from archmodel.safe_files import NotRegular, TooLarge, kind_of, read_regular
+
+MANIFEST = ".archmodel-manifest.json"
+MANIFEST_LIMIT = 64 * 1024 * 1024
+STAGING_PREFIX = ".archmodel-staging-"
+LOCK_TIMEOUT = 120.0
+_HEX = frozenset("0123456789abcdef")
+
+
+class UnsafePath(ValueError):
+    """A path that would leave OUT (absolute, ``..``, a backslash, a symlinked directory)."""
+
+
+class BadManifest(ValueError):
+    """The manifest in OUT is malformed or lists an unsafe path: nothing is written."""
+
+
+class Busy(RuntimeError):
+    """Another run holds OUT."""
+
+
+class Conflict(Exception):
+    """Files in OUT that generate did not write (or that changed since it wrote them)."""
+
+    def __init__(self, paths: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(paths)
+        self.paths = paths  # (relative path, why)
+
+    def __str__(self) -> str:
+        shown = [f"{rel} ({why})" for rel, why in self.paths[:10]]
+        more = f" and {len(self.paths) - 10} more" if len(self.paths) > 10 else ""
+        return "; ".join(shown) + more
+
+
+@dataclass(frozen=True)
+class Manifest:
+    inputs: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def safe_relative(path: str) -> str:
+    """Reject absolute paths, ``..``, empty parts and backslashes: nothing leaves OUT."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or any(p in ("..", "") for p in pure.parts) or "\\" in path:
+        raise UnsafePath(path)
+    return pure.as_posix()
+
+
+def digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def manifest_bytes(files: Mapping[str, bytes], inputs: str = "") -> bytes:
+    """The manifest: every file's hash, and the fingerprint of what produced them."""
+    entries = {path: digest(files[path]) for path in sorted(files)}
+    return (json.dumps({"version": 1, "inputs": inputs, "files": entries}, indent=2) + "\n").encode()
+
+
+def read_manifest(out: Path) -> Manifest:
+    """The manifest in OUT (empty when there is none); ``BadManifest`` when it cannot be trusted."""
+    path = out / MANIFEST
+    if kind_of(path) == "missing":
+        return Manifest()
+    try:
+        data = json.loads(read_regular(path, MANIFEST_LIMIT))
+    except (NotRegular, TooLarge) as exc:
+        raise BadManifest(f"{path}: {exc.strerror or exc}") from exc
+    except OSError as exc:
+        raise BadManifest(f"{path}: {exc.strerror or exc}") from exc
+    except (ValueError, RecursionError) as exc:
+        raise BadManifest(f"{path}: not a manifest ({type(exc).__name__})") from exc
+    return _parse_manifest(data, path)
+
+
+def _parse_manifest(data: object, path: Path) -> Manifest:
+    files = data.get("files") if isinstance(data, dict) else None
+    inputs = data.get("inputs", "") if isinstance(data, dict) else None
+    if not isinstance(files, dict) or not isinstance(inputs, str):
+        raise BadManifest(f"{path}: not a manifest (no 'files' mapping)")
+    listed: dict[str, str] = {}
+    for rel, hashed in files.items():
+        if not (isinstance(hashed, str) and len(hashed) == 64 and set(hashed) <= _HEX):
+            raise BadManifest(f"{path}: entry {rel!r} has no SHA-256 hash")
+        try:
+            listed[safe_relative(str(rel))] = hashed
+        except UnsafePath as exc:
+            raise BadManifest(f"{path}: lists an unsafe path {rel!r}") from exc
+    return Manifest(inputs, listed)
+
+
+@contextmanager
+def locked(out: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold an exclusive lock on OUT: two runs into one OUT take turns."""
+    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise Busy(f"{out} is being written by another archmodel run") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def remove_stale_staging(out: Path) -> None:
+    """Staging directories of a run that was killed (only run while holding the lock)."""
+    for entry in out.iterdir():
+        if entry.name.startswith(STAGING_PREFIX) and kind_of(entry) == "directory":
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def inside(out: Path, rel: str) -> bool:
+    """Whether OUT/rel's directory really lies in OUT (no symlinked directory on the way)."""
+    root = out.resolve()
+    parent = (out / rel).parent.resolve()
+    return parent == root or parent.is_relative_to(root)
+
+
+def _state(path: Path, content: bytes, listed: str | None) -> str | None:
+    """Why writing ``content`` at ``path`` would destroy something, or None when it is ours."""
+    kind = kind_of(path)
+    if kind == "missing":
+        return None
+    if kind is not None:
+        return f"a {kind} is in the way"
+    current = _read_or_none(path)
+    if current is None or current == content:
+        return None if current is not None else "unreadable"
+    if listed is None:
+        return "not written by archmodel"
+    return None if digest(current) == listed else "edited since archmodel wrote it"
+
+
+def _read_or_none(path: Path, limit: int = MANIFEST_LIMIT) -> bytes | None:
+    try:
+        return read_regular(path, limit)
+    except OSError:
+        return None
+
+
+def conflicts(out: Path, files: Mapping[str, bytes], previous: Manifest) -> list[tuple[str, str]]:
+    """Every planned path that holds something generate may not replace."""
+    found = []
+    for rel, content in sorted(files.items()):
+        why = _state(out / rel, content, previous.files.get(rel))
+        if why is not None:
+            found.append((rel, why))
+    if kind_of(out / MANIFEST) not in (None, "missing"):
+        found.append((MANIFEST, "not a regular file"))
+    return found
+
+
+def write_outputs(out: Path, files: Mapping[str, bytes], clean: bool = False, inputs: str = "") -> list[str]:
+    """Write ``files`` below ``out``; returns the paths that changed.
+
+    Everything that can refuse the run (unsafe paths, a bad manifest, conflicts, another
+    run) does so before the first write. Content is staged inside OUT and renamed into
+    place; files whose bytes did not change keep their mtime.
+    """
+    checked = {safe_relative(p): b for p, b in files.items()}
+    out.mkdir(parents=True, exist_ok=True)
+    with locked(out):
+        remove_stale_staging(out)
+        for rel in checked:
+            if not inside(out, rel):
+                raise UnsafePath(f"{rel} (its directory is a link leading out of {out})")
+        previous = read_manifest(out)
+        problems = conflicts(out, checked, previous)
+        if problems:
+            raise Conflict(tuple(problems))
+        changed = _replace(out, {**checked, MANIFEST: manifest_bytes(checked, inputs)})
+        if clean:
+            _clean(out, previous, set(checked))
+    return [rel for rel in changed if rel != MANIFEST]
+
+
+def _replace(out: Path, files: Mapping[str, bytes]) -> list[str]:
+    changed = [rel for rel, content in sorted(files.items()) if _read_or_none(out / rel) != content]
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    try:
+        for rel in changed:
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(files[rel])
+        for rel in changed:
+            final = out / rel
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return changed
+
+
+def _clean(out: Path, previous: Manifest, kept: set[str]) -> None:
+    """Remove files the previous run wrote and this one does not, if still untouched."""
+    for rel in sorted(set(previous.files) - kept):
+        path = out / rel
+        if not inside(out, rel) or kind_of(path) is not None:
+            continue
+        current = _read_or_none(path)
+        if current is not None and digest(current) == previous.files[rel]:
+            path.unlink()
+
+
+@dataclass(frozen=True)
+class Drift:
+    """How OUT differs from what generate would write."""
+
+    stale: list[str]
+    missing: list[str]
+    extra: list[str]
+    # Paths where a symlink, directory or device stands instead of a generated file.
+    unsafe: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.stale or self.missing or self.extra or self.unsafe)
+
+
+def compare_outputs(out: Path, files: Mapping[str, bytes], inputs: str = "") -> Drift:
+    """Compare OUT with freshly generated ``files`` without writing anything.
+
+    Only regular files are read. Extra files are those the manifest in OUT lists but
+    generation no longer produces; files a user put in OUT are never reported.
+    """
+    expected = {safe_relative(p): b for p, b in files.items()}
+    expected[MANIFEST] = manifest_bytes(expected, inputs)
+    return compare_hashes(out, {rel: digest(b) for rel, b in expected.items()}, _listed(out))
+
+
+def compare_hashes(out: Path, expected: Mapping[str, str], listed: set[str]) -> Drift:
+    """Compare OUT with the hashes generate would write (``listed``: the manifest's paths)."""
+    stale, missing, unsafe = [], [], []
+    for rel, wanted in sorted(expected.items()):
+        kind = kind_of(out / rel) if inside(out, rel) else "symlinked directory"
+        if kind == "missing":
+            missing.append(rel)
+        elif kind is not None:
+            unsafe.append((rel, kind))
+        elif rel == MANIFEST:
+            continue  # it records the inputs (the date among them); its files are compared
+        elif (current := _read_or_none(out / rel)) is None or digest(current) != wanted:
+            stale.append(rel)
+    extra = [rel for rel in sorted(listed - set(expected)) if kind_of(out / rel) is None]
+    return Drift(stale, missing, extra, unsafe)
+
+
+def _listed(out: Path) -> set[str]:
+    try:
+        return set(read_manifest(out).files)
+    except BadManifest:
+        return set()
