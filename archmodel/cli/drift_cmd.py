@@ -16,32 +16,67 @@ DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
 @click.argument("model", type=click.Path(path_type=Path))
 @click.option("--terraform", type=DIRECTORY, help="Terraform directory (hand-written or generated).")
 @click.option("--k8s", type=DIRECTORY, help="Directory of Kubernetes manifests.")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COMPONENT=WORKLOAD",
+    help="Map a component to a workload (name or namespace/name) its labels do not name; repeatable.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-def drift(model: Path, terraform: Path | None, k8s: Path | None, fmt: str) -> None:
+def drift(model: Path, terraform: Path | None, k8s: Path | None, mapping: tuple[str, ...], fmt: str) -> None:
     """Report components without resources, resources without components, unmodelled
-    paths and blocked flows; exit 1 on drift."""
+    paths and blocked flows, and for Kubernetes open namespaces, wide rules, selectors
+    matching no pod and exposure the model does not agree with; exit 1 on drift."""
     from archmodel.cli.project import checked_project
     from archmodel.drift import Inventory, compare, expected_components
-    from archmodel.drift.kubernetes import read_kubernetes
+    from archmodel.drift.kube_check import kubernetes_drift, placement_of
+    from archmodel.drift.kube_rules import inventory as workload_inventory
     from archmodel.drift.terraform import read_terraform
+    from archmodel.kube import Cluster, read_cluster
 
     if terraform is None and k8s is None:
         raise click.UsageError("give --terraform DIR, --k8s DIR, or both")
     checked = checked_project(model, refusal="no drift check", fmt=fmt)
     components = set(checked.graph.components)
+    explicit = _explicit(mapping, components)
     inventory = Inventory()
+    cluster = Cluster()
     try:
         if terraform is not None:
             inventory.merge(read_terraform(terraform, components))
         if k8s is not None:
-            inventory.merge(read_kubernetes(k8s, components))
+            cluster = read_cluster(k8s)
     except Exception as exc:  # a parser error in infrastructure code is the user's input, not a crash
         note(f"error: cannot read infrastructure code: {exc}", fmt)
         sys.exit(1)
+    placement = placement_of(checked, cluster, explicit)
+    inventory.merge(workload_inventory(placement))
     expect = expected_components(checked.graph, terraform is not None, k8s is not None)
-    found = checked.positions.resolve(compare(checked, inventory, expect))
+    found = checked.positions.resolve(
+        sorted(
+            [*compare(checked, inventory, expect), *kubernetes_drift(checked, placement)],
+            key=lambda d: d.sort_key(),
+        )
+    )
     print_diagnostics(found, fmt, category="drift", root=checked.root)
     if fmt in ("text", "github"):
         counts = f"{len(inventory.resources)} resources, {len(inventory.rules)} rules"
+        counts += f", {len(cluster.policies)} NetworkPolicies"
         note(f"{len(found)} drift finding(s); {counts}", fmt)
+        if cluster.summary():
+            note(cluster.summary(), fmt)
     sys.exit(1 if found else 0)
+
+
+def _explicit(mapping: tuple[str, ...], components: set[str]) -> dict[str, str]:
+    """``--map COMPONENT=WORKLOAD`` as workload -> component."""
+    out: dict[str, str] = {}
+    for item in mapping:
+        component, sep, workload = item.partition("=")
+        if not sep or not workload or component not in components:
+            raise click.BadParameter(
+                f"{item!r}: expected COMPONENT=WORKLOAD with a component of the model", param_hint="--map"
+            )
+        out[workload] = component
+    return out

@@ -22,6 +22,7 @@ class LazyGroup(click.Group):
     LAZY = {
         "diff": "archmodel.cli.diff_cmd",
         "drift": "archmodel.cli.drift_cmd",
+        "import": "archmodel.cli.import_cmd",
         "threats": "archmodel.cli.threats_cmd",
         "generate": "archmodel.cli.generate_cmd",
         "check": "archmodel.cli.generate_cmd",

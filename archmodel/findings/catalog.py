@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from archmodel.catalog import RuleInfo, RuleKind, index
 from archmodel.drift.compare import RULES as DRIFT_RULES
+from archmodel.drift.kube_rules import KUBE_RULES
 from archmodel.load import codes as load_codes
 from archmodel.rules import validation_rules
 from archmodel.threats import installed_rules
@@ -30,6 +31,7 @@ def rule_catalog(kind: RuleKind | None = None) -> dict[str, RuleInfo]:
         *(r.info for r in validation_rules()),
         *(r.info for r in installed_rules().values()),
         *DRIFT_RULES,
+        *KUBE_RULES,
         *PROBLEMS,
     ]
     return {code: info for code, info in index(entries).items() if kind is None or info.kind is kind}

@@ -22,8 +22,10 @@ import yaml
 from archmodel.api import load_project
 from archmodel.catalog import RuleKind, Severity
 from archmodel.drift import Inventory, compare, expected_components
-from archmodel.drift.kubernetes import read_kubernetes
+from archmodel.drift.kube_check import kubernetes_drift, placement_of
+from archmodel.drift.kube_rules import inventory as workload_inventory
 from archmodel.findings import rule_catalog
+from archmodel.kube import read_cluster
 from archmodel.threats import analyse, engine, installed_rules, registry
 
 CASES = Path(__file__).parent
@@ -87,10 +89,12 @@ def reported(code: str, example: Any, tmp_path: Path, monkeypatch: pytest.Monkey
         return {d.code for d in load_project(model).diagnostics}
     project = valid(model)
     if kind is RuleKind.drift:
+        placement = placement_of(project, read_cluster(model / "k8s"))
         inventory = Inventory()
-        inventory.merge(read_kubernetes(model / "k8s", set(project.graph.components)))
+        inventory.merge(workload_inventory(placement))
         expect = expected_components(project.graph, False, True)
-        return {d.code for d in compare(project, inventory, expect)}
+        found = [*compare(project, inventory, expect), *kubernetes_drift(project, placement)]
+        return {d.code for d in found}
     report = analyse(project, today=TODAY)
     if kind is RuleKind.threat:
         return {f"{f.rule}@{f.target}" for f in report.open} | {f.rule for f in report.open}

@@ -37,7 +37,7 @@ def test_kubernetes_drift() -> None:
     messages = sorted(str(d["message"]) for d in found)
     assert messages == [
         "Deployment/legacy-batch belongs to no component of the model",
-        "NetworkPolicy/orders allows 'billing' to reach 'orders' on port 8080, but no flow models it",
+        "NetworkPolicy/default/orders ingress rule 1 allows 'billing' to reach 'orders', but no flow models it",
     ]
 
 
@@ -69,3 +69,34 @@ def test_sarif_and_usage() -> None:
     }
     assert any(u.endswith("main.tf") for u in uris)
     assert CliRunner().invoke(cli, ["drift", str(MODEL)]).exit_code == 2
+
+
+def test_map_names_the_workload_of_a_component(tmp_path: Path) -> None:
+    (tmp_path / "archmodel.yaml").write_text(
+        "archmodel: 1\nsystem: {name: T}\n"
+        "components:\n  - {id: shop-ui, kind: service, name: UI, deploy: {runtime: container, port: 8080}}\n"
+    )
+    k8s = tmp_path / "k8s"
+    k8s.mkdir()
+    (k8s / "ui.yaml").write_text(
+        "kind: Deployment\nmetadata: {name: front-end}\nspec: {template: {metadata: {labels: {name: front-end}}}}\n"
+        "---\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec: {podSelector: {}}\n"
+        "---\nkind: ConfigMap\nmetadata: {name: settings}\n"
+    )
+    args = ["drift", str(tmp_path), "--k8s", str(k8s)]
+    unmapped = CliRunner().invoke(cli, args)
+    assert "AM501" in unmapped.stdout and "AM502" in unmapped.stdout
+    mapped = CliRunner().invoke(cli, [*args, "--map", "shop-ui=front-end"])
+    assert mapped.exit_code == 0, mapped.stdout
+    assert "1 resources of 1 kinds not analysed: 1 ConfigMap" in mapped.stderr + mapped.stdout
+    wrong = CliRunner().invoke(cli, [*args, "--map", "nothing=front-end"])
+    assert wrong.exit_code == 2
+
+
+def test_a_helm_chart_is_refused_with_the_command_that_renders_it(tmp_path: Path) -> None:
+    chart = tmp_path / "chart"
+    chart.mkdir()
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: shop\nversion: 0.1.0\n")
+    result = CliRunner().invoke(cli, ["drift", str(MODEL), "--k8s", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{chart / 'Chart.yaml'}" in result.stderr + result.stdout and "helm template" in result.stderr

@@ -101,17 +101,21 @@ def test_network_policy_name_cannot_forge_a_drift_annotation(tmp_path: Path) -> 
     k8s = tmp_path / "k8s"
     k8s.mkdir()
     (k8s / "app.yaml").write_text(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\n---\n"
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: billing}\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\n"
+        "spec: {template: {metadata: {labels: {app: orders}}}}\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: billing}\n"
+        "spec: {template: {metadata: {labels: {app: billing}}}}\n---\n"
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
         'metadata: {name: "x\\r::error::forged\\n::warning::again"}\n'
         "spec:\n  podSelector: {matchLabels: {app: orders}}\n  policyTypes: [Ingress]\n"
         "  ingress:\n    - from: [{podSelector: {matchLabels: {app: billing}}}]\n"
+        "      ports: [{port: 8080}]\n"
     )
     result = github("drift", str(tmp_path), "--k8s", str(k8s))
-    lines = annotations(result.stdout, 1)
-    assert lines[0].startswith("::error ") and "AM503" in lines[0]
-    assert "x%0D::error::forged%0A::warning::again" in lines[0]
+    lines = annotations(result.stdout, 2)  # AM503 on the policy, AM505: billing is not isolated
+    line = next(line for line in lines if "AM503" in line)
+    assert line.startswith("::error ")
+    assert "x%0D::error::forged%0A::warning::again" in line
     no_commands(result.stderr)
 
 

@@ -33,8 +33,11 @@ def clean(text: str, max_len: int = 200) -> str:
 
 @lru_cache(maxsize=8192)
 def html_text(text: str, max_len: int = 200) -> str:
-    """Text for a Graphviz HTML-like label (``<...>``): every markup character escaped."""
-    return html.escape(clean(text, max_len), quote=True)
+    """Text for a Graphviz HTML-like label (``<...>``): every markup character escaped.
+
+    Brackets too: Graphviz 2.43 rejects an HTML label whose text is a lone ``]``."""
+    escaped = html.escape(clean(text, max_len), quote=True)
+    return escaped.replace("[", "&#91;").replace("]", "&#93;")
 
 
 def dot_string(text: str, max_len: int = 500) -> str:

@@ -68,7 +68,9 @@ def _flow_hits(ctx: ThreatContext, f: Flow) -> Iterator[Hit]:
                 f"'{ctx.graph.components[receiver].zone}', which is meant to hold at most "
                 f"{ZONE_MAY_HOLD[trust]} data.",
                 stake=ctx.data_rank(above),
-                present=frozenset(f.controls) | ctx.controls(receiver),
+                # Masking data before it reaches a zone is done on the flow or by the
+                # receiver; an environment-wide DLP scanner (of buckets, say) does not.
+                present=frozenset(f.controls) | ctx.graph.effective_controls(receiver),
             )
 
 

@@ -1,0 +1,105 @@
+"""The drift rules that only Kubernetes has: catalog entries, and where workloads stand
+in the model (which component each realises)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from archmodel.catalog import RuleKind, Severity, define
+from archmodel.drift.inventory import Inventory, Resource
+from archmodel.kube import Cluster
+from archmodel.kube.mapping import component_of
+from archmodel.kube.objects import Workload
+
+OPEN_NAMESPACE = define(
+    "AM505",
+    Severity.error,
+    "namespace without NetworkPolicy",
+    "No NetworkPolicy exists in a namespace that runs components of the model, or none "
+    "selects some of their pods for ingress: those pods accept traffic from every pod of "
+    "the cluster and from outside, flows or not. Reported once per namespace, not per pair of pods.",
+    RuleKind.drift,
+    "Add a default-deny NetworkPolicy (`podSelector: {}`, `policyTypes: [Ingress, Egress]`) "
+    "and one policy per component admitting its modelled flows.",
+)
+WIDE_RULE = define(
+    "AM506",
+    Severity.warning,
+    "NetworkPolicy rule wider than any flow",
+    "A NetworkPolicy rule admits any source or destination, every port, a whole namespace "
+    "(`podSelector: {}`), every namespace (`namespaceSelector: {}`) or the internet "
+    "(`0.0.0.0/0`, `::/0`), while the model's flows name one peer and port.",
+    RuleKind.drift,
+    "Narrow the rule to the peers and ports of the flows it realises.",
+)
+NO_MATCH = define(
+    "AM507",
+    Severity.error,
+    "NetworkPolicy selector matches no pod",
+    "A policy's podSelector, or a peer of one of its rules, matches no pod of the manifests: "
+    "usually a label typo (`cart` for `carts`), which leaves the intended pods unprotected "
+    "or their traffic blocked.",
+    RuleKind.drift,
+    "Correct the selector to the labels of the pod template it means, or remove it.",
+)
+UNDECLARED_EXPOSURE = define(
+    "AM508",
+    Severity.error,
+    "undeclared exposure",
+    "A LoadBalancer or NodePort Service, an Ingress or a Gateway API route sends traffic from "
+    "outside the cluster to a component the model does not mark `public`.",
+    RuleKind.drift,
+    "Mark the component `public: true` (and model who reaches it), or remove the exposure.",
+)
+MISSING_EXPOSURE = define(
+    "AM509",
+    Severity.error,
+    "declared exposure missing",
+    "The model marks a component `public`, but no LoadBalancer or NodePort Service, Ingress or "
+    "route in the manifests exposes the workloads that realise it.",
+    RuleKind.drift,
+    "Add the Service, Ingress or route that exposes it, or drop `public` from the model.",
+)
+KUBE_RULES = (OPEN_NAMESPACE, WIDE_RULE, NO_MATCH, UNDECLARED_EXPOSURE, MISSING_EXPOSURE)
+
+
+def key(workload: Workload) -> str:
+    return f"{workload.namespace}/{workload.address}"
+
+
+@dataclass
+class Placement:
+    """The cluster with each workload's component (None: realises nothing modelled)."""
+
+    cluster: Cluster
+    component: dict[str, str | None] = field(default_factory=dict)  # key(workload) -> id
+
+    def of(self, workload: Workload) -> str | None:
+        return self.component.get(key(workload))
+
+    def workloads(self, component: str) -> list[Workload]:
+        return [w for w in self.cluster.workloads if self.of(w) == component]
+
+
+def place(cluster: Cluster, components: set[str], explicit: Mapping[str, str] | None = None) -> Placement:
+    """Map every workload to its component; ``explicit`` maps workload -> component."""
+    placement = Placement(cluster)
+    for w in cluster.workloads:
+        placement.component[key(w)] = component_of(w, components, explicit)
+    return placement
+
+
+def inventory(placement: Placement) -> Inventory:
+    """The workloads as drift resources (for components without, and resources without,
+    their counterpart); traffic is compared by the NetworkPolicy semantics instead."""
+    inv = Inventory()
+    for w in placement.cluster.workloads:
+        inv.resources.append(Resource(w.address, placement.of(w), w.file, w.line))
+    return inv
+
+
+def at(item: Any) -> dict[str, Any]:
+    """Findings on manifests point at the object's first line."""
+    return {"file": item.file, "line": item.line, "column": 1}

@@ -1,0 +1,188 @@
+"""The objects that carry traffic: workloads (as the pods they run), Services and the
+exposure in front of them (NodePort/LoadBalancer Services, Ingress, Gateway API routes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from archmodel.kube.manifests import Doc
+from archmodel.kube.selectors import Selector, parse_selector
+
+DEFAULT_NAMESPACE = "default"
+# Where each workload kind keeps its pod template.
+TEMPLATE_PATHS = {
+    "Deployment": ("spec", "template"),
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "ReplicaSet": ("spec", "template"),
+    "ReplicationController": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+    "Pod": (),
+}
+EXPOSED_TYPES = frozenset({"NodePort", "LoadBalancer"})
+
+
+@dataclass(frozen=True)
+class ContainerPort:
+    port: int
+    protocol: str = "TCP"
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A workload by the pods it runs: their labels and container ports."""
+
+    kind: str
+    name: str
+    namespace: str
+    labels: dict[str, str]  # the pod template's labels (what selectors see)
+    meta_labels: dict[str, str]  # the workload's own labels
+    ports: tuple[ContainerPort, ...]
+    file: str
+    line: int
+
+    @property
+    def address(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+    def named_port(self, name: str, protocol: str) -> int | None:
+        return next((p.port for p in self.ports if p.name == name and p.protocol == protocol), None)
+
+
+@dataclass(frozen=True)
+class ServicePort:
+    port: int
+    target: int | str  # a number, or the name of a container port
+    protocol: str = "TCP"
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    namespace: str
+    selector: Selector | None  # None: no selector (endpoints managed by hand)
+    ports: tuple[ServicePort, ...]
+    type: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Something that lets traffic from outside the cluster reach a Service."""
+
+    address: str  # e.g. Service/frontend-external (LoadBalancer) or Ingress/web
+    namespace: str
+    service: str  # the Service it sends traffic to
+    file: str
+    line: int
+    route_namespace: str = ""  # Gateway API: the route's own namespace
+    gateways: tuple[tuple[str, str], ...] = ()  # Gateway API: parent Gateways (namespace, name)
+
+
+@dataclass
+class Namespace:
+    name: str
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def _dig(body: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        body = body.get(key) if isinstance(body, dict) else None
+    return body
+
+
+def _labels(raw: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+
+
+def meta(doc: Doc) -> tuple[str, str]:
+    """(name, namespace) of an object; a missing namespace is ``default``."""
+    m = doc.body.get("metadata") or {}
+    return str(m.get("name") or "?"), str(m.get("namespace") or DEFAULT_NAMESPACE)
+
+
+def workload(doc: Doc) -> Workload:
+    name, namespace = meta(doc)
+    template = _dig(doc.body, TEMPLATE_PATHS[doc.kind]) or {}
+    pod_meta = template.get("metadata") or {}
+    containers = _dig(template, ("spec", "containers")) or []
+    ports = tuple(
+        ContainerPort(int(p["containerPort"]), str(p.get("protocol") or "TCP"), p.get("name"))
+        for c in containers
+        if isinstance(c, dict)
+        for p in c.get("ports") or []
+        if isinstance(p, dict) and isinstance(p.get("containerPort"), int)
+    )
+    own = _labels((doc.body.get("metadata") or {}).get("labels"))
+    return Workload(
+        doc.kind, name, namespace, _labels(pod_meta.get("labels")), own, ports, doc.file, doc.line
+    )
+
+
+def service(doc: Doc) -> Service:
+    name, namespace = meta(doc)
+    spec = doc.body.get("spec") or {}
+    raw = spec.get("selector")
+    selector = parse_selector({"matchLabels": raw}) if raw else None
+    ports = tuple(
+        ServicePort(int(p["port"]), _target(p), str(p.get("protocol") or "TCP"))
+        for p in spec.get("ports") or []
+        if isinstance(p, dict) and isinstance(p.get("port"), int)
+    )
+    return Service(name, namespace, selector, ports, str(spec.get("type") or "ClusterIP"), doc.file, doc.line)
+
+
+def _target(port: dict[str, Any]) -> int | str:
+    """``targetPort`` defaults to ``port``; a string names a container port."""
+    target = port.get("targetPort", port["port"])
+    return target if isinstance(target, int) else str(target)
+
+
+def exposures(doc: Doc) -> list[Exposure]:
+    """The Services an exposing object sends outside traffic to."""
+    name, namespace = meta(doc)
+    address = f"{doc.kind}/{name}"
+    spec = doc.body.get("spec") or {}
+    if doc.kind == "Service":
+        exposed = spec.get("type") in EXPOSED_TYPES
+        return [Exposure(address, namespace, name, doc.file, doc.line)] if exposed else []
+    if doc.kind == "Ingress":
+        backends = [_dig(spec, ("defaultBackend", "service", "name"))]
+        for rule in spec.get("rules") or []:
+            for path in _dig(rule, ("http", "paths")) or []:
+                backends.append(_dig(path, ("backend", "service", "name")))
+        return [Exposure(address, namespace, str(b), doc.file, doc.line) for b in backends if b]
+    if doc.kind in ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "Route"):
+        return _route(doc, address, namespace, spec)
+    return []
+
+
+def _route(doc: Doc, address: str, namespace: str, spec: dict[str, Any]) -> list[Exposure]:
+    """Gateway API routes (and OpenShift Routes) name the Services they send to; a
+    backend in another namespace is named by its own ``namespace``."""
+    if doc.kind == "Route":
+        target = _dig(spec, ("to", "name"))
+        return [Exposure(address, namespace, str(target), doc.file, doc.line)] if target else []
+    out = []
+    gateways = parents(doc)
+    for rule in spec.get("rules") or []:
+        for ref in (rule or {}).get("backendRefs") or []:
+            if isinstance(ref, dict) and ref.get("name") and ref.get("kind", "Service") == "Service":
+                ns = str(ref.get("namespace") or namespace)
+                out.append(Exposure(address, ns, str(ref["name"]), doc.file, doc.line, namespace, gateways))
+    return out
+
+
+def parents(doc: Doc) -> tuple[tuple[str, str], ...]:
+    """The Gateways (namespace, name) a route attaches to; other parent kinds are skipped."""
+    _, namespace = meta(doc)
+    refs = (doc.body.get("spec") or {}).get("parentRefs") or []
+    return tuple(
+        (str(r.get("namespace") or namespace), str(r["name"]))
+        for r in refs
+        if isinstance(r, dict) and r.get("name") and r.get("kind", "Gateway") == "Gateway"
+    )

@@ -1,0 +1,50 @@
+"""`archmodel import --k8s`: a first model from manifests, which drift then agrees with."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from archmodel.cli.main import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def imported(name: str, tmp_path: Path) -> Path:
+    result = CliRunner().invoke(
+        cli, ["import", "--k8s", str(FIXTURES / name / "k8s"), "-o", str(tmp_path / "archmodel.yaml")]
+    )
+    assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", ["sock-shop", "online-boutique", "acs-security-demos"])
+def test_drift_finds_no_flow_drift_in_what_import_wrote(name: str, tmp_path: Path) -> None:
+    model = imported(name, tmp_path)
+    assert CliRunner().invoke(cli, ["validate", str(model)]).exit_code == 0
+    result = CliRunner().invoke(
+        cli, ["drift", str(model), "--k8s", str(FIXTURES / name / "k8s"), "--format", "json"]
+    )
+    codes = {d["code"] for d in json.loads(result.stdout)}
+    assert codes.isdisjoint({"AM501", "AM502", "AM503", "AM504", "AM508", "AM509"}), codes
+
+
+def test_online_boutique_flows_are_the_ones_its_policies_name(tmp_path: Path) -> None:
+    """Every real flow of TRUTH.md but loadgenerator -> frontend (the frontend admits any
+    source, which names no caller), on container ports (emailservice: 8080)."""
+    model = yaml.safe_load((imported("online-boutique", tmp_path) / "archmodel.yaml").read_text())
+    flows = {(f["from"], f["to"], f.get("port")) for f in model["flows"]}
+    truth = yaml.safe_load((FIXTURES / "online-boutique" / "archmodel.yaml").read_text())
+    expected = {(f["from"], f["to"]) for f in truth["flows"]} - {
+        ("loadgenerator", "frontend"),
+        ("shoppers", "frontend"),
+    }
+    assert {(s, t) for s, t, _ in flows if s != "clients"} == expected
+    assert ("checkoutservice", "emailservice", 8080) in flows
+    assert ("clients", "frontend", 80) in flows
+    public = {c["id"] for c in model["components"] if c.get("public")}
+    assert public == {"frontend"}
