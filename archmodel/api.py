@@ -10,7 +10,6 @@ from pathlib import Path
 from archmodel.catalog import Severity
 from archmodel.diagnostics import Diagnostic
 from archmodel.load import load
-from archmodel.load.positions import resolve
 from archmodel.project import Project
 from archmodel.rules import check
 
@@ -42,7 +41,8 @@ def load_project(path: Path) -> Project:
         project = Project.from_loaded(load(path))
         if not any(d.code in _FATAL for d in project.diagnostics):
             project.diagnostics += check(project)
-    project.diagnostics = sorted(set(resolve(project.diagnostics)), key=lambda d: d.sort_key())
+        located = project.positions.resolve(project.diagnostics)
+    project.diagnostics = sorted(set(located), key=lambda d: d.sort_key())
     return project
 
 
@@ -60,4 +60,7 @@ def _paused_gc() -> Iterator[None]:
 
 
 # A file that could not be read leaves the model incomplete: graph rules would only add noise.
-_FATAL = {"AM001", "AM002", "AM003", "AM004", "AM005", "AM006", "AM008", "AM011", "AM013"}
+_FATAL = {
+    *("AM001", "AM002", "AM003", "AM004", "AM005", "AM006", "AM008", "AM011", "AM013"),
+    *("AM014", "AM015", "AM016", "AM017", "AM018"),
+}

@@ -14,6 +14,7 @@ from pathlib import Path
 from archmodel.diagnostics import Diagnostic, has_errors
 from archmodel.graph import ArchGraph
 from archmodel.load import Loaded, Origin
+from archmodel.load.positions import Positions
 from archmodel.model import Model
 
 
@@ -30,6 +31,7 @@ class Project:
     broken_ids: dict[str, set[str]]
     system_origin: Origin | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    _positions: Positions | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_loaded(cls, loaded: Loaded) -> Project:
@@ -57,6 +59,13 @@ class Project:
     def base(self) -> Path:
         """The model directory: report paths are written relative to it."""
         return self.root.parent
+
+    @property
+    def positions(self) -> Positions:
+        """Lines and columns of paths in the files, from ``sources`` (never re-read)."""
+        if self._positions is None:
+            self._positions = Positions(self.sources)
+        return self._positions
 
     def origin(self, section: str, index: int) -> Origin:
         return self.origins[section][index]

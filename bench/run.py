@@ -1,11 +1,16 @@
-"""Benchmark: load and validate synthetic models of 1k, 10k and 50k components.
+"""Benchmark: whole `archmodel` processes on synthetic models (default 10k and 50k components).
 
-Prints in-process timings per phase and the wall time of the whole
-`archmodel validate` process (what a user or CI waits for). Run with `make bench`.
+What a user or CI waits for: `validate` of a clean model, of one with one error and of
+one with 2,000 warnings (every diagnostic located at its line), and `threats --format
+json`. Each command runs a few times; the median wall time and the median CPU time of
+the process (user + system) are printed. Numbers are printed, never asserted.
+Usage: ``python bench/run.py [N ...]`` (``make bench``); ``RUNS=5`` for more runs.
 """
 
 from __future__ import annotations
 
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -16,46 +21,48 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import write_model
 
-from archmodel.api import load_project
-from archmodel.graph import ArchGraph
-from archmodel.load import load
-from archmodel.rules import check
-
 HERE = Path(__file__).resolve().parent
-SIZES = (1_000, 10_000, 50_000)
+SIZES = (10_000, 50_000)
+RUNS = int(os.environ.get("RUNS", "3"))
+# (label, model variant: errors and warnings planted, command after the executable)
+SCENARIOS = (
+    ("validate, clean", (0, 0), ("validate",)),
+    ("validate, one error", (1, 0), ("validate",)),
+    ("validate, 2,000 warnings", (0, 2000), ("validate",)),
+    ("threats --format json", (0, 0), ("threats", "--format", "json")),
+)
 
 
-def _phases(model: Path) -> tuple[float, float, float]:
-    t0 = time.perf_counter()
-    loaded = load(model)
-    t1 = time.perf_counter()
-    graph = ArchGraph(loaded.model)
-    diagnostics = check(loaded, graph)
-    t2 = time.perf_counter()
-    assert not diagnostics, diagnostics[:3]
-    load_project(model)
-    t3 = time.perf_counter()
-    return t1 - t0, t2 - t1, t3 - t2
+def _timed(args: list[str]) -> tuple[float, float, int]:
+    """Wall and CPU seconds of one process, and its exit code (output discarded)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.returncode
 
 
-def _process(model: Path, runs: int = 3) -> float:
-    exe = Path(sys.executable).parent / "archmodel"
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([str(exe), "validate", str(model)], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _model(n: int, errors: int, warnings: int) -> Path:
+    directory = HERE / "models" / f"m{n}-e{errors}-w{warnings}"
+    if not (directory / "flows.yaml").exists():
+        write_model(directory, n, errors=errors, warnings=warnings)
+    return directory
 
 
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or list(SIZES)
-    print(f"{'components':>10} {'flows':>7} {'load s':>8} {'rules s':>8} {'api s':>8} {'process s':>10}")
+    exe = str(Path(sys.executable).parent / "archmodel")
+    print(f"{'command':<26} {'components':>10} {'wall s':>7} {'cpu s':>7} {'exit':>4}  (median of {RUNS})")
     for n in sizes:
-        model = write_model(HERE / "models" / f"m{n}", n)
-        load_s, rules_s, api_s = _phases(model)
-        wall = _process(model)
-        print(f"{n:>10} {2 * n - 2:>7} {load_s:>8.3f} {rules_s:>8.3f} {api_s:>8.3f} {wall:>10.3f}")
+        for label, (errors, warnings), command in SCENARIOS:
+            model = _model(n, errors, warnings)
+            _timed([exe, *command, str(model)])  # warm the parse cache and the file system
+            runs = [_timed([exe, *command, str(model)]) for _ in range(RUNS)]
+            wall = statistics.median(r[0] for r in runs)
+            cpu = statistics.median(r[1] for r in runs)
+            print(f"{label:<26} {n:>10} {wall:>7.2f} {cpu:>7.2f} {runs[-1][2]:>4}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Synthetic models for benchmarks: N components with two flows each, split over files."""
+"""Synthetic models for benchmarks: N components with two flows each, split over files.
+
+``errors`` and ``warnings`` plant diagnostics spread over the files, so that benchmarks
+also time the reporting path (locating each diagnostic at its line), not only a clean load.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,12 @@ ZONES = ("edge", "app", "data")
 KINDS = ("service", "service", "database", "cache", "queue")
 
 
-def write_model(directory: Path, n: int) -> Path:
-    """Write a model with ``n`` components and ``2n`` flows into ``directory``."""
+def write_model(directory: Path, n: int, errors: int = 0, warnings: int = 0) -> Path:
+    """Write a model with ``n`` components and ``2n`` flows into ``directory``.
+
+    ``errors`` components (spread evenly) name an unknown zone (AM202); ``warnings`` extra
+    flows go from a component to itself (AM309).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "archmodel.yaml").write_text(
         "archmodel: 1\n"
@@ -25,6 +33,18 @@ def write_model(directory: Path, n: int) -> Path:
         )
         + "data:\n  - {id: orders, name: Orders, classification: confidential}\n"
     )
+    (directory / "components.yaml").write_text(_components(n, errors))
+    (directory / "flows.yaml").write_text(_flows(n, warnings))
+    return directory
+
+
+def _spread(count: int, n: int) -> set[int]:
+    """``count`` indexes spread evenly over ``range(n)``."""
+    return {(k * n) // count + (n // count) // 2 for k in range(count)} if count else set()
+
+
+def _components(n: int, errors: int) -> str:
+    broken = _spread(errors, n)
     lines = [
         "components:",
         "  - id: users",
@@ -34,11 +54,12 @@ def write_model(directory: Path, n: int) -> Path:
     ]
     for i in range(n):
         kind = "service" if i == 0 else KINDS[i % len(KINDS)]
+        zone = "nowhere" if i in broken else ZONES[i % len(ZONES)]
         lines += [
             f"  - id: c{i}",
             f"    kind: {kind}",
             f"    name: Component {i}",
-            f"    zone: {ZONES[i % len(ZONES)]}",
+            f"    zone: {zone}",
             "    technology: python",
             "    owner: team-a",
             "    controls: [authentication, input_validation, encryption_at_rest]",
@@ -47,7 +68,10 @@ def write_model(directory: Path, n: int) -> Path:
             "      port: 8080",
             "      replicas: 2",
         ]
-    (directory / "components.yaml").write_text("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
+
+
+def _flows(n: int, warnings: int) -> str:
     lines = ["flows:", "  - from: users", "    to: c0", "    protocol: https", "    port: 443"]
     for i in range(n):
         for step in (1, 2):
@@ -63,5 +87,6 @@ def write_model(directory: Path, n: int) -> Path:
                 "    data: [orders]",
                 "    controls: [tls]",
             ]
-    (directory / "flows.yaml").write_text("\n".join(lines) + "\n")
-    return directory
+    for i in sorted(_spread(warnings, n)):
+        lines += [f"  - id: self{i}", f"    from: c{i}", f"    to: c{i}", "    protocol: https"]
+    return "\n".join(lines) + "\n"

@@ -178,10 +178,20 @@ def _fence(text: str, lang: str = "yaml") -> list[str]:
 def _file(name: str, content: Any) -> list[str]:
     """One file of an example; the root file is shown as written in the case."""
     if isinstance(content, bytes):
-        return [f"`{name}` (bytes, not UTF-8): `{content!r}`", ""]
+        return [f"`{name}` (bytes{_why_bytes(content)}): `{content!r}`", ""]
     if isinstance(content, dict):
-        return [f"`{name}` (file mode `{oct(content['mode'])}`):", "", *_fence(content["content"]), ""]
+        what = [f"file mode `{oct(content['mode'])}`"] if "mode" in content else []
+        what += [f"padded to {content['size']:,} bytes"] if "size" in content else []
+        return [f"`{name}` ({', '.join(what)}):", "", *_fence(content["content"]), ""]
     return [f"`{name}`:", "", *_fence(content), ""]
+
+
+def _why_bytes(content: bytes) -> str:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return ", not UTF-8"
+    return ", with control characters"
 
 
 def _example(label: str, name: str, example: Any, plugins: bool) -> list[str]:

@@ -71,9 +71,9 @@ def test_generate_is_deterministic_and_check_detects_edits(
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "m").mkdir()
-        # JSON is YAML 1.2 in which every string is quoted: PyYAML (YAML 1.1) writes
+        # JSON (ASCII, escapes for the rest) is YAML 1.2 with every string quoted: PyYAML writes
         # strings such as ``0E0`` unquoted, and a YAML 1.2 reader rightly reads a float.
-        (root / "m" / "archmodel.yaml").write_text(json.dumps(model, ensure_ascii=False), encoding="utf-8")
+        (root / "m" / "archmodel.yaml").write_text(json.dumps(model), encoding="utf-8")
         first, second = root / "a", root / "b"
         for out in (first, second):
             code, _ = _run("generate", str(root / "m"), "-o", str(out), "--only", KINDS_TO_GENERATE)

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from archmodel.cli.output import FORMATS, note, print_diagnostics
-from archmodel.load.positions import resolve
 
 DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
 
@@ -54,7 +53,7 @@ def drift(model: Path, terraform: Path | None, k8s: Path | None, mapping: tuple[
     placement = placement_of(checked, cluster, explicit)
     inventory.merge(workload_inventory(placement))
     expect = expected_components(checked.graph, terraform is not None, k8s is not None)
-    found = resolve(
+    found = checked.positions.resolve(
         sorted(
             [*compare(checked, inventory, expect), *kubernetes_drift(checked, placement)],
             key=lambda d: d.sort_key(),

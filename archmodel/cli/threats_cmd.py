@@ -16,6 +16,7 @@ from archmodel.threats.types import SEVERITY_ORDER, ThreatSeverity
 
 if TYPE_CHECKING:
     from archmodel.generators.threats import Renderer
+    from archmodel.load.positions import Positions
     from archmodel.threats import ThreatReport
 
 FORMATS = ("text", "md", "json", "csv", "sarif", "github")
@@ -50,7 +51,7 @@ def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None) -
         raise click.UsageError(escaped(str(exc), fmt)) from exc
     checked = checked_project(model, refusal="no threat analysis", fmt=fmt)
     report = analyse(checked)
-    _print_warnings(report, fmt)
+    _print_warnings(report, checked.positions, fmt)
     click.echo(_renderer(fmt)(report, Path.cwd()), nl=False)
     failing = report.failing(ThreatSeverity(fail_on), known) if fail_on else []
     new = f"; {len(failing)} new at or above {fail_on}" if fail_on else ""
@@ -67,13 +68,12 @@ def _renderer(fmt: str) -> Renderer:
     return {**RENDERERS, "sarif": threats_sarif, "github": threats_github}[fmt]
 
 
-def _print_warnings(report: ThreatReport, fmt: str) -> None:
+def _print_warnings(report: ThreatReport, positions: Positions, fmt: str) -> None:
     """Warnings about the model (stale risks, bad policies) go to stderr as text; in
     GitHub mode they are annotations in the output already."""
     if fmt == "github" or not report.warnings:
         return
     from archmodel.diagnostics import format_text
-    from archmodel.load.positions import resolve
 
-    for d in resolve(report.warnings):
+    for d in positions.resolve(report.warnings):
         click.echo(format_text(d), err=True)

@@ -128,3 +128,38 @@ MISSING_SYSTEM = define(
     "The root file must describe the system: `system: {name: ...}`.",
     fix="Add `system: {name: ...}` to the root file.",
 )
+CONTROL_CHAR = define(
+    "AM014",
+    Severity.error,
+    "control character",
+    "YAML and JSON forbid control characters such as NUL; a parser may silently stop reading at one.",
+    fix="Delete the character at the reported position (often pasted from a terminal or a binary file).",
+)
+NOT_REGULAR = define(
+    "AM015",
+    Severity.error,
+    "include is not a regular file",
+    "An include names a directory, a pipe or a device; only regular files are read.",
+    fix="Include the YAML files themselves, or a glob such as `dir/*.yaml`, instead of a directory or device.",
+)
+TOO_LARGE = define(
+    "AM016",
+    Severity.error,
+    "file too large",
+    "A model file is larger than the 64 MiB limit.",
+    fix="Split the model into smaller included files, or remove what is not model (generated or binary content).",
+)
+YAML_TAG = define(
+    "AM017",
+    Severity.error,
+    "YAML tag",
+    "Tags (`!custom`, `!!binary`) are not part of the format; the parser would drop them silently.",
+    fix="Remove the tag, or quote the value if the `!` belongs to the text.",
+)
+NUMBER = define(
+    "AM018",
+    Severity.error,
+    "number not read as written",
+    "A number in a form YAML 1.2 does not define (`4_43`), or longer than 4300 digits.",
+    fix="Write the number without `_` separators (`443`), or quote it if it is text.",
+)

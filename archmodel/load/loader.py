@@ -15,7 +15,7 @@ from typing import Any
 from archmodel.catalog import RuleInfo
 from archmodel.diagnostics import Diagnostic, PathPart, diag
 from archmodel.load import codes
-from archmodel.load.reader import read
+from archmodel.load.reader import file_kind, read
 from archmodel.load.schema_check import unknown_key_hint, validate_list, validate_one
 from archmodel.model import (
     FORMAT_VERSION,
@@ -88,6 +88,8 @@ def _find_root(path: Path) -> Path:
         raise ModelNotFound(f"{path}: no archmodel.yaml in this directory")
     if path.is_file():
         return path
+    if path.exists():  # a named pipe or a device: reading it could block or never end
+        raise ModelNotFound(f"{path}: not a regular file or directory")
     raise ModelNotFound(f"{path}: no such file or directory")
 
 
@@ -179,7 +181,7 @@ class _State:
                 path=(),
                 hint="start the root file with 'archmodel: 1'",
             )
-        elif version != FORMAT_VERSION or isinstance(version, bool):
+        elif version != FORMAT_VERSION or type(version) is not int:
             self._report(
                 codes.VERSION,
                 f"unsupported format version {version!r}",
@@ -218,14 +220,33 @@ class _State:
                 continue
             items = data[section]
             if not isinstance(items, list):
-                self._report(codes.BAD_VALUE, f"'{section}' must be a list", file=file, path=(section))
+                self._report(codes.BAD_VALUE, f"'{section}' must be a list", file=file, path=(section,))
                 continue
+            if section == "risks":
+                items = self._dated(items, file)
             good, problems, broken = validate_list(cls, items, file, (section,))
             self.diagnostics.extend(problems)
             self.broken.setdefault(section, set()).update(broken)
             self.elements.setdefault(section, []).extend((el, Origin(file, (section, i))) for i, el in good)
         if data.get("pipeline") is not None:
             self._pipeline(data["pipeline"], file)
+
+    def _dated(self, items: list[Any], file: str) -> list[Any]:
+        """Risks whose ``expires`` is a number (a unix timestamp the schema would take for a
+        date) are reported, and checked without it."""
+        out = []
+        for i, item in enumerate(items):
+            expires = item.get("expires") if isinstance(item, dict) else None
+            if isinstance(expires, int | float) and not isinstance(expires, bool):
+                self._report(
+                    codes.BAD_VALUE,
+                    f"'expires' must be a date (YYYY-MM-DD), not the number {expires}",
+                    file=file,
+                    path=("risks", i, "expires"),
+                )
+                item = {k: v for k, v in item.items() if k != "expires"}
+            out.append(item)
+        return out
 
     def _pipeline(self, value: Any, file: str) -> None:
         if not isinstance(value, dict):
@@ -292,7 +313,13 @@ class _State:
         targets = []
         for match in matches:
             real = Path(os.path.realpath(match))
-            if not real.is_file() or (is_glob and real == path):
+            kind = _kind(real)
+            if kind == "a directory" and is_glob:
+                continue
+            if kind is not None:
+                self._report(codes.NOT_REGULAR, f"include '{pattern}' is {kind}, not a regular file", **where)
+                continue
+            if is_glob and real == path:
                 continue
             if is_glob and _generated(real, self.root_dir):
                 continue
@@ -307,6 +334,14 @@ class _State:
         if not targets and not matches:
             self._report(codes.INCLUDE_EMPTY, f"include '{pattern}' matches no file", **where)
         return targets
+
+
+def _kind(path: Path) -> str | None:
+    """None for a regular file, else what it is (a directory, a named pipe, a device...)."""
+    try:
+        return file_kind(os.stat(path).st_mode)
+    except OSError:
+        return None  # reported when it is read
 
 
 GENERATED_MARKER = ".archmodel-manifest.json"

@@ -8,45 +8,77 @@ PyYAML's C loader. Positions are recovered only when something is wrong.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml_rs
 
 from archmodel.diagnostics import Diagnostic, diag
-from archmodel.load import cache, codes, positions
+from archmodel.load import cache, codes, positions, strict
+from archmodel.safe_files import NotRegular, TooLarge, read_regular
 
 # Enough for any hand-written model; an alias bomb hits it within milliseconds.
+MAX_SIZE = 64 << 20
 ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=200_000, max_replay_stack_depth=32)
 _LINE_COL = re.compile(r"line (\d+), column (\d+)")
 
 
 def read(path: Path) -> tuple[Any, list[Diagnostic], bytes | None]:
     """Read and parse a file: (data, [], bytes) or (None, [diagnostic], bytes or None)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return (
-            None,
-            [
-                diag(
-                    codes.UNREADABLE,
-                    f"cannot read {path.name}: {exc.strerror}",
-                    file=str(path),
-                    line=1,
-                    column=1,
-                )
-            ],
-            None,
-        )
+    raw, problem = read_bytes(path)
+    if raw is None:
+        return None, [problem] if problem else [], None
     data, problems = parse(raw, path)
     return data, problems, raw
+
+
+def read_bytes(path: Path) -> tuple[bytes | None, Diagnostic | None]:
+    """The bytes of a regular file of at most MAX_SIZE, or a diagnostic.
+
+    ``safe_files.read_regular`` opens without blocking (a named pipe would wait for a
+    writer forever), checks the open file and reads up to the bound (``/dev/zero`` never
+    ends)."""
+    where = {"file": str(path), "line": 1, "column": 1}
+    try:
+        return read_regular(path, MAX_SIZE), None
+    except NotRegular:
+        try:
+            kind = file_kind(os.stat(path).st_mode) or "not a regular file"
+        except OSError:
+            kind = "not a regular file"
+        return None, diag(codes.NOT_REGULAR, f"{path.name} is {kind}, not a regular file", **where)
+    except TooLarge:
+        return None, diag(
+            codes.TOO_LARGE, f"{path.name} is larger than the {MAX_SIZE >> 20} MiB limit", **where
+        )
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return None, diag(codes.UNREADABLE, f"cannot read {path.name}: {reason}", **where)
+
+
+def file_kind(mode: int) -> str | None:
+    """What a non-regular file is ("a directory", "a named pipe"...), None for a regular one."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = {
+        stat.S_ISDIR: "a directory",
+        stat.S_ISFIFO: "a named pipe",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "not a regular file")
 
 
 def parse(raw: bytes, path: Path) -> tuple[Any, list[Diagnostic]]:
     """Parse the bytes of a model file; returns (data, []) or (None, [diagnostic])."""
     file = str(path)
+    control = strict.control_character(raw, file)
+    if control is not None:
+        return None, [control]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -57,15 +89,21 @@ def parse(raw: bytes, path: Path) -> tuple[Any, list[Diagnostic]]:
         text = text[1:]
     if not text.strip() or _only_comments(text):
         return None, [diag(codes.EMPTY, "the file is empty", file=file, line=1, column=1)]
-    if path.suffix == ".json":
-        return _read_json(text, file)
-    cached = cache.get(raw)
-    if not cache.is_miss(cached):
-        return cached, []
-    data, problems = _read_yaml(text, file)
+    is_json = path.suffix == ".json"
+    cached = cache.MISS if is_json else cache.get(raw)
+    fresh = cache.is_miss(cached)
+    problems: list[Diagnostic] = []
+    if not fresh:
+        data = cached
+    else:
+        data, problems = _read_json(raw, text, file) if is_json else _read_yaml(text, file)
     if not problems:
+        problems = strict.suspicious(raw, text, data, file, is_json)
+    if problems:
+        return None, problems
+    if fresh and not is_json:
         cache.put(raw, data)
-    return data, problems
+    return data, []
 
 
 def _only_comments(text: str) -> bool:
@@ -83,7 +121,7 @@ def _read_yaml(text: str, file: str) -> tuple[Any, list[Diagnostic]]:
     try:
         data = yaml_rs.loads(text, parse_datetime=True, alias_limits=ALIAS_LIMITS)
     except yaml_rs.YAMLDecodeError as exc:
-        return None, [_yaml_error(str(exc), file)]
+        return None, [_yaml_error(str(exc), text, file)]
     except (ValueError, OverflowError, RecursionError) as exc:
         return None, [diag(codes.SYNTAX, f"cannot parse: {exc}", file=file, line=1, column=1)]
     if isinstance(data, list) and _multi_document(text):
@@ -106,10 +144,10 @@ def _multi_document(text: str) -> bool:
     return len(markers) >= 2 or (len(markers) == 1 and not body.startswith("---"))
 
 
-def _yaml_error(message: str, file: str) -> Diagnostic:
+def _yaml_error(message: str, text: str, file: str) -> Diagnostic:
     first = message.splitlines()[0] if message else "syntax error"
     if first.startswith("duplicate mapping key"):
-        found = positions.find_duplicate_key(file)
+        found = positions.find_duplicate_key(text)
         (line, column), key = found if found else ((1, 1), first.split(":", 1)[-1].strip())
         return diag(
             codes.DUPLICATE_KEY,
@@ -120,7 +158,7 @@ def _yaml_error(message: str, file: str) -> Diagnostic:
             hint="each key may appear once per mapping",
         )
     if "alias" in first and ("limit" in first or "depth" in first):
-        line, column = positions.first_alias(file)
+        line, column = positions.first_alias(text)
         return diag(
             codes.ALIAS_LIMIT,
             "YAML aliases expand beyond the safe limit",
@@ -135,7 +173,7 @@ def _yaml_error(message: str, file: str) -> Diagnostic:
     return diag(codes.SYNTAX, f"YAML syntax error: {reason}", file=file, line=line, column=column)
 
 
-def _read_json(text: str, file: str) -> tuple[Any, list[Diagnostic]]:
+def _read_json(raw: bytes, text: str, file: str) -> tuple[Any, list[Diagnostic]]:
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in pairs:
@@ -147,7 +185,7 @@ def _read_json(text: str, file: str) -> tuple[Any, list[Diagnostic]]:
     try:
         return json.loads(text, object_pairs_hook=no_duplicates), []
     except _DuplicateJsonKey as exc:
-        found = positions.find_duplicate_key(file)
+        found = positions.find_duplicate_key(text)
         (line, column) = found[0] if found else (1, 1)
         return None, [
             diag(codes.DUPLICATE_KEY, f"duplicate key {exc.key}", file=file, line=line, column=column)
@@ -162,6 +200,8 @@ def _read_json(text: str, file: str) -> tuple[Any, list[Diagnostic]]:
                 column=exc.colno,
             )
         ]
+    except ValueError:  # an integer longer than Python converts
+        return None, [strict.long_number(raw, file)]
     except RecursionError:
         return None, [diag(codes.SYNTAX, "JSON nests too deeply", file=file, line=1, column=1)]
 

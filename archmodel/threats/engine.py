@@ -8,13 +8,14 @@ one target gets one finding per rule, and every finding points at its model line
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 
 from archmodel import clock
 from archmodel.diagnostics import Diagnostic, diag
-from archmodel.load.positions import locate
+from archmodel.load.positions import Positions
 from archmodel.model import Policies
 from archmodel.project import Project
 from archmodel.threats.checks import builtin_rules
@@ -97,9 +98,11 @@ def analyse(
                 found[finding.id] = finding
     findings = list(found.values())
     if locate_findings:
-        findings = [_located(f) for f in findings]
+        findings = _located_all(findings, project.positions)
     findings, warnings = apply_risks(findings, project, today or clock.today())
     warnings = [*_shadowed(policy), *_plugin_diagnostics(), *warnings]
+    if locate_findings:  # from the bytes loaded, so no renderer reads a model file again
+        warnings = project.positions.resolve(warnings)
     silenced = _silencing(policy, project, findings)
     return ThreatReport(sorted(findings, key=Finding.sort_key), rules, warnings, silenced)
 
@@ -145,11 +148,27 @@ def _finding(rule: ThreatRule, hit: Hit, ctx: ThreatContext, include_mitigated: 
     )
 
 
-def _located(f: Finding) -> Finding:
+def _located_all(findings: list[Finding], positions: Positions) -> list[Finding]:
+    """Locate every finding; the cyclic collector is paused meanwhile, since it would scan
+    the whole loaded model again and again while tens of thousands of findings are copied."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [_located(f, positions) for f in findings]
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _located(f: Finding, positions: Positions) -> Finding:
     if f.file is None:
         return f
-    line, column = locate(f.file, f.extra.get("path", ()))
-    return replace(f, line=line, column=column)
+    line, column = positions.locate(f.file, f.extra.get("path", ()))
+    # A copy of the frozen finding with its position; dataclasses.replace would run
+    # __init__ again, five times the cost over tens of thousands of findings.
+    located: Finding = object.__new__(Finding)
+    located.__dict__.update(f.__dict__, line=line, column=column)
+    return located
 
 
 def _plugin_diagnostics() -> list[Diagnostic]:

@@ -49,16 +49,20 @@ def examples() -> list[Any]:
 
 
 def write_model(directory: Path, example: str | dict[str, Any]) -> Path:
-    """Write an example; a file may be bytes (``!!binary``) or ``{content, mode}``."""
+    """Write an example; a file may be bytes (``!!binary``) or ``{content, mode}`` or
+    ``{content, size}``."""
     files = example if isinstance(example, dict) else {"archmodel.yaml": example}
     for name, content in files.items():
         path = directory / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, dict):
             path.write_text(content["content"], encoding="utf-8")
-            path.chmod(content["mode"])
-            if not content["mode"] and os.access(path, os.R_OK):
-                pytest.skip("this user reads files whatever their mode (root)")
+            if "size" in content:  # grown to a size (sparse, NUL-padded) without writing it out
+                os.truncate(path, content["size"])
+            if "mode" in content:
+                path.chmod(content["mode"])
+                if not content["mode"] and os.access(path, os.R_OK):
+                    pytest.skip("this user reads files whatever their mode (root)")
         elif isinstance(content, bytes):
             path.write_bytes(content)
         elif name == "archmodel.yaml" and not content.lstrip("-\n").startswith("archmodel:"):

@@ -148,3 +148,35 @@ def test_all_findings_of_a_run_are_reported(write_model: Callable[..., Path]) ->
         )
     )
     assert sorted(c for c, *_ in codes_at(root)) == ["AM202", "AM202", "AM203"]
+
+
+def test_section_that_is_not_a_list_points_at_its_value(write_model: Callable[..., Path]) -> None:
+    root = write_model(HEADER + "zones: []\ncomponents: {id: a}\n")
+    assert codes_at(root) == [("AM102", "archmodel.yaml", 4, 13)]
+
+
+def test_each_model_file_is_read_once(
+    write_model: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_model(
+        {
+            "archmodel.yaml": HEADER + "include: [c.yaml]\n",
+            "c.yaml": "components:\n  - {id: a, kind: actor, name: A, zone: nowhere}\n",
+        }
+    )
+    from archmodel.load import reader
+
+    reads: list[str] = []
+    read_bytes = reader.read_bytes
+
+    def counted(path: Path) -> tuple[bytes | None, object]:
+        reads.append(path.name)
+        return read_bytes(path)
+
+    def refused(self: Path) -> bytes:
+        raise AssertionError(f"{self} read again")
+
+    monkeypatch.setattr(reader, "read_bytes", counted)
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    assert codes_at(root) == [("AM202", "c.yaml", 2, 41)]
+    assert sorted(reads) == ["archmodel.yaml", "c.yaml"]
