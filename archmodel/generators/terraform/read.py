@@ -12,6 +12,7 @@ import hcl2
 
 from archmodel.generators.terraform.facts import COMPONENT_TAG
 from archmodel.inventory import INTERNET, Inventory, Resource, Rule
+from archmodel.safe_files import NotRegular, TooLarge, kind_of, read_regular
 
 # Resource types that realise a component (others, like listeners or rules, support one).
 COMPONENT_TYPES = frozenset(
@@ -63,11 +64,17 @@ def _sg(value: Any) -> str | None:
     return match[1] if match else None
 
 
+TF_LIMIT = 16 * 1024 * 1024
+
+
+class TerraformUnreadable(ValueError):
+    """A ``.tf`` file that is not a regular file, too large, not UTF-8 or not HCL."""
+
+
 def read_terraform(directory: Path, components: set[str]) -> Inventory:
     inventory = Inventory()
     for path in sorted(directory.rglob("*.tf")):
-        with path.open(encoding="utf-8") as handle:
-            document = hcl2.load(handle, with_meta=True)  # type: ignore[attr-defined,unused-ignore]
+        document = _parse(path)
         for block in document.get("resource", []):
             for rtype, named in block.items():
                 for name, body in named.items():
@@ -127,3 +134,21 @@ def _port(body: dict[str, Any]) -> int | None:
     if isinstance(low, int) and low == high and low > 0:
         return low
     return None  # a range or all ports: matches any modelled port
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    """One ``.tf`` file, read as infrastructure code from outside: only a regular file
+    (never a FIFO or a link to a device), at most 16 MiB, and every failure names it."""
+    try:
+        text = read_regular(path, TF_LIMIT).decode("utf-8")
+        document: dict[str, Any] = hcl2.loads(text, with_meta=True)  # type: ignore[attr-defined,unused-ignore]
+    except NotRegular as exc:
+        raise TerraformUnreadable(f"{path}: not a regular file ({kind_of(path)}); not read") from exc
+    except TooLarge as exc:
+        raise TerraformUnreadable(f"{path}: larger than {TF_LIMIT // (1024 * 1024)} MiB; not read") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TerraformUnreadable(f"{path}: cannot read: {exc}") from exc
+    except Exception as exc:  # python-hcl2 raises lark's errors: the file is not HCL
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise TerraformUnreadable(f"{path}: not valid HCL: {first}") from exc
+    return document
