@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from archmodel.generators.terraform import fargate
 from archmodel.generators.terraform.facts import Facts, aws_name, flow_name, flow_port
 from archmodel.generators.terraform.hcl import Block, Raw, quote
 from archmodel.generators.terraform.plan import Plan
@@ -235,23 +236,6 @@ def cdn(facts: Facts, plan: Plan) -> list[Block]:
     return [dist, *blocks]
 
 
-def _units(text: str | None, default: int, per_unit: int) -> int:
-    """Kubernetes-style quantities (``500m``, ``2``, ``512Mi``, ``1Gi``) as ECS units."""
-    if not text:
-        return default
-    value = text.strip()
-    try:
-        if value.endswith("m"):
-            return max(1, int(float(value[:-1]) * per_unit / 1000))
-        if value.endswith("Gi"):
-            return int(float(value[:-2]) * 1024)
-        if value.endswith("Mi"):
-            return int(float(value[:-2]))
-        return int(float(value) * per_unit)
-    except ValueError:
-        return default
-
-
 def container_service(facts: Facts, plan: Plan) -> list[Block]:
     cid, deploy = facts.id, facts.component.deploy
     image = (deploy.image if deploy else None) or f"{cid}:latest"
@@ -266,8 +250,8 @@ def container_service(facts: Facts, plan: Plan) -> list[Block]:
     }
     task = Block("resource", ("aws_ecs_task_definition", cid)).set("family", aws_name(cid, 255))
     task.set("requires_compatibilities", ["FARGATE"]).set("network_mode", "awsvpc")
-    task.set("cpu", str(_units(deploy.cpu if deploy else None, 256, 1024)))
-    task.set("memory", str(_units(deploy.memory if deploy else None, 512, 1024)))
+    cpu, memory, _ = fargate.task_size(deploy.cpu if deploy else None, deploy.memory if deploy else None)
+    task.set("cpu", str(cpu)).set("memory", str(memory))
     task.set("execution_role_arn", Raw("var.ecs_execution_role_arn"))
     task.set("task_role_arn", Raw(f'lookup(var.ecs_task_role_arns, "{cid}", null)'))
     task.set("container_definitions", Raw(f"jsonencode([{_hcl_object(container)}])"))

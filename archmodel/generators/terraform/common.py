@@ -8,10 +8,12 @@ values come from the model (``<env>.tfvars``): region, availability zones and so
 
 from __future__ import annotations
 
+import warnings
+
 from archmodel.generators.terraform.hcl import Block, Raw, Value, quote
 from archmodel.model import Environment, System
 
-AWS_PROVIDER = "~> 5.60"
+AWS_PROVIDER = "~> 6.25"  # the schema tests/tools/aws_schema checks against
 TERRAFORM = ">= 1.5.0"
 
 # name -> (type, default, description); defaults are what a dev environment would use.
@@ -111,3 +113,22 @@ def tfvars(env: Environment) -> dict[str, Value]:
         "multi_az": multi_az,
         "deletion_protection": env.tier == "prod",
     }
+
+
+class OtherCloud(UserWarning):
+    """An environment on a cloud the Terraform generator has no mapping for yet."""
+
+
+def other_clouds(environments: list[Environment], cloud: str) -> bytes | None:
+    """A comment-only file naming the environments not on ``cloud`` (None when there are
+    none), each also raised as an ``OtherCloud`` warning: AWS resources for an Azure
+    environment would look right and plan nowhere, so they get nothing but this note."""
+    notes = [
+        f"NOTE: environment '{env.id}' is on {env.cloud}: archmodel writes Terraform for {cloud} only "
+        f"so far, so nothing here is for '{env.id}'"
+        for env in environments
+        if env.cloud != cloud
+    ]
+    for note in notes:
+        warnings.warn(note.removeprefix("NOTE: "), OtherCloud, stacklevel=3)
+    return "".join(f"# {note}\n" for note in notes).encode() if notes else None
