@@ -95,9 +95,11 @@ def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
     head = HEADER.format(detail="")
     files["terraform/versions.gen.tf"] = render_file(common.versions(), head)
     files["terraform/providers.gen.tf"] = render_file(common.providers(graph.model.system), head)
-    files["terraform/variables.gen.tf"] = render_file(common.variables(), head)
     files["terraform/outputs.gen.tf"] = render_file(common.outputs(sorted(plan.in_vpc), endpoints), head)
+    used = common.referenced(files.values())
+    files["terraform/variables.gen.tf"] = render_file(common.variables(used, plan.inputs), head)
     for env in environments:
         if env.cloud == CLOUD:
-            files[f"terraform/{env.id}.tfvars"] = render_tfvars(common.tfvars(env))
+            files[f"terraform/{env.id}.tfvars"] = render_tfvars(common.tfvars(env, used))
+            files[f"terraform/{env.id}.s3.tfbackend"] = common.backend(env, graph.model.system)
     return dict(sorted(files.items()))

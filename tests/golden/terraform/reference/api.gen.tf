@@ -71,12 +71,12 @@ resource "aws_vpc_security_group_ingress_rule" "alb_TO_api" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "api_TO_idp" {
-  security_group_id            = aws_security_group.api.id
-  description                  = "archmodel flow api_TO_idp"
-  ip_protocol                  = "tcp"
-  from_port                    = 443
-  to_port                      = 443
-  referenced_security_group_id = aws_security_group.idp.id
+  security_group_id = aws_security_group.api.id
+  description       = "archmodel flow api_TO_idp"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.external_egress_cidr
   tags = {
     Name                  = "Backend API gateway"
     "archmodel:component" = "api"
@@ -85,12 +85,12 @@ resource "aws_vpc_security_group_egress_rule" "api_TO_idp" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "api_TO_monitoring" {
-  security_group_id            = aws_security_group.api.id
-  description                  = "archmodel flow api_TO_monitoring"
-  ip_protocol                  = "tcp"
-  from_port                    = 4318
-  to_port                      = 4318
-  referenced_security_group_id = aws_security_group.monitoring.id
+  security_group_id = aws_security_group.api.id
+  description       = "archmodel flow api_TO_monitoring"
+  ip_protocol       = "tcp"
+  from_port         = 4318
+  to_port           = 4318
+  cidr_ipv4         = var.external_egress_cidr
   tags = {
     Name                  = "Backend API gateway"
     "archmodel:component" = "api"

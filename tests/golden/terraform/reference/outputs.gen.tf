@@ -3,16 +3,14 @@
 output "security_group_ids" {
   description = "Security group of each networked component, by component id"
   value = {
-    alb        = aws_security_group.alb.id
-    api        = aws_security_group.api.id
-    cache      = aws_security_group.cache.id
-    db         = aws_security_group.db.id
-    idp        = aws_security_group.idp.id
-    monitoring = aws_security_group.monitoring.id
-    queue      = aws_security_group.queue.id
-    service-a  = aws_security_group.service-a.id
-    service-b  = aws_security_group.service-b.id
-    service-c  = aws_security_group.service-c.id
+    alb       = aws_security_group.alb.id
+    api       = aws_security_group.api.id
+    cache     = aws_security_group.cache.id
+    db        = aws_security_group.db.id
+    queue     = aws_security_group.queue.id
+    service-a = aws_security_group.service-a.id
+    service-b = aws_security_group.service-b.id
+    service-c = aws_security_group.service-c.id
   }
 }
 

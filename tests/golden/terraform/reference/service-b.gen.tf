@@ -79,12 +79,12 @@ resource "aws_vpc_security_group_egress_rule" "service-b_TO_db" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "service-b_TO_monitoring" {
-  security_group_id            = aws_security_group.service-b.id
-  description                  = "archmodel flow service-b_TO_monitoring"
-  ip_protocol                  = "tcp"
-  from_port                    = 4318
-  to_port                      = 4318
-  referenced_security_group_id = aws_security_group.monitoring.id
+  security_group_id = aws_security_group.service-b.id
+  description       = "archmodel flow service-b_TO_monitoring"
+  ip_protocol       = "tcp"
+  from_port         = 4318
+  to_port           = 4318
+  cidr_ipv4         = var.external_egress_cidr
   tags = {
     Name                  = "Service B - Orders"
     "archmodel:component" = "service-b"
