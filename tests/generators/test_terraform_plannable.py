@@ -144,3 +144,14 @@ def test_backend_and_pins() -> None:
     for env in ("dev", "staging", "prod"):
         values = hcl2.loads(files[f"terraform/{env}.s3.tfbackend"].decode())
         assert values["key"].endswith(f"/{env}.tfstate") and values["use_lockfile"] is True
+
+
+def test_environment_wide_logging_and_monitoring_are_realised() -> None:
+    """The reference's environments claim logging and monitoring; the components do not."""
+    found = blocks(REFERENCE, "resource")
+    db = found[("aws_db_instance", "db")]
+    assert db["enabled_cloudwatch_logs_exports"] and db["monitoring_interval"] == 60
+    assert db["monitoring_role_arn"] == "${var.rds_monitoring_role_arn}"
+    assert found[("aws_msk_cluster", "queue")]["logging_info"]
+    cache = found[("aws_elasticache_replication_group", "cache")]
+    assert cache["log_delivery_configuration"][0]["log_type"] == "slow-log"

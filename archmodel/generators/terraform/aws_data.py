@@ -4,7 +4,8 @@ Each control the model claims turns into the setting that enforces it, so that a
 of the generated code (checkov) confirms the claim: ``encryption_at_rest`` ->
 ``storage_encrypted``, ``kms`` -> a customer key, ``backup`` -> retention, ``iam`` or
 ``least_privilege`` -> IAM database authentication, ``tls`` -> transit encryption,
-``logging``/``monitoring`` -> log exports and enhanced monitoring.
+``logging``/``monitoring`` -> log exports and enhanced monitoring (RDS), broker logs
+(MSK), slow logs (ElastiCache).
 """
 
 from __future__ import annotations
@@ -58,6 +59,14 @@ def cache(facts: Facts, plan: Plan) -> list[Block]:
         group.set("kms_key_id", Raw("var.kms_key_arn"))
     if facts.has("backup"):
         group.set("snapshot_retention_limit", 7)
+    if facts.has("logging", "monitoring"):
+        group.add(
+            Block("log_delivery_configuration")
+            .set("destination", Raw("var.log_group_name"))
+            .set("destination_type", "cloudwatch-logs")
+            .set("log_format", "json")
+            .set("log_type", "slow-log")
+        )
     return [group.set("tags", facts.tags)]
 
 

@@ -53,7 +53,7 @@ VARIABLES: dict[str, tuple[str, Value | Required, str]] = {
     "cache_subnet_group_name": ("string", REQUIRED, "ElastiCache subnet group"),
     "kafka_version": ("string", "3.6.0", "MSK Kafka version"),
     "kafka_instance_type": ("string", "kafka.t3.small", "MSK broker instance type"),
-    "log_group_name": ("string", REQUIRED, "CloudWatch log group for broker logs"),
+    "log_group_name": ("string", REQUIRED, "CloudWatch log group for MSK broker and ElastiCache slow logs"),
     "access_log_bucket": ("string", REQUIRED, "S3 bucket for access logs"),
     "access_log_bucket_domain_name": (
         "string",

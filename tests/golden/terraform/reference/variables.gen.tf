@@ -123,7 +123,7 @@ variable "kafka_instance_type" {
 
 variable "log_group_name" {
   type        = string
-  description = "CloudWatch log group for broker logs"
+  description = "CloudWatch log group for MSK broker and ElastiCache slow logs"
 }
 
 variable "access_log_bucket" {
