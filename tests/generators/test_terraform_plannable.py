@@ -155,3 +155,11 @@ def test_environment_wide_logging_and_monitoring_are_realised() -> None:
     assert found[("aws_msk_cluster", "queue")]["logging_info"]
     cache = found[("aws_elasticache_replication_group", "cache")]
     assert cache["log_delivery_configuration"][0]["log_type"] == "slow-log"
+
+
+def test_a_cognito_identity_provider_is_a_user_pool_and_gets_no_security_group() -> None:
+    found = blocks(REFERENCE, "resource")
+    pool = found[("aws_cognito_user_pool", "idp")]
+    assert pool["mfa_configuration"] == "ON" and pool["tags"]["archmodel:component"] == "idp"
+    assert ("aws_security_group", "idp") not in found
+    assert ("aws_security_group", "monitoring") not in found  # nothing here would attach it

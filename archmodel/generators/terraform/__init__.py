@@ -31,12 +31,13 @@ ENDPOINTS = {
     "object_store": "aws_s3_bucket.{id}.bucket",
     "secrets_store": "aws_secretsmanager_secret.{id}.arn",
     "container": "aws_ecs_service.{id}.name",
+    "identity_provider": "aws_cognito_user_pool.{id}.endpoint",
 }
 
 
 # Shared file stems; a component with one of these ids gets ``<id>.component.gen.tf``
 # (ids cannot hold a dot, so that name is free).
-SHARED = frozenset({"versions", "providers", "variables", "outputs", "network", "notes", "backend"})
+SHARED = frozenset({"versions", "providers", "variables", "outputs", "network", "notes"})
 
 
 def component_file(cid: str) -> str:
@@ -58,7 +59,8 @@ def _endpoint(row: str, cid: str, plan: Plan) -> str | None:
 
 
 def generate(project: Project, options: GenerateOptions) -> dict[str, bytes]:
-    """``terraform/*.gen.tf`` and ``terraform/<env>.tfvars`` for the AWS environments."""
+    """``terraform/*.gen.tf``, ``<env>.tfvars`` and ``<env>.s3.tfbackend`` for the AWS
+    environments; environments on other clouds are named in ``notes.gen.tf``."""
     graph = project.graph
     environments = sorted(graph.environments.values(), key=lambda e: e.id)
     note = common.other_clouds(environments, CLOUD)

@@ -47,6 +47,7 @@ MAPPING: dict[str, Row] = {
     "queue": Row(True, {"aws": aws_data.queue}, {"aws": ("aws_msk_cluster", "aws_sqs_queue")}),
     "object_store": Row(False, {"aws": aws_data.object_store}, {"aws": ("aws_s3_bucket",)}),
     "secrets_store": Row(False, {"aws": aws_data.secrets_store}, {"aws": ("aws_secretsmanager_secret",)}),
+    "identity_provider": Row(False, {"aws": aws_data.identity_provider}, {"aws": ("aws_cognito_user_pool",)}),
     "network_only": Row(False, {"aws": _network_only}, {"aws": ()}),
 }
 

@@ -33,6 +33,8 @@ def row_for(component: Component) -> str | None:
         return str(component.kind)
     if runs_in_container(component):
         return "container"
+    if component.kind == Kind.identity_provider and "cognito" in (component.technology or "").lower():
+        return "identity_provider"
     return "network_only"
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 TYPES = (
     "resource.aws_cloudfront_distribution",
     "resource.aws_cloudfront_origin_access_control",
+    "resource.aws_cognito_user_pool",
     "resource.aws_db_instance",
     "resource.aws_ecs_service",
     "resource.aws_ecs_task_definition",

@@ -22,6 +22,7 @@ output "endpoints" {
     cache     = aws_elasticache_replication_group.cache.primary_endpoint_address
     cdn       = aws_cloudfront_distribution.cdn.domain_name
     db        = aws_db_instance.db.address
+    idp       = aws_cognito_user_pool.idp.endpoint
     queue     = aws_msk_cluster.queue.bootstrap_brokers_tls
     secrets   = aws_secretsmanager_secret.secrets.arn
     service-a = aws_ecs_service.service-a.name
