@@ -117,7 +117,8 @@ def test_every_security_group_is_attached_to_a_resource(model: Path) -> None:
 def test_the_edge_chain_reaches_the_alb_through_cloudfront_and_its_web_acl() -> None:
     found = blocks(REFERENCE, "resource")
     dist = found[("aws_cloudfront_distribution", "cdn")]
-    assert dist["origin"][0]["domain_name"] == "${aws_lb.alb.dns_name}"
+    assert dist["origin"][0]["origin_id"] == "alb"
+    assert dist["origin"][0]["domain_name"] == "${var.origin_domain_name_alb}"  # a name the ALB's cert covers
     assert dist["web_acl_id"] == "${aws_wafv2_web_acl.cdn.arn}"
     acl = found[("aws_wafv2_web_acl", "cdn")]
     assert acl["scope"] == "CLOUDFRONT" and acl["tags"]["archmodel:component"] == "waf"

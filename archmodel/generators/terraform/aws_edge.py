@@ -190,10 +190,15 @@ def load_balancer(facts: Facts, plan: Plan) -> list[Block]:
 
 
 def _origin_domain(target: str, plan: Plan) -> Raw:
-    """A generated origin by reference; any other one is an input with no default."""
+    """A bucket by reference; any other origin is an input with no default. For a load
+    balancer that is a DNS name its certificate covers, pointing at it: CloudFront checks
+    the origin's certificate, and none can be issued for ``*.elb.amazonaws.com``."""
     row = plan.row_of(target)
     if row == "load_balancer":
-        return Raw(f"aws_lb.{target}.dns_name")
+        text = (
+            f"DNS name in certificate_arn's certificate that points at load balancer {target} (CNAME/alias)"
+        )
+        return plan.require(f"origin_domain_name_{target}", "string", text)
     if row == "object_store":
         return Raw(f"aws_s3_bucket.{target}.bucket_regional_domain_name")
     return plan.require(

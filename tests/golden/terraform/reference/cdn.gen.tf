@@ -8,7 +8,7 @@ resource "aws_cloudfront_distribution" "cdn" {
 
   origin {
     origin_id   = "alb"
-    domain_name = aws_lb.alb.dns_name
+    domain_name = var.origin_domain_name_alb
 
     custom_origin_config {
       http_port              = 80

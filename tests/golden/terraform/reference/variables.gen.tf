@@ -152,3 +152,8 @@ variable "aws_api_egress_cidr" {
   description = "Where containers reach AWS APIs (narrow it to VPC endpoints)"
   default     = "0.0.0.0/0"
 }
+
+variable "origin_domain_name_alb" {
+  type        = string
+  description = "DNS name in certificate_arn's certificate that points at load balancer alb (CNAME/alias)"
+}
