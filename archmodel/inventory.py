@@ -44,9 +44,13 @@ class Inventory:
     groups: dict[str, str] = field(default_factory=dict)
     # components whose traffic is enforced by these rules (their group is known)
     enforced: set[str] = field(default_factory=set)
+    # CIDR input key (``var.cidr_<id>``) -> the component whose addresses it holds; a
+    # rule source like a group, but realising nothing
+    cidrs: dict[str, str] = field(default_factory=dict)
 
     def merge(self, other: Inventory) -> None:
         self.resources += other.resources
         self.rules += other.rules
         self.groups.update(other.groups)
         self.enforced |= other.enforced
+        self.cidrs.update(other.cidrs)

@@ -138,7 +138,9 @@ def _modelled(graph: ArchGraph, source: str, target: str, port: int | None) -> b
 def _unmodelled(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
     for rule in inv.rules:
         target = inv.groups.get(rule.target)
-        source = INTERNET if rule.source == INTERNET else inv.groups.get(rule.source)
+        source = (
+            INTERNET if rule.source == INTERNET else inv.groups.get(rule.source, inv.cidrs.get(rule.source))
+        )
         if (
             target not in graph.components
             or source is None
@@ -164,7 +166,7 @@ def _allows(rules: list[Rule], source_groups: set[str], port: int | None) -> boo
 
 def _blocked(loaded: Project, graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
     groups_of: dict[str, set[str]] = {}
-    for key, component in inv.groups.items():
+    for key, component in [*inv.groups.items(), *inv.cidrs.items()]:
         groups_of.setdefault(component, set()).add(key)
     rules_into: dict[str, list[Rule]] = {}
     for rule in inv.rules:
@@ -175,7 +177,7 @@ def _blocked(loaded: Project, graph: ArchGraph, inv: Inventory) -> Iterator[Diag
         sources = groups_of.get(f.source, set()) | ({INTERNET} if _outside(graph, f.source) else set())
         if not sources:
             continue  # the source is not managed here: nothing to compare
-        for target_group in sorted(groups_of.get(f.target, set())):
+        for target_group in sorted(groups_of.get(f.target, set()) - inv.cidrs.keys()):
             system = target_group.split(":")[0] if ":" in target_group else "terraform"
             in_system = {s for s in sources if s == INTERNET or (":" in s) == (system == "k8s")}
             if in_system and not _allows(rules_into.get(target_group, []), in_system, f.port):

@@ -67,7 +67,7 @@ def test_layout(fixture_files: dict[str, bytes]) -> None:
     for cid in ("lb", "cdn", "service-a", "db", "cache", "events", "assets", "secrets"):
         assert f"terraform/{cid}.gen.tf" in names
     assert "terraform/users.gen.tf" not in names  # an actor is not ours to deploy
-    assert all(p.endswith((".gen.tf", ".tfvars")) for p in names)
+    assert all(p.endswith((".gen.tf", ".tfvars", ".s3.tfbackend")) for p in names)
 
 
 def test_every_file_parses_and_every_resource_is_tagged(fixture_files: dict[str, bytes]) -> None:

@@ -29,6 +29,7 @@ NODE = shutil.which("node")
 MODELS = [ROOT / "models" / "reference", *sorted((ROOT / "models" / "examples").iterdir())]
 
 pytestmark = [
+    pytest.mark.filterwarnings("ignore::archmodel.generators.terraform.common.OtherCloud"),
     pytest.mark.skipif(NODE is None, reason="node is not on PATH (terraform fmt check)"),
     pytest.mark.skipif(
         not (TOOL / "node_modules").is_dir(),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from archmodel.formats.hcl import render_file, render_tfvars
-from archmodel.generators.terraform import common, network
+from archmodel.generators.terraform import common, fargate, network
 from archmodel.generators.terraform.facts import facts_of, is_kafka
 from archmodel.generators.terraform.mapping import CONTROL_CHECKS, MAPPING
 from archmodel.generators.terraform.plan import Plan, row_for
@@ -33,12 +33,13 @@ ENDPOINTS = {
     "object_store": "aws_s3_bucket.{id}.bucket",
     "secrets_store": "aws_secretsmanager_secret.{id}.arn",
     "container": "aws_ecs_service.{id}.name",
+    "identity_provider": "aws_cognito_user_pool.{id}.endpoint",
 }
 
 
 # Shared file stems; a component with one of these ids gets ``<id>.component.gen.tf``
 # (ids cannot hold a dot, so that name is free).
-SHARED = frozenset({"versions", "providers", "variables", "outputs", "network"})
+SHARED = frozenset({"versions", "providers", "variables", "outputs", "network", "notes"})
 
 
 def component_file(cid: str) -> str:
@@ -60,10 +61,15 @@ def _endpoint(row: str, cid: str, plan: Plan) -> str | None:
 
 
 def generate(project: Project, options: NoOptions) -> Files:
-    """``terraform/*.gen.tf`` and ``terraform/<env>.tfvars`` for the AWS environments."""
+    """``terraform/*.gen.tf``, ``<env>.tfvars`` and ``<env>.s3.tfbackend`` for the AWS
+    environments; environments on other clouds are named in ``notes.gen.tf``."""
     graph = project.graph
+    environments = sorted(graph.environments.values(), key=lambda e: e.id)
+    note = common.other_clouds(environments, CLOUD)
+    files: dict[str, bytes] = {} if note is None else {"terraform/notes.gen.tf": note}
+    if environments and all(env.cloud != CLOUD for env in environments):
+        return files
     plan = make_plan(graph)
-    files: dict[str, bytes] = {}
     endpoints: dict[str, str] = {}
     addresses: list[tuple[str, str]] = []
     for cid in sorted(plan.rows):
@@ -75,10 +81,14 @@ def generate(project: Project, options: NoOptions) -> Files:
         if cid in plan.in_vpc:
             rules, notes = network.ingress_rules(facts, plan)
             blocks += rules + network.egress_rules(facts, plan)
+        if row == "container":
+            notes += fargate.notes(facts.component)
         addresses += [(f"component '{cid}'", ".".join(b.labels)) for b in blocks if b.type == "resource"]
-        detail = f" from component {cid} ({row})" + "".join(f"\nNOTE: {n}" for n in notes)
+        header = HEADER.format(detail=f" from component {cid} ({row})") + "".join(
+            f"\nNOTE: {n}" for n in notes
+        )
         if blocks:
-            files[f"terraform/{component_file(cid)}"] = render_file(blocks, HEADER.format(detail=detail))
+            files[f"terraform/{component_file(cid)}"] = render_file(blocks, header)
         if (endpoint := _endpoint(row, cid, plan)) is not None:
             endpoints[cid] = endpoint
     unique("Terraform resource", addresses)
@@ -89,11 +99,13 @@ def generate(project: Project, options: NoOptions) -> Files:
     head = HEADER.format(detail="")
     files["terraform/versions.gen.tf"] = render_file(common.versions(), head)
     files["terraform/providers.gen.tf"] = render_file(common.providers(graph.model.system), head)
-    files["terraform/variables.gen.tf"] = render_file(common.variables(), head)
     files["terraform/outputs.gen.tf"] = render_file(common.outputs(sorted(plan.in_vpc), endpoints), head)
-    for env in sorted(graph.environments.values(), key=lambda e: e.id):
+    used = common.referenced(files.values())
+    files["terraform/variables.gen.tf"] = render_file(common.variables(used, plan.inputs), head)
+    for env in environments:
         if env.cloud == CLOUD:
-            files[f"terraform/{env.id}.tfvars"] = render_tfvars(common.tfvars(env))
+            files[f"terraform/{env.id}.tfvars"] = render_tfvars(common.tfvars(env, used))
+            files[f"terraform/{env.id}.s3.tfbackend"] = common.backend(env, graph.model.system)
     return {PurePosixPath(p): files[p] for p in sorted(files)}
 
 

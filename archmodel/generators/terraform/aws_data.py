@@ -4,7 +4,8 @@ Each control the model claims turns into the setting that enforces it, so that a
 of the generated code (checkov) confirms the claim: ``encryption_at_rest`` ->
 ``storage_encrypted``, ``kms`` -> a customer key, ``backup`` -> retention, ``iam`` or
 ``least_privilege`` -> IAM database authentication, ``tls`` -> transit encryption,
-``logging``/``monitoring`` -> log exports and enhanced monitoring.
+``logging``/``monitoring`` -> log exports and enhanced monitoring (RDS), broker logs
+(MSK), slow logs (ElastiCache).
 """
 
 from __future__ import annotations
@@ -58,6 +59,14 @@ def cache(facts: Facts, plan: Plan) -> list[Block]:
         group.set("kms_key_id", Raw("var.kms_key_arn"))
     if facts.has("backup"):
         group.set("snapshot_retention_limit", 7)
+    if facts.has("logging", "monitoring"):
+        group.add(
+            Block("log_delivery_configuration")
+            .set("destination", Raw("var.log_group_name"))
+            .set("destination_type", "cloudwatch-logs")
+            .set("log_format", "json")
+            .set("log_type", "slow-log")
+        )
     return [group.set("tags", facts.tags)]
 
 
@@ -148,3 +157,22 @@ def secrets_store(facts: Facts, plan: Plan) -> list[Block]:
         secret.set("kms_key_id", Raw("var.kms_key_arn"))
     secret.set("recovery_window_in_days", 7)
     return [secret.set("tags", facts.tags)]
+
+
+def identity_provider(facts: Facts, plan: Plan) -> list[Block]:
+    """An Amazon Cognito user pool (the row is taken only when the technology says so):
+    TOTP MFA required with the ``mfa`` control, strong passwords, deletion protection for prod."""
+    cid = facts.id
+    pool = Block("resource", ("aws_cognito_user_pool", cid)).set("name", aws_name(cid, 128))
+    pool.set("mfa_configuration", "ON" if facts.has("mfa") else "OPTIONAL")
+    pool.set("deletion_protection", Raw('var.deletion_protection ? "ACTIVE" : "INACTIVE"'))
+    pool.add(Block("software_token_mfa_configuration").set("enabled", True))
+    pool.add(
+        Block("password_policy")
+        .set("minimum_length", 14)
+        .set("require_lowercase", True)
+        .set("require_uppercase", True)
+        .set("require_numbers", True)
+        .set("require_symbols", True)
+    )
+    return [pool.set("tags", facts.tags)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from archmodel.formats.hcl import Block, Raw, quote
+from archmodel.generators.terraform import fargate
 from archmodel.generators.terraform.facts import COMPONENT_TAG, Facts, aws_name, flow_name, flow_port
 from archmodel.generators.terraform.plan import Plan
 from archmodel.model import Kind
@@ -88,18 +89,33 @@ def _visibility(metric: str) -> Block:
     )
 
 
-def waf_in_front(facts: Facts, plan: Plan) -> str | None:
-    """The WAF component that flows into this one, if the model draws one."""
-    return next((f.source for f in facts.inbound if plan.kind_of(f.source) == Kind.waf), None)
+def waf_realised(facts: Facts, plan: Plan) -> str | None:
+    """The WAF component whose web ACL this component carries, if the model draws one:
+    for a distribution, a WAF next to it; for a load balancer, a WAF in front of it
+    that is not already realised on a distribution."""
+    if plan.row_of(facts.id) == "cdn":
+        near = sorted(plan.sources_of(facts.id) | plan.targets_of(facts.id))
+        return next((w for w in near if plan.waf_on_cdn(w) == facts.id), None)
+    return next(
+        (
+            s
+            for s in sorted(plan.sources_of(facts.id))
+            if plan.kind_of(s) == Kind.waf and not plan.waf_on_cdn(s)
+        ),
+        None,
+    )
 
 
 def wants_waf(facts: Facts, plan: Plan) -> bool:
-    """A ``waf`` control on the component or its zones, or a WAF component in front of it."""
-    return facts.has("waf") or any(plan.kind_of(f.source) == Kind.waf for f in facts.inbound)
+    """A ``waf`` control on the component or its zones, or a WAF component it realises."""
+    return facts.has("waf") or waf_realised(facts, plan) is not None
 
 
 def load_balancer(facts: Facts, plan: Plan) -> list[Block]:
-    cid, public = facts.id, facts.component.public
+    cid = facts.id
+    # Behind CloudFront the ALB is internet-facing so CloudFront can reach it; its
+    # security group admits only CloudFront's origin-facing prefix list (network.py).
+    public = facts.component.public or any(plan.via_cdn(source) for source in plan.sources_of(cid))
     lb = Block("resource", ("aws_lb", cid)).set("load_balancer_type", "application")
     lb.set("internal", not public)
     lb.set("security_groups", [Raw(f"aws_security_group.{cid}.id")])
@@ -164,7 +180,7 @@ def load_balancer(facts: Facts, plan: Plan) -> list[Block]:
             .set("tags", facts.tags)
         )
     if wants_waf(facts, plan):
-        blocks += web_acl(facts, "REGIONAL", waf_in_front(facts, plan))
+        blocks += web_acl(facts, "REGIONAL", waf_realised(facts, plan))
         blocks.append(
             Block("resource", ("aws_wafv2_web_acl_association", cid))
             .set("resource_arn", Raw(f"aws_lb.{cid}.arn"))
@@ -174,12 +190,20 @@ def load_balancer(facts: Facts, plan: Plan) -> list[Block]:
 
 
 def _origin_domain(target: str, plan: Plan) -> Raw:
+    """A bucket by reference; any other origin is an input with no default. For a load
+    balancer that is a DNS name its certificate covers, pointing at it: CloudFront checks
+    the origin's certificate, and none can be issued for ``*.elb.amazonaws.com``."""
     row = plan.row_of(target)
     if row == "load_balancer":
-        return Raw(f"aws_lb.{target}.dns_name")
+        text = (
+            f"DNS name in certificate_arn's certificate that points at load balancer {target} (CNAME/alias)"
+        )
+        return plan.require(f"origin_domain_name_{target}", "string", text)
     if row == "object_store":
         return Raw(f"aws_s3_bucket.{target}.bucket_regional_domain_name")
-    return Raw(f'var.origin_domain_names["{target}"]')
+    return plan.require(
+        f"origin_domain_name_{target}", "string", f"Domain name CloudFront reaches {target} at"
+    )
 
 
 def cdn(facts: Facts, plan: Plan) -> list[Block]:
@@ -188,7 +212,7 @@ def cdn(facts: Facts, plan: Plan) -> list[Block]:
     dist.set("comment", f"archmodel component {cid}").set("is_ipv6_enabled", True)
     dist.set("default_root_object", "index.html")
     blocks: list[Block] = []
-    targets = sorted({f.target for f in facts.outbound}) or [cid]
+    targets = plan.cdn_origins(cid) or [cid]
     for target in targets:
         origin = Block("origin").set("origin_id", target).set("domain_name", _origin_domain(target, plan))
         if plan.row_of(target) == "object_store":
@@ -229,27 +253,10 @@ def cdn(facts: Facts, plan: Plan) -> list[Block]:
     if facts.has("logging"):
         dist.add(Block("logging_config").set("bucket", Raw("var.access_log_bucket_domain_name")))
     if wants_waf(facts, plan):
-        blocks += web_acl(facts, "CLOUDFRONT", waf_in_front(facts, plan))
+        blocks += web_acl(facts, "CLOUDFRONT", waf_realised(facts, plan))
         dist.set("web_acl_id", Raw(f"aws_wafv2_web_acl.{cid}.arn"))
     dist.set("tags", facts.tags)
     return [dist, *blocks]
-
-
-def _units(text: str | None, default: int, per_unit: int) -> int:
-    """Kubernetes-style quantities (``500m``, ``2``, ``512Mi``, ``1Gi``) as ECS units."""
-    if not text:
-        return default
-    value = text.strip()
-    try:
-        if value.endswith("m"):
-            return max(1, int(float(value[:-1]) * per_unit / 1000))
-        if value.endswith("Gi"):
-            return int(float(value[:-2]) * 1024)
-        if value.endswith("Mi"):
-            return int(float(value[:-2]))
-        return int(float(value) * per_unit)
-    except ValueError:
-        return default
 
 
 def container_service(facts: Facts, plan: Plan) -> list[Block]:
@@ -266,8 +273,8 @@ def container_service(facts: Facts, plan: Plan) -> list[Block]:
     }
     task = Block("resource", ("aws_ecs_task_definition", cid)).set("family", aws_name(cid, 255))
     task.set("requires_compatibilities", ["FARGATE"]).set("network_mode", "awsvpc")
-    task.set("cpu", str(_units(deploy.cpu if deploy else None, 256, 1024)))
-    task.set("memory", str(_units(deploy.memory if deploy else None, 512, 1024)))
+    cpu, memory, _ = fargate.task_size(deploy.cpu if deploy else None, deploy.memory if deploy else None)
+    task.set("cpu", str(cpu)).set("memory", str(memory))
     task.set("execution_role_arn", Raw("var.ecs_execution_role_arn"))
     task.set("task_role_arn", Raw(f'lookup(var.ecs_task_role_arns, "{cid}", null)'))
     task.set("container_definitions", Raw(f"jsonencode([{_hcl_object(container)}])"))

@@ -8,41 +8,59 @@ values come from the model (``<env>.tfvars``): region, availability zones and so
 
 from __future__ import annotations
 
-from archmodel.formats.hcl import Block, Raw, Value, quote
+import re
+import warnings
+from collections.abc import Iterable
+
+from archmodel.formats.hcl import Block, Raw, Value, quote, render_tfvars
+from archmodel.generators.terraform.facts import aws_name
 from archmodel.model import Environment, System
 
-AWS_PROVIDER = "~> 5.60"
-TERRAFORM = ">= 1.5.0"
+AWS_PROVIDER = "~> 6.25"  # the schema tests/tools/aws_schema checks against
+TERRAFORM = ">= 1.10.0"  # S3 backend native locking (use_lockfile)
+
+
+class Required:
+    """No default: `terraform plan` asks for the value instead of failing on a null or
+    an empty list deep inside a resource."""
+
+
+REQUIRED = Required()
 
 # name -> (type, default, description); defaults are what a dev environment would use.
-VARIABLES: dict[str, tuple[str, Value, str]] = {
+# Infrastructure the model does not describe has no default; only the variables that
+# the generated files use are declared, so a model without a CDN is not asked for one.
+VARIABLES: dict[str, tuple[str, Value | Required, str]] = {
     "environment": ("string", "dev", "Environment id from the model"),
     "region": ("string", "us-east-1", "AWS region"),
     "availability_zones": ("number", 1, "Availability zones to spread over"),
     "multi_az": ("bool", False, "Run stateful services in more than one availability zone"),
     "deletion_protection": ("bool", False, "Protect databases and load balancers from deletion"),
     "tags": ("map(string)", {}, "Tags added to every resource"),
-    "vpc_id": ("string", None, "VPC that holds the networked components"),
-    "private_subnet_ids": ("list(string)", [], "Subnets for internal components"),
-    "public_subnet_ids": ("list(string)", [], "Subnets for internet-facing load balancers"),
-    "certificate_arn": ("string", None, "ACM certificate for HTTPS listeners"),
-    "cdn_certificate_arn": ("string", None, "ACM certificate (us-east-1) for CloudFront"),
-    "origin_domain_names": ("map(string)", {}, "CDN origins that are not generated here, by component id"),
-    "ecs_cluster_arn": ("string", None, "ECS cluster for container services"),
-    "ecs_execution_role_arn": ("string", None, "ECS task execution role"),
+    "vpc_id": ("string", REQUIRED, "VPC that holds the networked components"),
+    "private_subnet_ids": ("list(string)", REQUIRED, "Subnets for internal components"),
+    "public_subnet_ids": ("list(string)", REQUIRED, "Subnets for internet-facing load balancers"),
+    "certificate_arn": ("string", REQUIRED, "ACM certificate for HTTPS listeners"),
+    "cdn_certificate_arn": ("string", REQUIRED, "ACM certificate (us-east-1) for CloudFront"),
+    "ecs_cluster_arn": ("string", REQUIRED, "ECS cluster for container services"),
+    "ecs_execution_role_arn": ("string", REQUIRED, "ECS task execution role (image pulls, logs)"),
     "ecs_task_role_arns": ("map(string)", {}, "Task roles by component id (least privilege per service)"),
-    "kms_key_arn": ("string", None, "Customer managed KMS key for components with the kms control"),
+    "kms_key_arn": ("string", REQUIRED, "Customer managed KMS key for components with the kms control"),
     "db_instance_class": ("string", "db.t4g.micro", "RDS instance class"),
-    "db_subnet_group_name": ("string", None, "RDS subnet group"),
-    "rds_monitoring_role_arn": ("string", None, "Role for RDS enhanced monitoring"),
+    "db_subnet_group_name": ("string", REQUIRED, "RDS subnet group"),
+    "rds_monitoring_role_arn": ("string", REQUIRED, "Role for RDS enhanced monitoring"),
     "cache_node_type": ("string", "cache.t4g.micro", "ElastiCache node type"),
-    "cache_subnet_group_name": ("string", None, "ElastiCache subnet group"),
+    "cache_subnet_group_name": ("string", REQUIRED, "ElastiCache subnet group"),
     "kafka_version": ("string", "3.6.0", "MSK Kafka version"),
     "kafka_instance_type": ("string", "kafka.t3.small", "MSK broker instance type"),
-    "log_group_name": ("string", None, "CloudWatch log group for broker logs"),
-    "access_log_bucket": ("string", None, "S3 bucket for access logs"),
-    "access_log_bucket_domain_name": ("string", None, "Domain name of the access log bucket (CloudFront)"),
-    "waf_log_destination_arn": ("string", None, "Firehose/log group/bucket ARN for WAF logs"),
+    "log_group_name": ("string", REQUIRED, "CloudWatch log group for MSK broker and ElastiCache slow logs"),
+    "access_log_bucket": ("string", REQUIRED, "S3 bucket for access logs"),
+    "access_log_bucket_domain_name": (
+        "string",
+        REQUIRED,
+        "Domain name of the access log bucket (CloudFront)",
+    ),
+    "waf_log_destination_arn": ("string", REQUIRED, "Firehose/log group/bucket ARN for WAF logs"),
     "waf_rate_limit": ("number", 2000, "Requests per 5 minutes per IP for rate-limited WAFs"),
     "external_egress_cidr": (
         "string",
@@ -55,13 +73,35 @@ VARIABLES: dict[str, tuple[str, Value, str]] = {
         "Where containers reach AWS APIs (narrow it to VPC endpoints)",
     ),
 }
+_REFERENCE = re.compile(rb"\bvar\.([A-Za-z0-9_-]+)")
+
+
+def referenced(contents: Iterable[bytes]) -> set[str]:
+    """The variable names that generated files refer to."""
+    return {m.decode() for content in contents for m in _REFERENCE.findall(content)}
 
 
 def versions() -> list[Block]:
+    """Pinned Terraform and provider, and a partial S3 backend: state belongs in a
+    bucket, whose name ``terraform init -backend-config=<env>.s3.tfbackend`` asks for."""
     aws = {"source": "hashicorp/aws", "version": AWS_PROVIDER}
-    return [
-        Block("terraform").set("required_version", TERRAFORM).add(Block("required_providers").set("aws", aws))
-    ]
+    terraform = Block("terraform").set("required_version", TERRAFORM)
+    return [terraform.add(Block("required_providers").set("aws", aws)).add(Block("backend", ("s3",)))]
+
+
+def backend(env: Environment, system: System) -> bytes:
+    """``<env>.s3.tfbackend``: one state per environment, encrypted and locked (S3
+    native locking, Terraform 1.10+); the bucket is the user's to name."""
+    values: dict[str, Value] = {
+        "key": f"archmodel/{system.id or aws_name(system.name, 63)}/{env.id}.tfstate",
+        "region": env.regions[0] if env.regions else "us-east-1",
+        "encrypt": True,
+        "use_lockfile": True,
+    }
+    head = f"# State of environment {env.id}: terraform init -backend-config={env.id}.s3.tfbackend\n"
+    return (
+        head + '# bucket = "..." (required: set it here, or terraform init asks for it)\n'
+    ).encode() + render_tfvars(values)
 
 
 def providers(system: System) -> list[Block]:
@@ -81,11 +121,15 @@ def providers(system: System) -> list[Block]:
     ]
 
 
-def variables() -> list[Block]:
+def variables(used: set[str], inputs: dict[str, tuple[str, str]]) -> list[Block]:
+    """The variables that ``used`` names: the fixed ones, then the model's inputs."""
+    specs = {**VARIABLES, **{name: (kind, REQUIRED, text) for name, (kind, text) in sorted(inputs.items())}}
     blocks = []
-    for name, (kind, default, description) in VARIABLES.items():
+    for name, (kind, default, description) in specs.items():
+        if name not in used:
+            continue
         block = Block("variable", (name,)).set("type", Raw(kind)).set("description", description)
-        blocks.append(block.set("default", default))
+        blocks.append(block if isinstance(default, Required) else block.set("default", default))
     return blocks
 
 
@@ -102,12 +146,34 @@ def outputs(security_groups: list[str], endpoints: dict[str, str]) -> list[Block
     ]
 
 
-def tfvars(env: Environment) -> dict[str, Value]:
+def tfvars(env: Environment, used: set[str]) -> dict[str, Value]:
+    """The environment's values for the variables that are declared (Terraform warns
+    about a value for an undeclared one)."""
     multi_az = env.availability_zones > 1 or "multi_az" in env.controls
-    return {
+    values: dict[str, Value] = {
         "environment": env.id,
         "region": env.regions[0] if env.regions else "us-east-1",
         "availability_zones": env.availability_zones,
         "multi_az": multi_az,
         "deletion_protection": env.tier == "prod",
     }
+    return {name: value for name, value in values.items() if name in used}
+
+
+class OtherCloud(UserWarning):
+    """An environment on a cloud the Terraform generator has no mapping for yet."""
+
+
+def other_clouds(environments: list[Environment], cloud: str) -> bytes | None:
+    """A comment-only file naming the environments not on ``cloud`` (None when there are
+    none), each also raised as an ``OtherCloud`` warning: AWS resources for an Azure
+    environment would look right and plan nowhere, so they get nothing but this note."""
+    notes = [
+        f"NOTE: environment '{env.id}' is on {env.cloud}: archmodel writes Terraform for {cloud} only "
+        f"so far, so nothing here is for '{env.id}'"
+        for env in environments
+        if env.cloud != cloud
+    ]
+    for note in notes:
+        warnings.warn(note.removeprefix("NOTE: "), OtherCloud, stacklevel=3)
+    return "".join(f"# {note}\n" for note in notes).encode() if notes else None

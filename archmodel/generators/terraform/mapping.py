@@ -19,7 +19,9 @@ Builder = Callable[[Facts, Plan], list[Block]]
 
 
 def _network_only(facts: Facts, plan: Plan) -> list[Block]:
-    """Kinds without a managed counterpart yet: just their security group and rules."""
+    """Kinds without a counterpart here (an IdP, monitoring, a VM): nothing. A security
+    group that no resource of ours attaches to would only look like protection; flows
+    to them leave through ``var.external_egress_cidr``."""
     return []
 
 
@@ -45,7 +47,8 @@ MAPPING: dict[str, Row] = {
     "queue": Row(True, {"aws": aws_data.queue}, {"aws": ("aws_msk_cluster", "aws_sqs_queue")}),
     "object_store": Row(False, {"aws": aws_data.object_store}, {"aws": ("aws_s3_bucket",)}),
     "secrets_store": Row(False, {"aws": aws_data.secrets_store}, {"aws": ("aws_secretsmanager_secret",)}),
-    "network_only": Row(True, {"aws": _network_only}, {"aws": ()}),
+    "identity_provider": Row(False, {"aws": aws_data.identity_provider}, {"aws": ("aws_cognito_user_pool",)}),
+    "network_only": Row(False, {"aws": _network_only}, {"aws": ()}),
 }
 
 # The checkov checks that a control on a component claims, by resource type. Tests scan

@@ -4,9 +4,10 @@ and nothing else. (Terraform removes AWS's default allow-all egress rule from th
 it manages, so without egress rules no component could open a connection at all.)
 
 The rule's source is the flow's source: its security group when it has one, the
-CloudFront origin-facing prefix list for a CDN, and the internet for clients, public
-components and WAFs (a WAF in AWS is attached to the load balancer, not a hop of its
-own). A flow whose port cannot be known gets no rule and a comment saying how to fix it.
+CloudFront origin-facing prefix list for a CDN (or a WAF realised on one), and otherwise
+a CIDR variable with no default per source (``var.cidr_operators``), so that `plan`
+asks who the operators or users are instead of opening the port to 0.0.0.0/0. A flow
+whose port cannot be known gets no rule and a comment saying how to fix it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from archmodel.formats.hcl import Block, Raw
 from archmodel.generators.terraform.facts import Facts, flow_name, flow_port
 from archmodel.generators.terraform.plan import Plan
-from archmodel.model import Flow, Kind
+from archmodel.model import Flow
 
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 UDP_PROTOCOLS = frozenset({"dns"})
@@ -32,12 +33,17 @@ def security_group(facts: Facts) -> Block:
 
 
 def _source(flow: Flow, plan: Plan) -> tuple[str, Raw | str]:
+    """Who may open the flow: the source's group, CloudFront's prefix list, or a CIDR
+    the user names; never 0.0.0.0/0 by default (the internet must be written by hand)."""
     source = flow.source
     if plan.has_security_group(source):
         return "referenced_security_group_id", Raw(f"aws_security_group.{source}.id")
-    if plan.kind_of(source) == Kind.cdn:
+    if plan.via_cdn(source):
         return "prefix_list_id", Raw("data.aws_ec2_managed_prefix_list.cloudfront.id")
-    return "cidr_ipv4", "0.0.0.0/0"
+    name = plan.component(source).name
+    return "cidr_ipv4", plan.require(
+        f"cidr_{source}", "string", f"CIDR block that {source} ({name}) connects from"
+    )
 
 
 def _flow_rule(direction: str, facts: Facts, flow: Flow, port: int, peer: tuple[str, Raw | str]) -> Block:
@@ -101,8 +107,7 @@ def egress_rules(facts: Facts, plan: Plan) -> list[Block]:
 
 def uses_cloudfront_prefix_list(plan: Plan) -> bool:
     return any(
-        plan.kind_of(f.source) == Kind.cdn and plan.has_security_group(f.target)
-        for f in plan.graph.flows.values()
+        plan.via_cdn(f.source) and plan.has_security_group(f.target) for f in plan.graph.flows.values()
     )
 
 

@@ -42,6 +42,7 @@ COMPONENT_TYPES = frozenset(
 )
 _SG_REF = re.compile(r"aws_security_group\.([A-Za-z0-9_-]+)\.id")
 _OPEN = {"0.0.0.0/0", "::/0"}
+_CIDR_INPUT = re.compile(r"\$\{var\.cidr_([A-Za-z0-9_]+)\}")
 
 
 def _one(value: Any) -> Any:
@@ -107,7 +108,8 @@ def _resource(
         target = _sg(body.get("security_group_id"))
         source = _sg(body.get("referenced_security_group_id"))
         cidr = _one(body.get("cidr_ipv4")) or _one(body.get("cidr_ipv6"))
-        if target and (source or cidr in _OPEN):
+        source = source or _cidr_input(inv, str(cidr or ""), components)
+        if target and (source or cidr in _OPEN or _one(body.get("prefix_list_id"))):
             inv.rules.append(Rule(address, source or INTERNET, target, _port(body), file, line))
     elif rtype == "aws_security_group_rule" and _one(body.get("type")) == "ingress":
         target = _sg(body.get("security_group_id"))
@@ -117,6 +119,18 @@ def _resource(
             inv.rules.append(Rule(address, source or INTERNET, target, _port(body), file, line))
     elif rtype in COMPONENT_TYPES:
         inv.resources.append(Resource(address, _component_of(name, body, components), file, line))
+
+
+def _cidr_input(inv: Inventory, cidr: str, components: set[str]) -> str | None:
+    """``var.cidr_<id>`` names the addresses of component <id> (the generator writes one
+    for each flow source without a security group); any other CIDR input, like a managed
+    prefix list (CloudFront's edge), is outside the managed groups: None."""
+    match = _CIDR_INPUT.fullmatch(cidr)
+    candidates = [c for c in components if match and c.replace("-", "_") == match[1]]
+    if not candidates:
+        return None
+    inv.cidrs[cidr] = candidates[0]
+    return cidr
 
 
 def _inline_rule(inv: Inventory, address: str, target: str, ingress: Any, file: str, line: int) -> None:

@@ -28,6 +28,14 @@ resource "aws_elasticache_replication_group" "cache" {
   transit_encryption_enabled = true
   kms_key_id                 = var.kms_key_arn
   snapshot_retention_limit   = 7
+
+  log_delivery_configuration {
+    destination      = var.log_group_name
+    destination_type = "cloudwatch-logs"
+    log_format       = "json"
+    log_type         = "slow-log"
+  }
+
   tags = {
     Name                  = "Session cache"
     "archmodel:component" = "cache"

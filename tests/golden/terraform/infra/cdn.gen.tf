@@ -14,7 +14,7 @@ resource "aws_cloudfront_distribution" "cdn" {
 
   origin {
     origin_id   = "lb"
-    domain_name = aws_lb.lb.dns_name
+    domain_name = var.origin_domain_name_lb
 
     custom_origin_config {
       http_port              = 80

@@ -16,9 +16,9 @@ resource "aws_security_group" "alb" {
 
 resource "aws_lb" "alb" {
   load_balancer_type         = "application"
-  internal                   = true
+  internal                   = false
   security_groups            = [aws_security_group.alb.id]
-  subnets                    = var.private_subnet_ids
+  subnets                    = var.public_subnet_ids
   drop_invalid_header_fields = true
   enable_deletion_protection = var.deletion_protection
 
@@ -151,7 +151,7 @@ resource "aws_wafv2_web_acl" "alb" {
 
   tags = {
     Name                  = "Application Load Balancer"
-    "archmodel:component" = "waf"
+    "archmodel:component" = "alb"
   }
 }
 
@@ -171,7 +171,7 @@ resource "aws_vpc_security_group_ingress_rule" "waf_TO_alb" {
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv4         = "0.0.0.0/0"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.cloudfront.id
   tags = {
     Name                  = "Application Load Balancer"
     "archmodel:component" = "alb"

@@ -27,6 +27,14 @@ resource "aws_elasticache_replication_group" "cache" {
   at_rest_encryption_enabled = true
   transit_encryption_enabled = true
   kms_key_id                 = var.kms_key_arn
+
+  log_delivery_configuration {
+    destination      = var.log_group_name
+    destination_type = "cloudwatch-logs"
+    log_format       = "json"
+    log_type         = "slow-log"
+  }
+
   tags = {
     Name                  = "Redis cache"
     "archmodel:component" = "cache"

@@ -7,8 +7,8 @@ resource "aws_cloudfront_distribution" "cdn" {
   default_root_object = "index.html"
 
   origin {
-    origin_id   = "waf"
-    domain_name = var.origin_domain_names["waf"]
+    origin_id   = "alb"
+    domain_name = var.origin_domain_name_alb
 
     custom_origin_config {
       http_port              = 80
@@ -19,7 +19,7 @@ resource "aws_cloudfront_distribution" "cdn" {
   }
 
   default_cache_behavior {
-    target_origin_id           = "waf"
+    target_origin_id           = "alb"
     viewer_protocol_policy     = "redirect-to-https"
     allowed_methods            = ["GET", "HEAD", "OPTIONS"]
     cached_methods             = ["GET", "HEAD"]
@@ -43,8 +43,102 @@ resource "aws_cloudfront_distribution" "cdn" {
     bucket = var.access_log_bucket_domain_name
   }
 
+  web_acl_id = aws_wafv2_web_acl.cdn.arn
   tags = {
     Name                  = "CloudFront distribution"
     "archmodel:component" = "cdn"
   }
+}
+
+resource "aws_wafv2_web_acl" "cdn" {
+  provider = aws.us_east_1
+  name     = "cdn"
+  scope    = "CLOUDFRONT"
+
+  default_action {
+    allow {}
+  }
+
+  rule {
+    name     = "AWSManagedRulesCommonRuleSet"
+    priority = 0
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesCommonRuleSet"
+        vendor_name = "AWS"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "cdn-AWSManagedRulesCommonRuleSet"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesKnownBadInputsRuleSet"
+    priority = 1
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesKnownBadInputsRuleSet"
+        vendor_name = "AWS"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "cdn-AWSManagedRulesKnownBadInputsRuleSet"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesAnonymousIpList"
+    priority = 2
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesAnonymousIpList"
+        vendor_name = "AWS"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "cdn-AWSManagedRulesAnonymousIpList"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "cdn"
+    sampled_requests_enabled   = true
+  }
+
+  tags = {
+    Name                  = "CloudFront distribution"
+    "archmodel:component" = "waf"
+  }
+}
+
+resource "aws_wafv2_web_acl_logging_configuration" "cdn" {
+  provider                = aws.us_east_1
+  resource_arn            = aws_wafv2_web_acl.cdn.arn
+  log_destination_configs = [var.waf_log_destination_arn]
 }

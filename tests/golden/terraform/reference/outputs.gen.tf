@@ -3,16 +3,14 @@
 output "security_group_ids" {
   description = "Security group of each networked component, by component id"
   value = {
-    alb        = aws_security_group.alb.id
-    api        = aws_security_group.api.id
-    cache      = aws_security_group.cache.id
-    db         = aws_security_group.db.id
-    idp        = aws_security_group.idp.id
-    monitoring = aws_security_group.monitoring.id
-    queue      = aws_security_group.queue.id
-    service-a  = aws_security_group.service-a.id
-    service-b  = aws_security_group.service-b.id
-    service-c  = aws_security_group.service-c.id
+    alb       = aws_security_group.alb.id
+    api       = aws_security_group.api.id
+    cache     = aws_security_group.cache.id
+    db        = aws_security_group.db.id
+    queue     = aws_security_group.queue.id
+    service-a = aws_security_group.service-a.id
+    service-b = aws_security_group.service-b.id
+    service-c = aws_security_group.service-c.id
   }
 }
 
@@ -24,6 +22,7 @@ output "endpoints" {
     cache     = aws_elasticache_replication_group.cache.primary_endpoint_address
     cdn       = aws_cloudfront_distribution.cdn.domain_name
     db        = aws_db_instance.db.address
+    idp       = aws_cognito_user_pool.idp.endpoint
     queue     = aws_msk_cluster.queue.bootstrap_brokers_tls
     secrets   = aws_secretsmanager_secret.secrets.arn
     service-a = aws_ecs_service.service-a.name

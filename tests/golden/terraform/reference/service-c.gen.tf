@@ -106,12 +106,12 @@ resource "aws_vpc_security_group_egress_rule" "service-c_TO_db" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "service-c_TO_idp" {
-  security_group_id            = aws_security_group.service-c.id
-  description                  = "archmodel flow service-c_TO_idp"
-  ip_protocol                  = "tcp"
-  from_port                    = 443
-  to_port                      = 443
-  referenced_security_group_id = aws_security_group.idp.id
+  security_group_id = aws_security_group.service-c.id
+  description       = "archmodel flow service-c_TO_idp"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = var.external_egress_cidr
   tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"
@@ -120,12 +120,12 @@ resource "aws_vpc_security_group_egress_rule" "service-c_TO_idp" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "service-c_TO_monitoring" {
-  security_group_id            = aws_security_group.service-c.id
-  description                  = "archmodel flow service-c_TO_monitoring"
-  ip_protocol                  = "tcp"
-  from_port                    = 4318
-  to_port                      = 4318
-  referenced_security_group_id = aws_security_group.monitoring.id
+  security_group_id = aws_security_group.service-c.id
+  description       = "archmodel flow service-c_TO_monitoring"
+  ip_protocol       = "tcp"
+  from_port         = 4318
+  to_port           = 4318
+  cidr_ipv4         = var.external_egress_cidr
   tags = {
     Name                  = "Service C - Customers"
     "archmodel:component" = "service-c"

@@ -39,49 +39,36 @@ variable "tags" {
 variable "vpc_id" {
   type        = string
   description = "VPC that holds the networked components"
-  default     = null
 }
 
 variable "private_subnet_ids" {
   type        = list(string)
   description = "Subnets for internal components"
-  default     = []
 }
 
 variable "public_subnet_ids" {
   type        = list(string)
   description = "Subnets for internet-facing load balancers"
-  default     = []
 }
 
 variable "certificate_arn" {
   type        = string
   description = "ACM certificate for HTTPS listeners"
-  default     = null
 }
 
 variable "cdn_certificate_arn" {
   type        = string
   description = "ACM certificate (us-east-1) for CloudFront"
-  default     = null
-}
-
-variable "origin_domain_names" {
-  type        = map(string)
-  description = "CDN origins that are not generated here, by component id"
-  default     = {}
 }
 
 variable "ecs_cluster_arn" {
   type        = string
   description = "ECS cluster for container services"
-  default     = null
 }
 
 variable "ecs_execution_role_arn" {
   type        = string
-  description = "ECS task execution role"
-  default     = null
+  description = "ECS task execution role (image pulls, logs)"
 }
 
 variable "ecs_task_role_arns" {
@@ -93,7 +80,6 @@ variable "ecs_task_role_arns" {
 variable "kms_key_arn" {
   type        = string
   description = "Customer managed KMS key for components with the kms control"
-  default     = null
 }
 
 variable "db_instance_class" {
@@ -105,13 +91,11 @@ variable "db_instance_class" {
 variable "db_subnet_group_name" {
   type        = string
   description = "RDS subnet group"
-  default     = null
 }
 
 variable "rds_monitoring_role_arn" {
   type        = string
   description = "Role for RDS enhanced monitoring"
-  default     = null
 }
 
 variable "cache_node_type" {
@@ -123,7 +107,6 @@ variable "cache_node_type" {
 variable "cache_subnet_group_name" {
   type        = string
   description = "ElastiCache subnet group"
-  default     = null
 }
 
 variable "kafka_version" {
@@ -140,32 +123,22 @@ variable "kafka_instance_type" {
 
 variable "log_group_name" {
   type        = string
-  description = "CloudWatch log group for broker logs"
-  default     = null
+  description = "CloudWatch log group for MSK broker and ElastiCache slow logs"
 }
 
 variable "access_log_bucket" {
   type        = string
   description = "S3 bucket for access logs"
-  default     = null
 }
 
 variable "access_log_bucket_domain_name" {
   type        = string
   description = "Domain name of the access log bucket (CloudFront)"
-  default     = null
 }
 
 variable "waf_log_destination_arn" {
   type        = string
   description = "Firehose/log group/bucket ARN for WAF logs"
-  default     = null
-}
-
-variable "waf_rate_limit" {
-  type        = number
-  description = "Requests per 5 minutes per IP for rate-limited WAFs"
-  default     = 2000
 }
 
 variable "external_egress_cidr" {
@@ -178,4 +151,9 @@ variable "aws_api_egress_cidr" {
   type        = string
   description = "Where containers reach AWS APIs (narrow it to VPC endpoints)"
   default     = "0.0.0.0/0"
+}
+
+variable "origin_domain_name_alb" {
+  type        = string
+  description = "DNS name in certificate_arn's certificate that points at load balancer alb (CNAME/alias)"
 }
