@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from archmodel.api import valid_project
-from archmodel.runner import NoOptions
 from archmodel.generators.terraform import common, generate
 from archmodel.generators.terraform.common import OtherCloud
+from archmodel.runner import NoOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "models" / "reference"

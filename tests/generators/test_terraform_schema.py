@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from archmodel.api import valid_project
-from archmodel.runner import NoOptions
 from archmodel.generators.terraform import common, generate
+from archmodel.runner import NoOptions
 
 hcl2 = pytest.importorskip("hcl2")
 pytestmark = pytest.mark.filterwarnings("ignore::archmodel.generators.terraform.common.OtherCloud")
@@ -66,7 +66,7 @@ def _nested(blocks: dict[str, Any], name: str, value: Any, where: str) -> list[s
 def generated_problems(model: Path) -> list[str]:
     found: list[str] = []
     for path, content in generate(valid_project(model), NoOptions()).items():
-        if not path.endswith(".tf"):
+        if not str(path).endswith(".tf"):
             continue
         tree = hcl2.loads(content.decode())
         for mode in ("resource", "data"):

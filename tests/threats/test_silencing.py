@@ -33,6 +33,11 @@ def test_disabling_every_rule_is_counted_in_summary_and_register(write_model: Ca
     assert code == 0  # nothing is open: the switch is legitimate, but it is shown
     assert f"SILENCED: {len(EVERY_RULE)} rule(s) disabled" in err
     assert "## Switched off" in out and "Rule `AMT101` is disabled" in out
+    _, register, _ = _threats(root, "--format", "json")
+    disabled = [r for r in json.loads(register) if r["status"] == "disabled"]
+    assert sorted(r["rule"] for r in disabled) == EVERY_RULE
+    _, table, _ = _threats(root, "--format", "csv")
+    assert sum(1 for line in table.splitlines() if ",disabled," in line) == len(EVERY_RULE)
 
 
 def test_a_blanket_false_positive_is_counted(write_model: Callable[..., Path]) -> None:

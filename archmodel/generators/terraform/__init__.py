@@ -68,7 +68,7 @@ def generate(project: Project, options: NoOptions) -> Files:
     note = common.other_clouds(environments, CLOUD)
     files: dict[str, bytes] = {} if note is None else {"terraform/notes.gen.tf": note}
     if environments and all(env.cloud != CLOUD for env in environments):
-        return files
+        return {PurePosixPath(p): b for p, b in files.items()}
     plan = make_plan(graph)
     endpoints: dict[str, str] = {}
     addresses: list[tuple[str, str]] = []

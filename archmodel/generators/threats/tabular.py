@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from archmodel.formats.csv import table
 from archmodel.threats.engine import ThreatReport
@@ -56,10 +57,41 @@ def summary(report: ThreatReport) -> str:
     )
 
 
+def disabled_records(report: ThreatReport) -> list[dict[str, Any]]:
+    """One record per rule that ``x-policies`` switched off (status ``disabled``): the
+    register shows what it does not check, not just what it found."""
+    from archmodel.threats import installed_rules
+
+    rules = installed_rules()
+    return [
+        {
+            "id": f"{rule.id}:*",
+            "rule": rule.id,
+            "title": rule.title,
+            "stride": [str(x) for x in rule.stride],
+            "severity": "",
+            "target": "*",
+            "mitigations": list(rule.mitigations),
+            "layer": rule.layer,
+            "status": "disabled",
+            "description": "This rule is disabled by x-policies: no finding of it is reported.",
+            "fix": rule.fix,
+            "cwe": list(rule.cwe),
+            "capec": list(rule.capec),
+            "file": None,
+            "line": None,
+            "justification": "disabled by x-policies",
+        }
+        for rule in (rules[r] for r in report.silencing.disabled if r in rules)
+    ]
+
+
 def render_json(report: ThreatReport, base: Path | None = None) -> str:
     """A JSON array sorted by id, one finding per line: it diffs like indented JSON, and
-    the C encoder writes it (the indenting one is pure Python, slow on large registers)."""
+    the C encoder writes it (the indenting one is pure Python, slow on large registers).
+    Rules switched off by ``x-policies`` follow as records with status ``disabled``."""
     items = [f.as_dict(shown_file(f.file, base)) for f in sorted(report.findings, key=lambda f: f.id)]
+    items += disabled_records(report)
     if not items:
         return "[]\n"
     return "[\n" + ",\n".join("  " + json.dumps(i, ensure_ascii=False) for i in items) + "\n]\n"
@@ -71,6 +103,9 @@ def render_csv(report: ThreatReport, base: Path | None = None) -> str:
     for f in report.findings:
         record = f.as_dict(shown_file(f.file, base))
         record["justification"] = f.justification or ""
+        values = [record[c] for c in CSV_COLUMNS]
+        rows.append([";".join(v) if isinstance(v, list) else v for v in values])
+    for record in disabled_records(report):
         values = [record[c] for c in CSV_COLUMNS]
         rows.append([";".join(v) if isinstance(v, list) else v for v in values])
     return table(CSV_COLUMNS, rows)
