@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from archmodel.safe_files import read_regular
+from archmodel.safe_files import kind_of, read_regular
 
 FILE_LIMIT = 8 * 1024 * 1024
 ALIAS_LIMIT = 1000
@@ -79,10 +79,25 @@ def read_manifests(directory: Path) -> list[Doc]:
     _refuse_templates(directory)
     docs: list[Doc] = []
     for path in sorted(p for p in directory.rglob("*") if p.suffix in SUFFIXES):
-        if path.is_symlink() or not path.is_file():
-            continue  # read_regular refuses them too; a directory named x.yaml is no manifest
-        docs.extend(_read_file(path))
+        if path.is_dir() and not path.is_symlink():
+            continue  # a directory named x.yaml is no manifest
+        docs.extend(_read_file(_regular(path, directory)))
     return docs
+
+
+def _regular(path: Path, directory: Path) -> Path:
+    """The file to read for ``path``: itself, or the target of a link to a regular file
+    inside the directory. A FIFO would hang the run and a link could reach ``/dev/zero``
+    or a secret elsewhere: anything else is an error naming the file."""
+    kind = kind_of(path)
+    if kind == "symlink":
+        target = path.resolve()
+        if target.is_relative_to(directory.resolve()) and kind_of(target) is None:
+            return target
+        raise ManifestError(f"{path}: a link out of {directory} or to no regular file; not read")
+    if kind is not None:
+        raise ManifestError(f"{path}: not a regular file ({kind}); not read")
+    return path
 
 
 def _refuse_templates(directory: Path) -> None:

@@ -1,0 +1,80 @@
+"""`drift` reads infrastructure code it does not control: a FIFO or a link to a
+device is reported by name and never read, and a broken file names itself."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "models" / "reference"
+
+
+def _drift(tf: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archmodel.cli", "drift", str(REFERENCE), "--terraform", str(tf)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero", "syntax", "binary"])
+def test_unreadable_terraform_is_an_error_naming_the_file(tmp_path: Path, kind: str) -> None:
+    bad = tmp_path / "main.tf"
+    if kind == "fifo":
+        os.mkfifo(bad)
+    elif kind == "zero":
+        bad.symlink_to("/dev/zero")
+    elif kind == "syntax":
+        bad.write_text('resource "aws_security_group" "x" {\n  name = \n')
+    else:
+        bad.write_bytes(b"\xff\xfe\x00")
+    run = _drift(tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "main.tf" in run.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero", "outside"])
+def test_unreadable_manifests_are_errors_naming_the_file(tmp_path: Path, kind: str) -> None:
+    k8s = tmp_path / "k8s"
+    k8s.mkdir()
+    bad = k8s / "policy.yaml"
+    if kind == "fifo":
+        os.mkfifo(bad)
+    elif kind == "zero":
+        bad.symlink_to("/dev/zero")
+    else:
+        secret = tmp_path / "secret.yaml"
+        secret.write_text("kind: Secret\n")
+        bad.symlink_to(secret)
+    run = subprocess.run(
+        [sys.executable, "-m", "archmodel.cli", "drift", str(REFERENCE), "--k8s", str(k8s)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "policy.yaml" in run.stderr and "not read" in run.stderr
+
+
+def test_a_link_to_a_manifest_inside_the_directory_is_read(tmp_path: Path) -> None:
+    k8s = tmp_path / "k8s"
+    (k8s / "base").mkdir(parents=True)
+    (k8s / "base" / "ns.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n")
+    (k8s / "ns.yaml").symlink_to(k8s / "base" / "ns.yaml")
+    run = subprocess.run(
+        [sys.executable, "-m", "archmodel.cli", "drift", str(REFERENCE), "--k8s", str(k8s)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "not read" not in run.stderr and "Traceback" not in run.stderr
