@@ -43,12 +43,16 @@ def test_alias_bound(tmp_path: Path) -> None:
         read_manifests(tmp_path)
 
 
-def test_symlinks_and_special_files_are_not_read(tmp_path: Path) -> None:
+def test_links_out_and_special_files_are_errors_never_read(tmp_path: Path) -> None:
     secret = write(tmp_path / "outside", "secret.yaml", "kind: Pod\nmetadata: {name: secret}\n")
-    (tmp_path / "k8s").mkdir()
-    os.symlink(secret, tmp_path / "k8s" / "link.yaml")
-    os.mkfifo(tmp_path / "k8s" / "fifo.yaml")
-    assert read_manifests(tmp_path / "k8s") == []
+    (tmp_path / "link").mkdir()
+    os.symlink(secret, tmp_path / "link" / "link.yaml")
+    with pytest.raises(ManifestError, match=r"link\.yaml.*not read"):
+        read_manifests(tmp_path / "link")
+    (tmp_path / "fifo").mkdir()
+    os.mkfifo(tmp_path / "fifo" / "fifo.yaml")
+    with pytest.raises(ManifestError, match=r"fifo.yaml: not a regular file \(fifo\)"):
+        read_manifests(tmp_path / "fifo")
 
 
 @pytest.mark.parametrize(
