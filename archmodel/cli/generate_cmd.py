@@ -12,6 +12,7 @@ from archmodel import output_cache
 from archmodel.cli.output import short_diff
 from archmodel.cli.project import checked_project
 from archmodel.fingerprint import inputs_fingerprint
+from archmodel.generators.ci.options import SAFE_DIR
 from archmodel.naming import NameClash
 from archmodel.runner import (
     Generator,
@@ -85,18 +86,19 @@ def _fail(message: str) -> NoReturn:
 class Run:
     """One generate or check run: the selected kinds, what they need, and their options."""
 
-    def __init__(self, only: str, view: str | None, max_nodes: int, images: bool) -> None:
+    def __init__(self, only: str, view: str | None, max_nodes: int, images: bool, out: Path) -> None:
         self.kinds = _kinds(only)
         try:
             self.generators = load_all(available_generators(), self.kinds)
         except GeneratorUnavailable as exc:
             _fail(f"{exc}; nothing written")
-        self.options = self._options(view=view, max_nodes=max_nodes, images=images)
+        self.options = self._options("diagrams", view=view, max_nodes=max_nodes, images=images)
+        self.options.update(self._options("ci", out_dir=_committed_as(out)))
 
-    def _options(self, **diagrams: object) -> dict[str, object]:
-        """The command-line flags are the diagrams generator's options."""
-        gen: Generator[object] | None = self.generators.get("diagrams")
-        return {"diagrams": gen.options(**diagrams)} if gen is not None else {}
+    def _options(self, name: str, **flags: object) -> dict[str, object]:
+        """Command-line flags as the typed options of the generator they belong to."""
+        gen: Generator[object] | None = self.generators.get(name)
+        return {name: gen.options(**flags)} if gen is not None else {}
 
     def inputs(self, project: Project) -> str:
         entries = available_generators()
@@ -110,6 +112,15 @@ class Run:
         except (PathClash, NeedCycle, NameClash) as exc:
             _fail(f"{exc}; nothing written")
         return {str(path): content for path, content in files.items()}
+
+
+def _committed_as(out: Path) -> str:
+    """Where OUT sits in the repository, as CI jobs will find it: the relative path given
+    with ``-o`` (a run from the repository root), else the current directory."""
+    text = out.as_posix().rstrip("/") or "."
+    if out.is_absolute() or ".." in out.parts or not SAFE_DIR.fullmatch(text):
+        return "."
+    return text.removeprefix("./") or "."
 
 
 def _hashes(files: dict[str, bytes], inputs: str) -> dict[str, str]:
@@ -141,7 +152,7 @@ def generate_command(
 
     Never overwrites or deletes a file it did not write: such a file is a conflict,
     reported before anything is written."""
-    this = Run(only, view, max_nodes, images)
+    this = Run(only, view, max_nodes, images, out)
     project = checked_project(model, refusal="nothing written")
     _refuse_out_in_model(out, project)
     files = this.files(project)
@@ -175,7 +186,7 @@ def generate_command(
 @IMAGES
 def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes: int, images: bool) -> None:
     """Exit 0 when OUT is exactly what `generate` would write; list the drift otherwise."""
-    this = Run(only, view, max_nodes, images)
+    this = Run(only, view, max_nodes, images, out)
     project = checked_project(model, refusal="nothing compared")
     inputs = this.inputs(project)
     known = output_cache.recall(inputs)

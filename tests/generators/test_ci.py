@@ -13,10 +13,11 @@ import pytest
 import yaml
 
 from archmodel.generators.ci import generate
+from archmodel.generators.ci.options import CiOptions
 from archmodel.load import load
 from archmodel.project import Project
-from archmodel.runner import NoOptions
 
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).parent / "fixtures" / "infra"
 REFERENCE = Path(__file__).resolve().parents[2] / "models" / "reference"
 
@@ -24,7 +25,7 @@ REFERENCE = Path(__file__).resolve().parents[2] / "models" / "reference"
 def generated(path: Path) -> dict[str, bytes]:
     loaded = load(path)
     assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
-    return {str(p): b for p, b in generate(Project.from_loaded(loaded), NoOptions()).items()}
+    return {str(p): b for p, b in generate(Project.from_loaded(loaded), CiOptions()).items()}
 
 
 def workflow_schema() -> dict[str, Any]:
@@ -75,3 +76,27 @@ def test_golden_fixture(golden: Callable[[str, bytes], None]) -> None:
 def test_golden_reference(golden: Callable[[str, bytes], None]) -> None:
     for path, content in generated(REFERENCE).items():
         golden(f"ci/reference/{path.removeprefix('ci/')}", content)
+
+
+@pytest.mark.parametrize(
+    ("out", "expected"), [("infra/generated", "infra/generated"), ("./out/", "out"), ("../elsewhere", ".")]
+)
+def test_workflows_find_the_output_where_it_is_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, out: str, expected: str
+) -> None:
+    from click.testing import CliRunner
+
+    from archmodel.cli.main import cli
+
+    work = tmp_path / "repo"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = CliRunner().invoke(
+        cli, ["generate", str(ROOT / "models" / "reference"), "-o", out, "--only", "ci"]
+    )
+    assert result.exit_code == 0, result.output
+    written = (work / out / "ci").resolve()
+    github = yaml.safe_load((written / "github-actions.yml").read_text())
+    gitlab = yaml.safe_load((written / "gitlab-ci.yml").read_text())
+    assert github["env"]["ARCHMODEL_OUT"] == expected
+    assert gitlab["variables"]["ARCHMODEL_OUT"] == expected

@@ -10,15 +10,15 @@ from hypothesis import given
 from test_terraform_escaping import SETTINGS, hostile, hostile_graph
 
 from archmodel.generators.ci import generate
+from archmodel.generators.ci.options import CiOptions
 from archmodel.generators.ci.steps import gh_text
-from archmodel.runner import NoOptions
 
 
 @SETTINGS
 @given(name=hostile, technology=hostile)
 def test_ci_survives_hostile_text(name: str, technology: str) -> None:
     project = hostile_graph(name, "", technology, "img")
-    workflow = yaml.safe_load(generate(project, NoOptions())[PurePosixPath("ci/github-actions.yml")])
+    workflow = yaml.safe_load(generate(project, CiOptions())[PurePosixPath("ci/github-actions.yml")])
     assert workflow["jobs"]["build"]["name"] == gh_text(name)
     assert workflow["name"] == gh_text(f"{name} pipeline")
 

@@ -1,8 +1,9 @@
-"""Options of the CI generator, kept here until the generator contract carries typed
-per-generator options."""
+"""The CI generator's typed options (the runner hands them in) and the conditions its
+publish and deploy jobs run under."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Only publish and deploy on a push to the default branch or a tag: a pull request
@@ -22,5 +23,11 @@ class CiOptions:
 
     out_dir: str = "."
 
+    def __post_init__(self) -> None:
+        if not SAFE_DIR.fullmatch(self.out_dir) or ".." in self.out_dir.split("/"):
+            raise ValueError(f"output directory {self.out_dir!r} cannot be named in the workflow")
 
+
+# Relative, without '..', and plain enough for a YAML value and a quoted shell word.
+SAFE_DIR = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]{0,199}")
 DEFAULT = CiOptions()
