@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from archmodel import cache_dir
 from archmodel.safe_files import read_regular, stat_key
 
 _LIMIT = 256 * 1024 * 1024
@@ -30,19 +31,16 @@ _LIMIT = 256 * 1024 * 1024
 
 def directory() -> Path | None:
     """The trusted cache directory for output hashes, created private; None when unusable."""
-    if os.environ.get("ARCHMODEL_NO_CACHE"):
+    base = cache_dir.root()
+    if base is None:
         return None
-    base = os.environ.get("ARCHMODEL_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "archmodel"
-    )
-    path = Path(base) / "outputs"
+    path = base / "outputs"
     try:
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
         info = os.lstat(path)
     except OSError:
         return None
-    private = stat.S_ISDIR(info.st_mode) and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    return path if private and info.st_uid == os.geteuid() else None
+    return path if stat.S_ISDIR(info.st_mode) and cache_dir.private(info) else None
 
 
 def _entry(inputs: str) -> Path | None:

@@ -285,7 +285,7 @@ def compare_outputs(out: Path, files: Mapping[str, bytes], inputs: str = "") -> 
     """
     expected = {safe_relative(p): b for p, b in files.items()}
     expected[MANIFEST] = manifest_bytes(expected, inputs)
-    return compare_hashes(out, {rel: digest(b) for rel, b in expected.items()}, _listed(out))
+    return compare_hashes(out, {rel: digest(b) for rel, b in expected.items()}, listed(out))
 
 
 def compare_hashes(
@@ -320,7 +320,9 @@ def compare_hashes(
     return Drift(stale, missing, extra, unsafe)
 
 
-def _listed(out: Path) -> set[str]:
+def listed(out: Path) -> set[str]:
+    """Paths the manifest in OUT lists (none when it cannot be read): only ever used to
+    name extra files, never to vouch for a file's content."""
     try:
         return set(read_manifest(out).files)
     except BadManifest:

@@ -12,7 +12,7 @@ from archmodel import output_cache
 from archmodel.cli.output import short_diff
 from archmodel.cli.project import checked_project
 from archmodel.fingerprint import inputs_fingerprint
-from archmodel.generators.ci.options import SAFE_DIR
+from archmodel.generators.ci.options import CiOptions
 from archmodel.naming import NameClash
 from archmodel.runner import (
     Generator,
@@ -34,8 +34,8 @@ from archmodel.writer import (
     compare_hashes,
     compare_outputs,
     digest,
+    listed,
     manifest_bytes,
-    read_manifest,
     write_outputs,
 )
 
@@ -116,11 +116,12 @@ class Run:
 
 def _committed_as(out: Path) -> str:
     """Where OUT sits in the repository, as CI jobs will find it: the relative path given
-    with ``-o`` (a run from the repository root), else the current directory."""
-    text = out.as_posix().rstrip("/") or "."
-    if out.is_absolute() or ".." in out.parts or not SAFE_DIR.fullmatch(text):
+    with ``-o`` (a run from the repository root), else the current directory when the CI
+    options refuse it (absolute, leaving it, or not plain enough to name in a workflow)."""
+    try:
+        return CiOptions(out.as_posix()).out_dir
+    except ValueError:
         return "."
-    return text.removeprefix("./") or "."
 
 
 def _hashes(files: dict[str, bytes], inputs: str) -> dict[str, str]:
@@ -190,7 +191,7 @@ def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes
     project = checked_project(model, refusal="nothing compared")
     inputs = this.inputs(project)
     known = output_cache.recall(inputs)
-    if known is not None and compare_hashes(out, known, _listed(out), output_cache.recall_stats(out)).clean:
+    if known is not None and compare_hashes(out, known, listed(out), output_cache.recall_stats(out)).clean:
         click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
         return
     files = this.files(project)
@@ -202,13 +203,6 @@ def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes
         click.echo(f"{out}: out of date; run `archmodel generate {model} -o {out}`", err=True)
         sys.exit(1)
     click.echo(f"{out}: in sync ({len(files)} files)", err=True)
-
-
-def _listed(out: Path) -> set[str]:
-    try:
-        return set(read_manifest(out).files)
-    except BadManifest:
-        return set()
 
 
 def _report(out: Path, drift: Drift, files: dict[str, bytes]) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml_rs
 
-from archmodel import __version__
+from archmodel import __version__, cache_dir
 
 MIN_SIZE = 256 * 1024
 _FORMAT = "json1"
@@ -33,17 +33,8 @@ _SCALARS = (str, int, float, bool, type(None))
 
 
 def _directory() -> Path | None:
-    if os.environ.get("ARCHMODEL_NO_CACHE"):
-        return None
-    base = os.environ.get("ARCHMODEL_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "archmodel"
-    )
-    return Path(base) / "parsed"
-
-
-def _owned(info: os.stat_result) -> bool:
-    """Owned by this user and writable by nobody else."""
-    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    base = cache_dir.root()
+    return None if base is None else base / "parsed"
 
 
 def trusted(directory: Path) -> bool:
@@ -52,7 +43,7 @@ def trusted(directory: Path) -> bool:
         info = os.stat(directory)
     except OSError:
         return False
-    return stat.S_ISDIR(info.st_mode) and _owned(info)
+    return stat.S_ISDIR(info.st_mode) and cache_dir.private(info)
 
 
 def _entry(raw: bytes) -> Path | None:
@@ -74,7 +65,7 @@ def get(raw: bytes) -> Any:
         return MISS
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or not _owned(info):
+        if not stat.S_ISREG(info.st_mode) or not cache_dir.private(info):
             return MISS
         try:
             return json.loads(handle.read())

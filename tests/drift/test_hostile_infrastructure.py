@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "models" / "reference"
 
 
-def _drift(tf: Path) -> subprocess.CompletedProcess[str]:
+def _drift(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "archmodel.cli", "drift", str(REFERENCE), "--terraform", str(tf)],
+        [sys.executable, "-m", "archmodel.cli", "drift", str(REFERENCE), *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -35,7 +35,7 @@ def test_unreadable_terraform_is_an_error_naming_the_file(tmp_path: Path, kind: 
         bad.write_text('resource "aws_security_group" "x" {\n  name = \n')
     else:
         bad.write_bytes(b"\xff\xfe\x00")
-    run = _drift(tmp_path)
+    run = _drift("--terraform", str(tmp_path))
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr
     assert "main.tf" in run.stderr
@@ -54,13 +54,7 @@ def test_unreadable_manifests_are_errors_naming_the_file(tmp_path: Path, kind: s
         secret = tmp_path / "secret.yaml"
         secret.write_text("kind: Secret\n")
         bad.symlink_to(secret)
-    run = subprocess.run(
-        [sys.executable, "-m", "archmodel.cli", "drift", str(REFERENCE), "--k8s", str(k8s)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    run = _drift("--k8s", str(k8s))
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert "policy.yaml" in run.stderr and "not read" in run.stderr
 
@@ -70,11 +64,5 @@ def test_a_link_to_a_manifest_inside_the_directory_is_read(tmp_path: Path) -> No
     (k8s / "base").mkdir(parents=True)
     (k8s / "base" / "ns.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n")
     (k8s / "ns.yaml").symlink_to(k8s / "base" / "ns.yaml")
-    run = subprocess.run(
-        [sys.executable, "-m", "archmodel.cli", "drift", str(REFERENCE), "--k8s", str(k8s)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    run = _drift("--k8s", str(k8s))
     assert "not read" not in run.stderr and "Traceback" not in run.stderr
