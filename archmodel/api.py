@@ -11,7 +11,7 @@ from archmodel.catalog import Severity
 from archmodel.diagnostics import Diagnostic
 from archmodel.load import load
 from archmodel.project import Project
-from archmodel.rules import check
+from archmodel.rules import check, check_view
 
 
 class InvalidModel(Exception):
@@ -33,6 +33,18 @@ def valid_project(path: Path) -> Project:
     if project.failed():
         raise InvalidModel(project)
     return project
+
+
+def check_environment(project: Project, environment: str) -> None:
+    """Add what the rules that depend on deployment find in one (existing) environment's
+    view, beyond what the whole model already says. Only a model without errors has
+    views worth checking."""
+    if project.failed():
+        return
+    said = {(d.code, d.file, d.path) for d in project.diagnostics}
+    view = check_view(project.for_environment(environment))
+    new = project.positions.resolve([d for d in view if (d.code, d.file, d.path) not in said])
+    project.diagnostics = sorted({*project.diagnostics, *new}, key=lambda d: d.sort_key())
 
 
 def load_project(path: Path) -> Project:

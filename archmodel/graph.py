@@ -113,8 +113,11 @@ class ArchGraph:
 
     @cached_property
     def analysed_environments(self) -> tuple[Environment, ...]:
-        """Production when the model has one (what an attacker faces), else every environment:
-        the environments whose controls count when a component's protection is judged."""
+        """The environment in view on an environment's view; otherwise production when the
+        model has one (what an attacker faces), else every environment: the environments
+        whose controls count when a component's protection is judged."""
+        if self.model.environment in self.environments:
+            return (self.environments[self.model.environment],)
         envs = tuple(self.environments.values())
         prod = tuple(e for e in envs if e.tier == Tier.prod)
         return prod or envs

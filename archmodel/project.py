@@ -16,6 +16,7 @@ from archmodel.graph import ArchGraph
 from archmodel.load import Loaded, Origin
 from archmodel.load.positions import Positions
 from archmodel.model import Model
+from archmodel.model.view import environment_view
 
 
 @dataclass(eq=False)  # one loaded model is one object: identity, hashable (results cache on it)
@@ -31,6 +32,8 @@ class Project:
     broken_ids: dict[str, set[str]]
     system_origin: Origin | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The environment this project is the view of; None for the whole model.
+    environment: str | None = None
     _positions: Positions | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
@@ -69,6 +72,35 @@ class Project:
 
     def origin(self, section: str, index: int) -> Origin:
         return self.origins[section][index]
+
+    @property
+    def environment_ids(self) -> list[str]:
+        return [e.id for e in self.model.environments]
+
+    def for_environment(self, env_id: str) -> Project:
+        """The project as deployed in one environment (``model.view``): the same files and
+        positions, the filtered model, its own graph, and no diagnostics of its own."""
+        view = environment_view(self.model, env_id)
+        origins = dict(self.origins)
+        for section, kept in view.kept.items():
+            if section in origins:
+                origins[section] = [self.origins[section][i] for i in kept]
+        project = Project(
+            self.root,
+            view.model,
+            ArchGraph(view.model),
+            self.sources,
+            origins,
+            self.broken_ids,
+            self.system_origin,
+        )
+        project._positions = self.positions
+        project.environment = env_id
+        return project
+
+    def in_environment(self, env_id: str) -> Project:
+        """This project when it already is that environment's view, else the view."""
+        return self if self.environment == env_id else self.for_environment(env_id)
 
     def failed(self, strict: bool = False) -> bool:
         return has_errors(self.diagnostics, strict)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from archmodel.cli.project import ENV_HELP
 from archmodel.diff import ModelDiff, diff_models
 from archmodel.load import ModelNotFound
 from archmodel.load.git import resolve_model_path
@@ -91,9 +92,11 @@ RENDERERS = {"text": _render_text, "md": _render_md, "json": _render_json}
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True)
 @click.option("--fail-on-security", is_flag=True, help="Exit 1 when a security-relevant change appears.")
-def diff(old: str, new: str, fmt: str, fail_on_security: bool) -> None:
-    """Compare two models: paths, or REV:path read from git."""
-    from archmodel.cli.project import checked_project
+@click.option("--env", default=None, metavar="NAME", help=ENV_HELP)
+def diff(old: str, new: str, fmt: str, fail_on_security: bool, env: str | None) -> None:
+    """Compare two models: paths, or REV:path read from git (with --env, as deployed in
+    that environment on both sides)."""
+    from archmodel.cli.project import checked_project, in_environment
 
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
         checked = []
@@ -102,7 +105,8 @@ def diff(old: str, new: str, fmt: str, fail_on_security: bool) -> None:
                 path = resolve_model_path(spec, Path(tmp))
             except ModelNotFound as exc:
                 raise click.UsageError(str(exc)) from exc
-            checked.append(checked_project(path, label=spec, refusal="run `archmodel validate` on it"))
+            project = checked_project(path, label=spec, refusal="run `archmodel validate` on it")
+            checked.append(in_environment(project, env))
         result_diff = diff_models(checked[0].graph, checked[1].graph)
         _add_threats(result_diff, checked[0], checked[1])
     click.echo(RENDERERS[fmt](result_diff), nl=False)

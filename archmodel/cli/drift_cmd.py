@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from archmodel.cli.output import FORMATS, note, print_diagnostics
+from archmodel.cli.project import ENV_HELP
 
 DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
 
@@ -24,11 +25,14 @@ DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
     help="Map a component to a workload (name or namespace/name) its labels do not name; repeatable.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-def drift(model: Path, terraform: Path | None, k8s: Path | None, mapping: tuple[str, ...], fmt: str) -> None:
+@click.option("--env", default=None, metavar="NAME", help=ENV_HELP)
+def drift(
+    model: Path, terraform: Path | None, k8s: Path | None, mapping: tuple[str, ...], fmt: str, env: str | None
+) -> None:
     """Report components without resources, resources without components, unmodelled
     paths and blocked flows, and for Kubernetes open namespaces, wide rules, selectors
     matching no pod and exposure the model does not agree with; exit 1 on drift."""
-    from archmodel.cli.project import checked_project
+    from archmodel.cli.project import checked_project, in_environment
     from archmodel.drift import Inventory, compare, expected_components
     from archmodel.drift.kube_check import kubernetes_drift, placement_of
     from archmodel.drift.kube_rules import inventory as workload_inventory
@@ -37,7 +41,7 @@ def drift(model: Path, terraform: Path | None, k8s: Path | None, mapping: tuple[
 
     if terraform is None and k8s is None:
         raise click.UsageError("give --terraform DIR, --k8s DIR, or both")
-    checked = checked_project(model, refusal="no drift check", fmt=fmt)
+    checked = in_environment(checked_project(model, refusal="no drift check", fmt=fmt), env, fmt)
     components = set(checked.graph.components)
     explicit = _explicit(mapping, components)
     inventory = Inventory()

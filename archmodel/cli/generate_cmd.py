@@ -10,7 +10,7 @@ import click
 
 from archmodel import output_cache
 from archmodel.cli.output import short_diff
-from archmodel.cli.project import checked_project
+from archmodel.cli.project import ENV_HELP, checked_project, in_environment
 from archmodel.fingerprint import inputs_fingerprint
 from archmodel.generators.ci.options import CiOptions
 from archmodel.naming import NameClash
@@ -60,6 +60,7 @@ MAX_NODES = click.option(
     show_default=True,
     help="Diagrams: split views above this.",
 )
+ENV = click.option("--env", default=None, metavar="NAME", help=ENV_HELP)
 IMAGES = click.option(
     "--images/--no-images",
     default=True,
@@ -101,9 +102,12 @@ class Run:
         return {name: gen.options(**flags)} if gen is not None else {}
 
     def inputs(self, project: Project) -> str:
+        """The fingerprint of what decides the output: model bytes, generators, options and
+        the environment in view."""
         entries = available_generators()
         used = {name: entries[name] for name in self.generators}
-        return inputs_fingerprint(project.root, project.sources, used, options_key(self.options))
+        key = options_key(self.options) + (f";env={project.environment}" if project.environment else "")
+        return inputs_fingerprint(project.root, project.sources, used, key)
 
     def files(self, project: Project) -> dict[str, bytes]:
         """The files of the selected generators (each after those it needs)."""
@@ -145,16 +149,24 @@ def _refuse_out_in_model(out: Path, project: Project) -> None:
 @VIEW
 @MAX_NODES
 @IMAGES
+@ENV
 @click.option("--clean", is_flag=True, help="Remove files the previous run wrote and this one does not.")
 def generate_command(
-    model: Path, out: Path, only: str, view: str | None, max_nodes: int, images: bool, clean: bool
+    model: Path,
+    out: Path,
+    only: str,
+    view: str | None,
+    max_nodes: int,
+    images: bool,
+    env: str | None,
+    clean: bool,
 ) -> None:
     """Write the artifacts of MODEL into OUT.
 
     Never overwrites or deletes a file it did not write: such a file is a conflict,
     reported before anything is written."""
     this = Run(only, view, max_nodes, images, out)
-    project = checked_project(model, refusal="nothing written")
+    project = in_environment(checked_project(model, refusal="nothing written"), env)
     _refuse_out_in_model(out, project)
     files = this.files(project)
     inputs = this.inputs(project)
@@ -185,10 +197,13 @@ def generate_command(
 @VIEW
 @MAX_NODES
 @IMAGES
-def check_command(model: Path, out: Path, only: str, view: str | None, max_nodes: int, images: bool) -> None:
+@ENV
+def check_command(
+    model: Path, out: Path, only: str, view: str | None, max_nodes: int, images: bool, env: str | None
+) -> None:
     """Exit 0 when OUT is exactly what `generate` would write; list the drift otherwise."""
     this = Run(only, view, max_nodes, images, out)
-    project = checked_project(model, refusal="nothing compared")
+    project = in_environment(checked_project(model, refusal="nothing compared"), env)
     inputs = this.inputs(project)
     known = output_cache.recall(inputs)
     if known is not None and compare_hashes(out, known, listed(out), output_cache.recall_stats(out)).clean:

@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 
 from archmodel import __version__
+from archmodel.api import check_environment
 from archmodel.cli.output import FORMATS, note, print_diagnostics, summary
-from archmodel.cli.project import any_project
+from archmodel.cli.project import ENV_HELP, any_project, environment_option
 
 MODEL = click.argument("model", type=click.Path(path_type=Path))
 
@@ -58,9 +59,12 @@ def cli() -> None:
 @MODEL
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def validate(model: Path, fmt: str, strict: bool) -> None:
+@click.option("--env", default=None, metavar="NAME", help=ENV_HELP)
+def validate(model: Path, fmt: str, strict: bool, env: str | None) -> None:
     """Load MODEL and check it; exit 1 on errors (or warnings with --strict)."""
     checked = any_project(model, fmt)
+    if (environment := environment_option(checked, env, fmt)) is not None:
+        check_environment(checked, environment)
     print_diagnostics(checked.diagnostics, fmt, root=checked.root)
     if fmt in ("text", "github"):
         status = "invalid" if checked.failed(strict) else "valid"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 from pathlib import Path
 
@@ -39,3 +40,23 @@ def checked_project(
         print_diagnostics(exc.errors, "github" if fmt == "github" else "text", err=True)
         note(f"{label or model}: invalid model; {refusal}", fmt)
         sys.exit(1)
+
+
+ENV_HELP = "Work on one environment's view: what is deployed there, with the controls in force there."
+
+
+def environment_option(project: Project, env: str | None, fmt: str = "text") -> str | None:
+    """The ``--env`` value, checked against the model's environments (a usage error with a
+    suggestion otherwise)."""
+    if env is None or env in project.environment_ids:
+        return env
+    known = project.environment_ids
+    close = difflib.get_close_matches(env, known, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(known) or 'none'}"
+    raise click.UsageError(escaped(f"--env: no environment '{env}' in the model{hint}", fmt))
+
+
+def in_environment(project: Project, env: str | None, fmt: str = "text") -> Project:
+    """The project as ``--env`` asks: one environment's view, or the whole model."""
+    checked = environment_option(project, env, fmt)
+    return project if checked is None else project.for_environment(checked)

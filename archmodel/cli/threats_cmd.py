@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from archmodel.cli.project import ENV_HELP
 from archmodel.threats.types import SEVERITY_ORDER, ThreatSeverity
 
 if TYPE_CHECKING:
@@ -37,10 +38,12 @@ FORMATS = ("text", "md", "json", "csv", "sarif", "github")
     default=None,
     help="A previous threats.json: only findings not in it fail.",
 )
-def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None) -> None:
-    """List the STRIDE threats of MODEL, most severe first."""
+@click.option("--env", default=None, metavar="NAME", help=ENV_HELP)
+def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None, env: str | None) -> None:
+    """List the STRIDE threats of MODEL, most severe first; each says the environments it
+    applies to (with --env, only that environment's view is analysed)."""
     from archmodel.cli.output import escaped, note
-    from archmodel.cli.project import checked_project
+    from archmodel.cli.project import checked_project, environment_option
     from archmodel.generators.threats import summary
     from archmodel.threats import analyse
     from archmodel.threats.baseline import BadBaseline, read_baseline
@@ -50,7 +53,7 @@ def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None) -
     except BadBaseline as exc:
         raise click.UsageError(escaped(str(exc), fmt)) from exc
     checked = checked_project(model, refusal="no threat analysis", fmt=fmt)
-    report = analyse(checked)
+    report = analyse(checked, environment=environment_option(checked, env, fmt))
     _print_warnings(report, checked.positions, fmt)
     click.echo(_renderer(fmt)(report, Path.cwd()), nl=False)
     failing = report.failing(ThreatSeverity(fail_on), known) if fail_on else []

@@ -162,6 +162,9 @@ class Component(Named):
     processes: IdList
     accepts: list[DataFormat] = Field(default_factory=list, description="Formats it parses from callers.")
     public: Bool = False
+    environments: IdList = Field(
+        default_factory=list, description="Deployed only in these environments; left out, in every one."
+    )
     criticality: Criticality = Criticality.medium
     deploy: Deploy | None = None
     out_of_scope: Text | None = None

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from archmodel.model.base import Element, Id, Text
+from archmodel.model.base import Element, Id, IdList, Text
 
 
 class Layer(StrEnum):
@@ -88,3 +88,6 @@ class Control(Element):
     name: Text
     description: Text = ""
     tags: list[Text] = Field(default_factory=list)
+    environments: IdList = Field(
+        default_factory=list, description="In force only in these environments; left out, in every one."
+    )

@@ -73,3 +73,5 @@ class Model:
     scenarios: list[Scenario] = field(default_factory=list)
     risks: list[Risk] = field(default_factory=list)
     policies: Policies = field(default_factory=Policies)
+    # Set on one environment's view (``model.view``): the environment it shows.
+    environment: str | None = None

@@ -60,6 +60,10 @@ class Flow(Element):
         default=None, description="How the caller authenticates; left out, it is unknown."
     )
     description: Text = ""
+    environments: IdList = Field(
+        default_factory=list,
+        description="Exists only in these environments; left out, wherever both ends are deployed.",
+    )
 
     @model_validator(mode="before")
     @classmethod

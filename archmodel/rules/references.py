@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from archmodel.catalog import Severity
 from archmodel.load import Origin
-from archmodel.model import BUILTIN_CONTROLS, Component, Environment, Flow, Zone
+from archmodel.model import BUILTIN_CONTROLS, Component, Control, Environment, Flow, Zone
 from archmodel.rules.registry import Context, Issue, rule
 
 
@@ -39,6 +39,7 @@ def unknown_zone(ctx: Context) -> Iterator[Issue]:
     for z, origin in ctx.each("zones", ctx.project.model.zones):
         if z.parent is not None and z.parent not in zones:
             yield _unknown("zone", f"zone '{z.id}'", z.parent, zones, origin, "parent")
+    yield from _unknown_additions(ctx, "zone", zones)
 
 
 @rule(
@@ -57,6 +58,7 @@ def unknown_component(ctx: Context) -> Iterator[Issue]:
     for d, origin in ctx.each("data", ctx.project.model.data):
         if d.owner is not None and d.owner not in components:
             yield _unknown("component", f"data asset '{d.id}'", d.owner, components, origin, "owner")
+    yield from _unknown_additions(ctx, "component", components)
 
 
 @rule(
@@ -102,6 +104,12 @@ def unknown_control(ctx: Context) -> Iterator[Issue]:
             for j, ref in enumerate(element.controls):
                 if ref not in known:
                     yield _unknown("control", f"{noun} '{element.id}'", ref, known, origin, "controls", j)
+    for env, origin in ctx.each("environments", model.environments):
+        for i, add in enumerate(env.adds):
+            for j, ref in enumerate(add.controls):
+                if ref not in known:
+                    owner = f"environment '{env.id}'"
+                    yield _unknown("control", owner, ref, known, origin, "adds", i, "controls", j)
 
 
 @rule(
@@ -111,11 +119,24 @@ def unknown_control(ctx: Context) -> Iterator[Issue]:
     fix="Correct the environment id or add the environment under `environments:`.",
 )
 def unknown_environment(ctx: Context) -> Iterator[Issue]:
-    """A pipeline stage's `environment` names no environment."""
+    """A pipeline stage's `environment`, or the `environments` a component, flow or
+    control is limited to, names no environment."""
     envs = ctx.known("environments")
-    for s, origin in ctx.each("stages", ctx.project.model.stages):
+    model = ctx.project.model
+    for s, origin in ctx.each("stages", model.stages):
         if s.environment is not None and s.environment not in envs:
             yield _unknown("environment", f"stage '{s.id}'", s.environment, envs, origin, "environment")
+    limited: tuple[tuple[str, str, Sequence[Component | Flow | Control]], ...] = (
+        ("component", "components", model.components),
+        ("flow", "flows", model.flows),
+        ("control", "controls", model.controls),
+    )
+    for noun, section, items in limited:
+        for element, origin in ctx.each(section, items):
+            for j, ref in enumerate(element.environments):
+                if ref not in envs:
+                    owner = f"{noun} '{element.id}'"
+                    yield _unknown("environment", owner, ref, envs, origin, "environments", j)
 
 
 @rule(
@@ -146,3 +167,13 @@ def unknown_flow(ctx: Context) -> Iterator[Issue]:
         for j, ref in enumerate(s.steps):
             if ref not in flows:
                 yield _unknown("flow", f"scenario '{s.id}'", ref, flows, origin, "steps", j)
+    yield from _unknown_additions(ctx, "flow", flows)
+
+
+def _unknown_additions(ctx: Context, noun: str, known: set[str]) -> Iterator[Issue]:
+    """Environment ``adds`` entries that name a missing component, flow or zone."""
+    for env, origin in ctx.each("environments", ctx.project.model.environments):
+        for i, add in enumerate(env.adds):
+            ref = getattr(add, noun)
+            if ref is not None and ref not in known:
+                yield _unknown(noun, f"environment '{env.id}'", ref, known, origin, "adds", i, noun)

@@ -21,6 +21,7 @@ from archmodel.project import Project
 from archmodel.threats.checks import builtin_rules
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.custom import policy_rule
+from archmodel.threats.environments import merge_environments
 from archmodel.threats.problems import PLUGIN_DEPRECATED, PLUGIN_FAILED, POLICY_SHADOWED
 from archmodel.threats.registry import Hit, Plugins, ThreatRule, load_plugins
 from archmodel.threats.risks import apply_risks
@@ -80,13 +81,40 @@ def analyse(
     policy: Policies | None = None,
     include_mitigated: bool = False,
     locate_findings: bool = True,
+    environment: str | None = None,
 ) -> ThreatReport:
     """Threat findings of a (valid) model; ``today`` decides which risk decisions expired.
 
-    The policy is the model's own (``x-policies``, validated on load) unless one is given."""
+    The policy is the model's own (``x-policies``, validated on load) unless one is given.
+    With ``environment``, that environment's view is analysed; otherwise each environment's
+    view is, and each finding names the environments it applies to."""
     policy = policy or project.model.policies
-    ctx = ThreatContext(project, project.graph, policy)
     rules = catalog(policy)
+    environment = environment or project.environment
+    envs = [environment] if environment is not None else project.environment_ids
+    if envs:
+        views = {env: project.in_environment(env) for env in envs}
+        findings = merge_environments(
+            {env: _run(v, policy, rules, include_mitigated) for env, v in views.items()}
+        )
+    else:
+        findings = _run(project, policy, rules, include_mitigated)
+    if locate_findings:
+        findings = _located_all(findings, project.positions)
+    findings, warnings = apply_risks(findings, project, today or clock.today())
+    warnings = [*_shadowed(policy), *_plugin_diagnostics(), *warnings]
+    if locate_findings:  # from the bytes loaded, so no renderer reads a model file again
+        warnings = project.positions.resolve(warnings)
+    silenced = _silencing(policy, project, findings)
+    return ThreatReport(sorted(findings, key=Finding.sort_key), rules, warnings, silenced)
+
+
+def _run(
+    project: Project, policy: Policies, rules: list[ThreatRule], include_mitigated: bool
+) -> list[Finding]:
+    """Every rule over one model (or one environment's view): one finding per id, the most
+    severe when several hits share it."""
+    ctx = ThreatContext(project, project.graph, policy)
     found: dict[str, Finding] = {}
     for rule in rules:
         for hit in rule.hits(ctx):
@@ -96,15 +124,7 @@ def analyse(
             previous = found.get(finding.id)
             if previous is None or finding.severity.rank > previous.severity.rank:
                 found[finding.id] = finding
-    findings = list(found.values())
-    if locate_findings:
-        findings = _located_all(findings, project.positions)
-    findings, warnings = apply_risks(findings, project, today or clock.today())
-    warnings = [*_shadowed(policy), *_plugin_diagnostics(), *warnings]
-    if locate_findings:  # from the bytes loaded, so no renderer reads a model file again
-        warnings = project.positions.resolve(warnings)
-    silenced = _silencing(policy, project, findings)
-    return ThreatReport(sorted(findings, key=Finding.sort_key), rules, warnings, silenced)
+    return list(found.values())
 
 
 def _silencing(policy: Policies, project: Project, findings: list[Finding]) -> Silencing:

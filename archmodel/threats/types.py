@@ -66,6 +66,9 @@ class Finding(Located):
     justification: str | None = None
     risk_owner: str | None = None
     expires: str | None = None
+    # Environments in which the finding is open (all it was found in, when none is open);
+    # empty for a model without environments.
+    environments: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -101,6 +104,7 @@ class Finding(Located):
             "security-severity": SECURITY_SEVERITY[self.severity],
             "target": str(self.target),
             "status": str(self.status),
+            **({"environments": ", ".join(self.environments)} if self.environments else {}),
         }
 
     @property
@@ -130,6 +134,8 @@ class Finding(Located):
             "file": file if file is not None else self.file,
             "line": self.line,
         }
+        if self.environments:
+            record["environments"] = list(self.environments)
         if self.justification is not None:
             record["justification"] = self.justification
         if self.risk_owner is not None:

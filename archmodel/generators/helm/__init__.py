@@ -17,6 +17,7 @@ from archmodel.generators.helm.render import Template, dump
 from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Environment, runs_in_container
+from archmodel.model.view import has_topology
 from archmodel.naming import unique
 from archmodel.project import Project
 from archmodel.runner import Files, Generator, NoOptions
@@ -45,13 +46,29 @@ def chart_yaml(component: Component) -> dict[str, object]:
     }
 
 
+def _environments(project: Project) -> list[Environment | None]:
+    """The environments to render: the one in view, else every one (None: no environments)."""
+    envs = sorted(project.graph.environments.items())
+    return [e for i, e in envs if project.environment in (None, i)] or [None]
+
+
+def _views(project: Project, envs: list[Environment | None]) -> dict[str, ArchGraph]:
+    """Each environment's graph, when environments differ in what they deploy; otherwise
+    every environment renders from the model's own graph."""
+    if project.environment is not None or not has_topology(project.model):
+        return {}
+    return {e.id: project.for_environment(e.id).graph for e in envs if e is not None}
+
+
 def generate(project: Project, options: NoOptions) -> Files:
-    """``helm/<chart>/...`` for every container component and ``k8s/<env>/<id>.yaml``."""
+    """``helm/<chart>/...`` for every container component and ``k8s/<env>/<id>.yaml``: an
+    environment gets the components deployed there, with the flows that exist there."""
     graph = project.graph
     components = charted_components(graph)
     unique("Kubernetes", ((f"component '{c.id}'", k8s_name(c.id)) for c in components))
     charted = {c.id for c in components}
-    envs: list[Environment | None] = [e for _, e in sorted(graph.environments.items())] or [None]
+    envs = _environments(project)
+    views = _views(project, envs)
     files: dict[str, bytes] = {}
     schema: bytes | None = None  # the same for every chart: values differ, keys do not
     for component in components:
@@ -68,11 +85,20 @@ def generate(project: Project, options: NoOptions) -> Files:
         for stem, tmpl in templates.items():
             files[f"{chart}/templates/{stem}.yaml"] = tmpl.helm().encode()
         for env in envs:
-            values = chart_values(graph, component, env, peers)
             env_id = env.id if env else DEFAULT_ENV
+            here, env_templates, env_peers = graph, templates, peers
+            if env_id in views:
+                here = views[env_id]
+                if component.id not in here.components:
+                    continue  # not deployed in this environment
+                deployed = charted & set(here.components)
+                objects = manifests(here, here.components[component.id], deployed)
+                env_templates = {stem: Template(obj) for stem, obj in objects.items()}
+                env_peers = peers_of(here, component, deployed)
+            values = chart_values(here, component, env, env_peers)
             if env is not None:
                 files[f"{chart}/values-{env_id}.yaml"] = dump(values).encode()
-            rendered = "---\n".join(t.render(values) for t in templates.values())
+            rendered = "---\n".join(t.render(values) for t in env_templates.values())
             files[f"k8s/{env_id}/{component.id}.yaml"] = rendered.encode()
     return {PurePosixPath(p): files[p] for p in sorted(files)}
 

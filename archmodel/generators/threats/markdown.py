@@ -43,6 +43,8 @@ def _entry(f: Finding, base: Path | None) -> list[str]:
         f"- **STRIDE:** {', '.join(_title(s) for s in f.stride)} · **Refs:** {refs}",
         f"- **Where:** {md_code(where(f, base))} · **Status:** {_title(f.status)}",
     ]
+    if f.environments:
+        lines.append(f"- **Environments:** {', '.join(md_code(e) for e in f.environments)}")
     if f.justification:
         owner = f" ({md_escape(f.risk_owner)})" if f.risk_owner else ""
         until = f", until {md_escape(f.expires)}" if f.expires else ""

@@ -28,6 +28,7 @@ CSV_COLUMNS = (
     "description",
     "fix",
     "justification",
+    "environments",
 )
 
 
@@ -37,8 +38,9 @@ def render_text(report: ThreatReport, base: Path | None = None) -> str:
     for f in report.findings:
         stride = "".join(STRIDE_LETTER[s] for s in f.stride)
         status = "" if f.is_open else f" [{f.status}]"
+        envs = f" ({', '.join(f.environments)})" if f.environments else ""
         lines.append(
-            f"{where(f, base)}: {f.severity} {f.rule} [{stride}] {f.target}: {f.title}: "
+            f"{where(f, base)}: {f.severity} {f.rule} [{stride}] {f.target}{envs}: {f.title}: "
             f"{f.description}{status}"
         )
     return "".join(line + "\n" for line in lines)
@@ -103,9 +105,10 @@ def render_csv(report: ThreatReport, base: Path | None = None) -> str:
     for f in report.findings:
         record = f.as_dict(shown_file(f.file, base))
         record["justification"] = f.justification or ""
+        record["environments"] = list(f.environments)
         values = [record[c] for c in CSV_COLUMNS]
         rows.append([";".join(v) if isinstance(v, list) else v for v in values])
     for record in disabled_records(report):
-        values = [record[c] for c in CSV_COLUMNS]
+        values = [record.get(c, "") for c in CSV_COLUMNS]
         rows.append([";".join(v) if isinstance(v, list) else v for v in values])
     return table(CSV_COLUMNS, rows)

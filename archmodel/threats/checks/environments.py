@@ -21,7 +21,7 @@ def env_hit(env: Environment, description: str, stake: int) -> Hit:
 
 
 def prod(ctx: ThreatContext) -> list[Environment]:
-    return [e for e in ctx.graph.environments.values() if e.tier == Tier.prod]
+    return [e for e in ctx.analysed_environments if e.tier == Tier.prod]
 
 
 def _at_least(ctx: ThreatContext, level: Criticality) -> list[Component]:
