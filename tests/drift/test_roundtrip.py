@@ -30,8 +30,8 @@ def test_generated_infrastructure_matches_the_model(model: Path, tmp_path: Path)
     args = ["drift", str(model)]
     if (out / "terraform" / "versions.gen.tf").is_file():  # none for an Azure-only model
         args += ["--terraform", str(out / "terraform")]
-    if (out / "k8s" / "prod").is_dir():
-        args += ["--k8s", str(out / "k8s" / "prod")]
+    if (out / "k8s" / "prod").is_dir():  # production's manifests, against production's view
+        args += ["--k8s", str(out / "k8s" / "prod"), "--env", "prod"]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.stdout
 

@@ -43,12 +43,17 @@ BASE: dict[str, Any] = {
             "deploy": {"runtime": "container", "port": 8080, "replicas": 2, "image": "shop/api:1"},
         },
         {"id": "db", "kind": "database", "name": "DB", "zone": "app", "stores": ["orders"]},
+        {"id": "loadgen", "kind": "service", "zone": "app", "environments": ["dev"]},
     ],
     "flows": [
         {"from": "users", "to": "api", "protocol": "https", "port": 443},
         {"from": "api", "to": "db", "protocol": "sql", "port": 5432, "data": ["orders"]},
+        {"from": "loadgen", "to": "api", "protocol": "http", "environments": ["dev"]},
     ],
-    "environments": [{"id": "prod", "name": "Prod", "tier": "prod"}],
+    "environments": [
+        {"id": "dev", "name": "Dev", "tier": "dev"},
+        {"id": "prod", "name": "Prod", "tier": "prod", "adds": [{"component": "api", "controls": ["waf"]}]},
+    ],
     "pipeline": {
         "stages": [
             {"id": "src", "kind": "source", "name": "Git"},
@@ -135,6 +140,9 @@ COMMANDS = [
     ["check", "{m}", "-o", "{o}", "--only", "threats"],
     ["drift", "{m}", "--k8s", "{k}"],
     ["diff", "{b}", "{m}"],
+    ["validate", "{m}", "--env", "prod"],
+    ["threats", "{m}", "--env", "dev", "--format", "json"],
+    ["generate", "{m}", "-o", "{o}", "--only", "terraform,helm", "--env", "prod"],
 ]
 LIMIT_SECONDS = 60.0
 
@@ -190,3 +198,17 @@ def test_hostile_bytes_spliced_in(tmp_path_factory: pytest.TempPathFactory, data
         | st.sampled_from([b"\x00", b"\t", b"&a *a", b"!!python/object:os.system [id]", b"\r\n  - :"])
     )
     _run_all(tmp_path_factory.mktemp("bytes"), text[:at] + junk + text[at:])
+
+
+@SETTINGS
+@given(env=st.sampled_from(HOSTILE_TEXT) | st.text(max_size=40))
+def test_a_hostile_environment_name(tmp_path_factory: pytest.TempPathFactory, env: str) -> None:
+    """`--env` takes any text: an unknown name is a usage error, never a traceback."""
+    workdir = tmp_path_factory.mktemp("env")
+    (workdir / "archmodel.yaml").write_text(yaml.safe_dump(BASE))
+    for command in (["validate"], ["threats"], ["generate", "-o", str(workdir / "out")]):
+        result = CliRunner().invoke(cli, [command[0], str(workdir), *command[1:], "--env", env])
+        assert result.exit_code in (0, 1, 2), (command, env, result.output[-2000:])
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        if env not in ("dev", "prod"):
+            assert result.exit_code == 2, (command, env)

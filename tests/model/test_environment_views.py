@@ -176,3 +176,32 @@ def test_generate_env_writes_one_environment(shop: Path, tmp_path: Path) -> None
     assert check.exit_code == 0, check.output
     stale = CliRunner().invoke(cli, ["check", str(shop), "-o", str(out), "--only", "helm"])
     assert stale.exit_code == 1
+
+
+PIPELINE = """\
+pipeline:
+  stages:
+    - {id: src, kind: source, name: Source}
+    - {id: deploy-dev, kind: deploy, name: Dev, needs: [src], environment: dev, tool: terraform}
+    - {id: deploy-prod, kind: deploy, name: Prod, needs: [deploy-dev], environment: prod, tool: terraform}
+"""
+
+
+def test_terraform_is_one_root_module_per_environment(shop: Path, tmp_path: Path) -> None:
+    """The dev-only load generator and its security-group rule exist in dev's module only;
+    production's module has the WAF it adds; CI plans each environment in its module."""
+    shop.write_text(SHOP + PIPELINE, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["generate", str(shop), "-o", str(out), "--only", "terraform,ci"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    dev, prod = out / "terraform/dev", out / "terraform/prod"
+    assert (dev / "loadgen.gen.tf").exists() and not (prod / "loadgen.gen.tf").exists()
+    assert sorted(p.name for p in dev.glob("*.tfvars")) == ["dev.tfvars"]
+    assert "aws_wafv2_web_acl" in (prod / "lb.gen.tf").read_text()
+    assert "aws_wafv2_web_acl" not in (dev / "lb.gen.tf").read_text()
+    assert "loadgen" not in (prod / "web.gen.tf").read_text()
+    workflow = (out / "ci/github-actions.yml").read_text()
+    assert 'cd "$ARCHMODEL_OUT/terraform/prod"' in workflow
+    assert 'cd "$ARCHMODEL_OUT/terraform/dev"' in workflow
+    assert 'cd "$ARCHMODEL_OUT/terraform" ' not in workflow

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from archmodel.graph import ArchGraph
 from archmodel.model import Cloud, Environment, Stage
+from archmodel.model.view import has_topology
 
 Step = dict[str, Any]
 
@@ -118,18 +120,34 @@ def terraform_init(cloud: str) -> str:
     return override + f"terraform init -input=false {flags}\n"
 
 
-TF = 'cd "$ARCHMODEL_OUT/terraform" || exit 1\n'
+def terraform_dir(graph: ArchGraph, stage: Stage) -> str | None:
+    """The stage's environment when each environment has its own Terraform root module
+    (its components differ), else None: one module for every environment."""
+    return (stage.environment or "default") if has_topology(graph.model) else None
+
+
+def tf_cd(env_dir: str | None) -> str:
+    """Into the Terraform root module: ``terraform/``, or ``terraform/<env>/`` when the
+    environments deploy different components (one root module each)."""
+    return f'cd "$ARCHMODEL_OUT/{tf_path(env_dir)}" || exit 1\n'
+
+
+def tf_path(env_dir: str | None) -> str:
+    return f"terraform/{env_dir}" if env_dir else "terraform"
+
+
 SETUP_TERRAFORM = {"name": "Set up Terraform", "uses": "hashicorp/setup-terraform@v3"}
 
 
-def _init(cloud: str, lock: str = "") -> Step:
+def _init(cloud: str, env_dir: str | None, lock: str = "") -> Step:
     """``terraform init``; ``lock`` restores the lock file the plan was made with, so
     the apply uses the same provider builds."""
     restore = f"cp {lock}/terraform.lock.hcl .terraform.lock.hcl\n" if lock else ""
-    return {"name": "Terraform init", "env": STATE_VARS, "run": TF + restore + terraform_init(cloud)}
+    run = tf_cd(env_dir) + restore + terraform_init(cloud)
+    return {"name": "Terraform init", "env": STATE_VARS, "run": run}
 
 
-def terraform(env: str, cloud: str) -> list[Step]:
+def terraform(env: str, cloud: str, env_dir: str | None) -> list[Step]:
     """Init, plan to a file, show it in the job summary, apply exactly that plan. For an
     environment without reviewers; behind an approval, ``terraform_plan`` and
     ``terraform_apply`` split this in two jobs."""
@@ -139,9 +157,9 @@ def terraform(env: str, cloud: str) -> list[Step]:
     )
     return [
         SETUP_TERRAFORM,
-        _init(cloud),
-        {"name": "Terraform plan", "run": TF + plan},
-        {"name": "Terraform apply", "run": TF + "terraform apply -input=false tfplan\n"},
+        _init(cloud, env_dir),
+        {"name": "Terraform plan", "run": tf_cd(env_dir) + plan},
+        {"name": "Terraform apply", "run": tf_cd(env_dir) + "terraform apply -input=false tfplan\n"},
     ]
 
 
@@ -150,7 +168,7 @@ def plan_dir(stage_id: str) -> str:
     return f"plan-{stage_id}"
 
 
-def terraform_plan(stage_id: str, env: str, cloud: str) -> list[Step]:
+def terraform_plan(stage_id: str, env: str, cloud: str, env_dir: str | None) -> list[Step]:
     """The plan reviewers read (job summary) before they approve the apply, kept as an
     artifact so that the apply runs that plan and nothing else."""
     out = f'"$GITHUB_WORKSPACE/{plan_dir(stage_id)}"'
@@ -163,27 +181,30 @@ def terraform_plan(stage_id: str, env: str, cloud: str) -> list[Step]:
     keep = {"name": f"tfplan-{stage_id}", "path": plan_dir(stage_id), "retention-days": 5}
     return [
         SETUP_TERRAFORM,
-        _init(cloud),
-        {"name": "Terraform plan", "run": TF + plan},
+        _init(cloud, env_dir),
+        {"name": "Terraform plan", "run": tf_cd(env_dir) + plan},
         {"name": "Keep the plan", "uses": "actions/upload-artifact@v4", "with": keep},
     ]
 
 
-def terraform_apply(stage_id: str, cloud: str) -> list[Step]:
+def terraform_apply(stage_id: str, cloud: str, env_dir: str | None) -> list[Step]:
     """Apply the reviewed plan; Terraform refuses it if the state moved since."""
     out = f'"$GITHUB_WORKSPACE/{plan_dir(stage_id)}"'
     fetch = {"name": f"tfplan-{stage_id}", "path": plan_dir(stage_id)}
     return [
         {"name": "Fetch the reviewed plan", "uses": "actions/download-artifact@v4", "with": fetch},
         SETUP_TERRAFORM,
-        _init(cloud, lock=out),
-        {"name": "Terraform apply", "run": TF + f"terraform apply -input=false {out}/tfplan\n"},
+        _init(cloud, env_dir, lock=out),
+        {"name": "Terraform apply", "run": tf_cd(env_dir) + f"terraform apply -input=false {out}/tfplan\n"},
     ]
 
 
 def helm(env: str) -> list[Step]:
+    """Every chart with values for the environment: a component deployed elsewhere only
+    has no ``values-<env>.yaml`` and is skipped."""
     script = (
         'for chart in "$ARCHMODEL_OUT"/helm/*/; do\n'
+        f'  [ -f "${{chart}}values-{env}.yaml" ] || continue\n'
         '  helm upgrade --install "$(basename "$chart")" "$chart" '
         f'-f "${{chart}}values-{env}.yaml" --atomic --wait\n'
         "done\n"
@@ -198,12 +219,12 @@ def kubectl(env: str) -> list[Step]:
     return [{"name": "Apply manifests", "run": f'kubectl apply -f "$ARCHMODEL_OUT/k8s/{env}/"\n'}]
 
 
-def deploy_steps(stage: Stage, environment: Environment | None, tool: str) -> list[Step]:
+def deploy_steps(stage: Stage, environment: Environment | None, tool: str, env_dir: str | None) -> list[Step]:
     """Login for the environment's cloud, cluster access when the tool talks to
     Kubernetes, then the tool's own steps."""
     env, cloud = stage.environment or "default", cloud_of(environment)
     steps = [LOGIN[cloud]] if cloud in LOGIN else []
     if "terraform" in tool:
-        return steps + terraform(env, cloud)
+        return steps + terraform(env, cloud, env_dir)
     steps.append(KUBECONFIG[cloud])
     return steps + (helm(env) if "helm" in tool else kubectl(env))

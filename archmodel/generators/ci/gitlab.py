@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from archmodel.generators.ci.deploy import cloud_of
+from archmodel.generators.ci.deploy import cloud_of, terraform_dir
 from archmodel.generators.ci.options import DEFAULT, GL_SHIP, CiOptions
 from archmodel.graph import ArchGraph
 from archmodel.model import Stage
@@ -54,7 +54,12 @@ STATE = " ".join(
     )
 )
 
-INIT = ['cd "$ARCHMODEL_OUT/terraform" || exit 1', BACKEND, f"terraform init -input=false {STATE}"]
+
+def init(env_dir: str | None) -> list[str]:
+    """Into the Terraform root module (``terraform/<env>/`` when environments deploy
+    different components), with GitLab's state backend."""
+    where = f"terraform/{env_dir}" if env_dir else "terraform"
+    return [f'cd "$ARCHMODEL_OUT/{where}" || exit 1', BACKEND, f"terraform init -input=false {STATE}"]
 
 
 # OIDC for Terraform on GitLab: an ID token the cloud exchanges for the role or
@@ -85,7 +90,7 @@ def _tool_image(name: str) -> dict[str, Any]:
     return {"image": {"name": name, "entrypoint": [""]}}
 
 
-def _deploy(stage: Stage) -> dict[str, Any]:
+def _deploy(stage: Stage, env_dir: str | None) -> dict[str, Any]:
     """Terraform keeps its state in GitLab's own state backend (one state per
     environment, locked, authenticated by the job token) and applies the plan it just
     made; Helm and kubectl use the cluster context of the GitLab agent
@@ -96,7 +101,7 @@ def _deploy(stage: Stage) -> dict[str, Any]:
             **_tool_image("hashicorp/terraform:1.9"),
             "variables": {"TF_STATE_URL": f"{STATES}/{env}"},
             "script": [
-                *INIT,
+                *init(env_dir),
                 f"terraform plan -input=false -var-file={env}.tfvars -out=tfplan",
                 "terraform apply -input=false tfplan",
             ],
@@ -105,7 +110,9 @@ def _deploy(stage: Stage) -> dict[str, Any]:
         return {
             **_tool_image("alpine/helm:3.16"),
             "script": [
-                'for c in "$ARCHMODEL_OUT"/helm/*/; do helm upgrade --install "$(basename "$c")" "$c" '
+                'for c in "$ARCHMODEL_OUT"/helm/*/; do '
+                f'[ -f "${{c}}values-{env}.yaml" ] || continue; '
+                'helm upgrade --install "$(basename "$c")" "$c" '
                 f'-f "${{c}}values-{env}.yaml" --kube-context "$KUBE_CONTEXT" --atomic --wait; done'
             ],
         }
@@ -115,7 +122,7 @@ def _deploy(stage: Stage) -> dict[str, Any]:
     }
 
 
-def _script(stage: Stage) -> dict[str, Any]:
+def _script(stage: Stage, env_dir: str | None) -> dict[str, Any]:
     """Image and script of one job, by stage kind and tool."""
     kind = str(stage.kind)
     if kind == "source":
@@ -136,7 +143,7 @@ def _script(stage: Stage) -> dict[str, Any]:
         )
         return {**DOCKER, "script": [login, f"docker build -t {IMAGE} .", f"docker push {IMAGE}"]}
     if kind == "deploy":
-        return _deploy(stage)
+        return _deploy(stage, env_dir)
     suffix = f" ENVIRONMENT={stage.environment}" if stage.environment else ""
     return {"script": [f"make {kind}{suffix}"]}
 
@@ -203,7 +210,7 @@ def _guard(job: dict[str, Any], stage: Stage, graph: ArchGraph) -> None:
         job["interruptible"] = False
 
 
-def _split_plan(stage: Stage, job: dict[str, Any], taken: set[str]) -> dict[str, Any]:
+def _split_plan(stage: Stage, job: dict[str, Any], taken: set[str], env_dir: str | None) -> dict[str, Any]:
     """A manual Terraform deploy (right after an approval) becomes a plan job that runs
     by itself and a manual apply of that plan (its artifact): whoever starts the apply
     has read the plan. The plan job prepares the environment (its variables, no
@@ -220,7 +227,7 @@ def _split_plan(stage: Stage, job: dict[str, Any], taken: set[str]) -> dict[str,
     plan = {key: job[key] for key in keys if key in job}
     plan |= {"environment": {"name": env, "action": "prepare"}, "rules": [{"if": GL_SHIP}]}
     plan["script"] = [
-        *INIT,
+        *init(env_dir),
         f"mkdir -p {out}",
         f"terraform plan -input=false -var-file={env}.tfvars -out={out}/tfplan",
         f"cp .terraform.lock.hcl {out}/terraform.lock.hcl",
@@ -229,7 +236,8 @@ def _split_plan(stage: Stage, job: dict[str, Any], taken: set[str]) -> dict[str,
     plan["artifacts"] = {"paths": [folder], "expire_in": "1 week"}
     job["needs"] = sorted([name, *job["needs"]])
     restore = f"cp {out}/terraform.lock.hcl .terraform.lock.hcl"
-    job["script"] = [INIT[0], INIT[1], restore, INIT[2], f"terraform apply -input=false {out}/tfplan"]
+    cd, backend, start = init(env_dir)
+    job["script"] = [cd, backend, restore, start, f"terraform apply -input=false {out}/tfplan"]
     return {name: plan}
 
 
@@ -249,7 +257,8 @@ def pipeline(graph: ArchGraph, ci: CiOptions = DEFAULT) -> dict[str, Any]:
         "default": {"interruptible": True},
     }
     for stage in sorted(jobs, key=lambda s: s.id):
-        job: dict[str, Any] = {"stage": names[depth[stage.id]], **_script(stage)}
+        env_dir = terraform_dir(graph, stage)
+        job: dict[str, Any] = {"stage": names[depth[stage.id]], **_script(stage, env_dir)}
         job["needs"] = [job_name(n) for n in effective_needs(stage, stages)]
         if stage.kind == "deploy" and "terraform" in (stage.tool or "").lower():
             _with_oidc(job, cloud_of(graph.environments.get(stage.environment or "default")))
@@ -261,5 +270,5 @@ def pipeline(graph: ArchGraph, ci: CiOptions = DEFAULT) -> dict[str, Any]:
             job["allow_failure"] = False
         _guard(job, stage, graph)
         doc[job_name(stage.id)] = job
-        doc |= _split_plan(stage, job, {job_name(s.id) for s in jobs})
+        doc |= _split_plan(stage, job, {job_name(s.id) for s in jobs}, env_dir)
     return doc

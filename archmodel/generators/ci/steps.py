@@ -17,6 +17,7 @@ from archmodel.generators.ci.deploy import (
     deploy_steps,
     needs_oidc,
     terraform_apply,
+    terraform_dir,
     terraform_plan,
 )
 from archmodel.generators.ci.options import GH_SHIP
@@ -130,7 +131,7 @@ def job_for(stage: Stage, graph: ArchGraph) -> dict[str, Any]:
         if needs_oidc(cloud_of(environment)):
             job["permissions"] = {"contents": "read", "id-token": "write"}
         job["environment"] = {"name": stage.environment or "default"}
-        steps = [CHECKOUT, *deploy_steps(stage, environment, _tool(stage))]
+        steps = [CHECKOUT, *deploy_steps(stage, environment, _tool(stage), terraform_dir(graph, stage))]
     else:  # verify, monitor: a make target per stage kind keeps the workflow tool-agnostic
         env = f" ENVIRONMENT={stage.environment}" if stage.environment else ""
         steps = [CHECKOUT, {"name": f"Run {kind} checks", "run": f"make {kind}{env}"}]
@@ -166,7 +167,8 @@ def split_plan(stage: Stage, graph: ArchGraph, job: dict[str, Any]) -> dict[str,
     login = [LOGIN[cloud]] if cloud in LOGIN else []
     plan_id = plan_job_id(stage.id, graph)
     plan = {**job, "name": gh_text(f"{stage.name} (plan)"), "environment": {"name": f"{env}-plan"}}
-    plan["steps"] = [CHECKOUT, *login, *terraform_plan(stage.id, env, cloud)]
+    env_dir = terraform_dir(graph, stage)
+    plan["steps"] = [CHECKOUT, *login, *terraform_plan(stage.id, env, cloud, env_dir)]
     job["needs"] = sorted([plan_id, *job.get("needs", [])])
-    job["steps"] = [CHECKOUT, *login, *terraform_apply(stage.id, cloud)]
+    job["steps"] = [CHECKOUT, *login, *terraform_apply(stage.id, cloud, env_dir)]
     return {plan_id: plan}

@@ -21,6 +21,7 @@ from archmodel.model import (
     Zone,
     implied_controls,
 )
+from archmodel.model.view import deployed_in
 
 # Layers from 7 (application) down to 1 (physical), as in the seed diagram.
 LAYERS: tuple[Layer, ...] = tuple(sorted(Layer, key=lambda layer: -LAYER_NUMBER[layer]))
@@ -94,12 +95,11 @@ class SiteViews:
     # -- components -------------------------------------------------------------------
 
     def runs_in(self, component: Component) -> list[str]:
-        """Environment ids a component runs in. The model has no per-component placement:
-        every in-scope component that is not a client or external system is deployed to
-        every environment; clients and external systems run nowhere we deploy."""
+        """Environment ids a component runs in: those its ``environments`` names, else
+        every one; clients and external systems run nowhere we deploy."""
         if component.kind in CLIENTS or component.out_of_scope:
             return []
-        return sorted(self.graph.environments)
+        return sorted(e for e in self.graph.environments if deployed_in(component, e))
 
     def layers_of(self, component: Component) -> list[LayerRow]:
         """Controls on a component (own, from its zones, implied by its kind, from the

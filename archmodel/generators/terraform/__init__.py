@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 from archmodel.formats.hcl import render_file, render_tfvars
 from archmodel.generators.terraform import common, fargate, network
+from archmodel.generators.terraform.environments import per_environment
 from archmodel.generators.terraform.facts import facts_of, is_kafka
 from archmodel.generators.terraform.mapping import CONTROL_CHECKS, MAPPING
 from archmodel.generators.terraform.plan import Plan, row_for
@@ -109,4 +110,4 @@ def generate(project: Project, options: NoOptions) -> Files:
     return {PurePosixPath(p): files[p] for p in sorted(files)}
 
 
-GENERATOR = Generator("terraform", NoOptions, generate)
+GENERATOR = Generator("terraform", NoOptions, per_environment(generate))
