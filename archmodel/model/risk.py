@@ -1,4 +1,4 @@
-"""Risks: decisions about threat findings (accepted, mitigated, false positive)."""
+"""Risks: decisions about threat findings (accepted, being fixed, mitigated, false positive)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from archmodel.model.base import Element, Text
 
 class RiskStatus(StrEnum):
     accepted = "accepted"
+    in_progress = "in_progress"
     mitigated = "mitigated"
     false_positive = "false_positive"
 
@@ -25,4 +26,14 @@ class Risk(Element):
     status: RiskStatus
     justification: Text = ""
     owner: Text | None = None
-    expires: Annotated[dt.date | None, Field(strict=False)] = None
+    expires: Annotated[
+        dt.date | None,
+        Field(strict=False, description="Until when the decision holds (for in_progress: the due date)."),
+    ] = None
+    ticket: Text | None = Field(
+        default=None, description="The work item that tracks the fix (URL or key); required for in_progress."
+    )
+    checked_by: Text | None = Field(
+        default=None,
+        description="Who verified the decision: the mitigation tested, the false positive confirmed.",
+    )

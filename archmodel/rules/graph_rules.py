@@ -65,6 +65,25 @@ def risk_without_justification(ctx: Context) -> Iterator[Issue]:
             )
 
 
+@rule(
+    "AM313",
+    Severity.error,
+    "fix in progress without a ticket",
+    fix="Link the work item that tracks the fix in `ticket:` (a URL or an issue key).",
+)
+def in_progress_without_ticket(ctx: Context) -> Iterator[Issue]:
+    """A finding marked `in_progress` leaves the open list because someone is fixing it;
+    without the work item that tracks the fix, nobody can check that it is."""
+    for risk, origin in ctx.each("risks", ctx.project.model.risks):
+        if str(risk.status) == "in_progress" and not _says_something(risk.ticket or ""):
+            yield Issue(
+                f"risk for '{risk.threat}' on '{risk.target}' is in progress with no ticket",
+                origin,
+                ("status",),
+                "add 'ticket' with the issue URL or key",
+            )
+
+
 def _says_something(text: str) -> bool:
     """A justification must hold a letter or digit: spaces, zero-width and other format
     characters alone look like text in a review and say nothing."""

@@ -89,4 +89,6 @@ def _decide(finding: Finding, risk: Risk, today: dt.date) -> Finding:
         justification=risk.justification or None,
         risk_owner=risk.owner,
         expires=expires,
+        ticket=risk.ticket,
+        checked_by=risk.checked_by,
     )

@@ -38,6 +38,7 @@ LEVEL: dict[ThreatSeverity, Severity] = {
 class Status(StrEnum):
     open = "open"
     accepted = "accepted"
+    in_progress = "in_progress"
     mitigated = "mitigated"
     false_positive = "false_positive"
 
@@ -66,6 +67,8 @@ class Finding(Located):
     justification: str | None = None
     risk_owner: str | None = None
     expires: str | None = None
+    ticket: str | None = None
+    checked_by: str | None = None
     # Environments in which the finding is open (all it was found in, when none is open);
     # empty for a model without environments.
     environments: tuple[str, ...] = ()
@@ -94,8 +97,11 @@ class Finding(Located):
 
     @property
     def suppression(self) -> str | None:
-        """Why a decided finding is not open (accepted, mitigated, false positive)."""
-        return None if self.is_open else (self.justification or str(self.status))
+        """Why a decided finding is not open (accepted, mitigated, false positive). A finding
+        being fixed is not suppressed: code scanning keeps showing it until the fix lands."""
+        if self.is_open or self.status is Status.in_progress:
+            return None
+        return self.justification or str(self.status)
 
     @property
     def properties(self) -> dict[str, str]:
@@ -142,6 +148,10 @@ class Finding(Located):
             record["risk_owner"] = self.risk_owner
         if self.expires is not None:
             record["expires"] = self.expires
+        if self.ticket is not None:
+            record["ticket"] = self.ticket
+        if self.checked_by is not None:
+            record["checked_by"] = self.checked_by
         return record
 
 

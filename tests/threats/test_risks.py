@@ -118,3 +118,43 @@ def test_baseline_accepts_wrapped_form_and_rejects_garbage(tmp_path: Path) -> No
     path.write_text('"a string"')
     with pytest.raises(BadBaseline):
         read_baseline(path)
+
+
+IN_PROGRESS = """risks:
+  - threat: AMT150
+    target: "flow:s->db"
+    status: in_progress
+    justification: TLS to the database, rolled out with the driver upgrade
+    ticket: "https://tracker.example.com/SEC-7?a=1&b=<x>"
+    checked_by: Security review board
+    expires: 2025-07-01
+"""
+
+
+def test_a_fix_in_progress_leaves_the_open_list_but_stays_visible(tmp_path: Path) -> None:
+    report = _report(tmp_path, IN_PROGRESS)
+    finding = next(f for f in report.findings if f.id == "AMT150:flow:s->db")
+    assert str(finding.status) == "in_progress" and not finding.is_open
+    assert finding.id not in {f.id for f in report.failing(ThreatSeverity.low)}
+    # not suppressed: code scanning and annotations keep showing it until the fix lands
+    assert finding.suppression is None
+    record = next(r for r in json.loads(render_json(report)) if r["id"] == finding.id)
+    assert record["ticket"].startswith("https://tracker.example.com/SEC-7")
+    assert record["checked_by"] == "Security review board"
+
+
+def test_a_fix_past_its_due_date_is_open_again(tmp_path: Path) -> None:
+    report = _report(tmp_path, IN_PROGRESS, today=dt.date(2025, 8, 1))
+    assert _status(report, "AMT150:flow:s->db") == "open"
+    assert any("expired" in w.message for w in report.warnings)
+
+
+def test_the_register_shows_the_ticket_escaped(tmp_path: Path) -> None:
+    from archmodel.generators.threats import render_csv, render_md
+
+    report = _report(tmp_path, IN_PROGRESS)
+    md = render_md(report)
+    ticket = next(line for line in md.splitlines() if line.startswith("- **Ticket:**"))
+    assert "SEC" in ticket and "<x>" not in ticket and "&lt;x&gt;" in ticket
+    assert "**Checked by:** Security review board" in md
+    assert "SEC-7" in render_csv(report)

@@ -49,6 +49,10 @@ def _entry(f: Finding, base: Path | None) -> list[str]:
         owner = f" ({md_escape(f.risk_owner)})" if f.risk_owner else ""
         until = f", until {md_escape(f.expires)}" if f.expires else ""
         lines.append(f"- **Decision:** {md_escape(f.justification)}{owner}{until}")
+    if f.ticket:
+        lines.append(f"- **Ticket:** {md_code(f.ticket)}")
+    if f.checked_by:
+        lines.append(f"- **Checked by:** {md_escape(f.checked_by)}")
     return [*lines, ""]
 
 

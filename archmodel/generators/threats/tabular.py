@@ -29,6 +29,8 @@ CSV_COLUMNS = (
     "fix",
     "justification",
     "environments",
+    "ticket",
+    "checked_by",
 )
 
 
@@ -106,6 +108,8 @@ def render_csv(report: ThreatReport, base: Path | None = None) -> str:
         record = f.as_dict(shown_file(f.file, base))
         record["justification"] = f.justification or ""
         record["environments"] = list(f.environments)
+        record["ticket"] = f.ticket or ""
+        record["checked_by"] = f.checked_by or ""
         values = [record[c] for c in CSV_COLUMNS]
         rows.append([";".join(v) if isinstance(v, list) else v for v in values])
     for record in disabled_records(report):
