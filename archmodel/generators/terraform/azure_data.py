@@ -9,7 +9,9 @@ retention, RDB snapshots, blob versioning and soft delete, seven-day event reten
 ``multi_az`` -> ``var.multi_az`` (zone-redundant HA, ZRS, three zones);
 ``logging``/``monitoring`` -> a diagnostic setting sending all logs / all metrics to
 ``var.log_analytics_workspace_id``; ``iam`` or ``least_privilege`` -> Entra ID
-authentication only (no local keys). Public network access is off everywhere.
+authentication only (no local keys). Public network access is off everywhere; Key Vault,
+Blob Storage, Service Bus and Event Hubs are reached through a private endpoint in
+``var.private_endpoint_subnet_id`` (flexible servers and Redis are injected into subnets).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from archmodel.generators.terraform.facts import Facts, aws_name, compact_name, 
 from archmodel.generators.terraform.plan import Plan
 
 RG = Raw("var.resource_group_name")
+BLOB_LOGS = ("StorageRead", "StorageWrite", "StorageDelete")
 LOCATION = Raw("var.location")
 
 
@@ -43,18 +46,36 @@ def identity() -> Block:
     return Block("identity").set("type", "UserAssigned").set("identity_ids", [Raw("var.cmek_identity_id")])
 
 
-def diagnostics(facts: Facts, target: str, name: str | None = None) -> list[Block]:
-    """A diagnostic setting for ``logging`` (all logs) and ``monitoring`` (all metrics)."""
+def diagnostics(facts: Facts, target: str, categories: tuple[str, ...] = ()) -> list[Block]:
+    """A diagnostic setting for ``logging`` (all logs, or the ``categories`` given) and
+    ``monitoring`` (all metrics)."""
     if not facts.has("logging", "monitoring"):
         return []
-    setting = Block("resource", ("azurerm_monitor_diagnostic_setting", name or facts.id))
+    setting = Block("resource", ("azurerm_monitor_diagnostic_setting", facts.id))
     setting.set("name", "archmodel").set("target_resource_id", Raw(target))
     setting.set("log_analytics_workspace_id", Raw("var.log_analytics_workspace_id"))
     if facts.has("logging"):
-        setting.add(Block("enabled_log").set("category_group", "allLogs"))
+        for category in categories:
+            setting.add(Block("enabled_log").set("category", category))
+        if not categories:
+            setting.add(Block("enabled_log").set("category_group", "allLogs"))
     if facts.has("monitoring"):
         setting.add(Block("enabled_metric").set("category", "AllMetrics"))
     return [setting]
+
+
+def private_endpoint(facts: Facts, rtype: str, name: str, subresource: str) -> Block:
+    """The one way into a resource whose public network access is off."""
+    endpoint = located("azurerm_private_endpoint", facts, f"{name}-pe")
+    endpoint.set("subnet_id", Raw("var.private_endpoint_subnet_id"))
+    endpoint.add(
+        Block("private_service_connection")
+        .set("name", name)
+        .set("private_connection_resource_id", Raw(f"{rtype}.{facts.id}.id"))
+        .set("subresource_names", [subresource])
+        .set("is_manual_connection", False)
+    )
+    return endpoint.set("tags", facts.tags)
 
 
 def _zone_redundant() -> Block:
@@ -88,6 +109,7 @@ def database(facts: Facts, plan: Plan) -> list[Block]:
         "private_dns_zone_id", Raw("var.db_private_dns_zone_id")
     )
     db.set("zone", "1").set("backup_retention_days", 35 if facts.has("backup") else 7)
+    db.set("geo_redundant_backup_enabled", facts.has("backup"))
     if engine == "postgres":
         db.add(
             Block("authentication")
@@ -97,13 +119,14 @@ def database(facts: Facts, plan: Plan) -> list[Block]:
         )
     db.add(_zone_redundant())
     if cmek(facts):
-        db.add(identity())
-        key = "primary_user_assigned_identity_id"
-        db.add(
-            Block("customer_managed_key")
-            .set("key_vault_key_id", Raw("var.key_vault_key_id"))
-            .set(key, Raw("var.cmek_identity_id"))
-        )
+        key = Block("customer_managed_key").set("key_vault_key_id", Raw("var.key_vault_key_id"))
+        key.set("primary_user_assigned_identity_id", Raw("var.cmek_identity_id"))
+        identities = [Raw("var.cmek_identity_id")]
+        if facts.has("backup"):  # geo-redundant backups are encrypted in the paired region
+            key.set("geo_backup_key_vault_key_id", Raw("var.geo_backup_key_vault_key_id"))
+            key.set("geo_backup_user_assigned_identity_id", Raw("var.geo_backup_identity_id"))
+            identities.append(Raw("var.geo_backup_identity_id"))
+        db.add(Block("identity").set("type", "UserAssigned").set("identity_ids", identities)).add(key)
     db.set("tags", facts.tags)
     return [db, *diagnostics(facts, f"{rtype}.{cid}.id")]
 
@@ -137,7 +160,9 @@ def queue(facts: Facts, plan: Plan) -> list[Block]:
         hub = Block("resource", ("azurerm_eventhub", cid)).set("name", cid)
         hub.set("namespace_id", Raw(f"azurerm_eventhub_namespace.{cid}.id")).set("partition_count", 2)
         hub.set("message_retention", 7 if facts.has("backup") else 1)
-        return [ns.set("tags", facts.tags), hub, *diagnostics(facts, f"azurerm_eventhub_namespace.{cid}.id")]
+        endpoint = private_endpoint(facts, "azurerm_eventhub_namespace", aws_name(cid, 45), "namespace")
+        ns.set("tags", facts.tags)
+        return [ns, hub, endpoint, *diagnostics(facts, f"azurerm_eventhub_namespace.{cid}.id")]
     ns = located("azurerm_servicebus_namespace", facts, aws_name(cid, 45) + "-sbns").set("sku", "Premium")
     ns.set("capacity", 1).set("premium_messaging_partitions", 1)
     ns.set("local_auth_enabled", not entra_only(facts)).set("minimum_tls_version", "1.2")
@@ -153,7 +178,9 @@ def queue(facts: Facts, plan: Plan) -> list[Block]:
     queue = Block("resource", ("azurerm_servicebus_queue", cid)).set("name", cid)
     queue.set("namespace_id", Raw(f"azurerm_servicebus_namespace.{cid}.id"))
     queue.set("dead_lettering_on_message_expiration", True)
-    return [ns.set("tags", facts.tags), queue, *diagnostics(facts, f"azurerm_servicebus_namespace.{cid}.id")]
+    endpoint = private_endpoint(facts, "azurerm_servicebus_namespace", aws_name(cid, 45), "namespace")
+    ns.set("tags", facts.tags)
+    return [ns, queue, endpoint, *diagnostics(facts, f"azurerm_servicebus_namespace.{cid}.id")]
 
 
 def object_store(facts: Facts, plan: Plan) -> list[Block]:
@@ -186,7 +213,8 @@ def object_store(facts: Facts, plan: Plan) -> list[Block]:
     container.set("storage_account_id", Raw(f"azurerm_storage_account.{cid}.id"))
     container.set("container_access_type", "private")
     blob = f'"${{azurerm_storage_account.{cid}.id}}/blobServices/default"'
-    return [account, container, *diagnostics(facts, blob)]
+    endpoint = private_endpoint(facts, "azurerm_storage_account", compact_name(cid, 24), "blob")
+    return [account, container, endpoint, *diagnostics(facts, blob, BLOB_LOGS)]
 
 
 def secrets_store(facts: Facts, plan: Plan) -> list[Block]:
@@ -200,4 +228,5 @@ def secrets_store(facts: Facts, plan: Plan) -> list[Block]:
     vault.set("soft_delete_retention_days", 90).set("public_network_access_enabled", False)
     vault.add(Block("network_acls").set("bypass", "AzureServices").set("default_action", "Deny"))
     vault.set("tags", facts.tags)
-    return [vault, *diagnostics(facts, f"azurerm_key_vault.{cid}.id")]
+    endpoint = private_endpoint(facts, "azurerm_key_vault", aws_name(cid, 21) + "-kv", "vault")
+    return [vault, endpoint, *diagnostics(facts, f"azurerm_key_vault.{cid}.id")]

@@ -36,6 +36,17 @@ VARIABLES: Variables = {
         "Key Vault key (CMEK) for components with encryption_at_rest or kms",
     ),
     "cmek_identity_id": ("string", REQUIRED, "User-assigned identity allowed to use key_vault_key_id"),
+    "geo_backup_key_vault_key_id": (
+        "string",
+        REQUIRED,
+        "Key Vault key in the paired region for geo-redundant database backups (CMEK with backup)",
+    ),
+    "geo_backup_identity_id": (
+        "string",
+        REQUIRED,
+        "User-assigned identity allowed to use geo_backup_key_vault_key_id",
+    ),
+    "private_endpoint_subnet_id": ("string", REQUIRED, "Subnet for the private endpoints of PaaS components"),
     "db_sku_name": (
         "string",
         "GP_Standard_D2ds_v5",

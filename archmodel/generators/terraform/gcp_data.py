@@ -8,7 +8,7 @@ recovery and seven retained backups, RDB snapshots, versioning, topic retention;
 ``multi_az`` -> ``var.multi_az`` (regional Cloud SQL, Standard HA Memorystore);
 ``logging`` -> database log flags and bucket access logs; ``monitoring`` -> Query
 Insights; ``iam`` or ``least_privilege`` -> IAM database authentication; ``tls`` ->
-encrypted-only connections. Nothing gets a public IP.
+encrypted-only connections (``mtls``: client certificates required). Nothing gets a public IP.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from archmodel.generators.terraform.plan import Plan
 
 COMPONENT_LABEL = "archmodel-component"
 VERSIONS = {
-    "postgres": "POSTGRES_16",
+    "postgres": "POSTGRES_17",
     "mysql": "MYSQL_8_0",
     "mariadb": "MYSQL_8_0",
     "sqlserver-ex": "SQLSERVER_2022_EXPRESS",
@@ -37,6 +37,8 @@ POSTGRES_LOG_FLAGS = (
     ("log_min_messages", "warning"),
     ("log_temp_files", "0"),
     ("log_hostname", "on"),
+    ("log_duration", "on"),
+    ("log_statement", "ddl"),
     ("cloudsql.enable_pgaudit", "on"),
 )
 
@@ -68,6 +70,8 @@ def database(facts: Facts, plan: Plan) -> list[Block]:
     settings.set("availability_type", Raw('var.multi_az ? "REGIONAL" : "ZONAL"'))
     settings.set("deletion_protection_enabled", Raw("var.deletion_protection"))
     ssl_mode = "ENCRYPTED_ONLY" if facts.tls else "ALLOW_UNENCRYPTED_AND_ENCRYPTED"
+    if facts.has("mtls"):
+        ssl_mode = "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
     settings.add(
         Block("ip_configuration")
         .set("ipv4_enabled", False)

@@ -80,6 +80,7 @@ AZURERM = (
     "resource.azurerm_network_security_group",
     "resource.azurerm_network_security_rule",
     "resource.azurerm_postgresql_flexible_server",
+    "resource.azurerm_private_endpoint",
     "resource.azurerm_redis_cache",
     "resource.azurerm_servicebus_namespace",
     "resource.azurerm_servicebus_queue",
