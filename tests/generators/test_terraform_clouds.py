@@ -126,6 +126,30 @@ def test_the_reference_on_gcp_realises_its_edge_and_data_controls(
     assert dev["multi_az"] is False
 
 
+def test_the_edge_chain_on_each_cloud_keeps_one_front_door_and_the_waf(
+    models: dict[tuple[str, str], Path],
+) -> None:
+    """CDN -> WAF -> load balancer -> api: on GCP the load balancer's backends get Cloud
+    CDN and Cloud Armor; on Azure the CDN's Front Door routes to the api over Private Link
+    (Front Door does not chain to Front Door) under a WAF policy tagged as the WAF."""
+    gcp_files = files_of(models[("reference", "gcp")])
+    gcp = resources(gcp_files, "terraform/gcp")
+    assert gcp[("google_compute_backend_service", "alb_TO_api")]["enable_cdn"] is True
+    assert "terraform/gcp/cdn.gen.tf" not in gcp_files
+    assert b"realises component cdn (cdn)" in gcp_files["terraform/gcp/alb.gen.tf"]
+    azure_files = files_of(models[("reference", "azure")])
+    azure = resources(azure_files, "terraform/azure")
+    assert "terraform/azure/alb.gen.tf" not in azure_files
+    origin = azure[("azurerm_cdn_frontdoor_origin", "cdn_TO_api")]
+    assert origin["host_name"] == "${azurerm_container_app.api.ingress[0].fqdn}"
+    assert origin["private_link"][0]["target_type"] == "managedEnvironments"
+    route = azure[("azurerm_cdn_frontdoor_route", "cdn_TO_api")]
+    assert route["forwarding_protocol"] == "HttpsOnly" and route["https_redirect_enabled"] is True
+    policy = azure[("azurerm_cdn_frontdoor_firewall_policy", "cdn")]
+    assert policy["mode"] == "Prevention" and policy["tags"]["archmodel:component"] == "waf"
+    assert azure[("azurerm_container_app", "api")]["ingress"][0]["external_enabled"] is True
+
+
 def test_gcp_firewall_rules_are_the_flows_out_of_each_service_then_deny(
     models: dict[tuple[str, str], Path],
 ) -> None:
@@ -194,11 +218,11 @@ def test_azure_paas_is_private_and_claims_become_settings(models: dict[tuple[str
 
 
 def test_a_kind_without_a_mapping_warns_and_writes_nothing(models: dict[tuple[str, str], Path]) -> None:
-    with pytest.warns(NoMapping, match=r"component 'cdn' \(cdn\) has no azure mapping"):
+    with pytest.warns(NoMapping, match=r"component 'idp' \(identity_provider\) has no azure mapping"):
         found = generate(valid_project(models[("reference", "azure")]), NoOptions())
     files = {str(p): b for p, b in found.items()}
-    assert not any("cdn" in p or "cloudfront" in p for p in files)
-    assert not any(b"aws_" in b for b in files.values())
+    assert not any("idp" in p for p in files)
+    assert not any(b"aws_" in b or b"cognito" in b for b in files.values())
 
 
 @pytest.mark.parametrize(
@@ -287,9 +311,11 @@ def test_checkov_confirms_every_claimed_control_on_gcp_and_azure(
 
 
 def test_no_literal_open_range_outside_defaults(models: dict[tuple[str, str], Path]) -> None:
-    """0.0.0.0/0 appears only as a deny rule's range or a variable's default."""
+    """0.0.0.0/0 appears only as a deny rule's range, the clients a rate limit counts, or
+    a variable's default."""
     for (name, cloud), model in models.items():
         for path, content in files_of(model).items():
             if path.startswith(f"terraform/{cloud}/") and not path.endswith("variables.gen.tf"):
                 for match in re.finditer(r".*0\.0\.0\.0/0.*", content.decode()):
-                    assert "destination_ranges" in match.group(0), (name, path, match.group(0))
+                    line = match.group(0)  # a deny rule, or the rate limit's "every client"
+                    assert "destination_ranges" in line or "match_values" in line, (name, path, line)

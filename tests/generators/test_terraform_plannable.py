@@ -63,8 +63,8 @@ def test_a_mixed_model_gets_one_root_module_per_cloud_and_keeps_aws_byte_identic
     assert {"terraform/azure/staging.tfvars", "terraform/azure/staging.azurerm.tfbackend"} <= set(files)
     assert not any(p.startswith("terraform/gcp/") and p.endswith("staging.tfvars") for p in files)
     messages = {str(w.message).split(":")[0] for w in caught}
-    assert "component 'cdn' (cdn) has no gcp mapping" in messages
-    assert "component 'alb' (load_balancer) has no azure mapping" in messages
+    assert "component 'idp' (identity_provider) has no gcp mapping" in messages
+    assert "component 'monitoring' (monitoring) has no azure mapping" in messages
     gcp = b"".join(b for p, b in files.items() if p.startswith("terraform/gcp/"))
     assert b"aws_" not in gcp and b"azurerm_" not in gcp
 

@@ -39,7 +39,7 @@ def app_size(cpu: str | None, memory: str | None) -> tuple[float, str, str | Non
     return size, text, note
 
 
-def notes(row: str, facts: Facts) -> list[str]:
+def notes(row: str, facts: Facts, plan: Plan) -> list[str]:
     if row != "container":
         return []
     deploy = facts.component.deploy
@@ -49,7 +49,8 @@ def notes(row: str, facts: Facts) -> list[str]:
 
 def container_app(facts: Facts, plan: Plan) -> list[Block]:
     """A container app with its own system-assigned identity; HTTPS-only ingress when
-    anything flows into it, external only for a public component."""
+    anything flows into it, external (to the VNet of an internal environment) for a
+    public component or one that Front Door forwards to."""
     cid, deploy = facts.id, facts.component.deploy
     image = (deploy.image if deploy else None) or f"{cid}:latest"
     port = deploy.port if deploy and deploy.port else 8080
@@ -67,13 +68,17 @@ def container_app(facts: Facts, plan: Plan) -> list[Block]:
     if facts.inbound or facts.component.public:
         app.add(
             Block("ingress")
-            .set("external_enabled", bool(facts.component.public))
+            .set("external_enabled", bool(facts.component.public) or behind_front_door(facts, plan))
             .set("target_port", port)
             .set("transport", "auto")
             .set("allow_insecure_connections", False)
             .add(Block("traffic_weight").set("latest_revision", True).set("percentage", 100))
         )
     return [app.set("tags", facts.tags)]
+
+
+def behind_front_door(facts: Facts, plan: Plan) -> bool:
+    return any(plan.row_of(s) in ("load_balancer", "cdn") for s in plan.sources_of(facts.id))
 
 
 def zone_of(cid: str, plan: Plan) -> str:

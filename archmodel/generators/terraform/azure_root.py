@@ -12,6 +12,7 @@ from archmodel.generators.terraform import azure_edge
 from archmodel.generators.terraform.cloud import CloudSpec
 from archmodel.generators.terraform.common import REQUIRED, TERRAFORM, Variables
 from archmodel.generators.terraform.facts import Facts, aws_name, db_engine, is_kafka
+from archmodel.generators.terraform.plan import Plan
 from archmodel.model import Environment, System
 
 AZURERM_PROVIDER = "~> 4.55"  # the schema tests/tools/azurerm_schema checks against
@@ -58,6 +59,11 @@ VARIABLES: Variables = {
     "db_private_dns_zone_id": ("string", REQUIRED, "Private DNS zone of the flexible servers"),
     "redis_capacity": ("number", 1, "Azure Cache for Redis Premium size (P1 = 1)"),
     "redis_subnet_id": ("string", REQUIRED, "Subnet for Premium Azure Cache for Redis"),
+    "waf_rate_limit": (
+        "number",
+        2000,
+        "Requests per 5 minutes per IP for rate-limited Front Door WAF policies",
+    ),
     "redis_backup_storage_connection_string": (
         "string",
         REQUIRED,
@@ -70,6 +76,8 @@ SERVERS = {
     "mariadb": "azurerm_mysql_flexible_server",
 }
 ENDPOINTS = {
+    "load_balancer": "azurerm_cdn_frontdoor_endpoint.{id}.host_name",
+    "cdn": "azurerm_cdn_frontdoor_endpoint.{id}.host_name",
     "container": "azurerm_container_app.{id}.latest_revision_fqdn",
     "cache": "azurerm_redis_cache.{id}.hostname",
     "object_store": "azurerm_storage_account.{id}.primary_blob_endpoint",
@@ -117,7 +125,7 @@ def tfvars(env: Environment) -> dict[str, Value]:
     }
 
 
-def endpoint(row: str, facts: Facts) -> str | None:
+def endpoint(row: str, facts: Facts, plan: Plan) -> str | None:
     cid = facts.id
     if row == "queue":
         kafka = is_kafka(facts.component)
@@ -125,6 +133,8 @@ def endpoint(row: str, facts: Facts) -> str | None:
     if row == "database":
         rtype = SERVERS.get(db_engine(facts.component))
         return f"{rtype}.{cid}.fqdn" if rtype else None
+    if row == "load_balancer" and any(plan.via_cdn(s) for s in plan.sources_of(cid)):
+        return None  # routed by the CDN's Front Door (azure_front)
     template = ENDPOINTS.get(row)
     return template.format(id=cid) if template else None
 

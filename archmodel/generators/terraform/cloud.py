@@ -40,8 +40,8 @@ class CloudSpec:
     networked: Callable[[str], bool]  # row -> has network rules of its own
     network: Callable[[Facts, Plan], tuple[list[Block], list[str]]]  # per component
     shared_network: Callable[[Plan], list[Block]]
-    endpoint: Callable[[str, Facts], str | None]
-    notes: Callable[[str, Facts], list[str]]
+    endpoint: Callable[[str, Facts, Plan], str | None]
+    notes: Callable[[str, Facts, Plan], list[str]]
 
     @property
     def folder(self) -> str:
@@ -91,14 +91,14 @@ def generate_cloud(graph: ArchGraph, spec: CloudSpec, environments: list[Environ
         blocks = MAPPING[row].builders[spec.name](facts, plan)
         rules, notes = spec.network(facts, plan)
         blocks += rules
-        notes += spec.notes(row, facts)
+        notes += spec.notes(row, facts, plan)
         addresses += [(f"component '{cid}'", ".".join(b.labels)) for b in blocks if b.type == "resource"]
         header = HEADER.format(detail=f" from component {cid} ({row}) for {spec.name}") + "".join(
             f"\nNOTE: {n}" for n in notes
         )
         if blocks:
             files[f"{spec.folder}/{component_file(cid)}"] = render_file(blocks, header)
-        if (endpoint := spec.endpoint(row, facts)) is not None:
+        if (endpoint := spec.endpoint(row, facts, plan)) is not None:
             endpoints[cid] = endpoint
     shared = spec.shared_network(plan)
     addresses += [("the shared network", ".".join(b.labels)) for b in shared if b.type == "resource"]

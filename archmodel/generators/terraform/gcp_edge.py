@@ -11,13 +11,15 @@ and Memorystore, ``var.google_apis_cidr`` for Google APIs and other services,
 
 from __future__ import annotations
 
+import warnings
+
 from archmodel.formats.hcl import Block, Raw
 from archmodel.generators.terraform import fargate
-from archmodel.generators.terraform.aws_edge import waf_realised, wants_waf
+from archmodel.generators.terraform.common import NoMapping
 from archmodel.generators.terraform.facts import Facts, aws_name, flow_name, flow_port
 from archmodel.generators.terraform.gcp_data import labels
 from archmodel.generators.terraform.plan import Plan
-from archmodel.model import Flow
+from archmodel.model import Flow, Kind
 
 # CPU (vCPU) -> (smallest, largest) memory in MiB Cloud Run allows with it.
 RUN_SIZES = ((1, 512, 4096), (2, 1024, 8192), (4, 2048, 16384), (6, 4096, 24576), (8, 4096, 32768))
@@ -49,7 +51,9 @@ def run_size(cpu: str | None, memory: str | None) -> tuple[str, str, str | None]
     return str(size[0]), f"{size[1]}Mi", note
 
 
-def notes(row: str, facts: Facts) -> list[str]:
+def notes(row: str, facts: Facts, plan: Plan) -> list[str]:
+    if row == "load_balancer" and (cdns := _cdns(facts, plan)):
+        return [f"Cloud CDN is on in the backend services: it realises component {', '.join(cdns)} (cdn)"]
     if row != "container":
         return []
     deploy = facts.component.deploy
@@ -139,12 +143,43 @@ def _rule(name: str, facts: Facts, description: str, priority: int) -> Block:
     return rule
 
 
+def _cdns(facts: Facts, plan: Plan) -> list[str]:
+    """The CDN components in front of a load balancer (directly or through a WAF)."""
+    return sorted(c for c in plan.rows if plan.rows[c] == "cdn" and facts.id in plan.cdn_origins(c))
+
+
+def _waf_in_front(facts: Facts, plan: Plan) -> str | None:
+    """A WAF component drawn in front of the load balancer, also one next to its CDN:
+    on GCP both are the Cloud Armor policy on the load balancer's backends."""
+    near = set(plan.sources_of(facts.id))
+    for cdn in _cdns(facts, plan):
+        near |= plan.sources_of(cdn) | plan.targets_of(cdn)
+    return next((w for w in sorted(near) if plan.kind_of(w) == Kind.waf), None)
+
+
+def cdn(facts: Facts, plan: Plan) -> list[Block]:
+    """Cloud CDN is a setting of a load balancer's backend services, so a CDN in front of
+    a load balancer is realised there (``load_balancer``); other origins are not mapped."""
+    others = [t for t in plan.cdn_origins(facts.id) if plan.row_of(t) != "load_balancer"]
+    if others or not plan.cdn_origins(facts.id):
+        warnings.warn(
+            f"component '{facts.id}' (cdn) has no gcp mapping for origins other than a load balancer "
+            f"({', '.join(others) or 'none drawn'}): nothing is generated for them",
+            NoMapping,
+            stacklevel=2,
+        )
+    return []
+
+
 def load_balancer(facts: Facts, plan: Plan) -> list[Block]:
     """A global external Application Load Balancer: HTTPS only (TLS 1.2+), one serverless
-    NEG and backend service per Cloud Run service it forwards to, Cloud Armor when a WAF
-    is claimed or drawn in front of it."""
+    NEG and backend service per Cloud Run service it forwards to, Cloud CDN when a CDN
+    is drawn in front of it, Cloud Armor when a WAF is claimed or drawn in front of it
+    (or of its CDN)."""
     cid = facts.id
-    waf = wants_waf(facts, plan)
+    realises = _waf_in_front(facts, plan)
+    waf = facts.has("waf") or realises is not None
+    cached = bool(_cdns(facts, plan))
     blocks: list[Block] = []
     backends: list[tuple[str, str]] = []
     for flow in facts.outbound:
@@ -163,11 +198,15 @@ def load_balancer(facts: Facts, plan: Plan) -> list[Block]:
         backend.set("load_balancing_scheme", "EXTERNAL_MANAGED").set("protocol", "HTTPS")
         if waf:
             backend.set("security_policy", Raw(f"google_compute_security_policy.{cid}.id"))
+        if cached:
+            backend.set("enable_cdn", True)
         backend.add(
             Block("backend").set("group", Raw(f"google_compute_region_network_endpoint_group.{name}.id"))
         )
         if facts.has("logging"):
             backend.add(Block("log_config").set("enable", True).set("sample_rate", 1))
+        if cached:
+            backend.add(Block("cdn_policy").set("cache_mode", "USE_ORIGIN_HEADERS"))
         blocks.append(backend)
     url_map = Block("resource", ("google_compute_url_map", cid)).set("name", aws_name(cid, 63))
     if backends:
@@ -209,7 +248,7 @@ def load_balancer(facts: Facts, plan: Plan) -> list[Block]:
         .set("labels", labels(facts))
     )
     if waf:
-        blocks.append(security_policy(facts, waf_realised(facts, plan)))
+        blocks.append(security_policy(facts, realises))
     return blocks
 
 

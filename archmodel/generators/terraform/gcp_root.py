@@ -103,7 +103,7 @@ def tfvars(env: Environment) -> dict[str, Value]:
     }
 
 
-def endpoint(row: str, facts: Facts) -> str | None:
+def endpoint(row: str, facts: Facts, plan: Plan) -> str | None:
     if row == "queue":
         kafka = is_kafka(facts.component)
         return (

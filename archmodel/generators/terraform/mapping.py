@@ -13,7 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from archmodel.formats.hcl import Block
-from archmodel.generators.terraform import aws_data, aws_edge, azure_data, azure_edge, gcp_data, gcp_edge
+from archmodel.generators.terraform import (
+    aws_data,
+    aws_edge,
+    azure_data,
+    azure_edge,
+    azure_front,
+    gcp_data,
+    gcp_edge,
+)
 from archmodel.generators.terraform.facts import Facts
 from archmodel.generators.terraform.plan import Plan
 
@@ -34,10 +42,19 @@ class Row:
     resources: dict[str, tuple[str, ...]]  # cloud -> resource types (for docs and tests)
 
 
+FRONT_DOOR = (
+    "azurerm_cdn_frontdoor_profile",
+    "azurerm_cdn_frontdoor_endpoint",
+    "azurerm_cdn_frontdoor_origin_group",
+    "azurerm_cdn_frontdoor_origin",
+    "azurerm_cdn_frontdoor_route",
+    "azurerm_cdn_frontdoor_firewall_policy",
+    "azurerm_cdn_frontdoor_security_policy",
+)
 MAPPING: dict[str, Row] = {
     "load_balancer": Row(
         True,
-        {"aws": aws_edge.load_balancer, "gcp": gcp_edge.load_balancer},
+        {"aws": aws_edge.load_balancer, "gcp": gcp_edge.load_balancer, "azure": azure_front.front_door},
         {
             "aws": ("aws_lb", "aws_lb_listener", "aws_lb_target_group", "aws_wafv2_web_acl"),
             "gcp": (
@@ -49,9 +66,18 @@ MAPPING: dict[str, Row] = {
                 "google_compute_ssl_policy",
                 "google_compute_security_policy",
             ),
+            "azure": FRONT_DOOR,
         },
     ),
-    "cdn": Row(False, {"aws": aws_edge.cdn}, {"aws": ("aws_cloudfront_distribution", "aws_wafv2_web_acl")}),
+    "cdn": Row(
+        False,
+        {"aws": aws_edge.cdn, "gcp": gcp_edge.cdn, "azure": azure_front.front_door},
+        {
+            "aws": ("aws_cloudfront_distribution", "aws_wafv2_web_acl"),
+            "gcp": ("google_compute_backend_service",),  # enable_cdn on the load balancer's
+            "azure": FRONT_DOOR,
+        },
+    ),
     "container": Row(
         True,
         {

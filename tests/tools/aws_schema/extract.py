@@ -71,6 +71,13 @@ GOOGLE = (
     "resource.google_storage_bucket",
 )
 AZURERM = (
+    "resource.azurerm_cdn_frontdoor_endpoint",
+    "resource.azurerm_cdn_frontdoor_firewall_policy",
+    "resource.azurerm_cdn_frontdoor_origin",
+    "resource.azurerm_cdn_frontdoor_origin_group",
+    "resource.azurerm_cdn_frontdoor_profile",
+    "resource.azurerm_cdn_frontdoor_route",
+    "resource.azurerm_cdn_frontdoor_security_policy",
     "resource.azurerm_container_app",
     "resource.azurerm_eventhub",
     "resource.azurerm_eventhub_namespace",
