@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from archmodel.api import valid_project
-from archmodel.generators.terraform import common, generate
-from archmodel.generators.terraform.common import OtherCloud
+from archmodel.generators.terraform import azure_root, common, gcp_root, generate
+from archmodel.generators.terraform.common import NoMapping, OtherCloud
 from archmodel.runner import NoOptions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,29 +24,59 @@ def files_of(model: Path) -> dict[str, bytes]:
     return {str(p): b for p, b in generate(valid_project(model), NoOptions()).items()}
 
 
-def test_an_environment_on_another_cloud_gets_no_aws_output_and_a_warning() -> None:
-    with pytest.warns(OtherCloud) as caught:
+def test_an_azure_only_model_gets_the_azure_root_module_and_a_warning_per_unmapped_kind() -> None:
+    with pytest.warns(NoMapping) as caught:
         files = files_of(ROOT / "models" / "examples" / "b2b-api")
-    assert sorted(str(w.message).split(":")[0] for w in caught if w.category is OtherCloud) == [
-        "environment 'prod' is on azure",
-        "environment 'test' is on azure",
+    assert sorted(str(w.message).split(":")[0] for w in caught if w.category is NoMapping) == [
+        "component 'apim' (api_gateway) has no azure mapping",
+        "component 'entra-id' (identity_provider) has no azure mapping",
+        "component 'monitor' (monitoring) has no azure mapping",
     ]
-    assert list(files) == ["terraform/notes.gen.tf"]
-    assert b"'test' is on azure" in files["terraform/notes.gen.tf"]
+    assert all(p.startswith("terraform/azure/") for p in files)
+    assert {"terraform/azure/test.tfvars", "terraform/azure/prod.azurerm.tfbackend"} <= set(files)
+    assert not any(b"aws_" in b or b"google_" in b for b in files.values())
 
 
-def test_a_mixed_model_keeps_aws_for_its_aws_environments_only(tmp_path: Path) -> None:
+def _with_clouds(tmp_path: Path, *clouds: str) -> Path:
+    """The reference with its first environments moved to ``clouds`` (dev, then staging)."""
     model = tmp_path / "model"
     shutil.copytree(REFERENCE, model)
     envs = model / "environments.yaml"
     text = envs.read_text()
     assert text.count("cloud: aws") == 3
-    envs.write_text(text.replace("cloud: aws", "cloud: gcp", 1))
-    with pytest.warns(OtherCloud, match="is on gcp") as caught:
-        files = files_of(model)
-    gcp = next(str(w.message).split("'")[1] for w in caught if w.category is OtherCloud)
-    assert f"terraform/{gcp}.tfvars" not in files
-    assert f"'{gcp}' is on gcp".encode() in files["terraform/notes.gen.tf"]
+    for cloud in clouds:
+        text = text.replace("cloud: aws", f"cloud: {cloud}", 1)
+    envs.write_text(text)
+    return model
+
+
+def test_a_mixed_model_gets_one_root_module_per_cloud_and_keeps_aws_byte_identical(tmp_path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OtherCloud)
+        alone = files_of(REFERENCE)
+    with pytest.warns(NoMapping) as caught:
+        files = files_of(_with_clouds(tmp_path, "gcp", "azure"))
+    aws = {p: b for p, b in files.items() if p.count("/") == 1}
+    expected = {p: b for p, b in alone.items() if not p.startswith(("terraform/dev.", "terraform/staging."))}
+    assert aws == expected  # the AWS root module does not change for the other clouds
+    assert {"terraform/gcp/dev.tfvars", "terraform/gcp/dev.gcs.tfbackend"} <= set(files)
+    assert {"terraform/azure/staging.tfvars", "terraform/azure/staging.azurerm.tfbackend"} <= set(files)
+    assert not any(p.startswith("terraform/gcp/") and p.endswith("staging.tfvars") for p in files)
+    messages = {str(w.message).split(":")[0] for w in caught}
+    assert "component 'idp' (identity_provider) has no gcp mapping" in messages
+    assert "component 'monitoring' (monitoring) has no azure mapping" in messages
+    gcp = b"".join(b for p, b in files.items() if p.startswith("terraform/gcp/"))
+    assert b"aws_" not in gcp and b"azurerm_" not in gcp
+
+
+def test_an_onprem_environment_gets_a_note_and_a_warning_and_no_terraform(tmp_path: Path) -> None:
+    with pytest.warns(OtherCloud, match="is on onprem") as caught:
+        files = files_of(_with_clouds(tmp_path, "onprem"))
+    onprem = next(str(w.message).split("'")[1] for w in caught if w.category is OtherCloud)
+    assert onprem == "dev"
+    assert "terraform/dev.tfvars" not in files and not any("/onprem" in p for p in files)
+    assert b"'dev' is on onprem" in files["terraform/notes.gen.tf"]
+    assert b"Kubernetes manifests only" in files["terraform/notes.gen.tf"]
     assert len([p for p in files if p.endswith(".tfvars")]) == 2
 
 
@@ -75,19 +105,27 @@ def blocks(model: Path, kind: str) -> dict[tuple[str, str], dict[str, Any]]:
 
 @ALL
 def test_variables_are_declared_iff_used_and_infrastructure_has_no_default(model: Path) -> None:
-    declared: dict[str, dict[str, Any]] = {}
-    text = ""
-    for tree in trees(model).values():
-        text += json.dumps(tree)
-        for entry in tree.get("variable", []):
-            declared.update(entry)
-    used = set(re.findall(r"var\.([A-Za-z0-9_-]+)", text))
-    assert set(declared) == used
-    for name, body in declared.items():
-        if "default" in body:  # a default is a working value, never a null or empty placeholder
-            assert body["default"] not in (None, [], ""), name
-            assert common.VARIABLES[name][1] is not common.REQUIRED
-    assert "[null]" not in text and "= null" not in text
+    tables = {
+        "terraform": common.VARIABLES,
+        "terraform/gcp": gcp_root.VARIABLES,
+        "terraform/azure": azure_root.VARIABLES,
+    }
+    for folder, table in tables.items():
+        declared: dict[str, dict[str, Any]] = {}
+        text = ""
+        for path, tree in trees(model).items():
+            if path.rpartition("/")[0] != folder:
+                continue
+            text += json.dumps(tree)
+            for entry in tree.get("variable", []):
+                declared.update(entry)
+        used = set(re.findall(r"var\.([A-Za-z0-9_-]+)", text))
+        assert set(declared) == used, folder
+        for name, body in declared.items():
+            if "default" in body:  # a default is a working value, never a null or empty placeholder
+                assert body["default"] not in (None, [], ""), name
+                assert table[name][1] is not common.REQUIRED
+        assert "[null]" not in text and "= null" not in text
 
 
 @ALL

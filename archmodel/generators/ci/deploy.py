@@ -121,9 +121,14 @@ def terraform_init(cloud: str) -> str:
 
 
 def terraform_dir(graph: ArchGraph, stage: Stage) -> str | None:
-    """The stage's environment when each environment has its own Terraform root module
-    (its components differ), else None: one module for every environment."""
-    return (stage.environment or "default") if has_topology(graph.model) else None
+    """Below ``terraform/``, the root module of the stage's environment: the environment
+    itself when each has its own (their components differ), else its cloud's module
+    (``gcp``, ``azure``), else None (AWS: ``terraform/`` itself)."""
+    env = stage.environment or "default"
+    if has_topology(graph.model):
+        return env
+    cloud = cloud_of(graph.environments.get(env))
+    return cloud if cloud in ("gcp", "azure") else None
 
 
 def tf_cd(env_dir: str | None) -> str:

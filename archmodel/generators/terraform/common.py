@@ -121,9 +121,18 @@ def providers(system: System) -> list[Block]:
     ]
 
 
-def variables(used: set[str], inputs: dict[str, tuple[str, str]]) -> list[Block]:
-    """The variables that ``used`` names: the fixed ones, then the model's inputs."""
-    specs = {**VARIABLES, **{name: (kind, REQUIRED, text) for name, (kind, text) in sorted(inputs.items())}}
+Variables = dict[str, tuple[str, Value | Required, str]]
+
+
+def variables(
+    used: set[str], inputs: dict[str, tuple[str, str]], table: Variables | None = None
+) -> list[Block]:
+    """The variables that ``used`` names: the fixed ones (``table``, AWS's by default),
+    then the model's inputs."""
+    specs = {
+        **(VARIABLES if table is None else table),
+        **{name: (kind, REQUIRED, text) for name, (kind, text) in sorted(inputs.items())},
+    }
     blocks = []
     for name, (kind, default, description) in specs.items():
         if name not in used:
@@ -161,18 +170,24 @@ def tfvars(env: Environment, used: set[str]) -> dict[str, Value]:
 
 
 class OtherCloud(UserWarning):
-    """An environment on a cloud the Terraform generator has no mapping for yet."""
+    """An environment on a cloud the Terraform generator writes no Terraform for (on-premises)."""
 
 
-def other_clouds(environments: list[Environment], cloud: str) -> bytes | None:
-    """A comment-only file naming the environments not on ``cloud`` (None when there are
-    none), each also raised as an ``OtherCloud`` warning: AWS resources for an Azure
-    environment would look right and plan nowhere, so they get nothing but this note."""
+class NoMapping(OtherCloud):
+    """A component whose kind has no resource on the cloud of the environments written."""
+
+
+def other_clouds(environments: list[Environment], clouds: frozenset[str]) -> bytes | None:
+    """A comment-only file naming the environments on none of ``clouds`` (None when there
+    are none), each also raised as an ``OtherCloud`` warning: cloud resources for an
+    on-premises environment would look right and plan nowhere, so they get nothing but
+    this note (and the Kubernetes manifests of the Helm generator)."""
     notes = [
-        f"NOTE: environment '{env.id}' is on {env.cloud}: archmodel writes Terraform for {cloud} only "
-        f"so far, so nothing here is for '{env.id}'"
+        f"NOTE: environment '{env.id}' is on {env.cloud}: archmodel writes Terraform for "
+        f"{', '.join(sorted(clouds))} only, so nothing here is for '{env.id}' "
+        "(it gets the Kubernetes manifests only)"
         for env in environments
-        if env.cloud != cloud
+        if env.cloud not in clouds
     ]
     for note in notes:
         warnings.warn(note.removeprefix("NOTE: "), OtherCloud, stacklevel=3)

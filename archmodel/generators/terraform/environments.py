@@ -17,6 +17,8 @@ from archmodel.project import Project
 from archmodel.runner import Files, NoOptions
 
 Generate = Callable[[Project, NoOptions], Files]
+# Root modules of clouds other than AWS, below ``terraform/``.
+CLOUD_DIRS = frozenset({"gcp", "azure"})
 # Files that belong to one environment: ``<env>.tfvars``, ``<env>.<backend>.tfbackend``.
 PER_ENVIRONMENT = (".tfvars", ".tfbackend")
 
@@ -50,5 +52,9 @@ def _belongs_to(name: str, envs: set[str]) -> bool:
 
 
 def _under(path: PurePosixPath, env: str) -> PurePosixPath:
-    """``terraform/x`` becomes ``terraform/<env>/x``."""
-    return PurePosixPath(path.parts[0], env, *path.parts[1:])
+    """``terraform/x`` (AWS) or ``terraform/<cloud>/x`` (GCP, Azure) becomes
+    ``terraform/<env>/x``: an environment's view has one root module, its cloud's."""
+    rest = path.parts[1:]
+    if len(rest) > 1 and rest[0] in CLOUD_DIRS:
+        rest = rest[1:]
+    return PurePosixPath(path.parts[0], env, *rest)

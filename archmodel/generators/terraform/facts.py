@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from archmodel.formats.hcl import Value
 from archmodel.graph import ArchGraph
-from archmodel.model import Component, Flow, Kind, default_port
+from archmodel.model import Component, Environment, Flow, Kind, default_port
 
 # The tag that ties a resource to its component: written on every generated resource,
 # read back by ``read.py`` (drift) from hand-written Terraform too.
@@ -71,11 +72,15 @@ class Facts:
         return {"Name": self.component.name, COMPONENT_TAG: self.id}
 
 
-def facts_of(graph: ArchGraph, component: Component) -> Facts:
+def facts_of(
+    graph: ArchGraph, component: Component, environments: Iterable[Environment] | None = None
+) -> Facts:
+    """``environments``: those whose controls count (the analysed ones unless given: a
+    root module for one cloud counts only that cloud's environments)."""
     cid = component.id
     return Facts(
         component,
-        graph.effective_controls(cid, graph.analysed_environments),
+        graph.effective_controls(cid, graph.analysed_environments if environments is None else environments),
         tuple(sorted(graph.flows_into(cid), key=lambda f: f.id)),
         tuple(sorted(graph.flows_out_of(cid), key=lambda f: f.id)),
     )
@@ -136,3 +141,13 @@ def aws_name(ident: str, max_len: int = 32) -> str:
         return name
     suffix = hashlib.sha256(ident.encode()).hexdigest()[:6]
     return f"{name[: max_len - 7].rstrip('-')}-{suffix}"
+
+
+def compact_name(ident: str, max_len: int = 24) -> str:
+    """Lower-case letters and digits only (Azure storage accounts, Key Vaults share one
+    global namespace with that alphabet); a hash suffix keeps changed names unique."""
+    name = re.sub(r"[^a-z0-9]", "", ident.lower())
+    if name == ident and len(name) <= max_len:
+        return name
+    suffix = hashlib.sha256(ident.encode()).hexdigest()[:6]
+    return f"{name[: max_len - 6]}{suffix}"
