@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import PurePosixPath
 
-from archmodel.generators.helm.manifests import COMPONENT_LABEL, k8s_name, manifests, peers_of
+from archmodel.generators.helm.manifests import k8s_name, manifests, peers_of
+from archmodel.generators.helm.network import COMPONENT_LABEL
 from archmodel.generators.helm.render import Template, dump
 from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
 from archmodel.graph import ArchGraph
@@ -33,7 +34,7 @@ def charted_components(graph: ArchGraph) -> list[Component]:
 
 def chart_yaml(component: Component) -> dict[str, object]:
     image = component.deploy.image if component.deploy and component.deploy.image else ""
-    tail = image.rsplit("/", 1)[-1]
+    tail = image.split("@", 1)[0].rsplit("/", 1)[-1]
     return {
         "apiVersion": "v2",
         "name": k8s_name(component.id),
@@ -53,7 +54,6 @@ def generate(project: Project, options: NoOptions) -> Files:
     charted = {c.id for c in components}
     envs: list[Environment | None] = [e for _, e in sorted(graph.environments.items())] or [None]
     files: dict[str, bytes] = {}
-    schema: bytes | None = None  # the same for every chart: values differ, keys do not
     for component in components:
         chart = f"helm/{k8s_name(component.id)}"
         templates = {stem: Template(obj) for stem, obj in manifests(graph, component, charted).items()}
@@ -61,10 +61,8 @@ def generate(project: Project, options: NoOptions) -> Files:
         defaults = chart_values(graph, component, None, peers)
         files[f"{chart}/Chart.yaml"] = dump(chart_yaml(component)).encode()
         files[f"{chart}/values.yaml"] = dump(defaults).encode()
-        if schema is None:
-            text = json.dumps(values_schema(defaults), indent=2, sort_keys=True, ensure_ascii=False)
-            schema = (text + "\n").encode()
-        files[f"{chart}/values.schema.json"] = schema
+        text = json.dumps(values_schema(defaults), indent=2, sort_keys=True, ensure_ascii=False)
+        files[f"{chart}/values.schema.json"] = (text + "\n").encode()
         for stem, tmpl in templates.items():
             files[f"{chart}/templates/{stem}.yaml"] = tmpl.helm().encode()
         for env in envs:
