@@ -11,6 +11,7 @@ engine. Peers outside the cluster are chart values that admit nobody until given
 from __future__ import annotations
 
 import ipaddress
+import json
 from pathlib import Path
 
 import jsonschema
@@ -141,8 +142,6 @@ def test_peer_values_refuse_wide_or_empty_peers(
 ) -> None:
     _, files, _ = model
     for path in (p for p in files if p.endswith("/values.schema.json")):
-        import json
-
         schema = json.loads(files[path])
         values = yaml.safe_load(files[path.replace("values.schema.json", "values.yaml")])
         jsonschema.validate(values, schema)
@@ -152,3 +151,14 @@ def test_peer_values_refuse_wide_or_empty_peers(
                     jsonschema.validate({**values, "peers": {**values["peers"], peer: wide}}, schema)
             given = {**values, "peers": {**values["peers"], peer: [{"ipBlock": {"cidr": "10.20.0.0/24"}}]}}
             jsonschema.validate(given, schema)
+
+
+def test_rendered_manifests_match_kubernetes_schemas(
+    model: tuple[ArchGraph, dict[str, bytes], dict[str, Cluster]],
+) -> None:
+    kv = pytest.importorskip("kubernetes_validate")
+    _, files, _ = model
+    for path, content in files.items():
+        if path.startswith("k8s/"):
+            for doc in yaml.safe_load_all(content):
+                kv.validate(doc, "1.30", strict=True)
