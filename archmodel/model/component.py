@@ -60,8 +60,8 @@ MemoryQuantity = Annotated[
 Port = Annotated[int, Strict(), Field(ge=1, le=65535)]
 # An OCI image digest (pinned images are pulled by it, whatever the tag says).
 Digest = Annotated[str, Strict(), StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
-# A Kubernetes namespace: a DNS label.
-NamespaceName = Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+# A Kubernetes namespace: a DNS label (starting with a letter, as scripts read it unquoted).
+NamespaceName = Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")]
 # An HTTP path a health check may ask (no query, no spaces).
 HealthPath = Annotated[str, Strict(), StringConstraints(pattern=r"^/[A-Za-z0-9._~/-]{0,200}$")]
 

@@ -5,12 +5,16 @@ Service, no port and no HPA, and peers in another namespace are selected there."
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from test_helm import helm_template
 
+from archmodel.generators.ci.deploy import CHART_NAMESPACE
 from archmodel.generators.helm import generate
 from archmodel.load import load
 from archmodel.project import Project
@@ -184,3 +188,19 @@ def test_templates_render_the_same_and_match_kubernetes_schemas(files: dict[str,
         assert from_helm == list(yaml.safe_load_all(files[f"k8s/default/{chart}.yaml"]))
         for doc in from_helm:
             kv.validate(doc, "1.30", strict=True)
+
+
+def test_deploy_scripts_read_the_namespace_from_the_chart(files: dict[str, bytes], tmp_path: Path) -> None:
+    """CI installs each release in its objects' namespace, read from Chart.yaml; kubectl
+    applies ``_namespaces.yaml`` first (files in name order)."""
+    for chart, expected in (("tracing", "observability"), ("checkout", "shop")):
+        (tmp_path / chart).mkdir()
+        (tmp_path / chart / "Chart.yaml").write_bytes(files[f"helm/{chart}/Chart.yaml"])
+        env = {"chart": f"{tmp_path / chart}/", "PATH": os.environ["PATH"]}
+        run = subprocess.run(
+            ["sh", "-c", CHART_NAMESPACE], env=env, capture_output=True, text=True, check=True
+        )
+        assert run.stdout.strip() == expected
+    names = [d["metadata"]["name"] for d in yaml.safe_load_all(files["k8s/default/_namespaces.yaml"])]
+    assert names == ["observability", "shop"]
+    assert sorted(p for p in files if p.startswith("k8s/default/"))[0] == "k8s/default/_namespaces.yaml"

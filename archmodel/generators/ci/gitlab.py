@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from archmodel.generators.ci.deploy import cloud_of
+from archmodel.generators.ci.deploy import CHART_NAMESPACE, cloud_of
 from archmodel.generators.ci.options import DEFAULT, GL_SHIP, CiOptions
 from archmodel.graph import ArchGraph
 from archmodel.model import Stage
@@ -105,8 +105,11 @@ def _deploy(stage: Stage) -> dict[str, Any]:
         return {
             **_tool_image("alpine/helm:3.16"),
             "script": [
-                'for c in "$ARCHMODEL_OUT"/helm/*/; do helm upgrade --install "$(basename "$c")" "$c" '
-                f'-f "${{c}}values-{env}.yaml" --kube-context "$KUBE_CONTEXT" --atomic --wait; done'
+                'for c in "$ARCHMODEL_OUT"/helm/*/; do '
+                f"ns=$({CHART_NAMESPACE.replace('${chart}', '${c}')}); "
+                'helm upgrade --install "$(basename "$c")" "$c" '
+                f'-f "${{c}}values-{env}.yaml" --namespace "$ns" --create-namespace '
+                '--kube-context "$KUBE_CONTEXT" --atomic --wait; done'
             ],
         }
     return {

@@ -65,6 +65,13 @@ def namespace(graph: ArchGraph, component: Component) -> str:
     return namespace_of(component, k8s_name(system))
 
 
+def namespace_object(name: str, env_id: str) -> dict[str, Any]:
+    """A namespace the objects live in, for ``kubectl apply`` (a Helm release creates
+    only its own, with ``--create-namespace``)."""
+    labels = {"app.kubernetes.io/managed-by": "archmodel", "archmodel.io/environment": env_id}
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
+
+
 def network_policy(graph: ArchGraph, component: Component, charted: set[str]) -> dict[str, Any]:
     """Ingress only from modelled sources, egress only to modelled targets (and DNS)."""
     namespaces = {cid: namespace(graph, graph.components[cid]) for cid in charted}

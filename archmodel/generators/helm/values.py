@@ -154,6 +154,7 @@ def values_schema(values: dict[str, Any]) -> dict[str, Any]:
             props["autoscaling"]["properties"][key]["minimum"] = 1
     props["peers"] = {
         "type": "object",
+        "required": sorted(values["peers"]),
         "additionalProperties": {"type": "array", "minItems": 1, "items": PEER},
     }
     return {"$schema": "http://json-schema.org/draft-07/schema#", "title": "values", **schema}
