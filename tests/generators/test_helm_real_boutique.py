@@ -67,7 +67,7 @@ def test_policies_allow_exactly_the_calls_the_application_makes(
 ) -> None:
     ours, upstream, components = clusters
     assert pairs(ours, components) == CALLS
-    assert CALLS <= pairs(upstream, components)  # the truth table holds for upstream too
+    assert pairs(upstream, components) >= CALLS  # the truth table holds for upstream too
     assert pairs(ours, components) < pairs(upstream, components)  # theirs admit any -> frontend
 
 
