@@ -58,6 +58,12 @@ MemoryQuantity = Annotated[
 
 
 Port = Annotated[int, Strict(), Field(ge=1, le=65535)]
+# An OCI image digest (pinned images are pulled by it, whatever the tag says).
+Digest = Annotated[str, Strict(), StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
+# A Kubernetes namespace: a DNS label (starting with a letter, as scripts read it unquoted).
+NamespaceName = Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")]
+# An HTTP path a health check may ask (no query, no spaces).
+HealthPath = Annotated[str, Strict(), StringConstraints(pattern=r"^/[A-Za-z0-9._~/-]{0,200}$")]
 
 
 class DataFormat(StrEnum):
@@ -125,6 +131,16 @@ class Deploy(Element):
     memory: MemoryQuantity | None = Field(default=None, description="bytes with a suffix: 512Mi, 1Gi")
     resources: Resources | None = None
     sidecars: list[Sidecar] = Field(default_factory=list)
+    digest: Digest | None = Field(default=None, description="the image digest (`sha256:…`)")
+    namespace: NamespaceName | None = Field(
+        default=None, description="Kubernetes namespace; default: system id"
+    )
+    health_path: HealthPath | None = Field(
+        default=None, description="HTTP health check path; without it probes only open the port"
+    )
+    max_replicas: Int | None = Field(
+        default=None, ge=1, le=10_000, description="autoscaling ceiling; `replicas` or less: none"
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -109,10 +109,12 @@ def test_hardening_and_network_policy(files: dict[str, bytes]) -> None:
         [{"podSelector": {"matchLabels": {"archmodel.io/component": "service-a"}}}]
     ]
     egress = [r["to"][0] for r in policy["egress"]]
-    assert {"ipBlock": {"cidr": "10.0.0.0/8"}} in egress  # the Kafka cluster
+    kafka = {"archmodel.io/peer": "events"}  # a named value that admits nobody until given
+    assert {"namespaceSelector": {"matchLabels": kafka}, "podSelector": {"matchLabels": kafka}} in egress
     assert len(egress) == 2  # Kafka and DNS only
-    assert a["Deployment"]["spec"]["replicas"] == 3
-    assert docs(files, "k8s/dev/service-a.yaml")["Deployment"]["spec"]["replicas"] == 1
+    assert "replicas" not in a["Deployment"]["spec"]  # the HPA sizes it
+    assert a["HorizontalPodAutoscaler"]["spec"]["minReplicas"] == 3
+    assert docs(files, "k8s/dev/service-a.yaml")["HorizontalPodAutoscaler"]["spec"]["minReplicas"] == 1
 
 
 def test_deterministic(files: dict[str, bytes]) -> None:
@@ -139,7 +141,7 @@ def test_golden_reference(golden: Callable[[str, bytes], None]) -> None:
 def test_environment_copies_are_checked_against_the_golden_environment(files: dict[str, bytes]) -> None:
     from conftest import assert_environment_copy
 
-    path = next(p for p in files if p.startswith("k8s/dev/"))
+    path = "k8s/dev/service-a.yaml"
     assert_environment_copy(path, files[path], files)
     tampered = files[path].replace(b"readOnlyRootFilesystem: true", b"readOnlyRootFilesystem: false")
     assert tampered != files[path]

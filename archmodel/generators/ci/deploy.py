@@ -204,14 +204,20 @@ def terraform_apply(stage_id: str, cloud: str, env_dir: str | None) -> list[Step
     ]
 
 
+# The namespace a chart's objects live in, from its Chart.yaml annotation: the release
+# goes there too, and Helm creates it when missing.
+CHART_NAMESPACE = """sed -n 's/^  archmodel[.]io[/]namespace: //p' "${chart}Chart.yaml" | tr -d '"'"""
+
+
 def helm(env: str) -> list[Step]:
     """Every chart with values for the environment: a component deployed elsewhere only
     has no ``values-<env>.yaml`` and is skipped."""
     script = (
         'for chart in "$ARCHMODEL_OUT"/helm/*/; do\n'
         f'  [ -f "${{chart}}values-{env}.yaml" ] || continue\n'
+        f"  ns=$({CHART_NAMESPACE})\n"
         '  helm upgrade --install "$(basename "$chart")" "$chart" '
-        f'-f "${{chart}}values-{env}.yaml" --atomic --wait\n'
+        f'-f "${{chart}}values-{env}.yaml" --namespace "$ns" --create-namespace --atomic --wait\n'
         "done\n"
     )
     return [

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from archmodel.generators.ci.deploy import cloud_of, terraform_dir
+from archmodel.generators.ci.deploy import CHART_NAMESPACE, cloud_of, terraform_dir
 from archmodel.generators.ci.options import DEFAULT, GL_SHIP, CiOptions
 from archmodel.graph import ArchGraph
 from archmodel.model import Stage
@@ -112,8 +112,10 @@ def _deploy(stage: Stage, env_dir: str | None) -> dict[str, Any]:
             "script": [
                 'for c in "$ARCHMODEL_OUT"/helm/*/; do '
                 f'[ -f "${{c}}values-{env}.yaml" ] || continue; '
+                f"ns=$({CHART_NAMESPACE.replace('${chart}', '${c}')}); "
                 'helm upgrade --install "$(basename "$c")" "$c" '
-                f'-f "${{c}}values-{env}.yaml" --kube-context "$KUBE_CONTEXT" --atomic --wait; done'
+                f'-f "${{c}}values-{env}.yaml" --namespace "$ns" --create-namespace '
+                '--kube-context "$KUBE_CONTEXT" --atomic --wait; done'
             ],
         }
     return {

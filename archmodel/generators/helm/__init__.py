@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import PurePosixPath
 
-from archmodel.generators.helm.manifests import COMPONENT_LABEL, k8s_name, manifests, peers_of
+from archmodel.generators.helm.manifests import k8s_name, manifests, namespace, namespace_object, peers_of
+from archmodel.generators.helm.network import COMPONENT_LABEL
 from archmodel.generators.helm.render import Template, dump
 from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
 from archmodel.graph import ArchGraph
@@ -25,6 +26,10 @@ from archmodel.runner import Files, Generator, NoOptions
 __all__ = ["GENERATOR", "charted_components", "generate"]
 
 CHART_VERSION = "0.1.0"
+NAMESPACE_ANNOTATION = "archmodel.io/namespace"
+# Beside the component files; ids start with a letter, so no component is called so,
+# and ``kubectl apply -f`` reads it before them (files in name order).
+NAMESPACES_FILE = "_namespaces.yaml"
 
 
 def charted_components(graph: ArchGraph) -> list[Component]:
@@ -32,9 +37,10 @@ def charted_components(graph: ArchGraph) -> list[Component]:
     return [c for _, c in sorted(graph.components.items()) if runs_in_container(c) and not c.out_of_scope]
 
 
-def chart_yaml(component: Component) -> dict[str, object]:
+def chart_yaml(graph: ArchGraph, component: Component) -> dict[str, object]:
+    """Chart metadata; annotations name the component and the namespace to install in."""
     image = component.deploy.image if component.deploy and component.deploy.image else ""
-    tail = image.rsplit("/", 1)[-1]
+    tail = image.split("@", 1)[0].rsplit("/", 1)[-1]
     return {
         "apiVersion": "v2",
         "name": k8s_name(component.id),
@@ -42,7 +48,7 @@ def chart_yaml(component: Component) -> dict[str, object]:
         "type": "application",
         "version": CHART_VERSION,
         "appVersion": tail.rsplit(":", 1)[1] if ":" in tail else "latest",
-        "annotations": {COMPONENT_LABEL: component.id},
+        "annotations": {COMPONENT_LABEL: component.id, NAMESPACE_ANNOTATION: namespace(graph, component)},
     }
 
 
@@ -70,18 +76,15 @@ def generate(project: Project, options: NoOptions) -> Files:
     envs = _environments(project)
     views = _views(project, envs)
     files: dict[str, bytes] = {}
-    schema: bytes | None = None  # the same for every chart: values differ, keys do not
     for component in components:
         chart = f"helm/{k8s_name(component.id)}"
         templates = {stem: Template(obj) for stem, obj in manifests(graph, component, charted).items()}
         peers = peers_of(graph, component, charted)
         defaults = chart_values(graph, component, None, peers)
-        files[f"{chart}/Chart.yaml"] = dump(chart_yaml(component)).encode()
+        files[f"{chart}/Chart.yaml"] = dump(chart_yaml(graph, component)).encode()
         files[f"{chart}/values.yaml"] = dump(defaults).encode()
-        if schema is None:
-            text = json.dumps(values_schema(defaults), indent=2, sort_keys=True, ensure_ascii=False)
-            schema = (text + "\n").encode()
-        files[f"{chart}/values.schema.json"] = schema
+        text = json.dumps(values_schema(defaults), indent=2, sort_keys=True, ensure_ascii=False)
+        files[f"{chart}/values.schema.json"] = (text + "\n").encode()
         for stem, tmpl in templates.items():
             files[f"{chart}/templates/{stem}.yaml"] = tmpl.helm().encode()
         for env in envs:
@@ -100,6 +103,11 @@ def generate(project: Project, options: NoOptions) -> Files:
                 files[f"{chart}/values-{env_id}.yaml"] = dump(values).encode()
             rendered = "---\n".join(t.render(values) for t in env_templates.values())
             files[f"k8s/{env_id}/{component.id}.yaml"] = rendered.encode()
+    names = sorted({namespace(graph, c) for c in components})
+    for env in envs if components else []:
+        env_id = env.id if env else DEFAULT_ENV
+        docs = "---\n".join(dump(namespace_object(name, env_id)) for name in names)
+        files[f"k8s/{env_id}/{NAMESPACES_FILE}"] = docs.encode()
     return {PurePosixPath(p): files[p] for p in sorted(files)}
 
 

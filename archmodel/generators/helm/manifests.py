@@ -12,14 +12,20 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from archmodel.generators.helm.network import (
+    COMPONENT_LABEL,
+    dns_rule,
+    external_peers,
+    namespace_of,
+    rules,
+)
+from archmodel.generators.helm.ports import ContainerPort, PortPlan, plan_ports, transport
 from archmodel.graph import ArchGraph
-from archmodel.model import Component, Flow, NamedPort, default_port
+from archmodel.model import Component
 
-# The label that ties a workload to its component: on every generated object, selected
-# by the NetworkPolicies, and read back by ``read.py`` (drift) from any manifests.
-COMPONENT_LABEL = "archmodel.io/component"
-HTTP_PORT = 8080
-PORT_DEFAULTS = {"https": 443, "http": 80, "sql": 5432, "redis": 6379, "kafka": 9092, "amqp": 5672}
+# COMPONENT_LABEL ties a workload to its component: on every generated object, selected
+# by the NetworkPolicies, and read back by drift from any manifests.
+DEFAULT_NAMESPACE = "archmodel"  # a system without an id
 
 
 @dataclass(frozen=True)
@@ -43,73 +49,49 @@ def k8s_name(ident: str) -> str:
     return f"{stem}-{hashlib.sha256(ident.encode()).hexdigest()[:6]}"
 
 
-def container_port(component: Component) -> int:
-    return component.deploy.port if component.deploy and component.deploy.port else HTTP_PORT
+def scaled(graph: ArchGraph, component: Component) -> bool:
+    """Whether an HPA sizes the Deployment: when the model gives a ``max_replicas`` above
+    ``replicas``, or, without one, when something calls the component (a load generator
+    or a pure consumer is not scaled unless the model asks)."""
+    deploy = component.deploy
+    if deploy and deploy.max_replicas is not None:
+        return deploy.max_replicas > (deploy.replicas or 1)
+    return any(True for _ in graph.flows_into(component.id))
 
 
-def _flow_port(flow: Flow, target: Component, in_cluster: bool) -> int:
-    if in_cluster:
-        return container_port(target)
-    if flow.port:
-        return flow.port
-    if target.deploy and target.deploy.port:
-        return target.deploy.port
-    if flow.protocol is None:
-        return 443
-    return PORT_DEFAULTS.get(flow.protocol, default_port(flow.protocol) or 443)
+def namespace(graph: ArchGraph, component: Component) -> str:
+    """The model's ``deploy.namespace``, else one named after the system (never ``default``)."""
+    system = graph.model.system.id if graph.model.system.id else DEFAULT_NAMESPACE
+    return namespace_of(component, k8s_name(system))
 
 
-def _peer(graph: ArchGraph, cid: str, charted: set[str]) -> dict[str, Any]:
-    if cid in charted:
-        return {"podSelector": {"matchLabels": {COMPONENT_LABEL: cid}}}
-    return {"ipBlock": {"cidr": Value(("peerCidrs", cid))}}
-
-
-def _protocol(flow: Flow) -> str:
-    return "UDP" if flow.protocol == "dns" else "TCP"
+def namespace_object(name: str, env_id: str) -> dict[str, Any]:
+    """A namespace the objects live in, for ``kubectl apply`` (a Helm release creates
+    only its own, with ``--create-namespace``)."""
+    labels = {"app.kubernetes.io/managed-by": "archmodel", "archmodel.io/environment": env_id}
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
 
 
 def network_policy(graph: ArchGraph, component: Component, charted: set[str]) -> dict[str, Any]:
     """Ingress only from modelled sources, egress only to modelled targets (and DNS)."""
-    cid, port = component.id, container_port(component)
-    inbound = sorted(graph.flows_into(cid), key=lambda f: f.id)
-    outbound = sorted(graph.flows_out_of(cid), key=lambda f: f.id)
-    ingress = [
-        {"from": [_peer(graph, f.source, charted)], "ports": [{"port": port, "protocol": _protocol(f)}]}
-        for f in inbound
-    ]
-    egress: list[dict[str, Any]] = [
-        {
-            "to": [_peer(graph, f.target, charted)],
-            "ports": [
-                {
-                    "port": _flow_port(f, graph.components[f.target], f.target in charted),
-                    "protocol": _protocol(f),
-                }
-            ],
-        }
-        for f in outbound
-    ]
-    dns = {"namespaceSelector": {}, "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}
-    egress.append({"to": [dns], "ports": [{"port": 53, "protocol": p} for p in ("UDP", "TCP")]})
+    namespaces = {cid: namespace(graph, graph.components[cid]) for cid in charted}
+    ingress, egress = rules(graph, component, charted, namespaces, lambda peer: Value(("peers", peer)))
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
-        "metadata": _metadata(component),
+        "metadata": _metadata(graph, component),
         "spec": {
-            "podSelector": {"matchLabels": {COMPONENT_LABEL: cid}},
+            "podSelector": {"matchLabels": {COMPONENT_LABEL: component.id}},
             "policyTypes": ["Ingress", "Egress"],
             "ingress": ingress,
-            "egress": egress,
+            "egress": [*egress, dns_rule()],
         },
     }
 
 
 def peers_of(graph: ArchGraph, component: Component, charted: set[str]) -> list[str]:
-    """Flow neighbours outside the cluster: their CIDRs are chart values."""
-    cid = component.id
-    ends = {f.source for f in graph.flows_into(cid)} | {f.target for f in graph.flows_out_of(cid)}
-    return sorted(ends - charted)
+    """Flow neighbours outside the cluster: each is a chart value."""
+    return external_peers(graph, component, charted)
 
 
 def _labels(component: Component) -> dict[str, Any]:
@@ -121,21 +103,17 @@ def _labels(component: Component) -> dict[str, Any]:
     }
 
 
-def _metadata(component: Component) -> dict[str, Any]:
+def _metadata(graph: ArchGraph, component: Component) -> dict[str, Any]:
     return {
         "name": k8s_name(component.id),
+        "namespace": namespace(graph, component),
         "labels": _labels(component),
         "annotations": Value(("annotations",)),
     }
 
 
-def _ports(main: int | None, named: list[NamedPort]) -> list[dict[str, Any]]:
-    """Container ports: the main one as ``http`` (when there is one), then the named ones."""
-    ports = [{"name": "http", "containerPort": main, "protocol": "TCP"}] if main else []
-    return ports + [
-        {"name": p.name, "containerPort": p.port, "protocol": "UDP" if p.protocol == "dns" else "TCP"}
-        for p in named
-    ]
+def _container_ports(ports: tuple[ContainerPort, ...]) -> list[dict[str, Any]]:
+    return [{"name": p.name, "containerPort": p.port, "protocol": p.protocol} for p in ports]
 
 
 def _sidecars(component: Component) -> list[dict[str, Any]]:
@@ -145,21 +123,40 @@ def _sidecars(component: Component) -> list[dict[str, Any]]:
         {
             "name": k8s_name(s.name),
             "image": Value(("sidecars", s.name, "image")),
-            "ports": _ports(None, s.ports),
+            "ports": _container_ports(
+                tuple(ContainerPort(p.name, p.port, transport(p.protocol)) for p in s.ports)
+            ),
         }
         for s in sidecars
     ]
 
 
-def deployment(component: Component, hardened: bool) -> dict[str, Any]:
-    name = k8s_name(component.id)
-    named = component.deploy.ports if component.deploy else []
-    container: dict[str, Any] = {
-        "name": name,
-        "image": Value(("image",)),
-        "ports": _ports(container_port(component), named),
-        "resources": Value(("resources",)),
+def probes(component: Component, plan: PortPlan) -> dict[str, Any]:
+    """Readiness and liveness on the main port: an HTTP GET of ``health_path`` when the
+    model gives one for an HTTP port, else a TCP connect (a guessed path that answers 404
+    would keep every pod unready and fail the rollout)."""
+    main = plan.main
+    if main is None or main.protocol != "TCP":
+        return {}
+    deploy = component.deploy
+    check: dict[str, Any] = {"tcpSocket": {"port": main.name}}
+    if deploy and deploy.health_path and main.name in ("http", "https"):
+        scheme = "HTTPS" if main.name == "https" else "HTTP"
+        check = {"httpGet": {"path": Value(("healthPath",)), "port": main.name, "scheme": scheme}}
+    return {
+        "readinessProbe": {**check, "periodSeconds": 10, "failureThreshold": 3},
+        "livenessProbe": {**check, "initialDelaySeconds": 15, "periodSeconds": 20, "failureThreshold": 3},
     }
+
+
+def deployment(graph: ArchGraph, component: Component, hardened: bool) -> dict[str, Any]:
+    name = k8s_name(component.id)
+    plan = plan_ports(graph, component)
+    container: dict[str, Any] = {"name": name, "image": Value(("image",))}
+    if plan.container_ports:
+        container["ports"] = _container_ports(plan.container_ports)
+    container.update(probes(component, plan))
+    container["resources"] = Value(("resources",))
     pod: dict[str, Any] = {"serviceAccountName": name, "automountServiceAccountToken": False}
     if hardened:
         container["securityContext"] = {
@@ -170,51 +167,58 @@ def deployment(component: Component, hardened: bool) -> dict[str, Any]:
         }
         pod["securityContext"] = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
     pod["containers"] = [container, *_sidecars(component)]
+    spec: dict[str, Any] = {} if scaled(graph, component) else {"replicas": Value(("replicas",))}
+    spec["selector"] = {"matchLabels": {COMPONENT_LABEL: component.id}}
+    spec["template"] = {"metadata": {"labels": _labels(component)}, "spec": pod}
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": _metadata(component),
-        "spec": {
-            "replicas": Value(("replicas",)),
-            "selector": {"matchLabels": {COMPONENT_LABEL: component.id}},
-            "template": {"metadata": {"labels": _labels(component)}, "spec": pod},
-        },
+        "metadata": _metadata(graph, component),
+        "spec": spec,
     }
 
 
-def service(component: Component) -> dict[str, Any]:
-    """One ClusterIP port: ``service_port`` when the model gives one, forwarded to the
-    container's ``http`` port."""
-    deploy = component.deploy
-    port = deploy.service_port if deploy and deploy.service_port else container_port(component)
+def service(graph: ArchGraph, component: Component) -> dict[str, Any] | None:
+    """One port per port the callers dial, to the container port that serves it;
+    none (no Service) when nothing calls the component."""
+    plan = plan_ports(graph, component)
+    if not plan.service:
+        return None
+    ports = []
+    for p in plan.service:
+        port: dict[str, Any] = {
+            "name": p.name,
+            "port": p.port,
+            "targetPort": p.target,
+            "protocol": p.protocol,
+        }
+        if p.app_protocol:
+            port["appProtocol"] = p.app_protocol
+        ports.append(port)
     return {
         "apiVersion": "v1",
         "kind": "Service",
-        "metadata": _metadata(component),
-        "spec": {
-            "type": "ClusterIP",
-            "selector": {COMPONENT_LABEL: component.id},
-            "ports": [{"name": "http", "port": port, "targetPort": "http", "protocol": "TCP"}],
-        },
+        "metadata": _metadata(graph, component),
+        "spec": {"type": "ClusterIP", "selector": {COMPONENT_LABEL: component.id}, "ports": ports},
     }
 
 
-def service_account(component: Component) -> dict[str, Any]:
+def service_account(graph: ArchGraph, component: Component) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "ServiceAccount",
-        "metadata": _metadata(component),
+        "metadata": _metadata(graph, component),
         "automountServiceAccountToken": False,
     }
 
 
-def autoscaler(component: Component) -> dict[str, Any]:
+def autoscaler(graph: ArchGraph, component: Component) -> dict[str, Any]:
     name = k8s_name(component.id)
     cpu = {"type": "Utilization", "averageUtilization": Value(("autoscaling", "targetCPU"))}
     return {
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",
-        "metadata": _metadata(component),
+        "metadata": _metadata(graph, component),
         "spec": {
             "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
             "minReplicas": Value(("autoscaling", "minReplicas")),
@@ -225,12 +229,14 @@ def autoscaler(component: Component) -> dict[str, Any]:
 
 
 def manifests(graph: ArchGraph, component: Component, charted: set[str]) -> dict[str, dict[str, Any]]:
-    """Template file stem -> object, for one component."""
+    """Template file stem -> object, for one component (no Service for a component
+    nothing calls, no HPA for one that is not scaled)."""
     hardened = "hardening" in graph.effective_controls(component.id, graph.analysed_environments)
-    return {
-        "deployment": deployment(component, hardened),
-        "hpa": autoscaler(component),
+    objects: dict[str, dict[str, Any] | None] = {
+        "deployment": deployment(graph, component, hardened),
+        "hpa": autoscaler(graph, component) if scaled(graph, component) else None,
         "networkpolicy": network_policy(graph, component, charted),
-        "service": service(component),
-        "serviceaccount": service_account(component),
+        "service": service(graph, component),
+        "serviceaccount": service_account(graph, component),
     }
+    return {stem: obj for stem, obj in objects.items() if obj is not None}

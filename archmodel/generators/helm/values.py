@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from archmodel.generators.helm.manifests import scaled
+from archmodel.generators.helm.network import placeholder
 from archmodel.graph import ArchGraph
-from archmodel.model import CLIENTS, Component, Environment, Kind
+from archmodel.model import Component, Environment
 
 DEFAULT_ENV = "default"
-# Components outside the cluster that sit in the VPC are reached through this range;
-# anything public or external through the internet.
-VPC_CIDR = "10.0.0.0/8"
-ANYWHERE = "0.0.0.0/0"
-# Kinds reached over public addresses (clients, CDNs, AWS APIs without a VPC endpoint).
-OUTSIDE_VPC = frozenset(CLIENTS | {Kind.cdn, Kind.object_store, Kind.identity_provider})
+AUTOSCALE_FACTOR = 3  # an HPA the model does not bound grows to three times the floor
 
 
 def base_replicas(component: Component) -> int:
@@ -36,44 +33,60 @@ def replicas_for(component: Component, env: Environment | None) -> int:
     return max(base, env.availability_zones)
 
 
-def peer_cidr(graph: ArchGraph, cid: str) -> str:
-    component = graph.components[cid]
-    return ANYWHERE if component.kind in OUTSIDE_VPC else VPC_CIDR
+def image(component: Component) -> str:
+    """The image, pinned to its digest when the model gives one (``repo:tag@sha256:…``)."""
+    deploy = component.deploy
+    name = (deploy.image if deploy else None) or f"{component.id}:latest"
+    if deploy and deploy.digest and "@" not in name:
+        return f"{name}@{deploy.digest}"
+    return name
+
+
+def scaling_values(graph: ArchGraph, component: Component, env: Environment | None) -> dict[str, Any]:
+    """``replicas`` for a fixed Deployment; the HPA's bounds when one sizes it."""
+    replicas = replicas_for(component, env)
+    if not scaled(graph, component):
+        return {"replicas": replicas}
+    deploy = component.deploy
+    ceiling = deploy.max_replicas if deploy and deploy.max_replicas else replicas * AUTOSCALE_FACTOR
+    return {"autoscaling": {"minReplicas": replicas, "maxReplicas": max(ceiling, replicas), "targetCPU": 70}}
 
 
 def chart_values(
     graph: ArchGraph, component: Component, env: Environment | None, peers: list[str]
 ) -> dict[str, Any]:
     deploy = component.deploy
-    replicas = replicas_for(component, env)
     annotations = {"archmodel.io/name": component.name}
     if component.description:
         annotations["archmodel.io/description"] = component.description
     if component.technology:
         annotations["archmodel.io/technology"] = component.technology
+    health = {"healthPath": deploy.health_path} if deploy and deploy.health_path else {}
     return {
         "environment": env.id if env else DEFAULT_ENV,
-        "image": (deploy.image if deploy else None) or f"{component.id}:latest",
-        "replicas": replicas,
-        "autoscaling": {"minReplicas": replicas, "maxReplicas": replicas * 3, "targetCPU": 70},
+        "image": image(component),
+        **scaling_values(graph, component, env),
         "resources": resources(component),
         "annotations": annotations,
-        "peerCidrs": {peer: peer_cidr(graph, peer) for peer in sorted(peers)},
+        "peers": {peer: placeholder(peer) for peer in sorted(peers)},
+        **health,
         **sidecar_values(component),
     }
 
 
 def resources(component: Component) -> dict[str, Any]:
-    """Requests from the model (defaults 100m/128Mi); the memory limit is the model's, else
-    the request; a CPU limit only when the model sets one (CPU is throttled, not killed)."""
+    """Requests from the model (defaults 100m/128Mi); limits the model's, else the
+    requests: a pod that uses only what it reserved is never throttled or evicted
+    before others (Guaranteed QoS), and the scheduler's arithmetic holds."""
     deploy = component.deploy
     requests = deploy.requests if deploy else None
     limits = deploy.limits if deploy else None
     cpu = (requests.cpu if requests else None) or "100m"
     memory = (requests.memory if requests else None) or "128Mi"
-    limit: dict[str, str] = {"memory": (limits.memory if limits else None) or memory}
-    if limits and limits.cpu:
-        limit = {"cpu": limits.cpu, **limit}
+    limit = {
+        "cpu": (limits.cpu if limits else None) or cpu,
+        "memory": (limits.memory if limits else None) or memory,
+    }
     return {"requests": {"cpu": cpu, "memory": memory}, "limits": limit}
 
 
@@ -100,12 +113,48 @@ def schema_of(value: Any) -> dict[str, Any]:
     return {"type": "array", "items": schema_of(value[0]) if value else {}}
 
 
+# A CIDR of a peer: any prefix but /0 (the whole internet is never a peer by default,
+# and an operator who means it must say so in a rule of their own).
+CIDR = r"^[0-9a-fA-F:.]+/([1-9]|[1-9][0-9]|1[0-2][0-9])$"
+LABELS = {
+    "type": "object",
+    "properties": {"matchLabels": {"type": "object"}, "matchExpressions": {"type": "array"}},
+}
+PEER = {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": False,
+    "properties": {
+        "ipBlock": {
+            "type": "object",
+            "required": ["cidr"],
+            "additionalProperties": False,
+            "properties": {
+                "cidr": {"type": "string", "pattern": CIDR},
+                "except": {"type": "array", "items": {"type": "string", "pattern": CIDR}},
+            },
+        },
+        "namespaceSelector": {**LABELS, "additionalProperties": False},
+        "podSelector": {**LABELS, "additionalProperties": False},
+    },
+}
+
+
 def values_schema(values: dict[str, Any]) -> dict[str, Any]:
+    """The chart's values, strictly: a peer is a non-empty list of NetworkPolicy peers
+    (an empty one would admit everybody)."""
     schema = schema_of(values)
-    schema["properties"]["annotations"] = {"type": "object", "additionalProperties": {"type": "string"}}
-    schema["properties"]["replicas"]["minimum"] = 1
-    schema["properties"]["autoscaling"]["properties"]["minReplicas"]["minimum"] = 1
-    schema["properties"]["autoscaling"]["properties"]["maxReplicas"]["minimum"] = 1
-    cidr = {"type": "string", "pattern": r"^[0-9a-fA-F:.]+/[0-9]{1,3}$"}
-    schema["properties"]["peerCidrs"] = {"type": "object", "additionalProperties": cidr}
+    props = schema["properties"]
+    props["annotations"] = {"type": "object", "additionalProperties": {"type": "string"}}
+    for key in ("replicas",):
+        if key in props:
+            props[key]["minimum"] = 1
+    if "autoscaling" in props:
+        for key in ("minReplicas", "maxReplicas"):
+            props["autoscaling"]["properties"][key]["minimum"] = 1
+    props["peers"] = {
+        "type": "object",
+        "required": sorted(values["peers"]),
+        "additionalProperties": {"type": "array", "minItems": 1, "items": PEER},
+    }
     return {"$schema": "http://json-schema.org/draft-07/schema#", "title": "values", **schema}

@@ -1,0 +1,153 @@
+"""Which ports a component's pods listen on, which its Service exposes, and where each
+modelled flow arrives.
+
+The model says it three ways: ``deploy.port`` is the container port, ``deploy.ports``
+more named container ports, and a flow's ``port`` is what its caller dials, i.e. a
+Service port. So the Service gets one port per port its callers dial, forwarded to the
+container port that serves it (a named port of that number, else the main one), and a
+NetworkPolicy admits the container port, which is what policies see after the Service
+has translated the address. A component nothing calls gets no Service, and no port is
+invented for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from archmodel.graph import ArchGraph
+from archmodel.model import Component, Flow, default_port
+
+FALLBACK_PORT = 8080  # a called component whose model and flows name no port at all
+NAME_LIMIT = 15  # IANA_SVC_NAME: container port names
+# Port names by protocol, the ``<protocol>[-<suffix>]`` convention service meshes read
+# (Istio, Linkerd); protocols without a well-known name are ``tcp-<protocol>``.
+PORT_NAMES = {
+    "http": "http",
+    "ws": "http",
+    "https": "https",
+    "wss": "https",
+    "grpc": "grpc",
+    "grpcs": "grpcs",
+    "tls": "tls",
+    "tcp": "tcp",
+    "mongodb": "mongo",
+    "mysql": "mysql",
+    "redis": "redis",
+    "dns": "udp-dns",
+}
+# Service ``appProtocol``: IANA names, or the values Kubernetes itself defines.
+APP_PROTOCOLS = {
+    "http": "http",
+    "https": "https",
+    "grpc": "kubernetes.io/h2c",
+    "ws": "kubernetes.io/ws",
+    "wss": "kubernetes.io/wss",
+}
+
+
+@dataclass(frozen=True)
+class ContainerPort:
+    name: str
+    port: int
+    protocol: str  # TCP or UDP
+
+
+@dataclass(frozen=True)
+class ServicePort:
+    name: str
+    port: int
+    target: str  # the name of a container port
+    protocol: str
+    app_protocol: str | None
+
+
+@dataclass(frozen=True)
+class PortPlan:
+    main: ContainerPort | None  # None: nothing listens (a load generator, a pure consumer)
+    named: tuple[ContainerPort, ...]
+    service: tuple[ServicePort, ...]  # empty: nothing calls it, no Service
+
+    @property
+    def container_ports(self) -> tuple[ContainerPort, ...]:
+        return ((self.main,) if self.main else ()) + self.named
+
+    def pod_port(self, flow: Flow) -> ContainerPort | None:
+        """The container port a flow into this component arrives at."""
+        if flow.port is not None:
+            named = next((p for p in self.named if p.port == flow.port), None)
+            if named is not None:
+                return named
+        return self.main
+
+
+def transport(protocol: str | None) -> str:
+    return "UDP" if protocol == "dns" else "TCP"
+
+
+def port_name(protocol: str | None) -> str:
+    """A container port name for a protocol: ``grpc``, ``http``, ``tcp-postgresql``…;
+    ``tcp`` when the model does not say."""
+    if protocol is None:
+        return "tcp"
+    name = PORT_NAMES.get(protocol) or f"tcp-{protocol}"
+    return name[:NAME_LIMIT].rstrip("-")
+
+
+def _inbound(graph: ArchGraph, component: Component) -> list[Flow]:
+    return sorted(graph.flows_into(component.id), key=lambda f: f.id)
+
+
+def _main_number(component: Component, inbound: list[Flow], named: set[int]) -> int | None:
+    deploy = component.deploy
+    if deploy and deploy.port:
+        return deploy.port
+    if not inbound:
+        return None
+    dialled = [f.port for f in inbound if f.port is not None and f.port not in named]
+    defaults = [p for p in (default_port(f.protocol) for f in inbound) if p is not None]
+    return (dialled or defaults or [FALLBACK_PORT])[0]
+
+
+def _main_name(protocols: Sequence[str | None], taken: set[str]) -> str:
+    name = port_name(next((p for p in protocols if p is not None), None))
+    return name if name not in taken else f"{name[: NAME_LIMIT - 5]}-main"
+
+
+def plan_ports(graph: ArchGraph, component: Component) -> PortPlan:
+    deploy = component.deploy
+    inbound = _inbound(graph, component)
+    named = tuple(
+        ContainerPort(p.name, p.port, transport(p.protocol)) for p in (deploy.ports if deploy else [])
+    )
+    number = _main_number(component, inbound, {p.port for p in named})
+    main = None
+    if number is not None:
+        to_main = [f.protocol for f in inbound if f.port is None or f.port not in {p.port for p in named}]
+        protocol = next((transport(p) for p in to_main if p is not None), "TCP")
+        main = ContainerPort(_main_name(to_main, {p.name for p in named}), number, protocol)
+    plan = PortPlan(main, named, ())
+    return PortPlan(main, named, _service_ports(component, plan, inbound))
+
+
+def _service_ports(component: Component, plan: PortPlan, inbound: list[Flow]) -> tuple[ServicePort, ...]:
+    """One Service port per port the callers dial (the model's ``service_port`` too,
+    when something calls the component)."""
+    if not inbound or plan.main is None:
+        return ()
+    deploy = component.deploy
+    default = deploy.service_port if deploy and deploy.service_port else plan.main.port
+    dialled: dict[tuple[int, str], tuple[ContainerPort, str | None]] = {}
+    for flow in inbound:
+        target = plan.pod_port(flow) or plan.main
+        key = (flow.port or default, transport(flow.protocol))
+        dialled.setdefault(key, (target, flow.protocol))
+    if deploy and deploy.service_port:
+        dialled.setdefault((deploy.service_port, plan.main.protocol), (plan.main, None))
+    ports, used = [], set()
+    for (number, protocol), (target, flow_protocol) in sorted(dialled.items()):
+        name = target.name if target.name not in used else f"{target.name}-{number}"
+        used.add(name)
+        app = APP_PROTOCOLS.get(flow_protocol) if flow_protocol else None
+        ports.append(ServicePort(name, number, target.name, protocol, app))
+    return tuple(ports)
