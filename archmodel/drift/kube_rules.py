@@ -27,10 +27,12 @@ OPEN_NAMESPACE = define(
 WIDE_RULE = define(
     "AM506",
     Severity.warning,
-    "NetworkPolicy rule wider than any flow",
+    "network rule wider than any flow",
     "A NetworkPolicy rule admits any source or destination, every port, a whole namespace "
     "(`podSelector: {}`), every namespace (`namespaceSelector: {}`) or the internet "
-    "(`0.0.0.0/0`, `::/0`), while the model's flows name one peer and port.",
+    "(`0.0.0.0/0`, `::/0`), while the model's flows name one peer and port; or a security-group, "
+    "firewall or network security group rule in Terraform admits every port or protocol "
+    "(`-1`, `0-65535`, `*`, no ports), or any source to no modelled component.",
     RuleKind.drift,
     "Narrow the rule to the peers and ports of the flows it realises.",
 )

@@ -1,0 +1,49 @@
+"""Terraform semantics for drift and import: HCL and ``.tf.json`` read safely, the
+components resources realise, and the traffic that AWS security groups and network ACLs,
+GCP firewall rules and Azure network security groups allow.
+
+Nothing here knows the architecture model beyond the set of component ids: drift compares
+the model with the ``Inventory`` this package builds; import builds a model from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archmodel.inventory import Inventory
+from archmodel.tfread.aws import read_aws
+from archmodel.tfread.azure import read_azure
+from archmodel.tfread.files import Block, Configuration, TerraformUnreadable, read_configuration
+from archmodel.tfread.gcp import read_gcp
+from archmodel.tfread.mapping import COMPONENT_TAG, component_of
+from archmodel.tfread.network import Network
+from archmodel.tfread.resolve import Resolver
+
+
+def read_network(directory: Path) -> Network:
+    net = Network(read_configuration(directory))
+    read_aws(net)
+    read_gcp(net)
+    read_azure(net)
+    return net
+
+
+def inventory(net: Network, components: set[str]) -> Inventory:
+    return Resolver(net, components).inventory()
+
+
+def read_terraform(directory: Path, components: set[str]) -> Inventory:
+    return inventory(read_network(directory), components)
+
+
+__all__ = [
+    "COMPONENT_TAG",
+    "Block",
+    "Configuration",
+    "Network",
+    "TerraformUnreadable",
+    "component_of",
+    "inventory",
+    "read_network",
+    "read_terraform",
+]

@@ -1,0 +1,129 @@
+"""A Terraform network mapped onto the model's components: the ``Inventory`` drift
+compares. Groups become the components attached to them; address ranges become the
+components whose subnets they hold, or the outside (``INTERNET``) when they hold none."""
+
+from __future__ import annotations
+
+from archmodel.inventory import INTERNET, Acl, AclEntry, Inventory, Resource, Rule, Wide
+from archmodel.tfread.files import expression
+from archmodel.tfread.kinds import COMPONENTS, NETWORK, OUTSIDE_ACLS
+from archmodel.tfread.mapping import component_of
+from archmodel.tfread.network import Network, RawRule
+from archmodel.tfread.values import cidr, is_open, network, single, within
+
+
+class Resolver:
+    def __init__(self, net: Network, components: set[str]) -> None:
+        self.net, self.components = net, components
+        self.of: dict[str, str | None] = {
+            b.address: component_of(b, components) for b in net.config.blocks if b.type in COMPONENTS
+        }
+        self.inv = Inventory()
+
+    def inventory(self) -> Inventory:
+        net, inv = self.net, self.inv
+        for block in net.config.blocks:
+            if block.type in COMPONENTS:
+                inv.resources.append(Resource(block.address, self.of[block.address], block.file, block.line))
+            elif block.type not in NETWORK and block.address not in net.analysed:
+                inv.not_analysed[block.type] += 1
+        for address, subnets in net.placement.items():
+            component = self.of.get(address)
+            if component is not None:
+                ranges = {net.subnets[s] for s in subnets if network(net.subnets.get(s, ""))}
+                inv.subnets.setdefault(component, set()).update(ranges)
+        for group in sorted({*net.groups, *net.members}):
+            for key, component in self.keys(group).items():
+                inv.groups[key] = component
+                inv.enforced.add(component)
+        for raw in net.rules:
+            self.rule(raw)
+        self.acls()
+        return inv
+
+    def members(self, group: str) -> list[str]:
+        """The components in a group: those of the resources attached to it, else the
+        one its own tag or name names (a generated security group)."""
+        found = {self.of.get(a) for a in self.net.members.get(group, ())}
+        attached = sorted(c for c in found if c is not None)
+        if attached:
+            return attached
+        block = self.net.groups.get(group)
+        own = component_of(block, self.components) if block is not None and group == block.name else None
+        return [own] if own is not None else []
+
+    def keys(self, group: str) -> dict[str, str]:
+        members = self.members(group)
+        return {group: members[0]} if len(members) == 1 else {f"{group} {m}": m for m in members}
+
+    def rule(self, raw: RawRule) -> None:
+        targets = self.keys(raw.group)
+        resolved = [cidr(self.net.config, r) for r in raw.ranges]
+        open_range = is_open(resolved)
+        if not raw.ingress:
+            if raw.ports is None:
+                where = f" to any destination ({', '.join(resolved)})" if open_range else ""
+                self.wide(raw, f"egress admits every port{where}")
+            return
+        reasons = ["every port"] if raw.ports is None else []
+        if open_range and not targets:
+            reasons.append(f"any source ({', '.join(r for r in resolved if is_open([r]))})")
+        if reasons:
+            self.wide(raw, f"ingress admits {' from '.join(reasons)}")
+        port = single(raw.ports)
+        for target in targets:
+            for source in self.sources(raw, resolved, open_range):
+                key, peer = source
+                self.inv.rules.append(Rule(raw.address, key, target, port, raw.file, raw.line, peer))
+
+    def sources(self, raw: RawRule, resolved: list[str], open_range: bool) -> list[tuple[str, str]]:
+        out = [(k, "") for g in raw.sources for k in self.keys(g)]
+        if open_range or (raw.outside and not raw.ranges):
+            out.append((INTERNET, next((r for r in resolved if is_open([r])), "")))
+        for written, value in zip(raw.ranges, resolved, strict=True):
+            if is_open([value]):
+                continue
+            held = self.held(expression(written), value)
+            if held:
+                for component in held:
+                    key = f"{value} {component}"
+                    self.inv.cidrs[key] = component
+                    out.append((key, value))
+            else:
+                out.append((INTERNET, value))
+        return out
+
+    def held(self, written: str, value: str) -> list[str]:
+        """Components whose addresses a range holds: ``var.cidr_<id>`` (generated), Azure's
+        ``VirtualNetwork``, or every component whose subnets all lie inside it."""
+        if written.startswith("var.cidr_"):
+            wanted = written[len("var.cidr_") :].replace("_", "-")
+            return [c for c in sorted(self.components) if c == wanted]
+        subnets = self.inv.subnets
+        if value == "VirtualNetwork":
+            return sorted(c for c, nets in subnets.items() if nets)
+        if network(value) is None:
+            return []
+        return sorted(c for c, nets in subnets.items() if nets and all(within(n, value) for n in nets))
+
+    def wide(self, raw: RawRule, what: str) -> None:
+        found = Wide(raw.address, raw.file, raw.line, what)
+        if found not in self.inv.wide:  # one report for a rule's several protocols
+            self.inv.wide.append(found)
+
+    def acls(self) -> None:
+        net = self.net
+        for raw in net.acls:
+            members = {
+                self.of[a]
+                for a, subnets in net.placement.items()
+                if subnets & raw.subnets and self.of.get(a) and a.split(".")[0] not in OUTSIDE_ACLS
+            }
+            entries = tuple(
+                AclEntry(n, allow, cidr(net.config, r), *(ports or (None, None)))
+                for n, allow, r, ports in raw.entries
+            )
+            if members:
+                self.inv.acls.append(
+                    Acl(raw.address, raw.file, raw.line, frozenset(m for m in members if m), entries)
+                )
