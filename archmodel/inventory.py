@@ -13,6 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 INTERNET = "internet"  # the source of a rule open to 0.0.0.0/0 or ::/0, or to a network outside the code
+OPEN = frozenset({"0.0.0.0/0", "::/0", "*", "Internet", "Any", "any", "internet"})
+SPLIT_OPEN = frozenset({"0.0.0.0/1", "128.0.0.0/1"})  # together, every IPv4 address
+
+
+def is_open(ranges: list[str]) -> bool:
+    """Any address: 0.0.0.0/0, ::/0, Azure's ``*``/``Internet``, or both halves of IPv4."""
+    return bool(OPEN & set(ranges)) or set(ranges) >= SPLIT_OPEN
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class Acl:
     line: int
     members: frozenset[str]
     entries: tuple[AclEntry, ...]  # inbound, in evaluation order
+    ranges: frozenset[str] = frozenset()  # the associated subnets' ranges: traffic inside does not cross
 
 
 @dataclass(frozen=True)

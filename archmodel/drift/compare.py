@@ -16,7 +16,7 @@ from archmodel.diagnostics import Diagnostic, diag
 from archmodel.drift.kube_rules import WIDE_RULE
 from archmodel.drift.terraform_acl import denying_acl
 from archmodel.graph import ArchGraph
-from archmodel.inventory import INTERNET, Inventory, Resource, Rule
+from archmodel.inventory import INTERNET, Inventory, Resource, Rule, is_open
 from archmodel.model import CLIENTS, EDGE_SERVICES, Kind, Trust
 from archmodel.project import Project
 
@@ -161,9 +161,11 @@ def _unmodelled(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
         ):
             continue
         outside = source == INTERNET
-        if denying_acl(inv, None if outside else source, rule.peer, target, rule.port) is not None:
-            continue  # the subnet's ACL drops it: nothing reaches the target
         if not _modelled(graph, source, target, rule.port):
+            acl = denying_acl(inv, None if outside else source, rule.peer, target, rule.port)
+            if acl is not None:  # nothing reaches the target today; an open rule still waits for it
+                yield from _open_behind_acl(rule, target, acl.address)
+                continue
             what = (rule.peer or "the internet") if outside else f"'{source}'"
             key = (rule.address, rule.file, rule.line, target, rule.port)
             if what not in found.setdefault(key, []):
@@ -178,6 +180,18 @@ def _unmodelled(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
             line=line,
             column=1,
             hint="remove the rule or add the flow",
+        )
+
+
+def _open_behind_acl(rule: Rule, target: str, acl: str) -> Iterator[Diagnostic]:
+    if rule.peer and is_open([rule.peer]):
+        yield diag(
+            WIDE_RULE,
+            f"{rule.address} is wider than any flow: ingress admits any source ({rule.peer}) to "
+            f"'{target}', which no flow reaches from outside (the network ACL {acl} drops it today)",
+            file=rule.file,
+            line=rule.line,
+            column=1,
         )
 
 

@@ -33,6 +33,8 @@ def denying_acl(inv: Inventory, source: str | None, peer: str, target: str, port
         sources = inv.subnets.get(source, set()) if source is not None else {peer or ANY_ADDRESS}
         if not sources or not all(_within(s, s) for s in sources):
             continue  # where the source stands is not known: not judged
+        if source is not None and all(any(_within(s, r) for r in acl.ranges) for s in sources):
+            continue  # inside the ACL's own subnets
         first = next((e for e in acl.entries if _matches(e, sources, port)), None)
         if first is None or not first.allow:
             return acl

@@ -35,6 +35,9 @@ def read_gcp(net: Network) -> None:
         for interface in blocks(block.body, "network_interface"):
             if not refs(interface, "google_compute_subnetwork"):
                 net.join(f"network {_network(interface.get('network'))}", block.address)
+                net.network_of.setdefault(block.address, _network(interface.get("network")))
+        for name in refs(block.body, "google_compute_network"):
+            net.network_of.setdefault(block.address, name)
     for block in config.of_type("google_compute_firewall"):
         _firewall(net, block)
 

@@ -44,6 +44,7 @@ class Network:
     subnets: dict[str, str] = field(default_factory=dict)  # subnet key -> its range
     networks: dict[str, str] = field(default_factory=dict)  # subnet key -> the network it is part of
     public_subnets: set[str] = field(default_factory=set)
+    network_of: dict[str, str] = field(default_factory=dict)  # component address -> network (no subnet)
     acls: list[RawAcl] = field(default_factory=list)
     analysed: set[str] = field(default_factory=set)  # addresses a reader used
     notes: list[str] = field(default_factory=list)  # what was read but not modelled (deny rules, ...)

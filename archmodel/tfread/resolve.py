@@ -123,7 +123,7 @@ class Resolver:
                 AclEntry(n, allow, cidr(net.config, r), *(ports or (None, None)))
                 for n, allow, r, ports in raw.entries
             )
+            ranges = frozenset(net.subnets[s] for s in raw.subnets if network(net.subnets.get(s, "")))
             if members:
-                self.inv.acls.append(
-                    Acl(raw.address, raw.file, raw.line, frozenset(m for m in members if m), entries)
-                )
+                found = frozenset(m for m in members if m)
+                self.inv.acls.append(Acl(raw.address, raw.file, raw.line, found, entries, ranges))

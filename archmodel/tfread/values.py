@@ -8,10 +8,11 @@ import ipaddress
 import re
 from typing import Any
 
+from archmodel.inventory import is_open
 from archmodel.tfread.files import Configuration, expression
 
-OPEN = frozenset({"0.0.0.0/0", "::/0", "*", "Internet", "Any", "any", "internet"})
-SPLIT_OPEN = frozenset({"0.0.0.0/1", "128.0.0.0/1"})  # together, every IPv4 address
+__all__ = ["is_open"]
+
 Net = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -67,11 +68,6 @@ def network(written: str) -> Net | None:
         return ipaddress.ip_network(written, strict=False)
     except ValueError:
         return None
-
-
-def is_open(ranges: list[str]) -> bool:
-    """Any address: 0.0.0.0/0, ::/0, Azure's ``*``/``Internet``, or both halves of IPv4."""
-    return bool(OPEN & set(ranges)) or set(ranges) >= SPLIT_OPEN
 
 
 def within(inner: str, outer: str) -> bool:
