@@ -79,6 +79,17 @@ class Wide:
     what: str  # e.g. "ingress admits every port from any source (::/0)"
 
 
+@dataclass(frozen=True)
+class Exposure:
+    """A managed endpoint open to any address (a public API server, a public invoker)."""
+
+    address: str
+    component: str | None
+    file: str
+    line: int
+    why: str
+
+
 @dataclass
 class Inventory:
     resources: list[Resource] = field(default_factory=list)
@@ -93,6 +104,7 @@ class Inventory:
     acls: list[Acl] = field(default_factory=list)
     subnets: dict[str, set[str]] = field(default_factory=dict)  # component -> its subnets' CIDRs
     wide: list[Wide] = field(default_factory=list)
+    exposures: list[Exposure] = field(default_factory=list)
     not_analysed: Counter[str] = field(default_factory=Counter)  # resource type -> how many
 
     def merge(self, other: Inventory) -> None:
@@ -105,6 +117,7 @@ class Inventory:
         for component, nets in other.subnets.items():
             self.subnets.setdefault(component, set()).update(nets)
         self.wide += other.wide
+        self.exposures += other.exposures
         self.not_analysed.update(other.not_analysed)
 
     def summary(self) -> str:

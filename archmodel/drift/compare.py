@@ -13,7 +13,7 @@ from typing import Any
 
 from archmodel.catalog import RuleKind, Severity, define
 from archmodel.diagnostics import Diagnostic, diag
-from archmodel.drift.kube_rules import WIDE_RULE
+from archmodel.drift.kube_rules import UNDECLARED_EXPOSURE, WIDE_RULE
 from archmodel.drift.terraform_acl import denying_acl
 from archmodel.graph import ArchGraph
 from archmodel.inventory import INTERNET, Inventory, Resource, Rule, is_open
@@ -73,6 +73,7 @@ def compare(project: Project, inventory: Inventory, expect: set[str]) -> list[Di
             *blocked,
             *(d for d in _acl_blocked(loaded, graph, inventory) if (d.file, d.path) not in where),
             *_wide(inventory),
+            *_exposed(graph, inventory),
         ],
         key=lambda d: d.sort_key(),
     )
@@ -260,3 +261,17 @@ def _wide(inv: Inventory) -> Iterator[Diagnostic]:
             line=rule.line,
             column=1,
         )
+
+
+def _exposed(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
+    for exposure in inv.exposures:
+        c = graph.components.get(exposure.component or "")
+        if c is not None and not c.public:
+            yield diag(
+                UNDECLARED_EXPOSURE,
+                f"{exposure.address} is reachable from any address ({exposure.why}), "
+                f"but the model does not mark '{c.id}' public",
+                file=exposure.file,
+                line=exposure.line,
+                column=1,
+            )

@@ -51,9 +51,13 @@ UNDECLARED_EXPOSURE = define(
     Severity.error,
     "undeclared exposure",
     "A LoadBalancer or NodePort Service, an Ingress or a Gateway API route sends traffic from "
-    "outside the cluster to a component the model does not mark `public`.",
+    "outside the cluster to a component the model does not mark `public`; or, in Terraform, a "
+    "managed endpoint is open to any address (an EKS/GKE/AKS API server without authorised "
+    "ranges, a Cloud Run service allUsers may invoke, Azure Redis, Service Bus or SQL without "
+    "network rules) while the model does not mark its component `public`.",
     RuleKind.drift,
-    "Mark the component `public: true` (and model who reaches it), or remove the exposure.",
+    "Mark the component `public: true` (and model who reaches it), or remove the exposure "
+    "(narrow the endpoint to authorised ranges, make it private).",
 )
 MISSING_EXPOSURE = define(
     "AM509",

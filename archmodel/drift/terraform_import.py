@@ -110,6 +110,10 @@ def import_model(net: Network, name: str) -> Imported:
                 f"flow {source} -> {target} comes from the range {rule.peer} in {rule.address}: "
                 "keep it only if the source really calls the target"
             )
+    for exposure in inv.exposures:
+        if exposure.component is not None:
+            public.add(exposure.component)
+            todos.append(f"'{exposure.component}' is public: {exposure.address}: {exposure.why}")
     components = _components(net, ids, public, todos)
     zones = _zones(net, ids, components)
     actors = [

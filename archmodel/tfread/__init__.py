@@ -13,6 +13,7 @@ from pathlib import Path
 from archmodel.inventory import Inventory
 from archmodel.tfread.aws import read_aws
 from archmodel.tfread.azure import read_azure
+from archmodel.tfread.exposure import read_exposure
 from archmodel.tfread.files import Block, Configuration, TerraformUnreadable, read_configuration
 from archmodel.tfread.gcp import read_gcp
 from archmodel.tfread.mapping import COMPONENT_TAG, component_of
@@ -25,6 +26,7 @@ def read_network(directory: Path) -> Network:
     read_aws(net)
     read_gcp(net)
     read_azure(net)
+    net.exposed = read_exposure(net)
     return net
 
 

@@ -47,7 +47,10 @@ class Network:
     network_of: dict[str, str] = field(default_factory=dict)  # component address -> network (no subnet)
     acls: list[RawAcl] = field(default_factory=list)
     analysed: set[str] = field(default_factory=set)  # addresses a reader used
-    notes: list[str] = field(default_factory=list)  # what was read but not modelled (deny rules, ...)
+    notes: list[str] = field(default_factory=list)
+    exposed: dict[str, str] = field(
+        default_factory=dict
+    )  # component address -> why any address reaches it  # what was read but not modelled (deny rules, ...)
 
     def join(self, group: str, address: str) -> None:
         self.members.setdefault(group, set()).add(address)

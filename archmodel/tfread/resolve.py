@@ -4,7 +4,7 @@ components whose subnets they hold, or the outside (``INTERNET``) when they hold
 
 from __future__ import annotations
 
-from archmodel.inventory import INTERNET, Acl, AclEntry, Inventory, Resource, Rule, Wide
+from archmodel.inventory import INTERNET, Acl, AclEntry, Exposure, Inventory, Resource, Rule, Wide
 from archmodel.tfread.files import expression
 from archmodel.tfread.kinds import COMPONENTS, NETWORK, OUTSIDE_ACLS
 from archmodel.tfread.mapping import component_of
@@ -38,6 +38,12 @@ class Resolver:
                 inv.enforced.add(component)
         for raw in net.rules:
             self.rule(raw)
+        for block in net.config.blocks:
+            if block.address in net.exposed:
+                why = net.exposed[block.address]
+                inv.exposures.append(
+                    Exposure(block.address, self.of[block.address], block.file, block.line, why)
+                )
         self.acls()
         return inv
 
