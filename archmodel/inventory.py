@@ -105,6 +105,7 @@ class Inventory:
     subnets: dict[str, set[str]] = field(default_factory=dict)  # component -> its subnets' CIDRs
     wide: list[Wide] = field(default_factory=list)
     exposures: list[Exposure] = field(default_factory=list)
+    idle: list[Wide] = field(default_factory=list)  # network ACL entries that never apply
     not_analysed: Counter[str] = field(default_factory=Counter)  # resource type -> how many
 
     def merge(self, other: Inventory) -> None:
@@ -118,6 +119,7 @@ class Inventory:
             self.subnets.setdefault(component, set()).update(nets)
         self.wide += other.wide
         self.exposures += other.exposures
+        self.idle += other.idle
         self.not_analysed.update(other.not_analysed)
 
     def summary(self) -> str:

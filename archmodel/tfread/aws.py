@@ -8,7 +8,7 @@ from typing import Any
 
 from archmodel.tfread.files import Block
 from archmodel.tfread.kinds import COMPONENTS
-from archmodel.tfread.network import Network, RawAcl, RawRule
+from archmodel.tfread.network import Network, RawAcl, RawEntry, RawRule
 from archmodel.tfread.values import blocks, many, one, port_range, refs, text
 
 SG = "aws_security_group"
@@ -114,29 +114,40 @@ def _per_rule(net: Network, block: Block, ingress: bool) -> None:
 def _acls(net: Network) -> None:
     config = net.config
     subnets: dict[str, set[str]] = {}
-    entries: dict[str, list[tuple[int, bool, str, tuple[int, int] | None]]] = {}
+    entries: dict[str, list[RawEntry]] = {}
     for block in config.of_type("aws_network_acl"):
         subnets[block.name] = set(refs(block.body.get("subnet_ids"), "aws_subnet"))
-        entries[block.name] = [_entry(e, "rule_no", "action") for e in blocks(block.body, "ingress")]
+        entries[block.name] = [
+            _entry(block, e, "rule_no", "action", direction == "egress")
+            for direction in ("ingress", "egress")
+            for e in blocks(block.body, direction)
+        ]
     for block in config.of_type("aws_network_acl_association"):
         for acl in refs(block.body.get("network_acl_id"), "aws_network_acl"):
+            net.analysed.add(block.address)
             subnets.setdefault(acl, set()).update(refs(block.body.get("subnet_id"), "aws_subnet"))
     for block in config.of_type("aws_network_acl_rule"):
-        if one(block.body.get("egress")) is not True:
-            for acl in refs(block.body.get("network_acl_id"), "aws_network_acl"):
-                entries.setdefault(acl, []).append(_entry(block.body, "rule_number", "rule_action"))
+        for acl in refs(block.body.get("network_acl_id"), "aws_network_acl"):
+            egress = one(block.body.get("egress")) is True
+            entries.setdefault(acl, []).append(
+                _entry(block, block.body, "rule_number", "rule_action", egress)
+            )
     for block in config.of_type("aws_network_acl"):
-        ordered = tuple(sorted(entries.get(block.name, []), key=lambda e: e[0]))
+        ordered = tuple(sorted(entries.get(block.name, []), key=lambda e: (e.egress, e.number)))
         net.acls.append(
             RawAcl(block.address, block.file, block.line, frozenset(subnets[block.name]), ordered)
         )
 
 
-def _entry(body: dict[str, Any], number: str, action: str) -> tuple[int, bool, str, tuple[int, int] | None]:
+def _entry(block: Block, body: dict[str, Any], number: str, action: str, egress: bool) -> RawEntry:
     cidr = text(body.get("cidr_block")) or text(body.get("ipv6_cidr_block"))
     ports = port_range(body.get("from_port"), body.get("to_port"), body.get("protocol"))
     try:
         rule_no = int(one(body.get(number)))
     except (TypeError, ValueError):
         rule_no = 32766
-    return (rule_no, text(body.get(action)).lower() == "allow", cidr, ports)
+    line = int(body.get("__start_line__", block.line))
+    allow = text(body.get(action)).lower() == "allow"
+    protocol = text(body.get("protocol")).lower()
+    protocol = "-1" if protocol in ("-1", "all") else protocol
+    return RawEntry(block.address, block.file, line, rule_no, allow, cidr, ports, protocol, egress)

@@ -26,12 +26,27 @@ class RawRule:
 
 
 @dataclass(frozen=True)
+class RawEntry:
+    """One entry of a network ACL as written."""
+
+    address: str  # the ACL, or the aws_network_acl_rule resource
+    file: str
+    line: int
+    number: int
+    allow: bool
+    cidr: str
+    ports: tuple[int, int] | None  # None: every port
+    protocol: str  # "-1" for every protocol
+    egress: bool
+
+
+@dataclass(frozen=True)
 class RawAcl:
     address: str
     file: str
     line: int
     subnets: frozenset[str]
-    entries: tuple[tuple[int, bool, str, tuple[int, int] | None], ...]  # number, allow, range, ports
+    entries: tuple[RawEntry, ...]  # both directions, in number order
 
 
 @dataclass

@@ -5,6 +5,7 @@ components whose subnets they hold, or the outside (``INTERNET``) when they hold
 from __future__ import annotations
 
 from archmodel.inventory import INTERNET, Acl, AclEntry, Exposure, Inventory, Resource, Rule, Wide
+from archmodel.tfread.acl import idle_entries
 from archmodel.tfread.files import expression
 from archmodel.tfread.kinds import COMPONENTS, NETWORK, OUTSIDE_ACLS
 from archmodel.tfread.mapping import component_of
@@ -125,9 +126,12 @@ class Resolver:
                 for a, subnets in net.placement.items()
                 if subnets & raw.subnets and self.of.get(a) and a.split(".")[0] not in OUTSIDE_ACLS
             }
+            resolved = {e.cidr: cidr(net.config, e.cidr) for e in raw.entries}
+            self.inv.idle += idle_entries(raw, resolved)
             entries = tuple(
-                AclEntry(n, allow, cidr(net.config, r), *(ports or (None, None)))
-                for n, allow, r, ports in raw.entries
+                AclEntry(e.number, e.allow, resolved[e.cidr], *(e.ports or (None, None)))
+                for e in raw.entries
+                if not e.egress
             )
             ranges = frozenset(net.subnets[s] for s in raw.subnets if network(net.subnets.get(s, "")))
             if members:
