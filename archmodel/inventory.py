@@ -106,6 +106,7 @@ class Inventory:
     wide: list[Wide] = field(default_factory=list)
     exposures: list[Exposure] = field(default_factory=list)
     idle: list[Wide] = field(default_factory=list)  # network ACL entries that never apply
+    notes: list[str] = field(default_factory=list)  # what was read but not compared (deny rules, ...)
     not_analysed: Counter[str] = field(default_factory=Counter)  # resource type -> how many
 
     def merge(self, other: Inventory) -> None:
@@ -120,6 +121,7 @@ class Inventory:
         self.wide += other.wide
         self.exposures += other.exposures
         self.idle += other.idle
+        self.notes += other.notes
         self.not_analysed.update(other.not_analysed)
 
     def summary(self) -> str:

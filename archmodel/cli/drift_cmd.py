@@ -65,7 +65,7 @@ def drift(model: Path, terraform: Path | None, k8s: Path | None, mapping: tuple[
         counts = f"{len(inventory.resources)} resources, {len(inventory.rules)} rules"
         counts += f", {len(cluster.policies)} NetworkPolicies"
         note(f"{len(found)} drift finding(s); {counts}", fmt)
-        for summary in (inventory.summary(), cluster.summary()):
+        for summary in (inventory.summary(), cluster.summary(), *inventory.notes):
             if summary:
                 note(summary, fmt)
     sys.exit(1 if found else 0)

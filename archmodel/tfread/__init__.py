@@ -27,6 +27,10 @@ def read_network(directory: Path) -> Network:
     read_gcp(net)
     read_azure(net)
     net.exposed = read_exposure(net)
+    repeated = [b.address for b in net.config.blocks if "count" in b.body or "for_each" in b.body]
+    if repeated:
+        shown = ", ".join(repeated[:4]) + (f" and {len(repeated) - 4} more" if len(repeated) > 4 else "")
+        net.notes.append(f"`count`/`for_each` not evaluated, each read as one resource: {shown}")
     return net
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from archmodel.tfread.files import Block, expression
 from archmodel.tfread.kinds import COMPONENTS
 from archmodel.tfread.network import Network, RawRule
-from archmodel.tfread.values import blocks, many, one, parse_ports, refs, text
+from archmodel.tfread.values import blocks, many, parse_ports, refs, text
 
 
 def tag(name: str) -> str:
@@ -40,6 +40,21 @@ def read_gcp(net: Network) -> None:
             net.network_of.setdefault(block.address, name)
     for block in config.of_type("google_compute_firewall"):
         _firewall(net, block)
+    on_default = sorted(b.address for b in config.blocks if b.type.startswith("google_") and _on_default(b))
+    if on_default:
+        net.notes.append(
+            f"network 'default' ({', '.join(on_default[:3])}{', ...' if len(on_default) > 3 else ''}) "
+            "carries rules no file declares (default-allow-internal, -ssh, -rdp, -icmp, unless deleted): "
+            "not compared"
+        )
+
+
+def _on_default(block: Block) -> bool:
+    networks = [
+        block.body.get("network"),
+        *(i.get("network") for i in blocks(block.body, "network_interface")),
+    ]
+    return any(n is not None and _network(n) == "default" for n in networks)
 
 
 def _firewall(net: Network, block: Block) -> None:
@@ -64,5 +79,3 @@ def _firewall(net: Network, block: Block) -> None:
                 net.rules.append(
                     RawRule(block.address, block.file, block.line, target, ingress, sources, ranges, span)
                 )
-    if one(body.get("count")) is not None:
-        net.notes.append(f"{block.address}: `count` not evaluated; read as if created")

@@ -10,7 +10,9 @@ from archmodel.tfread.files import expression
 from archmodel.tfread.kinds import COMPONENTS, NETWORK, OUTSIDE_ACLS
 from archmodel.tfread.mapping import component_of
 from archmodel.tfread.network import Network, RawRule
-from archmodel.tfread.values import cidr, is_open, network, single, within
+from archmodel.tfread.values import cidr, is_open, network, single, slug, within
+
+OWN_NAMED = frozenset({"aws_security_group", "azurerm_network_security_group"})
 
 
 class Resolver:
@@ -46,18 +48,23 @@ class Resolver:
                     Exposure(block.address, self.of[block.address], block.file, block.line, why)
                 )
         self.acls()
+        inv.notes = list(net.notes)
         return inv
 
     def members(self, group: str) -> list[str]:
         """The components in a group: those of the resources attached to it, else the
-        one its own tag or name names (a generated security group)."""
+        one its own tag or name names (a generated security group or NSG, a network tag
+        that is a component id)."""
         found = {self.of.get(a) for a in self.net.members.get(group, ())}
         attached = sorted(c for c in found if c is not None)
         if attached:
             return attached
         block = self.net.groups.get(group)
-        own = component_of(block, self.components) if block is not None and group == block.name else None
-        return [own] if own is not None else []
+        if block is not None and block.type in OWN_NAMED:
+            own = component_of(block, self.components)
+            return [own] if own is not None else []
+        tag = slug(group.removeprefix("tag ")) if group.startswith("tag ") else None
+        return [tag] if tag in self.components else []
 
     def keys(self, group: str) -> dict[str, str]:
         members = self.members(group)

@@ -214,3 +214,5 @@ def test_resource_types_not_analysed_are_listed_by_type() -> None:
     result = CliRunner().invoke(cli, args)
     assert "22 resources of 17 types not analysed: 1 google_compute_forwarding_rule," in result.stderr
     assert "3 google_container_node_pool" in result.stderr
+    assert "network 'default' (google_compute_firewall.default," in result.stderr  # its implicit rules
+    assert "`count`/`for_each` not evaluated" in result.stderr
