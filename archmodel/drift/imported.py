@@ -43,9 +43,5 @@ def model(
 
 def dump(data: dict[str, Any], todos: Iterable[str] = ()) -> str:
     """The model as YAML, after a comment block of what a person still has to fill in."""
-    head = "".join(f"# TODO: {line}\n" for todo in todos for line in _lines(todo))
+    head = "".join(f"# TODO: {' '.join(todo.split())}\n" for todo in todos if todo.strip())
     return head + yaml.safe_dump(data, sort_keys=False, width=110)
-
-
-def _lines(todo: str) -> list[str]:
-    return [part.replace("\n", " ") for part in [todo.strip()] if part]

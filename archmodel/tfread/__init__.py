@@ -27,6 +27,11 @@ def read_network(directory: Path) -> Network:
     read_gcp(net)
     read_azure(net)
     net.exposed = read_exposure(net)
+    modules = net.config.modules
+    if modules:
+        net.notes.append(
+            f"{len(modules)} module call(s) not read, their resources not analysed: {', '.join(modules)}"
+        )
     repeated = [b.address for b in net.config.blocks if "count" in b.body or "for_each" in b.body]
     if repeated:
         shown = ", ".join(repeated[:4]) + (f" and {len(repeated) - 4} more" if len(repeated) > 4 else "")

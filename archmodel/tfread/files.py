@@ -48,6 +48,7 @@ class Configuration:
 
     blocks: list[Block] = field(default_factory=list)
     variables: dict[str, Any] = field(default_factory=dict)
+    modules: list[str] = field(default_factory=list)  # module calls: their resources are not read
 
     def find(self, rtype: str, name: str) -> Block | None:
         return next((b for b in self.blocks if b.type == rtype and b.name == name), None)
@@ -127,8 +128,9 @@ def _json_lines(document: dict[str, Any], text: str) -> dict[str, Any]:
                     if isinstance(one, dict):
                         shaped.append({rtype: {name: {**one, "__start_line__": line}}})
     out["resource"] = shaped
-    variables = document.get("variable")
-    out["variable"] = [variables] if isinstance(variables, dict) else variables or []
+    for key in ("variable", "module"):
+        value = document.get(key)
+        out[key] = [value] if isinstance(value, dict) else value or []
     return out
 
 
@@ -139,6 +141,8 @@ def _add(config: Configuration, document: dict[str, Any], file: str) -> None:
                 if isinstance(body, dict):
                     line = int(body.get("__start_line__", 1))
                     config.blocks.append(Block(str(rtype), str(name), body, file, line))
+    for group in _list(document.get("module")):
+        config.modules += [f"module.{name}" for name in (group if isinstance(group, dict) else {})]
     for group in _list(document.get("variable")):
         for name, body in (group if isinstance(group, dict) else {}).items():
             if isinstance(body, dict) and "default" in body:

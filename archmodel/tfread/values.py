@@ -40,7 +40,7 @@ def blocks(body: dict[str, Any], key: str) -> list[dict[str, Any]]:
 
 def refs(value: Any, rtype: str) -> list[str]:
     """The names of every ``rtype.NAME`` a value refers to, in order, once each."""
-    found = re.findall(rf"(?<![A-Za-z0-9_]){re.escape(rtype)}\.([A-Za-z0-9_-]+)", str(value))
+    found = re.findall(rf"(?<![A-Za-z0-9_.]){re.escape(rtype)}\.([A-Za-z0-9_-]+)", str(value))
     return list(dict.fromkeys(found))
 
 

@@ -216,3 +216,17 @@ def test_resource_types_not_analysed_are_listed_by_type() -> None:
     assert "3 google_container_node_pool" in result.stderr
     assert "network 'default' (google_compute_firewall.default," in result.stderr  # its implicit rules
     assert "`count`/`for_each` not evaluated" in result.stderr
+    assert "1 module call(s) not read, their resources not analysed: module.project-services" in result.stderr
+
+
+def test_import_of_generated_terraform_agrees_with_drift(tmp_path: Path) -> None:
+    """Generated Terraform tags every resource with its component: import keeps the ids."""
+    reference = Path(__file__).resolve().parents[2] / "models" / "reference"
+    out = tmp_path / "out"
+    args = ["generate", str(reference), "-o", str(out), "--only", "terraform"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    model = imported(out / "terraform", tmp_path / "imported")
+    ids = {c["id"] for c in yaml.safe_load((model / "archmodel.yaml").read_text())["components"]}
+    assert {"alb", "api", "db", "cache", "queue"} <= ids
+    found, _ = drift(model, out / "terraform")
+    assert found == set()
