@@ -20,7 +20,7 @@ FILE_LIMIT = 16 * 1024 * 1024
 TOTAL_LIMIT = 128 * 1024 * 1024
 DEPTH_LIMIT = 12
 FILE_COUNT_LIMIT = 5000
-SKIPPED_DIRS = frozenset({".terraform", ".git"})  # downloaded modules and providers; history
+SKIPPED_DIRS = frozenset({".terraform", ".terragrunt-cache", ".git", "node_modules"})  # caches, history
 
 
 class TerraformUnreadable(ValueError):

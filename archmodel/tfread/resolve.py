@@ -4,7 +4,7 @@ components whose subnets they hold, or the outside (``INTERNET``) when they hold
 
 from __future__ import annotations
 
-from archmodel.inventory import INTERNET, Acl, AclEntry, Exposure, Inventory, Resource, Rule, Wide
+from archmodel.inventory import INTERNET, SPLIT_OPEN, Acl, AclEntry, Exposure, Inventory, Resource, Rule, Wide
 from archmodel.tfread.acl import idle_entries
 from archmodel.tfread.files import expression
 from archmodel.tfread.kinds import COMPONENTS, NETWORK, OUTSIDE_ACLS
@@ -81,7 +81,7 @@ class Resolver:
             return
         reasons = ["every port"] if raw.ports is None else []
         if open_range and not targets:
-            reasons.append(f"any source ({', '.join(r for r in resolved if is_open([r]))})")
+            reasons.append(f"any source ({', '.join(_open_parts(resolved))})")
         if reasons:
             self.wide(raw, f"ingress admits {' from '.join(reasons)}")
         port = single(raw.ports)
@@ -93,9 +93,10 @@ class Resolver:
     def sources(self, raw: RawRule, resolved: list[str], open_range: bool) -> list[tuple[str, str]]:
         out = [(k, "") for g in raw.sources for k in self.keys(g)]
         if open_range or (raw.outside and not raw.ranges):
-            out.append((INTERNET, next((r for r in resolved if is_open([r])), "")))
+            first = next(iter(_open_parts(resolved)), "")
+            out.append((INTERNET, "0.0.0.0/0" if first in SPLIT_OPEN else first))
         for written, value in zip(raw.ranges, resolved, strict=True):
-            if is_open([value]):
+            if value in _open_parts(resolved):
                 continue
             held = self.held(expression(written), value)
             if held:
@@ -144,3 +145,8 @@ class Resolver:
             if members:
                 found = frozenset(m for m in members if m)
                 self.inv.acls.append(Acl(raw.address, raw.file, raw.line, found, entries, ranges))
+
+
+def _open_parts(ranges: list[str]) -> list[str]:
+    """The ranges that make a rule open to any address (both IPv4 halves count together)."""
+    return [r for r in ranges if is_open([r]) or (is_open(ranges) and r in SPLIT_OPEN)]
