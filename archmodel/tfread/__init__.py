@@ -8,6 +8,7 @@ the model with the ``Inventory`` this package builds; import builds a model from
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from archmodel.inventory import Inventory
@@ -27,16 +28,21 @@ def read_network(directory: Path) -> Network:
     read_gcp(net)
     read_azure(net)
     net.exposed = read_exposure(net)
-    modules = net.config.modules
-    if modules:
-        net.notes.append(
-            f"{len(modules)} module call(s) not read, their resources not analysed: {', '.join(modules)}"
-        )
+    if net.config.modules:
+        net.notes.append(_modules(net.config.modules))
     repeated = [b.address for b in net.config.blocks if "count" in b.body or "for_each" in b.body]
     if repeated:
         shown = ", ".join(repeated[:4]) + (f" and {len(repeated) - 4} more" if len(repeated) > 4 else "")
         net.notes.append(f"`count`/`for_each` not evaluated, each read as one resource: {shown}")
     return net
+
+
+def _modules(calls: list[str]) -> str:
+    """'3 module calls not read (their resources are not analysed): 2 module.sg, 1 module.vpc'."""
+    counts = Counter(calls)
+    named = [f"{n} {name}" for name, n in sorted(counts.items())]
+    shown = ", ".join(named[:8]) + (f" and {len(named) - 8} more" if len(named) > 8 else "")
+    return f"{len(calls)} module calls not read (their resources are not analysed): {shown}"
 
 
 def inventory(net: Network, components: set[str]) -> Inventory:

@@ -61,7 +61,7 @@ def read_configuration(directory: Path) -> Configuration:
     config = Configuration()
     total = 0
     for path in _files(directory):
-        raw = _read(path)
+        raw = _read(_regular(path, directory))
         total += len(raw)
         if total > TOTAL_LIMIT:
             raise TerraformUnreadable(f"{path}: more than {TOTAL_LIMIT // (1024 * 1024)} MiB of Terraform")
@@ -82,6 +82,17 @@ def _files(directory: Path) -> list[Path]:
         if len(found) > FILE_COUNT_LIMIT:
             raise TerraformUnreadable(f"{directory}: more than {FILE_COUNT_LIMIT} Terraform files")
     return sorted(found)
+
+
+def _regular(path: Path, directory: Path) -> Path:
+    """The file to read: itself, or the target of a link to a regular file inside the
+    directory (repositories link shared ``locals.tf``); any other link is refused by name."""
+    if kind_of(path) != "symlink":
+        return path
+    target = path.resolve()
+    if target.is_relative_to(directory.resolve()) and kind_of(target) is None:
+        return target
+    raise TerraformUnreadable(f"{path}: a link out of {directory} or to no regular file; not read")
 
 
 def _read(path: Path) -> str:

@@ -100,3 +100,17 @@ def test_downloaded_modules_are_not_read(tmp_path: Path) -> None:
     (modules / "main.tf").write_text("this is { not HCL\n")
     run = _drift("--terraform", str(tmp_path))
     assert "Traceback" not in run.stderr and "not valid HCL" not in run.stderr
+
+
+def test_a_link_to_terraform_inside_the_directory_is_read_one_outside_is_not(tmp_path: Path) -> None:
+    tf = tmp_path / "tf"
+    (tf / "shared").mkdir(parents=True)
+    (tf / "shared" / "locals.tf").write_text("locals {\n  x = 1\n}\n")
+    (tf / "locals.tf").symlink_to(tf / "shared" / "locals.tf")
+    run = _drift("--terraform", str(tf))
+    assert "not read" not in run.stderr and "Traceback" not in run.stderr
+    secret = tmp_path / "secret.tf"
+    secret.write_text('resource "aws_s3_bucket" "b" {}\n')
+    (tf / "outside.tf").symlink_to(secret)
+    run = _drift("--terraform", str(tf))
+    assert run.returncode == 1 and "outside.tf" in run.stderr and "not read" in run.stderr

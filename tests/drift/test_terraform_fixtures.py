@@ -216,7 +216,10 @@ def test_resource_types_not_analysed_are_listed_by_type() -> None:
     assert "3 google_container_node_pool" in result.stderr
     assert "network 'default' (google_compute_firewall.default," in result.stderr  # its implicit rules
     assert "`count`/`for_each` not evaluated" in result.stderr
-    assert "1 module call(s) not read, their resources not analysed: module.project-services" in result.stderr
+    assert (
+        "1 module calls not read (their resources are not analysed): 1 module.project-services"
+        in result.stderr
+    )
 
 
 def test_import_of_generated_terraform_agrees_with_drift(tmp_path: Path) -> None:
