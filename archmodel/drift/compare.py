@@ -54,19 +54,20 @@ BLOCKED = define(
     RuleKind.drift,
     "Add the ingress rule (or ACL entry) the flow needs, or remove the flow from the model.",
 )
-IDLE_ACL_ENTRY = define(
+IDLE_RULE = define(
     "AM510",
     Severity.warning,
-    "network ACL entry that never applies",
-    "A network ACL is associated with no subnet, or one of its entries comes after an entry "
-    "with the other action that matches every packet it would: ACLs apply the first entry that "
-    "matches, so the later one (often the allow meant for the modelled flows) is dead.",
+    "network rule that never applies",
+    "A network ACL is associated with no subnet, or one of its entries (or an NSG allow rule) comes "
+    "after an entry with the other action that matches every packet it would: ACL entries and NSG "
+    "rules apply the first that matches (by number, by priority), so the later one (often the allow "
+    "meant for the modelled flows) is dead.",
     RuleKind.drift,
-    "Associate the ACL with the subnets it is meant for, or renumber the entries so the narrow "
-    "one comes first.",
+    "Associate the ACL with the subnets it is meant for, or renumber (reprioritise) the entries so "
+    "the narrow one comes first.",
 )
 # The drift rules, in code order: the catalog lists these.
-RULES = (NO_RESOURCE, NO_COMPONENT, UNMODELLED, BLOCKED, IDLE_ACL_ENTRY)
+RULES = (NO_RESOURCE, NO_COMPONENT, UNMODELLED, BLOCKED, IDLE_RULE)
 
 NOT_INFRASTRUCTURE = CLIENTS | {Kind.monitoring}
 
@@ -86,7 +87,7 @@ def compare(project: Project, inventory: Inventory, expect: set[str]) -> list[Di
             *_wide(inventory),
             *_exposed(graph, inventory),
             *(
-                diag(IDLE_ACL_ENTRY, f"{i.address} {i.what}", file=i.file, line=i.line, column=1)
+                diag(IDLE_RULE, f"{i.address} {i.what}", file=i.file, line=i.line, column=1)
                 for i in inventory.idle
             ),
         ],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from archmodel.inventory import Wide
 from archmodel.tfread.files import Block, Configuration
 
 
@@ -63,6 +64,7 @@ class Network:
     acls: list[RawAcl] = field(default_factory=list)
     analysed: set[str] = field(default_factory=set)  # addresses a reader used
     notes: list[str] = field(default_factory=list)
+    idle: list[Wide] = field(default_factory=list)  # rules a higher-priority deny leaves dead
     exposed: dict[str, str] = field(
         default_factory=dict
     )  # component address -> why any address reaches it  # what was read but not modelled (deny rules, ...)

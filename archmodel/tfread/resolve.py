@@ -49,6 +49,7 @@ class Resolver:
                 )
         self.acls()
         inv.notes = list(net.notes)
+        inv.idle += net.idle
         return inv
 
     def members(self, group: str) -> list[str]:
