@@ -183,7 +183,7 @@ def _file(name: str, content: Any) -> list[str]:
         what = [f"file mode `{oct(content['mode'])}`"] if "mode" in content else []
         what += [f"padded to {content['size']:,} bytes"] if "size" in content else []
         return [f"`{name}` ({', '.join(what)}):", "", *_fence(content["content"]), ""]
-    return [f"`{name}`:", "", *_fence(content), ""]
+    return [f"`{name}`:", "", *_fence(content, "hcl" if name.endswith(".tf") else "yaml"), ""]
 
 
 def _why_bytes(content: bytes) -> str:

@@ -30,14 +30,15 @@ def drift(
     model: Path, terraform: Path | None, k8s: Path | None, mapping: tuple[str, ...], fmt: str, env: str | None
 ) -> None:
     """Report components without resources, resources without components, unmodelled
-    paths and blocked flows, and for Kubernetes open namespaces, wide rules, selectors
+    paths, blocked flows (security groups, firewall rules, NSGs, network ACLs) and rules
+    wider than any flow, and for Kubernetes open namespaces, wide rules, selectors
     matching no pod and exposure the model does not agree with; exit 1 on drift."""
     from archmodel.cli.project import checked_project, in_environment
     from archmodel.drift import Inventory, compare, expected_components
     from archmodel.drift.kube_check import kubernetes_drift, placement_of
     from archmodel.drift.kube_rules import inventory as workload_inventory
-    from archmodel.generators.terraform.read import read_terraform
     from archmodel.kube import Cluster, read_cluster
+    from archmodel.tfread import read_terraform
 
     if terraform is None and k8s is None:
         raise click.UsageError("give --terraform DIR, --k8s DIR, or both")
@@ -68,8 +69,9 @@ def drift(
         counts = f"{len(inventory.resources)} resources, {len(inventory.rules)} rules"
         counts += f", {len(cluster.policies)} NetworkPolicies"
         note(f"{len(found)} drift finding(s); {counts}", fmt)
-        if cluster.summary():
-            note(cluster.summary(), fmt)
+        for summary in (inventory.summary(), cluster.summary(), *inventory.notes):
+            if summary:
+                note(summary, fmt)
     sys.exit(1 if found else 0)
 
 

@@ -1,4 +1,4 @@
-"""`archmodel import --k8s DIR`: a first model from Kubernetes manifests."""
+"""`archmodel import --k8s DIR | --terraform DIR`: a first model from infrastructure code."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-import yaml
 
 from archmodel.cli.output import note
 
@@ -14,15 +13,31 @@ DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
 
 
 @click.command(name="import")
-@click.option("--k8s", type=DIRECTORY, required=True, help="Directory of Kubernetes manifests.")
+@click.option("--k8s", type=DIRECTORY, help="Directory of Kubernetes manifests.")
+@click.option("--terraform", type=DIRECTORY, help="Terraform directory (AWS, GCP, Azure; .tf and .tf.json).")
 @click.option("--name", default="Imported system", show_default=True, help="The system's name.")
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write the model here (default: stdout)."
 )
-def import_command(k8s: Path, name: str, output: Path | None) -> None:
-    """Write a model of the applications in Kubernetes manifests: components from
+def import_command(k8s: Path | None, terraform: Path | None, name: str, output: Path | None) -> None:
+    """Write a model of the applications in Kubernetes manifests (components from
     workloads, flows from NetworkPolicy rules that name their peers, public components
-    from LoadBalancer/NodePort Services, Ingresses and routes."""
+    from LoadBalancer/NodePort Services, Ingresses and routes) or in Terraform (components
+    from resources, flows from security-group, firewall and NSG rules, zones from subnets);
+    what could not be inferred is written as TODO comments."""
+    if (k8s is None) == (terraform is None):
+        raise click.UsageError("give --k8s DIR or --terraform DIR")
+    text, summary = _from_k8s(k8s, name) if k8s is not None else _from_terraform(terraform, name)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+    if summary:
+        note(summary, "text")
+
+
+def _from_k8s(k8s: Path, name: str) -> tuple[str, str]:
+    from archmodel.drift.imported import dump
     from archmodel.drift.kube_import import import_model
     from archmodel.kube import ManifestError, read_cluster
 
@@ -31,10 +46,20 @@ def import_command(k8s: Path, name: str, output: Path | None) -> None:
     except ManifestError as exc:
         note(f"error: cannot read infrastructure code: {exc}", "text")
         sys.exit(1)
-    text = yaml.safe_dump(import_model(cluster, name), sort_keys=False, width=110)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-    if cluster.summary():
-        note(cluster.summary(), "text")
+    return dump(import_model(cluster, name)), cluster.summary()
+
+
+def _from_terraform(terraform: Path | None, name: str) -> tuple[str, str]:
+    from archmodel.drift.imported import dump
+    from archmodel.drift.terraform_import import import_model
+    from archmodel.tfread import TerraformUnreadable, read_network
+
+    assert terraform is not None
+    try:
+        net = read_network(terraform)
+    except TerraformUnreadable as exc:
+        note(f"error: cannot read infrastructure code: {exc}", "text")
+        sys.exit(1)
+    imported = import_model(net, name)
+    summary = next((t for t in imported.todos if "not analysed" in t), "")
+    return dump(imported.model, imported.todos), summary

@@ -1,8 +1,9 @@
 """Compare the model with an inventory of infrastructure code.
 
-Four kinds of drift, each a diagnostic located in the infrastructure file (or in the
+Five kinds of drift, each a diagnostic located in the infrastructure file (or in the
 model, for a component that nothing realises): components with no resource, resources
-with no component, allow rules that no flow models, and modelled flows the rules block.
+with no component, allow rules that no flow models, modelled flows the rules (or a
+subnet's network ACL) block, and rules wider than any flow.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from typing import Any
 
 from archmodel.catalog import RuleKind, Severity, define
 from archmodel.diagnostics import Diagnostic, diag
+from archmodel.drift.kube_rules import UNDECLARED_EXPOSURE, WIDE_RULE
+from archmodel.drift.terraform_acl import denying_acl
 from archmodel.graph import ArchGraph
-from archmodel.inventory import INTERNET, Inventory, Resource, Rule
+from archmodel.inventory import INTERNET, Inventory, Resource, Rule, is_open
 from archmodel.model import CLIENTS, EDGE_SERVICES, Kind, Trust
 from archmodel.project import Project
 
@@ -37,7 +40,8 @@ UNMODELLED = define(
     "AM503",
     Severity.error,
     "unmodelled path",
-    "A security-group or NetworkPolicy rule allows traffic that no flow of the model describes.",
+    "A security-group, firewall, network security group or NetworkPolicy rule allows traffic "
+    "that no flow of the model describes.",
     RuleKind.drift,
     "Remove the rule, or add the flow it allows to the model.",
 )
@@ -45,12 +49,25 @@ BLOCKED = define(
     "AM504",
     Severity.error,
     "modelled flow blocked",
-    "A flow of the model is not allowed by the security-group or NetworkPolicy rules of its target.",
+    "A flow of the model is not allowed by the security-group, firewall, network security group or "
+    "NetworkPolicy rules of its target, or the network ACL of the target's subnet drops it.",
     RuleKind.drift,
-    "Add the ingress rule the flow needs, or remove the flow from the model.",
+    "Add the ingress rule (or ACL entry) the flow needs, or remove the flow from the model.",
+)
+IDLE_RULE = define(
+    "AM510",
+    Severity.warning,
+    "network rule that never applies",
+    "A network ACL is associated with no subnet, or one of its entries (or an NSG allow rule) comes "
+    "after an entry with the other action that matches every packet it would: ACL entries and NSG "
+    "rules apply the first that matches (by number, by priority), so the later one (often the allow "
+    "meant for the modelled flows) is dead.",
+    RuleKind.drift,
+    "Associate the ACL with the subnets it is meant for, or renumber (reprioritise) the entries so "
+    "the narrow one comes first.",
 )
 # The drift rules, in code order: the catalog lists these.
-RULES = (NO_RESOURCE, NO_COMPONENT, UNMODELLED, BLOCKED)
+RULES = (NO_RESOURCE, NO_COMPONENT, UNMODELLED, BLOCKED, IDLE_RULE)
 
 NOT_INFRASTRUCTURE = CLIENTS | {Kind.monitoring}
 
@@ -58,12 +75,21 @@ NOT_INFRASTRUCTURE = CLIENTS | {Kind.monitoring}
 def compare(project: Project, inventory: Inventory, expect: set[str]) -> list[Diagnostic]:
     """Drift diagnostics; ``expect`` is the set of components the code should realise."""
     loaded, graph = project, project.graph
+    blocked = list(_blocked(loaded, graph, inventory))
+    where = {(d.file, d.path) for d in blocked}  # a flow the rules block is not reported again for its ACL
     return sorted(
         [
             *_missing(loaded, graph, inventory, expect),
             *_unmapped(graph, inventory),
             *_unmodelled(graph, inventory),
-            *_blocked(loaded, graph, inventory),
+            *blocked,
+            *(d for d in _acl_blocked(loaded, graph, inventory) if (d.file, d.path) not in where),
+            *_wide(inventory),
+            *_exposed(graph, inventory),
+            *(
+                diag(IDLE_RULE, f"{i.address} {i.what}", file=i.file, line=i.line, column=1)
+                for i in inventory.idle
+            ),
         ],
         key=lambda d: d.sort_key(),
     )
@@ -136,6 +162,9 @@ def _modelled(graph: ArchGraph, source: str, target: str, port: int | None) -> b
 
 
 def _unmodelled(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
+    """One report per rule and target: the sources it admits that no flow models (a
+    range holding several components' subnets names them all)."""
+    found: dict[tuple[str, str, int, str, int | None], list[str]] = {}
     for rule in inv.rules:
         target = inv.groups.get(rule.target)
         source = (
@@ -144,18 +173,49 @@ def _unmodelled(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
         if (
             target not in graph.components
             or source is None
+            or source == target
             or (source != INTERNET and source not in graph.components)
         ):
             continue
+        outside = source == INTERNET
         if not _modelled(graph, source, target, rule.port):
-            what = "the internet" if source == INTERNET else f"'{source}'"
-            port = f" on port {rule.port}" if rule.port else " on any port"
-            yield diag(
-                UNMODELLED,
-                f"{rule.address} allows {what} to reach '{target}'{port}, but no flow models it",
-                **_at(rule),
-                hint="remove the rule or add the flow",
-            )
+            acl = denying_acl(inv, None if outside else source, rule.peer, target, rule.port)
+            if acl is not None:  # nothing reaches the target today; an open rule still waits for it
+                yield from _open_behind_acl(rule, target, acl.address)
+                continue
+            what = (rule.peer or "the internet") if outside else f"'{source}'"
+            key = (rule.address, rule.file, rule.line, target, rule.port)
+            if what not in found.setdefault(key, []):
+                found[key].append(what)
+    for (address, file, line, target, port), sources in found.items():
+        at = f" on port {port}" if port else " on any port"
+        via = f" (from {_peer_of(inv, address, line)})" if _peer_of(inv, address, line) else ""
+        yield diag(
+            UNMODELLED,
+            f"{address} allows {', '.join(sources)}{via} to reach '{target}'{at}, but no flow models it",
+            file=file,
+            line=line,
+            column=1,
+            hint="remove the rule or add the flow",
+        )
+
+
+def _open_behind_acl(rule: Rule, target: str, acl: str) -> Iterator[Diagnostic]:
+    if rule.peer and is_open([rule.peer]):
+        yield diag(
+            WIDE_RULE,
+            f"{rule.address} is wider than any flow: ingress admits any source ({rule.peer}) to "
+            f"'{target}', which no flow reaches from outside (the network ACL {acl} drops it today)",
+            file=rule.file,
+            line=rule.line,
+            column=1,
+        )
+
+
+def _peer_of(inv: Inventory, address: str, line: int) -> str:
+    """The range a rule admits components through, when it names them by address."""
+    peers = {r.peer for r in inv.rules if r.address == address and r.line == line and r.source in inv.cidrs}
+    return ", ".join(sorted(p for p in peers if p))
 
 
 def _allows(rules: list[Rule], source_groups: set[str], port: int | None) -> bool:
@@ -177,14 +237,57 @@ def _blocked(loaded: Project, graph: ArchGraph, inv: Inventory) -> Iterator[Diag
         sources = groups_of.get(f.source, set()) | ({INTERNET} if _outside(graph, f.source) else set())
         if not sources:
             continue  # the source is not managed here: nothing to compare
-        for target_group in sorted(groups_of.get(f.target, set()) - inv.cidrs.keys()):
-            system = target_group.split(":")[0] if ":" in target_group else "terraform"
-            in_system = {s for s in sources if s == INTERNET or (":" in s) == (system == "k8s")}
-            if in_system and not _allows(rules_into.get(target_group, []), in_system, f.port):
-                origin = loaded.origins["flows"][i]
-                yield diag(
-                    BLOCKED,
-                    f"flow '{f.id}' is not allowed by the rules of '{target_group}'",
-                    hint="add the ingress rule the flow needs",
-                    **origin.at("to"),
-                )
+        targets = sorted(groups_of.get(f.target, set()) - inv.cidrs.keys())
+        # a resource in several security groups admits what any of them admits
+        if targets and not any(_allows(rules_into.get(t, []), sources, f.port) for t in targets):
+            names = "', '".join(targets)
+            origin = loaded.origins["flows"][i]
+            yield diag(
+                BLOCKED,
+                f"flow '{f.id}' is not allowed by the rules of '{names}'",
+                hint="add the ingress rule the flow needs",
+                **origin.at("to"),
+            )
+
+
+def _acl_blocked(loaded: Project, graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
+    """Flows the network ACL of the target's subnet drops (stateless, first match wins)."""
+    if not inv.acls:
+        return
+    for i, f in enumerate(loaded.model.flows):
+        if graph.flows.get(f.id) is not f or f.source not in graph.components:
+            continue
+        source = None if _outside(graph, f.source) else f.source
+        acl = denying_acl(inv, source, "", f.target, f.port)
+        if acl is not None:
+            yield diag(
+                BLOCKED,
+                f"flow '{f.id}' is dropped by the network ACL {acl.address} of the subnet of '{f.target}'",
+                hint="add an inbound ACL entry for the flow (and an outbound one for its replies)",
+                **loaded.origins["flows"][i].at("to"),
+            )
+
+
+def _wide(inv: Inventory) -> Iterator[Diagnostic]:
+    for rule in inv.wide:
+        yield diag(
+            WIDE_RULE,
+            f"{rule.address} is wider than any flow: {rule.what}",
+            file=rule.file,
+            line=rule.line,
+            column=1,
+        )
+
+
+def _exposed(graph: ArchGraph, inv: Inventory) -> Iterator[Diagnostic]:
+    for exposure in inv.exposures:
+        c = graph.components.get(exposure.component or "")
+        if c is not None and not c.public:
+            yield diag(
+                UNDECLARED_EXPOSURE,
+                f"{exposure.address} is reachable from any address ({exposure.why}), "
+                f"but the model does not mark '{c.id}' public",
+                file=exposure.file,
+                line=exposure.line,
+                column=1,
+            )

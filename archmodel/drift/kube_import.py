@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from archmodel.drift.imported import flows as written_flows
+from archmodel.drift.imported import model as starter
 from archmodel.kube import Cluster, connection
 from archmodel.kube.mapping import LABEL_ORDER
 from archmodel.kube.objects import Workload
@@ -41,20 +43,15 @@ def import_model(cluster: Cluster, name: str) -> dict[str, Any]:
     components: dict[str, dict[str, Any]] = {}
     for w in cluster.workloads:
         components.setdefault(ids[id(w)], _component(w, ids[id(w)], ids[id(w)] in exposed))
-    flows = sorted({*_policy_flows(cluster, ids), *((OUTSIDE, c, p) for c, p in exposed.items())})
+    flows = {*_policy_flows(cluster, ids), *((OUTSIDE, c, p) for c, p in exposed.items())}
     zones = sorted({w.namespace for w in cluster.workloads})
-    model: dict[str, Any] = {
-        "archmodel": 1,
-        "system": {"name": name},
-        "zones": [{"id": "internet", "name": "Internet", "trust": "untrusted"}]
-        + [{"id": zone_id(z), "name": f"namespace {z}", "trust": "internal"} for z in zones],
-        "components": [{"id": OUTSIDE, "kind": "actor", "name": "Clients", "zone": "internet"}]
-        if exposed
-        else [],
-        "flows": [_flow(s, t, p) for s, t, p in flows],
-    }
-    model["components"] += list(components.values())
-    return model
+    outside = [{"id": OUTSIDE, "kind": "actor", "name": "Clients", "zone": "internet"}] if exposed else []
+    return starter(
+        name,
+        [{"id": zone_id(z), "name": f"namespace {z}", "trust": "internal"} for z in zones],
+        outside + list(components.values()),
+        written_flows(flows),
+    )
 
 
 def zone_id(namespace: str) -> str:
@@ -77,13 +74,6 @@ def _component(w: Workload, ident: str, public: bool) -> dict[str, Any]:
         out["public"] = True
     out["deploy"] = deploy
     return out
-
-
-def _flow(source: str, target: str, port: int | None) -> dict[str, Any]:
-    flow: dict[str, Any] = {"from": source, "to": target, "protocol": "tcp"}
-    if port is not None:
-        flow["port"] = port
-    return flow
 
 
 def _exposed(cluster: Cluster, ids: dict[int, str]) -> dict[str, int | None]:

@@ -27,10 +27,12 @@ OPEN_NAMESPACE = define(
 WIDE_RULE = define(
     "AM506",
     Severity.warning,
-    "NetworkPolicy rule wider than any flow",
+    "network rule wider than any flow",
     "A NetworkPolicy rule admits any source or destination, every port, a whole namespace "
     "(`podSelector: {}`), every namespace (`namespaceSelector: {}`) or the internet "
-    "(`0.0.0.0/0`, `::/0`), while the model's flows name one peer and port.",
+    "(`0.0.0.0/0`, `::/0`), while the model's flows name one peer and port; or a security-group, "
+    "firewall or network security group rule in Terraform admits every port or protocol "
+    "(`-1`, `0-65535`, `*`, no ports), or any source to no modelled component.",
     RuleKind.drift,
     "Narrow the rule to the peers and ports of the flows it realises.",
 )
@@ -49,9 +51,13 @@ UNDECLARED_EXPOSURE = define(
     Severity.error,
     "undeclared exposure",
     "A LoadBalancer or NodePort Service, an Ingress or a Gateway API route sends traffic from "
-    "outside the cluster to a component the model does not mark `public`.",
+    "outside the cluster to a component the model does not mark `public`; or, in Terraform, a "
+    "managed endpoint is open to any address (an EKS/GKE/AKS API server without authorised "
+    "ranges, a Cloud Run service allUsers may invoke, Azure Redis, Service Bus or SQL without "
+    "network rules) while the model does not mark its component `public`.",
     RuleKind.drift,
-    "Mark the component `public: true` (and model who reaches it), or remove the exposure.",
+    "Mark the component `public: true` (and model who reaches it), or remove the exposure "
+    "(narrow the endpoint to authorised ranges, make it private).",
 )
 MISSING_EXPOSURE = define(
     "AM509",

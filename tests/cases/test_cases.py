@@ -4,7 +4,7 @@ A case file holds named ``fail`` examples (each must report the rule) and named 
 examples (none may). An example is a root file (``archmodel: 1`` and a system are put
 in front when missing) or a mapping of files. Threat cases name the ``target`` the
 finding is on and the control (or design change) that closes it; drift cases put
-Kubernetes manifests under ``k8s/``; plugin cases map entry point groups to plugins.
+Kubernetes manifests under ``k8s/`` and Terraform under ``terraform/``; plugin cases map entry point groups to plugins.
 The same files are the examples of the rules reference (docs/gen_reference.py).
 """
 
@@ -25,7 +25,8 @@ from archmodel.drift import Inventory, compare, expected_components
 from archmodel.drift.kube_check import kubernetes_drift, placement_of
 from archmodel.drift.kube_rules import inventory as workload_inventory
 from archmodel.findings import rule_catalog
-from archmodel.kube import read_cluster
+from archmodel.kube import Cluster, read_cluster
+from archmodel.tfread import read_terraform
 from archmodel.threats import analyse, engine, installed_rules, registry
 
 CASES = Path(__file__).parent
@@ -89,10 +90,13 @@ def reported(code: str, example: Any, tmp_path: Path, monkeypatch: pytest.Monkey
         return {d.code for d in load_project(model).diagnostics}
     project = valid(model)
     if kind is RuleKind.drift:
-        placement = placement_of(project, read_cluster(model / "k8s"))
+        k8s, terraform = (model / "k8s").is_dir(), (model / "terraform").is_dir()
+        placement = placement_of(project, read_cluster(model / "k8s") if k8s else Cluster())
         inventory = Inventory()
         inventory.merge(workload_inventory(placement))
-        expect = expected_components(project.graph, False, True)
+        if terraform:
+            inventory.merge(read_terraform(model / "terraform", set(project.graph.components)))
+        expect = expected_components(project.graph, terraform, k8s)
         found = [*compare(project, inventory, expect), *kubernetes_drift(project, placement)]
         return {d.code for d in found}
     report = analyse(project, today=TODAY)

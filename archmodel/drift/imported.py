@@ -1,0 +1,47 @@
+"""What every imported model shares, whichever infrastructure it is read from: the
+Internet zone and its outside callers, flows written with explicit ids when one pair
+has several ports, and the YAML text with what could not be inferred as TODO comments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+INTERNET_ZONE = {"id": "internet", "name": "Internet", "trust": "untrusted"}
+
+
+def flow(source: str, target: str, port: int | None, ident: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": ident} if ident else {}
+    out.update({"from": source, "to": target, "protocol": "tcp"})
+    if port is not None:
+        out["port"] = port
+    return out
+
+
+def flows(found: Iterable[tuple[str, str, int | None]]) -> list[dict[str, Any]]:
+    """One flow per (source, target, port); a pair with several ports gets ids ``a->b-<port>``."""
+    ordered = sorted(set(found), key=lambda f: (f[0], f[1], f[2] or 0))
+    count: dict[tuple[str, str], int] = {}
+    for s, t, _ in ordered:
+        count[(s, t)] = count.get((s, t), 0) + 1
+    return [flow(s, t, p, f"{s}->{t}-{p or 'any'}" if count[(s, t)] > 1 else None) for s, t, p in ordered]
+
+
+def model(
+    name: str, zones: list[dict[str, Any]], components: list[dict[str, Any]], found: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "archmodel": 1,
+        "system": {"name": name},
+        "zones": [INTERNET_ZONE, *zones],
+        "components": components,
+        "flows": found,
+    }
+
+
+def dump(data: dict[str, Any], todos: Iterable[str] = ()) -> str:
+    """The model as YAML, after a comment block of what a person still has to fill in."""
+    head = "".join(f"# TODO: {' '.join(todo.split())}\n" for todo in todos if todo.strip())
+    return head + yaml.safe_dump(data, sort_keys=False, width=110)
