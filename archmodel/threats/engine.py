@@ -18,6 +18,8 @@ from archmodel.diagnostics import Diagnostic, diag
 from archmodel.load.positions import Positions
 from archmodel.model import Policies
 from archmodel.project import Project
+from archmodel.threats.attack_paths import AttackPath, analyse_paths
+from archmodel.threats.blast import BlastRadius, blast_radii
 from archmodel.threats.checks import builtin_rules
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.custom import policy_rule
@@ -36,6 +38,9 @@ class ThreatReport:
     rules: list[ThreatRule]
     warnings: list[Diagnostic] = field(default_factory=list)
     silencing: Silencing = field(default_factory=Silencing)
+    # Beside the findings: every weakest attack path and every component's blast radius.
+    paths: list[AttackPath] = field(default_factory=list)
+    blast: list[BlastRadius] = field(default_factory=list)
 
     @property
     def open(self) -> list[Finding]:
@@ -104,7 +109,14 @@ def analyse(
     if locate_findings:  # from the bytes loaded, so no renderer reads a model file again
         warnings = project.positions.resolve(warnings)
     silenced = _silencing(policy, project, findings)
-    return ThreatReport(sorted(findings, key=Finding.sort_key), rules, warnings, silenced)
+    return ThreatReport(
+        sorted(findings, key=Finding.sort_key),
+        rules,
+        warnings,
+        silenced,
+        analyse_paths(ctx),
+        blast_radii(ctx),
+    )
 
 
 def _silencing(policy: Policies, project: Project, findings: list[Finding]) -> Silencing:

@@ -1,0 +1,435 @@
+"""Attack paths: from every entry point to every sensitive target, the weakest way in.
+
+Entry points are where an attacker starts: components on the untrusted side (the
+internet; third-party systems there are partners), public components nothing calls,
+people in a named zone of ours (insiders), and clients placed in no zone. Targets are
+components holding confidential or restricted data, credentials (a secrets store or
+identity provider, or data of category credentials/secrets) and administrative
+interfaces (monitoring consoles, components tagged ``admin``, SSH/SMB endpoints).
+
+For each entry one Dijkstra search runs over the flow graph, where a hop into a
+component costs 1 plus a penalty for every required security layer found on the hop
+(the component's own, zone and kind controls, and the weakest of the flows joining the
+pair). The search tree gives each reachable target its weakest path: the one an attacker
+would pick, with the fewest defended hops. That is ``entries x O(E log V)``; no simple
+paths are enumerated. The path then lists, hop by hop, the controls and layers found,
+and which layers the target's class and classification require but the path lacks
+(``REQUIRED``, narrowed by the policy's ``required_layers``).
+
+The weakest path is a heuristic for "the path that matters"; the per-layer rules
+(AMT171-AMT177) still prove, layer by layer, that no path at all lacks that layer.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from typing import cast
+
+from archmodel.model import (
+    CLIENTS,
+    HUMAN_CLIENTS,
+    LAYER_NUMBER,
+    PASS_THROUGH,
+    SECRET_CATEGORIES,
+    Classification,
+    Component,
+    Flow,
+    Kind,
+    Layer,
+    Protocol,
+    Trust,
+)
+from archmodel.threats.context import ThreatContext
+
+# A hop that carries one more required layer costs this much more than a bare hop, so
+# that a longer path through undefended components is weaker than a short guarded one.
+LAYER_PENALTY = 8
+# Protocols of remote administration: a component reached by them is an admin interface.
+ADMIN_PROTOCOLS = frozenset({Protocol.ssh, Protocol.smb})
+ADMIN_KINDS = frozenset({Kind.monitoring})
+CREDENTIAL_KINDS = frozenset({Kind.secrets_store, Kind.identity_provider})
+
+
+class EntryKind(StrEnum):
+    internet = "internet"
+    partner = "partner"
+    insider = "insider"
+    unzoned = "unzoned"
+
+
+class TargetClass(StrEnum):
+    data = "data"
+    credentials = "credentials"
+    admin = "admin"
+
+
+_A, _P, _N, _D, _I = Layer.application, Layer.api, Layer.network, Layer.data, Layer.identity
+# Layers a path must cross, by target class and classification (before the policy's
+# ``required_layers`` narrows them): confidential data needs the application to check the
+# caller, the network to filter and data protection in transit; restricted data needs
+# every default layer; credentials and admin interfaces need identity on the way.
+REQUIRED: dict[tuple[TargetClass, Classification], frozenset[Layer]] = {
+    (TargetClass.data, Classification.confidential): frozenset({_A, _N, _D}),
+    (TargetClass.data, Classification.restricted): frozenset({_A, _P, _N, _D, _I}),
+    (TargetClass.credentials, Classification.confidential): frozenset({_A, _N, _D, _I}),
+    (TargetClass.credentials, Classification.restricted): frozenset({_A, _N, _D, _I}),
+    (TargetClass.admin, Classification.confidential): frozenset({_A, _N, _I}),
+    (TargetClass.admin, Classification.restricted): frozenset({_A, _N, _I}),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    kind: EntryKind
+    zone: str | None
+    ours: bool = False  # our own public component: its controls are the first defence
+
+    @property
+    def label(self) -> str:
+        where = f" in zone '{self.zone}'" if self.zone and self.kind is EntryKind.insider else ""
+        return f"{self.kind} entry '{self.id}'{where}"
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    cls: TargetClass
+    classification: Classification
+    data: tuple[str, ...]  # the data that makes it a target (empty for admin interfaces)
+
+    @property
+    def label(self) -> str:
+        what = {
+            TargetClass.data: "data",
+            TargetClass.credentials: "credentials",
+            TargetClass.admin: "admin interface",
+        }[self.cls]
+        held = f" {', '.join(repr(d) for d in self.data[:3])}" if self.data else ""
+        return f"{self.classification} {what}{held} in '{self.id}'"
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One component on a path, with the flows that lead into it (none for the entry)."""
+
+    component: str
+    flows: tuple[str, ...]
+    controls: tuple[str, ...]
+    layers: tuple[Layer, ...]
+
+
+@dataclass(frozen=True)
+class AttackPath:
+    """The weakest path from ``entry`` to ``target``. Its components and hops are read
+    from the search tree when asked for: a register of thousands of paths walks only
+    those it shows."""
+
+    entry: Entry
+    target: Target
+    required: tuple[Layer, ...]
+    present: tuple[Layer, ...]
+    missing: tuple[Layer, ...]
+    tree: _Tree = field(repr=False, compare=False)
+
+    @property
+    def components(self) -> list[str]:
+        return self.tree.walk(self.target.id)
+
+    @property
+    def hops(self) -> tuple[Hop, ...]:
+        return self.tree.hops(self.components)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "entry": self.entry.id,
+            "entry_kind": str(self.entry.kind),
+            "entry_zone": self.entry.zone,
+            "target": self.target.id,
+            "target_class": str(self.target.cls),
+            "classification": str(self.target.classification),
+            "data": list(self.target.data),
+            "path": self.components,
+            "hops": [
+                {
+                    "component": h.component,
+                    "flows": list(h.flows),
+                    "controls": list(h.controls),
+                    "layers": [str(x) for x in h.layers],
+                }
+                for h in self.hops
+            ],
+            "required": [str(x) for x in self.required],
+            "present": [str(x) for x in self.present],
+            "missing": [str(x) for x in self.missing],
+        }
+
+
+def by_layer_number(layers: Iterable[Layer]) -> tuple[Layer, ...]:
+    """Layers from 7 (application) down to 1, the order the seed design lists them in."""
+    return _ordered(frozenset(layers))
+
+
+@cache
+def _ordered(layers: frozenset[Layer]) -> tuple[Layer, ...]:
+    return tuple(sorted(layers, key=lambda x: -LAYER_NUMBER[x]))
+
+
+# -- entries and targets ------------------------------------------------------------------
+
+
+PUBLIC = "(internet)"  # the entry of public components: no component id has parentheses
+
+
+def entries(ctx: ThreatContext) -> list[Entry]:
+    """Every entry point, by id; public components that no entry on the untrusted side
+    feeds are reached straight from the internet (one entry, ``(internet)``)."""
+    found = [e for e in (_entry(ctx, c) for c in ctx.graph.components.values()) if e is not None]
+    if public_sources(ctx):
+        found.append(Entry(PUBLIC, EntryKind.internet, None, ours=True))
+    return sorted(found, key=lambda e: e.id)
+
+
+def public_sources(ctx: ThreatContext) -> list[str]:
+    """In-scope public components not fed by the untrusted side (those are on its paths)."""
+    untrusted = ctx.untrusted
+    return sorted(
+        c.id
+        for c in ctx.components()
+        if c.public and c.id not in untrusted and untrusted.isdisjoint(ctx.predecessors.get(c.id, ()))
+    )
+
+
+def _entry(ctx: ThreatContext, c: Component) -> Entry | None:
+    trust = ctx.graph.trust_of(c.id)
+    if trust is Trust.untrusted:
+        kind = EntryKind.partner if c.kind is Kind.external_system else EntryKind.internet
+        return Entry(c.id, kind, c.zone)
+    if c.kind in HUMAN_CLIENTS and trust is not None:
+        return Entry(c.id, EntryKind.insider, c.zone)
+    if c.kind in CLIENTS and c.zone is None:
+        return Entry(c.id, EntryKind.unzoned, None)
+    return None
+
+
+def _secret(ctx: ThreatContext, data_id: str) -> bool:
+    asset = ctx.graph.data.get(data_id)
+    return asset is not None and not SECRET_CATEGORIES.isdisjoint(asset.category)
+
+
+def _held(ctx: ThreatContext, c: Component) -> list[str]:
+    """What a component keeps: its ``stores``, or what passes through a queue or cache."""
+    if c.stores or c.kind not in (Kind.queue, Kind.cache):
+        return list(c.stores)
+    return sorted(ctx.handled(c.id))
+
+
+def _class_of(ctx: ThreatContext, data: Iterable[str], floor: Classification) -> Classification:
+    return Classification.from_rank(max(ctx.data_rank(data), floor.rank))
+
+
+def targets(ctx: ThreatContext) -> list[Target]:
+    """Sensitive targets, by component then class; clients and the untrusted side are
+    the attacker's ground, never targets. Data counts where it is kept or processed
+    (``stores``, ``processes``): owning a card processor reads every card in flight.
+    Whatever a secrets store or identity provider holds is credentials."""
+    found: list[Target] = []
+    admin_reached = {f.target for f in ctx.flows() if f.protocol in ADMIN_PROTOCOLS}
+    conf = Classification.confidential
+    secret = {d for d in ctx.graph.data if _secret(ctx, d)}
+    for c in ctx.components():
+        if c.kind in CLIENTS or ctx.graph.trust_of(c.id) is Trust.untrusted:
+            continue
+        # What a CDN, WAF or load balancer passes on is not kept there to be read.
+        held = sorted({*_held(ctx, c), *([] if c.kind in PASS_THROUGH else c.processes)})
+        vault = c.kind in CREDENTIAL_KINDS
+        secrets = [d for d in held if d in ctx.graph.data and (vault or d in secret)]
+        sensitive = [d for d in ctx.sensitive(held) if d not in secrets]
+        if sensitive:
+            found.append(Target(c.id, TargetClass.data, _class_of(ctx, sensitive, conf), tuple(sensitive)))
+        if secrets or vault:
+            found.append(Target(c.id, TargetClass.credentials, _class_of(ctx, secrets, conf), tuple(secrets)))
+        if c.kind in ADMIN_KINDS or "admin" in c.tags or c.id in admin_reached:
+            found.append(Target(c.id, TargetClass.admin, Classification.restricted, ()))
+    return found
+
+
+def required_layers(ctx: ThreatContext, target: Target) -> frozenset[Layer]:
+    wanted = REQUIRED[(target.cls, max(target.classification, Classification.confidential))]
+    return wanted & frozenset(ctx.policy.required_layers)
+
+
+# -- the weighted search -------------------------------------------------------------------
+
+
+# Layers as bits of an int while searching: unions of ints, not of sets, on every hop.
+_BIT = {layer: 1 << i for i, layer in enumerate(Layer)}
+
+
+def _mask(layers: Iterable[Layer]) -> int:
+    bits = 0
+    for layer in layers:
+        bits |= _BIT[layer]
+    return bits
+
+
+@cache
+def _unmask(bits: int) -> tuple[Layer, ...]:
+    return by_layer_number(layer for layer, bit in _BIT.items() if bits & bit)
+
+
+@dataclass
+class _Costs:
+    """Layers and controls per component and per hop, computed once per analysis.
+    ``adjacent`` holds, for each component, (next component, hop weight, layer bits of
+    the hop and of the next component) for every in-scope component it calls."""
+
+    node_controls: dict[str, frozenset[str]]
+    node_layers: dict[str, frozenset[Layer]]
+    hop_flows: dict[tuple[str, str], Flow]  # the weakest flow joining the pair
+    hop_layers: dict[tuple[str, str], frozenset[Layer]]
+    adjacent: dict[str, list[tuple[str, int, int]]]
+    node_cost: dict[str, int]
+    node_bits: dict[str, int]
+    environment: int
+
+
+def _flow_controls(ctx: ThreatContext, f: Flow) -> frozenset[str]:
+    """A flow's controls with ``authentication`` when it authenticates the caller and
+    ``tls`` when its protocol encrypts."""
+    return ctx.flow_auth(f) | ({"tls"} if f.encrypted else frozenset())
+
+
+def _costs(ctx: ThreatContext) -> _Costs:
+    counted = _mask(ctx.policy.required_layers)
+    node_controls = {c: ctx.local_controls(c) for c in ctx.graph.components}
+    node_layers = {c: frozenset(ctx.layers(cs)) for c, cs in node_controls.items()}
+    node_bits = {c: _mask(layers) for c, layers in node_layers.items()}
+    outside = {c.id for c in ctx.graph.components.values() if c.out_of_scope is not None}
+    hop_flows: dict[tuple[str, str], Flow] = {}
+    hop_layers: dict[tuple[str, str], frozenset[Layer]] = {}
+    adjacent: dict[str, list[tuple[str, int, int]]] = {c: [] for c in ctx.graph.components}
+    between = ctx.graph.flows_between
+    for node, nexts in ctx.successors.items():
+        for nxt in nexts:
+            scored = [(_mask(ctx.layers(_flow_controls(ctx, f))), f) for f in between[(node, nxt)]]
+            bits, weakest = min(scored, key=lambda s: ((s[0] & counted).bit_count(), s[1].id))
+            hop_flows[(node, nxt)] = weakest
+            hop_layers[(node, nxt)] = frozenset(_unmask(bits))
+            if nxt not in outside:
+                step = bits | node_bits[nxt]
+                adjacent[node].append((nxt, 1 + LAYER_PENALTY * (step & counted).bit_count(), step))
+    node_cost = {c: 1 + LAYER_PENALTY * (bits & counted).bit_count() for c, bits in node_bits.items()}
+    environment = _mask(ctx.layers(ctx.environment_controls))
+    return _Costs(
+        node_controls, node_layers, hop_flows, hop_layers, adjacent, node_cost, node_bits, environment
+    )
+
+
+@dataclass
+class _Tree:
+    """One entry's search tree: each reached component's parent and the layers found on
+    the way to it (environment included)."""
+
+    entry: Entry
+    costs: _Costs
+    parent: dict[str, str | None]
+    bits: dict[str, int]  # layer bits found on the way to each settled component
+
+    def walk(self, end: str) -> list[str]:
+        path = [end]
+        while (up := self.parent[path[-1]]) is not None:
+            path.append(up)
+        return path[::-1]
+
+    def hops(self, path: list[str]) -> tuple[Hop, ...]:
+        """The entry's controls count only when it is our own public component, not the
+        attacker's ground."""
+        costs = self.costs
+        hops: list[Hop] = []
+        for i, node in enumerate(path):
+            pair = (path[i - 1], node) if i else None
+            flow = costs.hop_flows[pair] if pair else None
+            controls: set[str] = set()
+            layers: set[Layer] = set()
+            if i or self.entry.ours:
+                controls |= costs.node_controls[node]
+                layers |= costs.node_layers[node]
+            if flow is not None and pair is not None:
+                controls |= set(flow.controls)
+                layers |= costs.hop_layers[pair]
+            hops.append(
+                Hop(node, (flow.id,) if flow else (), tuple(sorted(controls)), by_layer_number(layers))
+            )
+        return tuple(hops)
+
+
+def _tree(ctx: ThreatContext, costs: _Costs, entry: Entry) -> _Tree:
+    """Dijkstra from one entry: each reached component's parent on its weakest path, and
+    the layers on that path, set when the component is settled (its parent is by then).
+    Ties go to the smaller id, so the same model always gives the same paths. The
+    ``(internet)`` entry starts from every public source at once, each at its own cost."""
+    starts = {entry.id: 0}
+    if entry.id == PUBLIC:
+        starts = {s: costs.node_cost[s] for s in public_sources(ctx)}
+    dist = dict(starts)
+    parent: dict[str, str | None] = dict.fromkeys(starts)
+    bits: dict[str, int] = {}
+    found: dict[str, int] = {}  # layer bits of the hop into each component, as found
+    for s in starts:
+        found[s] = costs.environment | (costs.node_bits[s] if entry.ours else 0)
+    heap = sorted((d, s) for s, d in starts.items())
+    adjacent = costs.adjacent
+    while heap:
+        d, node = heapq.heappop(heap)
+        if node in bits:
+            continue
+        up = parent[node]
+        bits[node] = found[node] if up is None else bits[up] | found[node]
+        for nxt, w, step in adjacent[node]:
+            nd = d + w
+            if nxt not in bits and nd < dist.get(nxt, nd + 1):
+                dist[nxt], parent[nxt], found[nxt] = nd, node, step
+                heapq.heappush(heap, (nd, nxt))
+    return _Tree(entry, costs, parent, bits)
+
+
+def analyse_paths(ctx: ThreatContext) -> list[AttackPath]:
+    """The weakest path from every entry point to every target it reaches, by entry then
+    target; memoised on the context, so rules and the register share one analysis."""
+    memo = ctx.__dict__.get("_attack_paths")
+    if memo is not None:
+        return cast(list[AttackPath], memo)
+    found: list[AttackPath] = []
+    all_targets = targets(ctx)
+    if all_targets:
+        costs = _costs(ctx)
+        required = {t: _mask(required_layers(ctx, t)) for t in all_targets}
+        for entry in entries(ctx):
+            tree = _tree(ctx, costs, entry)
+            for t in all_targets:
+                bits = tree.bits.get(t.id)
+                if bits is not None and t.id != entry.id:
+                    missing = required[t] & ~bits
+                    found.append(
+                        AttackPath(entry, t, _unmask(required[t]), _unmask(bits), _unmask(missing), tree)
+                    )
+    ctx.__dict__["_attack_paths"] = found
+    return found
+
+
+__all__ = [
+    "AttackPath",
+    "Entry",
+    "EntryKind",
+    "Hop",
+    "Target",
+    "TargetClass",
+    "analyse_paths",
+    "entries",
+    "targets",
+]
