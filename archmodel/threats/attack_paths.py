@@ -103,14 +103,15 @@ class Target:
     data: tuple[str, ...]  # the data that makes it a target (empty for admin interfaces)
 
     @property
+    def what(self) -> str:
+        """``restricted credentials``: the class as a reader says it."""
+        noun = {TargetClass.data: "data", TargetClass.credentials: "credentials"}
+        return f"{self.classification} {noun.get(self.cls, 'admin interface')}"
+
+    @property
     def label(self) -> str:
-        what = {
-            TargetClass.data: "data",
-            TargetClass.credentials: "credentials",
-            TargetClass.admin: "admin interface",
-        }[self.cls]
         held = f" {', '.join(repr(d) for d in self.data[:3])}" if self.data else ""
-        return f"{self.classification} {what}{held} in '{self.id}'"
+        return f"{self.what}{held} in '{self.id}'"
 
 
 @dataclass(frozen=True)

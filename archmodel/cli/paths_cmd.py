@@ -1,0 +1,64 @@
+"""``archmodel paths``: the weakest attack path from each entry point to each sensitive
+target, with the controls and layers on every hop, as text or JSON.
+
+Thin: load, refuse invalid models, run the path analysis alone (not the whole threat
+catalog), filter by ``--from`` / ``--to``, render. ``--from`` takes an entry point id or
+kind (internet, partner, insider, unzoned); ``--to`` a target component id or class
+(data, credentials, admin). A name that matches nothing is a usage error listing what
+would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from archmodel.threats.attack_paths import AttackPath
+
+
+@click.command(name="paths")
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option(
+    "--from", "source", default=None, help="An entry point id, or a kind: internet, partner, insider."
+)
+@click.option(
+    "--to", "target", default=None, help="A target component id, or a class: data, credentials, admin."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--weak", is_flag=True, help="Only paths that lack a layer their target requires.")
+def paths_command(model: Path, source: str | None, target: str | None, fmt: str, weak: bool) -> None:
+    """Print the attack paths of MODEL, grouped by entry point and the layers they lack."""
+    from archmodel.cli.output import note
+    from archmodel.cli.project import checked_project
+    from archmodel.generators.threats.attack import paths_json, paths_text
+    from archmodel.threats.attack_paths import analyse_paths
+    from archmodel.threats.context import ThreatContext
+
+    checked = checked_project(model, refusal="no path analysis", fmt=fmt)
+    found = analyse_paths(ThreatContext(checked, checked.graph, checked.model.policies))
+    found = _only(found, source, "--from", lambda p: (p.entry.id, str(p.entry.kind)))
+    found = _only(found, target, "--to", lambda p: (p.target.id, str(p.target.cls)))
+    if weak:
+        found = [p for p in found if p.missing]
+    click.echo(paths_json(found) if fmt == "json" else paths_text(found), nl=False)
+    lacking = sum(1 for p in found if p.missing)
+    note(f"{model}: {len(found)} attack path(s), {lacking} lacking a required layer", fmt)
+
+
+def _only(
+    paths: list[AttackPath], wanted: str | None, option: str, names: Callable[[AttackPath], tuple[str, str]]
+) -> list[AttackPath]:
+    """Paths whose entry (or target) has ``wanted`` as id or kind; unknown is an error."""
+    if wanted is None:
+        return paths
+    kept = [p for p in paths if wanted in names(p)]
+    if not kept:
+        known = sorted({n for p in paths for n in names(p)})
+        raise click.UsageError(
+            f"{option} {wanted!r} matches no attack path; known: {', '.join(known) or 'none'}"
+        )
+    return kept
