@@ -292,6 +292,7 @@ class _Costs:
     node_controls: dict[str, frozenset[str]]
     node_layers: dict[str, frozenset[Layer]]
     hop_flows: dict[tuple[str, str], Flow]  # the weakest flow joining the pair
+    hop_controls: dict[tuple[str, str], frozenset[str]]
     hop_layers: dict[tuple[str, str], frozenset[Layer]]
     adjacent: dict[str, list[tuple[str, int, int]]]
     node_cost: dict[str, int]
@@ -312,14 +313,19 @@ def _costs(ctx: ThreatContext) -> _Costs:
     node_bits = {c: _mask(layers) for c, layers in node_layers.items()}
     outside = {c.id for c in ctx.graph.components.values() if c.out_of_scope is not None}
     hop_flows: dict[tuple[str, str], Flow] = {}
+    hop_controls: dict[tuple[str, str], frozenset[str]] = {}
     hop_layers: dict[tuple[str, str], frozenset[Layer]] = {}
     adjacent: dict[str, list[tuple[str, int, int]]] = {c: [] for c in ctx.graph.components}
     between = ctx.graph.flows_between
     for node, nexts in ctx.successors.items():
         for nxt in nexts:
-            scored = [(_mask(ctx.layers(_flow_controls(ctx, f))), f) for f in between[(node, nxt)]]
-            bits, weakest = min(scored, key=lambda s: ((s[0] & counted).bit_count(), s[1].id))
-            hop_flows[(node, nxt)] = weakest
+            scored = [
+                (_mask(ctx.layers(controls)), f, controls)
+                for f in between[(node, nxt)]
+                for controls in [_flow_controls(ctx, f)]
+            ]
+            bits, weakest, controls = min(scored, key=lambda s: ((s[0] & counted).bit_count(), s[1].id))
+            hop_flows[(node, nxt)], hop_controls[(node, nxt)] = weakest, controls
             hop_layers[(node, nxt)] = frozenset(_unmask(bits))
             if nxt not in outside:
                 step = bits | node_bits[nxt]
@@ -327,7 +333,15 @@ def _costs(ctx: ThreatContext) -> _Costs:
     node_cost = {c: 1 + LAYER_PENALTY * (bits & counted).bit_count() for c, bits in node_bits.items()}
     environment = _mask(ctx.layers(ctx.environment_controls))
     return _Costs(
-        node_controls, node_layers, hop_flows, hop_layers, adjacent, node_cost, node_bits, environment
+        node_controls,
+        node_layers,
+        hop_flows,
+        hop_controls,
+        hop_layers,
+        adjacent,
+        node_cost,
+        node_bits,
+        environment,
     )
 
 
@@ -361,7 +375,7 @@ class _Tree:
                 controls |= costs.node_controls[node]
                 layers |= costs.node_layers[node]
             if flow is not None and pair is not None:
-                controls |= set(flow.controls)
+                controls |= costs.hop_controls[pair]
                 layers |= costs.hop_layers[pair]
             hops.append(
                 Hop(node, (flow.id,) if flow else (), tuple(sorted(controls)), by_layer_number(layers))

@@ -1,0 +1,68 @@
+"""``archmodel paths``: grouped text, JSON, filters, and refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from archmodel.cli.main import cli
+
+MODELS = Path(__file__).resolve().parents[2] / "models"
+DSB = str(MODELS / "examples/deathstarbench-hotel-reservation")
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["paths", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_text_groups_by_entry_and_missing_layers() -> None:
+    code, out, err = _run(DSB)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "unzoned entry 'client': lacks network security, data security, identity & access (3)"
+    assert "unzoned entry 'client': lacks network security, identity & access (1)" in lines
+    assert "      > user via frontend->user: layers none; controls none" in lines
+    assert "7 attack path(s), 7 lacking a required layer" in err
+
+
+def test_json_has_every_hop() -> None:
+    code, out, _ = _run(DSB, "--format", "json", "--to", "mongodb-user")
+    assert code == 0
+    (group,) = json.loads(out)["groups"]
+    (path,) = group["paths"]
+    assert path["path"] == ["client", "frontend", "user", "mongodb-user"]
+    assert [h["flows"] for h in path["hops"]] == [
+        [],
+        ["client->frontend"],
+        ["frontend->user"],
+        ["user->mongodb-user"],
+    ]
+    assert path["hops"][1]["controls"] == ["authentication"]  # the password on the first flow
+    assert path["missing"] == ["network", "data", "identity"]
+
+
+def test_filters_by_kind_and_class() -> None:
+    code, out, _ = _run(str(MODELS / "reference"), "--from", "insider", "--to", "admin")
+    assert code == 0
+    assert (
+        out.splitlines()[0]
+        == "insider entry 'operators' in zone 'corporate': every required layer present (1)"
+    )
+    code, out, _ = _run(str(MODELS / "reference"), "--weak")
+    assert code == 0 and out == ""
+
+
+def test_unknown_filter_is_a_usage_error() -> None:
+    code, _, err = _run(DSB, "--from", "mallory")
+    assert code == 2
+    assert "--from 'mallory' matches no attack path; known: client, unzoned" in err
+
+
+def test_invalid_model_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "archmodel.yaml").write_text("archmodel: 1\nsystem: {name: T}\ncomponents: [{id: a}]\n")
+    code, out, err = _run(str(tmp_path))
+    assert code == 1 and out == ""
+    assert "invalid model; no path analysis" in err
