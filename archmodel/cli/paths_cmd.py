@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from archmodel.graph import ArchGraph
     from archmodel.threats.attack_paths import AttackPath
 
 
@@ -30,7 +31,15 @@ if TYPE_CHECKING:
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--weak", is_flag=True, help="Only paths that lack a layer their target requires.")
-def paths_command(model: Path, source: str | None, target: str | None, fmt: str, weak: bool) -> None:
+@click.option(
+    "--diagram",
+    type=click.Choice(["mermaid", "dot"]),
+    default=None,
+    help="Print the data-flow diagram with the one selected path highlighted.",
+)
+def paths_command(
+    model: Path, source: str | None, target: str | None, fmt: str, weak: bool, diagram: str | None
+) -> None:
     """Print the attack paths of MODEL, grouped by entry point and the layers they lack."""
     from archmodel.cli.output import note
     from archmodel.cli.project import checked_project
@@ -44,9 +53,24 @@ def paths_command(model: Path, source: str | None, target: str | None, fmt: str,
     found = _only(found, target, "--to", lambda p: (p.target.id, str(p.target.cls)))
     if weak:
         found = [p for p in found if p.missing]
+    if diagram is not None:
+        click.echo(_diagram(checked.graph, found, diagram), nl=False)
+        return
     click.echo(paths_json(found) if fmt == "json" else paths_text(found), nl=False)
     lacking = sum(1 for p in found if p.missing)
     note(f"{model}: {len(found)} attack path(s), {lacking} lacking a required layer", fmt)
+
+
+def _diagram(graph: ArchGraph, paths: list[AttackPath], fmt: str) -> str:
+    """The one selected path over the data-flow view; several or none is a usage error."""
+    from archmodel.generators.diagrams.highlight import path_diagram
+
+    if len(paths) != 1:
+        choices = sorted(f"--from {p.entry.id} --to {p.target.id}" for p in paths)
+        hint = f": {'; '.join(choices[:5])}" + (" ..." if len(choices) > 5 else "") if choices else ""
+        raise click.UsageError(f"--diagram draws one path; {len(paths)} selected{hint}")
+    p = paths[0]
+    return path_diagram(graph, p.components, f"{p.entry.id} to {p.target.what} in {p.target.id}", fmt)
 
 
 def _only(

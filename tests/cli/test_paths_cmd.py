@@ -66,3 +66,20 @@ def test_invalid_model_is_refused(tmp_path: Path) -> None:
     code, out, err = _run(str(tmp_path))
     assert code == 1 and out == ""
     assert "invalid model; no path analysis" in err
+
+
+def test_diagram_highlights_the_one_selected_path() -> None:
+    code, out, _ = _run(str(MODELS / "examples/bookinfo"), "--diagram", "mermaid")
+    assert code == 0
+    assert out.startswith("%% Istio Bookinfo: data flow: user to restricted credentials in productpage")
+    assert "class n_user,n_istio_hingressgateway,n_productpage k0" in out
+    assert "classDef k0 fill:#ffffff,stroke:#c0392b,color:#1b2631,stroke-width:4px" in out
+    assert "linkStyle 0,1 stroke:#c0392b,stroke-width:4px" in out  # the two hops, nothing else
+    code, out, _ = _run(str(MODELS / "examples/bookinfo"), "--diagram", "dot")
+    assert code == 0 and out.startswith("digraph") and out.count("penwidth=4") == 5
+
+
+def test_diagram_needs_exactly_one_path() -> None:
+    code, _, err = _run(DSB, "--diagram", "mermaid", "--to", "data")
+    assert code == 2
+    assert "--diagram draws one path; 3 selected: --from client --to frontend;" in err
