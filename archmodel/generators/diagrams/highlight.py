@@ -1,9 +1,9 @@
 """The data-flow view with one attack path drawn over it.
 
-The path's components get a thick border in the gap colour, its hops a thick solid
-arrow, dashed as before when unencrypted (the first flow drawn between the two components, when several join them);
-everything else is drawn as in the plain view, so the path reads in its context. The
-title says which path it is.
+The path's components get a thick border in the gap colour, its hops a thick arrow in
+that colour, still dashed when unencrypted (the first flow drawn between the two
+components, when several join them); everything else is drawn as in the plain view, so
+the path reads in its context. The title says which path it is.
 """
 
 from __future__ import annotations
