@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from typing import cast
 
 from archmodel.model import CLIENTS, DATA_STORES, SECRET_CATEGORIES, Classification, Kind, Trust
+from archmodel.threats.attack_surface import CREDENTIAL_KINDS
 from archmodel.threats.context import ThreatContext
 
-CREDENTIAL_KINDS = frozenset({Kind.secrets_store, Kind.identity_provider})
 # What a fetched credential is for: the stores and identity providers its holder calls.
 CREDENTIAL_USES = frozenset({*DATA_STORES, *CREDENTIAL_KINDS})
 
