@@ -72,6 +72,13 @@ class AttackPath:
     def hops(self) -> tuple[Hop, ...]:
         return self.tree.hops(self.components)
 
+    @property
+    def hop_layers(self) -> list[tuple[str, tuple[Layer, ...]]]:
+        """(component, layers on the hop into it): ``hops`` without the controls, cheap
+        enough for every finding's description."""
+        step = self.tree.step
+        return [(c, _unmask(step[c])) for c in self.components]
+
     def as_dict(self) -> dict[str, object]:
         return {
             "entry": self.entry.id,
@@ -136,7 +143,7 @@ class _Costs:
     node_layers: dict[str, frozenset[Layer]]
     hop_flows: dict[tuple[str, str], Flow]  # the weakest flow joining the pair
     hop_controls: dict[tuple[str, str], frozenset[str]]
-    hop_layers: dict[tuple[str, str], frozenset[Layer]]
+    hop_bits: dict[tuple[str, str], int]
     adjacent: dict[str, list[tuple[str, int, int]]]
     node_cost: dict[str, int]
     node_bits: dict[str, int]
@@ -157,19 +164,27 @@ def _costs(ctx: ThreatContext) -> _Costs:
     outside = {c.id for c in ctx.graph.components.values() if c.out_of_scope is not None}
     hop_flows: dict[tuple[str, str], Flow] = {}
     hop_controls: dict[tuple[str, str], frozenset[str]] = {}
-    hop_layers: dict[tuple[str, str], frozenset[Layer]] = {}
+    hop_bits: dict[tuple[str, str], int] = {}
     adjacent: dict[str, list[tuple[str, int, int]]] = {c: [] for c in ctx.graph.components}
     between = ctx.graph.flows_between
+    memo: dict[frozenset[str], int] = {}  # most flows share a handful of control sets
+
+    def scored(f: Flow) -> tuple[int, Flow, frozenset[str]]:
+        controls = _flow_controls(ctx, f)
+        if controls not in memo:
+            memo[controls] = _mask(ctx.layers(controls))
+        return memo[controls], f, controls
+
     for node, nexts in ctx.successors.items():
         for nxt in nexts:
-            scored = [
-                (_mask(ctx.layers(controls)), f, controls)
-                for f in between[(node, nxt)]
-                for controls in [_flow_controls(ctx, f)]
-            ]
-            bits, weakest, controls = min(scored, key=lambda s: ((s[0] & counted).bit_count(), s[1].id))
+            flows = between[(node, nxt)]
+            if len(flows) == 1:
+                bits, weakest, controls = scored(flows[0])
+            else:
+                choices = [scored(f) for f in flows]
+                bits, weakest, controls = min(choices, key=lambda s: ((s[0] & counted).bit_count(), s[1].id))
             hop_flows[(node, nxt)], hop_controls[(node, nxt)] = weakest, controls
-            hop_layers[(node, nxt)] = frozenset(_unmask(bits))
+            hop_bits[(node, nxt)] = bits
             if nxt not in outside:
                 step = bits | node_bits[nxt]
                 adjacent[node].append((nxt, 1 + LAYER_PENALTY * (step & counted).bit_count(), step))
@@ -180,7 +195,7 @@ def _costs(ctx: ThreatContext) -> _Costs:
         node_layers,
         hop_flows,
         hop_controls,
-        hop_layers,
+        hop_bits,
         adjacent,
         node_cost,
         node_bits,
@@ -197,6 +212,7 @@ class _Tree:
     costs: _Costs
     parent: dict[str, str | None]
     bits: dict[str, int]  # layer bits found on the way to each settled component
+    step: dict[str, int]  # layer bits of the hop into each component (not the environment)
 
     def walk(self, end: str) -> list[str]:
         path = [end]
@@ -219,7 +235,7 @@ class _Tree:
                 layers |= costs.node_layers[node]
             if flow is not None and pair is not None:
                 controls |= costs.hop_controls[pair]
-                layers |= costs.hop_layers[pair]
+                layers |= set(_unmask(costs.hop_bits[pair]))
             hops.append(
                 Hop(node, (flow.id,) if flow else (), tuple(sorted(controls)), by_layer_number(layers))
             )
@@ -239,7 +255,7 @@ def _tree(ctx: ThreatContext, costs: _Costs, entry: Entry) -> _Tree:
     bits: dict[str, int] = {}
     found: dict[str, int] = {}  # layer bits of the hop into each component, as found
     for s in starts:
-        found[s] = costs.environment | (costs.node_bits[s] if entry.ours else 0)
+        found[s] = costs.node_bits[s] if entry.ours else 0
     heap = sorted((d, s) for s, d in starts.items())
     adjacent = costs.adjacent
     while heap:
@@ -247,13 +263,13 @@ def _tree(ctx: ThreatContext, costs: _Costs, entry: Entry) -> _Tree:
         if node in bits:
             continue
         up = parent[node]
-        bits[node] = found[node] if up is None else bits[up] | found[node]
+        bits[node] = (costs.environment if up is None else bits[up]) | found[node]
         for nxt, w, step in adjacent[node]:
             nd = d + w
             if nxt not in bits and nd < dist.get(nxt, nd + 1):
                 dist[nxt], parent[nxt], found[nxt] = nd, node, step
                 heapq.heappush(heap, (nd, nxt))
-    return _Tree(entry, costs, parent, bits)
+    return _Tree(entry, costs, parent, bits, found)
 
 
 def analyse_paths(ctx: ThreatContext) -> list[AttackPath]:

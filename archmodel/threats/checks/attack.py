@@ -32,8 +32,8 @@ def _controls_of(ctx: ThreatContext, layers: tuple[Layer, ...]) -> tuple[str, ..
 def describe_path(p: AttackPath) -> str:
     """One line per path: where from, what, the hops with their layers, what is missing."""
     hops = " > ".join(
-        f"{h.component} [{', '.join(h.layers) or 'no layer'}]" if i or h.layers else h.component
-        for i, h in enumerate(p.hops)
+        f"{c} [{', '.join(layers) or 'no layer'}]" if i or layers else c
+        for i, (c, layers) in enumerate(p.hop_layers)
     )
     missing = ", ".join(LAYER_TITLE[x].lower() for x in p.missing)
     return f"From {p.entry.label} to {p.target.label}, the weakest path {hops} has no {missing} control."
