@@ -112,3 +112,20 @@ def test_petclinic_least_privilege_findings() -> None:
     # One MySQL password and one configuration served by the config server to every service;
     # Spring Boot Admin reads them too though monitoring needs none.
     assert found == {f"AMT210:component:{c}" for c in shared} | {"AMT212:component:admin-server"}
+
+
+def test_register_groups_paths_and_ranks_blast_radius() -> None:
+    from archmodel.generators.threats import render_md
+
+    text = render_md(analyse(load_project(MODELS / "examples/deathstarbench-hotel-reservation")))
+    paths = text[text.index("## Attack paths") : text.index("## Blast radius")]
+    headings = [line for line in paths.splitlines() if line.startswith("### ")]
+    assert headings == [
+        "### From unzoned entry `client`: no network security, data security, identity &amp; access",
+        "### From unzoned entry `client`: no network security, data security",
+        "### From unzoned entry `client`: no network security, identity &amp; access",
+    ]
+    assert "| restricted credentials `user-accounts` in `mongodb-user` | `client` → `frontend` → `user` → " in paths
+    blast = text[text.index("## Blast radius") :].splitlines()
+    first = next(line for line in blast if line.startswith("| `"))
+    assert first.startswith("| `user` | service | restricted | 3 | `traces`, `user-accounts`, `user-password` |")
