@@ -125,7 +125,12 @@ def test_register_groups_paths_and_ranks_blast_radius() -> None:
         "### From unzoned entry `client`: no network security, data security",
         "### From unzoned entry `client`: no network security, identity &amp; access",
     ]
-    assert "| restricted credentials `user-accounts` in `mongodb-user` | `client` → `frontend` → `user` → " in paths
+    assert (
+        "| restricted credentials `user-accounts` in `mongodb-user` | `client` → `frontend` → `user` → "
+        in paths
+    )
     blast = text[text.index("## Blast radius") :].splitlines()
     first = next(line for line in blast if line.startswith("| `"))
-    assert first.startswith("| `user` | service | restricted | 3 | `traces`, `user-accounts`, `user-password` |")
+    assert first.startswith(
+        "| `user` | service | restricted | 3 | `traces`, `user-accounts`, `user-password` |"
+    )
