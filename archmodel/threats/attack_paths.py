@@ -10,14 +10,17 @@ path then lists, hop by hop, the controls and layers found, and which layers the
 target's class and classification require but the path lacks (``REQUIRED``, narrowed
 by the policy's ``required_layers``).
 
-The weakest path is a heuristic for "the path that matters"; the per-layer rules
-(AMT171-AMT177) still prove, layer by layer, that no path at all lacks that layer.
+The weakest path is a heuristic for "the path that matters": when it has every layer a
+target requires, one breadth-first search per required layer (over the hops lacking it)
+looks for a path on which that layer never appears, and that path is reported instead.
+So an (entry, target) pair with any path lacking a required layer gets a finding.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import cast
@@ -272,8 +275,54 @@ def _tree(ctx: ThreatContext, costs: _Costs, entry: Entry) -> _Tree:
     return _Tree(entry, costs, parent, bits, found)
 
 
+def _gap_tree(ctx: ThreatContext, costs: _Costs, entry: Entry, layer: int) -> _Tree | None:
+    """Breadth-first from one entry over the hops (and components) that lack ``layer``:
+    the shortest path to each component on which that layer never appears. None when the
+    environment provides the layer everywhere."""
+    if costs.environment & layer:
+        return None
+    starts = public_sources(ctx) if entry.id == PUBLIC else [entry.id]
+    step = {s: costs.node_bits[s] if entry.ours else 0 for s in starts}
+    parent: dict[str, str | None] = {s: None for s in starts if not step[s] & layer}
+    bits = {s: costs.environment | step[s] for s in parent}
+    queue = deque(parent)
+    adjacent = costs.adjacent
+    while queue:
+        node = queue.popleft()
+        for nxt, _, hop in adjacent[node]:
+            if nxt not in parent and not hop & layer:
+                parent[nxt], step[nxt], bits[nxt] = node, hop, bits[node] | hop
+                queue.append(nxt)
+    return _Tree(entry, costs, parent, bits, step)
+
+
+def _entry_paths(
+    ctx: ThreatContext, costs: _Costs, entry: Entry, all_targets: list[Target], required: dict[Target, int]
+) -> Iterator[AttackPath]:
+    """Each target's weakest path from ``entry``; when that one has every layer the
+    target requires, the shortest path that lacks one (if any), so that no path lacking a
+    required layer goes unreported. One search per required layer, only when needed."""
+    tree = _tree(ctx, costs, entry)
+    gaps: dict[int, _Tree | None] = {}
+    for t in all_targets:
+        if t.id == entry.id or t.id not in tree.bits:
+            continue
+        chosen = tree
+        if not required[t] & ~tree.bits[t.id]:
+            for layer in _BIT.values():
+                if required[t] & layer:
+                    if layer not in gaps:
+                        gaps[layer] = _gap_tree(ctx, costs, entry, layer)
+                    gap = gaps[layer]
+                    if gap is not None and t.id in gap.bits:
+                        chosen = gap
+                        break
+        bits = chosen.bits[t.id]
+        yield AttackPath(entry, t, _unmask(required[t]), _unmask(bits), _unmask(required[t] & ~bits), chosen)
+
+
 def analyse_paths(ctx: ThreatContext) -> list[AttackPath]:
-    """The weakest path from every entry point to every target it reaches, by entry then
+    """An attack path from every entry point to every target it reaches, by entry then
     target; memoised on the context, so rules and the register share one analysis."""
     memo = ctx.__dict__.get("_attack_paths")
     if memo is not None:
@@ -284,14 +333,7 @@ def analyse_paths(ctx: ThreatContext) -> list[AttackPath]:
         costs = _costs(ctx)
         required = {t: _mask(required_layers(ctx, t)) for t in all_targets}
         for entry in entries(ctx):
-            tree = _tree(ctx, costs, entry)
-            for t in all_targets:
-                bits = tree.bits.get(t.id)
-                if bits is not None and t.id != entry.id:
-                    missing = required[t] & ~bits
-                    found.append(
-                        AttackPath(entry, t, _unmask(required[t]), _unmask(bits), _unmask(missing), tree)
-                    )
+            found += _entry_paths(ctx, costs, entry, all_targets, required)
     ctx.__dict__["_attack_paths"] = found
     return found
 

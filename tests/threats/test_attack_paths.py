@@ -192,3 +192,29 @@ def test_every_target_class_has_its_rule(cls: TargetClass) -> None:
     from archmodel.threats.checks.attack import _PATH_RULES
 
     assert _PATH_RULES[cls][0] in {"AMT200", "AMT201", "AMT202"}
+
+
+def test_a_longer_path_lacking_a_layer_is_reported_when_the_weakest_has_all(tmp_path: Path) -> None:
+    # Through 'a' every hop is guarded but it is the cheapest way (two hops); the detour
+    # through b1..b3 is longer and never meets application security.
+    ctx = _ctx(
+        tmp_path,
+        """components:
+  - {id: u, kind: actor, zone: net}
+  - {id: a, kind: service, zone: app, controls: [authentication]}
+  - {id: b1, kind: service, zone: app}
+  - {id: b2, kind: service, zone: app}
+  - {id: b3, kind: service, zone: app}
+  - {id: db, kind: database, zone: app, stores: [d]}
+flows:
+  - {from: u, to: a, protocol: https}
+  - {from: a, to: db, protocol: https}
+  - {from: u, to: b1, protocol: https}
+  - {from: b1, to: b2, protocol: https}
+  - {from: b2, to: b3, protocol: https}
+  - {from: b3, to: db, protocol: https}
+""",
+    )
+    p = _by_target(analyse_paths(ctx))[("u", "db", "data")]
+    assert p.components == ["u", "b1", "b2", "b3", "db"]
+    assert p.missing == (Layer.application,)
