@@ -25,6 +25,7 @@ class LazyGroup(click.Group):
         "diff": "archmodel.cli.diff_cmd",
         "drift": "archmodel.cli.drift_cmd",
         "import": "archmodel.cli.import_cmd",
+        "paths": "archmodel.cli.paths_cmd",
         "threats": "archmodel.cli.threats_cmd",
         "generate": "archmodel.cli.generate_cmd",
         "check": "archmodel.cli.generate_cmd",

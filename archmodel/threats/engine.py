@@ -18,6 +18,8 @@ from archmodel.diagnostics import Diagnostic, diag
 from archmodel.load.positions import Positions
 from archmodel.model import Policies
 from archmodel.project import Project
+from archmodel.threats.attack_paths import AttackPath, analyse_paths
+from archmodel.threats.blast import BlastRadius, blast_radii
 from archmodel.threats.checks import builtin_rules
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.custom import policy_rule
@@ -37,6 +39,9 @@ class ThreatReport:
     rules: list[ThreatRule]
     warnings: list[Diagnostic] = field(default_factory=list)
     silencing: Silencing = field(default_factory=Silencing)
+    # Beside the findings: every weakest attack path and every component's blast radius.
+    paths: list[AttackPath] = field(default_factory=list)
+    blast: list[BlastRadius] = field(default_factory=list)
 
     @property
     def open(self) -> list[Finding]:
@@ -92,13 +97,15 @@ def analyse(
     rules = catalog(policy)
     environment = environment or project.environment
     envs = [environment] if environment is not None else project.environment_ids
-    if envs:
-        views = {env: project.in_environment(env) for env in envs}
+    views = {env: project.in_environment(env) for env in envs}
+    if views:
         findings = merge_environments(
             {env: _run(v, policy, rules, include_mitigated) for env, v in views.items()}
         )
     else:
         findings = _run(project, policy, rules, include_mitigated)
+    where = _focus(project, views)
+    focus = ThreatContext(where, where.graph, policy)
     if locate_findings:
         findings = _located_all(findings, project.positions)
     findings, warnings = apply_risks(findings, project, today or clock.today())
@@ -106,7 +113,23 @@ def analyse(
     if locate_findings:  # from the bytes loaded, so no renderer reads a model file again
         warnings = project.positions.resolve(warnings)
     silenced = _silencing(policy, project, findings)
-    return ThreatReport(sorted(findings, key=Finding.sort_key), rules, warnings, silenced)
+    return ThreatReport(
+        sorted(findings, key=Finding.sort_key),
+        rules,
+        warnings,
+        silenced,
+        analyse_paths(focus),
+        blast_radii(focus),
+    )
+
+
+def _focus(project: Project, views: dict[str, Project]) -> Project:
+    """Where attack paths and blast radius are traced: the one environment analysed, else
+    production (what an attacker faces), else the whole model."""
+    if len(views) == 1:
+        return next(iter(views.values()))
+    prod = [e.id for e in project.graph.analysed_environments if e.id in views]
+    return views[prod[0]] if len(prod) == 1 else project
 
 
 def _run(

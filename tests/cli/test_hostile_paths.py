@@ -32,6 +32,7 @@ def _archmodel(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     [
         ["validate", LONG],
         ["threats", LONG],
+        ["paths", LONG],
         ["generate", LONG, "-o", "out"],
         ["check", LONG, "-o", "out"],
         ["drift", LONG, "--k8s", "."],

@@ -58,7 +58,9 @@ def test_markdown_register_shows_hostile_text_as_text(rendered: tuple[str, str])
     headings = re.findall(r"<h2>(.*?)</h2>", html)
     assert not any("Injected" in h for h in headings), headings
     assert "<td>forged</td>" not in html
-    assert html.count("<table>") == 1  # the summary matrix only
+    # The summary matrix, the attack path tables and the blast radius table only.
+    ours = 1 + rendered[0].count("\n| target | path |") + rendered[0].count("\n| component | kind |")
+    assert html.count("<table>") == ours
 
 
 def test_csv_register_cells_are_not_formulas(rendered: tuple[str, str]) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from archmodel.generators.docs.pages import Diagrams, build_pages
 from archmodel.generators.docs.render import STYLESHEET, TEMPLATES
 from archmodel.generators.docs.site import mkdocs_yml
-from archmodel.generators.docs.threat_source import threat_findings
+from archmodel.generators.docs.threat_source import attack_items, threat_findings
 from archmodel.runner import Files, Generator
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class DocsOptions:
 def site_files(project: Project, diagrams: Files) -> dict[str, bytes]:
     """Pages and diagram SVGs by path below the docs dir (what the plugin serves)."""
     shown = Diagrams({str(p): b for p, b in diagrams.items()})
-    pages = build_pages(project.graph, threat_findings(project), shown)
+    pages = build_pages(project.graph, threat_findings(project), shown, attack_items(project))
     files = {path: text.encode("utf-8") for path, text in pages.items()}
     files.update(shown.svgs())
     files[STYLESHEET] = (TEMPLATES / STYLESHEET).read_bytes()

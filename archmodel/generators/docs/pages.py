@@ -15,7 +15,7 @@ import networkx as nx
 from archmodel.catalog import RuleKind
 from archmodel.findings import rule_catalog
 from archmodel.generators.docs.render import render_page
-from archmodel.generators.docs.threat_source import SEVERITIES, ThreatItem, threat_rules
+from archmodel.generators.docs.threat_source import SEVERITIES, AttackItems, ThreatItem, threat_rules
 from archmodel.generators.docs.views import LAYERS, SiteViews, component_page, scenario_page
 from archmodel.graph import ArchGraph
 from archmodel.model import LAYER_NUMBER, LAYER_TITLE, Layer, Stage
@@ -47,7 +47,9 @@ class ControlUsage:
     count: int
 
 
-def build_pages(graph: ArchGraph, threats: list[ThreatItem], diagrams: Diagrams) -> dict[str, str]:
+def build_pages(
+    graph: ArchGraph, threats: list[ThreatItem], diagrams: Diagrams, attack: AttackItems | None = None
+) -> dict[str, str]:
     """All Markdown pages of one model, keyed by their path below the docs dir."""
 
     v = SiteViews(graph, threats)
@@ -69,7 +71,9 @@ def build_pages(graph: ArchGraph, threats: list[ThreatItem], diagrams: Diagrams)
             usage=v.data_usage(),
         ),
         "layers.md": render_page("layers.md.j2", "layers.md", **base, **_layers(v)),
-        "threats.md": render_page("threats.md.j2", "threats.md", **base, **_register(v)),
+        "threats.md": render_page(
+            "threats.md.j2", "threats.md", **base, **_register(v), attack=attack or AttackItems()
+        ),
         "environments.md": render_page("environments.md.j2", "environments.md", **base, **_environments(v)),
         "pipeline.md": render_page("pipeline.md.j2", "pipeline.md", **base, stages=_stage_order(graph)),
         "scenarios.md": render_page("scenarios.md.j2", "scenarios.md", **base, scenarios=_scenarios(v)),

@@ -87,6 +87,76 @@ def threat_findings(project: Project) -> list[ThreatItem]:
     return sorted(items, key=lambda t: (-ThreatSeverity(t.severity).rank, t.id))
 
 
+@dataclass(frozen=True)
+class PathItem:
+    """One attack path that lacks a layer its target requires."""
+
+    entry: str
+    entry_kind: str
+    target: str
+    what: str
+    path: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BlastItem:
+    """What owning one component reaches."""
+
+    component: str
+    kind: str
+    classification: str
+    sensitive: int
+    credentials: tuple[str, ...]
+    calls: int
+    opens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AttackItems:
+    paths: tuple[PathItem, ...] = ()
+    path_count: int = 0
+    blast: tuple[BlastItem, ...] = ()
+
+
+def attack_items(project: Project, paths: int = 100, blast: int = 15) -> AttackItems:
+    """Weak attack paths (by entry, most layers missing first) and the largest blast
+    radii, at most ``paths`` and ``blast`` of them; empty without a threat engine."""
+    try:
+        from archmodel.threats import report_for
+    except ImportError:
+        return AttackItems()
+    report = report_for(project)
+    weak = [p for p in report.paths if p.missing]
+    weak.sort(key=lambda p: (p.entry.id, -len(p.missing), p.missing, p.target.id, str(p.target.cls)))
+    return AttackItems(
+        paths=tuple(
+            PathItem(
+                entry=p.entry.id,
+                entry_kind=str(p.entry.kind),
+                target=p.target.id,
+                what=p.target.what,
+                path=tuple(p.components),
+                missing=tuple(str(x) for x in p.missing),
+            )
+            for p in weak[:paths]
+        ),
+        path_count=len(weak),
+        blast=tuple(
+            BlastItem(
+                component=b.component,
+                kind=b.kind,
+                classification=b.classification,
+                sensitive=b.sensitive,
+                credentials=b.credentials,
+                calls=len(b.calls),
+                opens=b.opens,
+            )
+            for b in report.blast[:blast]
+        ),
+    )
+
+
 def threat_rules() -> list[ThreatRuleItem]:
     """The threat rule catalog for the rules reference; [] without a threat engine."""
     try:

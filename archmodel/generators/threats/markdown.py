@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from archmodel.formats.markdown import md_code, md_escape, md_paragraphs, one_line
+from archmodel.generators.threats.attack import blast_md, paths_md
 from archmodel.generators.threats.tabular import summary
 from archmodel.threats.engine import ThreatReport
 from archmodel.threats.render.common import where
@@ -92,4 +93,5 @@ def render_md(report: ThreatReport, base: Path | None = None) -> str:
             lines += _entry(f, base)
     if not report.findings:
         lines += ["No threats found.", ""]
+    lines += [*paths_md(report.paths), *blast_md(report.blast)]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 
 from archmodel.threats.checks import (
+    attack,
     completeness,
     environments,
     exposure,
@@ -21,6 +22,7 @@ from archmodel.threats.registry import ThreatRule, rules_in
 
 # Every module that holds built-in threat rules; a new module is added here.
 MODULES = (
+    attack,
     completeness,
     environments,
     exposure,

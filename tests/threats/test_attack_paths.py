@@ -1,0 +1,220 @@
+"""Attack paths: entry points, targets, the weakest path and the layers on each hop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archmodel.api import load_project
+from archmodel.model import Layer
+from archmodel.threats import analyse
+from archmodel.threats.attack_paths import PUBLIC, AttackPath, EntryKind, TargetClass, analyse_paths, entries
+from archmodel.threats.context import ThreatContext
+
+HEAD = "archmodel: 1\nsystem: {name: T}\n"
+ZONES = """zones:
+  - {id: net, trust: untrusted}
+  - {id: office, trust: dmz}
+  - {id: app, trust: internal, controls: [security_groups]}
+data:
+  - {id: d, name: D, classification: confidential}
+  - {id: cards, name: Cards, classification: restricted, category: [payment_card]}
+"""
+
+
+def _ctx(tmp_path: Path, body: str) -> ThreatContext:
+    (tmp_path / "archmodel.yaml").write_text(HEAD + ZONES + body)
+    project = load_project(tmp_path)
+    assert not project.failed(), project.diagnostics
+    return ThreatContext(project, project.graph, project.model.policies)
+
+
+def _by_target(paths: list[AttackPath]) -> dict[tuple[str, str, str], AttackPath]:
+    return {(p.entry.id, p.target.id, str(p.target.cls)): p for p in paths}
+
+
+def test_entry_points_of_each_kind(tmp_path: Path) -> None:
+    ctx = _ctx(
+        tmp_path,
+        """components:
+  - {id: u, kind: actor, zone: net}
+  - {id: partner, kind: external_system, zone: net}
+  - {id: ops, kind: actor, zone: office}
+  - {id: loose, kind: web_client}
+  - {id: pub, kind: service, zone: app, public: true}
+  - {id: fed, kind: load_balancer, zone: app, public: true}
+  - {id: s, kind: service, zone: app}
+flows:
+  - {from: u, to: fed, protocol: https}
+""",
+    )
+    kinds = {e.id: e.kind for e in entries(ctx)}
+    assert kinds == {
+        "u": EntryKind.internet,
+        "partner": EntryKind.partner,
+        "ops": EntryKind.insider,
+        "loose": EntryKind.unzoned,
+        PUBLIC: EntryKind.internet,  # 'pub' is public and nothing on the internet feeds it
+    }
+
+
+def test_weakest_path_avoids_the_guarded_route(tmp_path: Path) -> None:
+    ctx = _ctx(
+        tmp_path,
+        """components:
+  - {id: u, kind: actor, zone: net}
+  - {id: guarded, kind: service, zone: app, controls: [waf, authentication, api_gateway, iam]}
+  - {id: bare, kind: service, zone: app}
+  - {id: db, kind: database, zone: app, stores: [d]}
+flows:
+  - {from: u, to: guarded, protocol: https}
+  - {from: u, to: bare, protocol: https}
+  - {from: guarded, to: db, protocol: https}
+  - {from: bare, to: db, protocol: https}
+""",
+    )
+    p = _by_target(analyse_paths(ctx))[("u", "db", "data")]
+    assert p.components == ["u", "bare", "db"]
+    assert p.missing == (Layer.application,)  # network from the zone, data from https
+    hops = {h.component: h for h in p.hops}
+    assert hops["u"].layers == () and hops["u"].flows == ()  # the attacker's own ground
+    assert hops["bare"].flows == ("u->bare",)
+    assert "tls" in hops["bare"].controls and Layer.data in hops["bare"].layers  # https
+    assert "security_groups" in hops["db"].controls
+
+
+def test_required_layers_follow_class_and_policy(tmp_path: Path) -> None:
+    body = """components:
+  - {id: u, kind: actor, zone: net}
+  - {id: pay, kind: service, zone: app, processes: [cards]}
+  - {id: grafana, kind: monitoring, zone: app, tags: [admin]}
+flows:
+  - {from: u, to: pay, protocol: https}
+  - {from: pay, to: grafana, protocol: https}
+"""
+    paths = _by_target(analyse_paths(_ctx(tmp_path, body)))
+    card = paths[("u", "pay", "data")]
+    assert card.target.classification == "restricted"
+    assert set(card.required) == {Layer.application, Layer.api, Layer.network, Layer.data, Layer.identity}
+    assert set(paths[("u", "grafana", "admin")].required) == {
+        Layer.application,
+        Layer.network,
+        Layer.identity,
+    }
+    narrowed = _ctx(tmp_path, "x-policies: {required_layers: [network]}\n" + body)
+    assert {p.required for p in analyse_paths(narrowed)} == {(Layer.network,)}
+
+
+def test_credentials_targets_and_environment_layers(tmp_path: Path) -> None:
+    body = """data:
+  - {id: key, name: Key, classification: confidential, category: [secrets]}
+components:
+  - {id: u, kind: actor, zone: net}
+  - {id: s, kind: service, zone: app, controls: [authentication]}
+  - {id: vault, kind: secrets_store, zone: app, stores: [key]}
+flows:
+  - {from: u, to: s, protocol: https}
+  - {from: s, to: vault, protocol: https, returns: [key]}
+"""
+    text = (
+        ZONES.replace("data:\n", "")
+        .replace("  - {id: d, name: D, classification: confidential}\n", "")
+        .replace("  - {id: cards, name: Cards, classification: restricted, category: [payment_card]}\n", "")
+    )
+    (tmp_path / "archmodel.yaml").write_text(HEAD + text + body)
+    project = load_project(tmp_path)
+    ctx = ThreatContext(project, project.graph, project.model.policies)
+    p = _by_target(analyse_paths(ctx))[("u", "vault", "credentials")]
+    assert p.target.data == ("key",) and p.missing == (Layer.identity,)
+    envs = "environments:\n  - {id: prod, name: Prod, tier: prod, controls: [iam]}\n"
+    (tmp_path / "archmodel.yaml").write_text(HEAD + text + envs + body)
+    project = load_project(tmp_path)
+    assert not project.failed(), project.diagnostics
+    ctx = ThreatContext(project, project.graph, project.model.policies)
+    assert _by_target(analyse_paths(ctx))[("u", "vault", "credentials")].missing == ()
+
+
+def test_public_components_are_reached_from_the_internet(tmp_path: Path) -> None:
+    ctx = _ctx(
+        tmp_path,
+        """components:
+  - {id: admin, kind: monitoring, zone: app, public: true}
+  - {id: db, kind: database, zone: app, stores: [d], public: true}
+""",
+    )
+    paths = _by_target(analyse_paths(ctx))
+    assert paths[(PUBLIC, "db", "data")].components == ["db"]
+    assert Layer.network in paths[(PUBLIC, "db", "data")].present  # its own zone counts
+    assert paths[(PUBLIC, "admin", "admin")].components == ["admin"]
+
+
+def test_out_of_scope_and_unreachable_are_not_targets(tmp_path: Path) -> None:
+    ctx = _ctx(
+        tmp_path,
+        """components:
+  - {id: u, kind: actor, zone: net}
+  - {id: s, kind: service, zone: app}
+  - {id: gone, kind: database, zone: app, stores: [d], out_of_scope: legacy}
+  - {id: island, kind: database, zone: app, stores: [d]}
+flows:
+  - {from: u, to: s, protocol: https}
+  - {from: s, to: gone, protocol: https}
+""",
+    )
+    assert analyse_paths(ctx) == []
+
+
+def test_findings_carry_the_whole_path_and_are_deterministic(tmp_path: Path) -> None:
+    body = """components:
+  - {id: u, kind: actor, zone: net}
+  - {id: a, kind: service, zone: app}
+  - {id: b, kind: service, zone: app}
+  - {id: db, kind: database, zone: app, stores: [d]}
+flows:
+  - {from: u, to: a, protocol: https}
+  - {from: u, to: b, protocol: https}
+  - {from: a, to: db, protocol: https}
+  - {from: b, to: db, protocol: https}
+"""
+    (tmp_path / "archmodel.yaml").write_text(HEAD + ZONES + body)
+    runs = [analyse(load_project(tmp_path)) for _ in range(2)]
+    found = [[(f.id, f.description) for f in r.findings if f.rule == "AMT200"] for r in runs]
+    assert found[0] == found[1]
+    (finding_id, description), *_ = found[0]
+    assert finding_id == "AMT200:path:u>a>db"  # equal weights: the smaller id wins
+    assert "u > a [network, data] > db [network, data]" in description
+    assert "no application security" in description
+
+
+@pytest.mark.parametrize("cls", list(TargetClass))
+def test_every_target_class_has_its_rule(cls: TargetClass) -> None:
+    from archmodel.threats.checks.attack import _PATH_RULES
+
+    assert _PATH_RULES[cls][0] in {"AMT200", "AMT201", "AMT202"}
+
+
+def test_a_longer_path_lacking_a_layer_is_reported_when_the_weakest_has_all(tmp_path: Path) -> None:
+    # Through 'a' every hop is guarded but it is the cheapest way (two hops); the detour
+    # through b1..b3 is longer and never meets application security.
+    ctx = _ctx(
+        tmp_path,
+        """components:
+  - {id: u, kind: actor, zone: net}
+  - {id: a, kind: service, zone: app, controls: [authentication]}
+  - {id: b1, kind: service, zone: app}
+  - {id: b2, kind: service, zone: app}
+  - {id: b3, kind: service, zone: app}
+  - {id: db, kind: database, zone: app, stores: [d]}
+flows:
+  - {from: u, to: a, protocol: https}
+  - {from: a, to: db, protocol: https}
+  - {from: u, to: b1, protocol: https}
+  - {from: b1, to: b2, protocol: https}
+  - {from: b2, to: b3, protocol: https}
+  - {from: b3, to: db, protocol: https}
+""",
+    )
+    p = _by_target(analyse_paths(ctx))[("u", "db", "data")]
+    assert p.components == ["u", "b1", "b2", "b3", "db"]
+    assert p.missing == (Layer.application,)
