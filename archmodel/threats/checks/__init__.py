@@ -10,11 +10,15 @@ from archmodel.threats.checks import (
     environments,
     exposure,
     flows,
+    hygiene,
+    injection,
+    isolation,
     operations,
     paths,
     pipeline,
     services,
     stores,
+    supply_chain,
     zones,
 )
 from archmodel.threats.registry import ThreatRule, rules_in
@@ -25,11 +29,15 @@ MODULES = (
     environments,
     exposure,
     flows,
+    hygiene,
+    injection,
+    isolation,
     operations,
     paths,
     pipeline,
     services,
     stores,
+    supply_chain,
     zones,
 )
 
