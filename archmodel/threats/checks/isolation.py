@@ -9,6 +9,7 @@ the whole module stays linear in the model.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from archmodel.model import (
     CLIENTS,
@@ -32,7 +33,7 @@ from archmodel.threats.checks.common import component_hit, label, quoted
 from archmodel.threats.checks.flows import flow_hit
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
-from archmodel.threats.types import Stride
+from archmodel.threats.types import Stride, ThreatSeverity
 
 # Authentication that names the calling service, not the user it acts for.
 TECHNICAL_AUTH = frozenset(
@@ -246,7 +247,7 @@ def wrong_boundary_content(ctx: ThreatContext) -> Iterator[Hit]:
     """A zone says how far its members are trusted. Our own services and stores in the
     untrusted zone are taken for the internet (the boundary rules then skip them); people,
     their devices and third-party systems in a restricted zone are trusted as if they were
-    the most protected part of the system."""
+    the most protected part of the system. Low: a model to correct before anything else."""
     for c in ctx.components():
         trust = ctx.graph.trust_of(c.id)
         if trust is Trust.untrusted and c.kind not in CLIENTS | EDGE_SERVICES:
@@ -255,9 +256,8 @@ def wrong_boundary_content(ctx: ThreatContext) -> Iterator[Hit]:
             where = "restricted zone, trusted as much as the system's most protected parts"
         else:
             continue
-        yield component_hit(
-            ctx, c, f"{label(c).capitalize()} is placed in the {where} ('{c.zone}').", exposed=False
-        )
+        text = f"{label(c).capitalize()} is placed in the {where} ('{c.zone}')."
+        yield replace(component_hit(ctx, c, text, exposed=False), severity=ThreatSeverity.low)
 
 
 @threat(
