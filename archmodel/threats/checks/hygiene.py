@@ -110,18 +110,22 @@ def unnecessary_data_asset(ctx: ThreatContext) -> Iterator[Hit]:
     scope="flow",
 )
 def unnecessary_transfer(ctx: ThreatContext) -> Iterator[Hit]:
-    """Data a receiver neither stores, processes nor passes on is exposed on one more
-    component for nothing. Judged only for services and functions that declare what they
+    """Confidential or restricted data a receiver neither stores, processes nor passes on
+    is exposed on one more component for nothing. Judged only for services and functions that declare what they
     store or process; gateways, proxies and clients pass data on by nature, and a store
     uses what it is sent to find what it holds."""
     comps = ctx.graph.components
-    forwarded = {c: {d for f in ctx.outbound(c) for d in f.data} for c in comps}
+    forwarded: dict[str, set[str]] = {}
+    for f in ctx.flows():
+        forwarded.setdefault(f.source, set()).update(f.data)
     for f in ctx.flows():
         target = comps[f.target]
         own = {*target.stores, *target.processes}
         if target.kind in CONDUITS or target.kind in DATA_STORES or not own:
             continue
-        extra = sorted(ctx.sensitive(d for d in f.data if d not in own and d not in forwarded[target.id]))
+        extra = sorted(
+            ctx.sensitive(d for d in f.data if d not in own and d not in forwarded.get(target.id, ()))
+        )
         if extra:
             yield _low(
                 flow_hit(

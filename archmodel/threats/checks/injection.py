@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from archmodel.model import PROCESSING, Authentication, DataFormat, Flow, Kind, Protocol
+from archmodel.model import PROCESSING, Authentication, Component, DataFormat, Flow, Kind, Protocol
 from archmodel.threats.checks.common import component_hit, label, quoted
 from archmodel.threats.checks.flows import flow_hit
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
@@ -38,15 +38,24 @@ FILE_PROTOCOLS = frozenset({Protocol.nfs, Protocol.smb, Protocol.ftp, Protocol.s
 REGISTRY_PROTOCOLS = frozenset({Protocol.consul, Protocol.zookeeper})
 
 
+def _callers(ctx: ThreatContext, reaches: Callable[[Flow], bool]) -> list[tuple[Component, list[str]]]:
+    """In-scope components of ours that process requests, with the sorted targets of their
+    flows that ``reaches`` selects, in model order: one pass over the flows."""
+    comps = ctx.graph.components
+    found: dict[str, set[str]] = {}
+    for f in ctx.flows():
+        source = comps[f.source]
+        if source.kind in PROCESSING and source.out_of_scope is None and reaches(f):
+            found.setdefault(f.source, set()).add(f.target)
+    return [(comps[s], sorted(found[s])) for s in comps if s in found]
+
+
 def _queries(
     ctx: ThreatContext, reaches: Callable[[Flow], bool], what: str, stake_floor: int = 0
 ) -> Iterator[Hit]:
     """One hit per calling component of ours whose outbound flows ``reaches`` selects."""
     comps = ctx.graph.components
-    for c in ctx.components(*PROCESSING):
-        targets = sorted({f.target for f in ctx.outbound(c.id) if reaches(f)})
-        if not targets:
-            continue
+    for c, targets in _callers(ctx, reaches):
         stake = max(ctx.stake(c), stake_floor, *(ctx.stake(comps[t], stored_only=True) for t in targets))
         yield component_hit(
             ctx,
@@ -131,19 +140,19 @@ def server_side_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
     attacker. Reported on components reachable from the untrusted side that call out over
     HTTP/WebSocket; what they call raises the stake."""
     comps = ctx.graph.components
-    for c in ctx.components(*PROCESSING):
-        if not ctx.exposed(c.id):
-            continue
-        targets = sorted({f.target for f in ctx.outbound(c.id) if f.protocol in WEB_PROTOCOLS})
-        if targets:
-            yield component_hit(
-                ctx,
-                c,
-                f"Internet-facing {label(c)} makes HTTP requests (to {quoted(targets)}); a "
-                "URL slipped into its input reaches whatever its network can.",
-                stake=max(ctx.stake(c), *(ctx.stake(comps[t]) for t in targets)),
-                exposed=False,
-            )
+
+    def calls_out(f: Flow) -> bool:
+        return f.protocol in WEB_PROTOCOLS and ctx.exposed(f.source)
+
+    for c, targets in _callers(ctx, calls_out):
+        yield component_hit(
+            ctx,
+            c,
+            f"Internet-facing {label(c)} makes HTTP requests (to {quoted(targets)}); a "
+            "URL slipped into its input reaches whatever its network can.",
+            stake=max(ctx.stake(c), *(ctx.stake(comps[t]) for t in targets)),
+            exposed=False,
+        )
 
 
 @threat(
@@ -164,21 +173,17 @@ def path_traversal(ctx: ThreatContext) -> Iterator[Hit]:
     from the request (``../``) becomes part of the path."""
     comps = ctx.graph.components
 
-    def reaches(c_accepts_files: bool) -> Callable[[Flow], bool]:
-        return lambda f: (
-            f.protocol in FILE_PROTOCOLS or (c_accepts_files and comps[f.target].kind is Kind.object_store)
-        )
+    def reaches(f: Flow) -> bool:
+        uploads = DataFormat.files in comps[f.source].accepts
+        return f.protocol in FILE_PROTOCOLS or (uploads and comps[f.target].kind is Kind.object_store)
 
-    for c in ctx.components(*PROCESSING):
-        files = DataFormat.files in c.accepts
-        targets = sorted({f.target for f in ctx.outbound(c.id) if reaches(files)(f)})
-        if targets:
-            yield component_hit(
-                ctx,
-                c,
-                f"{label(c).capitalize()} builds file paths on {quoted(targets)} from what its callers send.",
-                stake=max(ctx.stake(c), *(ctx.stake(comps[t], stored_only=True) for t in targets)),
-            )
+    for c, targets in _callers(ctx, reaches):
+        yield component_hit(
+            ctx,
+            c,
+            f"{label(c).capitalize()} builds file paths on {quoted(targets)} from what its callers send.",
+            stake=max(ctx.stake(c), *(ctx.stake(comps[t], stored_only=True) for t in targets)),
+        )
 
 
 @threat(
@@ -232,12 +237,14 @@ def cross_site_scripting(ctx: ThreatContext) -> Iterator[Hit]:
     script: session theft and actions in the user's name. Reported on components of ours
     that browsers call."""
     comps = ctx.graph.components
-    for c in ctx.components(*PROCESSING):
-        browsers = sorted({f.source for f in ctx.inbound(c.id) if comps[f.source].kind is Kind.web_client})
-        if browsers:
-            yield component_hit(
-                ctx, c, f"{label(c).capitalize()} serves browser {quoted(browsers)}.", exposed=False
-            )
+    served: dict[str, set[str]] = {}
+    for f in ctx.flows():
+        if comps[f.source].kind is Kind.web_client and comps[f.target].kind in PROCESSING:
+            served.setdefault(f.target, set()).add(f.source)
+    for cid in sorted(served):
+        c = comps[cid]
+        text = f"{label(c).capitalize()} serves browser {quoted(served[cid])}."
+        yield component_hit(ctx, c, text, exposed=False)
 
 
 @threat(

@@ -152,10 +152,12 @@ def vault_not_isolated(ctx: ThreatContext) -> Iterator[Hit]:
     yield from _isolation_hits(ctx, Kind.secrets_store, frozenset({Kind.secrets_store}))
 
 
-def _less_protected(ctx: ThreatContext, c: Component) -> bool:
+def _user_facing(ctx: ThreatContext) -> set[str]:
     """Components easier to compromise than a sensitive store: internet-facing ones, and
     those browsers and apps call."""
-    return ctx.exposed(c.id) or _receives_users(ctx, c.id)
+    comps = ctx.graph.components
+    facing = {f.target for f in ctx.flows() if comps[f.source].kind in HUMAN_CLIENTS}
+    return facing | {c for c in comps if ctx.exposed(c)}
 
 
 @threat(
@@ -173,8 +175,9 @@ def missing_segmentation(ctx: ThreatContext) -> Iterator[Hit]:
     """A store of confidential data in the same zone as internet-facing or user-facing
     components it does not talk to is one lateral step from them, with nothing in between
     that its own clients need."""
+    facing = _user_facing(ctx)
     for members in _members(ctx).values():
-        exposed = {c.id for c in members if _less_protected(ctx, c)}
+        exposed = {c.id for c in members if c.id in facing}
         if not exposed:
             continue
         for c in members:
