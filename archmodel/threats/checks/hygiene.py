@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from archmodel.model import CLIENTS, DATA_STORES, PASS_THROUGH, Kind, Protocol, Ref
+from archmodel.model import CLIENTS, DATA_STORES, PASS_THROUGH, Component, Kind, Protocol, Ref
 from archmodel.threats.checks.common import component_hit, label, quoted
 from archmodel.threats.checks.flows import flow_hit
 from archmodel.threats.context import ThreatContext
@@ -111,31 +111,30 @@ def unnecessary_data_asset(ctx: ThreatContext) -> Iterator[Hit]:
 )
 def unnecessary_transfer(ctx: ThreatContext) -> Iterator[Hit]:
     """Confidential or restricted data a receiver neither stores, processes nor passes on
-    is exposed on one more component for nothing. Judged only for services and functions that declare what they
-    store or process; gateways, proxies and clients pass data on by nature, and a store
-    uses what it is sent to find what it holds."""
+    is exposed on one more component for nothing. Judged only for services and functions
+    that declare what they store or process; gateways, proxies and clients pass data on by
+    nature, and a store uses what it is sent to find what it holds."""
     comps = ctx.graph.components
+    judged = [f for f in ctx.flows() if f.data and _declares_use(comps[f.target])]
+    if not judged:
+        return
     forwarded: dict[str, set[str]] = {}
     for f in ctx.flows():
         forwarded.setdefault(f.source, set()).update(f.data)
-    for f in ctx.flows():
+    for f in judged:
         target = comps[f.target]
-        own = {*target.stores, *target.processes}
-        if target.kind in CONDUITS or target.kind in DATA_STORES or not own:
-            continue
-        extra = sorted(
-            ctx.sensitive(d for d in f.data if d not in own and d not in forwarded.get(target.id, ()))
-        )
+        kept = {*target.stores, *target.processes} | forwarded.get(target.id, set())
+        extra = ctx.sensitive(d for d in f.data if d not in kept)
         if extra:
-            yield _low(
-                flow_hit(
-                    ctx,
-                    f,
-                    f"Flow '{f.id}' sends {quoted(extra, 3)} to '{target.id}', which neither "
-                    "stores, processes nor passes it on.",
-                    stake=ctx.data_rank(extra),
-                )
+            text = (
+                f"Flow '{f.id}' sends {quoted(extra, 3)} to '{target.id}', which neither "
+                "stores, processes nor passes it on."
             )
+            yield _low(flow_hit(ctx, f, text, stake=ctx.data_rank(extra)))
+
+
+def _declares_use(c: Component) -> bool:
+    return c.kind not in CONDUITS and c.kind not in DATA_STORES and bool(c.stores or c.processes)
 
 
 @threat(
