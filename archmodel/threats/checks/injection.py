@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from archmodel.model import PROCESSING, Authentication, Component, DataFormat, Flow, Kind, Protocol
+from archmodel.model import PROCESSING, WORKLOADS, Authentication, Component, DataFormat, Flow, Kind, Protocol
 from archmodel.threats.checks.common import component_hit, label, quoted
 from archmodel.threats.checks.flows import flow_hit
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
@@ -135,24 +135,27 @@ def search_injection(ctx: ThreatContext) -> Iterator[Hit]:
     "`input_validation`.",
 )
 def server_side_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
-    """An internet-facing component that makes HTTP requests of its own can be made to
-    request internal addresses (the cloud metadata service, admin endpoints) for the
-    attacker. Reported on components reachable from the untrusted side that call out over
-    HTTP/WebSocket; what they call raises the stake."""
+    """An internet-facing workload that fetches from outside (a partner API, a webhook, a
+    URL on the internet) can be made to fetch internal addresses instead (the cloud
+    metadata service, admin endpoints) for the attacker. Reported on services and
+    functions reachable from the untrusted side with HTTP/WebSocket flows to an external
+    system or the untrusted zone; calls between our own services go to configured
+    addresses and are not counted, nor are gateways, whose upstreams are configuration."""
     comps = ctx.graph.components
 
-    def calls_out(f: Flow) -> bool:
-        return f.protocol in WEB_PROTOCOLS and ctx.exposed(f.source)
+    def fetches(f: Flow) -> bool:
+        outside = comps[f.target].kind is Kind.external_system or f.target in ctx.untrusted
+        return f.protocol in WEB_PROTOCOLS and outside and comps[f.source].kind in WORKLOADS
 
-    for c, targets in _callers(ctx, calls_out):
-        yield component_hit(
-            ctx,
-            c,
-            f"Internet-facing {label(c)} makes HTTP requests (to {quoted(targets)}); a "
-            "URL slipped into its input reaches whatever its network can.",
-            stake=max(ctx.stake(c), *(ctx.stake(comps[t]) for t in targets)),
-            exposed=False,
-        )
+    for c, targets in _callers(ctx, fetches):
+        if ctx.exposed(c.id):
+            yield component_hit(
+                ctx,
+                c,
+                f"Internet-facing {label(c)} fetches from {quoted(targets)}; a URL slipped into "
+                "its input makes it fetch from inside instead.",
+                exposed=False,
+            )
 
 
 @threat(
