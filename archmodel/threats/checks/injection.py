@@ -44,8 +44,10 @@ def _callers(ctx: ThreatContext, reaches: Callable[[Flow], bool]) -> list[tuple[
     comps = ctx.graph.components
     found: dict[str, set[str]] = {}
     for f in ctx.flows():
+        if not reaches(f):
+            continue
         source = comps[f.source]
-        if source.kind in PROCESSING and source.out_of_scope is None and reaches(f):
+        if source.kind in PROCESSING and source.out_of_scope is None:
             found.setdefault(f.source, set()).add(f.target)
     return [(comps[s], sorted(found[s])) for s in comps if s in found]
 
@@ -144,8 +146,9 @@ def server_side_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
     comps = ctx.graph.components
 
     def fetches(f: Flow) -> bool:
-        outside = comps[f.target].kind is Kind.external_system or f.target in ctx.untrusted
-        return f.protocol in WEB_PROTOCOLS and outside and comps[f.source].kind in WORKLOADS
+        if f.protocol not in WEB_PROTOCOLS or comps[f.source].kind not in WORKLOADS:
+            return False
+        return f.target in ctx.untrusted or comps[f.target].kind is Kind.external_system
 
     for c, targets in _callers(ctx, fetches):
         if ctx.exposed(c.id):

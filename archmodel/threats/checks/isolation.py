@@ -103,8 +103,9 @@ def missing_identity_propagation(ctx: ThreatContext) -> Iterator[Hit]:
 
 def _isolation_hits(ctx: ThreatContext, kind: Kind, fellows: frozenset[Kind]) -> Iterator[Hit]:
     """Hits on components of ``kind`` whose zone also holds components of other kinds."""
-    zones = _members(ctx)
-    for c in ctx.components(kind):
+    guarded = list(ctx.components(kind))
+    zones = _members(ctx) if guarded else {}
+    for c in guarded:
         if c.zone is None or (c.deploy is not None and c.deploy.runtime in MANAGED_RUNTIMES):
             continue
         others = [o for o in zones.get(c.zone, []) if o.kind not in fellows]
