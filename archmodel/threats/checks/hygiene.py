@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from archmodel.model import CLIENTS, DATA_STORES, PASS_THROUGH, Component, Kind, Protocol, Ref
+from archmodel.model import (
+    CLIENTS,
+    DATA_STORES,
+    HUMAN_CLIENTS,
+    PASS_THROUGH,
+    PROCESSING,
+    Component,
+    Kind,
+    Protocol,
+    Ref,
+)
 from archmodel.threats.checks.common import component_hit, label, quoted
 from archmodel.threats.checks.flows import flow_hit
 from archmodel.threats.context import ThreatContext
@@ -185,3 +195,30 @@ def wrong_link_content(ctx: ThreatContext) -> Iterator[Hit]:
         served = " or ".join(sorted(str(k).replace("_", " ") for k in kinds))
         text = f"Flow '{f.id}' speaks {f.protocol} between components neither of which is a {served}."
         yield _low(flow_hit(ctx, f, text, stake=0))
+
+
+@threat(
+    "AMT255",
+    "Incomplete model: how people authenticate is unknown",
+    stride=[Stride.spoofing],
+    mitigations=[],
+    layer="identity",
+    fix="Add the flow's `authentication` (`session_cookie`, `token`, `oauth2`, `password`, "
+    "`none`…), so that the rules on cross-site request forgery (AMT225) and user logins "
+    "(AMT237) can judge it.",
+    scope="flow",
+)
+def unknown_user_authentication(ctx: ThreatContext) -> Iterator[Hit]:
+    """A flow from a person, a browser or an app to a component of ours that does not say
+    how the caller authenticates: whether a session cookie invites cross-site request
+    forgery, or whether logins go through an identity provider, is unknown, and those
+    rules skip it rather than assume the worst."""
+    comps = ctx.graph.components
+    for f in ctx.flows():
+        if (
+            f.authenticated is None
+            and comps[f.source].kind in HUMAN_CLIENTS
+            and comps[f.target].kind in PROCESSING
+        ):
+            text = f"Flow '{f.id}' from '{f.source}' does not say how the caller authenticates."
+            yield _low(flow_hit(ctx, f, text, stake=0))
