@@ -257,7 +257,7 @@ def cross_site_scripting(ctx: ThreatContext) -> Iterator[Hit]:
     "AMT227",
     "Service registry poisoning",
     stride=[Stride.spoofing, Stride.tampering],
-    mitigations=["authentication", "mtls", "iam"],
+    mitigations=["authentication", "mtls"],
     weight=-1,
     cwe=["CWE-693"],
     capec=["CAPEC-141"],
