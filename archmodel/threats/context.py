@@ -16,6 +16,7 @@ from archmodel.model import (
     DATA_STORES,
     Classification,
     Component,
+    DataAsset,
     Environment,
     Flow,
     Kind,
@@ -210,8 +211,9 @@ class ThreatContext:
     def _origins(self) -> dict[tuple[str, str], Origin]:
         index: dict[tuple[str, str], Origin] = {}
         model = self.loaded.model
-        sections: dict[str, Sequence[Component | Flow | Environment | Stage | Zone]] = {
+        sections: dict[str, Sequence[Component | DataAsset | Flow | Environment | Stage | Zone]] = {
             "components": model.components,
+            "data": model.data,
             "flows": model.flows,
             "environments": model.environments,
             "stages": model.stages,

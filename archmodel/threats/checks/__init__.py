@@ -11,11 +11,15 @@ from archmodel.threats.checks import (
     environments,
     exposure,
     flows,
+    hygiene,
+    injection,
+    isolation,
     operations,
     paths,
     pipeline,
     services,
     stores,
+    supply_chain,
     zones,
 )
 from archmodel.threats.registry import ThreatRule, rules_in
@@ -27,11 +31,15 @@ MODULES = (
     environments,
     exposure,
     flows,
+    hygiene,
+    injection,
+    isolation,
     operations,
     paths,
     pipeline,
     services,
     stores,
+    supply_chain,
     zones,
 )
 
