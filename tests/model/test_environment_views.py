@@ -135,7 +135,7 @@ def test_validate_env_reports_what_is_unreachable_there(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["validate", str(model), "--env", "dev", "--strict"]).exit_code == 0
 
 
-@pytest.mark.parametrize("command", ["validate", "threats", "drift", "generate", "check"])
+@pytest.mark.parametrize("command", ["validate", "threats", "drift", "generate", "check", "paths"])
 def test_an_unknown_env_is_a_usage_error_with_a_suggestion(shop: Path, tmp_path: Path, command: str) -> None:
     extra = {"drift": ["--k8s", str(tmp_path)], "generate": ["-o", str(tmp_path / "o")]}
     extra["check"] = extra["generate"]
@@ -205,3 +205,14 @@ def test_terraform_is_one_root_module_per_environment(shop: Path, tmp_path: Path
     assert 'cd "$ARCHMODEL_OUT/terraform/prod"' in workflow
     assert 'cd "$ARCHMODEL_OUT/terraform/dev"' in workflow
     assert 'cd "$ARCHMODEL_OUT/terraform" ' not in workflow
+
+
+def test_paths_trace_one_environment(shop: Path) -> None:
+    """Production's WAF and TLS are on production's paths; dev's have neither."""
+
+    def hops(env: str) -> str:
+        result = CliRunner().invoke(cli, ["paths", str(shop), "--env", env, "--format", "json"])
+        assert result.exit_code in (0, 1), result.output
+        return result.stdout
+
+    assert "waf" in hops("prod") and "waf" not in hops("dev")
