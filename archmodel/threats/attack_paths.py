@@ -251,7 +251,9 @@ def _tree(ctx: ThreatContext, costs: _Costs, entry: Entry) -> _Tree:
     Ties go to the smaller id, so the same model always gives the same paths. The
     ``(internet)`` entry starts from every public source at once, each at its own cost."""
     starts = {entry.id: 0}
-    if entry.id == PUBLIC:
+    if entry.members:
+        starts = dict.fromkeys(entry.members, 0)
+    elif entry.id == PUBLIC:
         starts = {s: costs.node_cost[s] for s in public_sources(ctx)}
     dist = dict(starts)
     parent: dict[str, str | None] = dict.fromkeys(starts)
@@ -281,7 +283,7 @@ def _gap_tree(ctx: ThreatContext, costs: _Costs, entry: Entry, layer: int) -> _T
     environment provides the layer everywhere."""
     if costs.environment & layer:
         return None
-    starts = public_sources(ctx) if entry.id == PUBLIC else [entry.id]
+    starts = list(entry.members) or (public_sources(ctx) if entry.id == PUBLIC else [entry.id])
     step = {s: costs.node_bits[s] if entry.ours else 0 for s in starts}
     parent: dict[str, str | None] = {s: None for s in starts if not step[s] & layer}
     bits = {s: costs.environment | step[s] for s in parent}
@@ -305,7 +307,7 @@ def _entry_paths(
     tree = _tree(ctx, costs, entry)
     gaps: dict[int, _Tree | None] = {}
     for t in all_targets:
-        if t.id == entry.id or t.id not in tree.bits:
+        if t.id == entry.id or t.id in entry.members or t.id not in tree.bits:
             continue
         chosen = tree
         if not required[t] & ~tree.bits[t.id]:

@@ -11,7 +11,7 @@ tagged ``admin``, SSH/SMB endpoints), each with the layers a path to it must cro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -69,10 +69,15 @@ class Entry:
     kind: EntryKind
     zone: str | None
     ours: bool = False  # our own public component: its controls are the first defence
+    # Entries searched together (one search from all of them): a model with very many
+    # entry points has them grouped by kind and zone, so the analysis stays linear.
+    members: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         where = f" in zone '{self.zone}'" if self.zone and self.kind is EntryKind.insider else ""
+        if self.members:
+            return f"{len(self.members)} {self.kind} entries{where} (from {self.members[0]!r})"
         return f"{self.kind} entry '{self.id}'{where}"
 
 
@@ -98,13 +103,34 @@ class Target:
 PUBLIC = "(internet)"  # the entry of public components: no component id has parentheses
 
 
+# More entry points than this are searched in groups (by kind and zone, then by kind):
+# each search walks the whole graph, and a generated or hostile model can make every
+# fourth component an entry.
+MAX_SEARCHES = 32
+
+
 def entries(ctx: ThreatContext) -> list[Entry]:
     """Every entry point, by id; public components that no entry on the untrusted side
-    feeds are reached straight from the internet (one entry, ``(internet)``)."""
+    feeds are reached straight from the internet (one entry, ``(internet)``). Above
+    ``MAX_SEARCHES`` entries, those of one kind and zone are one grouped entry (and above
+    it again, those of one kind)."""
     found = [e for e in (_entry(ctx, c) for c in ctx.graph.components.values()) if e is not None]
-    if public_sources(ctx):
-        found.append(Entry(PUBLIC, EntryKind.internet, None, ours=True))
-    return sorted(found, key=lambda e: e.id)
+    public = [Entry(PUBLIC, EntryKind.internet, None, ours=True)] if public_sources(ctx) else []
+    for key in (lambda e: (e.kind, e.zone), lambda e: (e.kind, None)):
+        if len(found) + len(public) <= MAX_SEARCHES:
+            break
+        found = _grouped(found, key)
+    return sorted([*found, *public], key=lambda e: e.id)
+
+
+def _grouped(found: list[Entry], key: Callable[[Entry], tuple[EntryKind, str | None]]) -> list[Entry]:
+    groups: dict[tuple[EntryKind, str | None], list[str]] = {}
+    for e in found:
+        groups.setdefault(key(e), []).extend(e.members or (e.id,))
+    return [
+        Entry(f"({kind}{':' + zone if zone else ''})", kind, zone, members=tuple(sorted(ids)))
+        for (kind, zone), ids in sorted(groups.items(), key=lambda item: (str(item[0][0]), item[0][1] or ""))
+    ]
 
 
 def public_sources(ctx: ThreatContext) -> list[str]:

@@ -218,3 +218,31 @@ flows:
     p = _by_target(analyse_paths(ctx))[("u", "db", "data")]
     assert p.components == ["u", "b1", "b2", "b3", "db"]
     assert p.missing == (Layer.application,)
+
+
+def test_very_many_entry_points_are_searched_in_groups(tmp_path: Path) -> None:
+    """A generated chain where every other component is an internet entry: the search
+    runs once per group (kind and zone), not once per entry, so the analysis stays
+    linear; every entry still reaches its targets through its group."""
+    import time
+
+    from archmodel.threats.attack_surface import MAX_SEARCHES
+
+    n = 600
+    parts = ["components:"]
+    parts += [
+        f"  - {{id: c{i}, kind: {'actor' if i % 2 else 'database'}, zone: {'net' if i % 2 else 'app'}"
+        + (", stores: [d]}" if i % 2 == 0 else "}")
+        for i in range(n)
+    ]
+    parts += ["flows:"] + [f"  - {{from: c{i}, to: c{i + 1}, protocol: http}}" for i in range(n - 1)]
+    ctx = _ctx(tmp_path, "\n".join(parts) + "\n")
+    found = entries(ctx)
+    assert len(found) <= MAX_SEARCHES
+    (group,) = found
+    assert group.kind is EntryKind.internet and len(group.members) == n // 2
+    start = time.perf_counter()
+    paths = analyse_paths(ctx)
+    assert time.perf_counter() - start < 5
+    assert {p.components[0] for p in paths} <= set(group.members)
+    assert len({p.target.id for p in paths}) == n // 2 - 1  # every store but c0, which nothing calls

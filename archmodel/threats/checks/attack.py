@@ -41,16 +41,17 @@ def describe_path(p: AttackPath) -> str:
 
 def _path_check(cls: TargetClass) -> Check:
     def check(ctx: ThreatContext) -> Iterator[Hit]:
-        for p in analyse_paths(ctx):
-            if p.target.cls is not cls or not p.missing:
-                continue
+        for (_entry, missing), paths in _by_root_cause(analyse_paths(ctx), cls).items():
+            nearest = min(paths, key=lambda p: (len(p.components), p.target.id))
+            others = sorted(p.target.id for p in paths if p is not nearest)
+            more = f" So do the paths to {quoted(others)}." if others else ""
             yield Hit(
-                target=Ref.path(p.components),
-                description=describe_path(p),
-                stake=p.target.classification.rank,
-                exposed=p.entry.kind is EntryKind.internet,
-                where=("components", p.target.id),
-                mitigations=_controls_of(ctx, p.missing),
+                target=Ref.path(nearest.components),
+                description=describe_path(nearest) + more,
+                stake=max(p.target.classification.rank for p in paths),
+                exposed=nearest.entry.kind is EntryKind.internet,
+                where=("components", nearest.target.id),
+                mitigations=_controls_of(ctx, missing),
             )
 
     check.__doc__ = (
@@ -59,6 +60,18 @@ def _path_check(cls: TargetClass) -> Check:
         "classification requires, so one failing control on the way exposes it."
     )
     return check
+
+
+def _by_root_cause(
+    paths: list[AttackPath], cls: TargetClass
+) -> dict[tuple[str, tuple[Layer, ...]], list[AttackPath]]:
+    """Weak paths of one target class by entry point and missing layers: one root cause,
+    one finding (on the nearest target, naming the others)."""
+    groups: dict[tuple[str, tuple[Layer, ...]], list[AttackPath]] = {}
+    for p in paths:
+        if p.target.cls is cls and p.missing:
+            groups.setdefault((p.entry.id, p.missing), []).append(p)
+    return groups
 
 
 _WHAT = {
