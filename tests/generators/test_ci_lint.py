@@ -398,3 +398,12 @@ def test_gitlab_terraform_jobs_plan_and_apply_in_their_clouds_root_module(
             assert any('"type": "external_account"' in line for line in job["before_script"])
         else:
             assert doc[stage]["variables"]["ARM_USE_OIDC"] == "true"
+
+
+def test_terraform_on_premises_stops_with_a_clear_error_instead_of_local_state(
+    outputs: dict[str, dict[str, bytes]],
+) -> None:
+    jobs = yaml.safe_load(outputs["clouds"]["ci/github-actions.yml"])["jobs"]
+    init = next(s["run"] for s in jobs["tf-onprem"]["steps"] if s.get("name") == "Terraform init")
+    assert "if [ ! -f onprem.tfvars ]; then" in init and "::error::" in init and "exit 1" in init
+    assert init.index("exit 1\nfi") < init.index("terraform init")

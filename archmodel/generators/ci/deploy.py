@@ -125,10 +125,19 @@ def needs_oidc(cloud: str) -> bool:
 
 def terraform_init(cloud: str, env: str) -> str:
     """``terraform init`` against the remote backend of the cloud, from the environment's
-    generated backend file and the variables that are set (local state on premises,
-    where no object store is known)."""
+    generated backend file and the variables that are set. On premises nothing is
+    generated and no object store is known: the job stops with a clear error unless a
+    root module for the environment was added by hand (its own backend keeps the state;
+    local state would be lost with the runner)."""
     if cloud not in BACKEND:
-        return "terraform init -input=false\n"
+        return (
+            f"if [ ! -f {env}.tfvars ]; then\n"
+            f"  echo '::error::no Terraform is generated for the on-premises environment {env}: "
+            "deploy it with Helm or kubectl, or add its root module with a remote backend'\n"
+            "  exit 1\n"
+            "fi\n"
+            "terraform init -input=false\n"
+        )
     kind, settings, fixed = BACKEND[cloud]
     config = f"{env}.{kind}.tfbackend"
     lines = [
