@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from archmodel.cli.output import FORMATS, note, print_diagnostics
 from archmodel.cli.project import ENV_HELP
+from archmodel.diagnostics import Diagnostic, render_json
 
 DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
 
@@ -37,6 +41,7 @@ def drift(
     from archmodel.drift import Inventory, compare, expected_components
     from archmodel.drift.kube_check import kubernetes_drift, placement_of
     from archmodel.drift.kube_rules import inventory as workload_inventory
+    from archmodel.drift.report import summarise
     from archmodel.kube import Cluster, read_cluster
     from archmodel.tfread import read_terraform
 
@@ -64,15 +69,36 @@ def drift(
             key=lambda d: d.sort_key(),
         )
     )
-    print_diagnostics(found, fmt, category="drift", root=checked.root)
-    if fmt in ("text", "github"):
-        counts = f"{len(inventory.resources)} resources, {len(inventory.rules)} rules"
-        counts += f", {len(cluster.policies)} NetworkPolicies"
-        note(f"{len(found)} drift finding(s); {counts}", fmt)
-        for summary in (inventory.summary(), cluster.summary(), *inventory.notes):
-            if summary:
-                note(summary, fmt)
+    report = summarise(len(found), inventory, cluster)
+    if fmt == "json":
+        _print_json(found, report.json_record())
+    elif fmt == "sarif":
+        _print_sarif(found, checked.root, report.properties(), report.lines)
+    else:
+        print_diagnostics(found, fmt, category="drift", root=checked.root)
+        for line in (report.headline, *report.lines):
+            note(line, fmt)
     sys.exit(1 if found else 0)
+
+
+def _print_json(found: Sequence[Diagnostic], summary: dict[str, Any]) -> None:
+    """The findings as every command prints them, then the summary as the last record."""
+    records = [*json.loads(render_json(found)), summary]
+    click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+
+
+def _print_sarif(
+    found: Sequence[Diagnostic], root: Path, properties: dict[str, Any], notes: Sequence[str]
+) -> None:
+    """One SARIF run; what was not analysed goes to the run's properties and notifications."""
+    from archmodel.findings import rule_catalog
+    from archmodel.findings.sarif import render_sarif
+
+    bag = {"archmodel/drift": properties}
+    text = render_sarif(
+        found, rule_catalog(), category="drift", default_file=str(root), properties=bag, notes=notes
+    )
+    click.echo(text, nl=False)
 
 
 def _explicit(mapping: tuple[str, ...], components: set[str]) -> dict[str, str]:

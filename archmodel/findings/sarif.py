@@ -115,10 +115,16 @@ def render_sarif(
     category: str,
     base: Path | None = None,
     default_file: str | None = None,
+    properties: Mapping[str, Any] | None = None,
+    notes: Sequence[str] = (),
 ) -> str:
     """One SARIF run. ``category`` (validate, threats, drift) tells code scanning the
     uploads of different commands apart; results without a file point at ``default_file``
-    (the model's root), since code scanning needs a location for every result."""
+    (the model's root), since code scanning needs a location for every result.
+
+    ``properties`` (the run's property bag) and ``notes`` (tool-execution notifications
+    of level ``note``: what the run did not analyse) are facts about the run, not
+    alerts: code scanning makes an alert of every result, so they are never results."""
     codes = sorted(rules)
     index = {code: i for i, code in enumerate(codes)}
     driver = {
@@ -128,11 +134,16 @@ def render_sarif(
         "informationUri": "https://github.com/archmodel/archmodel",
         "rules": [rule_descriptor(rules[code]) for code in codes],
     }
-    run = {
+    run: dict[str, Any] = {
         "tool": {"driver": driver},
         "automationDetails": {"id": f"archmodel/{category}/"},
         "columnKind": "unicodeCodePoints",
         "results": [_result(item, index, base, default_file) for item in items],
     }
+    if notes:
+        notifications = [{"level": "note", "message": {"text": text}} for text in notes]
+        run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": notifications}]
+    if properties:
+        run["properties"] = dict(properties)
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archmodel.kube.gateways import Gateway, gateway
+from archmodel.kube.grants import ReferenceGrant, permitted, reference_grant
 from archmodel.kube.manifests import Doc, ManifestError, read_manifests
 from archmodel.kube.objects import (
     TEMPLATE_PATHS,
@@ -41,7 +42,9 @@ class Cluster:
     policies: list[Policy] = field(default_factory=list)
     namespaces: dict[str, Namespace] = field(default_factory=dict)
     gateways: dict[tuple[str, str], Gateway] = field(default_factory=dict)
+    grants: list[ReferenceGrant] = field(default_factory=list)
     not_analysed: Counter[str] = field(default_factory=Counter)  # kind -> objects
+    notes: list[str] = field(default_factory=list)  # what was read and set aside, and why
 
     def namespace(self, name: str) -> Namespace:
         """A namespace that objects live in exists even without its manifest."""
@@ -92,8 +95,24 @@ def build_cluster(docs: list[Doc]) -> Cluster:
     used = [w.namespace for w in cluster.workloads] + [s.namespace for s in cluster.services]
     for namespace in {*used, *(p.namespace for p in cluster.policies)}:
         cluster.namespace(namespace)
-    cluster.exposures = [e for e in cluster.exposures if _attached(cluster, e)]
+    cluster.exposures = [e for e in cluster.exposures if _attached(cluster, e) and _granted(cluster, e)]
     return cluster
+
+
+def _granted(cluster: Cluster, exposure: Exposure) -> bool:
+    """A Gateway API route's backend in another namespace needs a ReferenceGrant there;
+    a refused reference exposes nothing, and the report says so."""
+    if not exposure.route_namespace:
+        return True
+    kind = exposure.address.partition("/")[0]
+    if permitted(cluster.grants, kind, exposure.route_namespace, exposure.namespace, exposure.service):
+        return True
+    cluster.notes.append(
+        f"{exposure.file}:{exposure.line}: {exposure.address} ({exposure.route_namespace}) refers to "
+        f"Service {exposure.namespace}/{exposure.service} with no ReferenceGrant in {exposure.namespace} "
+        "allowing it (RefNotPermitted): not exposed through it"
+    )
+    return False
 
 
 def _attached(cluster: Cluster, exposure: Exposure) -> bool:
@@ -119,6 +138,8 @@ def _add(cluster: Cluster, doc: Doc) -> None:
     elif kind == "Gateway":
         found = gateway(doc)
         cluster.gateways[(found.namespace, found.name)] = found
+    elif kind == "ReferenceGrant":
+        cluster.grants.append(reference_grant(doc))
     elif kind == "NetworkPolicy":
         cluster.policies.append(parse_policy(doc))
     elif kind == "Namespace":

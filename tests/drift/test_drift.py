@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
+from drift_records import findings
 
 from archmodel.cli.main import cli
 
@@ -16,7 +17,7 @@ MODEL = FIXTURES / "model"
 
 def drift(*args: str) -> tuple[int, list[dict[str, object]]]:
     result = CliRunner().invoke(cli, ["drift", str(MODEL), "--format", "json", *args])
-    return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else []
+    return result.exit_code, findings(result.stdout)
 
 
 def test_terraform_drift_of_each_kind() -> None:

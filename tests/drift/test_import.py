@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from drift_records import findings
 
 from archmodel.cli.main import cli
 
@@ -29,7 +29,7 @@ def test_drift_finds_no_flow_drift_in_what_import_wrote(name: str, tmp_path: Pat
     result = CliRunner().invoke(
         cli, ["drift", str(model), "--k8s", str(FIXTURES / name / "k8s"), "--format", "json"]
     )
-    codes = {d["code"] for d in json.loads(result.stdout)}
+    codes = {d["code"] for d in findings(result.stdout)}
     assert codes.isdisjoint({"AM501", "AM502", "AM503", "AM504", "AM508", "AM509"}), codes
 
 

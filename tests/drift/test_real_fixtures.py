@@ -5,11 +5,11 @@ exact set of reports (correct, false and missed are counted; all must be zero bu
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from drift_records import findings
 
 from archmodel.cli.main import cli
 from archmodel.kube import connection, read_cluster
@@ -77,7 +77,7 @@ def reports(name: str, k8s: Path | None = None) -> set[tuple[str, str]]:
     model = FIXTURES / name
     args = ["drift", str(model), "--k8s", str(k8s or model / "k8s"), "--format", "json"]
     result = CliRunner().invoke(cli, args)
-    return {(d["code"], d["message"]) for d in json.loads(result.stdout)}
+    return {(d["code"], d["message"]) for d in findings(result.stdout)}
 
 
 def score(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, int]:
@@ -160,7 +160,7 @@ def test_findings_on_a_rule_point_at_the_rule() -> None:
     model = FIXTURES / "sock-shop"
     result = CliRunner().invoke(cli, ["drift", str(model), "--k8s", str(model / "k8s"), "--format", "json"])
     where = sorted(
-        (Path(str(d["file"])).name, d["line"]) for d in json.loads(result.stdout) if d["code"] == "AM507"
+        (Path(str(d["file"])).name, d["line"]) for d in findings(result.stdout) if d["code"] == "AM507"
     )
     assert where == [
         ("netpol-cart-access.yaml", 8),

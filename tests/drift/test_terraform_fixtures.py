@@ -15,13 +15,13 @@ Per fixture, against the hand-written model of the intended architecture (archmo
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from drift_records import findings
 
 from archmodel.cli.main import cli
 
@@ -75,7 +75,7 @@ def drift(model: Path, terraform: Path) -> tuple[Found, list[dict[str, object]]]
     args = ["drift", str(model), "--terraform", str(terraform), "--format", "json"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code in (0, 1), result.output
-    found = json.loads(result.stdout) if result.stdout.strip() else []
+    found = findings(result.stdout)
     return {_key(d) for d in found}, found
 
 

@@ -3,11 +3,11 @@ analysed, and how resources are mapped to components."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from drift_records import findings
 
 from archmodel.cli.main import cli
 from archmodel.tfread import read_network, read_terraform
@@ -93,7 +93,7 @@ def _drift_codes(tmp_path: Path, model: str, terraform: str) -> list[tuple[str, 
     result = CliRunner().invoke(
         cli, ["drift", str(tmp_path), "--terraform", str(tmp_path / "tf"), "--format", "json"]
     )
-    return sorted((d["code"], d["message"]) for d in json.loads(result.stdout or "[]"))
+    return sorted((d["code"], d["message"]) for d in findings(result.stdout))
 
 
 AZURE_VM = """

