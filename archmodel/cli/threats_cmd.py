@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from archmodel.load.positions import Positions
     from archmodel.threats import ThreatReport
 
-FORMATS = ("text", "md", "json", "csv", "sarif", "github")
+FORMATS = ("text", "md", "html", "json", "csv", "sarif", "github")
 
 
 @click.command()

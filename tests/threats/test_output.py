@@ -121,12 +121,12 @@ def test_markdown_and_csv() -> None:
     assert {r["severity"] for r in rows} <= {"low", "medium", "high", "critical"}
 
 
-def test_generator_writes_four_deterministic_files() -> None:
+def test_generator_writes_five_deterministic_files() -> None:
     from archmodel.generators.threats import generate
 
     checked = load_project(SHOP)
     files = {str(p): b for p, b in generate(checked, NoOptions()).items()}
-    assert sorted(files) == [f"threats/threats.{x}" for x in ("csv", "json", "md", "sarif")]
+    assert sorted(files) == [f"threats/threats.{x}" for x in ("csv", "html", "json", "md", "sarif")]
     again = {str(p): b for p, b in generate(checked, NoOptions()).items()}
     assert files == again
     assert b"/work/" not in files["threats/threats.json"]  # paths relative to the model

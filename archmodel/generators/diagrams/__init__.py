@@ -29,9 +29,11 @@ from archmodel.generators.diagrams.split import (
     page_scene,
     paginate,
 )
+from archmodel.generators.diagrams.threat_marks import Marks, open_marks
 from archmodel.generators.diagrams.to_dot import to_dot
 from archmodel.generators.diagrams.to_mermaid import to_mermaid
 from archmodel.runner import Files, Generator
+from archmodel.threats import report_for
 
 if TYPE_CHECKING:
     from archmodel.graph import ArchGraph
@@ -45,11 +47,13 @@ VIEWS = ("dataflow", "security", "pipeline", "scenarios")
 @dataclass(frozen=True)
 class DiagramsOptions:
     """``max_nodes``: views above it are split; ``view``: one view only; ``images``:
-    render SVG/PNG too (Graphviz), or write the text sources alone."""
+    render SVG/PNG too (Graphviz), or write the text sources alone; ``threats``: mark
+    the data-flow view's components and flows that have open threats."""
 
     max_nodes: int = 150
     view: str | None = None
     images: bool = True
+    threats: bool = True
 
     def __post_init__(self) -> None:
         if self.max_nodes < 1:
@@ -67,10 +71,10 @@ class Output:
     render: str | None  # "icons", "dot", or None for text only
 
 
-def dataflow_outputs(graph: ArchGraph, max_nodes: int) -> list[Output]:
+def dataflow_outputs(graph: ArchGraph, max_nodes: int, marks: Marks | None = None) -> list[Output]:
     """The data-flow view, split into an overview and per-zone pages when too large."""
     if len(graph.components) <= max_nodes:
-        return [Output("dataflow", build_dataflow(graph), "icons")]
+        return [Output("dataflow", build_dataflow(graph, marks), "icons")]
     pages = paginate(graph, max_nodes)
     page_of = {cid: page for page in pages for cid in page.members}
     touching = flows_by_page(graph, page_of)
@@ -79,7 +83,7 @@ def dataflow_outputs(graph: ArchGraph, max_nodes: int) -> list[Output]:
     outputs += [
         Output(
             f"dataflow/{page.id}",
-            page_scene(graph, page, page_of, touching.get(page.id, []), max_nodes),
+            page_scene(graph, page, page_of, touching.get(page.id, []), max_nodes, marks),
             None,
         )
         for page in pages
@@ -91,10 +95,10 @@ def _small(scene: Scene, max_nodes: int) -> str | None:
     return "dot" if len(scene.nodes) <= max_nodes else None
 
 
-BUILDERS: dict[str, Callable[[ArchGraph, int], list[Output]]] = {
+BUILDERS: dict[str, Callable[[ArchGraph, int, Marks], list[Output]]] = {
     "dataflow": dataflow_outputs,
-    "security": lambda g, n: [Output("security", s := build_security(g), _small(s, max(n, 64)))],
-    "pipeline": lambda g, n: [Output("pipeline", s := build_pipeline(g), _small(s, n))],
+    "security": lambda g, n, _: [Output("security", s := build_security(g), _small(s, max(n, 64)))],
+    "pipeline": lambda g, n, _: [Output("pipeline", s := build_pipeline(g), _small(s, n))],
 }
 
 
@@ -119,13 +123,21 @@ def generate(project: Project, options: DiagramsOptions) -> Files:
         if view == "scenarios":
             files.update(_scenarios(graph, options.images))
             continue
-        for output in BUILDERS[view](graph, options.max_nodes):
+        for output in BUILDERS[view](graph, options.max_nodes, _marks(project, view, options)):
             base = f"diagrams/{output.stem}"
             files[f"{base}.mmd"] = to_mermaid(output.scene).encode("utf-8")
             files[f"{base}.dot"] = to_dot(output.scene).encode("utf-8")
             for fmt, content in render(output).items() if options.images else ():
                 files[f"{base}.{fmt}"] = content
     return {PurePosixPath(p): files[p] for p in sorted(files)}
+
+
+def _marks(project: Project, view: str, options: DiagramsOptions) -> Marks:
+    """Open-threat marks for the data-flow view (the engine's report, shared with every
+    other output of this project); none for the other views or when switched off."""
+    if view != "dataflow" or not options.threats:
+        return Marks()
+    return open_marks(report_for(project))
 
 
 def _scenarios(graph: ArchGraph, images: bool) -> dict[str, bytes]:

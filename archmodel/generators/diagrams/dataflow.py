@@ -3,7 +3,8 @@
 What a reviewer must see at a glance is drawn, not written: nested zones nest and are
 tinted by trust; plaintext flows are dashed red; arrow colour and weight follow the most
 sensitive data a flow carries; public entry points get a red double border; components
-that are out of scope are greyed and dashed.
+that are out of scope are greyed and dashed. With the threat report's marks, components
+and flows with open threats get a ``⚠ N`` badge and their worst severity's colour.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.icons import icon_for, primary_cloud
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, Span, line
+from archmodel.generators.diagrams.threat_marks import Marks, legend_line, mark_edge, mark_node, swatches
 from archmodel.graph import ArchGraph
 from archmodel.model import Classification, Component, Flow, Trust, Zone
 
@@ -128,24 +130,30 @@ def zone_clusters(graph: ArchGraph) -> list[Cluster]:
     return out
 
 
-def legend() -> tuple[Line, ...]:
-    """Colour key for the data-flow view (trust tints, classification colours)."""
+def legend(marks: Marks | None = None) -> tuple[Line, ...]:
+    """Colour key for the data-flow view (trust tints, classification colours, and the
+    severities of open threats when any element is marked)."""
     trust = [Span("zones: ")] + [Span(f"■ {t.value}  ", style.TRUST_STROKE[t]) for t in Trust]
     data = [Span("flows carry: ")] + [
         Span(f"━ {c.value}  ", style.CLASSIFICATION_COLOR[c]) for c in Classification
     ]
     data.append(Span("┅ PLAINTEXT (unencrypted)", style.PLAINTEXT, bold=True))
-    return (tuple(trust), tuple(data))
+    return (tuple(trust), tuple(data), *([legend_line()] if marks else []))
 
 
-def build_dataflow(graph: ArchGraph) -> Scene:
-    """The whole data-flow view as one scene."""
-    scene = Scene("dataflow", f"{graph.model.system.name}: data flow", "LR", legend=legend())
+def build_dataflow(graph: ArchGraph, marks: Marks | None = None) -> Scene:
+    """The whole data-flow view as one scene; ``marks`` badge elements with open threats."""
+    marks = marks or Marks()
+    scene = Scene("dataflow", f"{graph.model.system.name}: data flow", "LR", legend=legend(marks))
+    scene.swatches = swatches() if marks else ()
+    scene.swatch_title = "open threats (worst severity)"
     scene.clusters = zone_clusters(graph)
     for component in graph.components.values():
         cluster = cluster_id(component.zone) if component.zone in graph.zones else None
-        scene.nodes.append(component_node(graph, component, cluster))
+        node = component_node(graph, component, cluster)
+        scene.nodes.append(mark_node(node, marks.components.get(component.id)))
     for flow in graph.model.flows:
         if flow.source in graph.components and flow.target in graph.components:
-            scene.edges.append(flow_edge(graph, flow, node_id(flow.source), node_id(flow.target)))
+            edge = flow_edge(graph, flow, node_id(flow.source), node_id(flow.target))
+            scene.edges.append(mark_edge(edge, marks.flows.get(flow.id)))
     return scene

@@ -84,6 +84,9 @@ class Scene:
     edges: list[Edge] = field(default_factory=list)
     same_rank: list[list[str]] = field(default_factory=list)
     legend: tuple[Line, ...] = ()
+    # Sample boxes for formats without a legend text (Mermaid draws them as a key).
+    swatches: tuple[Node, ...] = ()
+    swatch_title: str = "key"
     graph_attrs: dict[str, str] = field(default_factory=dict)
 
 

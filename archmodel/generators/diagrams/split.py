@@ -22,6 +22,7 @@ from archmodel.generators.diagrams.dataflow import (
     zone_cluster,
 )
 from archmodel.generators.diagrams.scene import Edge, Line, Node, Scene, Span, line
+from archmodel.generators.diagrams.threat_marks import Marks, mark_edge, mark_node, swatches
 from archmodel.graph import ArchGraph
 from archmodel.model import Classification, Flow
 
@@ -84,18 +85,29 @@ def flows_by_page(graph: ArchGraph, page_of: dict[str, Page]) -> dict[str, list[
 
 
 def page_scene(
-    graph: ArchGraph, page: Page, page_of: dict[str, Page], flows: list[Flow], max_nodes: int
+    graph: ArchGraph,
+    page: Page,
+    page_of: dict[str, Page],
+    flows: list[Flow],
+    max_nodes: int,
+    marks: Marks | None = None,
 ) -> Scene:
     """One page: its components in their zone cluster, stubs for the pages it talks to."""
+    marks = marks or Marks()
     title = f"{graph.model.system.name}: data flow: {_page_title(graph, page)}"
-    scene = Scene(f"dataflow-{page.id}", title, "LR", legend=legend())
+    scene = Scene(f"dataflow-{page.id}", title, "LR", legend=legend(marks))
+    scene.swatches = swatches() if marks else ()
+    scene.swatch_title = "open threats (worst severity)"
     zone = graph.zones.get(page.zone or "")
     cluster = None
     if zone is not None:
         scene.clusters.append(zone_cluster(zone, None))
         cluster = cluster_id(zone.id)
     members = set(page.members)
-    scene.nodes = [component_node(graph, graph.components[c], cluster) for c in page.members]
+    scene.nodes = [
+        mark_node(component_node(graph, graph.components[c], cluster), marks.components.get(c))
+        for c in page.members
+    ]
     budget = max(0, max_nodes - len(page.members))
     stubs: dict[str, Node] = {}
     seen: set[tuple[str, str, str]] = set()
@@ -110,7 +122,7 @@ def page_scene(
             if other.id not in stubs and len(stubs) < budget:
                 stubs[other.id] = _stub(graph, other)
             ends.append("page:" + other.id if other.id in stubs else "")
-        edge = flow_edge(graph, flow, ends[0], ends[1])
+        edge = mark_edge(flow_edge(graph, flow, ends[0], ends[1]), marks.flows.get(flow.id))
         key = (edge.source, edge.target, repr(edge.lines))
         if "" not in ends and key not in seen:
             seen.add(key)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archmodel.model import Classification, Kind, StageKind, Tier, Trust
+from archmodel.model import Classification, Kind, StageKind, ThreatSeverity, Tier, Trust
 
 FONT = "Helvetica"
 
@@ -34,6 +34,13 @@ CLASSIFICATION_WIDTH: dict[Classification | None, float] = {
     Classification.internal: 1.6,
     Classification.confidential: 2.2,
     Classification.restricted: 2.8,
+}
+# Open threats: border of a component and the colour of a "⚠ N" badge, by the worst one.
+SEVERITY_COLOR: dict[ThreatSeverity, str] = {
+    ThreatSeverity.critical: "#78281f",
+    ThreatSeverity.high: "#cb4335",
+    ThreatSeverity.medium: "#e67e22",
+    ThreatSeverity.low: "#17a589",
 }
 PLAINTEXT = "#e74c3c"
 GAP = "#c0392b"

@@ -9,7 +9,7 @@ order of first use, which keeps the output deterministic.
 from __future__ import annotations
 
 from archmodel.formats.mermaid import mermaid_id, mermaid_text
-from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, cluster_forest
+from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, Span, cluster_forest
 
 _SHAPE = {
     "box": ('("', '")'),
@@ -102,6 +102,7 @@ def to_mermaid(scene: Scene) -> str:
     out += [f"  {_node_decl(n)}" for n in members.get(None, [])]
     for cluster in forest.get(None, []):
         out += _cluster_lines(cluster, forest, members, 1)
+    out += _key(scene)
     ids = {n.id for n in scene.nodes}
     link_styles: dict[str, list[int]] = {}
     index = 0
@@ -115,7 +116,7 @@ def to_mermaid(scene: Scene) -> str:
             link_styles.setdefault(_edge_style(edge), []).append(index)
         index += 1
     classes: dict[str, list[str]] = {}
-    for node in scene.nodes:
+    for node in [*scene.nodes, *scene.swatches]:
         classes.setdefault(_node_style(node), []).append(_nid(node.id))
     for number, (style, nodes) in enumerate(classes.items()):
         out.append(f"  classDef k{number} {style}")
@@ -126,6 +127,20 @@ def to_mermaid(scene: Scene) -> str:
             f"  style {_cid(cluster.id)} fill:{cluster.fill},stroke:{cluster.stroke},"
             f"color:{cluster.font}{dash}"
         )
+    if scene.swatches:
+        out.append(f"  style {KEY} fill:#ffffff,stroke:#aab7b8,color:#1b2631")
     for style, indices in link_styles.items():
         out.append(f"  linkStyle {','.join(map(str, indices))} {style}")
     return "\n".join(out) + "\n"
+
+
+KEY = _cid("_key")  # model ids start with a letter: no zone's subgraph is named so
+
+
+def _key(scene: Scene) -> list[str]:
+    """Mermaid has no graph label for a legend: the scene's swatches (sample boxes in
+    the colours that carry meaning) are drawn as a subgraph of their own."""
+    if not scene.swatches:
+        return []
+    title = label(((Span(scene.swatch_title),),))
+    return [f'  subgraph {KEY}["{title}"]', *(f"    {_node_decl(n)}" for n in scene.swatches), "  end"]

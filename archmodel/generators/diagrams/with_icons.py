@@ -74,8 +74,9 @@ def _node_attrs(node: Node) -> dict[str, str]:
     attrs = {"shape": "plain", "fontcolor": node.font, "fontsize": "11"}
     if node.tooltip:
         attrs["tooltip"] = _tooltip(node.tooltip)
-    if node.dashed or node.peripheries > 1:
-        # Out-of-scope (dashed grey) and public (double red) nodes get a visible frame.
+    if node.dashed or node.peripheries > 1 or node.penwidth > 1.0:
+        # Out-of-scope (dashed grey), public (double red) and open-threat (thick, in the
+        # worst severity's colour) nodes get a visible frame.
         attrs.update(
             shape="box",
             style="rounded,dashed" if node.dashed else "rounded",

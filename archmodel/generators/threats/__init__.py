@@ -1,4 +1,4 @@
-"""The threats generator: ``threats/threats.{md,json,csv,sarif}`` for ``generate -o OUT``,
+"""The threats generator: ``threats/threats.{md,html,json,csv,sarif}`` for ``generate -o OUT``,
 and the renderers of the threat register that the ``threats`` command prints.
 
 File paths in the register are relative to the model directory, so the output does not
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from archmodel.findings.threats import threats_sarif
+from archmodel.generators.threats.html import render_html
 from archmodel.generators.threats.markdown import render_md
 from archmodel.generators.threats.tabular import render_csv, render_json, render_text, summary
 from archmodel.project import Project
@@ -24,6 +25,7 @@ __all__ = [
     "Renderer",
     "generate",
     "render_csv",
+    "render_html",
     "render_json",
     "render_md",
     "render_text",
@@ -39,8 +41,9 @@ RENDERERS: dict[str, Renderer] = {
     "md": render_md,
     "json": render_json,
     "csv": render_csv,
+    "html": render_html,
 }
-FORMATS = ("md", "json", "csv")
+FORMATS = ("md", "html", "json", "csv")
 
 
 def generate(project: Project, options: NoOptions) -> Files:
