@@ -42,7 +42,8 @@ def with_control(model: Model, target: Ref, control: str) -> Model:
     items: list[Any] = list(getattr(model, section))
     index = next(i for i, item in enumerate(items) if item.id == ident)
     items[index] = items[index].model_copy(update={"controls": [*items[index].controls, control]})
-    return dataclasses.replace(model, **{section: items})
+    changes: dict[str, Any] = {section: items}
+    return dataclasses.replace(model, **changes)
 
 
 def claims(model: Path) -> list[tuple[str, str]]:
