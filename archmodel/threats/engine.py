@@ -171,8 +171,7 @@ def severity_of(
         return hit.severity, None
     if scorer is None:
         return ThreatSeverity.from_rank(hit.stake + rule.weight + (1 if hit.exposed else 0)), None
-    scored = scorer.score(hit.ref, hit.stake, hit.exposed, rule.stride, rule.weight)
-    return scored.severity, scored.factors
+    return scorer.score(hit.ref, hit.stake, hit.exposed, rule.stride, rule.weight)
 
 
 def _finding(

@@ -20,12 +20,13 @@ stays a few dictionary look-ups per finding.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import cached_property
+from typing import NamedTuple
 
-from archmodel.model import Classification, Criticality, DataCategory, Kind, Trust
+from archmodel.model import Classification, Criticality, DataCategory, Flow, Kind, Trust
 from archmodel.model.ref import PATH_SEPARATOR, Ref
-from archmodel.threats.context import ThreatContext
+from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
 from archmodel.threats.types import Stride, ThreatSeverity
 
 # Data whose loss costs more than its classification says: regulated or access-granting.
@@ -54,8 +55,7 @@ _PLACE = {"environments": "environment-wide", "stages": "pipeline", "zones": "zo
 AUTH_POINTS = {"unauthenticated": 1, "authentication unknown": 0, "authenticated": -1}
 
 
-@dataclass(frozen=True)
-class Way:
+class Way(NamedTuple):
     """How a target is reached: where it sits, how callers prove who they are, how deep."""
 
     exposure: str
@@ -63,49 +63,65 @@ class Way:
     hops: int | None  # from the nearest entry point; None when no entry reaches it
 
 
-@dataclass(frozen=True)
-class Scored:
-    severity: ThreatSeverity
-    likelihood: tuple[str, ...]
-    impact: tuple[str, ...]
-
-    @property
-    def factors(self) -> dict[str, list[str]]:
-        return {"likelihood": list(self.likelihood), "impact": list(self.impact)}
+Factors = dict[str, list[str]]
+_LEVELS: tuple[Classification, ...] = tuple(Classification)
+_CRIT_RANK: dict[Criticality, int] = {c: i for i, c in enumerate(Criticality)}
+SEVERITIES: tuple[ThreatSeverity, ...] = tuple(ThreatSeverity)
 
 
 class Scorer:
-    """Scores hits of one run; the indexes it needs are built on first use."""
+    """Scores hits of one run. What a target's factors are is worked out once per target
+    (and stake); a finding then costs a few dictionary look-ups, and findings with the
+    same factors share one (read-only) factors mapping."""
 
     def __init__(self, ctx: ThreatContext) -> None:
         self.ctx = ctx
-        self._ways: dict[Ref, Way] = {}
-        self._impacts: dict[tuple[Ref, int], tuple[bool, tuple[str, ...]]] = {}
+        # Keyed by the target's section and id: atoms hash in C, a Ref's hash is Python.
+        self._scored: dict[tuple[str, str, bool, int, bool], tuple[int, Factors]] = {}
+        # One mapping per distinct set of labels, shared by every finding that has it.
+        self._factors: dict[tuple[tuple[str, ...], tuple[str, ...]], Factors] = {}
+        self._ways: dict[tuple[str, str], Way] = {}
+        self._lesser: dict[int, bool] = {}
+        self._impacts: dict[tuple[str, str, int], tuple[bool, tuple[str, ...]]] = {}
 
     def score(
         self, target: Ref, stake: int, exposed: bool, stride: tuple[Stride, ...], weight: int
-    ) -> Scored:
-        way = self._ways.get(target)
+    ) -> tuple[ThreatSeverity, Factors]:
+        """The severity of a hit and the factors that set it."""
+        lesser = self._lesser.get(id(stride))
+        if lesser is None:
+            lesser = self._lesser[id(stride)] = bool(stride) and LESSER_STRIDE.issuperset(stride)
+        key = (target.section, target.id, exposed, stake, lesser)
+        found = self._scored.get(key)
+        if found is None:
+            found = self._scored[key] = self._points(target, stake, exposed, lesser)
+        rank = found[0] + weight
+        return SEVERITIES[0 if rank < 0 else 3 if rank > 3 else rank], found[1]
+
+    def _points(self, target: Ref, stake: int, exposed: bool, lesser: bool) -> tuple[int, Factors]:
+        where = (target.section, target.id)
+        way = self._ways.get(where)
         if way is None:
-            way = self._ways[target] = self._way(target)
+            way = self._ways[where] = self._way(target)
         points, likely = likelihood(way, exposed)
         weighty, what = self._impact(target, stake)
-        impact = impact_points(stake, weighty, stride)
-        if stride and LESSER_STRIDE.issuperset(stride):
+        if lesser:
             what = (*what, "repudiation or denial of service only")
-        severity = ThreatSeverity.from_rank(impact + points + weight)
-        return Scored(severity, likely, what)
+        return impact_total(stake, weighty, lesser) + points, {
+            "likelihood": list(likely),
+            "impact": list(what),
+        }
 
     # -- likelihood -------------------------------------------------------------------
 
     def _way(self, target: Ref) -> Way:
         ctx, comps = self.ctx, self.ctx.graph.components
         if target.section == "components" and target.id in comps:
-            return Way(self._exposure(target.id), self._component_auth(target.id), self.hops.get(target.id))
+            auth = "authenticated" if ctx.auth_controls(target.id) else self._inbound_auth.get(target.id)
+            return Way(self._exposure(target.id), auth or "authentication unknown", self.hops.get(target.id))
         if target.section == "flows" and target.id in ctx.graph.flows:
             f = ctx.graph.flows[target.id]
-            auth = _auth_label(True if "authentication" in ctx.flow_auth(f) else f.authenticated)
-            return Way(self._exposure(f.source), auth, self.hops.get(f.source))
+            return Way(self._exposure(f.source), _AUTH_LABEL[_flow_auth(f)], self.hops.get(f.source))
         if target.section == "paths":
             ids = target.id.split(PATH_SEPARATOR)
             return Way("internal", "authentication unknown", len(ids) - 1)
@@ -123,18 +139,22 @@ class Scorer:
             return "unzoned"
         return "restricted zone" if trust is Trust.restricted else "internal"
 
-    def _component_auth(self, component_id: str) -> str:
-        """The weakest way in: any inbound flow without authentication makes it so."""
-        inbound = self.ctx.inbound(component_id)
-        if not inbound:
-            return "authentication unknown"
-        known = self.ctx.auth_controls(component_id)
-        states = [
-            True if known or "authentication" in self.ctx.flow_auth(f) else f.authenticated for f in inbound
-        ]
-        if any(s is False for s in states):
-            return "unauthenticated"
-        return "authenticated" if all(states) else "authentication unknown"
+    @cached_property
+    def _inbound_auth(self) -> dict[str, str]:
+        """Each component's weakest way in, from one pass over the flows: any inbound flow
+        without authentication makes it unauthenticated, all authenticated ones make it
+        authenticated, anything else is unknown."""
+        states: dict[str, set[bool | None]] = {}
+        for f in self.ctx.flows():
+            states.setdefault(f.target, set()).add(_flow_auth(f))
+        return {
+            c: "unauthenticated"
+            if False in seen
+            else "authenticated"
+            if seen == {True}
+            else "authentication unknown"
+            for c, seen in states.items()
+        }
 
     @cached_property
     def hops(self) -> dict[str, int]:
@@ -156,38 +176,45 @@ class Scorer:
 
     # -- impact -----------------------------------------------------------------------
 
+    @cached_property
+    def _data(self) -> dict[str, tuple[int, tuple[str, ...]]]:
+        """Each data asset's classification rank and weighty categories, read once."""
+        return {
+            d: (a.classification.rank, tuple(WEIGHTY[k] for k in a.category if k in WEIGHTY))
+            for d, a in self.ctx.graph.data.items()
+        }
+
     def _impact(self, target: Ref, stake: int) -> tuple[bool, tuple[str, ...]]:
-        key = (target, stake)
+        key = (target.section, target.id, stake)
         found = self._impacts.get(key)
         if found is None:
-            found = self._impacts[key] = self._compute_impact(target, stake)
+            found = self._impacts[key] = self._impact_of(target, stake)
         return found
 
-    def _compute_impact(self, target: Ref, stake: int) -> tuple[bool, tuple[str, ...]]:
+    def _impact_of(self, target: Ref, stake: int) -> tuple[bool, tuple[str, ...]]:
         """Whether weighty categories raise the impact, and the impact's labels."""
-        ctx = self.ctx
-        data = self._data_of(target)
-        at_stake = [d for d in data if d in ctx.graph.data and ctx.graph.data[d].classification.rank == stake]
-        kinds = sorted({WEIGHTY[k] for d in at_stake for k in ctx.graph.data[d].category if k in WEIGHTY})
+        info = self._data
+        at_stake = [info[d] for d in self._data_of(target) if d in info and info[d][0] == stake]
+        kinds = sorted({k for _, ks in at_stake for k in ks})
         if stake < Classification.confidential.rank:
             kinds = []  # the owner judged this data of little weight
-        level = Classification.from_rank(stake)
+        level = _LEVELS[0 if stake < 0 else 3 if stake > 3 else stake]
         labels: list[str] = []
         if kinds:
             labels.append(f"{', '.join(kinds)} ({level})")
         elif at_stake:
             labels.append(f"{level} data")
-        crit = self._criticality(target)
-        if crit is not None and (crit.rank >= 2 or crit.rank == stake):
-            labels.append(f"criticality {crit}")
+        comp = self.ctx.graph.components.get(target.id) if target.section == "components" else None
+        if comp is not None and (_CRIT_RANK[comp.criticality] >= 2 or _CRIT_RANK[comp.criticality] == stake):
+            labels.append(f"criticality {comp.criticality}")
         if not labels:
             labels.append(f"stake {max(stake, 0)} of 3" if stake > 0 else "nothing sensitive at stake")
         return bool(kinds), tuple(labels)
 
-    def _data_of(self, target: Ref) -> list[str]:
+    def _data_of(self, target: Ref) -> Iterable[str]:
         ctx = self.ctx
         if target.section == "components":
-            return sorted(ctx.handled(target.id))
+            return ctx.handled(target.id)
         if target.section == "flows" and target.id in ctx.graph.flows:
             f = ctx.graph.flows[target.id]
             return [*f.data, *f.returns]
@@ -197,25 +224,27 @@ class Scorer:
             return list(c.stores) if c is not None else []
         return []
 
-    def _criticality(self, target: Ref) -> Criticality | None:
-        c = self.ctx.graph.components.get(target.id) if target.section == "components" else None
-        return c.criticality if c is not None else None
-
 
 def impact_points(stake: int, weighty: bool, stride: tuple[Stride, ...]) -> int:
+    """Impact points of a threat of these STRIDE kinds."""
+    return impact_total(stake, weighty, bool(stride) and LESSER_STRIDE.issuperset(stride))
+
+
+def impact_total(stake: int, weighty: bool, lesser: bool) -> int:
     """What is at stake (0 … 3), +1 for weighty data (at most 3), -1 for a threat that is
     only repudiation and/or denial of service."""
-    points = min(3, max(stake, 0) + (1 if weighty else 0))
-    return points - 1 if stride and LESSER_STRIDE.issuperset(stride) else points
+    return min(3, max(stake, 0) + (1 if weighty else 0)) - (1 if lesser else 0)
 
 
 def likelihood(way: Way, exposed: bool) -> tuple[int, tuple[str, ...]]:
     """Points (-1 … +1) and the labels that gave them; internet-facing counts only when
     the rule says exposure matters to the threat (``Hit.exposed``)."""
     exposure = way.exposure
-    points = EXPOSURE_POINTS[exposure] if exposed or exposure != "internet-facing" else 0
-    if exposed and exposure != "internet-facing":
+    points = EXPOSURE_POINTS[exposure]
+    if exposed:
         exposure, points = "internet-facing", 1
+    elif exposure == "internet-facing":
+        exposure, points = "internet-facing (not counted by the rule)", 0
     labels = [exposure, way.auth]
     points += AUTH_POINTS[way.auth]
     if way.hops is not None and way.hops >= DEEP:
@@ -224,7 +253,15 @@ def likelihood(way: Way, exposed: bool) -> tuple[int, tuple[str, ...]]:
     return max(-1, min(1, points)), tuple(labels)
 
 
-def _auth_label(authenticated: bool | None) -> str:
-    if authenticated is None:
-        return "authentication unknown"
-    return "authenticated" if authenticated else "unauthenticated"
+def _weakest(seen: set[bool | None]) -> str:
+    if False in seen:
+        return "unauthenticated"
+    return "authenticated" if seen == {True} else "authentication unknown"
+
+
+_AUTH_LABEL = {None: "authentication unknown", True: "authenticated", False: "unauthenticated"}
+
+
+def _flow_auth(f: Flow) -> bool | None:
+    """Whether a flow's caller is authenticated: its ``authentication`` or an auth control."""
+    return True if not AUTH_CONTROLS.isdisjoint(f.controls) else f.authenticated

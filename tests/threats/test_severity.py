@@ -85,10 +85,9 @@ def test_an_internal_flow_of_public_data_is_low(tmp_path: Path) -> None:
     project = load_project(tmp_path)
     assert on(analyse(project).open, "flow:a->b") == []
     scorer = Scorer(ThreatContext(project, project.graph, project.model.policies))
-    scored = scorer.score(Ref.flow("a->b"), 0, False, (Stride.information_disclosure,), 0)
-    assert scored.severity is ThreatSeverity.low
-    assert scored.likelihood == ("internal", "authentication unknown")
-    assert scored.impact == ("public data",)
+    severity, factors = scorer.score(Ref.flow("a->b"), 0, False, (Stride.information_disclosure,), 0)
+    assert severity is ThreatSeverity.low
+    assert factors == {"likelihood": ["internal", "authentication unknown"], "impact": ["public data"]}
 
 
 def test_factors_are_in_the_json_record_and_the_sarif_properties(tmp_path: Path) -> None:
