@@ -10,7 +10,7 @@ A reviewer recomputes any severity by hand from the table in docs/howto/severity
   denial of service;
 * likelihood = exposure + authentication + path length, clamped to -1 … +1:
   exposure internet-facing +1 (when the rule counts exposure), partner 0, unzoned 0,
-  internal 0, restricted zone -1; the way in unauthenticated +1, unknown 0,
+  internal -1, restricted zone -2; the way in unauthenticated +1, unknown 0,
   authenticated -1; three or more hops from the nearest entry point -1.
 
 Everything per target is computed once per run (one BFS for the hop counts), so scoring
@@ -45,8 +45,8 @@ EXPOSURE_POINTS = {
     "internet-facing": 1,
     "partner": 0,
     "unzoned": 0,
-    "internal": 0,
-    "restricted zone": -1,
+    "internal": -1,
+    "restricted zone": -2,
     "environment-wide": 0,
     "pipeline": 0,
     "zone-wide": 0,

@@ -144,3 +144,14 @@ def test_raising_what_is_at_stake_never_lowers_severity(s1: int, s2: int, weight
     assert impact_points(high, weighty, stride) >= impact_points(low, weighty, stride)
     assert impact_points(low, True, stride) >= impact_points(low, False, stride)
     assert impact_points(low, weighty, stride) >= impact_points(low, weighty, (Stride.repudiation,))
+
+
+def test_threats_md_shows_one_severity_line_per_finding(tmp_path: Path) -> None:
+    from archmodel.generators.threats import render_md
+
+    (tmp_path / "archmodel.yaml").write_text(HEADER + CARDS_OVER_HTTP, encoding="utf-8")
+    report = analyse(load_project(tmp_path))
+    text = render_md(report)
+    scored = [f for f in report.open if f.factors]
+    assert scored and text.count("- **Severity:** ") == len(scored)
+    assert "- **Severity:** critical — likelihood: internet\\-facing, unauthenticated; " in text
