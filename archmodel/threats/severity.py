@@ -5,8 +5,8 @@ A reviewer recomputes any severity by hand from the table in docs/howto/severity
     severity = impact + likelihood + rule weight, clamped to low (0) … critical (3)
 
 * impact = what is at stake (classification or criticality rank, public/low 0 …
-  restricted/critical 3), +1 when that data is payment cards, health, credentials,
-  secrets or personal data (at most 3), -1 when the threat is only repudiation and/or
+  restricted/critical 3), +1 when that data is at least confidential and payment cards,
+  health, credentials, secrets or personal data (at most 3), -1 when the threat is only repudiation and/or
   denial of service;
 * likelihood = exposure + authentication + path length, clamped to -1 … +1:
   exposure internet-facing +1 (when the rule counts exposure), partner 0, unzoned 0,
@@ -51,7 +51,13 @@ EXPOSURE_POINTS = {
     "pipeline": 0,
     "zone-wide": 0,
 }
-_PLACE = {"environments": "environment-wide", "stages": "pipeline", "zones": "zone-wide"}
+# Where a target that is no component or flow sits, by its reference's section.
+_PLACE = {
+    "environments": "environment-wide",
+    "stages": "pipeline",
+    "pipeline": "pipeline",
+    "zones": "zone-wide",
+}
 AUTH_POINTS = {"unauthenticated": 1, "authentication unknown": 0, "authenticated": -1}
 
 
