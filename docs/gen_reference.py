@@ -226,7 +226,8 @@ def _examples(code: str) -> list[str]:
 def _rule(info: Any, threat: Any) -> list[str]:
     meta = [f"**Severity:** {info.severity}"]
     if threat is not None:
-        meta = ["**Severity:** from what is at stake on the target, one step up when internet-facing"]
+        weight = {-1: ", one step down", 1: ", one step up"}.get(threat.weight, "")
+        meta = [f"**Severity:** impact x likelihood ([how](../howto/severity.md)){weight}"]
         stride = ", ".join(s.replace("_", " ") for s in threat.stride)
         closed = ", ".join(f"`{c}`" for c in threat.mitigations) or "a design change"
         refs = ", ".join([*threat.cwe, *threat.capec]) or "—"

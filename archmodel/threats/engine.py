@@ -27,6 +27,7 @@ from archmodel.threats.environments import merge_environments
 from archmodel.threats.problems import PLUGIN_DEPRECATED, PLUGIN_FAILED, POLICY_SHADOWED
 from archmodel.threats.registry import Hit, Plugins, ThreatRule, load_plugins
 from archmodel.threats.risks import apply_risks
+from archmodel.threats.severity import Scorer
 from archmodel.threats.silencing import Silencing, describe, is_blanket
 from archmodel.threats.types import Finding, Status, ThreatSeverity
 
@@ -138,10 +139,11 @@ def _run(
     """Every rule over one model (or one environment's view): one finding per id, the most
     severe when several hits share it."""
     ctx = ThreatContext(project, project.graph, policy)
+    scorer = Scorer(ctx)
     found: dict[str, Finding] = {}
     for rule in rules:
         for hit in rule.hits(ctx):
-            finding = _finding(rule, hit, ctx, include_mitigated)
+            finding = _finding(rule, hit, ctx, include_mitigated, scorer)
             if finding is None:
                 continue
             previous = found.get(finding.id)
@@ -159,25 +161,35 @@ def _silencing(policy: Policies, project: Project, findings: list[Finding]) -> S
     return Silencing(disabled, blanket, decided)
 
 
-def severity_of(rule: ThreatRule, hit: Hit) -> ThreatSeverity:
-    """What is at stake (0-3), the rule's weight, and one step more when internet-facing."""
+def severity_of(
+    rule: ThreatRule, hit: Hit, scorer: Scorer | None = None
+) -> tuple[ThreatSeverity, dict[str, list[str]] | None]:
+    """Likelihood x impact (``archmodel.threats.severity``) shifted by the rule's weight, and
+    the factors that set it; a hit that forces a severity keeps it (no factors). Without a
+    scorer (no model at hand), what is at stake, the weight and one step when exposed."""
     if hit.severity is not None:
-        return hit.severity
-    return ThreatSeverity.from_rank(hit.stake + rule.weight + (1 if hit.exposed else 0))
+        return hit.severity, None
+    if scorer is None:
+        return ThreatSeverity.from_rank(hit.stake + rule.weight + (1 if hit.exposed else 0)), None
+    return scorer.score(hit.ref, hit.stake, hit.exposed, rule.stride, rule.weight)
 
 
-def _finding(rule: ThreatRule, hit: Hit, ctx: ThreatContext, include_mitigated: bool) -> Finding | None:
+def _finding(
+    rule: ThreatRule, hit: Hit, ctx: ThreatContext, include_mitigated: bool, scorer: Scorer | None = None
+) -> Finding | None:
     mitigations = hit.mitigations if hit.mitigations is not None else rule.mitigations
     mitigated = not set(mitigations).isdisjoint(hit.present)
     if mitigated and not include_mitigated:
         return None
     where = hit.location
     origin = ctx.origin(*where) if where else None
+    severity, factors = severity_of(rule, hit, scorer)
     return Finding(
         rule=rule.id,
         title=rule.title,
         stride=rule.stride,
-        severity=severity_of(rule, hit),
+        severity=severity,
+        factors=factors,
         target=hit.ref,
         mitigations=tuple(mitigations),
         layer=rule.layer,

@@ -73,6 +73,8 @@ class Finding(Located):
     # empty for a model without environments.
     environments: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # What set the severity: {"likelihood": [...], "impact": [...]} (threats.severity).
+    factors: dict[str, list[str]] | None = field(default=None, compare=False)
 
     @property
     def id(self) -> str:
@@ -111,7 +113,15 @@ class Finding(Located):
             "target": str(self.target),
             "status": str(self.status),
             **({"environments": ", ".join(self.environments)} if self.environments else {}),
+            **({"factors": self.factors_text} if self.factors else {}),
         }
+
+    @property
+    def factors_text(self) -> str:
+        """``likelihood: internet-facing, unauthenticated; impact: payment cards (restricted)``."""
+        factors = self.factors or {}
+        likely = ", ".join(factors.get("likelihood", ())) or "—"
+        return f"likelihood: {likely}; impact: {', '.join(factors.get('impact', ())) or '—'}"
 
     @property
     def is_open(self) -> bool:
@@ -142,6 +152,8 @@ class Finding(Located):
         }
         if self.environments:
             record["environments"] = list(self.environments)
+        if self.factors is not None:
+            record["factors"] = {k: list(v) for k, v in self.factors.items()}
         if self.justification is not None:
             record["justification"] = self.justification
         if self.risk_owner is not None:

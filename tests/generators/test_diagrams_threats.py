@@ -80,12 +80,12 @@ def test_decided_findings_are_not_counted() -> None:
     report = analyse(_project(REFERENCE))
     cache = [f for f in report.findings if str(f.target) == "component:cache"]
     assert len(cache) == 2 and sum(f.is_open for f in cache) == 1
-    assert "⚠ 1 medium" in _node_line(_files(REFERENCE)["diagrams/dataflow.dot"], "cache")
+    assert "⚠ 1 low" in _node_line(_files(REFERENCE)["diagrams/dataflow.dot"], "cache")
 
 
 def test_mermaid_has_badges_border_colours_and_a_severity_key() -> None:
     mmd = _files(REFERENCE)["diagrams/dataflow.mmd"]
-    assert re.search(r'n_db\[\("<b>Shop database</b>.*<br/><b>⚠ 1 high</b>"\)\]', mmd)
+    assert re.search(r'n_db\[\("<b>Shop database</b>.*<br/><b>⚠ 1 medium</b>"\)\]', mmd)
     assert 'subgraph z___key["open threats #40;worst severity#41;"]' in mmd
     for sev, color in SEVERITY_COLOR.items():
         assert f'n___severity__{sev}("<b>⚠ {sev}</b>")' in mmd
@@ -94,7 +94,7 @@ def test_mermaid_has_badges_border_colours_and_a_severity_key() -> None:
         held = next(k for names, k in members.items() if f"n___severity__{sev}" in names.split(","))
         assert f"stroke:{color}" in classes[held]
     db_class = next(k for names, k in re.findall(r"class (\S+) (k\d+)", mmd) if "n_db" in names.split(","))
-    assert f"stroke:{SEVERITY_COLOR['high']}" in dict(re.findall(r"classDef (k\d+) (.*)", mmd))[db_class]  # type: ignore[index]
+    assert f"stroke:{SEVERITY_COLOR['medium']}" in dict(re.findall(r"classDef (k\d+) (.*)", mmd))[db_class]  # type: ignore[index]
 
 
 def test_marks_can_be_switched_off_and_clean_models_have_none(write_model) -> None:  # type: ignore[no-untyped-def]
@@ -117,5 +117,5 @@ def test_split_pages_carry_the_marks() -> None:
     pages = {p: t for p, t in files.items() if p.startswith("diagrams/dataflow/") and p.endswith(".dot")}
     assert pages
     data = next(t for t in pages.values() if re.search(r'^\s*"db" \[', t, re.M))
-    assert "⚠ 1 high" in _node_line(data, "db")
+    assert "⚠ 1 medium" in _node_line(data, "db")
     assert all("open threats (border and ⚠ count)" in t for t in pages.values())

@@ -39,6 +39,7 @@ def _entry(f: Finding, base: Path | None) -> list[str]:
         "",
         md_paragraphs(f.description),
         "",
+        *([f"- **Severity:** {f.severity} — {md_escape(f.factors_text)}"] if f.factors else []),
         f"- **Fix:** {md_escape(f.fix)}",
         f"- **Closed by:** {mitigations} (layer: {md_escape(f.layer)})",
         f"- **STRIDE:** {', '.join(_title(s) for s in f.stride)} · **Refs:** {refs}",

@@ -26,6 +26,11 @@ _PATH_LAYERS = (Layer.application, Layer.api, Layer.network, Layer.data, Layer.i
 
 
 def _controls_of(ctx: ThreatContext, layers: tuple[Layer, ...]) -> tuple[str, ...]:
+    """What closes a path: any control of the one missing layer. With several layers
+    missing no single control does (each layer needs one), so none is claimed and the fix
+    names the change: a control of each missing layer."""
+    if len(layers) != 1:
+        return ()
     return tuple(sorted(c for c, layer in ctx.graph.layer_of.items() if layer in layers))
 
 

@@ -163,7 +163,8 @@ def no_resource_limits(ctx: ThreatContext) -> Iterator[Hit]:
     "AMT142",
     "Audit log of a sensitive store kept within the attacker's reach",
     stride=[Stride.repudiation, Stride.tampering],
-    mitigations=["logging", "monitoring"],
+    mitigations=[],
+    layer="infrastructure",
     weight=-1,
     cwe=["CWE-117", "CWE-778"],
     capec=["CAPEC-268", "CAPEC-93"],
@@ -175,9 +176,10 @@ def audit_log_in_reach(ctx: ThreatContext) -> Iterator[Hit]:
     """Whoever holds a store's credentials can erase its audit log when the log stays next
     to it. Checked on data and secrets stores that hold restricted data or are of high or
     critical criticality and that keep a log (`logging`, or telemetry to a monitoring
-    component in their own zone). `logging` and `monitoring` count only together, as a
-    modelled flow from the store, from a component of its zone the store sends to, or from
-    a monitoring agent in its zone, to a monitoring component in another zone."""
+    component in their own zone). No control closes it (the store already has `logging`,
+    and `monitoring` in its own zone is what is in reach): the model change that does is a
+    flow from the store, from a component of its zone the store sends to, or from a
+    monitoring agent in its zone, to a monitoring component in another zone."""
     comps = ctx.graph.components
     for c in ctx.components(*DATA_STORES, Kind.secrets_store):
         data = store_data(ctx, c)
@@ -187,7 +189,8 @@ def audit_log_in_reach(ctx: ThreatContext) -> Iterator[Hit]:
         local_sinks = [t for t in ctx.successors.get(c.id, []) if comps[t].kind is Kind.monitoring]
         if "logging" not in ctx.controls(c.id) and not local_sinks:
             continue  # no log at all: AMT141's ground
-        shipped = _off_zone_sinks(ctx, c)
+        if _off_zone_sinks(ctx, c):
+            continue
         where = f"in zone '{c.zone}'" if c.zone else "on the store"
         kept = f"with {quoted(local_sinks)}" if local_sinks else where
         yield component_hit(
@@ -197,7 +200,6 @@ def audit_log_in_reach(ctx: ThreatContext) -> Iterator[Hit]:
             f"audit log stays {kept}, with no flow to monitoring in another zone.",
             stake=max(ctx.data_rank(data), crit),
             exposed=False,
-            present=frozenset({"logging", "monitoring"}) if shipped else frozenset(),
         )
 
 
