@@ -28,7 +28,7 @@ from archmodel.threats.problems import PLUGIN_DEPRECATED, PLUGIN_FAILED, POLICY_
 from archmodel.threats.registry import Hit, Plugins, ThreatRule, load_plugins
 from archmodel.threats.risks import apply_risks
 from archmodel.threats.silencing import Silencing, describe, is_blanket
-from archmodel.threats.types import Finding, Status, ThreatSeverity
+from archmodel.threats.types import Finding, Status, ThreatSeverity, new_finding
 
 
 @dataclass
@@ -173,7 +173,7 @@ def _finding(rule: ThreatRule, hit: Hit, ctx: ThreatContext, include_mitigated: 
         return None
     where = hit.location
     origin = ctx.origin(*where) if where else None
-    return Finding(
+    return new_finding(
         rule=rule.id,
         title=rule.title,
         stride=rule.stride,
