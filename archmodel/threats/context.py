@@ -113,6 +113,8 @@ class ThreatContext:
 
     def data_rank(self, data_ids: Iterable[str]) -> int:
         """Highest classification rank (public 0 … restricted 3) among data ids; -1 if none."""
+        if isinstance(data_ids, (list, tuple, set, frozenset)) and not data_ids:
+            return -1  # most components and flows name no data
         rank = self._rank
         return max((rank[d] for d in data_ids if d in rank), default=-1)
 

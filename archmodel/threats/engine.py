@@ -98,14 +98,17 @@ def analyse(
     environment = environment or project.environment
     envs = [environment] if environment is not None else project.environment_ids
     views = {env: project.in_environment(env) for env in envs}
-    if views:
-        findings = merge_environments(
-            {env: _run(v, policy, rules, include_mitigated) for env, v in views.items()}
-        )
-    else:
-        findings = _run(project, policy, rules, include_mitigated)
     where = _focus(project, views)
     focus = ThreatContext(where, where.graph, policy)
+    # The view traced for paths and blast radius is also one the rules run on: one
+    # context serves both, so its attack paths and blast radii are computed once.
+    contexts = {env: focus if v is where else ThreatContext(v, v.graph, policy) for env, v in views.items()}
+    if views:
+        findings = merge_environments(
+            {env: _run(ctx, rules, include_mitigated) for env, ctx in contexts.items()}
+        )
+    else:
+        findings = _run(focus, rules, include_mitigated)
     if locate_findings:
         findings = _located_all(findings, project.positions)
     findings, warnings = apply_risks(findings, project, today or clock.today())
@@ -132,12 +135,9 @@ def _focus(project: Project, views: dict[str, Project]) -> Project:
     return views[prod[0]] if len(prod) == 1 else project
 
 
-def _run(
-    project: Project, policy: Policies, rules: list[ThreatRule], include_mitigated: bool
-) -> list[Finding]:
+def _run(ctx: ThreatContext, rules: list[ThreatRule], include_mitigated: bool) -> list[Finding]:
     """Every rule over one model (or one environment's view): one finding per id, the most
     severe when several hits share it."""
-    ctx = ThreatContext(project, project.graph, policy)
     found: dict[str, Finding] = {}
     for rule in rules:
         for hit in rule.hits(ctx):
