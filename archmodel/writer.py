@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -41,7 +42,7 @@ MANIFEST = ".archmodel-manifest.json"
 MANIFEST_LIMIT = 64 * 1024 * 1024
 STAGING_PREFIX = ".archmodel-staging-"
 LOCK_TIMEOUT = 120.0
-_HEX = frozenset("0123456789abcdef")
+_SHA256 = re.compile("[0-9a-f]{64}")
 _PLAIN = frozenset({"", ".", ".."})  # parts that pathlib would drop, or that leave OUT
 
 
@@ -125,7 +126,7 @@ def _parse_manifest(data: object, path: Path) -> Manifest:
         raise BadManifest(f"{path}: not a manifest (no 'files' mapping)")
     listed: dict[str, str] = {}
     for rel, hashed in files.items():
-        if not (isinstance(hashed, str) and len(hashed) == 64 and set(hashed) <= _HEX):
+        if not (isinstance(hashed, str) and _SHA256.fullmatch(hashed)):
             raise BadManifest(f"{path}: entry {rel!r} has no SHA-256 hash")
         try:
             listed[safe_relative(str(rel))] = hashed
