@@ -144,6 +144,8 @@ class ArchGraph:
         Terraform and Helm all ask it, so no output shows a gap another one treats as closed.
         """
         local = self._local_controls.get(component_id, frozenset())
+        if isinstance(environments, (tuple, list)) and not environments:
+            return local  # the common question, asked hundreds of thousands of times
         envs = (environments,) if isinstance(environments, Environment) else environments
         return local.union(*(e.controls for e in envs))
 

@@ -126,11 +126,15 @@ def recall_stats(out: Path) -> Seen:
         return {}
     seen: Seen = {}
     for rel, item in data.items():
+        if not (isinstance(item, list) and len(item) == 5):
+            continue
+        size, mtime, ctime, inode, hashed = item  # checked one by one: a hundred thousand
         if (
-            isinstance(item, list)
-            and len(item) == 5
-            and all(isinstance(n, int) for n in item[:4])
-            and isinstance(item[4], str)
+            isinstance(size, int)
+            and isinstance(mtime, int)
+            and isinstance(ctime, int)
+            and isinstance(inode, int)
+            and isinstance(hashed, str)
         ):
-            seen[str(rel)] = (tuple(item[:4]), item[4])
+            seen[str(rel)] = ((size, mtime, ctime, inode), hashed)
     return seen

@@ -30,6 +30,11 @@ def kind_of(path: Path) -> str | None:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
         return "missing"
+    return kind_of_mode(mode)
+
+
+def kind_of_mode(mode: int) -> str | None:
+    """``kind_of`` for a mode already read (one ``lstat`` per file on large outputs)."""
     if stat.S_ISREG(mode):
         return None
     for test, name in (
@@ -77,4 +82,9 @@ def stat_key(path: Path | str) -> tuple[int, int, int, int] | None:
         return None
     if not stat.S_ISREG(info.st_mode):
         return None
+    return stat_key_of(info)
+
+
+def stat_key_of(info: os.stat_result) -> tuple[int, int, int, int]:
+    """``stat_key`` of a regular file's stat already read."""
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)

@@ -19,7 +19,9 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -27,13 +29,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from archmodel.safe_files import NotRegular, TooLarge, kind_of, read_regular, stat_key
+from archmodel.safe_files import (
+    NotRegular,
+    TooLarge,
+    kind_of,
+    kind_of_mode,
+    read_regular,
+    stat_key_of,
+)
 
 MANIFEST = ".archmodel-manifest.json"
 MANIFEST_LIMIT = 64 * 1024 * 1024
 STAGING_PREFIX = ".archmodel-staging-"
 LOCK_TIMEOUT = 120.0
-_HEX = frozenset("0123456789abcdef")
+_SHA256 = re.compile("[0-9a-f]{64}")
+_PLAIN = frozenset({"", ".", ".."})  # parts that pathlib would drop, or that leave OUT
 
 
 class UnsafePath(ValueError):
@@ -69,6 +79,8 @@ class Manifest:
 
 def safe_relative(path: str) -> str:
     """Reject absolute paths, ``..``, empty parts and backslashes: nothing leaves OUT."""
+    if path and path[0] != "/" and "\\" not in path and _PLAIN.isdisjoint(path.split("/")):
+        return path  # already plain (most paths): the same as the check below, without pathlib
     pure = PurePosixPath(path)
     if pure.is_absolute() or not pure.parts or any(p in ("..", "") for p in pure.parts) or "\\" in path:
         raise UnsafePath(path)
@@ -114,7 +126,7 @@ def _parse_manifest(data: object, path: Path) -> Manifest:
         raise BadManifest(f"{path}: not a manifest (no 'files' mapping)")
     listed: dict[str, str] = {}
     for rel, hashed in files.items():
-        if not (isinstance(hashed, str) and len(hashed) == 64 and set(hashed) <= _HEX):
+        if not (isinstance(hashed, str) and _SHA256.fullmatch(hashed)):
             raise BadManifest(f"{path}: entry {rel!r} has no SHA-256 hash")
         try:
             listed[safe_relative(str(rel))] = hashed
@@ -164,11 +176,35 @@ class _Within:
         self.parents: dict[str, bool] = {}
 
     def __call__(self, rel: str) -> bool:
-        parent = rel.rpartition("/")[0]
-        if parent not in self.parents:
-            resolved = (self.out / parent).resolve() if parent else self.root
-            self.parents[parent] = resolved == self.root or resolved.is_relative_to(self.root)
-        return self.parents[parent]
+        return self._inside(rel.rpartition("/")[0])
+
+    def _inside(self, parent: str) -> bool:
+        known = self.parents.get(parent)
+        if known is None:
+            known = self.parents[parent] = self._resolve(parent)
+        return known
+
+    def _resolve(self, parent: str) -> bool:
+        """A plain name (not a symlink) in a directory inside OUT is inside OUT: one
+        ``lstat`` instead of resolving every directory of the path again (an output has
+        tens of thousands of directories). Anything else is resolved in full."""
+        if not parent:
+            return True
+        up, _, name = parent.rpartition("/")
+        if name not in ("", ".", "..") and self._inside(up) and not _is_link(os.path.join(self.out, parent)):
+            return True
+        resolved = (self.out / parent).resolve()
+        return resolved == self.root or resolved.is_relative_to(self.root)
+
+
+def _is_link(path: str) -> bool:
+    """Whether ``path`` is a symlink; True when it cannot be told (resolve it in full)."""
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
 
 
 def _state(path: Path, content: bytes, listed: str | None) -> str | None:
@@ -302,19 +338,24 @@ def compare_hashes(
     """
     known = seen or {}
     within = _Within(out)
+    base = os.fspath(out)
     stale, missing, unsafe = [], [], []
     for rel, wanted in sorted(expected.items()):
-        path = out / rel
-        kind = kind_of(path) if within(rel) else "symlinked directory"
-        if kind == "missing":
+        # One lstat per file, on a plain string path: an output has a hundred thousand.
+        full = os.path.join(base, rel)
+        try:
+            info = os.lstat(full) if within(rel) else None
+        except FileNotFoundError:
             missing.append(rel)
-        elif kind is not None:
+            continue
+        kind = kind_of_mode(info.st_mode) if info is not None else "symlinked directory"
+        if kind is not None:
             unsafe.append((rel, kind))
         elif rel == MANIFEST:
             continue  # it records the inputs (the date among them); its files are compared
-        elif rel in known and known[rel] == (stat_key(path), wanted):
+        elif info is not None and known.get(rel) == (stat_key_of(info), wanted):
             continue  # unchanged on disk since it was written with the expected bytes
-        elif (current := _read_or_none(path)) is None or digest(current) != wanted:
+        elif (current := _read_or_none(Path(full))) is None or digest(current) != wanted:
             stale.append(rel)
     extra = [rel for rel in sorted(listed - set(expected)) if kind_of(out / rel) is None]
     return Drift(stale, missing, extra, unsafe)

@@ -7,7 +7,7 @@ keeps an order table of its own that could drift from the enum.
 from __future__ import annotations
 
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Self
 
 
@@ -16,17 +16,24 @@ def _positions(cls: type[Ranked]) -> dict[str, int]:
     return {member.value: number for number, member in enumerate(cls)}
 
 
+@cache
+def _members(cls: type[Ranked]) -> tuple[Any, ...]:
+    return tuple(cls)
+
+
 class Ranked(StrEnum):
     """A level on an ordered scale: ``rank`` counts from 0 and levels of one scale compare."""
 
-    @property
+    @cached_property
     def rank(self) -> int:
+        # Kept on the member itself after the first look-up: findings and rules ask for
+        # ranks hundreds of thousands of times on a large model.
         return _positions(type(self))[self.value]
 
     @classmethod
     def from_rank(cls, rank: int) -> Self:
         """Clamp a computed rank into the scale, so a level never falls off either end."""
-        members = list(cls)
+        members: tuple[Self, ...] = _members(cls)
         return members[max(0, min(rank, len(members) - 1))]
 
     def _compare(self, other: Any) -> int | None:

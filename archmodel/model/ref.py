@@ -31,7 +31,12 @@ class Ref:
     id: str
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.id}" if self.section else self.id
+        # Kept once computed: reports write each target many times. Not a cached_property,
+        # whose lock costs more than the formatting on Python 3.11.
+        text: str | None = self.__dict__.get("_text")
+        if text is None:
+            text = self.__dict__["_text"] = f"{self.kind}:{self.id}" if self.section else self.id
+        return text
 
     @property
     def kind(self) -> str:

@@ -85,9 +85,14 @@ class ThreatContext:
 
     def components(self, *kinds: Kind) -> Iterator[Component]:
         """In-scope components (``out_of_scope`` ones are never analysed), optionally by kind."""
-        for c in self.graph.components.values():
-            if c.out_of_scope is None and (not kinds or c.kind in kinds):
-                yield c
+        if not kinds:
+            return iter(self._in_scope)
+        return iter([c for c in self._in_scope if c.kind in kinds])
+
+    @cached_property
+    def _in_scope(self) -> list[Component]:
+        """Listed once: dozens of rules walk the in-scope components."""
+        return [c for c in self.graph.components.values() if c.out_of_scope is None]
 
     def in_scope(self, component_id: str) -> bool:
         c = self.graph.components.get(component_id)
@@ -108,6 +113,8 @@ class ThreatContext:
 
     def data_rank(self, data_ids: Iterable[str]) -> int:
         """Highest classification rank (public 0 … restricted 3) among data ids; -1 if none."""
+        if isinstance(data_ids, (list, tuple, set, frozenset)) and not data_ids:
+            return -1  # most components and flows name no data
         rank = self._rank
         return max((rank[d] for d in data_ids if d in rank), default=-1)
 

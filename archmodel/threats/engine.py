@@ -29,7 +29,7 @@ from archmodel.threats.registry import Hit, Plugins, ThreatRule, load_plugins
 from archmodel.threats.risks import apply_risks
 from archmodel.threats.severity import Scorer
 from archmodel.threats.silencing import Silencing, describe, is_blanket
-from archmodel.threats.types import Finding, Status, ThreatSeverity
+from archmodel.threats.types import Finding, Status, ThreatSeverity, new_finding
 
 
 @dataclass
@@ -99,14 +99,17 @@ def analyse(
     environment = environment or project.environment
     envs = [environment] if environment is not None else project.environment_ids
     views = {env: project.in_environment(env) for env in envs}
-    if views:
-        findings = merge_environments(
-            {env: _run(v, policy, rules, include_mitigated) for env, v in views.items()}
-        )
-    else:
-        findings = _run(project, policy, rules, include_mitigated)
     where = _focus(project, views)
     focus = ThreatContext(where, where.graph, policy)
+    # The view traced for paths and blast radius is also one the rules run on: one
+    # context serves both, so its attack paths and blast radii are computed once.
+    contexts = {env: focus if v is where else ThreatContext(v, v.graph, policy) for env, v in views.items()}
+    if views:
+        findings = merge_environments(
+            {env: _run(ctx, rules, include_mitigated) for env, ctx in contexts.items()}
+        )
+    else:
+        findings = _run(focus, rules, include_mitigated)
     if locate_findings:
         findings = _located_all(findings, project.positions)
     findings, warnings = apply_risks(findings, project, today or clock.today())
@@ -133,12 +136,9 @@ def _focus(project: Project, views: dict[str, Project]) -> Project:
     return views[prod[0]] if len(prod) == 1 else project
 
 
-def _run(
-    project: Project, policy: Policies, rules: list[ThreatRule], include_mitigated: bool
-) -> list[Finding]:
+def _run(ctx: ThreatContext, rules: list[ThreatRule], include_mitigated: bool) -> list[Finding]:
     """Every rule over one model (or one environment's view): one finding per id, the most
     severe when several hits share it."""
-    ctx = ThreatContext(project, project.graph, policy)
     scorer = Scorer(ctx)
     found: dict[str, Finding] = {}
     for rule in rules:
@@ -184,7 +184,7 @@ def _finding(
     where = hit.location
     origin = ctx.origin(*where) if where else None
     severity, factors = severity_of(rule, hit, scorer)
-    return Finding(
+    return new_finding(
         rule=rule.id,
         title=rule.title,
         stride=rule.stride,

@@ -6,7 +6,7 @@ the severity scale are defined with the model and re-exported from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -78,7 +78,13 @@ class Finding(Located):
 
     @property
     def id(self) -> str:
-        return f"{self.rule}:{self.target}"
+        # Kept once computed (rule and target never change): sorting, merging and
+        # rendering ask for it several times per finding. Not a cached_property, whose
+        # lock costs more than the formatting on Python 3.11.
+        known: str | None = self.__dict__.get("_id")
+        if known is None:
+            known = self.__dict__["_id"] = f"{self.rule}:{self.target}"
+        return known
 
     @property
     def code(self) -> str:
@@ -165,6 +171,21 @@ class Finding(Located):
         if self.checked_by is not None:
             record["checked_by"] = self.checked_by
         return record
+
+
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Finding) if f.default is not MISSING}
+_NAMES = frozenset(f.name for f in fields(Finding))
+
+
+def new_finding(**values: Any) -> Finding:
+    """``Finding(**values)`` without the frozen dataclass's one ``__setattr__`` per field:
+    a third of the cost, which counts over the tens of thousands of hits of a large model.
+    Every field without a default must be given (``extra`` included); a wrong name raises."""
+    made: Finding = object.__new__(Finding)
+    made.__dict__.update(_DEFAULTS, **values)
+    if made.__dict__.keys() != _NAMES:
+        raise TypeError(f"a finding takes exactly the fields {sorted(_NAMES)}")
+    return made
 
 
 __all__ = [

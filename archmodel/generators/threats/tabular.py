@@ -98,7 +98,8 @@ def render_json(report: ThreatReport, base: Path | None = None) -> str:
     items += disabled_records(report)
     if not items:
         return "[]\n"
-    return "[\n" + ",\n".join("  " + json.dumps(i, ensure_ascii=False) for i in items) + "\n]\n"
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps builds per call
+    return "[\n" + ",\n".join("  " + encode(i) for i in items) + "\n]\n"
 
 
 def render_csv(report: ThreatReport, base: Path | None = None) -> str:
