@@ -17,6 +17,7 @@ KINDS: dict[str, str] = {
     "stage": "stages",
     "environment": "environments",
     "zone": "zones",
+    "system": "system",  # the model's one `system:` entry
     "path": "paths",  # components joined by '>': no section of its own
 }
 _WORD = {section: kind for kind, section in KINDS.items()}
@@ -67,6 +68,10 @@ class Ref:
     @classmethod
     def environment(cls, environment_id: str) -> Ref:
         return cls("environments", environment_id)
+
+    @classmethod
+    def system(cls, system_id: str) -> Ref:
+        return cls("system", system_id)
 
     @classmethod
     def path(cls, component_ids: Iterable[str]) -> Ref:

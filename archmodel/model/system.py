@@ -10,3 +10,8 @@ class System(Element):
     name: Text
     description: Text = ""
     owner: Text | None = None
+
+    @property
+    def ref_id(self) -> str:
+        """The id written after ``system:`` in findings and risks (``system`` when unset)."""
+        return self.id or "system"

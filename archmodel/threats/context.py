@@ -229,6 +229,8 @@ class ThreatContext:
         for section, items in sections.items():
             for item, origin in zip(items, self.loaded.origins.get(section, []), strict=False):
                 index.setdefault((section, item.id), origin)
+        if self.loaded.system_origin is not None:
+            index[("system", model.system.ref_id)] = self.loaded.system_origin
         return index
 
     def origin(self, section: str, element_id: str) -> Origin | None:

@@ -48,12 +48,14 @@ EXPOSURE_POINTS = {
     "internal": -1,
     "restricted zone": -2,
     "environment-wide": 0,
+    "system-wide": 0,
     "pipeline": 0,
     "zone-wide": 0,
 }
 # Where a target that is no component or flow sits, by its reference's section.
 _PLACE = {
     "environments": "environment-wide",
+    "system": "system-wide",
     "stages": "pipeline",
     "pipeline": "pipeline",
     "zones": "zone-wide",

@@ -2,7 +2,8 @@
 
 For every open finding on the reference model and on every example model, each listed
 mitigation is added, by itself, to the finding's target (a component's, flow's, zone's or
-environment's ``controls``; a path's last component, the data it leads to) and the model is
+environment's ``controls``; a path's last component, the data it leads to; every component
+for a fleet-wide gap reported on the whole ``system``) and the model is
 analysed again: the finding must be gone. A finding that no single control closes lists
 none, and its fix names the model change instead (AMT142, multi-layer attack paths).
 """
@@ -36,6 +37,10 @@ def loaded(model: Path) -> tuple[Project, tuple[Finding, ...]]:
 def with_control(model: Model, target: Ref, control: str) -> Model:
     """The model with ``control`` added to the finding's target element."""
     section, ident = target.section, target.id
+    if section == "system":
+        # A fleet-wide gap of a model without environments: the control on every component.
+        comps = [c.model_copy(update={"controls": [*c.controls, control]}) for c in model.components]
+        return dataclasses.replace(model, components=comps)
     if section == "paths":
         section, ident = "components", ident.split(">")[-1]
     assert section in SECTIONS, f"no controls on {target}"

@@ -68,14 +68,19 @@ def fleet_gaps(
 
     A fleet-wide control (logging, patching, a secrets vault) is usually provided by the
     platform; a reviewer writes one finding on the environment that lists the components
-    left uncovered. Without environments, each component gets its own finding.
+    left uncovered. Without environments the one finding is on the whole system.
     """
     candidates = [c for c in members if not covered(c)]
     envs = ctx.analysed_environments
     if not envs:
-        for c in candidates:
-            if mitigations.isdisjoint(ctx.controls(c.id)):
-                yield component_hit(ctx, c, f"{label(c)} {what}.", exposed=False)
+        gaps = [c for c in candidates if mitigations.isdisjoint(ctx.controls(c.id))]
+        if gaps:
+            system = ctx.loaded.model.system
+            yield Hit(
+                target=Ref.system(system.ref_id),
+                description=f"In system '{system.ref_id}', {quoted((c.id for c in gaps), len(gaps))} {what}.",
+                stake=max(_fleet_stake(ctx, c) for c in gaps),
+            )
         return
     for env in envs:
         gaps = [c for c in candidates if mitigations.isdisjoint(ctx.graph.effective_controls(c.id, env))]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from itertools import pairwise
 
 from archmodel.model import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Classification, Flow, Layer, Ref
-from archmodel.threats.checks.common import at_stake
+from archmodel.threats.checks.common import at_stake, quoted
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Check, Hit, threat
 from archmodel.threats.types import Stride
@@ -78,28 +78,41 @@ def _present_layers(ctx: ThreatContext, path: list[str]) -> list[str]:
     return [str(layer) for layer in sorted(found, key=lambda x: -LAYER_NUMBER[x])]
 
 
+def _by_entry(gaps: Iterator[tuple[str, list[str]]]) -> dict[str, list[list[str]]]:
+    """Gap paths of one layer by entry point: one root cause (that entry, that missing
+    layer), one finding on the nearest store, naming the others (as AMT200-AMT202 do)."""
+    groups: dict[str, list[list[str]]] = {}
+    for _store, path in gaps:
+        groups.setdefault(path[0], []).append(path)
+    return groups
+
+
 def _make_check(layer: Layer) -> Check:
     def check(ctx: ThreatContext) -> Iterator[Hit]:
         if layer not in ctx.policy.required_layers:
             return
         controls = tuple(sorted(c for c, lay in ctx.graph.layer_of.items() if lay == layer))
-        for store_id, path in layer_gaps(ctx, layer):
-            store = ctx.graph.components[store_id]
+        for paths in _by_entry(layer_gaps(ctx, layer)).values():
+            path = min(paths, key=lambda p: (len(p), p[-1]))
+            store = ctx.graph.components[path[-1]]
             present = _present_layers(ctx, path)
+            others = sorted(p[-1] for p in paths if p is not path)
+            more = f" So do the paths to {quoted(others)}." if others else ""
             yield Hit(
                 target=Ref.path(path),
-                description=f"From '{path[0]}' to {at_stake(ctx, store.stores)} in '{store_id}', "
+                description=f"From '{path[0]}' to {at_stake(ctx, store.stores)} in '{store.id}', "
                 f"the path {' > '.join(path)} has no {LAYER_TITLE[layer].lower()} control "
-                f"(layers present: {', '.join(present) or 'none'}).",
-                stake=ctx.data_rank(store.stores),
-                where=("components", store_id),
+                f"(layers present: {', '.join(present) or 'none'}).{more}",
+                stake=max(ctx.data_rank(ctx.graph.components[p[-1]].stores) for p in paths),
+                where=("components", store.id),
                 mitigations=controls,
             )
 
     check.__doc__ = (
         f"Defence in depth: a way from the untrusted side to confidential or restricted data "
         f"on which no control of layer {LAYER_NUMBER[layer]} ({LAYER_TITLE[layer]}) applies; "
-        "one failing control then exposes the data."
+        "one failing control then exposes the data. One finding per entry point, on the "
+        "nearest store, naming the others."
     )
     return check
 
