@@ -359,6 +359,12 @@ def test_github_terraform_jobs_plan_and_apply_in_their_clouds_root_module(
                         assert step["env"]["ARM_CLIENT_ID"] == "${{ vars.AZURE_CLIENT_ID }}"
             else:
                 assert not [s for s in job["steps"] if "ARM_USE_OIDC" in s.get("env", {})]
+                # the GCP root module declares project_id without a default: every
+                # Terraform step names the project
+                tf_steps = [s for s in job["steps"] if "terraform " in s.get("run", "")]
+                assert tf_steps and all(
+                    s["env"]["TF_VAR_project_id"] == "${{ vars.GCP_PROJECT_ID }}" for s in tf_steps
+                ), job_id
         if gated:
             assert jobs[f"{stage}-plan"]["environment"] == {"name": f"{env}-plan"}
             assert "terraform apply" not in "".join(terraform_runs(jobs[f"{stage}-plan"]["steps"]))
@@ -396,6 +402,7 @@ def test_gitlab_terraform_jobs_plan_and_apply_in_their_clouds_root_module(
                 job["variables"]["GOOGLE_APPLICATION_CREDENTIALS"] == "$CI_PROJECT_DIR/.gcp-credentials.json"
             )
             assert any('"type": "external_account"' in line for line in job["before_script"])
+            assert all(doc[j]["variables"]["TF_VAR_project_id"] == "$GCP_PROJECT_ID" for j in ids)
         else:
             assert doc[stage]["variables"]["ARM_USE_OIDC"] == "true"
 
@@ -407,3 +414,16 @@ def test_terraform_on_premises_stops_with_a_clear_error_instead_of_local_state(
     init = next(s["run"] for s in jobs["tf-onprem"]["steps"] if s.get("name") == "Terraform init")
     assert "if [ ! -f onprem.tfvars ]; then" in init and "::error::" in init and "exit 1" in init
     assert init.index("exit 1\nfi") < init.index("terraform init")
+
+
+def test_gitlab_terraform_on_premises_stops_with_a_clear_error(outputs: dict[str, dict[str, bytes]]) -> None:
+    """As on GitHub: nothing is generated for an on-premises environment, so the job
+    stops before init unless a root module with its tfvars was added by hand."""
+    doc = yaml.safe_load(outputs["clouds"]["ci/gitlab-ci.yml"])
+    script = doc["tf-onprem"]["script"]
+    guard = next(i for i, line in enumerate(script) if "onprem.tfvars" in line)
+    assert script[guard].startswith("if [ ! -f onprem.tfvars ]; then echo ") and "exit 1; fi" in script[guard]
+    assert "on-premises environment onprem" in script[guard]
+    assert guard < next(i for i, line in enumerate(script) if line.startswith("terraform init"))
+    for job_id in ("tf-aws", "tf-gcp", "tf-azure", "tf-late", "tf-late-plan-job"):
+        assert not any(".tfvars ]" in line for line in doc[job_id]["script"]), job_id

@@ -174,6 +174,35 @@ def test_component_named_like_a_shared_file(write_model: Callable[..., Path]) ->
     assert b"aws_db_instance" not in files["terraform/variables.gen.tf"]
 
 
+QUEUES = """archmodel: 1
+system: {name: Q}
+components:
+  - id: worker
+    kind: service
+    name: Worker
+    deploy: {runtime: container, image: "ghcr.io/q/worker:1.0.0", port: 8080}
+  - {id: jobs, kind: queue, name: Jobs, technology: rabbitmq}
+  - {id: events, kind: queue, name: Events, technology: kafka}
+flows:
+  - {from: worker, to: jobs, protocol: https, port: 443}
+  - {from: worker, to: events, protocol: kafka, port: 9094}
+"""
+
+
+def test_sqs_gets_no_security_group_and_msk_keeps_its_own(write_model: Callable[..., Path]) -> None:
+    """SQS is outside the VPC (IAM and its queue policy guard it): a security group for it
+    would attach to nothing. MSK brokers are in the VPC and keep theirs."""
+    files, _ = generated(write_model(QUEUES))
+    found = resources(files)
+    assert ("aws_sqs_queue", "jobs") in found
+    assert ("aws_security_group", "jobs") not in found
+    assert "aws_security_group.jobs" not in b"".join(files.values()).decode()
+    assert ("aws_security_group", "events") in found
+    assert found[("aws_vpc_security_group_ingress_rule", "worker_TO_events")]["referenced_security_group_id"]
+    to_jobs = found[("aws_vpc_security_group_egress_rule", "worker_TO_jobs")]
+    assert to_jobs["cidr_ipv4"] == "${var.external_egress_cidr}"
+
+
 # --- checkov (slow: one scan per module) -----------------------------------------------
 
 

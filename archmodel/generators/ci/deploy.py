@@ -102,15 +102,22 @@ ARM_OIDC = {
     "ARM_SUBSCRIPTION_ID": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
     "TF_VAR_subscription_id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
 }
+# What the provider of each cloud needs in every Terraform step: the Azure OIDC identity
+# and subscription; on GCP the project, which the root module's ``project_id`` declares
+# without a default (plan runs with -input=false and cannot ask for it).
+PROVIDER_ENV: dict[str, dict[str, str]] = {
+    "azure": ARM_OIDC,
+    "gcp": {"TF_VAR_project_id": "${{ vars.GCP_PROJECT_ID }}"},
+}
 
 
 def terraform_env(cloud: str) -> dict[str, str]:
-    """The variables the Terraform steps of a cloud read: its state settings (and on
-    Azure the OIDC identity), nothing of another cloud."""
+    """The variables the Terraform steps of a cloud read: its state settings and what
+    its provider needs (``PROVIDER_ENV``), nothing of another cloud."""
     if cloud not in BACKEND:
         return {}
     names = sorted(var for _, var in BACKEND[cloud][1])
-    return {name: f"${{{{ vars.{name} }}}}" for name in names} | (ARM_OIDC if cloud == "azure" else {})
+    return {name: f"${{{{ vars.{name} }}}}" for name in names} | PROVIDER_ENV.get(cloud, {})
 
 
 def cloud_of(environment: Environment | None) -> str:
@@ -190,8 +197,9 @@ def _with_env(step: Step, cloud: str) -> Step:
 
 
 def _tf(name: str, run: str, cloud: str) -> Step:
-    """A plan or apply step: on Azure the provider's OIDC identity, nothing else."""
-    return {"name": name, **({"env": ARM_OIDC} if cloud == "azure" else {}), "run": run}
+    """A plan or apply step: what the cloud's provider needs (``PROVIDER_ENV``), nothing else."""
+    env = PROVIDER_ENV.get(cloud)
+    return {"name": name, **({"env": env} if env else {}), "run": run}
 
 
 def terraform(env: str, cloud: str, env_dir: str | None) -> list[Step]:

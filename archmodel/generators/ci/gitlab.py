@@ -55,11 +55,22 @@ STATE = " ".join(
 )
 
 
-def init(env_dir: str | None) -> list[str]:
+def init(env_dir: str | None, env: str, cloud: str) -> list[str]:
     """Into the Terraform root module (``terraform/<env>/`` when environments deploy
-    different components), with GitLab's state backend."""
+    different components), with GitLab's state backend. On premises nothing is
+    generated: the job stops with a clear error unless a root module with the
+    environment's tfvars was added by hand (as the GitHub workflow does)."""
     where = f"terraform/{env_dir}" if env_dir else "terraform"
-    return [f'cd "$ARCHMODEL_OUT/{where}" || exit 1', BACKEND, f"terraform init -input=false {STATE}"]
+    guard = (
+        [
+            f"if [ ! -f {env}.tfvars ]; then echo 'ERROR: no Terraform is generated for the "
+            f"on-premises environment {env}: deploy it with Helm or kubectl, or add its root "
+            "module' >&2; exit 1; fi"
+        ]
+        if cloud == "onprem"
+        else []
+    )
+    return [f'cd "$ARCHMODEL_OUT/{where}" || exit 1', *guard, BACKEND, f"terraform init -input=false {STATE}"]
 
 
 # OIDC for Terraform on GitLab: an ID token the cloud exchanges for the role or
@@ -88,6 +99,8 @@ OIDC: dict[str, dict[str, Any]] = {
         "variables": {
             "GCP_ID_TOKEN_FILE": "$CI_PROJECT_DIR/.gcp-id-token",
             "GOOGLE_APPLICATION_CREDENTIALS": "$CI_PROJECT_DIR/.gcp-credentials.json",
+            # the GCP root module declares project_id without a default
+            "TF_VAR_project_id": "$GCP_PROJECT_ID",
         },
         "before_script": ['printf \'%s\' "$GCP_ID_TOKEN" > "$GCP_ID_TOKEN_FILE"', GCP_CREDENTIALS],
     },
@@ -110,7 +123,7 @@ def _tool_image(name: str) -> dict[str, Any]:
     return {"image": {"name": name, "entrypoint": [""]}}
 
 
-def _deploy(stage: Stage, env_dir: str | None) -> dict[str, Any]:
+def _deploy(stage: Stage, env_dir: str | None, cloud: str) -> dict[str, Any]:
     """Terraform keeps its state in GitLab's own state backend (one state per
     environment, locked, authenticated by the job token) and applies the plan it just
     made; Helm and kubectl use the cluster context of the GitLab agent
@@ -121,7 +134,7 @@ def _deploy(stage: Stage, env_dir: str | None) -> dict[str, Any]:
             **_tool_image("hashicorp/terraform:1.9"),
             "variables": {"TF_STATE_URL": f"{STATES}/{env}"},
             "script": [
-                *init(env_dir),
+                *init(env_dir, env, cloud),
                 f"terraform plan -input=false -var-file={env}.tfvars -out=tfplan",
                 "terraform apply -input=false tfplan",
             ],
@@ -144,7 +157,7 @@ def _deploy(stage: Stage, env_dir: str | None) -> dict[str, Any]:
     }
 
 
-def _script(stage: Stage, env_dir: str | None) -> dict[str, Any]:
+def _script(stage: Stage, env_dir: str | None, cloud: str) -> dict[str, Any]:
     """Image and script of one job, by stage kind and tool."""
     kind = str(stage.kind)
     if kind == "source":
@@ -165,7 +178,7 @@ def _script(stage: Stage, env_dir: str | None) -> dict[str, Any]:
         )
         return {**DOCKER, "script": [login, f"docker build -t {IMAGE} .", f"docker push {IMAGE}"]}
     if kind == "deploy":
-        return _deploy(stage, env_dir)
+        return _deploy(stage, env_dir, cloud)
     suffix = f" ENVIRONMENT={stage.environment}" if stage.environment else ""
     return {"script": [f"make {kind}{suffix}"]}
 
@@ -232,7 +245,9 @@ def _guard(job: dict[str, Any], stage: Stage, graph: ArchGraph) -> None:
         job["interruptible"] = False
 
 
-def _split_plan(stage: Stage, job: dict[str, Any], taken: set[str], env_dir: str | None) -> dict[str, Any]:
+def _split_plan(
+    stage: Stage, job: dict[str, Any], taken: set[str], env_dir: str | None, cloud: str
+) -> dict[str, Any]:
     """A manual Terraform deploy (right after an approval) becomes a plan job that runs
     by itself and a manual apply of that plan (its artifact): whoever starts the apply
     has read the plan. The plan job prepares the environment (its variables, no
@@ -249,7 +264,7 @@ def _split_plan(stage: Stage, job: dict[str, Any], taken: set[str], env_dir: str
     plan = {key: job[key] for key in keys if key in job}
     plan |= {"environment": {"name": env, "action": "prepare"}, "rules": [{"if": GL_SHIP}]}
     plan["script"] = [
-        *init(env_dir),
+        *init(env_dir, env, cloud),
         f"mkdir -p {out}",
         f"terraform plan -input=false -var-file={env}.tfvars -out={out}/tfplan",
         f"cp .terraform.lock.hcl {out}/terraform.lock.hcl",
@@ -258,8 +273,8 @@ def _split_plan(stage: Stage, job: dict[str, Any], taken: set[str], env_dir: str
     plan["artifacts"] = {"paths": [folder], "expire_in": "1 week"}
     job["needs"] = sorted([name, *job["needs"]])
     restore = f"cp {out}/terraform.lock.hcl .terraform.lock.hcl"
-    cd, backend, start = init(env_dir)
-    job["script"] = [cd, backend, restore, start, f"terraform apply -input=false {out}/tfplan"]
+    *into, start = init(env_dir, env, cloud)
+    job["script"] = [*into, restore, start, f"terraform apply -input=false {out}/tfplan"]
     return {name: plan}
 
 
@@ -280,10 +295,11 @@ def pipeline(graph: ArchGraph, ci: CiOptions = DEFAULT) -> dict[str, Any]:
     }
     for stage in sorted(jobs, key=lambda s: s.id):
         env_dir = terraform_dir(graph, stage)
-        job: dict[str, Any] = {"stage": names[depth[stage.id]], **_script(stage, env_dir)}
+        cloud = cloud_of(graph.environments.get(stage.environment or "default"))
+        job: dict[str, Any] = {"stage": names[depth[stage.id]], **_script(stage, env_dir, cloud)}
         job["needs"] = [job_name(n) for n in effective_needs(stage, stages)]
         if stage.kind == "deploy" and "terraform" in (stage.tool or "").lower():
-            _with_oidc(job, cloud_of(graph.environments.get(stage.environment or "default")))
+            _with_oidc(job, cloud)
         if stage.kind == "deploy":
             job["environment"] = {"name": stage.environment or "default"}
             job["resource_group"] = stage.environment or "default"
@@ -292,5 +308,5 @@ def pipeline(graph: ArchGraph, ci: CiOptions = DEFAULT) -> dict[str, Any]:
             job["allow_failure"] = False
         _guard(job, stage, graph)
         doc[job_name(stage.id)] = job
-        doc |= _split_plan(stage, job, {job_name(s.id) for s in jobs}, env_dir)
+        doc |= _split_plan(stage, job, {job_name(s.id) for s in jobs}, env_dir, cloud)
     return doc

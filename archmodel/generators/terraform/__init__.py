@@ -58,7 +58,7 @@ def component_file(cid: str) -> str:
 
 def make_plan(graph: ArchGraph) -> Plan:
     rows = {cid: row for cid, c in graph.components.items() if (row := row_for(c)) is not None}
-    in_vpc = frozenset(cid for cid, row in rows.items() if MAPPING[row].in_vpc)
+    in_vpc = frozenset(cid for cid, row in rows.items() if MAPPING[row].networked(graph.components[cid]))
     return Plan(graph, rows, in_vpc)
 
 

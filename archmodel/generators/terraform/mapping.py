@@ -4,7 +4,8 @@
 A row with no builder for a cloud is a kind that cloud has no mapping for: the component
 gets nothing there and a ``NoMapping`` warning names both. ``in_vpc`` says whether the
 AWS resources sit in a VPC and so get a security group and rules from the flows (GCP and
-Azure say which rows are networked in their ``CloudSpec``).
+Azure say which rows are networked in their ``CloudSpec``); a row whose AWS service
+depends on the component (a queue: MSK in the VPC, SQS outside it) gives a predicate.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from archmodel.generators.terraform import (
     gcp_data,
     gcp_edge,
 )
-from archmodel.generators.terraform.facts import Facts
+from archmodel.generators.terraform.facts import Facts, is_kafka
 from archmodel.generators.terraform.plan import Plan
+from archmodel.model import Component
 
 Builder = Callable[[Facts, Plan], list[Block]]
 
@@ -37,9 +39,13 @@ def _network_only(facts: Facts, plan: Plan) -> list[Block]:
 
 @dataclass(frozen=True)
 class Row:
-    in_vpc: bool
+    in_vpc: bool | Callable[[Component], bool]
     builders: dict[str, Builder]  # cloud -> builder
     resources: dict[str, tuple[str, ...]]  # cloud -> resource types (for docs and tests)
+
+    def networked(self, component: Component) -> bool:
+        """Whether this component's AWS resources sit in the VPC (security group, rules)."""
+        return self.in_vpc(component) if callable(self.in_vpc) else self.in_vpc
 
 
 FRONT_DOOR = (
@@ -110,7 +116,10 @@ MAPPING: dict[str, Row] = {
         },
     ),
     "queue": Row(
-        True,
+        # MSK brokers live in private subnets; SQS is a regional endpoint outside the
+        # VPC, reached over HTTPS and guarded by IAM and its queue policy: a security
+        # group for it would attach to nothing (checkov CKV2_AWS_5).
+        is_kafka,
         {"aws": aws_data.queue, "gcp": gcp_data.queue, "azure": azure_data.queue},
         {
             "aws": ("aws_msk_cluster", "aws_sqs_queue"),
