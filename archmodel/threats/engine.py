@@ -171,7 +171,7 @@ def severity_of(
         return hit.severity, None
     if scorer is None:
         return ThreatSeverity.from_rank(hit.stake + rule.weight + (1 if hit.exposed else 0)), None
-    return scorer.score(hit.ref, hit.stake, hit.exposed, rule.stride, rule.weight)
+    return scorer.score(hit.ref, hit.stake, hit.exposed, rule.stride, rule.weight, rule.way_in)
 
 
 def _finding(

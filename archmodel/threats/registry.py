@@ -84,6 +84,10 @@ class ThreatRule:
     doc: str = ""
     scope: str = "component"
     tags: tuple[str, ...] = field(default=())
+    # False for threats that do not come through the way in (an unversioned image, a
+    # missing build pipeline): exposure, authentication and hops do not change their
+    # likelihood.
+    way_in: bool = True
 
     def hits(self, ctx: ThreatContext) -> Iterator[Hit]:
         yield from self.check(ctx)
@@ -126,6 +130,7 @@ def threat(
     cwe: Iterable[str] = (),
     capec: Iterable[str] = (),
     scope: str = "component",
+    way_in: bool = True,
 ) -> Callable[[Check], Check]:
     """Declare a rule; the decorated function's docstring is the rule's doc (the anti-pattern)."""
 
@@ -147,6 +152,7 @@ def threat(
                 capec=tuple(capec),
                 doc=" ".join((check.__doc__ or title).split()),
                 scope=scope,
+                way_in=way_in,
             ),
         )
         return check

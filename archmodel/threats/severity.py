@@ -85,7 +85,7 @@ class Scorer:
     def __init__(self, ctx: ThreatContext) -> None:
         self.ctx = ctx
         # Keyed by the target's section and id: atoms hash in C, a Ref's hash is Python.
-        self._scored: dict[tuple[str, str, bool, int, bool], tuple[int, Factors]] = {}
+        self._scored: dict[tuple[str, str, bool, int, bool, bool], tuple[int, Factors]] = {}
         # One mapping per distinct set of labels, shared by every finding that has it.
         self._factors: dict[tuple[tuple[str, ...], tuple[str, ...]], Factors] = {}
         self._ways: dict[tuple[str, str], Way] = {}
@@ -93,25 +93,34 @@ class Scorer:
         self._impacts: dict[tuple[str, str, int], tuple[bool, tuple[str, ...]]] = {}
 
     def score(
-        self, target: Ref, stake: int, exposed: bool, stride: tuple[Stride, ...], weight: int
+        self,
+        target: Ref,
+        stake: int,
+        exposed: bool,
+        stride: tuple[Stride, ...],
+        weight: int,
+        way_in: bool = True,
     ) -> tuple[ThreatSeverity, Factors]:
-        """The severity of a hit and the factors that set it."""
+        """The severity of a hit and the factors that set it; ``way_in`` False (a threat
+        that does not come through the way in) leaves the likelihood neutral."""
         lesser = self._lesser.get(id(stride))
         if lesser is None:
             lesser = self._lesser[id(stride)] = bool(stride) and LESSER_STRIDE.issuperset(stride)
-        key = (target.section, target.id, exposed, stake, lesser)
+        key = (target.section, target.id, exposed, stake, lesser, way_in)
         found = self._scored.get(key)
         if found is None:
-            found = self._scored[key] = self._points(target, stake, exposed, lesser)
+            found = self._scored[key] = self._points(target, stake, exposed, lesser, way_in)
         rank = found[0] + weight
         return SEVERITIES[0 if rank < 0 else 3 if rank > 3 else rank], found[1]
 
-    def _points(self, target: Ref, stake: int, exposed: bool, lesser: bool) -> tuple[int, Factors]:
+    def _points(
+        self, target: Ref, stake: int, exposed: bool, lesser: bool, way_in: bool = True
+    ) -> tuple[int, Factors]:
         where = (target.section, target.id)
         way = self._ways.get(where)
         if way is None:
             way = self._ways[where] = self._way(target)
-        points, likely = likelihood(way, exposed)
+        points, likely = likelihood(way, exposed) if way_in else (0, (NOT_THE_WAY_IN,))
         weighty, what = self._impact(target, stake)
         if lesser:
             what = (*what, "repudiation or denial of service only")
@@ -242,6 +251,9 @@ def impact_total(stake: int, weighty: bool, lesser: bool) -> int:
     """What is at stake (0 … 3), +1 for weighty data (at most 3), -1 for a threat that is
     only repudiation and/or denial of service."""
     return min(3, max(stake, 0) + (1 if weighty else 0)) - (1 if lesser else 0)
+
+
+NOT_THE_WAY_IN = "not about the way in (exposure and authentication not counted)"
 
 
 def likelihood(way: Way, exposed: bool) -> tuple[int, tuple[str, ...]]:

@@ -155,3 +155,22 @@ def test_threats_md_shows_one_severity_line_per_finding(tmp_path: Path) -> None:
     scored = [f for f in report.open if f.factors]
     assert scored and text.count("- **Severity:** ") == len(scored)
     assert "- **Severity:** critical — likelihood: internet\\-facing, unauthenticated; " in text
+
+
+def test_supply_chain_threats_ignore_the_way_in(tmp_path: Path) -> None:
+    """An unversioned image on an internet-facing, unauthenticated service holding
+    restricted credentials: impact 3, weight -1, and a neutral likelihood (the way in has
+    nothing to do with where the image came from): high, not critical."""
+    body = """
+zones: [{id: net, trust: untrusted}, {id: app, trust: internal}]
+data: [{id: key, classification: restricted, category: [credentials]}]
+components:
+  - {id: user, kind: actor, zone: net}
+  - {id: api, kind: service, zone: app, public: true, stores: [key], deploy: {image: api}}
+flows:
+  - {from: user, to: api, protocol: http, authentication: none}
+"""
+    found = {f.rule: f for f in findings(tmp_path, body) if str(f.target) == "component:api"}
+    image = found["AMT240"]
+    assert image.severity is ThreatSeverity.high
+    assert image.factors is not None and "not about the way in" in image.factors["likelihood"][0]

@@ -72,6 +72,7 @@ def _by_tag(image: str) -> bool:
 @threat(
     "AMT240",
     "Container image without a version",
+    way_in=False,
     stride=[Stride.tampering, Stride.elevation_of_privilege],
     mitigations=[],
     layer="infrastructure",
@@ -95,6 +96,7 @@ def unversioned_image(ctx: ThreatContext) -> Iterator[Hit]:
 @threat(
     "AMT241",
     "Container image not pinned by digest",
+    way_in=False,
     stride=[Stride.tampering],
     mitigations=[],
     layer="infrastructure",
@@ -156,6 +158,7 @@ def push_deployment(ctx: ThreatContext) -> Iterator[Hit]:
 @threat(
     "AMT243",
     "Workloads without a build pipeline",
+    way_in=False,
     stride=[Stride.tampering, Stride.repudiation],
     mitigations=[],
     layer="infrastructure",
@@ -185,6 +188,7 @@ def missing_build_infrastructure(ctx: ThreatContext) -> Iterator[Hit]:
 @threat(
     "AMT244",
     "Source repository without secret scanning",
+    way_in=False,
     stride=[Stride.information_disclosure],
     mitigations=[],
     layer="data",
