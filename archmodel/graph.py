@@ -122,6 +122,13 @@ class ArchGraph:
         prod = tuple(e for e in envs if e.tier == Tier.prod)
         return prod or envs
 
+    @property
+    def focus_environment(self) -> str | None:
+        """The environment whose view stands for the system when none is named: the one
+        analysed environment (the environment in view, or the single production one)."""
+        envs = self.analysed_environments
+        return envs[0].id if len(envs) == 1 else None
+
     def _zone_controls(self, zone_id: str) -> frozenset[str]:
         return frozenset(c for zone in self.zone_chain(zone_id) for c in zone.controls)
 

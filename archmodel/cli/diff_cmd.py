@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from archmodel.cli.project import ENV_HELP
+from archmodel.cli.project import ENV
 from archmodel.diff import ModelDiff, diff_models
 from archmodel.load import ModelNotFound
 from archmodel.load.git import resolve_model_path
@@ -92,7 +92,7 @@ RENDERERS = {"text": _render_text, "md": _render_md, "json": _render_json}
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True)
 @click.option("--fail-on-security", is_flag=True, help="Exit 1 when a security-relevant change appears.")
-@click.option("--env", default=None, metavar="NAME", help=ENV_HELP)
+@ENV
 def diff(old: str, new: str, fmt: str, fail_on_security: bool, env: str | None) -> None:
     """Compare two models: paths, or REV:path read from git (with --env, as deployed in
     that environment on both sides)."""

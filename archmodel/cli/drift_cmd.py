@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from archmodel.cli.output import FORMATS, note, print_diagnostics
-from archmodel.cli.project import ENV_HELP
+from archmodel.cli.project import ENV
 from archmodel.diagnostics import Diagnostic, render_json
 
 DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
@@ -29,7 +29,7 @@ DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
     help="Map a component to a workload (name or namespace/name) its labels do not name; repeatable.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--env", default=None, metavar="NAME", help=ENV_HELP)
+@ENV
 def drift(
     model: Path, terraform: Path | None, k8s: Path | None, mapping: tuple[str, ...], fmt: str, env: str | None
 ) -> None:

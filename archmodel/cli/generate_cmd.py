@@ -10,7 +10,7 @@ import click
 
 from archmodel import output_cache
 from archmodel.cli.output import short_diff
-from archmodel.cli.project import ENV_HELP, checked_project, in_environment
+from archmodel.cli.project import ENV, checked_project, in_environment
 from archmodel.fingerprint import inputs_fingerprint
 from archmodel.generators.ci.options import CiOptions
 from archmodel.naming import NameClash
@@ -60,7 +60,6 @@ MAX_NODES = click.option(
     show_default=True,
     help="Diagrams: split views above this.",
 )
-ENV = click.option("--env", default=None, metavar="NAME", help=ENV_HELP)
 IMAGES = click.option(
     "--images/--no-images",
     default=True,

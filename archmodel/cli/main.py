@@ -12,7 +12,7 @@ import click
 from archmodel import __version__
 from archmodel.api import check_environment
 from archmodel.cli.output import FORMATS, note, print_diagnostics, summary
-from archmodel.cli.project import ENV_HELP, any_project, environment_option
+from archmodel.cli.project import ENV, any_project, environment_option
 
 MODEL = click.argument("model", type=click.Path(path_type=Path))
 
@@ -60,7 +60,7 @@ def cli() -> None:
 @MODEL
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--env", default=None, metavar="NAME", help=ENV_HELP)
+@ENV
 def validate(model: Path, fmt: str, strict: bool, env: str | None) -> None:
     """Load MODEL and check it; exit 1 on errors (or warnings with --strict)."""
     checked = any_project(model, fmt)

@@ -18,7 +18,6 @@ import click
 
 if TYPE_CHECKING:
     from archmodel.graph import ArchGraph
-    from archmodel.project import Project
     from archmodel.threats.attack_paths import AttackPath
 
 
@@ -58,7 +57,7 @@ def paths_command(
     from archmodel.threats.context import ThreatContext
 
     checked = checked_project(model, refusal="no path analysis", fmt=fmt)
-    chosen = environment_option(checked, env, fmt) or _production(checked)
+    chosen = environment_option(checked, env, fmt) or checked.graph.focus_environment
     checked = checked.in_environment(chosen) if chosen else checked
     found = analyse_paths(ThreatContext(checked, checked.graph, checked.model.policies))
     found = _only(found, source, "--from", lambda p: (p.entry.id, str(p.entry.kind)))
@@ -98,9 +97,3 @@ def _only(
             f"{option} {wanted!r} matches no attack path; known: {', '.join(known) or 'none'}"
         )
     return kept
-
-
-def _production(project: Project) -> str | None:
-    """The one production environment, when the model has exactly one: what an attacker faces."""
-    prod = [e.id for e in project.graph.analysed_environments if str(e.tier) == "prod"]
-    return prod[0] if len(prod) == 1 else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from archmodel.api import InvalidModel, load_project, valid_project
 from archmodel.cli.output import escaped, note, print_diagnostics
 from archmodel.load import ModelNotFound
 from archmodel.project import Project
+from archmodel.rules.references import did_you_mean
 
 
 def any_project(model: Path, fmt: str = "text") -> Project:
@@ -43,6 +43,7 @@ def checked_project(
 
 
 ENV_HELP = "Work on one environment's view: what is deployed there, with the controls in force there."
+ENV = click.option("--env", default=None, metavar="NAME", help=ENV_HELP)
 
 
 def environment_option(project: Project, env: str | None, fmt: str = "text") -> str | None:
@@ -51,8 +52,8 @@ def environment_option(project: Project, env: str | None, fmt: str = "text") -> 
     if env is None or env in project.environment_ids:
         return env
     known = project.environment_ids
-    close = difflib.get_close_matches(env, known, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(known) or 'none'}"
+    suggestion = did_you_mean(env, known)
+    hint = f"; {suggestion}" if suggestion else f"; known: {', '.join(known) or 'none'}"
     raise click.UsageError(escaped(f"--env: no environment '{env}' in the model{hint}", fmt))
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from archmodel.cli.project import ENV_HELP
+from archmodel.cli.project import ENV
 from archmodel.threats.types import SEVERITY_ORDER, ThreatSeverity
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ FORMATS = ("text", "md", "html", "json", "csv", "sarif", "github")
     default=None,
     help="A previous threats.json: only findings not in it fail.",
 )
-@click.option("--env", default=None, metavar="NAME", help=ENV_HELP)
+@ENV
 def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None, env: str | None) -> None:
     """List the STRIDE threats of MODEL, most severe first; each says the environments it
     applies to (with --env, only that environment's view is analysed)."""

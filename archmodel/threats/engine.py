@@ -132,8 +132,7 @@ def _focus(project: Project, views: dict[str, Project]) -> Project:
     production (what an attacker faces), else the whole model."""
     if len(views) == 1:
         return next(iter(views.values()))
-    prod = [e.id for e in project.graph.analysed_environments if e.id in views]
-    return views[prod[0]] if len(prod) == 1 else project
+    return views.get(project.graph.focus_environment or "", project)
 
 
 def _run(ctx: ThreatContext, rules: list[ThreatRule], include_mitigated: bool) -> list[Finding]:

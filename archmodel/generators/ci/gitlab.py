@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from archmodel.generators.ci.deploy import CHART_NAMESPACE, cloud_of, terraform_dir
+from archmodel.generators.ci.deploy import CHART_NAMESPACE, cloud_of, terraform_dir, tf_path
 from archmodel.generators.ci.options import DEFAULT, GL_SHIP, CiOptions
 from archmodel.graph import ArchGraph
 from archmodel.model import Stage
@@ -60,7 +60,7 @@ def init(env_dir: str | None, env: str, cloud: str) -> list[str]:
     different components), with GitLab's state backend. On premises nothing is
     generated: the job stops with a clear error unless a root module with the
     environment's tfvars was added by hand (as the GitHub workflow does)."""
-    where = f"terraform/{env_dir}" if env_dir else "terraform"
+    where = tf_path(env_dir)
     guard = (
         [
             f"if [ ! -f {env}.tfvars ]; then echo 'ERROR: no Terraform is generated for the "
