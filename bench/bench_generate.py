@@ -76,7 +76,7 @@ def steps(n: int) -> None:
     gc.disable()  # as the runner does while generators run
     generators = load_all(available_generators(), available_generators())
     results: dict[str, object] = {}
-    everything = {}
+    everything: dict[str, bytes] = {}
     for name in order(generators):
         gen = generators[name]
         options = gen.options(images=False) if name == "diagrams" else gen.options()
@@ -85,7 +85,7 @@ def steps(n: int) -> None:
         files = gen.generate(project, dataclasses.replace(options, **received))
         print(f"  {name:<21} {time.perf_counter() - start:7.2f} s  {len(files)} files")
         results[name] = files
-        everything.update(files)
+        everything.update({str(p): b for p, b in files.items()})
     with tempfile.TemporaryDirectory(dir=HERE / "models") as tmp:
         start = time.perf_counter()
         write_outputs(Path(tmp), everything)

@@ -74,8 +74,13 @@ def namespace_object(name: str, env_id: str) -> dict[str, Any]:
 
 def network_policy(graph: ArchGraph, component: Component, charted: set[str]) -> dict[str, Any]:
     """Ingress only from modelled sources, egress only to modelled targets (and DNS)."""
-    namespaces = {cid: namespace(graph, graph.components[cid]) for cid in charted}
-    ingress, egress = rules(graph, component, charted, namespaces, lambda peer: Value(("peers", peer)))
+    ingress, egress = rules(
+        graph,
+        component,
+        charted,
+        lambda cid: namespace(graph, graph.components[cid]),
+        lambda peer: Value(("peers", peer)),
+    )
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",

@@ -61,11 +61,12 @@ def rules(
     graph: ArchGraph,
     component: Component,
     charted: set[str],
-    namespaces: dict[str, str],
+    namespace: Callable[[str], str],
     external: Callable[[str], Any],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(ingress, egress) rules; ``external(id)`` is the chart value standing for a peer
-    outside the cluster."""
+    """(ingress, egress) rules; ``namespace(id)`` is a charted component's namespace
+    (asked only of peers, so one policy costs its flows, not the whole cluster), and
+    ``external(id)`` the chart value standing for a peer outside the cluster."""
     cid = component.id
     plan = plan_ports(graph, component)
 
@@ -73,8 +74,9 @@ def rules(
         if other not in charted:
             return external(other)
         selector: dict[str, Any] = {"podSelector": {"matchLabels": {COMPONENT_LABEL: other}}}
-        if namespaces[other] != namespaces[cid]:
-            selector["namespaceSelector"] = {"matchLabels": {NAMESPACE_LABEL: namespaces[other]}}
+        theirs = namespace(other)
+        if theirs != namespace(cid):
+            selector["namespaceSelector"] = {"matchLabels": {NAMESPACE_LABEL: theirs}}
         return [selector]
 
     ingress: dict[tuple[str, int, str], dict[str, Any]] = {}
