@@ -150,7 +150,7 @@ def run(
     finally:
         if enabled:
             gc.enable()
-    return dict(sorted(files.items()))
+    return dict(sorted(files.items(), key=lambda item: item[0].parts))  # as paths sort, only faster
 
 
 def _one(project: Project, gen: Generator[Any], options: object, results: Mapping[str, Files]) -> Files:

@@ -91,14 +91,25 @@ def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def digests(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Every file's hash, by path: computed once per run and shared by the manifest, the
+    survey of OUT and the cache that `check` reads."""
+    return {rel: digest(content) for rel, content in files.items()}
+
+
 def manifest_bytes(files: Mapping[str, bytes], inputs: str = "") -> bytes:
-    """The manifest: every file's hash, and the fingerprint of what produced them.
+    """The manifest: every file's hash, and the fingerprint of what produced them."""
+    return manifest_of(digests(files), inputs)
+
+
+def manifest_of(hashes: Mapping[str, str], inputs: str = "") -> bytes:
+    """``manifest_bytes`` from hashes already computed.
 
     Laid out as ``json.dumps(..., indent=2)`` would, but written line by line: the
     indenting encoder is pure Python, and a large model lists a hundred thousand files.
     """
     quote = json.encoder.encode_basestring_ascii
-    lines = [f"    {quote(path)}: {quote(digest(files[path]))}" for path in sorted(files)]
+    lines = [f"    {quote(path)}: {quote(hashes[path])}" for path in sorted(hashes)]
     body = "{\n" + ",\n".join(lines) + "\n  }" if lines else "{}"
     return f'{{\n  "version": 1,\n  "inputs": {quote(inputs)},\n  "files": {body}\n}}\n'.encode()
 
@@ -169,14 +180,20 @@ def inside(out: Path, rel: str) -> bool:
 
 
 class _Within:
-    """``inside`` for many paths of one OUT: each directory is resolved once."""
+    """``inside`` for many paths of one OUT: each directory is resolved once, and
+    remembered when it does not exist yet (nothing in it needs a look)."""
 
     def __init__(self, out: Path) -> None:
         self.out, self.root = out, out.resolve()
         self.parents: dict[str, bool] = {}
+        self.missing: set[str] = set()
 
     def __call__(self, rel: str) -> bool:
         return self._inside(rel.rpartition("/")[0])
+
+    def absent(self, rel: str) -> bool:
+        """Whether rel's directory does not exist (after ``self(rel)`` was asked)."""
+        return rel.rpartition("/")[0] in self.missing
 
     def _inside(self, parent: str) -> bool:
         known = self.parents.get(parent)
@@ -191,8 +208,12 @@ class _Within:
         if not parent:
             return True
         up, _, name = parent.rpartition("/")
-        if name not in ("", ".", "..") and self._inside(up) and not _is_link(os.path.join(self.out, parent)):
-            return True
+        if name not in ("", ".", "..") and self._inside(up):
+            if up in self.missing or not os.path.lexists(os.path.join(self.out, parent)):
+                self.missing.add(parent)
+                return True
+            if not _is_link(os.path.join(self.out, parent)):
+                return True
         resolved = (self.out / parent).resolve()
         return resolved == self.root or resolved.is_relative_to(self.root)
 
@@ -207,74 +228,150 @@ def _is_link(path: str) -> bool:
         return True
 
 
-def _state(path: Path, content: bytes, listed: str | None) -> str | None:
-    """Why writing ``content`` at ``path`` would destroy something, or None when it is ours."""
-    kind = kind_of(path)
-    if kind == "missing":
-        return None
-    if kind is not None:
-        return f"a {kind} is in the way"
-    current = _read_or_none(path)
-    if current is None or current == content:
-        return None if current is not None else "unreadable"
-    if listed is None:
-        return "not written by archmodel"
-    return None if digest(current) == listed else "edited since archmodel wrote it"
-
-
-def _read_or_none(path: Path, limit: int = MANIFEST_LIMIT) -> bytes | None:
+def _read_or_none(path: Path | str, limit: int = MANIFEST_LIMIT) -> bytes | None:
     try:
-        return read_regular(path, limit)
+        return read_regular(Path(path), limit)
     except OSError:
         return None
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the caller already knows: every planned file's hash (by the same relative
+    path), and from the user's private cache the stat and hash each file of OUT had
+    when it was last written."""
+
+    hashes: Mapping[str, str]
+    seen: Mapping[str, tuple[tuple[int, ...], str]] = field(default_factory=dict)
+
+
+@dataclass
+class _Survey:
+    """What writing would do to OUT: the paths whose bytes change, and the paths that
+    hold something generate may not replace (each with why)."""
+
+    changed: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """What a run means to write, and what is known of OUT beforehand."""
+
+    files: Mapping[str, bytes]
+    hashes: Mapping[str, str]
+    previous: Manifest
+    # From the user's private cache (never from OUT): path -> (stat, hash) when written.
+    seen: Mapping[str, tuple[tuple[int, ...], str]]
+
+
+def _survey(out: Path, plan: _Planned) -> _Survey:
+    """One pass over the planned paths: each directory is checked once for a link out
+    of OUT, each file gets one ``lstat`` (none in a directory that does not exist yet),
+    and a file is read only when its stat is not the one remembered with its hash."""
+    within, base = _Within(out), os.fspath(out)
+    survey = _Survey()
+    for rel in sorted(plan.files):
+        if not within(rel):
+            raise UnsafePath(f"{rel} (its directory is a link leading out of {out})")
+        why = "missing" if within.absent(rel) else _why_not(os.path.join(base, rel), rel, plan)
+        if why == "missing" or why == "changed":
+            survey.changed.append(rel)
+        elif why is not None:
+            survey.problems.append((rel, why))
+    return survey
+
+
+def _why_not(full: str, rel: str, plan: _Planned) -> str | None:
+    """'missing' or 'changed' (ours to write), None (already right), or why writing
+    ``rel`` at ``full`` would destroy something."""
+    try:
+        info = os.lstat(full)
+    except FileNotFoundError:
+        return "missing"
+    except NotADirectoryError:
+        return "a file is in the way of its directory"
+    kind = kind_of_mode(info.st_mode)
+    if kind is not None:
+        return f"a {kind} is in the way"
+    remembered = plan.seen.get(rel)
+    if remembered is not None and remembered[0] == stat_key_of(info):
+        current_hash = remembered[1]  # unchanged on disk since it had this hash
+    else:
+        current = _read_or_none(full)
+        if current is None:
+            return "unreadable"
+        if current == plan.files[rel]:
+            return None
+        current_hash = digest(current)
+    if current_hash == plan.hashes[rel]:
+        return None
+    listed = plan.previous.files.get(rel)
+    if listed is None:
+        return "not written by archmodel"
+    return "changed" if current_hash == listed else "edited since archmodel wrote it"
+
+
 def conflicts(out: Path, files: Mapping[str, bytes], previous: Manifest) -> list[tuple[str, str]]:
     """Every planned path that holds something generate may not replace."""
-    found = []
-    for rel, content in sorted(files.items()):
-        why = _state(out / rel, content, previous.files.get(rel))
-        if why is not None:
-            found.append((rel, why))
+    found = _survey(out, _Planned(files, digests(files), previous, {})).problems
     if kind_of(out / MANIFEST) not in (None, "missing"):
         found.append((MANIFEST, "not a regular file"))
     return found
 
 
-def write_outputs(out: Path, files: Mapping[str, bytes], clean: bool = False, inputs: str = "") -> list[str]:
+def write_outputs(
+    out: Path,
+    files: Mapping[str, bytes],
+    clean: bool = False,
+    inputs: str = "",
+    known: Known | None = None,
+) -> list[str]:
     """Write ``files`` below ``out``; returns the paths that changed.
 
     Everything that can refuse the run (unsafe paths, a bad manifest, conflicts, another
     run) does so before the first write. Content is staged inside OUT and renamed into
-    place; files whose bytes did not change keep their mtime.
+    place; files whose bytes did not change keep their mtime. ``known`` passes the
+    hashes already computed and the stats remembered in the user's cache.
     """
     checked = {safe_relative(p): b for p, b in files.items()}
+    same = known is not None and known.hashes.keys() == checked.keys()
+    hashes = known.hashes if known is not None and same else digests(checked)
+    seen = known.seen if known is not None else {}
     out.mkdir(parents=True, exist_ok=True)
     with locked(out):
         remove_stale_staging(out)
-        for rel in checked:
-            if not inside(out, rel):
-                raise UnsafePath(f"{rel} (its directory is a link leading out of {out})")
         previous = read_manifest(out)
-        problems = conflicts(out, checked, previous)
-        if problems:
-            raise Conflict(tuple(problems))
-        changed = _replace(out, {**checked, MANIFEST: manifest_bytes(checked, inputs)})
+        survey = _survey(out, _Planned(checked, hashes, previous, seen))
+        if kind_of(out / MANIFEST) not in (None, "missing"):
+            survey.problems.append((MANIFEST, "not a regular file"))
+        if survey.problems:
+            raise Conflict(tuple(survey.problems))
+        manifest = manifest_of(hashes, inputs)
+        changed = survey.changed
+        if _read_or_none(out / MANIFEST) != manifest:
+            changed = [*changed, MANIFEST]
+        _replace(out, {**checked, MANIFEST: manifest}, changed)
         if clean:
             _clean(out, previous, set(checked))
     return [rel for rel in changed if rel != MANIFEST]
 
 
-def _replace(out: Path, files: Mapping[str, bytes]) -> list[str]:
-    changed = [rel for rel, content in sorted(files.items()) if _read_or_none(out / rel) != content]
-    # Staged flat (one file per index, no tree to build and remove again), then each
-    # renamed into place: a rename within one file system.
+def _replace(out: Path, files: Mapping[str, bytes], changed: list[str]) -> None:
+    """Stage the ``changed`` files flat (one file per index, no tree to build and remove
+    again), then rename each into place: a rename within one file system."""
     staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out)
     base = os.fspath(out)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
         for i, rel in enumerate(changed):
-            with open(os.path.join(staging, str(i)), "xb") as handle:
-                handle.write(files[rel])
+            fd = os.open(os.path.join(staging, str(i)), flags, 0o644)
+            try:
+                view = memoryview(files[rel])
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
         made: set[str] = set()
         for i, rel in enumerate(changed):
             parent = rel.rpartition("/")[0]
@@ -284,7 +381,6 @@ def _replace(out: Path, files: Mapping[str, bytes]) -> list[str]:
             os.replace(os.path.join(staging, str(i)), os.path.join(base, rel))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return changed
 
 
 def _clean(out: Path, previous: Manifest, kept: set[str]) -> None:

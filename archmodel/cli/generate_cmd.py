@@ -30,12 +30,14 @@ from archmodel.writer import (
     Busy,
     Conflict,
     Drift,
+    Known,
     UnsafePath,
     compare_hashes,
     compare_outputs,
     digest,
+    digests,
     listed,
-    manifest_bytes,
+    manifest_of,
     write_outputs,
 )
 
@@ -127,11 +129,10 @@ def _committed_as(out: Path) -> str:
         return "."
 
 
-def _hashes(files: dict[str, bytes], inputs: str) -> dict[str, str]:
-    """What generate writes for these inputs, by path: remembered for `check`."""
-    hashes = {rel: digest(content) for rel, content in files.items()}
-    hashes[MANIFEST] = digest(manifest_bytes(files, inputs))
-    return hashes
+def _with_manifest(hashes: dict[str, str], inputs: str) -> dict[str, str]:
+    """What generate writes for these inputs, by path, the manifest included: remembered
+    for `check`."""
+    return {**hashes, MANIFEST: digest(manifest_of(hashes, inputs))}
 
 
 def _refuse_out_in_model(out: Path, project: Project) -> None:
@@ -169,8 +170,10 @@ def generate_command(
     _refuse_out_in_model(out, project)
     files = this.files(project)
     inputs = this.inputs(project)
+    hashes = digests(files)
     try:
-        changed = write_outputs(out, files, clean=clean, inputs=inputs)
+        known = Known(hashes, output_cache.recall_stats(out))
+        changed = write_outputs(out, files, clean=clean, inputs=inputs, known=known)
     except UnsafePath as exc:
         _fail(f"unsafe output path {exc}; nothing written")
     except BadManifest as exc:
@@ -183,9 +186,8 @@ def generate_command(
         _fail(f"{exc}; nothing written")
     except OSError as exc:
         _fail(f"cannot write {out}: {exc.strerror or exc}")
-    hashes = _hashes(files, inputs)
-    output_cache.remember(inputs, hashes)
-    output_cache.remember_stats(out, {rel: hashes[rel] for rel in files})
+    output_cache.remember(inputs, _with_manifest(hashes, inputs))
+    output_cache.remember_stats(out, hashes)
     click.echo(f"{out}: {len(files)} files, {len(changed)} changed", err=True)
 
 
@@ -209,8 +211,7 @@ def check_command(
         click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
         return
     files = this.files(project)
-    hashes = _hashes(files, inputs)
-    output_cache.remember(inputs, hashes)
+    output_cache.remember(inputs, _with_manifest(digests(files), inputs))
     drift = compare_outputs(out, files, inputs)
     _report(out, drift, files)
     if not drift.clean:

@@ -1,0 +1,84 @@
+"""The writer's survey of OUT: one look per file, the user's stat cache trusted only for
+files whose stat it remembers exactly, and a file in the way of a directory refused."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from archmodel.safe_files import stat_key
+from archmodel.writer import MANIFEST, Conflict, Known, digest, digests, write_outputs
+
+FILES = {"a/one.txt": b"one\n", "a/b/two.txt": b"two\n", "three.txt": b"three\n"}
+
+
+def _seen(out: Path, hashes: dict[str, str]) -> dict[str, tuple[tuple[int, ...], str]]:
+    found = {}
+    for rel, hashed in hashes.items():
+        key = stat_key(out / rel)
+        assert key is not None
+        found[rel] = (key, hashed)
+    return found
+
+
+def test_a_fresh_output_is_written_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    changed = write_outputs(out, FILES)
+    assert sorted(changed) == sorted(FILES)
+    assert {rel: (out / rel).read_bytes() for rel in FILES} == FILES
+    assert (out / MANIFEST).is_file()
+
+
+def test_a_remembered_stat_spares_the_read(tmp_path: Path) -> None:
+    """The cache says the file (stat unchanged) already has the planned hash: it is not
+    read, so not rewritten, even though its bytes differ (proof the read was skipped)."""
+    out = tmp_path / "out"
+    write_outputs(out, FILES)
+    planned = {**FILES, "three.txt": b"THREE\n"}
+    hashes = digests(planned)
+    seen = _seen(out, {"three.txt": hashes["three.txt"]})
+    changed = write_outputs(out, planned, known=Known(hashes, seen))
+    assert changed == []
+    assert (out / "three.txt").read_bytes() == b"three\n"
+
+
+def test_a_changed_stat_is_read_and_an_edit_is_a_conflict(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(out, FILES)
+    seen = _seen(out, digests(FILES))
+    (out / "three.txt").write_bytes(b"edited by hand\n")
+    os.utime(out / "three.txt", ns=(1, 1))
+    with pytest.raises(Conflict) as raised:
+        write_outputs(out, FILES, known=Known(digests(FILES), seen))
+    assert raised.value.paths == (("three.txt", "edited since archmodel wrote it"),)
+
+
+def test_a_file_ours_and_unchanged_since_is_replaced_without_a_read(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(out, FILES)
+    seen = _seen(out, digests(FILES))
+    planned = {**FILES, "a/one.txt": b"ONE\n"}
+    changed = write_outputs(out, planned, known=Known(digests(planned), seen))
+    assert changed == ["a/one.txt"]
+    assert (out / "a/one.txt").read_bytes() == b"ONE\n"
+
+
+def test_a_file_where_a_directory_belongs_is_a_conflict(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a").write_bytes(b"mine\n")
+    with pytest.raises(Conflict) as raised:
+        write_outputs(out, FILES)
+    assert ("a/one.txt", "a file is in the way of its directory") in raised.value.paths
+    assert (out / "a").read_bytes() == b"mine\n"
+
+
+def test_hashes_for_other_paths_are_not_trusted(tmp_path: Path) -> None:
+    """Known hashes keyed differently from the files are recomputed, not used."""
+    out = tmp_path / "out"
+    changed = write_outputs(out, FILES, known=Known({"elsewhere": digest(b"")}))
+    assert sorted(changed) == sorted(FILES)
+    manifest = (out / MANIFEST).read_text()
+    assert all(digest(content) in manifest for content in FILES.values())
