@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from archmodel.parallel import run_side_by_side, workers
+
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
@@ -43,6 +45,9 @@ class Generator(Generic[O]):
     options: type[O]
     generate: Callable[[Project, O], Files]
     needs: tuple[str, ...] = ()
+    # Work this generator shares with others (an analysis memoised on the project, such
+    # as the threat report): done once before generators run side by side.
+    prepare: Callable[[Project], object] | None = None
 
     def __post_init__(self) -> None:
         fields = {f.name for f in dataclasses.fields(self.options)}  # type: ignore[arg-type]
@@ -143,8 +148,13 @@ def run(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        for name in order(generators):
-            results[name] = _one(project, generators[name], given.get(name), results)
+        names = order(generators)
+        jobs = workers(project, len(names))
+        if jobs > 1:
+            results = run_side_by_side(project, generators, names, given, jobs)
+        for name in names:
+            if name not in results:
+                results[name] = run_one(project, generators[name], given.get(name), results)
             if name in wanted:
                 _collect(name, results[name], files, writer)
     finally:
@@ -153,7 +163,7 @@ def run(
     return dict(sorted(files.items(), key=lambda item: item[0].parts))  # as paths sort, only faster
 
 
-def _one(project: Project, gen: Generator[Any], options: object, results: Mapping[str, Files]) -> Files:
+def run_one(project: Project, gen: Generator[Any], options: object, results: Mapping[str, Files]) -> Files:
     """Run one generator with its options and the files of the generators it needs."""
     chosen = options or gen.options()
     received = {need: results[need] for need in gen.needs}

@@ -151,4 +151,4 @@ def _scenarios(graph: ArchGraph, images: bool) -> dict[str, bytes]:
     return files
 
 
-GENERATOR = Generator("diagrams", DiagramsOptions, generate)
+GENERATOR = Generator("diagrams", DiagramsOptions, generate, prepare=report_for)

@@ -51,4 +51,4 @@ def generate(project: Project, options: DocsOptions) -> Files:
     return {PurePosixPath(p): out[p] for p in sorted(out)}
 
 
-GENERATOR = Generator("docs", DocsOptions, generate, needs=("diagrams",))
+GENERATOR = Generator("docs", DocsOptions, generate, needs=("diagrams",), prepare=threat_findings)

@@ -54,4 +54,4 @@ def generate(project: Project, options: NoOptions) -> Files:
     return {PurePosixPath(path): text.encode("utf-8") for path, text in sorted(files.items())}
 
 
-GENERATOR = Generator("threats", NoOptions, generate)
+GENERATOR = Generator("threats", NoOptions, generate, prepare=report_for)

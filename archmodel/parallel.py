@@ -1,0 +1,114 @@
+"""Running independent generators side by side, one forked process per core.
+
+A large model spends most of ``generate`` inside generators that do not depend on each
+other (Helm, Terraform, the threat register, the docs site); on a machine with several
+cores they run at once. Workers are forked after the project is loaded, so each sees
+the loaded model without reading or pickling it, and work several generators share (the
+threat analysis) is done once before the fork (``Generator.prepare``). Files come back
+as (path, bytes) pairs; the result is the same, byte for byte, as a run in one process.
+
+Only where ``fork`` exists (Linux, the platform CI runs) and only for models large
+enough to repay a worker's start; ``ARCHMODEL_JOBS`` sets the number of workers (1: none).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from collections.abc import Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from archmodel.project import Project
+    from archmodel.runner import Files, Generator
+
+JOBS_VARIABLE = "ARCHMODEL_JOBS"
+MIN_ELEMENTS = 400  # components and flows below which a worker's start costs more than it saves
+
+# What forked workers inherit: set by ``run_side_by_side`` just before the pool starts.
+_STATE: dict[str, Any] = {}
+
+
+def workers(project: Project, generators: int) -> int:
+    """How many processes to use: ``ARCHMODEL_JOBS`` if set, else one per available
+    core for a large model (never more than there are generators), else 1."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    asked = os.environ.get(JOBS_VARIABLE, "").strip()
+    if asked.isdigit():
+        return max(1, min(int(asked), generators))
+    model = project.model
+    if len(model.components) + len(model.flows) < MIN_ELEMENTS:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), generators))
+
+
+def run_side_by_side(
+    project: Project,
+    generators: Mapping[str, Generator[Any]],
+    names: Sequence[str],
+    options: Mapping[str, object],
+    jobs: int,
+) -> dict[str, Files]:
+    """The files of every generator in ``names`` (in need order), run by ``jobs``
+    processes; a generator starts once the generators it needs have finished."""
+    for name in names:
+        prepare = generators[name].prepare
+        if prepare is not None:
+            prepare(project)  # memoised on the project, inherited by every worker
+    _STATE.update(project=project, generators=generators, options=options)
+    done: dict[str, Files] = {}
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            waiting, running = list(names), dict[Future[Outcome], str]()
+            while waiting or running:
+                for name in _ready(waiting, done, generators):
+                    waiting.remove(name)
+                    received = {need: done[need] for need in generators[name].needs}
+                    running[pool.submit(_in_worker, name, received)] = name
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    done[running.pop(future)] = _files(future)
+    finally:
+        _STATE.clear()
+    return done
+
+
+def _ready(
+    waiting: list[str], done: Mapping[str, Files], generators: Mapping[str, Generator[Any]]
+) -> list[str]:
+    return [name for name in waiting if all(need in done for need in generators[name].needs)]
+
+
+def _files(future: Future[Outcome]) -> Files:
+    """A worker's files, or its exception raised here as if the generator ran here."""
+    pairs, error = future.result()
+    if error is not None:
+        raise error
+    return {PurePosixPath(path): content for path, content in pairs}
+
+
+Outcome = tuple[list[tuple[str, bytes]], BaseException | None]  # (path, bytes) pairs, or the error
+
+
+def _in_worker(name: str, received: Mapping[str, Files]) -> Outcome:
+    """Run one generator in a worker. An exception travels back as a value (one that
+    cannot be pickled as a RuntimeError with its message), so the caller sees the same
+    error a run in one process would raise."""
+    from archmodel.runner import run_one
+
+    try:
+        files = run_one(_STATE["project"], _STATE["generators"][name], _STATE["options"].get(name), received)
+    except Exception as exc:  # every generator error is the caller's to report
+        return [], _portable(exc)
+    return [(str(path), content) for path, content in files.items()], None
+
+
+def _portable(exc: Exception) -> BaseException:
+    try:
+        return pickle.loads(pickle.dumps(exc))  # type: ignore[no-any-return]
+    except Exception:  # any failure to travel means: send the message
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
