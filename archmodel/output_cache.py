@@ -78,7 +78,26 @@ def recall(inputs: str) -> dict[str, str] | None:
     return {str(k): v for k, v in data.items()}
 
 
-Seen = dict[str, tuple[tuple[int, ...], str]]  # relative path -> (stat key, hash)
+class Seen:
+    """What OUT's files looked like when generate wrote them: path -> [size, mtime,
+    ctime, inode, hash], kept as read from the cache and checked at each lookup (a
+    hundred thousand entries are not worth converting when most are looked up once)."""
+
+    def __init__(self, entries: Mapping[str, object] | None = None) -> None:
+        self.entries: Mapping[str, object] = entries or {}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def hash_of(self, rel: str, info: os.stat_result) -> str | None:
+        """The hash ``rel`` had when its stat was ``info`` (None: unknown, or the stat
+        differs, so the file must be read)."""
+        item = self.entries.get(rel)
+        if type(item) is not list or len(item) != 5 or type(item[4]) is not str:
+            return None
+        if item[:4] != [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]:
+            return None
+        return item[4]
 
 
 def _stats_entry(out: Path) -> Path | None:
@@ -114,27 +133,12 @@ def remember_stats(out: Path, hashes: Mapping[str, str]) -> None:
 
 
 def recall_stats(out: Path) -> Seen:
-    """What OUT's files looked like when generate wrote them; {} when unknown."""
+    """What OUT's files looked like when generate wrote them; empty when unknown."""
     entry = _stats_entry(out)
     if entry is None:
-        return {}
+        return Seen()
     try:
         data = json.loads(read_regular(entry, _LIMIT))
     except (OSError, ValueError, RecursionError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    seen: Seen = {}
-    for rel, item in data.items():
-        if not (isinstance(item, list) and len(item) == 5):
-            continue
-        size, mtime, ctime, inode, hashed = item  # checked one by one: a hundred thousand
-        if (
-            isinstance(size, int)
-            and isinstance(mtime, int)
-            and isinstance(ctime, int)
-            and isinstance(inode, int)
-            and isinstance(hashed, str)
-        ):
-            seen[str(rel)] = ((size, mtime, ctime, inode), hashed)
-    return seen
+        return Seen()
+    return Seen(data) if isinstance(data, dict) else Seen()

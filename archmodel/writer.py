@@ -29,13 +29,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from archmodel.output_cache import Seen
 from archmodel.safe_files import (
     NotRegular,
     TooLarge,
     kind_of,
     kind_of_mode,
     read_regular,
-    stat_key_of,
 )
 
 MANIFEST = ".archmodel-manifest.json"
@@ -242,7 +242,7 @@ class Known:
     when it was last written."""
 
     hashes: Mapping[str, str]
-    seen: Mapping[str, tuple[tuple[int, ...], str]] = field(default_factory=dict)
+    seen: Seen = field(default_factory=Seen)
 
 
 @dataclass
@@ -261,8 +261,7 @@ class _Planned:
     files: Mapping[str, bytes]
     hashes: Mapping[str, str]
     previous: Manifest
-    # From the user's private cache (never from OUT): path -> (stat, hash) when written.
-    seen: Mapping[str, tuple[tuple[int, ...], str]]
+    seen: Seen  # from the user's private cache, never from OUT
 
 
 def _survey(out: Path, plan: _Planned) -> _Survey:
@@ -294,9 +293,9 @@ def _why_not(full: str, rel: str, plan: _Planned) -> str | None:
     kind = kind_of_mode(info.st_mode)
     if kind is not None:
         return f"a {kind} is in the way"
-    remembered = plan.seen.get(rel)
-    if remembered is not None and remembered[0] == stat_key_of(info):
-        current_hash = remembered[1]  # unchanged on disk since it had this hash
+    remembered = plan.seen.hash_of(rel, info)  # unchanged on disk since it had this hash
+    if remembered is not None:
+        current_hash = remembered
     else:
         current = _read_or_none(full)
         if current is None:
@@ -314,7 +313,7 @@ def _why_not(full: str, rel: str, plan: _Planned) -> str | None:
 
 def conflicts(out: Path, files: Mapping[str, bytes], previous: Manifest) -> list[tuple[str, str]]:
     """Every planned path that holds something generate may not replace."""
-    found = _survey(out, _Planned(files, digests(files), previous, {})).problems
+    found = _survey(out, _Planned(files, digests(files), previous, Seen())).problems
     if kind_of(out / MANIFEST) not in (None, "missing"):
         found.append((MANIFEST, "not a regular file"))
     return found
@@ -337,7 +336,7 @@ def write_outputs(
     checked = {safe_relative(p): b for p, b in files.items()}
     same = known is not None and known.hashes.keys() == checked.keys()
     hashes = known.hashes if known is not None and same else digests(checked)
-    seen = known.seen if known is not None else {}
+    seen = known.seen if known is not None else Seen()
     out.mkdir(parents=True, exist_ok=True)
     with locked(out):
         remove_stale_staging(out)
@@ -417,22 +416,26 @@ def compare_outputs(out: Path, files: Mapping[str, bytes], inputs: str = "") -> 
     """
     expected = {safe_relative(p): b for p, b in files.items()}
     expected[MANIFEST] = manifest_bytes(expected, inputs)
-    return compare_hashes(out, {rel: digest(b) for rel, b in expected.items()}, listed(out))
+    return compare_hashes(out, {rel: digest(b) for rel, b in expected.items()})
 
 
 def compare_hashes(
     out: Path,
     expected: Mapping[str, str],
-    listed: set[str],
-    seen: Mapping[str, tuple[tuple[int, ...], str]] | None = None,
+    listed: set[str] | None = None,
+    seen: Seen | None = None,
 ) -> Drift:
-    """Compare OUT with the hashes generate would write (``listed``: the manifest's paths).
+    """Compare OUT with the hashes generate would write.
 
-    ``seen`` (from the user's private cache, never from OUT) gives the stat and hash a
-    file had when generate wrote it: a regular file with that stat and the expected hash
-    is not read again. Every other file is read (regular files only) and hashed.
+    ``listed`` (the manifest's paths, to name extra files) is read from OUT's manifest
+    when not given, and not at all when that manifest has the expected hash (it then
+    lists exactly the expected files). ``seen`` (from the user's private cache, never
+    from OUT) gives the stat and hash a file had when generate wrote it: a regular file
+    with that stat and the expected hash is not read again. Every other file is read
+    (regular files only) and hashed.
     """
-    known = seen or {}
+    known = seen or Seen()
+    manifest_as_expected = False
     within = _Within(out)
     base = os.fspath(out)
     stale, missing, unsafe = [], [], []
@@ -445,19 +448,31 @@ def compare_hashes(
             missing.append(rel)
             continue
         kind = kind_of_mode(info.st_mode) if info is not None else "symlinked directory"
-        if kind is not None:
-            unsafe.append((rel, kind))
+        if kind is not None or info is None:
+            unsafe.append((rel, kind or "symlinked directory"))
         elif rel == MANIFEST:
-            continue  # it records the inputs (the date among them); its files are compared
-        elif info is not None and known.get(rel) == (stat_key_of(info), wanted):
-            continue  # unchanged on disk since it was written with the expected bytes
-        elif (current := _read_or_none(Path(full))) is None or digest(current) != wanted:
+            # It records the inputs (the date among them), so it is not stale itself; its
+            # files are compared one by one.
+            manifest_as_expected = _hash_of(full, rel, info, known) == wanted
+        elif _hash_of(full, rel, info, known) != wanted:
             stale.append(rel)
+    if listed is None:
+        listed = set(expected) if manifest_as_expected else _listed(out)
     extra = [rel for rel in sorted(listed - set(expected)) if kind_of(out / rel) is None]
     return Drift(stale, missing, extra, unsafe)
 
 
-def listed(out: Path) -> set[str]:
+def _hash_of(full: str, rel: str, info: os.stat_result, seen: Seen) -> str | None:
+    """A regular file's hash: remembered when its stat is unchanged, else read (None:
+    unreadable)."""
+    remembered = seen.hash_of(rel, info)
+    if remembered is not None:
+        return remembered
+    current = _read_or_none(full)
+    return None if current is None else digest(current)
+
+
+def _listed(out: Path) -> set[str]:
     """Paths the manifest in OUT lists (none when it cannot be read): only ever used to
     name extra files, never to vouch for a file's content."""
     try:

@@ -178,7 +178,7 @@ def test_in_sync_check_trusts_unchanged_stats_and_hashes_the_rest(
     other = {**expected, "a.txt": writer.digest(b"other")}  # a remembered stat vouches only for its hash
     assert not writer.compare_hashes(out, other, listed, output_cache.recall_stats(out)).clean
     monkeypatch.setenv("ARCHMODEL_NO_CACHE", "1")
-    assert output_cache.recall_stats(out) == {}
+    assert len(output_cache.recall_stats(out)) == 0
     assert compare()  # no cache: every file hashed
 
 

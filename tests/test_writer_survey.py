@@ -8,19 +8,29 @@ from pathlib import Path
 
 import pytest
 
+from archmodel.output_cache import Seen
 from archmodel.safe_files import stat_key
-from archmodel.writer import MANIFEST, Conflict, Known, digest, digests, write_outputs
+from archmodel.writer import (
+    MANIFEST,
+    Conflict,
+    Known,
+    compare_hashes,
+    digest,
+    digests,
+    manifest_of,
+    write_outputs,
+)
 
 FILES = {"a/one.txt": b"one\n", "a/b/two.txt": b"two\n", "three.txt": b"three\n"}
 
 
-def _seen(out: Path, hashes: dict[str, str]) -> dict[str, tuple[tuple[int, ...], str]]:
-    found = {}
+def _seen(out: Path, hashes: dict[str, str]) -> Seen:
+    found: dict[str, object] = {}
     for rel, hashed in hashes.items():
         key = stat_key(out / rel)
         assert key is not None
-        found[rel] = (key, hashed)
-    return found
+        found[rel] = [*key, hashed]
+    return Seen(found)
 
 
 def test_a_fresh_output_is_written_whole(tmp_path: Path) -> None:
@@ -82,3 +92,25 @@ def test_hashes_for_other_paths_are_not_trusted(tmp_path: Path) -> None:
     assert sorted(changed) == sorted(FILES)
     manifest = (out / MANIFEST).read_text()
     assert all(digest(content) in manifest for content in FILES.values())
+
+
+def test_a_manifest_with_the_expected_hash_is_not_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archmodel.writer as writer
+
+    out = tmp_path / "out"
+    write_outputs(out, FILES, inputs="fp")
+    expected = {**digests(FILES), MANIFEST: digest((out / MANIFEST).read_bytes())}
+    with monkeypatch.context() as patched:
+        patched.setattr(writer, "_listed", lambda out: pytest.fail("parsed the manifest"))
+        assert compare_hashes(out, expected).clean
+
+
+def test_files_a_different_manifest_lists_are_extra(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(out, {**FILES, "gone.txt": b"old\n"}, inputs="fp")
+    expected = {**digests(FILES), MANIFEST: digest(manifest_of(digests(FILES), "fp"))}
+    drift = compare_hashes(out, expected)
+    assert drift.extra == ["gone.txt"]
+    assert not drift.stale and not drift.missing

@@ -36,7 +36,6 @@ from archmodel.writer import (
     compare_outputs,
     digest,
     digests,
-    listed,
     manifest_of,
     write_outputs,
 )
@@ -207,7 +206,7 @@ def check_command(
     project = in_environment(checked_project(model, refusal="nothing compared"), env)
     inputs = this.inputs(project)
     known = output_cache.recall(inputs)
-    if known is not None and compare_hashes(out, known, listed(out), output_cache.recall_stats(out)).clean:
+    if known is not None and compare_hashes(out, known, seen=output_cache.recall_stats(out)).clean:
         click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
         return
     files = this.files(project)
