@@ -16,14 +16,17 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from archmodel.project import Project
-    from archmodel.runner import Files, Generator
+
+Files = Mapping[PurePosixPath, bytes]
+# The runner's one-generator call: (project, generator, its options, the files it needs).
+RunOne = Callable[["Project", Any, object, Mapping[str, Files]], Files]
 
 JOBS_VARIABLE = "ARCHMODEL_JOBS"
 MIN_ELEMENTS = 400  # components and flows below which a worker's start costs more than it saves
@@ -48,18 +51,20 @@ def workers(project: Project, generators: int) -> int:
 
 def run_side_by_side(
     project: Project,
-    generators: Mapping[str, Generator[Any]],
+    generators: Mapping[str, Any],
     names: Sequence[str],
     options: Mapping[str, object],
     jobs: int,
+    run_one: RunOne,
 ) -> dict[str, Files]:
     """The files of every generator in ``names`` (in need order), run by ``jobs``
-    processes; a generator starts once the generators it needs have finished."""
+    processes with the runner's ``run_one``; a generator starts once the generators it
+    needs have finished."""
     for name in names:
         prepare = generators[name].prepare
         if prepare is not None:
             prepare(project)  # memoised on the project, inherited by every worker
-    _STATE.update(project=project, generators=generators, options=options)
+    _STATE.update(project=project, generators=generators, options=options, run_one=run_one)
     done: dict[str, Files] = {}
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -77,9 +82,7 @@ def run_side_by_side(
     return done
 
 
-def _ready(
-    waiting: list[str], done: Mapping[str, Files], generators: Mapping[str, Generator[Any]]
-) -> list[str]:
+def _ready(waiting: list[str], done: Mapping[str, Files], generators: Mapping[str, Any]) -> list[str]:
     return [name for name in waiting if all(need in done for need in generators[name].needs)]
 
 
@@ -98,10 +101,11 @@ def _in_worker(name: str, received: Mapping[str, Files]) -> Outcome:
     """Run one generator in a worker. An exception travels back as a value (one that
     cannot be pickled as a RuntimeError with its message), so the caller sees the same
     error a run in one process would raise."""
-    from archmodel.runner import run_one
-
+    state = _STATE
     try:
-        files = run_one(_STATE["project"], _STATE["generators"][name], _STATE["options"].get(name), received)
+        files = state["run_one"](
+            state["project"], state["generators"][name], state["options"].get(name), received
+        )
     except Exception as exc:  # every generator error is the caller's to report
         return [], _portable(exc)
     return [(str(path), content) for path, content in files.items()], None

@@ -151,7 +151,7 @@ def run(
         names = order(generators)
         jobs = workers(project, len(names))
         if jobs > 1:
-            results = run_side_by_side(project, generators, names, given, jobs)
+            results = run_side_by_side(project, generators, names, given, jobs, run_one)
         for name in names:
             if name not in results:
                 results[name] = run_one(project, generators[name], given.get(name), results)
