@@ -56,7 +56,7 @@ def run_side_by_side(
     options: Mapping[str, object],
     jobs: int,
     run_one: RunOne,
-) -> dict[str, Files]:
+) -> dict[str, dict[str, bytes]]:
     """The files of every generator in ``names`` (in need order), run by ``jobs``
     processes with the runner's ``run_one``; a generator starts once the generators it
     needs have finished."""
@@ -65,14 +65,14 @@ def run_side_by_side(
         if prepare is not None:
             prepare(project)  # memoised on the project, inherited by every worker
     _STATE.update(project=project, generators=generators, options=options, run_one=run_one)
-    done: dict[str, Files] = {}
+    done: dict[str, dict[str, bytes]] = {}
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             waiting, running = list(names), dict[Future[Outcome], str]()
             while waiting or running:
                 for name in _ready(waiting, done, generators):
                     waiting.remove(name)
-                    received = {need: done[need] for need in generators[name].needs}
+                    received = {need: _paths(done[need]) for need in generators[name].needs}
                     running[pool.submit(_in_worker, name, received)] = name
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
@@ -82,16 +82,22 @@ def run_side_by_side(
     return done
 
 
-def _ready(waiting: list[str], done: Mapping[str, Files], generators: Mapping[str, Any]) -> list[str]:
+def _ready(waiting: list[str], done: Mapping[str, object], generators: Mapping[str, Any]) -> list[str]:
     return [name for name in waiting if all(need in done for need in generators[name].needs)]
 
 
-def _files(future: Future[Outcome]) -> Files:
-    """A worker's files, or its exception raised here as if the generator ran here."""
+def _files(future: Future[Outcome]) -> dict[str, bytes]:
+    """A worker's files by path text, or its exception raised here as if the generator
+    ran here."""
     pairs, error = future.result()
     if error is not None:
         raise error
-    return {PurePosixPath(path): content for path, content in pairs}
+    return dict(pairs)
+
+
+def _paths(files: Mapping[str, bytes]) -> Files:
+    """Files as a generator that needs them receives them."""
+    return {PurePosixPath(path): content for path, content in files.items()}
 
 
 Outcome = tuple[list[tuple[str, bytes]], BaseException | None]  # (path, bytes) pairs, or the error

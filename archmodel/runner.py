@@ -137,11 +137,19 @@ def run(
     ``options`` gives a generator's options by name (its defaults otherwise); a needed
     generator that is not selected runs too, but its own files are not returned.
     """
+    return {PurePosixPath(p): b for p, b in run_files(project, generators, selected, options).items()}
+
+
+def run_files(
+    project: Project,
+    generators: Mapping[str, Generator[Any]],
+    selected: Iterable[str],
+    options: Mapping[str, object] | None = None,
+) -> dict[str, bytes]:
+    """``run`` by posix path text, as the writer takes them: a large output is a hundred
+    thousand paths, not worth making objects of only to print them again."""
     wanted = set(selected)
     given = options or {}
-    results: dict[str, Files] = {}
-    files: dict[PurePosixPath, bytes] = {}
-    writer: dict[PurePosixPath, str] = {}
     # Generators allocate millions of short-lived, acyclic objects next to a large loaded
     # model; the cyclic collector would rescan the model again and again (it took 80% of
     # the diagrams' time at 10k components). Reference counting frees the garbage.
@@ -151,16 +159,28 @@ def run(
         names = order(generators)
         jobs = workers(project, len(names))
         if jobs > 1:
-            results = run_side_by_side(project, generators, names, given, jobs, run_one)
-        for name in names:
-            if name not in results:
-                results[name] = run_one(project, generators[name], given.get(name), results)
-            if name in wanted:
-                _collect(name, results[name], files, writer)
+            produced = run_side_by_side(project, generators, names, given, jobs, run_one)
+        else:
+            produced = _in_turn(project, generators, names, given)
     finally:
         if enabled:
             gc.enable()
-    return dict(sorted(files.items(), key=lambda item: item[0].parts))  # as paths sort, only faster
+    files: dict[str, bytes] = {}
+    writer: dict[str, str] = {}
+    for name in names:
+        if name in wanted:
+            _collect(name, produced[name], files, writer)
+    return dict(sorted(files.items(), key=lambda item: item[0].split("/")))  # as paths sort
+
+
+def _in_turn(
+    project: Project, generators: Mapping[str, Generator[Any]], names: list[str], given: Mapping[str, object]
+) -> dict[str, dict[str, bytes]]:
+    """Each generator in need order, in this process."""
+    results: dict[str, Files] = {}
+    for name in names:
+        results[name] = run_one(project, generators[name], given.get(name), results)
+    return {name: {str(p): b for p, b in files.items()} for name, files in results.items()}
 
 
 def run_one(project: Project, gen: Generator[Any], options: object, results: Mapping[str, Files]) -> Files:
@@ -171,11 +191,11 @@ def run_one(project: Project, gen: Generator[Any], options: object, results: Map
 
 
 def _collect(
-    name: str, produced: Files, files: dict[PurePosixPath, bytes], writer: dict[PurePosixPath, str]
+    name: str, produced: Mapping[str, bytes], files: dict[str, bytes], writer: dict[str, str]
 ) -> None:
     for path, content in produced.items():
         if path in writer:
-            raise PathClash(path, writer[path], name)
+            raise PathClash(PurePosixPath(path), writer[path], name)
         writer[path] = name
         files[path] = content
 

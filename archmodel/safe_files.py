@@ -48,7 +48,7 @@ def kind_of_mode(mode: int) -> str | None:
     return "device"
 
 
-def read_regular(path: Path, limit: int = DEFAULT_LIMIT) -> bytes:
+def read_regular(path: Path | str, limit: int = DEFAULT_LIMIT) -> bytes:
     """The bytes of a regular file; ``NotRegular`` or ``TooLarge`` otherwise.
 
     The file is opened without following a final symlink and without blocking on a

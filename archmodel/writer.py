@@ -230,7 +230,7 @@ def _is_link(path: str) -> bool:
 
 def _read_or_none(path: Path | str, limit: int = MANIFEST_LIMIT) -> bytes | None:
     try:
-        return read_regular(Path(path), limit)
+        return read_regular(path, limit)
     except OSError:
         return None
 

@@ -22,7 +22,7 @@ from archmodel.runner import (
     available_generators,
     load_all,
     options_key,
-    run,
+    run_files,
 )
 from archmodel.writer import (
     MANIFEST,
@@ -112,10 +112,9 @@ class Run:
     def files(self, project: Project) -> dict[str, bytes]:
         """The files of the selected generators (each after those it needs)."""
         try:
-            files = run(project, self.generators, self.kinds, self.options)
+            return run_files(project, self.generators, self.kinds, self.options)
         except (PathClash, NeedCycle, NameClash) as exc:
             _fail(f"{exc}; nothing written")
-        return {str(path): content for path, content in files.items()}
 
 
 def _committed_as(out: Path) -> str:
