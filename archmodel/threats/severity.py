@@ -6,7 +6,7 @@ A reviewer recomputes any severity by hand from the table in docs/howto/severity
     1 medium, 0 or less low
 
 so that a finding is critical only when impact and likelihood are both at their top and
-the rule is not a lesser (down-weighted) threat;
+the rule is not a lesser (down-weighted) threat; where
 
 * impact = what is at stake (classification or criticality rank, public/low 0 …
   restricted/critical 3), +1 when that data is at least confidential and payment cards,
@@ -14,9 +14,10 @@ the rule is not a lesser (down-weighted) threat;
   and/or denial of service; on a component, credentials it only uses as a client (sends on
   its own calls or fetches, never serves) are not what a gap in it gives away;
 * likelihood = exposure + authentication + path length, clamped to -1 … +1:
-  exposure internet-facing +1 (when the rule counts exposure; otherwise the zone's),
-  partner 0, unzoned 0, internal -1, restricted zone -2; the way in unauthenticated +1, unknown 0,
-  authenticated -1; three or more hops from the nearest entry point -1.
+  exposure internet-facing +1 when the rule counts exposure (otherwise 0 for a
+  component, and its source's zone for a flow), partner 0, unzoned 0, internal -1,
+  restricted zone -2; the way in unauthenticated +1, unknown 0, authenticated -1; three
+  or more hops from the nearest entry point -1.
 
 Everything per target is computed once per run (one BFS for the hop counts), so scoring
 stays a few dictionary look-ups per finding.
@@ -265,23 +266,49 @@ def reach(ctx: ThreatContext, component_id: str) -> set[str]:
     credentials and secrets it only uses as a client. Those it sends on its own calls or
     fetches (a database password from a config server) and neither serves to nor takes
     from its callers open something else, which is scored where that lives."""
-    return ctx.handled(component_id) - used_credentials(ctx, component_id)
+    used = used_credentials(ctx, component_id)
+    return ctx.handled(component_id) - used if used else ctx.handled(component_id)
 
 
 def used_credentials(ctx: ThreatContext, component_id: str) -> set[str]:
     """Credentials and secrets on a component's outbound flows and on none of its inbound ones."""
+    return _used(ctx).get(component_id, set())
+
+
+def _used(ctx: ThreatContext) -> dict[str, set[str]]:
+    """``used_credentials`` of every component, from one pass over the flows, kept on the
+    context (rules ask it once per hit)."""
+    known: dict[str, set[str]] | None = ctx.__dict__.get(_USED)
+    if known is not None:
+        return known
     data = ctx.graph.data
-    out = {d for f in ctx.outbound(component_id) for d in (*f.data, *f.returns)}
-    if not out:
-        return set()
-    served = {d for f in ctx.inbound(component_id) for d in (*f.data, *f.returns)}
-    return {d for d in out - served if d in data and not CREDENTIALS.isdisjoint(data[d].category)}
+    creds = {d for d, a in data.items() if not CREDENTIALS.isdisjoint(a.category)}
+    out: dict[str, set[str]] = {}
+    served: dict[str, set[str]] = {}
+    for (source, target), flows in ctx.graph.flows_between.items():
+        for f in flows:
+            carried = creds.intersection([*f.data, *f.returns])
+            if carried:
+                out.setdefault(source, set()).update(carried)
+                served.setdefault(target, set()).update(carried)
+    known = {c: used - served.get(c, set()) for c, used in out.items()}
+    ctx.__dict__[_USED] = known
+    return known
+
+
+# Kept on the context, as its own cached properties are: rules ask per hit.
+_USED = "_severity_used_credentials"
+_REACH = "_severity_reach_stakes"
 
 
 def reach_stake(ctx: ThreatContext, c: Component) -> int:
     """What is at stake when a control is missing on a component: the most sensitive data
     it gives away (``reach``) or its criticality."""
-    return max(ctx.data_rank(reach(ctx, c.id)), c.criticality.rank)
+    stakes: dict[str, int] = ctx.__dict__.setdefault(_REACH, {})
+    known = stakes.get(c.id)
+    if known is None:
+        known = stakes[c.id] = max(ctx.data_rank(reach(ctx, c.id)), c.criticality.rank)
+    return known
 
 
 def severity_of_points(points: int) -> ThreatSeverity:
