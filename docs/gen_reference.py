@@ -226,7 +226,9 @@ def _examples(code: str) -> list[str]:
 def _rule(info: Any, threat: Any) -> list[str]:
     meta = [f"**Severity:** {info.severity}"]
     if threat is not None:
-        weight = {-1: ", one step down", 1: ", one step up"}.get(threat.weight, "")
+        weight = {-1: ", one step down", 1: ", one step up"}.get(
+            threat.weight, f", {-threat.weight} steps down" if threat.weight < -1 else ""
+        )
         meta = [f"**Severity:** impact x likelihood ([how](../howto/severity.md)){weight}"]
         stride = ", ".join(s.replace("_", " ") for s in threat.stride)
         closed = ", ".join(f"`{c}`" for c in threat.mitigations) or "a design change"

@@ -2,16 +2,22 @@
 
 A reviewer recomputes any severity by hand from the table in docs/howto/severity.md:
 
-    severity = impact + likelihood + rule weight, clamped to low (0) … critical (3)
+    severity = impact + likelihood + rule weight: 4 or more critical, 3 and 2 high,
+    1 medium, 0 or less low
+
+so that a finding is critical only when impact and likelihood are both at their top and
+the rule is not a lesser (down-weighted) threat; where
 
 * impact = what is at stake (classification or criticality rank, public/low 0 …
   restricted/critical 3), +1 when that data is at least confidential and payment cards,
-  health, credentials, secrets or personal data (at most 3), -1 when the threat is only repudiation and/or
-  denial of service;
+  health data, credentials or secrets (at most 3), -1 when the threat is only repudiation
+  and/or denial of service; on a component, credentials it only uses as a client (sends on
+  its own calls or fetches, never serves) are not what a gap in it gives away;
 * likelihood = exposure + authentication + path length, clamped to -1 … +1:
-  exposure internet-facing +1 (when the rule counts exposure), partner 0, unzoned 0,
-  internal -1, restricted zone -2; the way in unauthenticated +1, unknown 0,
-  authenticated -1; three or more hops from the nearest entry point -1.
+  exposure internet-facing +1 when the rule counts exposure (otherwise 0 for a
+  component, and its source's zone for a flow), partner 0, unzoned 0, internal -1,
+  restricted zone -2; the way in unauthenticated +1, unknown 0, authenticated -1; three
+  or more hops from the nearest entry point -1.
 
 Everything per target is computed once per run (one BFS for the hop counts), so scoring
 stays a few dictionary look-ups per finding.
@@ -24,7 +30,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import NamedTuple
 
-from archmodel.model import Classification, Criticality, DataCategory, Flow, Kind, Trust
+from archmodel.model import Classification, Component, Criticality, DataCategory, Flow, Kind, Trust
 from archmodel.model.ref import PATH_SEPARATOR, Ref
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
 from archmodel.threats.types import Stride, ThreatSeverity
@@ -35,8 +41,10 @@ WEIGHTY: dict[DataCategory, str] = {
     DataCategory.health: "health data",
     DataCategory.credentials: "credentials",
     DataCategory.secrets: "secrets",
-    DataCategory.personal: "personal data",
 }
+# Ordinary personal data is what most systems hold: its owner's classification
+# (confidential, restricted) already weighs it, so it adds nothing on top.
+CREDENTIALS = frozenset({DataCategory.credentials, DataCategory.secrets})
 # Threats that cost less than disclosure, tampering, spoofing or elevation.
 LESSER_STRIDE = frozenset({Stride.repudiation, Stride.denial_of_service})
 DEEP = 3  # hops from the nearest entry point from which a target counts as deep inside
@@ -64,11 +72,14 @@ AUTH_POINTS = {"unauthenticated": 1, "authentication unknown": 0, "authenticated
 
 
 class Way(NamedTuple):
-    """How a target is reached: where it sits, how callers prove who they are, how deep."""
+    """How a target is reached: where it sits, how callers prove who they are, how deep.
+    ``zoned`` is where a flow from an internet-facing component runs when the rule does
+    not count exposure: its source's zone (the flow itself is not on the internet)."""
 
     exposure: str
     auth: str
     hops: int | None  # from the nearest entry point; None when no entry reaches it
+    zoned: str | None = None
 
 
 Factors = dict[str, list[str]]
@@ -110,8 +121,7 @@ class Scorer:
         found = self._scored.get(key)
         if found is None:
             found = self._scored[key] = self._points(target, stake, exposed, lesser, way_in)
-        rank = found[0] + weight
-        return SEVERITIES[0 if rank < 0 else 3 if rank > 3 else rank], found[1]
+        return severity_of_points(found[0] + weight), found[1]
 
     def _points(
         self, target: Ref, stake: int, exposed: bool, lesser: bool, way_in: bool = True
@@ -134,27 +144,31 @@ class Scorer:
     def _way(self, target: Ref) -> Way:
         ctx, comps = self.ctx, self.ctx.graph.components
         if target.section == "components" and target.id in comps:
-            auth = "authenticated" if ctx.auth_controls(target.id) else self._inbound_auth.get(target.id)
-            return Way(self._exposure(target.id), auth or "authentication unknown", self.hops.get(target.id))
+            return Way(self._exposure(target.id)[0], self._auth_of(target.id), self.hops.get(target.id))
         if target.section == "flows" and target.id in ctx.graph.flows:
             f = ctx.graph.flows[target.id]
-            return Way(self._exposure(f.source), _AUTH_LABEL[_flow_auth(f)], self.hops.get(f.source))
+            where, zoned = self._exposure(f.source)
+            return Way(where, _AUTH_LABEL[_flow_auth(f)], self.hops.get(f.source), zoned)
         if target.section == "paths":
             ids = target.id.split(PATH_SEPARATOR)
             return Way("internal", "authentication unknown", len(ids) - 1)
         return Way(_PLACE.get(target.section, "unzoned"), "authentication unknown", None)
 
-    def _exposure(self, component_id: str) -> str:
+    def _exposure(self, component_id: str) -> tuple[str, str | None]:
+        """Where a component sits, and where it sits when its exposure is not counted."""
         ctx = self.ctx
         trust = ctx.graph.trust_of(component_id)
         c = ctx.graph.components[component_id]
         if trust is Trust.untrusted:
-            return "partner" if c.kind is Kind.external_system else "internet-facing"
-        if ctx.exposed(component_id):
-            return "internet-facing"
-        if trust is None:
-            return "unzoned"
-        return "restricted zone" if trust is Trust.restricted else "internal"
+            where = "partner" if c.kind is Kind.external_system else "internet-facing"
+            return where, None
+        zoned = "unzoned" if trust is None else "restricted zone" if trust is Trust.restricted else "internal"
+        return ("internet-facing" if ctx.exposed(component_id) else zoned), zoned
+
+    def _auth_of(self, component_id: str) -> str:
+        if self.ctx.auth_controls(component_id):
+            return "authenticated"
+        return self._inbound_auth.get(component_id) or "authentication unknown"
 
     @cached_property
     def _inbound_auth(self) -> dict[str, str]:
@@ -212,6 +226,11 @@ class Scorer:
         """Whether weighty categories raise the impact, and the impact's labels."""
         info = self._data
         at_stake = [info[d] for d in self._data_of(target) if d in info and info[d][0] == stake]
+        if not at_stake and target.section == "components":
+            # A rule about the credentials themselves (stored outside a vault, shared):
+            # the credentials it only uses count.
+            handled = self.ctx.handled(target.id)
+            at_stake = [info[d] for d in handled if d in info and info[d][0] == stake]
         kinds = sorted({k for _, ks in at_stake for k in ks})
         if stake < Classification.confidential.rank:
             kinds = []  # the owner judged this data of little weight
@@ -231,7 +250,7 @@ class Scorer:
     def _data_of(self, target: Ref) -> Iterable[str]:
         ctx = self.ctx
         if target.section == "components":
-            return ctx.handled(target.id)
+            return reach(ctx, target.id)
         if target.section == "flows" and target.id in ctx.graph.flows:
             f = ctx.graph.flows[target.id]
             return [*f.data, *f.returns]
@@ -240,6 +259,64 @@ class Scorer:
             c = ctx.graph.components.get(last)
             return list(c.stores) if c is not None else []
         return []
+
+
+def reach(ctx: ThreatContext, component_id: str) -> set[str]:
+    """What an attacker gets through a gap in a component: the data it handles, less the
+    credentials and secrets it only uses as a client. Those it sends on its own calls or
+    fetches (a database password from a config server) and neither serves to nor takes
+    from its callers open something else, which is scored where that lives."""
+    used = used_credentials(ctx, component_id)
+    return ctx.handled(component_id) - used if used else ctx.handled(component_id)
+
+
+def used_credentials(ctx: ThreatContext, component_id: str) -> set[str]:
+    """Credentials and secrets on a component's outbound flows and on none of its inbound ones."""
+    return _used(ctx).get(component_id, set())
+
+
+def _used(ctx: ThreatContext) -> dict[str, set[str]]:
+    """``used_credentials`` of every component, from one pass over the flows, kept on the
+    context (rules ask it once per hit)."""
+    known: dict[str, set[str]] | None = ctx.__dict__.get(_USED)
+    if known is not None:
+        return known
+    data = ctx.graph.data
+    creds = {d for d, a in data.items() if not CREDENTIALS.isdisjoint(a.category)}
+    out: dict[str, set[str]] = {}
+    served: dict[str, set[str]] = {}
+    for (source, target), flows in ctx.graph.flows_between.items():
+        for f in flows:
+            carried = creds.intersection([*f.data, *f.returns])
+            if carried:
+                out.setdefault(source, set()).update(carried)
+                served.setdefault(target, set()).update(carried)
+    known = {c: used - served.get(c, set()) for c, used in out.items()}
+    ctx.__dict__[_USED] = known
+    return known
+
+
+# Kept on the context, as its own cached properties are: rules ask per hit.
+_USED = "_severity_used_credentials"
+_REACH = "_severity_reach_stakes"
+
+
+def reach_stake(ctx: ThreatContext, c: Component) -> int:
+    """What is at stake when a control is missing on a component: the most sensitive data
+    it gives away (``reach``) or its criticality."""
+    stakes: dict[str, int] = ctx.__dict__.setdefault(_REACH, {})
+    known = stakes.get(c.id)
+    if known is None:
+        known = stakes[c.id] = max(ctx.data_rank(reach(ctx, c.id)), c.criticality.rank)
+    return known
+
+
+def severity_of_points(points: int) -> ThreatSeverity:
+    """Impact + likelihood + weight on the scale: critical takes 4, the top impact (3) and
+    the top likelihood (+1) of a rule of full weight; 3 and 2 are high, 1 medium."""
+    if points >= 4:
+        return ThreatSeverity.critical
+    return SEVERITIES[0 if points < 1 else 1 if points == 1 else 2]
 
 
 def impact_points(stake: int, weighty: bool, stride: tuple[Stride, ...]) -> int:
@@ -264,7 +341,15 @@ def likelihood(way: Way, exposed: bool) -> tuple[int, tuple[str, ...]]:
     if exposed:
         exposure, points = "internet-facing", 1
     elif exposure == "internet-facing":
-        exposure, points = "internet-facing (not counted by the rule)", 0
+        if way.zoned is None:
+            exposure, points = "internet-facing (not counted by the rule)", 0
+        else:
+            # A flow from an internet-facing component, the exposure not counted: it runs
+            # in its source's zone, as a flow from a component that is not public does.
+            exposure, points = (
+                f"{way.zoned} (source internet-facing, not counted)",
+                EXPOSURE_POINTS[way.zoned],
+            )
     labels = [exposure, way.auth]
     points += AUTH_POINTS[way.auth]
     if way.hops is not None and way.hops >= DEEP:

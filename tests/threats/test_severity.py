@@ -12,7 +12,15 @@ from archmodel.api import load_project
 from archmodel.model import Ref
 from archmodel.threats import analyse
 from archmodel.threats.context import ThreatContext
-from archmodel.threats.severity import AUTH_POINTS, EXPOSURE_POINTS, Scorer, Way, impact_points, likelihood
+from archmodel.threats.severity import (
+    AUTH_POINTS,
+    EXPOSURE_POINTS,
+    Scorer,
+    Way,
+    impact_points,
+    likelihood,
+    severity_of_points,
+)
 from archmodel.threats.types import Finding, Stride, ThreatSeverity
 
 HEADER = "archmodel: 1\nsystem: {name: T}\n"
@@ -76,7 +84,16 @@ def test_card_data_in_plaintext_from_the_internet_is_critical(tmp_path: Path) ->
 def test_a_kept_audit_log_is_not_high(tmp_path: Path) -> None:
     audit = [f for f in findings(tmp_path, AUDIT_LOG_KEPT) if f.rule == "AMT142"]
     assert audit and all(f.severity < ThreatSeverity.high for f in audit)
-    assert all(f.factors and "restricted zone" in f.factors["likelihood"] for f in audit)
+    assert all(f.factors and "not about the way in" in f.factors["likelihood"][0] for f in audit)
+
+
+def test_a_kept_audit_log_is_not_high_even_on_an_exposed_store(tmp_path: Path) -> None:
+    """The worst place for the store: public, unauthenticated, restricted and critical.
+    Where its log is kept is still at most medium (it was critical)."""
+    exposed = AUDIT_LOG_KEPT.replace("zone: data,", "zone: data, public: true, criticality: critical,")
+    exposed = exposed.replace("{from: s, to: db,", "{from: s, to: db, authentication: none,")
+    audit = [f for f in findings(tmp_path, exposed) if f.rule == "AMT142"]
+    assert audit and all(f.severity is ThreatSeverity.medium for f in audit)
 
 
 def test_an_internal_flow_of_public_data_is_low(tmp_path: Path) -> None:
@@ -174,3 +191,95 @@ flows:
     image = found["AMT240"]
     assert image.severity is ThreatSeverity.high
     assert image.factors is not None and "not about the way in" in image.factors["likelihood"][0]
+
+
+def test_critical_takes_both_the_top_impact_and_the_top_likelihood() -> None:
+    """impact 3 + likelihood 0, or impact 2 + likelihood +1: high; only 3 + 1 is critical,
+    and a rule's negative weight keeps even that at high."""
+    assert severity_of_points(3 + 1 + 0) is ThreatSeverity.critical
+    assert severity_of_points(3 + 0 + 0) is ThreatSeverity.high
+    assert severity_of_points(2 + 1 + 0) is ThreatSeverity.high
+    assert severity_of_points(3 + 1 - 1) is ThreatSeverity.high
+    assert severity_of_points(1) is ThreatSeverity.medium
+    assert severity_of_points(0) is ThreatSeverity.low
+    assert severity_of_points(-3) is ThreatSeverity.low
+
+
+# A config server hands one database password to two internet-facing services; the
+# services hold nothing else above internal.
+SHARED_PASSWORD = """
+zones: [{id: net, trust: untrusted}, {id: app, trust: internal}]
+data:
+  - {id: db-password, classification: restricted, category: [credentials]}
+  - {id: menu, classification: internal}
+components:
+  - {id: user, kind: web_client, zone: net}
+  - {id: config, kind: service, zone: app, public: true, processes: [db-password]}
+  - {id: api, kind: service, zone: app, public: true, stores: [menu]}
+  - {id: worker, kind: service, zone: app, public: true}
+flows:
+  - {from: user, to: api, protocol: https, authentication: none, returns: [menu]}
+  - {from: user, to: worker, protocol: https, authentication: none}
+  - {from: api, to: config, protocol: http, authentication: none, returns: [db-password]}
+  - {from: worker, to: config, protocol: http, authentication: none, returns: [db-password]}
+"""
+
+
+def test_a_gap_on_a_service_is_not_critical_for_the_credential_it_uses(tmp_path: Path) -> None:
+    """No authentication, no input validation on an internet-facing service that fetches a
+    restricted password: what a gap in it gives away is its own data, not the password
+    (whose gaps are scored on the config server that serves it)."""
+    found = findings(tmp_path, SHARED_PASSWORD)
+    gaps = [f for f in on(found, "component:api") if f.rule in ("AMT105", "AMT110", "AMT111", "AMT112")]
+    assert {f.rule for f in gaps} >= {"AMT105", "AMT111", "AMT112"}
+    assert all(f.severity < ThreatSeverity.critical for f in gaps)
+    assert all(f.factors and "credentials" not in " ".join(f.factors["impact"]) for f in gaps)
+
+
+def test_the_server_of_a_credential_is_critical_without_authentication(tmp_path: Path) -> None:
+    """The config server serves the password to whoever calls it, from the internet."""
+    (auth,) = [f for f in on(findings(tmp_path, SHARED_PASSWORD), "component:config") if f.rule == "AMT110"]
+    assert auth.severity is ThreatSeverity.critical
+    assert auth.factors == {
+        "likelihood": ["internet-facing", "unauthenticated"],
+        "impact": ["credentials (restricted)"],
+    }
+
+
+def test_a_plaintext_credential_inside_the_zone_is_high_not_critical(tmp_path: Path) -> None:
+    """The flow runs in the internal zone (its public source does not put it on the internet)."""
+    (flow,) = [f for f in on(findings(tmp_path, SHARED_PASSWORD), "flow:api->config") if f.rule == "AMT150"]
+    assert flow.severity is ThreatSeverity.high
+    assert flow.factors is not None and flow.factors["likelihood"][0].startswith("internal")
+
+
+def test_ordinary_personal_data_weighs_what_its_classification_says(tmp_path: Path) -> None:
+    body = CARDS_OVER_HTTP.replace(
+        "classification: restricted, category: [payment_card]",
+        "classification: confidential, category: [personal]",
+    )
+    (flow,) = [f for f in on(findings(tmp_path, body), "flow:shopper->shop") if f.rule == "AMT150"]
+    assert flow.severity is ThreatSeverity.high
+    assert flow.factors is not None and flow.factors["impact"] == ["confidential data"]
+
+
+def test_one_secret_above_its_zone_is_one_finding_naming_every_receiver(tmp_path: Path) -> None:
+    found = [
+        f
+        for f in findings(tmp_path, SHARED_PASSWORD)
+        if f.rule == "AMT161" and "db-password" in f.description
+    ]
+    assert len(found) == 1
+    assert "'api', 'worker' in internal zone 'app'" in found[0].description
+    assert "'flow:api->config', 'flow:worker->config'" in found[0].description
+
+
+def test_a_secret_closed_at_every_receiver_is_mitigated(tmp_path: Path) -> None:
+    body = SHARED_PASSWORD.replace("processes: [db-password]}", "processes: [db-password], controls: [dlp]}")
+    body = body.replace("stores: [menu]}", "stores: [menu], controls: [dlp]}")
+    partly = [f for f in findings(tmp_path, body) if f.rule == "AMT161" and "db-password" in f.description]
+    assert len(partly) == 1 and "'worker'" in partly[0].description and "'api'" not in partly[0].description
+    body = body.replace("public: true}\n", "public: true, controls: [dlp]}\n")
+    assert [
+        f for f in findings(tmp_path, body) if f.rule == "AMT161" and "db-password" in f.description
+    ] == []

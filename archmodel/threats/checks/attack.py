@@ -120,7 +120,6 @@ def _path_rule(cls: TargetClass) -> Callable[..., object]:
         fix="Add a control of each missing layer on the path (on a component, flow or zone it "
         "crosses, or on the environment), or route the entry through components that have them.",
         layer="network",
-        weight=-1,
         cwe=cwe,
         capec=capec,
         scope="path",

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from archmodel.model import TRANSIT_STORES, Classification, Component, Ref
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit
+from archmodel.threats.severity import reach_stake
 
 
 def quoted(ids: Iterable[str], limit: int = 6) -> str:
@@ -44,7 +45,7 @@ def component_hit(
     return Hit(
         target=Ref.component(c.id),
         description=description,
-        stake=ctx.stake(c) if stake is None else stake,
+        stake=reach_stake(ctx, c) if stake is None else stake,
         exposed=ctx.exposed(c.id) if exposed is None else exposed,
         present=ctx.controls(c.id) if present is None else present,
     )
@@ -63,6 +64,7 @@ def fleet_gaps(
     mitigations: frozenset[str],
     what: str,
     covered: Callable[[Component], bool] = lambda c: False,
+    stake: Callable[[ThreatContext, Component], int] = reach_stake,
 ) -> Iterator[Hit]:
     """Report a control missing across many components once per environment, not N times.
 
@@ -79,7 +81,7 @@ def fleet_gaps(
             yield Hit(
                 target=Ref.system(system.ref_id),
                 description=f"In system '{system.ref_id}', {quoted((c.id for c in gaps), len(gaps))} {what}.",
-                stake=max(_fleet_stake(ctx, c) for c in gaps),
+                stake=max(stake(ctx, c) for c in gaps),
             )
         return
     for env in envs:
@@ -88,10 +90,12 @@ def fleet_gaps(
             yield Hit(
                 target=Ref.environment(env.id),
                 description=f"In {env.tier} environment '{env.id}', {quoted(c.id for c in gaps)} {what}.",
-                stake=max(_fleet_stake(ctx, c) for c in gaps),
+                stake=max(stake(ctx, c) for c in gaps),
                 present=frozenset(env.controls),
             )
 
 
-def _fleet_stake(ctx: ThreatContext, c: Component) -> int:
+def held_stake(ctx: ThreatContext, c: Component) -> int:
+    """Everything a component handles, credentials it uses included, or its criticality:
+    the stake of threats to the credentials themselves."""
     return max(c.criticality.rank, ctx.stake(c))

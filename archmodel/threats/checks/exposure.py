@@ -15,6 +15,7 @@ from archmodel.threats.checks.common import (
 )
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
+from archmodel.threats.severity import reach_stake
 from archmodel.threats.types import Stride
 
 
@@ -132,7 +133,7 @@ def no_ddos(ctx: ThreatContext) -> Iterator[Hit]:
             ctx,
             entry,
             f"{label(entry).capitalize()} takes internet traffic with no DDoS protection.",
-            stake=max(ctx.stake(entry), 1),
+            stake=max(reach_stake(ctx, entry), 1),
         )
 
 

@@ -19,6 +19,7 @@ from archmodel.threats.checks.common import at_stake
 from archmodel.threats.checks.services import crosses_inward
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
+from archmodel.threats.severity import reach_stake
 from archmodel.threats.types import Stride
 
 LEGACY_CLEARTEXT = frozenset({Protocol.ftp, Protocol.ldap, Protocol.smb, Protocol.nfs})
@@ -58,7 +59,6 @@ def _carried(f: Flow) -> list[str]:
     "Sensitive data sent unencrypted",
     stride=[Stride.information_disclosure, Stride.tampering],
     mitigations=["tls", "mtls"],
-    weight=-1,
     cwe=["CWE-319"],
     capec=["CAPEC-157", "CAPEC-94"],
     fix="Encrypt the connection (TLS 1.2+, or mTLS between services): use the encrypted "
@@ -159,7 +159,7 @@ def unauthenticated_crossing(ctx: ThreatContext) -> Iterator[Hit]:
             f"{str(target.kind).replace('_', ' ').capitalize()} '{target.id}' accepts "
             f"flow '{f.id}' from zone '{_zone(ctx, f.source)}' without authenticating the "
             f"caller; it handles {at_stake(ctx, ctx.handled(target.id))}.",
-            stake=max(ctx.stake(target), ctx.flow_stake(f)),
+            stake=max(reach_stake(ctx, target), ctx.flow_stake(f)),
             exposed=_from_untrusted(ctx, f),
             present=ctx.flow_auth(f) | ctx.auth_controls(target.id),
         )
@@ -184,7 +184,7 @@ def admin_from_internet(ctx: ThreatContext) -> Iterator[Hit]:
                 ctx,
                 f,
                 f"Flow '{f.id}' opens {f.protocol} from the untrusted zone to '{f.target}'.",
-                stake=max(ctx.stake(ctx.graph.components[f.target]), 2),
+                stake=max(reach_stake(ctx, ctx.graph.components[f.target]), 2),
                 exposed=True,
                 present=frozenset(f.controls) | ctx.controls(f.target),
             )
@@ -241,7 +241,7 @@ def skips_trust_levels(ctx: ThreatContext) -> Iterator[Hit]:
                 f,
                 f"Flow '{f.id}' goes from zone '{_zone(ctx, f.source)}' straight into "
                 f"restricted zone '{_zone(ctx, f.target)}'.",
-                stake=max(ctx.stake(ctx.graph.components[f.target]), 2),
+                stake=max(reach_stake(ctx, ctx.graph.components[f.target]), 2),
                 present=frozenset(f.controls) | ctx.controls(f.target),
             )
 

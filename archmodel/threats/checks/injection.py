@@ -16,6 +16,7 @@ from archmodel.threats.checks.common import component_hit, label, quoted
 from archmodel.threats.checks.flows import flow_hit
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
 from archmodel.threats.registry import Hit, threat
+from archmodel.threats.severity import reach_stake
 from archmodel.threats.types import Stride
 
 # Wire protocols of query-language databases (SQL and NoSQL).
@@ -58,7 +59,9 @@ def _queries(
     """One hit per calling component of ours whose outbound flows ``reaches`` selects."""
     comps = ctx.graph.components
     for c, targets in _callers(ctx, reaches):
-        stake = max(ctx.stake(c), stake_floor, *(ctx.stake(comps[t], stored_only=True) for t in targets))
+        stake = max(
+            reach_stake(ctx, c), stake_floor, *(ctx.stake(comps[t], stored_only=True) for t in targets)
+        )
         yield component_hit(
             ctx,
             c,
@@ -188,7 +191,7 @@ def path_traversal(ctx: ThreatContext) -> Iterator[Hit]:
             ctx,
             c,
             f"{label(c).capitalize()} builds file paths on {quoted(targets)} from what its callers send.",
-            stake=max(ctx.stake(c), *(ctx.stake(comps[t], stored_only=True) for t in targets)),
+            stake=max(reach_stake(ctx, c), *(ctx.stake(comps[t], stored_only=True) for t in targets)),
         )
 
 
@@ -221,7 +224,7 @@ def cross_site_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
                 f,
                 f"Browser '{f.source}' authenticates to '{f.target}' with a session cookie "
                 f"over flow '{f.id}'; other sites can make it send requests.",
-                stake=max(ctx.stake(comps[f.target]), ctx.flow_stake(f)),
+                stake=max(reach_stake(ctx, comps[f.target]), ctx.flow_stake(f)),
             )
 
 
@@ -284,6 +287,6 @@ def registry_poisoning(ctx: ThreatContext) -> Iterator[Hit]:
             comps[rid],
             f"Service registry {label(comps[rid])} accepts {quoted(f.source for f in open_flows)} "
             "without authenticating them.",
-            stake=max(ctx.stake(comps[s]) for s in {f.source for f in flows}),
+            stake=max(reach_stake(ctx, comps[s]) for s in {f.source for f in flows}),
             present=present,
         )

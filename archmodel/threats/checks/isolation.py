@@ -33,6 +33,7 @@ from archmodel.threats.checks.common import component_hit, label, quoted
 from archmodel.threats.checks.flows import flow_hit
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
+from archmodel.threats.severity import reach_stake
 from archmodel.threats.types import Stride, ThreatSeverity
 
 # Authentication that names the calling service, not the user it acts for.
@@ -97,7 +98,7 @@ def missing_identity_propagation(ctx: ThreatContext) -> Iterator[Hit]:
                 f,
                 f"'{source.id}' serves users but calls '{target.id}' over flow '{f.id}' with "
                 f"its own {f.authentication.replace('_', ' ')}, not the user's identity.",
-                stake=ctx.stake(target),
+                stake=reach_stake(ctx, target),
             )
 
 
@@ -114,7 +115,7 @@ def _isolation_hits(ctx: ThreatContext, kind: Kind, fellows: frozenset[Kind]) ->
                 ctx,
                 c,
                 f"{label(c).capitalize()} shares zone '{c.zone}' with {quoted(o.id for o in others)}.",
-                stake=max(ctx.stake(c), 2),
+                stake=max(reach_stake(ctx, c), 2),
                 exposed=False,
             )
 
@@ -286,7 +287,7 @@ def admin_without_mfa(ctx: ThreatContext) -> Iterator[Hit]:
                 ctx,
                 f,
                 f"Person '{source.id}' administers {label(target)} over flow '{f.id}' with a single factor.",
-                stake=max(ctx.stake(target), 2),
+                stake=max(reach_stake(ctx, target), 2),
                 present=frozenset(f.controls) | ctx.controls(target.id) | ctx.controls(source.id),
             )
 
@@ -319,7 +320,7 @@ def missing_identity_store(ctx: ThreatContext) -> Iterator[Hit]:
             ctx,
             comps[sid],
             f"'{sid}' signs in to {quoted(targets)}, and the model has no identity provider.",
-            stake=max(ctx.stake(comps[t]) for t in targets),
+            stake=max(reach_stake(ctx, comps[t]) for t in targets),
             exposed=False,
             present=present,
         )

@@ -24,6 +24,7 @@ from archmodel.threats.checks.common import (
     at_stake,
     component_hit,
     fleet_gaps,
+    held_stake,
     label,
     quoted,
     store_data,
@@ -165,7 +166,10 @@ def no_resource_limits(ctx: ThreatContext) -> Iterator[Hit]:
     stride=[Stride.repudiation, Stride.tampering],
     mitigations=[],
     layer="infrastructure",
-    weight=-1,
+    # Where a log is kept matters once the store is owned, however it was reached: the
+    # way in does not change it, and it never tops a finding about the way in (medium).
+    weight=-2,
+    way_in=False,
     cwe=["CWE-117", "CWE-778"],
     capec=["CAPEC-268", "CAPEC-93"],
     fix="Ship the store's audit log to a monitoring component in another zone (a separate "
@@ -255,6 +259,7 @@ def no_secrets_vault(ctx: ThreatContext) -> Iterator[Hit]:
         frozenset({"secrets_vault"}),
         "hold credentials outside a secrets vault",
         uses_vault,
+        stake=held_stake,
     )
 
 

@@ -8,6 +8,7 @@ from archmodel.model import PROCESSING, WORKLOADS, Classification, DataFormat, F
 from archmodel.threats.checks.common import at_stake, component_hit, label, quoted
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
 from archmodel.threats.registry import Hit, threat
+from archmodel.threats.severity import reach_stake
 from archmodel.threats.types import Stride
 
 # Pass-through edge components terminate no sessions; authentication happens behind them.
@@ -151,5 +152,5 @@ def idp_without_mfa(ctx: ThreatContext) -> Iterator[Hit]:
             ctx,
             c,
             f"{label(c).capitalize()} signs users in with a single factor.",
-            stake=max(ctx.stake(c), 2),
+            stake=max(reach_stake(ctx, c), 2),
         )

@@ -8,12 +8,14 @@ malformed model.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from archmodel.model import DATA_STORES, ZONE_MAY_HOLD, Flow, Trust
-from archmodel.threats.checks.common import at_stake, component_hit, label
+from archmodel.model import DATA_STORES, ZONE_MAY_HOLD, Ref, Trust
+from archmodel.threats.checks.common import at_stake, label, quoted
 from archmodel.threats.checks.flows import flow_hit
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
+from archmodel.threats.severity import reach_stake
 from archmodel.threats.types import Stride
 
 
@@ -41,7 +43,7 @@ def untrusted_to_store(ctx: ThreatContext) -> Iterator[Hit]:
                 ctx,
                 f,
                 f"Flow '{f.id}' goes from the untrusted zone straight to {label(target)}.",
-                stake=max(ctx.stake(target), 1),
+                stake=max(reach_stake(ctx, target), 1),
                 exposed=True,
                 present=frozenset(f.controls) | ctx.controls(target.id),
             )
@@ -57,21 +59,53 @@ def _above(ctx: ThreatContext, data_ids: list[str], receiver: str) -> tuple[Trus
     return trust, [d for d in ctx.foreign(data_ids, receiver) if ctx.data_rank([d]) > limit]
 
 
-def _flow_hits(ctx: ThreatContext, f: Flow) -> Iterator[Hit]:
-    for refs, receiver in ((f.data, f.target), (f.returns, f.source)):
-        trust, above = _above(ctx, list(refs), receiver)
-        if trust is not None and above:
-            yield flow_hit(
-                ctx,
-                f,
-                f"Flow '{f.id}' brings {at_stake(ctx, above)} to '{receiver}' in {trust} zone "
-                f"'{ctx.graph.components[receiver].zone}', which is meant to hold at most "
-                f"{ZONE_MAY_HOLD[trust]} data.",
-                stake=ctx.data_rank(above),
-                # Masking data before it reaches a zone is done on the flow or by the
-                # receiver; an environment-wide DLP scanner (of buckets, say) does not.
-                present=frozenset(f.controls) | ctx.graph.effective_controls(receiver),
-            )
+class Receipt(NamedTuple):
+    """One place a data asset goes above its zone: the element that brings or keeps it
+    there (a flow, or the component that stores it), the receiver, and its controls."""
+
+    target: Ref
+    receiver: str
+    trust: Trust
+    present: frozenset[str]
+
+
+def _receipts(ctx: ThreatContext) -> dict[str, list[Receipt]]:
+    """Every place each data asset goes above what the receiver's zone may hold."""
+    found: dict[str, list[Receipt]] = {}
+    for f in ctx.flows():
+        if not ctx.in_scope(f.source):
+            continue
+        for refs, receiver in ((f.data, f.target), (f.returns, f.source)):
+            trust, above = _above(ctx, list(refs), receiver)
+            # Masking data before it reaches a zone is done on the flow or by the
+            # receiver; an environment-wide DLP scanner (of buckets, say) does not.
+            present = frozenset(f.controls) | ctx.graph.effective_controls(receiver)
+            for d in above:
+                if trust is not None:
+                    found.setdefault(d, []).append(Receipt(Ref.flow(f.id), receiver, trust, present))
+    for c in ctx.components():
+        trust, above = _above(ctx, list(c.stores), c.id)
+        for d in above:
+            if trust is not None:
+                found.setdefault(d, []).append(Receipt(Ref.component(c.id), c.id, trust, ctx.controls(c.id)))
+    return found
+
+
+def _where(ctx: ThreatContext, receipts: list[Receipt]) -> str:
+    """``'a', 'b' in internal zone 'app' (meant to hold at most confidential data)``, per zone."""
+    comps = ctx.graph.components
+    zones: dict[str, list[Receipt]] = {}
+    for r in receipts:
+        zones.setdefault(comps[r.receiver].zone or "", []).append(r)
+    parts = []
+    for zone, here in sorted(zones.items()):
+        trust = here[0].trust
+        receivers = sorted({r.receiver for r in here})
+        parts.append(
+            f"{quoted(receivers, len(receivers))} in {trust} zone '{zone}' "
+            f"(meant to hold at most {ZONE_MAY_HOLD[trust]} data)"
+        )
+    return "; ".join(parts)
 
 
 @threat(
@@ -92,17 +126,21 @@ def classification_above_zone(ctx: ThreatContext) -> Iterator[Hit]:
     internal confidential, restricted restricted. Data above that (card numbers decrypted
     on a DMZ load balancer) is exposed to whatever compromises the zone. Data that returns
     to the component that owns it (a data asset's `owner`, e.g. a customer's own order)
-    is not counted. Formerly validation error AM306."""
-    for f in ctx.flows():
-        if ctx.in_scope(f.source):
-            yield from _flow_hits(ctx, f)
-    for c in ctx.components():
-        trust, above = _above(ctx, list(c.stores), c.id)
-        if above:
-            yield component_hit(
-                ctx,
-                c,
-                f"{label(c).capitalize()} stores {at_stake(ctx, above)} in {trust} zone '{c.zone}'.",
-                stake=ctx.data_rank(above),
-                exposed=False,
-            )
+    is not counted. One finding per data asset, on the least trusted place it reaches,
+    naming every receiver: one root cause (where that data is sent). Formerly validation
+    error AM306."""
+    mitigated = frozenset({"dlp"})
+    for d, receipts in sorted(_receipts(ctx).items()):
+        still = [r for r in receipts if mitigated.isdisjoint(r.present)]
+        shown = still or receipts
+        # On the least trusted place it reaches (where it is furthest above its zone).
+        first = min(shown, key=lambda r: (r.trust.rank, str(r.target)))
+        how = sorted({str(r.target) for r in shown})
+        what = at_stake(ctx, [d])
+        yield Hit(
+            target=first.target,
+            description=f"{what[0].upper()}{what[1:]} goes where its zone is not meant to hold it: "
+            f"{_where(ctx, shown)}; through {quoted(how)}.",
+            stake=ctx.data_rank([d]),
+            present=frozenset() if still else mitigated,
+        )
