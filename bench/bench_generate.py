@@ -9,6 +9,8 @@ Prints a table (no assertions). Targets: generate at 10k components <= 10 s, 50k
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -31,14 +33,18 @@ pipeline:
 """
 
 
-def _process(*args: str) -> float:
+def _process(*args: str, jobs: str = "") -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, workers included) of one whole process."""
     exe = Path(sys.executable).parent / "archmodel"
+    env = {**os.environ, "ARCHMODEL_JOBS": jobs} if jobs else None
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run([str(exe), *args], capture_output=True, text=True)
+    result = subprocess.run([str(exe), *args], capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"archmodel {' '.join(args)} failed:\n{result.stderr}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def model(n: int) -> Path:
@@ -48,16 +54,20 @@ def model(n: int) -> Path:
     return root
 
 
-def row(n: int) -> tuple[int, int, float, float, float]:
+def row(n: int) -> list[tuple[str, int, float, float]]:
+    """(what, files, wall, cpu) for a fresh generate (side by side, then in one process),
+    a second generate over the same output, and check with nothing stale."""
     root = model(n)
     out = HERE / "models" / f"g{n}-out"
-    shutil.rmtree(out, ignore_errors=True)
     args = [str(root), "-o", str(out), "--no-images"]
-    fresh = _process("generate", *args)
+    rows = []
+    for label, jobs in (("generate, fresh", ""), ("generate, fresh, 1 process", "1")):
+        shutil.rmtree(out, ignore_errors=True)
+        rows.append((label, *_process("generate", *args, jobs=jobs)))
     files = sum(1 for p in out.rglob("*") if p.is_file())
-    again = _process("generate", *args)
-    check = _process("check", *args)
-    return n, files, fresh, again, check
+    rows.append(("generate, again", *_process("generate", *args)))
+    rows.append(("check, nothing stale", *_process("check", *args)))
+    return [(label, files, wall, cpu) for label, wall, cpu in rows]
 
 
 def steps(n: int) -> None:
@@ -94,11 +104,11 @@ def steps(n: int) -> None:
 
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 50_000]
-    print("archmodel generate --no-images (whole process, wall seconds)")
-    print(f"{'components':>10} {'files':>8} {'generate':>9} {'again':>7} {'check':>7}")
+    print("archmodel generate --no-images and check (whole processes)")
+    print(f"{'command':<28} {'components':>10} {'files':>8} {'wall s':>7} {'cpu s':>7}")
     for n in sizes:
-        n, files, fresh, again, check = row(n)
-        print(f"{n:>10} {files:>8} {fresh:>9.2f} {again:>7.2f} {check:>7.2f}", flush=True)
+        for label, files, wall, cpu in row(n):
+            print(f"{label:<28} {n:>10} {files:>8} {wall:>7.2f} {cpu:>7.2f}", flush=True)
     print(f"\nsteps at {sizes[0]} components (in process)")
     steps(sizes[0])
 
