@@ -9,9 +9,9 @@ environment gets, rendered from the very structure the templates are dumped from
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath
 
+from archmodel.formats import jsontext
 from archmodel.generators.helm.manifests import k8s_name, manifests, namespace, namespace_object, peers_of
 from archmodel.generators.helm.network import COMPONENT_LABEL
 from archmodel.generators.helm.render import Template, dump
@@ -83,7 +83,7 @@ def generate(project: Project, options: NoOptions) -> Files:
         defaults = chart_values(graph, component, None, peers)
         files[f"{chart}/Chart.yaml"] = dump(chart_yaml(graph, component)).encode()
         files[f"{chart}/values.yaml"] = dump(defaults).encode()
-        text = json.dumps(values_schema(defaults), indent=2, sort_keys=True, ensure_ascii=False)
+        text = jsontext.dumps(values_schema(defaults))
         files[f"{chart}/values.schema.json"] = (text + "\n").encode()
         for stem, tmpl in templates.items():
             files[f"{chart}/templates/{stem}.yaml"] = tmpl.helm().encode()

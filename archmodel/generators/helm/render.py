@@ -25,9 +25,18 @@ def dump(doc: Any) -> str:
     return yaml_kit.dump(doc)
 
 
+_EXPRESSIONS: dict[tuple[str, ...], str] = {}
+
+
 def helm_expression(value: Value) -> str:
-    keys = " ".join(json.dumps(part) for part in value.path)
-    return f"{{{{ index .Values {keys} | toJson }}}}"
+    """``{{ index .Values "a" "b" | toJson }}`` (memoised: every chart asks the same paths)."""
+    text = _EXPRESSIONS.get(value.path)
+    if text is None:
+        keys = " ".join(json.dumps(part) for part in value.path)
+        text = f"{{{{ index .Values {keys} | toJson }}}}"
+        if len(_EXPRESSIONS) < 100_000:
+            _EXPRESSIONS[value.path] = text
+    return text
 
 
 class Template:
@@ -36,6 +45,7 @@ class Template:
     ``helm()`` writes the placeholders as Helm expressions; ``render(values)`` writes
     each placeholder's value in flow style, which is what Helm's ``toJson`` produces.
     Both fill the same text, so the chart and the rendered manifests cannot disagree.
+    The text is split at the sentinels once, so filling it is one join.
     """
 
     def __init__(self, doc: Any) -> None:
@@ -43,6 +53,10 @@ class Template:
         self.text = yaml_kit.dump(doc, self._mark)
         if "{{" in self.text or "}}" in self.text:
             raise ValueError("template text must not hold Go template syntax")
+        # [text, index, text, index, ..., text]: what ``_SENTINEL_RE.sub`` would visit
+        parts = _SENTINEL_RE.split(self.text)
+        self._texts = parts[0::2]
+        self._slots = [self.values[int(i)] for i in parts[1::2]]
 
     def _mark(self, node: Any) -> str:
         if not isinstance(node, Value):
@@ -50,14 +64,22 @@ class Template:
         self.values.append(node)
         return _SENTINEL.format(len(self.values) - 1)
 
+    def _fill(self, fills: list[str]) -> str:
+        texts = self._texts
+        out = [texts[0]]
+        for fill, text in zip(fills, texts[1:], strict=True):
+            out.append(fill)
+            out.append(text)
+        return "".join(out)
+
     def helm(self) -> str:
-        return _SENTINEL_RE.sub(lambda m: helm_expression(self.values[int(m.group(1))]), self.text)
+        return self._fill([helm_expression(value) for value in self._slots])
 
     def render(self, values: dict[str, Any]) -> str:
-        def fill(match: re.Match[str]) -> str:
+        fills = []
+        for value in self._slots:
             found: Any = values
-            for part in self.values[int(match.group(1))].path:
+            for part in value.path:
                 found = found[part]
-            return yaml_kit.flow(found)
-
-        return _SENTINEL_RE.sub(fill, self.text)
+            fills.append(yaml_kit.flow(found))
+        return self._fill(fills)
