@@ -16,9 +16,9 @@ text = st.text() | st.sampled_from(NASTY)
 leaves = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text
 data = st.recursive(
     leaves,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.tuples(inner, inner)
-    | st.dictionaries(text, inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.tuples(inner, inner) | st.dictionaries(text, inner, max_size=4)
+    ),
     max_leaves=25,
 )
 
