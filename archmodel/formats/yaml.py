@@ -141,6 +141,8 @@ def dump(doc: Any, other: Other = _unsupported) -> str:
 
 def flow(value: Any) -> str:
     """A value in flow style (``{a: 1, b: [x]}``), to stand where a scalar was dumped."""
+    if type(value) is str:
+        return _STR_CACHE.get(value) or scalar(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{scalar(k)}: {flow(v)}" for k, v in sorted(value.items())) + "}"
     if isinstance(value, list):

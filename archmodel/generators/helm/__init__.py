@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from archmodel.formats import jsontext
 from archmodel.generators.helm.manifests import k8s_name, manifests, namespace, namespace_object, peers_of
 from archmodel.generators.helm.network import COMPONENT_LABEL
 from archmodel.generators.helm.render import Template, dump
-from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
+from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema_text
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Environment, runs_in_container
 from archmodel.model.view import has_topology
@@ -83,8 +82,7 @@ def generate(project: Project, options: NoOptions) -> Files:
         defaults = chart_values(graph, component, None, peers)
         files[f"{chart}/Chart.yaml"] = dump(chart_yaml(graph, component)).encode()
         files[f"{chart}/values.yaml"] = dump(defaults).encode()
-        text = jsontext.dumps(values_schema(defaults))
-        files[f"{chart}/values.schema.json"] = (text + "\n").encode()
+        files[f"{chart}/values.schema.json"] = values_schema_text(defaults).encode()
         for stem, tmpl in templates.items():
             files[f"{chart}/templates/{stem}.yaml"] = tmpl.helm().encode()
         for env in envs:
