@@ -13,8 +13,14 @@ from pathlib import PurePosixPath
 
 from archmodel.generators.helm.manifests import k8s_name, manifests, namespace, namespace_object, peers_of
 from archmodel.generators.helm.network import COMPONENT_LABEL
-from archmodel.generators.helm.render import Template, dump
-from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema_text
+from archmodel.generators.helm.render import Template, dump, dump_keys
+from archmodel.generators.helm.values import (
+    DEFAULT_ENV,
+    ENVIRONMENT_KEYS,
+    chart_values,
+    for_environment,
+    values_schema_text,
+)
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Environment, runs_in_container
 from archmodel.model.view import has_topology
@@ -80,14 +86,16 @@ def generate(project: Project, options: NoOptions) -> Files:
         templates = {stem: Template(obj) for stem, obj in manifests(graph, component, charted).items()}
         peers = peers_of(graph, component, charted)
         defaults = chart_values(graph, component, None, peers)
+        # The text of each values key no environment changes, written once per chart.
+        shared = {k: dump({k: v}) for k, v in defaults.items() if k not in ENVIRONMENT_KEYS}
         files[f"{chart}/Chart.yaml"] = dump(chart_yaml(graph, component)).encode()
-        files[f"{chart}/values.yaml"] = dump(defaults).encode()
+        files[f"{chart}/values.yaml"] = dump_keys(defaults, shared).encode()
         files[f"{chart}/values.schema.json"] = values_schema_text(defaults).encode()
         for stem, tmpl in templates.items():
             files[f"{chart}/templates/{stem}.yaml"] = tmpl.helm().encode()
         for env in envs:
             env_id = env.id if env else DEFAULT_ENV
-            here, env_templates, env_peers = graph, templates, peers
+            here, env_templates, values = graph, templates, defaults
             if env_id in views:
                 here = views[env_id]
                 if component.id not in here.components:
@@ -95,11 +103,14 @@ def generate(project: Project, options: NoOptions) -> Files:
                 deployed = charted & set(here.components)
                 objects = manifests(here, here.components[component.id], deployed)
                 env_templates = {stem: Template(obj) for stem, obj in objects.items()}
-                env_peers = peers_of(here, component, deployed)
-            values = chart_values(here, component, env, env_peers)
+                values = chart_values(here, component, env, peers_of(here, component, deployed))
+            elif env is not None:
+                values = for_environment(defaults, graph, component, env)
             if env is not None:
-                files[f"{chart}/values-{env_id}.yaml"] = dump(values).encode()
-            rendered = "---\n".join(t.render(values) for t in env_templates.values())
+                own = shared if here is graph else {}
+                files[f"{chart}/values-{env_id}.yaml"] = dump_keys(values, own).encode()
+            written: dict[tuple[str, ...], str] = {}
+            rendered = "---\n".join(t.render(values, written) for t in env_templates.values())
             files[f"k8s/{env_id}/{component.id}.yaml"] = rendered.encode()
     names = sorted({namespace(graph, c) for c in components})
     for env in envs if components else []:

@@ -1,8 +1,9 @@
 """One manifest structure, two renderings: a Helm template and a rendered manifest.
 
 The structure is dumped once through a data-to-YAML emitter (``archmodel.formats.yaml``: sorted
-keys, block style; never string templates) with each ``Value`` as a plain sentinel. The
-template replaces a sentinel by ``{{ index .Values "a" "b" | toJson }}`` (JSON is YAML,
+keys, block style; never string templates) with each ``Value`` as a NUL character, which
+the emitter writes for nothing else (it escapes control characters in any string). The
+template replaces a placeholder by ``{{ index .Values "a" "b" | toJson }}`` (JSON is YAML,
 so Helm's output parses as the value itself); a rendered manifest replaces it by the
 value in YAML flow style. Template text is otherwise only ids and constants, checked
 here, so no model text can be read as Go template syntax.
@@ -11,14 +12,12 @@ here, so no model text can be read as Go template syntax.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from archmodel.formats import yaml as yaml_kit
 from archmodel.generators.helm.manifests import Value
 
-_SENTINEL = "__archmodel_value_{}__"
-_SENTINEL_RE = re.compile(r"__archmodel_value_(\d+)__")
+_PLACEHOLDER = "\x00"  # never in the emitter's own output: it writes NUL as ``\x00``
 
 
 def dump(doc: Any) -> str:
@@ -40,46 +39,62 @@ def helm_expression(value: Value) -> str:
 
 
 class Template:
-    """A manifest dumped once, with each ``Value`` left as a sentinel.
+    """A manifest dumped once, with each ``Value`` left as a placeholder.
 
     ``helm()`` writes the placeholders as Helm expressions; ``render(values)`` writes
     each placeholder's value in flow style, which is what Helm's ``toJson`` produces.
     Both fill the same text, so the chart and the rendered manifests cannot disagree.
-    The text is split at the sentinels once, so filling it is one join.
+    The text is split at the placeholders once, so filling it is one join.
     """
 
     def __init__(self, doc: Any) -> None:
         self.values: list[Value] = []
-        self.text = yaml_kit.dump(doc, self._mark)
-        if "{{" in self.text or "}}" in self.text:
+        text = yaml_kit.dump(doc, self._mark)
+        if "{{" in text or "}}" in text:
             raise ValueError("template text must not hold Go template syntax")
-        # [text, index, text, index, ..., text]: what ``_SENTINEL_RE.sub`` would visit
-        parts = _SENTINEL_RE.split(self.text)
-        self._texts = parts[0::2]
-        self._slots = [self.values[int(i)] for i in parts[1::2]]
+        self._texts = text.split(_PLACEHOLDER)  # one more than the values, in order
+        if len(self._texts) != len(self.values) + 1:
+            raise ValueError("template text must not hold the placeholder character")
 
     def _mark(self, node: Any) -> str:
         if not isinstance(node, Value):
             raise TypeError(f"cannot emit {type(node).__name__} as YAML")
         self.values.append(node)
-        return _SENTINEL.format(len(self.values) - 1)
+        return _PLACEHOLDER
 
     def _fill(self, fills: list[str]) -> str:
-        texts = self._texts
-        out = [texts[0]]
-        for fill, text in zip(fills, texts[1:], strict=True):
-            out.append(fill)
-            out.append(text)
+        out = self._texts + fills  # the right length; then text, fill, text, ... in place
+        out[0::2] = self._texts
+        out[1::2] = fills
         return "".join(out)
 
     def helm(self) -> str:
-        return self._fill([helm_expression(value) for value in self._slots])
+        return self._fill([helm_expression(value) for value in self.values])
 
-    def render(self, values: dict[str, Any]) -> str:
+    def render(self, values: dict[str, Any], written: dict[tuple[str, ...], str] | None = None) -> str:
+        """The manifest with ``values``; ``written`` keeps each path's text for the next
+        template rendered with the same values (labels and annotations recur in each)."""
+        memo = {} if written is None else written
         fills = []
-        for value in self._slots:
-            found: Any = values
-            for part in value.path:
-                found = found[part]
-            fills.append(yaml_kit.flow(found))
+        for value in self.values:
+            text = memo.get(value.path)
+            if text is None:
+                found: Any = values
+                for part in value.path:
+                    found = found[part]
+                text = memo[value.path] = yaml_kit.flow(found)
+            fills.append(text)
         return self._fill(fills)
+
+
+def dump_keys(values: dict[str, Any], written: dict[str, str]) -> str:
+    """``dump(values)`` for a non-empty dict, one top-level key at a time (a block
+    mapping is its keys' lines in key order); ``written`` holds the text of keys already
+    dumped, those that do not change between a chart's values files."""
+    parts = []
+    for key in sorted(values):
+        text = written.get(key)
+        if text is None:
+            text = yaml_kit.dump({key: values[key]})
+        parts.append(text)
+    return "".join(parts)

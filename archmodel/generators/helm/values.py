@@ -75,6 +75,17 @@ def chart_values(
     }
 
 
+ENVIRONMENT_KEYS = ("environment", "replicas", "autoscaling")  # all that an environment changes
+
+
+def for_environment(
+    defaults: dict[str, Any], graph: ArchGraph, component: Component, env: Environment
+) -> dict[str, Any]:
+    """``chart_values(graph, component, env, peers)`` from the chart's defaults (those of
+    ``env=None`` with the same graph and peers): only ``ENVIRONMENT_KEYS`` differ."""
+    return {**defaults, "environment": env.id, **scaling_values(graph, component, env)}
+
+
 def resources(component: Component) -> dict[str, Any]:
     """Requests from the model (defaults 100m/128Mi); limits the model's, else the
     requests: a pod that uses only what it reserved is never throttled or evicted
