@@ -109,7 +109,24 @@ def _value(value: Value, indent: str) -> str:
         return "[\n" + "".join(f"{inner}{i},\n" for i in items) + indent + "]"
     if not value:
         return "{}"
-    return "{\n" + _attributes(list(value.items()), indent + "  ") + indent + "}"
+    return _map(value, indent)
+
+
+# Maps of plain strings (the tags of every resource of a component) at one indent, as
+# written; only exact ``str`` keys and values, so that no ``Raw`` equal to a string can
+# stand for it.
+_MAPS: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+
+
+def _map(value: Mapping[str, Value], indent: str) -> str:
+    plain = all(type(k) is str and type(v) is str for k, v in value.items())
+    key = (indent, tuple(value.items())) if plain else None
+    text = _MAPS.get(key) if key is not None else None  # type: ignore[arg-type]
+    if text is None:
+        text = "{\n" + _attributes(list(value.items()), indent + "  ") + indent + "}"
+        if key is not None and len(_MAPS) < 100_000:
+            _MAPS[key] = text  # type: ignore[index]
+    return text
 
 
 def _attributes(pairs: list[tuple[str, Value]], indent: str) -> str:
