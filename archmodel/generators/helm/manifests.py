@@ -68,7 +68,7 @@ def scaled(graph: ArchGraph, component: Component) -> bool:
     deploy = component.deploy
     if deploy and deploy.max_replicas is not None:
         return deploy.max_replicas > (deploy.replicas or 1)
-    return any(True for _ in graph.flows_into(component.id))
+    return next(graph.flows_into(component.id), None) is not None
 
 
 def namespace(graph: ArchGraph, component: Component) -> str:
