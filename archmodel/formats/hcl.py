@@ -187,7 +187,7 @@ def render_block(block: Block, indent: str = "") -> str:
 
 def _emit_block(block: Block, indent: str, out: list[str]) -> None:
     """A block; a blank line between an attribute run and a nested block, either way."""
-    head = " ".join([block.type, *(quote(label) for label in block.labels)]) if block.labels else block.type
+    head = " ".join([block.type, *map(quote, block.labels)]) if block.labels else block.type
     if not block.body:
         out.append(f"{indent}{head} {{}}\n")
         return
@@ -196,7 +196,7 @@ def _emit_block(block: Block, indent: str, out: list[str]) -> None:
     emitted = False  # anything inside the braces yet
     run: list[tuple[str, Value]] = []
     for item in block.body:
-        if isinstance(item, Block):
+        if type(item) is not tuple and isinstance(item, Block):  # pairs are the common case
             if run:
                 _emit_attributes(run, inner, out)
                 run = []
