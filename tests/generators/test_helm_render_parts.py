@@ -16,7 +16,7 @@ from archmodel.api import valid_project
 from archmodel.formats.yaml import dump
 from archmodel.generators.helm import charted_components
 from archmodel.generators.helm.manifests import Value, peers_of
-from archmodel.generators.helm.render import Template, dump_keys
+from archmodel.generators.helm.render import Template, ValuesText
 from archmodel.generators.helm.values import chart_values, for_environment
 
 BOUTIQUE = Path(__file__).parents[2] / "models" / "examples" / "online-boutique"
@@ -31,11 +31,17 @@ data = st.recursive(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(text, data, min_size=1, max_size=5), st.data())
-def test_values_dumped_key_by_key_are_the_whole_dump(values: dict[str, Any], draw: st.DataObject) -> None:
-    known = draw.draw(st.sets(st.sampled_from(sorted(values))))
-    written = {key: dump({key: values[key]}) for key in known}
-    assert dump_keys(values, written) == dump(values)
+@given(st.dictionaries(text, data, min_size=1, max_size=6), st.data())
+def test_values_dumped_in_runs_of_keys_are_the_whole_dump(
+    defaults: dict[str, Any], draw: st.DataObject
+) -> None:
+    varying = draw.draw(st.sets(st.sampled_from(sorted(defaults))))
+    changed = {**defaults, **{key: draw.draw(data) for key in varying}}
+    values_text = ValuesText(defaults, varying)
+    assert values_text.dump(defaults) == dump(defaults)
+    assert values_text.dump(changed) == dump(changed)
+    other = {**changed, "another key": 1}
+    assert values_text.dump(other) == dump(other)
 
 
 def test_environment_values_from_the_defaults_equal_those_worked_out_anew() -> None:

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from archmodel.generators.helm.manifests import k8s_name, manifests, namespace, namespace_object, peers_of
 from archmodel.generators.helm.network import COMPONENT_LABEL
-from archmodel.generators.helm.render import Template, dump, dump_keys
+from archmodel.generators.helm.render import Template, ValuesText, dump
 from archmodel.generators.helm.values import (
     DEFAULT_ENV,
     ENVIRONMENT_KEYS,
@@ -86,10 +86,9 @@ def generate(project: Project, options: NoOptions) -> Files:
         templates = {stem: Template(obj) for stem, obj in manifests(graph, component, charted).items()}
         peers = peers_of(graph, component, charted)
         defaults = chart_values(graph, component, None, peers)
-        # The text of each values key no environment changes, written once per chart.
-        shared = {k: dump({k: v}) for k, v in defaults.items() if k not in ENVIRONMENT_KEYS}
+        values_text = ValuesText(defaults, ENVIRONMENT_KEYS)
         files[f"{chart}/Chart.yaml"] = dump(chart_yaml(graph, component)).encode()
-        files[f"{chart}/values.yaml"] = dump_keys(defaults, shared).encode()
+        files[f"{chart}/values.yaml"] = values_text.dump(defaults).encode()
         files[f"{chart}/values.schema.json"] = values_schema_text(defaults).encode()
         for stem, tmpl in templates.items():
             files[f"{chart}/templates/{stem}.yaml"] = tmpl.helm().encode()
@@ -107,8 +106,8 @@ def generate(project: Project, options: NoOptions) -> Files:
             elif env is not None:
                 values = for_environment(defaults, graph, component, env)
             if env is not None:
-                own = shared if here is graph else {}
-                files[f"{chart}/values-{env_id}.yaml"] = dump_keys(values, own).encode()
+                text = values_text.dump(values) if here is graph else dump(values)
+                files[f"{chart}/values-{env_id}.yaml"] = text.encode()
             written: dict[tuple[str, ...], str] = {}
             rendered = "---\n".join(t.render(values, written) for t in env_templates.values())
             files[f"k8s/{env_id}/{component.id}.yaml"] = rendered.encode()

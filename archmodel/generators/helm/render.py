@@ -12,6 +12,7 @@ here, so no model text can be read as Go template syntax.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from archmodel.formats import yaml as yaml_kit
@@ -87,14 +88,30 @@ class Template:
         return self._fill(fills)
 
 
-def dump_keys(values: dict[str, Any], written: dict[str, str]) -> str:
-    """``dump(values)`` for a non-empty dict, one top-level key at a time (a block
-    mapping is its keys' lines in key order); ``written`` holds the text of keys already
-    dumped, those that do not change between a chart's values files."""
-    parts = []
-    for key in sorted(values):
-        text = written.get(key)
-        if text is None:
-            text = yaml_kit.dump({key: values[key]})
-        parts.append(text)
-    return "".join(parts)
+class ValuesText:
+    """A chart's values files, which differ only in a few keys: a block mapping is its
+    keys' lines in key order, so each run of consecutive keys that no environment
+    changes is dumped once, from the defaults, and only the other keys per file."""
+
+    def __init__(self, defaults: dict[str, Any], varying: Collection[str]) -> None:
+        self._keys = defaults.keys()
+        self._runs: list[tuple[list[str], str | None]] = []  # text None: dumped per file
+        for key in sorted(defaults):
+            fixed = key not in varying
+            if fixed and self._runs and self._runs[-1][1] is not None:
+                self._runs[-1][0].append(key)
+            else:
+                self._runs.append(([key], "" if fixed else None))
+        self._runs = [
+            (keys, yaml_kit.dump({k: defaults[k] for k in keys}) if text is not None else None)
+            for keys, text in self._runs
+        ]
+
+    def dump(self, values: dict[str, Any]) -> str:
+        """``dump(values)``, for values with the defaults' keys (any others: dumped whole)."""
+        if not values or values.keys() != self._keys:
+            return yaml_kit.dump(values)
+        parts = []
+        for keys, text in self._runs:
+            parts.append(text if text is not None else yaml_kit.dump({k: values[k] for k in keys}))
+        return "".join(parts)
