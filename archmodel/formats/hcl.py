@@ -109,62 +109,120 @@ def _value(value: Value, indent: str) -> str:
         return "[\n" + "".join(f"{inner}{i},\n" for i in items) + indent + "]"
     if not value:
         return "{}"
-    inner = indent + "  "
-    return "{\n" + _attributes([(_key(k), v) for k, v in value.items()], inner) + indent + "}"
+    return _map(value, indent)
+
+
+# Maps of plain strings (the tags of every resource of a component) at one indent, as
+# written; only exact ``str`` keys and values, so that no ``Raw`` equal to a string can
+# stand for it.
+_MAPS: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+
+
+def _map(value: Mapping[str, Value], indent: str) -> str:
+    plain = all(type(k) is str and type(v) is str for k, v in value.items())
+    key = (indent, tuple(value.items())) if plain else None
+    text = _MAPS.get(key) if key is not None else None  # type: ignore[arg-type]
+    if text is None:
+        text = "{\n" + _attributes(list(value.items()), indent + "  ") + indent + "}"
+        if key is not None and len(_MAPS) < 100_000:
+            _MAPS[key] = text  # type: ignore[index]
+    return text
 
 
 def _attributes(pairs: list[tuple[str, Value]], indent: str) -> str:
+    out: list[str] = []
+    _emit_attributes(pairs, indent, out)
+    return "".join(out)
+
+
+def _emit_attributes(pairs: list[tuple[str, Value]], indent: str, out: list[str]) -> None:
     """Attributes as ``terraform fmt`` writes them: the ``=`` of consecutive one-line
     attributes aligned (widths in characters); an attribute whose value spans lines
-    gets one space before its ``=`` and ends the aligned run."""
-    lines: list[str] = []
-    run: list[tuple[str, str]] = []
-    for key, value in pairs:
-        text = _value(value, indent)
+    gets one space before its ``=`` and ends the aligned run. Names are keys as given
+    (``_key`` applied here); the common leaves are written inline, as this runs for
+    every attribute of every block."""
+    keys: list[str] = []
+    texts: list[str] = []
+    for name, value in pairs:
+        key = _KEYS.get(name) or _key(name)
+        kind = type(value)
+        if kind is str:
+            keys.append(key)
+            texts.append(_QUOTED.get(value) or quote(value))  # type: ignore[arg-type]
+            continue
+        if kind is int:
+            keys.append(key)
+            texts.append(str(value))
+            continue
+        if kind is Raw and "\n" not in value:  # type: ignore[operator]
+            keys.append(key)
+            texts.append(str(value))
+            continue
+        text = ("true" if value else "false") if kind is bool else _value(value, indent)
         if "\n" in text:
-            lines += _aligned(run, indent)
-            run = []
-            lines.append(f"{indent}{key} = {text}\n")
+            _aligned(keys, texts, indent, out)
+            keys, texts = [], []
+            out.append(f"{indent}{key} = {text}\n")
         else:
-            run.append((key, text))
-    lines += _aligned(run, indent)
-    return "".join(lines)
+            keys.append(key)
+            texts.append(text)
+    _aligned(keys, texts, indent, out)
 
 
-def _aligned(run: list[tuple[str, str]], indent: str) -> list[str]:
-    width = max((len(k) for k, _ in run), default=0)
-    return [f"{indent}{k.ljust(width)} = {v}\n" for k, v in run]
+def _aligned(keys: list[str], texts: list[str], indent: str, out: list[str]) -> None:
+    if len(keys) < 2:
+        if keys:
+            out.append(f"{indent}{keys[0]} = {texts[0]}\n")
+        return
+    width = max(map(len, keys))
+    for key, text in zip(keys, texts, strict=True):
+        out.append(f"{indent}{key.ljust(width)} = {text}\n")
 
 
 def render_block(block: Block, indent: str = "") -> str:
-    head = " ".join([block.type, *(quote(label) for label in block.labels)])
+    out: list[str] = []
+    _emit_block(block, indent, out)
+    return "".join(out)
+
+
+def _emit_block(block: Block, indent: str, out: list[str]) -> None:
+    """A block; a blank line between an attribute run and a nested block, either way."""
+    head = " ".join([block.type, *map(quote, block.labels)]) if block.labels else block.type
     if not block.body:
-        return f"{indent}{head} {{}}\n"
-    lines = [f"{indent}{head} {{\n"]
+        out.append(f"{indent}{head} {{}}\n")
+        return
+    out.append(f"{indent}{head} {{\n")
     inner = indent + "  "
+    emitted = False  # anything inside the braces yet
     run: list[tuple[str, Value]] = []
     for item in block.body:
-        if isinstance(item, Block):
+        if type(item) is not tuple and isinstance(item, Block):  # pairs are the common case
             if run:
-                lines.append(_attributes(run, inner))
+                _emit_attributes(run, inner, out)
                 run = []
-            if len(lines) > 1:
-                lines.append("\n")
-            lines.append(render_block(item, inner))
+                emitted = True
+            if emitted:
+                out.append("\n")
+            _emit_block(item, inner, out)
+            emitted = True
         else:
-            if run == [] and len(lines) > 1:
-                lines.append("\n")
-            run.append((_key(item[0]), item[1]))
+            if not run and emitted:
+                out.append("\n")
+            run.append(item)
     if run:
-        lines.append(_attributes(run, inner))
-    lines.append(f"{indent}}}\n")
-    return "".join(lines)
+        _emit_attributes(run, inner, out)
+    out.append(f"{indent}}}\n")
 
 
 def render_file(blocks: list[Block], header: str) -> bytes:
     """A whole ``.tf`` file: a comment header, then the blocks separated by blank lines."""
-    comment = "".join(f"# {line}\n" for line in header.splitlines())
-    return (comment + "\n" + "\n".join(render_block(b) for b in blocks)).encode("utf-8")
+    out = [f"# {line}\n" for line in header.splitlines()]
+    out.append("\n")
+    for i, block in enumerate(blocks):
+        if i:
+            out.append("\n")
+        _emit_block(block, "", out)
+    return "".join(out).encode("utf-8")
 
 
 def render_tfvars(values: dict[str, Value]) -> bytes:

@@ -77,27 +77,45 @@ def _unsupported(value: Any) -> str:
 
 
 def _lines(node: Any, indent: str, out: list[str], other: Other) -> None:
+    """Append the block-style lines of a non-empty dict or list. The hot path (str keys,
+    str values) reads the quoting memo inline: this runs for every node of every chart."""
+    known = _STR_CACHE.get
+    append = out.append
     if type(node) is dict:
+        inner = indent + "  "
         for key in sorted(node):
             value = node[key]
-            head = f"{indent}{scalar(key)}:"
+            head = known(key) if type(key) is str else None
+            if head is None:
+                head = scalar(key)
             kind = type(value)
-            if kind is dict and value:
-                out.append(head)
-                _lines(value, indent + "  ", out, other)
-            elif kind is list and value:
-                out.append(head)
-                _lines(value, indent, out, other)
+            if kind is str:
+                text = known(value)
+                append(f"{indent}{head}: {text if text is not None else scalar(value)}")
+            elif kind is dict:
+                if value:
+                    append(f"{indent}{head}:")
+                    _lines(value, inner, out, other)
+                else:
+                    append(f"{indent}{head}: {{}}")
+            elif kind is list:
+                if value:
+                    append(f"{indent}{head}:")
+                    _lines(value, indent, out, other)
+                else:
+                    append(f"{indent}{head}: []")
             else:
-                out.append(f"{head} {_inline(value, other)}")
+                append(f"{indent}{head}: {_inline(value, other)}")
         return
+    item_indent = indent + "  "
     for item in node:
-        if type(item) in (dict, list) and item:
+        kind = type(item)
+        if (kind is dict or kind is list) and item:
             start = len(out)
-            _lines(item, indent + "  ", out, other)
-            out[start] = f"{indent}- {out[start][len(indent) + 2 :]}"
+            _lines(item, item_indent, out, other)
+            out[start] = f"{indent}- {out[start][len(item_indent) :]}"
         else:
-            out.append(f"{indent}- {_inline(item, other)}")
+            append(f"{indent}- {_inline(item, other)}")
 
 
 _SCALARS = (str, int, bool, type(None))
@@ -123,6 +141,8 @@ def dump(doc: Any, other: Other = _unsupported) -> str:
 
 def flow(value: Any) -> str:
     """A value in flow style (``{a: 1, b: [x]}``), to stand where a scalar was dumped."""
+    if type(value) is str:
+        return _STR_CACHE.get(value) or scalar(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{scalar(k)}: {flow(v)}" for k, v in sorted(value.items())) + "}"
     if isinstance(value, list):

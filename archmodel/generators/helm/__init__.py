@@ -9,13 +9,18 @@ environment gets, rendered from the very structure the templates are dumped from
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath
 
 from archmodel.generators.helm.manifests import k8s_name, manifests, namespace, namespace_object, peers_of
 from archmodel.generators.helm.network import COMPONENT_LABEL
-from archmodel.generators.helm.render import Template, dump
-from archmodel.generators.helm.values import DEFAULT_ENV, chart_values, values_schema
+from archmodel.generators.helm.render import Template, ValuesText, dump
+from archmodel.generators.helm.values import (
+    DEFAULT_ENV,
+    ENVIRONMENT_KEYS,
+    chart_values,
+    for_environment,
+    values_schema_text,
+)
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Environment, runs_in_container
 from archmodel.model.view import has_topology
@@ -81,15 +86,15 @@ def generate(project: Project, options: NoOptions) -> Files:
         templates = {stem: Template(obj) for stem, obj in manifests(graph, component, charted).items()}
         peers = peers_of(graph, component, charted)
         defaults = chart_values(graph, component, None, peers)
+        values_text = ValuesText(defaults, ENVIRONMENT_KEYS)
         files[f"{chart}/Chart.yaml"] = dump(chart_yaml(graph, component)).encode()
-        files[f"{chart}/values.yaml"] = dump(defaults).encode()
-        text = json.dumps(values_schema(defaults), indent=2, sort_keys=True, ensure_ascii=False)
-        files[f"{chart}/values.schema.json"] = (text + "\n").encode()
+        files[f"{chart}/values.yaml"] = values_text.dump(defaults).encode()
+        files[f"{chart}/values.schema.json"] = values_schema_text(defaults).encode()
         for stem, tmpl in templates.items():
             files[f"{chart}/templates/{stem}.yaml"] = tmpl.helm().encode()
         for env in envs:
             env_id = env.id if env else DEFAULT_ENV
-            here, env_templates, env_peers = graph, templates, peers
+            here, env_templates, values = graph, templates, defaults
             if env_id in views:
                 here = views[env_id]
                 if component.id not in here.components:
@@ -97,11 +102,14 @@ def generate(project: Project, options: NoOptions) -> Files:
                 deployed = charted & set(here.components)
                 objects = manifests(here, here.components[component.id], deployed)
                 env_templates = {stem: Template(obj) for stem, obj in objects.items()}
-                env_peers = peers_of(here, component, deployed)
-            values = chart_values(here, component, env, env_peers)
+                values = chart_values(here, component, env, peers_of(here, component, deployed))
+            elif env is not None:
+                values = for_environment(defaults, graph, component, env)
             if env is not None:
-                files[f"{chart}/values-{env_id}.yaml"] = dump(values).encode()
-            rendered = "---\n".join(t.render(values) for t in env_templates.values())
+                text = values_text.dump(values) if here is graph else dump(values)
+                files[f"{chart}/values-{env_id}.yaml"] = text.encode()
+            written: dict[tuple[str, ...], str] = {}
+            rendered = "---\n".join(t.render(values, written) for t in env_templates.values())
             files[f"k8s/{env_id}/{component.id}.yaml"] = rendered.encode()
     names = sorted({namespace(graph, c) for c in components})
     for env in envs if components else []:

@@ -42,6 +42,18 @@ def k8s_name(ident: str) -> str:
     """A DNS-1123 label for an id (no ``_``, ends with a letter or digit, at most 53
     characters, a Helm release name's limit); hashed when it had to change, so two ids
     rarely meet in one name (the generator still checks that none do)."""
+    known = _NAMES.get(ident)
+    if known is None:
+        known = _k8s_name(ident)
+        if len(_NAMES) < 200_000:
+            _NAMES[ident] = known
+    return known
+
+
+_NAMES: dict[str, str] = {}  # every id is named for each of a chart's objects
+
+
+def _k8s_name(ident: str) -> str:
     name = ident.replace("_", "-")
     if name == ident and not name.endswith("-") and len(name) <= NAME_LIMIT:
         return name
@@ -56,7 +68,7 @@ def scaled(graph: ArchGraph, component: Component) -> bool:
     deploy = component.deploy
     if deploy and deploy.max_replicas is not None:
         return deploy.max_replicas > (deploy.replicas or 1)
-    return any(True for _ in graph.flows_into(component.id))
+    return next(graph.flows_into(component.id), None) is not None
 
 
 def namespace(graph: ArchGraph, component: Component) -> str:

@@ -69,13 +69,14 @@ def rules(
     ``external(id)`` the chart value standing for a peer outside the cluster."""
     cid = component.id
     plan = plan_ports(graph, component)
+    ours = namespace(cid)
 
     def peer(other: str) -> Any:
         if other not in charted:
             return external(other)
         selector: dict[str, Any] = {"podSelector": {"matchLabels": {COMPONENT_LABEL: other}}}
         theirs = namespace(other)
-        if theirs != namespace(cid):
+        if theirs != ours:
             selector["namespaceSelector"] = {"matchLabels": {NAMESPACE_LABEL: theirs}}
         return [selector]
 

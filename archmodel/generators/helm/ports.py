@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Flow, default_port
@@ -114,7 +115,25 @@ def _main_name(protocols: Sequence[str | None], taken: set[str]) -> str:
     return name if name not in taken else f"{name[: NAME_LIMIT - 5]}-main"
 
 
+# One plan per component and graph: the Deployment, the Service, its own NetworkPolicy
+# and every caller's egress rule ask for it (five times per component at least).
+_PLANS: WeakKeyDictionary[ArchGraph, dict[str, tuple[Component, PortPlan]]] = WeakKeyDictionary()
+
+
 def plan_ports(graph: ArchGraph, component: Component) -> PortPlan:
+    """The component's port plan in ``graph``, worked out once per graph and component."""
+    plans = _PLANS.get(graph)
+    if plans is None:
+        plans = _PLANS[graph] = {}
+    known = plans.get(component.id)
+    if known is not None and known[0] is component:
+        return known[1]
+    plan = _plan(graph, component)
+    plans[component.id] = (component, plan)
+    return plan
+
+
+def _plan(graph: ArchGraph, component: Component) -> PortPlan:
     deploy = component.deploy
     inbound = _inbound(graph, component)
     named = tuple(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from archmodel.formats import jsontext
 from archmodel.generators.helm.manifests import scaled
 from archmodel.generators.helm.network import placeholder
 from archmodel.graph import ArchGraph
@@ -72,6 +73,17 @@ def chart_values(
         **health,
         **sidecar_values(component),
     }
+
+
+ENVIRONMENT_KEYS = ("environment", "replicas", "autoscaling")  # all that an environment changes
+
+
+def for_environment(
+    defaults: dict[str, Any], graph: ArchGraph, component: Component, env: Environment
+) -> dict[str, Any]:
+    """``chart_values(graph, component, env, peers)`` from the chart's defaults (those of
+    ``env=None`` with the same graph and peers): only ``ENVIRONMENT_KEYS`` differ."""
+    return {**defaults, "environment": env.id, **scaling_values(graph, component, env)}
 
 
 def resources(component: Component) -> dict[str, Any]:
@@ -158,3 +170,31 @@ def values_schema(values: dict[str, Any]) -> dict[str, Any]:
         "additionalProperties": {"type": "array", "minItems": 1, "items": PEER},
     }
     return {"$schema": "http://json-schema.org/draft-07/schema#", "title": "values", **schema}
+
+
+_SCHEMA_TEXTS: dict[Any, str] = {}
+
+
+def shape(value: Any) -> Any:
+    """What ``values_schema`` reads of a values tree: types, keys, first list items
+    (mirrors ``schema_of``); charts whose values have one shape share one schema."""
+    if isinstance(value, bool):
+        return "b"
+    if isinstance(value, int):
+        return "i"
+    if isinstance(value, str):
+        return "s"
+    if isinstance(value, dict):
+        return ("d", tuple((k, shape(v)) for k, v in value.items()))
+    return ("a", shape(value[0]) if value else None)
+
+
+def values_schema_text(values: dict[str, Any]) -> str:
+    """``values.schema.json``: the schema as indented JSON, written once per shape."""
+    key = shape(values)
+    text = _SCHEMA_TEXTS.get(key)
+    if text is None:
+        text = jsontext.dumps(values_schema(values)) + "\n"
+        if len(_SCHEMA_TEXTS) < 10_000:
+            _SCHEMA_TEXTS[key] = text
+    return text

@@ -73,12 +73,27 @@ VARIABLES: dict[str, tuple[str, Value | Required, str]] = {
         "Where containers reach AWS APIs (narrow it to VPC endpoints)",
     ),
 }
-_REFERENCE = re.compile(rb"\bvar\.([A-Za-z0-9_-]+)")
+# ``\bvar\.name``, searched as ``var\.name`` with the word boundary checked by hand: a
+# pattern that starts with a literal is found by a fast scan, one that starts with
+# ``\b`` is tried at every byte (2.5x slower over 30 MB of Terraform at 10k components).
+_REFERENCE = re.compile(rb"var\.([A-Za-z0-9_-]+)")
+_WORD = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def referenced(contents: Iterable[bytes]) -> set[str]:
     """The variable names that generated files refer to."""
-    return {m.decode() for content in contents for m in _REFERENCE.findall(content)}
+    found: set[bytes] = set()
+    search = _REFERENCE.search
+    for content in contents:
+        match = search(content)
+        while match is not None:
+            start = match.start()
+            if start and content[start - 1] in _WORD:
+                match = search(content, start + 1)  # no boundary: as ``\b`` would, go on
+            else:
+                found.add(match.group(1))
+                match = search(content, match.end())
+    return {name.decode() for name in found}
 
 
 def versions() -> list[Block]:
