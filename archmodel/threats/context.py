@@ -81,6 +81,35 @@ class ThreatContext:
         layer_of = self.graph.layer_of
         return {layer_of[c] for c in controls if c in layer_of}
 
+    def local_layers(self, component_id: str) -> frozenset[Layer]:
+        """Layers of a component's local controls (``local_controls``)."""
+        return self._local_layers.get(component_id, frozenset())
+
+    @cached_property
+    def _local_layers(self) -> dict[str, frozenset[Layer]]:
+        # Components mostly share a few sets of controls: each set is mapped once.
+        by_set: dict[frozenset[str], frozenset[Layer]] = {}
+        out: dict[str, frozenset[Layer]] = {}
+        for c in self.graph.components:
+            controls = self.local_controls(c)
+            found = by_set.get(controls)
+            if found is None:
+                found = by_set[controls] = frozenset(self.layers(controls))
+            out[c] = found
+        return out
+
+    def transit_layers(self, f: Flow) -> frozenset[Layer]:
+        """Layers of a flow's controls; an encrypting protocol (https, grpcs…) counts as ``tls``."""
+        found = self._transit_layers.get(id(f))  # flows live as long as the graph
+        if found is None:
+            found = frozenset(self.layers([*f.controls, "tls"] if f.encrypted else f.controls))
+            self._transit_layers[id(f)] = found
+        return found
+
+    @cached_property
+    def _transit_layers(self) -> dict[int, frozenset[Layer]]:
+        return {}
+
     # -- components -------------------------------------------------------------------
 
     def components(self, *kinds: Kind) -> Iterator[Component]:
@@ -113,10 +142,19 @@ class ThreatContext:
 
     def data_rank(self, data_ids: Iterable[str]) -> int:
         """Highest classification rank (public 0 … restricted 3) among data ids; -1 if none."""
-        if isinstance(data_ids, (list, tuple, set, frozenset)) and not data_ids:
-            return -1  # most components and flows name no data
+        # A plain loop: asked hundreds of thousands of times on lists of one or two ids,
+        # where a generator and max() cost more than the comparisons.
         rank = self._rank
-        return max((rank[d] for d in data_ids if d in rank), default=-1)
+        best = -1
+        for d in data_ids:
+            r = rank.get(d, -1)
+            if r > best:
+                best = r
+        return best
+
+    def rank_of(self, data_id: str) -> int:
+        """Classification rank of one data id; -1 for an unknown one."""
+        return self._rank.get(data_id, -1)
 
     def sensitive(
         self, data_ids: Iterable[str], at_least: Classification = Classification.confidential
@@ -127,14 +165,19 @@ class ThreatContext:
 
     def stake(self, c: Component, stored_only: bool = False) -> int:
         """What is at stake on a component: its most sensitive data or its criticality."""
-        key = (c.id, stored_only)
-        if key not in self._stakes:
+        stakes = self._stored_stakes if stored_only else self._stakes
+        found = stakes.get(c.id)
+        if found is None:
             data = c.stores if stored_only else self._handled.get(c.id, ())
-            self._stakes[key] = max(self.data_rank(data), c.criticality.rank)
-        return self._stakes[key]
+            found = stakes[c.id] = max(self.data_rank(data), c.criticality.rank)
+        return found
 
     @cached_property
-    def _stakes(self) -> dict[tuple[str, bool], int]:
+    def _stakes(self) -> dict[str, int]:
+        return {}
+
+    @cached_property
+    def _stored_stakes(self) -> dict[str, int]:
         return {}
 
     def foreign(self, data_ids: Iterable[str], receiver: str) -> list[str]:
@@ -145,6 +188,23 @@ class ThreatContext:
 
     def handled(self, component_id: str) -> set[str]:
         return self._handled.get(component_id, set())
+
+    def handled_sorted(self, component_id: str) -> tuple[str, ...]:
+        """``handled`` in order, sorted once per component."""
+        found = self._handled_sorted.get(component_id)
+        if found is None:
+            found = self._handled_sorted[component_id] = tuple(sorted(self.handled(component_id)))
+        return found
+
+    @cached_property
+    def _handled_sorted(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
+    @cached_property
+    def stake_texts(self) -> dict[tuple[str, ...], str]:
+        """Wording of what is at stake per data set named (``checks.common.at_stake``):
+        the same few sets are named by thousands of hits."""
+        return {}
 
     @cached_property
     def untrusted(self) -> frozenset[str]:
