@@ -71,11 +71,18 @@ class ThreatContext:
         """Controls by which a component knows its callers. ``iam`` counts only when set on a
         data store itself (IAM database/bucket auth), never from an environment, where it
         means operator access."""
-        found = self.controls(component_id) & AUTH_CONTROLS
-        c = self.graph.components.get(component_id)
-        if c is not None and c.kind in DATA_STORES and "iam" in self.local_controls(component_id):
-            found |= {"iam"}
+        found = self._auth.get(component_id)
+        if found is None:
+            found = self.controls(component_id) & AUTH_CONTROLS
+            c = self.graph.components.get(component_id)
+            if c is not None and c.kind in DATA_STORES and "iam" in self.local_controls(component_id):
+                found |= {"iam"}
+            self._auth[component_id] = found
         return found
+
+    @cached_property
+    def _auth(self) -> dict[str, frozenset[str]]:
+        return {}
 
     def layers(self, controls: Iterable[str]) -> set[Layer]:
         layer_of = self.graph.layer_of
@@ -109,6 +116,20 @@ class ThreatContext:
     @cached_property
     def _transit_layers(self) -> dict[int, frozenset[Layer]]:
         return {}
+
+    def lacking(self, layer: Layer) -> set[str]:
+        """Components none of whose local controls is of ``layer``."""
+        return {c for c, layers in self._local_layers.items() if layer not in layers}
+
+    @cached_property
+    def open_layers(self) -> dict[tuple[str, str], frozenset[Layer]]:
+        """Per (source, target) pair, the layers some flow between them carries no control
+        of: the defence-in-depth rules walk each layer's open edges."""
+        every = frozenset(Layer)
+        return {
+            pair: frozenset().union(*(every - self.transit_layers(f) for f in flows))
+            for pair, flows in self.graph.flows_between.items()
+        }
 
     # -- components -------------------------------------------------------------------
 
@@ -257,20 +278,54 @@ class ThreatContext:
         return pred
 
     def inbound(self, component_id: str) -> list[Flow]:
-        between = self.graph.flows_between
-        return [f for s in self.predecessors.get(component_id, []) for f in between[(s, component_id)]]
+        """Flows into a component, by caller; listed once per component (do not modify)."""
+        found = self._inbound.get(component_id)
+        if found is None:
+            between = self.graph.flows_between
+            found = [f for s in self.predecessors.get(component_id, []) for f in between[(s, component_id)]]
+            self._inbound[component_id] = found
+        return found
 
     def outbound(self, component_id: str) -> list[Flow]:
-        between = self.graph.flows_between
-        return [f for t in self.successors.get(component_id, []) for f in between[(component_id, t)]]
+        """Flows out of a component, by callee; listed once per component (do not modify)."""
+        found = self._outbound.get(component_id)
+        if found is None:
+            between = self.graph.flows_between
+            found = [f for t in self.successors.get(component_id, []) for f in between[(component_id, t)]]
+            self._outbound[component_id] = found
+        return found
+
+    @cached_property
+    def _inbound(self) -> dict[str, list[Flow]]:
+        return {}
+
+    @cached_property
+    def _outbound(self) -> dict[str, list[Flow]]:
+        return {}
+
+    def feeds(self, kind: Kind) -> frozenset[str]:
+        """Components with a flow to a component of ``kind`` (to monitoring, to a vault)."""
+        found = self._feeds.get(kind)
+        if found is None:
+            comps = self.graph.components
+            found = frozenset(s for (s, t) in self.graph.flows_between if comps[t].kind is kind)
+            self._feeds[kind] = found
+        return found
+
+    @cached_property
+    def _feeds(self) -> dict[Kind, frozenset[str]]:
+        return {}
 
     def trust_rank(self, component_id: str) -> int:
         """Trust of a component's zone (untrusted 0 … restricted 3). A component in no zone
         ranks as internal (2): neither the internet nor restricted; AMT196 reports it."""
-        trust = self.graph.trust_of(component_id)
-        if trust is None:
-            return 2
-        return trust.rank
+        return self._trust_rank.get(component_id, 2)
+
+    @cached_property
+    def _trust_rank(self) -> dict[str, int]:
+        # Only components in a zone are keyed: one in no zone ranks 2 (see trust_rank).
+        trust_of = self.graph.trust_of
+        return {c: t.rank for c in self.graph.components if (t := trust_of(c)) is not None}
 
     # -- locations --------------------------------------------------------------------
 

@@ -88,7 +88,9 @@ def fleet_gaps(
             )
         return
     for env in envs:
-        gaps = [c for c in candidates if mitigations.isdisjoint(ctx.graph.effective_controls(c.id, env))]
+        if not mitigations.isdisjoint(env.controls):
+            continue  # the environment closes it for every component
+        gaps = [c for c in candidates if mitigations.isdisjoint(ctx.local_controls(c.id))]
         if gaps:
             yield Hit(
                 target=Ref.environment(env.id),

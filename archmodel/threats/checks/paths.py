@@ -46,11 +46,11 @@ def layer_gaps(ctx: ThreatContext, layer: Layer) -> Iterator[tuple[str, list[str
     """(sensitive store, shortest path from the untrusted side on which ``layer`` is absent)."""
     if layer in ctx.layers(ctx.environment_controls):
         return
-    lacking_node = {c for c in ctx.graph.components if layer not in ctx.local_layers(c)}
-    between = ctx.graph.flows_between
+    lacking_node = ctx.lacking(layer)
+    open_layers = ctx.open_layers
 
     def open_edge(u: str, v: str) -> bool:
-        return any(layer not in ctx.transit_layers(f) for f in between[(u, v)])
+        return layer in open_layers[(u, v)]
 
     parent: dict[str, str | None] = {s: None for s in sources(ctx) if s in lacking_node}
     queue = deque(parent)

@@ -54,7 +54,9 @@ def _above(ctx: ThreatContext, data_ids: list[str], receiver: str) -> tuple[Trus
     if trust is None:
         return None, []
     limit = ZONE_MAY_HOLD[trust].rank
-    return trust, [d for d in ctx.foreign(data_ids, receiver) if ctx.data_rank([d]) > limit]
+    if ctx.data_rank(data_ids) <= limit:
+        return trust, []  # the common case, decided without the owners
+    return trust, [d for d in ctx.foreign(data_ids, receiver) if ctx.rank_of(d) > limit]
 
 
 def _flow_hits(ctx: ThreatContext, f: Flow) -> Iterator[Hit]:
