@@ -137,7 +137,14 @@ class ThreatContext:
         """In-scope components (``out_of_scope`` ones are never analysed), optionally by kind."""
         if not kinds:
             return iter(self._in_scope)
-        return iter([c for c in self._in_scope if c.kind in kinds])
+        found = self._by_kinds.get(kinds)
+        if found is None:  # each rule asks for the same few kinds: each list is made once
+            found = self._by_kinds[kinds] = [c for c in self._in_scope if c.kind in kinds]
+        return iter(found)
+
+    @cached_property
+    def _by_kinds(self) -> dict[tuple[Kind, ...], list[Component]]:
+        return {}
 
     @cached_property
     def _in_scope(self) -> list[Component]:
