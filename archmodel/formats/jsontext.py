@@ -56,10 +56,11 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise _Fallback
-            out.append(separator)
-            out.append(_QUOTE(key))
-            out.append(": ")
-            _write(item, out, inner)
+            if isinstance(item, str):  # most values: no call for them
+                out.append(f"{separator}{_QUOTE(key)}: {_QUOTE(item)}")
+            else:
+                out.append(f"{separator}{_QUOTE(key)}: ")
+                _write(item, out, inner)
             separator = "," + inner
         out.append(newline + "}")
     elif isinstance(value, (list, tuple)):
@@ -69,8 +70,11 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         inner = newline + "  "
         separator = "[" + inner
         for item in value:
-            out.append(separator)
-            _write(item, out, inner)
+            if isinstance(item, str):
+                out.append(separator + _QUOTE(item))
+            else:
+                out.append(separator)
+                _write(item, out, inner)
             separator = "," + inner
         out.append(newline + "]")
     else:
