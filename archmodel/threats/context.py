@@ -258,6 +258,28 @@ class ThreatContext:
         """Flows whose endpoints exist and whose target is in scope, in model order."""
         return iter(self._flows)
 
+    def flows_from(self, *kinds: Kind) -> Iterator[Flow]:
+        """``flows()`` whose source is of one of ``kinds``, in model order."""
+        return iter(self._flows_by_kind(0, kinds))
+
+    def flows_to(self, *kinds: Kind) -> Iterator[Flow]:
+        """``flows()`` whose target is of one of ``kinds``, in model order."""
+        return iter(self._flows_by_kind(1, kinds))
+
+    def _flows_by_kind(self, end: int, kinds: tuple[Kind, ...]) -> list[Flow]:
+        # Rules about people, clients or stores look at a few flows out of many: each
+        # such list is made once and shared.
+        found = self._by_end_kind.get((end, kinds))
+        if found is None:
+            comps = self.graph.components
+            found = [f for f in self._flows if comps[f.target if end else f.source].kind in kinds]
+            self._by_end_kind[(end, kinds)] = found
+        return found
+
+    @cached_property
+    def _by_end_kind(self) -> dict[tuple[int, tuple[Kind, ...]], list[Flow]]:
+        return {}
+
     @cached_property
     def _flows(self) -> list[Flow]:
         comps = self.graph.components

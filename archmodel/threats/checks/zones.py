@@ -34,7 +34,7 @@ def untrusted_to_store(ctx: ThreatContext) -> Iterator[Hit]:
     side trusts the store's own access control alone: no application sits in between to
     authenticate, validate or rate-limit. Formerly validation error AM305."""
     comps = ctx.graph.components
-    for f in ctx.flows():
+    for f in ctx.flows_to(*DATA_STORES):
         target = comps[f.target]
         if target.kind in DATA_STORES and ctx.graph.trust_of(f.source) == Trust.untrusted:
             yield flow_hit(
