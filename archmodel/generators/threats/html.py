@@ -18,9 +18,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from archmodel import clock
@@ -32,6 +31,9 @@ from archmodel.threats.engine import ThreatReport
 from archmodel.threats.render.common import where
 from archmodel.threats.types import SEVERITY_ORDER, Finding, Status, Stride
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TOP_RISKS = 10
 # A decision that ends within this many days is flagged: someone has to review it soon.
@@ -41,7 +43,10 @@ DECIDED = (Status.accepted, Status.in_progress)
 
 @cache
 def environment() -> Environment:
-    """Autoescape on for every template, whatever its name: the page is HTML throughout."""
+    """Autoescape on for every template, whatever its name: the page is HTML throughout.
+    Jinja is imported here, when a page is made: the other register formats do without."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
