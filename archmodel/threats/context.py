@@ -22,6 +22,7 @@ from archmodel.model import (
     Kind,
     Layer,
     Policies,
+    Protocol,
     Stage,
     Trust,
     Zone,
@@ -107,14 +108,16 @@ class ThreatContext:
 
     def transit_layers(self, f: Flow) -> frozenset[Layer]:
         """Layers of a flow's controls; an encrypting protocol (https, grpcs…) counts as ``tls``."""
-        found = self._transit_layers.get(id(f))  # flows live as long as the graph
+        # Set by the controls and the protocol alone: flows share a handful of them.
+        key = (tuple(f.controls), f.protocol)
+        found = self._transit_layers.get(key)
         if found is None:
             found = frozenset(self.layers([*f.controls, "tls"] if f.encrypted else f.controls))
-            self._transit_layers[id(f)] = found
+            self._transit_layers[key] = found
         return found
 
     @cached_property
-    def _transit_layers(self) -> dict[int, frozenset[Layer]]:
+    def _transit_layers(self) -> dict[tuple[tuple[str, ...], Protocol | None], frozenset[Layer]]:
         return {}
 
     def lacking(self, layer: Layer) -> set[str]:
@@ -126,8 +129,17 @@ class ThreatContext:
         """Per (source, target) pair, the layers some flow between them carries no control
         of: the defence-in-depth rules walk each layer's open edges."""
         every = frozenset(Layer)
+        lacking: dict[frozenset[Layer], frozenset[Layer]] = {}
+
+        def open_of(f: Flow) -> frozenset[Layer]:
+            carried = self.transit_layers(f)
+            found = lacking.get(carried)
+            if found is None:
+                found = lacking[carried] = every - carried
+            return found
+
         return {
-            pair: frozenset().union(*(every - self.transit_layers(f) for f in flows))
+            pair: open_of(flows[0]) if len(flows) == 1 else frozenset().union(*map(open_of, flows))
             for pair, flows in self.graph.flows_between.items()
         }
 
