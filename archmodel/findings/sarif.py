@@ -110,8 +110,9 @@ def _result(
     }
     if item.code in index:
         result["ruleIndex"] = index[item.code]
-    if item.properties:
-        result["properties"] = dict(item.properties)
+    properties = item.properties  # made on each call
+    if properties:
+        result["properties"] = dict(properties)
     if item.suppression is not None:
         result["suppressions"] = [
             {"kind": "external", "status": "accepted", "justification": item.suppression}

@@ -44,6 +44,8 @@ _CODE_SAFE = re.compile(r"^[A-Za-z0-9_.:*?>/@ -]+$")
 
 def one_line(text: str) -> str:
     """Printable text on one line: controls dropped, whitespace runs (newlines too) collapsed."""
+    if text.isprintable() and "  " not in text:
+        return text.strip()  # no control, no whitespace but single spaces: nothing to do
     return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
 
 

@@ -99,3 +99,13 @@ def test_escaping_replaces_each_character_once(text: str) -> None:
     assert _escaped(text) == text.translate(_TABLE)
     every = "".join(chr(c) for c in _TABLE) * 2 + "plain"
     assert _escaped(every) == every.translate(_TABLE)
+
+
+@given(st.text())
+@settings(max_examples=500)
+def test_one_line_shortcut_gives_what_the_expressions_give(text: str) -> None:
+    from archmodel.formats.markdown import _CONTROL, _SPACES
+
+    assert one_line(text) == _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    padded = f"  {text} \u00a0 x\u2028y\x85z  "
+    assert one_line(padded) == _SPACES.sub(" ", _CONTROL.sub("", padded)).strip()
