@@ -200,8 +200,16 @@ class ThreatContext:
         self, data_ids: Iterable[str], at_least: Classification = Classification.confidential
     ) -> list[str]:
         """Data ids classified at least ``at_least`` (confidential by default), sorted."""
-        rank = self._rank
-        return sorted({d for d in data_ids if rank.get(d, -1) >= at_least.rank})
+        key = (tuple(data_ids), at_least)  # flows carry the same few lists of data
+        found = self._sensitive.get(key)
+        if found is None:
+            rank, floor = self._rank, at_least.rank
+            found = self._sensitive[key] = tuple(sorted({d for d in key[0] if rank.get(d, -1) >= floor}))
+        return list(found)
+
+    @cached_property
+    def _sensitive(self) -> dict[tuple[tuple[str, ...], Classification], tuple[str, ...]]:
+        return {}
 
     def stake(self, c: Component, stored_only: bool = False) -> int:
         """What is at stake on a component: its most sensitive data or its criticality."""
