@@ -65,10 +65,13 @@ def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None, e
 def _renderer(fmt: str) -> Renderer:
     """SARIF and GitHub annotations are shared with the other commands; the register
     formats belong to the threat report."""
-    from archmodel.findings.threats import threats_github, threats_sarif
+    if fmt in ("sarif", "github"):  # the shared findings outputs import the whole catalog
+        from archmodel.findings.threats import threats_github, threats_sarif
+
+        return threats_sarif if fmt == "sarif" else threats_github
     from archmodel.generators.threats import RENDERERS
 
-    return {**RENDERERS, "sarif": threats_sarif, "github": threats_github}[fmt]
+    return RENDERERS[fmt]
 
 
 def _print_warnings(report: ThreatReport, positions: Positions, fmt: str) -> None:

@@ -9,7 +9,6 @@ scanning tracks one alert across runs even when the model's lines move.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from archmodel import __version__
 from archmodel.catalog import RuleInfo, RuleKind, Severity
 from archmodel.diagnostics import Reportable
 from archmodel.findings.location import shown_path
+from archmodel.formats.jsontext import dumps_indented
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "archmodel/v1"
@@ -87,8 +87,19 @@ def _uri(item: Reportable, base: Path | None, default_file: str | None) -> str:
     return quote(shown, safe="/")
 
 
-def _result(item: Reportable, index: Mapping[str, int], base: Path | None, default: str | None) -> Any:
-    uri = _uri(item, base, default)
+def _result(
+    item: Reportable,
+    index: Mapping[str, int],
+    base: Path | None,
+    default: str | None,
+    uris: dict[str | None, str] | None = None,
+) -> Any:
+    # One URI per file: resolving paths costs system calls, and thousands of results
+    # share the few files of a model.
+    if uris is None:
+        uri = _uri(item, base, default)
+    else:
+        uri = uris.get(item.file) or uris.setdefault(item.file, _uri(item, base, default))
     region = {"startLine": item.line or 1, "startColumn": item.column or 1}
     result: dict[str, Any] = {
         "ruleId": item.code,
@@ -99,8 +110,9 @@ def _result(item: Reportable, index: Mapping[str, int], base: Path | None, defau
     }
     if item.code in index:
         result["ruleIndex"] = index[item.code]
-    if item.properties:
-        result["properties"] = dict(item.properties)
+    properties = item.properties  # made on each call
+    if properties:
+        result["properties"] = dict(properties)
     if item.suppression is not None:
         result["suppressions"] = [
             {"kind": "external", "status": "accepted", "justification": item.suppression}
@@ -127,6 +139,7 @@ def render_sarif(
     alerts: code scanning makes an alert of every result, so they are never results."""
     codes = sorted(rules)
     index = {code: i for i, code in enumerate(codes)}
+    uris: dict[str | None, str] = {}
     driver = {
         "name": "archmodel",
         "version": __version__,
@@ -138,7 +151,7 @@ def render_sarif(
         "tool": {"driver": driver},
         "automationDetails": {"id": f"archmodel/{category}/"},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(item, index, base, default_file) for item in items],
+        "results": [_result(item, index, base, default_file, uris) for item in items],
     }
     if notes:
         notifications = [{"level": "note", "message": {"text": text}} for text in notes]
@@ -146,4 +159,4 @@ def render_sarif(
     if properties:
         run["properties"] = dict(properties)
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(log) + "\n"

@@ -31,12 +31,21 @@ HTML_ENTITIES = {
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 _TABLE = {ord(c): f"\\{c}" for c in MD_SPECIALS} | {ord(c): e for c, e in HTML_ENTITIES.items()}
+# ``_TABLE`` as a chain of replacements, several times faster than ``str.translate`` with
+# string values: the backslash first, then the other specials (their escapes hold no
+# character replaced later), then ``&``, then the entities (whose ``#`` is not escaped again).
+_CHAIN = tuple(
+    (c, _TABLE[ord(c)])
+    for c in ["\\", *sorted(MD_SPECIALS - {"\\"}), "&", *sorted(set(HTML_ENTITIES) - {"&"})]
+)
 # Values safe to show verbatim in a code span: ids, flow ids, rule codes, globs.
 _CODE_SAFE = re.compile(r"^[A-Za-z0-9_.:*?>/@ -]+$")
 
 
 def one_line(text: str) -> str:
     """Printable text on one line: controls dropped, whitespace runs (newlines too) collapsed."""
+    if text.isprintable() and "  " not in text:
+        return text.strip()  # no control, no whitespace but single spaces: nothing to do
     return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
 
 
@@ -46,7 +55,15 @@ def md_escape(text: object) -> Markup:
     Collapsing newlines keeps a value from starting a heading, list or table row, and is
     what a table cell needs anyway.
     """
-    return Markup(one_line(str(text)).translate(_TABLE))
+    return Markup(_escaped(one_line(str(text))))
+
+
+def _escaped(text: str) -> str:
+    """``text.translate(_TABLE)``."""
+    for char, escape in _CHAIN:
+        if char in text:
+            text = text.replace(char, escape)
+    return text
 
 
 def md_paragraphs(text: object) -> Markup:

@@ -162,7 +162,7 @@ def _flow_controls(ctx: ThreatContext, f: Flow) -> frozenset[str]:
 def _costs(ctx: ThreatContext) -> _Costs:
     counted = _mask(ctx.policy.required_layers)
     node_controls = {c: ctx.local_controls(c) for c in ctx.graph.components}
-    node_layers = {c: frozenset(ctx.layers(cs)) for c, cs in node_controls.items()}
+    node_layers = {c: ctx.local_layers(c) for c in node_controls}
     node_bits = {c: _mask(layers) for c, layers in node_layers.items()}
     outside = {c.id for c in ctx.graph.components.values() if c.out_of_scope is not None}
     hop_flows: dict[tuple[str, str], Flow] = {}

@@ -22,6 +22,7 @@ from archmodel.model import (
     Kind,
     Layer,
     Policies,
+    Protocol,
     Stage,
     Trust,
     Zone,
@@ -71,15 +72,76 @@ class ThreatContext:
         """Controls by which a component knows its callers. ``iam`` counts only when set on a
         data store itself (IAM database/bucket auth), never from an environment, where it
         means operator access."""
-        found = self.controls(component_id) & AUTH_CONTROLS
-        c = self.graph.components.get(component_id)
-        if c is not None and c.kind in DATA_STORES and "iam" in self.local_controls(component_id):
-            found |= {"iam"}
+        found = self._auth.get(component_id)
+        if found is None:
+            found = self.controls(component_id) & AUTH_CONTROLS
+            c = self.graph.components.get(component_id)
+            if c is not None and c.kind in DATA_STORES and "iam" in self.local_controls(component_id):
+                found |= {"iam"}
+            self._auth[component_id] = found
         return found
+
+    @cached_property
+    def _auth(self) -> dict[str, frozenset[str]]:
+        return {}
 
     def layers(self, controls: Iterable[str]) -> set[Layer]:
         layer_of = self.graph.layer_of
         return {layer_of[c] for c in controls if c in layer_of}
+
+    def local_layers(self, component_id: str) -> frozenset[Layer]:
+        """Layers of a component's local controls (``local_controls``)."""
+        return self._local_layers.get(component_id, frozenset())
+
+    @cached_property
+    def _local_layers(self) -> dict[str, frozenset[Layer]]:
+        # Components mostly share a few sets of controls: each set is mapped once.
+        by_set: dict[frozenset[str], frozenset[Layer]] = {}
+        out: dict[str, frozenset[Layer]] = {}
+        for c in self.graph.components:
+            controls = self.local_controls(c)
+            found = by_set.get(controls)
+            if found is None:
+                found = by_set[controls] = frozenset(self.layers(controls))
+            out[c] = found
+        return out
+
+    def transit_layers(self, f: Flow) -> frozenset[Layer]:
+        """Layers of a flow's controls; an encrypting protocol (https, grpcs…) counts as ``tls``."""
+        # Set by the controls and the protocol alone: flows share a handful of them.
+        key = (tuple(f.controls), f.protocol)
+        found = self._transit_layers.get(key)
+        if found is None:
+            found = frozenset(self.layers([*f.controls, "tls"] if f.encrypted else f.controls))
+            self._transit_layers[key] = found
+        return found
+
+    @cached_property
+    def _transit_layers(self) -> dict[tuple[tuple[str, ...], Protocol | None], frozenset[Layer]]:
+        return {}
+
+    def lacking(self, layer: Layer) -> set[str]:
+        """Components none of whose local controls is of ``layer``."""
+        return {c for c, layers in self._local_layers.items() if layer not in layers}
+
+    @cached_property
+    def open_layers(self) -> dict[tuple[str, str], frozenset[Layer]]:
+        """Per (source, target) pair, the layers some flow between them carries no control
+        of: the defence-in-depth rules walk each layer's open edges."""
+        every = frozenset(Layer)
+        lacking: dict[frozenset[Layer], frozenset[Layer]] = {}
+
+        def open_of(f: Flow) -> frozenset[Layer]:
+            carried = self.transit_layers(f)
+            found = lacking.get(carried)
+            if found is None:
+                found = lacking[carried] = every - carried
+            return found
+
+        return {
+            pair: open_of(flows[0]) if len(flows) == 1 else frozenset().union(*map(open_of, flows))
+            for pair, flows in self.graph.flows_between.items()
+        }
 
     # -- components -------------------------------------------------------------------
 
@@ -87,7 +149,14 @@ class ThreatContext:
         """In-scope components (``out_of_scope`` ones are never analysed), optionally by kind."""
         if not kinds:
             return iter(self._in_scope)
-        return iter([c for c in self._in_scope if c.kind in kinds])
+        found = self._by_kinds.get(kinds)
+        if found is None:  # each rule asks for the same few kinds: each list is made once
+            found = self._by_kinds[kinds] = [c for c in self._in_scope if c.kind in kinds]
+        return iter(found)
+
+    @cached_property
+    def _by_kinds(self) -> dict[tuple[Kind, ...], list[Component]]:
+        return {}
 
     @cached_property
     def _in_scope(self) -> list[Component]:
@@ -113,28 +182,50 @@ class ThreatContext:
 
     def data_rank(self, data_ids: Iterable[str]) -> int:
         """Highest classification rank (public 0 … restricted 3) among data ids; -1 if none."""
-        if isinstance(data_ids, (list, tuple, set, frozenset)) and not data_ids:
-            return -1  # most components and flows name no data
+        # A plain loop: asked hundreds of thousands of times on lists of one or two ids,
+        # where a generator and max() cost more than the comparisons.
         rank = self._rank
-        return max((rank[d] for d in data_ids if d in rank), default=-1)
+        best = -1
+        for d in data_ids:
+            r = rank.get(d, -1)
+            if r > best:
+                best = r
+        return best
+
+    def rank_of(self, data_id: str) -> int:
+        """Classification rank of one data id; -1 for an unknown one."""
+        return self._rank.get(data_id, -1)
 
     def sensitive(
         self, data_ids: Iterable[str], at_least: Classification = Classification.confidential
     ) -> list[str]:
         """Data ids classified at least ``at_least`` (confidential by default), sorted."""
-        rank = self._rank
-        return sorted({d for d in data_ids if rank.get(d, -1) >= at_least.rank})
+        key = (tuple(data_ids), at_least)  # flows carry the same few lists of data
+        found = self._sensitive.get(key)
+        if found is None:
+            rank, floor = self._rank, at_least.rank
+            found = self._sensitive[key] = tuple(sorted({d for d in key[0] if rank.get(d, -1) >= floor}))
+        return list(found)
+
+    @cached_property
+    def _sensitive(self) -> dict[tuple[tuple[str, ...], Classification], tuple[str, ...]]:
+        return {}
 
     def stake(self, c: Component, stored_only: bool = False) -> int:
         """What is at stake on a component: its most sensitive data or its criticality."""
-        key = (c.id, stored_only)
-        if key not in self._stakes:
+        stakes = self._stored_stakes if stored_only else self._stakes
+        found = stakes.get(c.id)
+        if found is None:
             data = c.stores if stored_only else self._handled.get(c.id, ())
-            self._stakes[key] = max(self.data_rank(data), c.criticality.rank)
-        return self._stakes[key]
+            found = stakes[c.id] = max(self.data_rank(data), c.criticality.rank)
+        return found
 
     @cached_property
-    def _stakes(self) -> dict[tuple[str, bool], int]:
+    def _stakes(self) -> dict[str, int]:
+        return {}
+
+    @cached_property
+    def _stored_stakes(self) -> dict[str, int]:
         return {}
 
     def foreign(self, data_ids: Iterable[str], receiver: str) -> list[str]:
@@ -145,6 +236,23 @@ class ThreatContext:
 
     def handled(self, component_id: str) -> set[str]:
         return self._handled.get(component_id, set())
+
+    def handled_sorted(self, component_id: str) -> tuple[str, ...]:
+        """``handled`` in order, sorted once per component."""
+        found = self._handled_sorted.get(component_id)
+        if found is None:
+            found = self._handled_sorted[component_id] = tuple(sorted(self.handled(component_id)))
+        return found
+
+    @cached_property
+    def _handled_sorted(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
+    @cached_property
+    def stake_texts(self) -> dict[tuple[str, ...], str]:
+        """Wording of what is at stake per data set named (``checks.common.at_stake``):
+        the same few sets are named by thousands of hits."""
+        return {}
 
     @cached_property
     def untrusted(self) -> frozenset[str]:
@@ -169,6 +277,28 @@ class ThreatContext:
     def flows(self) -> Iterator[Flow]:
         """Flows whose endpoints exist and whose target is in scope, in model order."""
         return iter(self._flows)
+
+    def flows_from(self, *kinds: Kind) -> Iterator[Flow]:
+        """``flows()`` whose source is of one of ``kinds``, in model order."""
+        return iter(self._flows_by_kind(0, kinds))
+
+    def flows_to(self, *kinds: Kind) -> Iterator[Flow]:
+        """``flows()`` whose target is of one of ``kinds``, in model order."""
+        return iter(self._flows_by_kind(1, kinds))
+
+    def _flows_by_kind(self, end: int, kinds: tuple[Kind, ...]) -> list[Flow]:
+        # Rules about people, clients or stores look at a few flows out of many: each
+        # such list is made once and shared.
+        found = self._by_end_kind.get((end, kinds))
+        if found is None:
+            comps = self.graph.components
+            found = [f for f in self._flows if comps[f.target if end else f.source].kind in kinds]
+            self._by_end_kind[(end, kinds)] = found
+        return found
+
+    @cached_property
+    def _by_end_kind(self) -> dict[tuple[int, tuple[Kind, ...]], list[Flow]]:
+        return {}
 
     @cached_property
     def _flows(self) -> list[Flow]:
@@ -197,20 +327,54 @@ class ThreatContext:
         return pred
 
     def inbound(self, component_id: str) -> list[Flow]:
-        between = self.graph.flows_between
-        return [f for s in self.predecessors.get(component_id, []) for f in between[(s, component_id)]]
+        """Flows into a component, by caller; listed once per component (do not modify)."""
+        found = self._inbound.get(component_id)
+        if found is None:
+            between = self.graph.flows_between
+            found = [f for s in self.predecessors.get(component_id, []) for f in between[(s, component_id)]]
+            self._inbound[component_id] = found
+        return found
 
     def outbound(self, component_id: str) -> list[Flow]:
-        between = self.graph.flows_between
-        return [f for t in self.successors.get(component_id, []) for f in between[(component_id, t)]]
+        """Flows out of a component, by callee; listed once per component (do not modify)."""
+        found = self._outbound.get(component_id)
+        if found is None:
+            between = self.graph.flows_between
+            found = [f for t in self.successors.get(component_id, []) for f in between[(component_id, t)]]
+            self._outbound[component_id] = found
+        return found
+
+    @cached_property
+    def _inbound(self) -> dict[str, list[Flow]]:
+        return {}
+
+    @cached_property
+    def _outbound(self) -> dict[str, list[Flow]]:
+        return {}
+
+    def feeds(self, kind: Kind) -> frozenset[str]:
+        """Components with a flow to a component of ``kind`` (to monitoring, to a vault)."""
+        found = self._feeds.get(kind)
+        if found is None:
+            comps = self.graph.components
+            found = frozenset(s for (s, t) in self.graph.flows_between if comps[t].kind is kind)
+            self._feeds[kind] = found
+        return found
+
+    @cached_property
+    def _feeds(self) -> dict[Kind, frozenset[str]]:
+        return {}
 
     def trust_rank(self, component_id: str) -> int:
         """Trust of a component's zone (untrusted 0 … restricted 3). A component in no zone
         ranks as internal (2): neither the internet nor restricted; AMT196 reports it."""
-        trust = self.graph.trust_of(component_id)
-        if trust is None:
-            return 2
-        return trust.rank
+        return self._trust_rank.get(component_id, 2)
+
+    @cached_property
+    def _trust_rank(self) -> dict[str, int]:
+        # Only components in a zone are keyed: one in no zone ranks 2 (see trust_rank).
+        trust_of = self.graph.trust_of
+        return {c: t.rank for c in self.graph.components if (t := trust_of(c)) is not None}
 
     # -- locations --------------------------------------------------------------------
 

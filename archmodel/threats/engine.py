@@ -177,7 +177,8 @@ def _finding(
     rule: ThreatRule, hit: Hit, ctx: ThreatContext, include_mitigated: bool, scorer: Scorer | None = None
 ) -> Finding | None:
     mitigations = hit.mitigations if hit.mitigations is not None else rule.mitigations
-    mitigated = not set(mitigations).isdisjoint(hit.present)
+    present = hit.present  # a frozenset, unless a plugin passed another collection
+    mitigated = not (present if isinstance(present, frozenset) else set(present)).isdisjoint(mitigations)
     if mitigated and not include_mitigated:
         return None
     where = hit.location

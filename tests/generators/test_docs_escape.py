@@ -87,3 +87,25 @@ def test_fence_outlasts_backticks_in_source() -> None:
     block = fence("x\n````\ny", "mermaid")
     assert block.startswith("`````mermaid\n") and block.endswith("\n`````")
     assert "<code" in render(block) or "<pre" in render(block)
+
+
+@given(st.text())
+@settings(max_examples=500)
+def test_escaping_replaces_each_character_once(text: str) -> None:
+    """The chain of replacements is the character table applied in one pass: no escape
+    is escaped again (``#`` of an entity, the backslash of an escape)."""
+    from archmodel.formats.markdown import _TABLE, _escaped
+
+    assert _escaped(text) == text.translate(_TABLE)
+    every = "".join(chr(c) for c in _TABLE) * 2 + "plain"
+    assert _escaped(every) == every.translate(_TABLE)
+
+
+@given(st.text())
+@settings(max_examples=500)
+def test_one_line_shortcut_gives_what_the_expressions_give(text: str) -> None:
+    from archmodel.formats.markdown import _CONTROL, _SPACES
+
+    assert one_line(text) == _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    padded = f"  {text} \u00a0 x\u2028y\x85z  "
+    assert one_line(padded) == _SPACES.sub(" ", _CONTROL.sub("", padded)).strip()

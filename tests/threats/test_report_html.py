@@ -260,3 +260,74 @@ def test_generator_writes_the_html_report() -> None:
     page = files[PurePosixPath("threats/threats.html")]
     assert page.decode().startswith("<!DOCTYPE html>")
     assert sorted(p.name for p in files) == [f"threats.{e}" for e in ("csv", "html", "json", "md", "sarif")]
+
+
+# The register entry as the page's template laid it out before ``entry_html`` took over:
+# the Python layout must write the same bytes, for every field and every hostile string.
+_ENTRY_MACRO = """{% macro sev(s) %}<span class="sev sev-{{ s }}">{{ s }}</span>{% endmacro %}
+{% macro codes(items) %}{% for x in items %}<code>{{ x }}</code>{% if not loop.last %}, {% endif %}{% else %}—{% endfor %}{% endmacro %}
+{% macro entry(f) %}
+<article class="finding sev-{{ f.severity }}" id="{{ anchor }}">
+<h4>{{ sev(f.severity) }} <code>{{ f.rule }}</code> {{ f.title }} — <code>{{ f.target }}</code></h4>
+<p>{{ f.description }}</p>
+<dl>
+<dt>Fix</dt><dd>{{ f.fix }}</dd>
+<dt>Closed by</dt><dd>{% if f.mitigations %}{{ codes(f.mitigations) }}{% else %}— (design change){% endif %} (layer: {{ f.layer }})</dd>
+<dt>STRIDE</dt><dd>{{ f.stride | map("words") | join(", ") }}</dd>
+<dt>CWE / CAPEC</dt><dd>{{ (f.cwe + f.capec) | join(", ") if (f.cwe or f.capec) else "—" }}</dd>
+<dt>Where</dt><dd><code>{{ place }}</code></dd>
+<dt>Status</dt><dd>{{ f.status | words }}</dd>
+{% if f.environments %}<dt>Environments</dt><dd>{{ codes(f.environments) }}</dd>
+{% endif %}
+{% if f.justification %}<dt>Decision</dt><dd>{{ f.justification }}{% if f.risk_owner %} ({{ f.risk_owner }}){% endif %}{% if f.expires %}, until {{ f.expires }}{% endif %}</dd>
+{% elif f.expires %}<dt>Decision</dt><dd>expired on {{ f.expires }}</dd>
+{% endif %}
+{% if f.ticket %}<dt>Ticket</dt><dd><code>{{ f.ticket }}</code></dd>
+{% endif %}
+{% if f.checked_by %}<dt>Checked by</dt><dd>{{ f.checked_by }}</dd>
+{% endif %}
+</dl>
+</article>
+{% endmacro %}
+{{ entry(f) }}"""
+
+
+def _plain_and_expired(s: str) -> list[Finding]:
+    """Findings with no optional field, and with an expired decision (no justification)."""
+    plain = Finding(
+        rule="AMT2",
+        title=s,
+        stride=(),
+        severity=ThreatSeverity.medium,
+        target=Ref("components", "api"),
+        mitigations=(),
+        layer="",
+        description=s,
+        fix=s,
+    )
+    expired = Finding(
+        rule="AMT3",
+        title="t",
+        stride=(Stride.repudiation, Stride.denial_of_service),
+        severity=ThreatSeverity.critical,
+        target=Ref("paths", "a>b"),
+        mitigations=("waf", s),
+        layer="network",
+        description="d",
+        fix="f",
+        cwe=("CWE-1",),
+        expires=s,
+    )
+    return [plain, expired]
+
+
+@pytest.mark.parametrize("hostile", ["plain", *HOSTILE_TEXT[:12]])
+def test_register_entries_are_laid_out_as_the_template_did(hostile: str) -> None:
+    from archmodel.generators.threats.html import entry_html, environment
+
+    macro = environment().from_string(_ENTRY_MACRO)
+    shared: dict[str, str] = {}
+    for f in [*_hostile_report(hostile).findings, *_plain_and_expired(hostile)]:
+        expected = macro.render(f=f, anchor=f"a{hostile}", place=f"{hostile}:1:1")
+        assert entry_html(f, f"a{hostile}", f"{hostile}:1:1", shared) == expected
+        assert entry_html(f, f"a{hostile}", f"{hostile}:1:1") == expected

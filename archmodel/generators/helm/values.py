@@ -194,7 +194,7 @@ def values_schema_text(values: dict[str, Any]) -> str:
     key = shape(values)
     text = _SCHEMA_TEXTS.get(key)
     if text is None:
-        text = jsontext.dumps(values_schema(values)) + "\n"
+        text = jsontext.dumps_sorted(values_schema(values)) + "\n"
         if len(_SCHEMA_TEXTS) < 10_000:
             _SCHEMA_TEXTS[key] = text
     return text

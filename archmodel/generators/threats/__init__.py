@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from archmodel.findings.threats import threats_sarif
 from archmodel.generators.threats.html import render_html
 from archmodel.generators.threats.markdown import render_md
 from archmodel.generators.threats.tabular import render_csv, render_json, render_text, summary
@@ -47,6 +46,10 @@ FORMATS = ("md", "html", "json", "csv")
 
 
 def generate(project: Project, options: NoOptions) -> Files:
+    # Imported here: the SARIF catalog lists every command's rules, which the threats
+    # command's other formats do not need to load.
+    from archmodel.findings.threats import threats_sarif
+
     report = report_for(project)
     base = project.base
     files = {f"threats/threats.{fmt}": RENDERERS[fmt](report, base) for fmt in FORMATS}

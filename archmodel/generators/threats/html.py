@@ -18,9 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from archmodel import clock
 from archmodel.generators.threats.attack import REGISTER_BLAST, REGISTER_PATHS, grouped
@@ -31,6 +31,9 @@ from archmodel.threats.engine import ThreatReport
 from archmodel.threats.render.common import where
 from archmodel.threats.types import SEVERITY_ORDER, Finding, Status, Stride
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TOP_RISKS = 10
 # A decision that ends within this many days is flagged: someone has to review it soon.
@@ -40,7 +43,10 @@ DECIDED = (Status.accepted, Status.in_progress)
 
 @cache
 def environment() -> Environment:
-    """Autoescape on for every template, whatever its name: the page is HTML throughout."""
+    """Autoescape on for every template, whatever its name: the page is HTML throughout.
+    Jinja is imported here, when a page is made: the other register formats do without."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -125,21 +131,86 @@ def _path_groups(paths: list[AttackPath]) -> tuple[list[dict[str, Any]], int]:
     return groups, len(weak) - shown
 
 
+def _html(value: object) -> str:
+    """``markupsafe.escape`` of plain text (no ``__html__``), without making a ``Markup``
+    per value: the same five entities."""
+    return (
+        str(value)
+        .replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
+def _codes(items: tuple[str, ...]) -> str:
+    """The template's ``codes`` macro: code spans joined by commas, a dash for none."""
+    return ", ".join(f"<code>{_html(x)}</code>" for x in items) or "—"
+
+
+def entry_html(f: Finding, anchor: str, place: str, escaped: dict[str, str] | None = None) -> Markup:
+    """One finding of the full register, laid out here rather than by a template macro:
+    the register has a line per field for tens of thousands of findings, and a macro call
+    per finding is most of the page's time. Every model string is escaped (``escaped``
+    keeps the escaping of texts that repeat on every finding of a rule)."""
+    memo: dict[str, str] = {} if escaped is None else escaped
+
+    def esc(text: str) -> str:
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = _html(text)
+        return found
+
+    sev = _html(f.severity)
+    refs = esc(", ".join([*f.cwe, *f.capec])) if (f.cwe or f.capec) else "—"
+    closed = _codes(f.mitigations) if f.mitigations else "— (design change)"
+    lines = [
+        f'<article class="finding sev-{sev}" id="{_html(anchor)}">\n'
+        f'<h4><span class="sev sev-{sev}">{sev}</span> <code>{esc(f.rule)}</code> {esc(f.title)} — '
+        f"<code>{_html(f.target)}</code></h4>\n"
+        f"<p>{_html(f.description)}</p>\n"
+        "<dl>\n"
+        f"<dt>Fix</dt><dd>{esc(f.fix)}</dd>\n"
+        f"<dt>Closed by</dt><dd>{closed} (layer: {esc(f.layer)})</dd>\n"
+        f"<dt>STRIDE</dt><dd>{esc(', '.join(words(x) for x in f.stride))}</dd>\n"
+        f"<dt>CWE / CAPEC</dt><dd>{refs}</dd>\n"
+        f"<dt>Where</dt><dd><code>{_html(place)}</code></dd>\n"
+        f"<dt>Status</dt><dd>{_html(words(f.status))}</dd>\n"
+    ]
+    if f.environments:
+        lines.append(f"<dt>Environments</dt><dd>{_codes(f.environments)}</dd>\n")
+    if f.justification:
+        owner = f" ({_html(f.risk_owner)})" if f.risk_owner else ""
+        until = f", until {_html(f.expires)}" if f.expires else ""
+        lines.append(f"<dt>Decision</dt><dd>{_html(f.justification)}{owner}{until}</dd>\n")
+    elif f.expires:
+        lines.append(f"<dt>Decision</dt><dd>expired on {_html(f.expires)}</dd>\n")
+    if f.ticket:
+        lines.append(f"<dt>Ticket</dt><dd><code>{_html(f.ticket)}</code></dd>\n")
+    if f.checked_by:
+        lines.append(f"<dt>Checked by</dt><dd>{_html(f.checked_by)}</dd>\n")
+    lines.append("</dl>\n</article>\n")
+    return Markup("".join(lines))
+
+
 def context(report: ThreatReport, base: Path | None, today: dt.date) -> dict[str, Any]:
     """Everything the template shows, computed here so the template only lays it out."""
-    ordered = [*report.open, *(f for f in report.findings if not f.is_open)]
+    open_ = report.open
+    decided = [f for f in report.findings if not f.is_open]
+    ordered = [*open_, *decided]
     anchors = {f.id: f"f{i}" for i, f in enumerate(ordered, 1)}
     groups, more_paths = _path_groups(report.paths)
-    by_severity = [
-        (str(sev), [f for f in report.open if f.severity is sev]) for sev in reversed(SEVERITY_ORDER)
-    ]
+    by_severity = [(str(sev), [f for f in open_ if f.severity is sev]) for sev in reversed(SEVERITY_ORDER)]
+    places = {f.id: where(f, base) for f in report.findings}
+    escaped: dict[str, str] = {}
     return {
         "summary": summary(report),
         "today": today.isoformat(),
         "soon_days": SOON_DAYS,
-        "total_open": len(report.open),
-        "counts": _counts(report.open),
-        "top": report.open[:TOP_RISKS],
+        "total_open": len(open_),
+        "counts": _counts(open_),
+        "top": open_[:TOP_RISKS],
         "top_limit": TOP_RISKS,
         "anchors": anchors,
         "paths": report.paths,
@@ -151,8 +222,9 @@ def context(report: ThreatReport, base: Path | None, today: dt.date) -> dict[str
         "decisions": _decisions(report.findings, anchors, today),
         "silencing": report.silencing,
         "by_severity": [(sev, group) for sev, group in by_severity if group],
-        "decided": [f for f in report.findings if not f.is_open],
-        "where": {f.id: where(f, base) for f in report.findings},
+        "decided": decided,
+        "where": places,
+        "entries": {f.id: entry_html(f, anchors[f.id], places[f.id], escaped) for f in ordered},
     }
 
 

@@ -21,27 +21,38 @@ def _title(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _matrix(report: ThreatReport) -> list[str]:
+class _Escaped(dict[str, str]):
+    """``md_escape`` of each text once: titles, fixes and layers repeat on every finding
+    of a rule, and escaping (two regular expressions and a translation) is the cost."""
+
+    def __missing__(self, text: str) -> str:
+        escaped = self[text] = md_escape(text)
+        return escaped
+
+
+def _matrix(report: ThreatReport, open_: list[Finding] | None = None) -> list[str]:
     head = "| severity | " + " | ".join(_title(s) for s in Stride) + " | total |"
     rows = [head, "|---" * (len(Stride) + 2) + "|"]
+    open_ = report.open if open_ is None else open_
     for sev in reversed(SEVERITY_ORDER):
-        found = [f for f in report.open if f.severity is sev]
+        found = [f for f in open_ if f.severity is sev]
         cells = [str(sum(1 for f in found if s in f.stride)) for s in Stride]
         rows.append(f"| {sev} | " + " | ".join(cells) + f" | {len(found)} |")
     return rows
 
 
-def _entry(f: Finding, base: Path | None) -> list[str]:
-    refs = md_escape(", ".join([*f.cwe, *f.capec]) or "—")
+def _entry(f: Finding, base: Path | None, escaped: dict[str, str] | None = None) -> list[str]:
+    esc = _Escaped() if escaped is None else escaped
+    refs = esc[", ".join([*f.cwe, *f.capec]) or "—"]
     mitigations = ", ".join(md_code(m) for m in f.mitigations) or "— (design change)"
     lines = [
-        f"### {md_escape(f.rule)} {md_escape(f.title)} — {md_code(f.target)}",
+        f"### {esc[f.rule]} {esc[f.title]} — {md_code(f.target)}",
         "",
         md_paragraphs(f.description),
         "",
-        *([f"- **Severity:** {f.severity} — {md_escape(f.factors_text)}"] if f.factors else []),
-        f"- **Fix:** {md_escape(f.fix)}",
-        f"- **Closed by:** {mitigations} (layer: {md_escape(f.layer)})",
+        *([f"- **Severity:** {f.severity} — {esc[f.factors_text]}"] if f.factors else []),
+        f"- **Fix:** {esc[f.fix]}",
+        f"- **Closed by:** {mitigations} (layer: {esc[f.layer]})",
         f"- **STRIDE:** {', '.join(_title(s) for s in f.stride)} · **Refs:** {refs}",
         f"- **Where:** {md_code(where(f, base))} · **Status:** {_title(f.status)}",
     ]
@@ -79,19 +90,21 @@ def _silenced(report: ThreatReport) -> list[str]:
 
 
 def render_md(report: ThreatReport, base: Path | None = None) -> str:
-    lines = ["# Threat register", "", summary(report) + ".", "", *_matrix(report), ""]
+    open_ = report.open
+    escaped = _Escaped()
+    lines = ["# Threat register", "", summary(report) + ".", "", *_matrix(report, open_), ""]
     lines += _silenced(report)
     for sev in reversed(SEVERITY_ORDER):
-        group = [f for f in report.open if f.severity is sev]
+        group = [f for f in open_ if f.severity is sev]
         if group:
             lines += [f"## {sev.capitalize()} ({len(group)})", ""]
             for f in group:
-                lines += _entry(f, base)
+                lines += _entry(f, base, escaped)
     decided = [f for f in report.findings if not f.is_open]
     if decided:
         lines += [f"## Decided ({len(decided)})", ""]
         for f in decided:
-            lines += _entry(f, base)
+            lines += _entry(f, base, escaped)
     if not report.findings:
         lines += ["No threats found.", ""]
     lines += [*paths_md(report.paths), *blast_md(report.blast)]

@@ -24,13 +24,18 @@ def label(c: Component) -> str:
 
 def at_stake(ctx: ThreatContext, data_ids: Iterable[str]) -> str:
     """``restricted data 'cards'``: the most sensitive data named, for descriptions."""
-    ids = list(data_ids)
-    rank = ctx.data_rank(ids)
-    if rank < 0:
-        return "no classified data"
-    top = [d for d in ids if ctx.data_rank([d]) == rank]
-    name = Classification.from_rank(rank)
-    return f"{name} data {quoted(top, 3)}"
+    ids = tuple(data_ids)
+    texts = ctx.stake_texts  # the same few data sets are named by thousands of hits
+    text = texts.get(ids)
+    if text is None:
+        rank = ctx.data_rank(ids)
+        if rank < 0:
+            text = "no classified data"
+        else:
+            top = [d for d in ids if ctx.rank_of(d) == rank]
+            text = f"{Classification.from_rank(rank)} data {quoted(top, 3)}"
+        texts[ids] = text
+    return text
 
 
 def component_hit(
@@ -55,7 +60,7 @@ def store_data(ctx: ThreatContext, c: Component) -> list[str]:
     """What a store holds: its ``stores``, or what passes through a queue or cache."""
     if c.stores or c.kind not in TRANSIT_STORES:
         return list(c.stores)
-    return sorted(ctx.handled(c.id))
+    return list(ctx.handled_sorted(c.id))
 
 
 def fleet_gaps(
@@ -85,7 +90,9 @@ def fleet_gaps(
             )
         return
     for env in envs:
-        gaps = [c for c in candidates if mitigations.isdisjoint(ctx.graph.effective_controls(c.id, env))]
+        if not mitigations.isdisjoint(env.controls):
+            continue  # the environment closes it for every component
+        gaps = [c for c in candidates if mitigations.isdisjoint(ctx.local_controls(c.id))]
         if gaps:
             yield Hit(
                 target=Ref.environment(env.id),

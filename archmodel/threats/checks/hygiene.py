@@ -214,7 +214,7 @@ def unknown_user_authentication(ctx: ThreatContext) -> Iterator[Hit]:
     forgery, or whether logins go through an identity provider, is unknown, and those
     rules skip it rather than assume the worst."""
     comps = ctx.graph.components
-    for f in ctx.flows():
+    for f in ctx.flows_from(*HUMAN_CLIENTS):
         if (
             f.authenticated is None
             and comps[f.source].kind in HUMAN_CLIENTS

@@ -213,7 +213,7 @@ def cross_site_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
     another site makes it send: any page the user visits can act in their name. Read from
     flows from a web client whose ``authentication`` is ``session_cookie``."""
     comps = ctx.graph.components
-    for f in ctx.flows():
+    for f in ctx.flows_from(Kind.web_client):
         if (
             f.authentication is Authentication.session_cookie
             and comps[f.source].kind is Kind.web_client
@@ -247,7 +247,7 @@ def cross_site_scripting(ctx: ThreatContext) -> Iterator[Hit]:
     that browsers call."""
     comps = ctx.graph.components
     served: dict[str, set[str]] = {}
-    for f in ctx.flows():
+    for f in ctx.flows_from(Kind.web_client):
         if comps[f.source].kind is Kind.web_client and comps[f.target].kind in PROCESSING:
             served.setdefault(f.target, set()).add(f.source)
     for cid in sorted(served):

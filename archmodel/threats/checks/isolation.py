@@ -158,7 +158,7 @@ def _user_facing(ctx: ThreatContext) -> set[str]:
     """Components easier to compromise than a sensitive store: internet-facing ones, and
     those browsers and apps call."""
     comps = ctx.graph.components
-    facing = {f.target for f in ctx.flows() if comps[f.source].kind in HUMAN_CLIENTS}
+    facing = {f.target for f in ctx.flows_from(*HUMAN_CLIENTS) if comps[f.source].kind in HUMAN_CLIENTS}
     return facing | {c for c in comps if ctx.exposed(c)}
 
 
@@ -280,7 +280,7 @@ def admin_without_mfa(ctx: ThreatContext) -> Iterator[Hit]:
     SSH/SMB, holds administrative power; one phished password is enough without a second
     factor."""
     comps = ctx.graph.components
-    for f in ctx.flows():
+    for f in ctx.flows_from(*HUMAN_CLIENTS):
         source, target = comps[f.source], comps[f.target]
         if source.kind in HUMAN_CLIENTS and (target.kind in ADMIN_KINDS or f.protocol in ADMIN_PROTOCOLS):
             yield flow_hit(
@@ -310,7 +310,7 @@ def missing_identity_store(ctx: ThreatContext) -> Iterator[Hit]:
         return
     comps = ctx.graph.components
     logins: dict[str, set[str]] = {}
-    for f in ctx.flows():
+    for f in ctx.flows_from(*HUMAN_CLIENTS):
         if comps[f.source].kind in HUMAN_CLIENTS and f.authentication in LOGINS:
             logins.setdefault(f.source, set()).add(f.target)
     for sid in sorted(logins):

@@ -20,6 +20,7 @@ from archmodel.model import (
     Kind,
     self_managed,
 )
+from archmodel.model.component import Quantities
 from archmodel.threats.checks.common import (
     at_stake,
     component_hit,
@@ -39,8 +40,7 @@ CREDENTIAL_TARGETS = frozenset({*DATA_STORES, Kind.external_system, Kind.identit
 
 def _ships_to_monitoring(ctx: ThreatContext, c: Component) -> bool:
     """Sending telemetry to a modelled monitoring component counts as being observed."""
-    comps = ctx.graph.components
-    return any(comps[t].kind is Kind.monitoring for t in ctx.successors.get(c.id, []))
+    return c.id in ctx.feeds(Kind.monitoring)
 
 
 @threat(
@@ -149,7 +149,8 @@ def no_resource_limits(ctx: ThreatContext) -> Iterator[Hit]:
     for c in ctx.components():
         if c.kind in CLIENTS or c.deploy is None or not self_managed(c) or c.id not in alive:
             continue
-        missing = [name for name in ("cpu", "memory") if not _sized(c.deploy, name)]
+        requests = c.deploy.requests  # made on each call: asked once per component
+        missing = [name for name in ("cpu", "memory") if not _sized(c.deploy, name, requests)]
         if missing:
             yield component_hit(
                 ctx,
@@ -250,7 +251,7 @@ def no_secrets_vault(ctx: ThreatContext) -> Iterator[Hit]:
         )
 
     def uses_vault(c: Component) -> bool:
-        return any(comps[t].kind is Kind.secrets_store for t in ctx.successors.get(c.id, []))
+        return c.id in ctx.feeds(Kind.secrets_store)
 
     members = [c for c in ctx.components(*PROCESSING) if holds_credentials(c)]
     yield from fleet_gaps(
@@ -263,9 +264,10 @@ def no_secrets_vault(ctx: ThreatContext) -> Iterator[Hit]:
     )
 
 
-def _sized(deploy: Deploy, resource: str) -> bool:
+def _sized(deploy: Deploy, resource: str, requests: Quantities | None = None) -> bool:
     """A request or a limit bounds the workload (``cpu``/``memory`` are requests)."""
     limits = deploy.limits
-    return getattr(deploy.requests, resource) is not None or (
+    requests = deploy.requests if requests is None else requests
+    return getattr(requests, resource) is not None or (
         limits is not None and getattr(limits, resource) is not None
     )

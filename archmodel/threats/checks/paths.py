@@ -39,18 +39,18 @@ def sources(ctx: ThreatContext) -> list[str]:
 
 def flow_layers(ctx: ThreatContext, f: Flow) -> set[Layer]:
     """Layers of a flow's controls; an encrypting protocol (https, grpcs…) counts as ``tls``."""
-    return ctx.layers([*f.controls, "tls"] if f.encrypted else f.controls)
+    return set(ctx.transit_layers(f))
 
 
 def layer_gaps(ctx: ThreatContext, layer: Layer) -> Iterator[tuple[str, list[str]]]:
     """(sensitive store, shortest path from the untrusted side on which ``layer`` is absent)."""
     if layer in ctx.layers(ctx.environment_controls):
         return
-    lacking_node = {c for c in ctx.graph.components if layer not in ctx.layers(ctx.local_controls(c))}
-    between = ctx.graph.flows_between
+    lacking_node = ctx.lacking(layer)
+    open_layers = ctx.open_layers
 
     def open_edge(u: str, v: str) -> bool:
-        return any(layer not in flow_layers(ctx, f) for f in between[(u, v)])
+        return layer in open_layers[(u, v)]
 
     parent: dict[str, str | None] = {s: None for s in sources(ctx) if s in lacking_node}
     queue = deque(parent)
@@ -71,7 +71,7 @@ def layer_gaps(ctx: ThreatContext, layer: Layer) -> Iterator[tuple[str, list[str
 def _present_layers(ctx: ThreatContext, path: list[str]) -> list[str]:
     found = ctx.layers(ctx.environment_controls)
     for node in path:
-        found |= ctx.layers(ctx.local_controls(node))
+        found |= ctx.local_layers(node)
     for u, v in pairwise(path):
         for f in ctx.graph.flows_between[(u, v)]:
             found |= flow_layers(ctx, f)

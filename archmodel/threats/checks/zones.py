@@ -36,7 +36,7 @@ def untrusted_to_store(ctx: ThreatContext) -> Iterator[Hit]:
     side trusts the store's own access control alone: no application sits in between to
     authenticate, validate or rate-limit. Formerly validation error AM305."""
     comps = ctx.graph.components
-    for f in ctx.flows():
+    for f in ctx.flows_to(*DATA_STORES):
         target = comps[f.target]
         if target.kind in DATA_STORES and ctx.graph.trust_of(f.source) == Trust.untrusted:
             yield flow_hit(
@@ -56,7 +56,9 @@ def _above(ctx: ThreatContext, data_ids: list[str], receiver: str) -> tuple[Trus
     if trust is None:
         return None, []
     limit = ZONE_MAY_HOLD[trust].rank
-    return trust, [d for d in ctx.foreign(data_ids, receiver) if ctx.data_rank([d]) > limit]
+    if ctx.data_rank(data_ids) <= limit:
+        return trust, []  # the common case, decided without the owners
+    return trust, [d for d in ctx.foreign(data_ids, receiver) if ctx.rank_of(d) > limit]
 
 
 class Receipt(NamedTuple):

@@ -1,0 +1,55 @@
+"""The indented JSON writer: the same bytes as ``json.dumps(indent=2, ensure_ascii=False)``."""
+
+from __future__ import annotations
+
+import json
+from enum import IntEnum, StrEnum
+from typing import Any
+
+import pytest
+
+from archmodel.formats.jsontext import dumps_indented
+
+
+class Colour(StrEnum):
+    red = "red"
+
+
+class Level(IntEnum):
+    two = 2
+
+
+CASES: list[Any] = [
+    {},
+    [],
+    "",
+    None,
+    True,
+    0,
+    -7,
+    1.5,
+    1e-30,
+    {"a": [], "b": {}, "c": [1, [2, [3, {}]]], "d": {"e": {"f": None}}},
+    {'quote"back\\slash': "line\nbreak\ttab\x00\x1f\u2028 é 😀 </script>"},
+    [Colour.red, Level.two, (1, "two", (3.25,)), False],
+    {"$schema": "x", "runs": [{"results": [{"level": "note", "locations": [{"region": {"startLine": 1}}]}]}]},
+]
+
+
+@pytest.mark.parametrize("value", CASES, ids=range(len(CASES)))
+def test_same_bytes_as_json_dumps(value: Any) -> None:
+    assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("value", [{1: "int key"}, {"x": float("nan")}, [float("inf")], {None: 1}])
+def test_what_it_does_not_lay_out_falls_back_to_json(value: Any) -> None:
+    assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_values_json_cannot_write_still_fail() -> None:
+    with pytest.raises(TypeError):
+        dumps_indented({"x": object()})
+    loop: list[Any] = []
+    loop.append(loop)
+    with pytest.raises(ValueError):
+        dumps_indented(loop)
