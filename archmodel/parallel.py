@@ -14,12 +14,13 @@ enough to repay a worker's start; ``ARCHMODEL_JOBS`` sets the number of workers 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import pickle
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
+
+from archmodel import cores
 
 if TYPE_CHECKING:
     from archmodel.project import Project
@@ -28,7 +29,7 @@ Files = Mapping[PurePosixPath, bytes]
 # The runner's one-generator call: (project, generator, its options, the files it needs).
 RunOne = Callable[["Project", Any, object, Mapping[str, Files]], Files]
 
-JOBS_VARIABLE = "ARCHMODEL_JOBS"
+JOBS_VARIABLE = cores.JOBS_VARIABLE
 MIN_ELEMENTS = 400  # components and flows below which a worker's start costs more than it saves
 
 # What forked workers inherit: set by ``run_side_by_side`` just before the pool starts.
@@ -38,15 +39,10 @@ _STATE: dict[str, Any] = {}
 def workers(project: Project, generators: int) -> int:
     """How many processes to use: ``ARCHMODEL_JOBS`` if set, else one per available
     core for a large model (never more than there are generators), else 1."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    asked = os.environ.get(JOBS_VARIABLE, "").strip()
-    if asked.isdigit():
-        return max(1, min(int(asked), generators))
     model = project.model
-    if len(model.components) + len(model.flows) < MIN_ELEMENTS:
+    if not cores.asked() and len(model.components) + len(model.flows) < MIN_ELEMENTS:
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)), generators))
+    return cores.jobs(generators)
 
 
 def run_side_by_side(

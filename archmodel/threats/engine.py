@@ -29,6 +29,7 @@ from archmodel.threats.registry import Hit, Plugins, ThreatRule, load_plugins
 from archmodel.threats.risks import apply_risks
 from archmodel.threats.severity import Scorer
 from archmodel.threats.silencing import Silencing, describe, is_blanket
+from archmodel.threats.split import run_rules, worth_splitting
 from archmodel.threats.types import Finding, Status, ThreatSeverity, new_finding
 
 
@@ -137,14 +138,20 @@ def _focus(project: Project, views: dict[str, Project]) -> Project:
 
 def _run(ctx: ThreatContext, rules: list[ThreatRule], include_mitigated: bool) -> list[Finding]:
     """Every rule over one model (or one environment's view): one finding per id, the most
-    severe when several hits share it."""
+    severe when several hits share it. A large model's rules run in two processes."""
     scorer = Scorer(ctx)
+
+    def run_rule(rule: ThreatRule, ctx: ThreatContext) -> list[Finding]:
+        hits = (_finding(rule, hit, ctx, include_mitigated, scorer) for hit in rule.hits(ctx))
+        return [f for f in hits if f is not None]
+
+    if worth_splitting(ctx):
+        per_rule = run_rules(ctx, rules, run_rule)
+    else:
+        per_rule = [run_rule(rule, ctx) for rule in rules]
     found: dict[str, Finding] = {}
-    for rule in rules:
-        for hit in rule.hits(ctx):
-            finding = _finding(rule, hit, ctx, include_mitigated, scorer)
-            if finding is None:
-                continue
+    for findings in per_rule:
+        for finding in findings:
             previous = found.get(finding.id)
             if previous is None or finding.severity.rank > previous.severity.rank:
                 found[finding.id] = finding

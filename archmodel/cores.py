@@ -1,0 +1,24 @@
+"""How many processes a command may use: ``ARCHMODEL_JOBS`` when set, else one per core
+the process may run on; 1 where ``fork`` is missing or inside a worker already (workers
+never start workers of their own)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+JOBS_VARIABLE = "ARCHMODEL_JOBS"
+
+
+def jobs(limit: int) -> int:
+    """Workers to use for at most ``limit`` independent pieces of work (1: none)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.parent_process() is not None:
+        return 1
+    asked = os.environ.get(JOBS_VARIABLE, "").strip()
+    count = int(asked) if asked.isdigit() else len(os.sched_getaffinity(0))
+    return max(1, min(count, limit))
+
+
+def asked() -> bool:
+    """Whether ``ARCHMODEL_JOBS`` sets the number (then model size does not decide)."""
+    return os.environ.get(JOBS_VARIABLE, "").strip().isdigit()
