@@ -9,6 +9,8 @@ and flows with open threats get a ``⚠ N`` badge and their worst severity's col
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.icons import icon_for, primary_cloud
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, Span, line
@@ -103,6 +105,35 @@ def flow_edge(graph: ArchGraph, flow: Flow, source: str, target: str) -> Edge:
         penwidth=style.CLASSIFICATION_WIDTH[level],
         tooltip=tooltip,
     )
+
+
+@dataclass(frozen=True)
+class FlowLook:
+    """A flow's edge without its ends, and ``key``: its label as text, which tells two
+    labels apart (split pages draw one edge per distinct label between two ends)."""
+
+    edge: Edge
+    key: str
+
+    def between(self, source: str, target: str) -> Edge:
+        e = self.edge
+        return Edge(
+            source, target, e.lines, e.color, e.dashed, e.penwidth, e.invisible, e.constraint, e.tooltip, e.ltail, e.lhead
+        )
+
+
+def flow_look(graph: ArchGraph, flow: Flow, marks: Marks) -> FlowLook:
+    """The edge of a flow with its open-threat mark, ends left empty."""
+    edge = mark_edge(flow_edge(graph, flow, "", ""), marks.flows.get(flow.id))
+    return FlowLook(edge, repr(edge.lines))
+
+
+def flow_looks(graph: ArchGraph, marks: Marks) -> dict[str, FlowLook]:
+    """``flow_look`` of every flow between two known components, by flow id."""
+    known = graph.components
+    return {
+        f.id: flow_look(graph, f, marks) for f in graph.model.flows if f.source in known and f.target in known
+    }
 
 
 def zone_cluster(zone: Zone, parent: str | None) -> Cluster:
