@@ -116,9 +116,9 @@ class FlowLook:
     key: str
 
     def between(self, source: str, target: str) -> Edge:
-        e = self.edge
+        e = self.edge  # a flow's edge never ends on a cluster border (no ltail/lhead)
         return Edge(
-            source, target, e.lines, e.color, e.dashed, e.penwidth, e.invisible, e.constraint, e.tooltip, e.ltail, e.lhead
+            source, target, e.lines, e.color, e.dashed, e.penwidth, e.invisible, e.constraint, e.tooltip
         )
 
 

@@ -23,7 +23,7 @@ from archmodel.generators.diagrams.dataflow import (
     zone_cluster,
 )
 from archmodel.generators.diagrams.scene import Edge, Line, Node, Scene, Span, line
-from archmodel.generators.diagrams.threat_marks import Marks, mark_edge, mark_node, swatches
+from archmodel.generators.diagrams.threat_marks import Marks, mark_node, swatches
 from archmodel.graph import ArchGraph
 from archmodel.model import Classification, Flow
 

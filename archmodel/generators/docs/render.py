@@ -30,7 +30,8 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, Markup):
         return value
-    return helpers.cached_escape(value) if isinstance(value, str) else md_escape(value)
+    # md_escape(value) escapes str(value): numbers and enums repeat as much as names.
+    return helpers.cached_escape(value if isinstance(value, str) else str(value))
 
 
 relative = helpers.relative
@@ -139,6 +140,8 @@ def markdown_environment() -> Environment:
         proto=helpers.proto,
         zone_name=helpers.zone_name,
         threat_table=helpers.threat_table,
+        flow_rows=helpers.flow_rows,
+        control_list=helpers.control_list,
     )
     return env
 
