@@ -9,6 +9,7 @@ Jinja's own HTML autoescape.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,12 @@ def html_environment() -> Environment:
 
 class _MarkdownEnvironment(Environment):
     code_generator_class = _FinalizedCodeGenerator
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A flat dict, not Jinja's ``ChainMap`` over the environment's globals: every
+        render copies the globals, and a dict copies in C. The globals are all set before
+        the first template loads (``markdown_environment``), so nothing is missed."""
+        return {**self.globals, **(d or {})}
 
 
 @cache
