@@ -10,6 +10,7 @@ and flows with open threats get a ``⚠ N`` badge and their worst severity's col
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.icons import icon_for, primary_cloud
@@ -80,12 +81,17 @@ def flow_label(graph: ArchGraph, flow: Flow) -> tuple[Line, ...]:
     head = flow.protocol_label + (f":{flow.port}" if flow.port else "")
     if flow.mode.value == "async":
         head += " (async)"
+    return _label(head, highest_classification(graph, [*flow.data, *flow.returns]), flow.plaintext)
+
+
+@lru_cache(maxsize=4096)
+def _label(head: str, level: Classification | None, plaintext: bool) -> tuple[Line, ...]:
+    """One label per distinct look: a large model's flows share a few dozen."""
     lines: list[Line] = [(Span(head, bold=True),)]
-    level = highest_classification(graph, [*flow.data, *flow.returns])
     badge: list[Span] = []
     if level is not None:
         badge.append(Span(f"■ {level.value}", style.CLASSIFICATION_COLOR[level], small=True))
-    if flow.plaintext:
+    if plaintext:
         badge.append(Span(" PLAINTEXT" if badge else "PLAINTEXT", style.PLAINTEXT, bold=True, small=True))
     if badge:
         lines.append(tuple(badge))
@@ -109,11 +115,11 @@ def flow_edge(graph: ArchGraph, flow: Flow, source: str, target: str) -> Edge:
 
 @dataclass(frozen=True)
 class FlowLook:
-    """A flow's edge without its ends, and ``key``: its label as text, which tells two
-    labels apart (split pages draw one edge per distinct label between two ends)."""
+    """A flow's edge without its ends, and ``key``: its label, which tells two labels
+    apart (split pages draw one edge per distinct label between two ends)."""
 
     edge: Edge
-    key: str
+    key: tuple[Line, ...]
 
     def between(self, source: str, target: str) -> Edge:
         e = self.edge  # a flow's edge never ends on a cluster border (no ltail/lhead)
@@ -125,7 +131,7 @@ class FlowLook:
 def flow_look(graph: ArchGraph, flow: Flow, marks: Marks) -> FlowLook:
     """The edge of a flow with its open-threat mark, ends left empty."""
     edge = mark_edge(flow_edge(graph, flow, "", ""), marks.flows.get(flow.id))
-    return FlowLook(edge, repr(edge.lines))
+    return FlowLook(edge, edge.lines)
 
 
 def flow_looks(graph: ArchGraph, marks: Marks) -> dict[str, FlowLook]:

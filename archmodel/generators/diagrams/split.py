@@ -116,7 +116,7 @@ def page_scene(
     looks = looks if looks is not None else {}
     budget = max(0, max_nodes - len(page.members))
     stubs: dict[str, Node] = {}
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, tuple[Line, ...]]] = set()
     for flow in flows:
         ends = []
         for cid in (flow.source, flow.target):
