@@ -9,7 +9,7 @@ from functools import lru_cache
 from archmodel.formats.text import clean
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65_536)
 def html_text(text: str, max_len: int = 200) -> str:
     """Text for a Graphviz HTML-like label (``<...>``): every markup character escaped.
 
@@ -18,6 +18,7 @@ def html_text(text: str, max_len: int = 200) -> str:
     return escaped.replace("[", "&#91;").replace("]", "&#93;")
 
 
+@lru_cache(maxsize=65_536)
 def dot_string(text: str, max_len: int = 500) -> str:
     """A double-quoted DOT string (for tooltips and plain attributes).
 

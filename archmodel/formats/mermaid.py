@@ -16,7 +16,7 @@ _MERMAID_TABLE = {c: f"#{c};" for c in range(128) if chr(c) not in _MERMAID_KEEP
 _MERMAID_TABLE[ord('"')] = "#quot;"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65_536)
 def mermaid_text(text: str, max_len: int = 200) -> str:
     """Text for a double-quoted Mermaid label, with entity codes for anything unsafe.
 
@@ -27,6 +27,7 @@ def mermaid_text(text: str, max_len: int = 200) -> str:
     return clean(text, max_len).translate(_MERMAID_TABLE)
 
 
+@lru_cache(maxsize=65_536)
 def mermaid_id(prefix: str, ident: str) -> str:
     """A Mermaid node id for a model id, injective and free of ``-`` and keywords.
 

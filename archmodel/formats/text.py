@@ -12,7 +12,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")  # includes \r, \n, \t, \u2028, \u2029
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65_536)
 def clean(text: str, max_len: int = 200) -> str:
     """One line of printable text: controls dropped, runs of whitespace become one space."""
     text = _SPACES.sub(" ", _CONTROL.sub("", text))

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from archmodel.formats.text import safe_filename
-from archmodel.generators.diagrams.dataflow import build_dataflow
+from archmodel.generators.diagrams.dataflow import build_dataflow, flow_looks
 from archmodel.generators.diagrams.pipeline import build_pipeline
 from archmodel.generators.diagrams.render import GraphvizMissing, render_dot
 from archmodel.generators.diagrams.scenarios import sequence_diagram, sequence_svg
@@ -78,12 +78,13 @@ def dataflow_outputs(graph: ArchGraph, max_nodes: int, marks: Marks | None = Non
     pages = paginate(graph, max_nodes)
     page_of = {cid: page for page in pages for cid in page.members}
     touching = flows_by_page(graph, page_of)
+    looks = flow_looks(graph, marks or Marks())
     overview = overview_scene(graph, pages)
     outputs = [Output("dataflow", overview, "dot" if len(overview.nodes) <= max_nodes else None)]
     outputs += [
         Output(
             f"dataflow/{page.id}",
-            page_scene(graph, page, page_of, touching.get(page.id, []), max_nodes, marks),
+            page_scene(graph, page, page_of, touching.get(page.id, []), max_nodes, marks, looks),
             None,
         )
         for page in pages

@@ -9,6 +9,9 @@ and flows with open threats get a ``⚠ N`` badge and their worst severity's col
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.icons import icon_for, primary_cloud
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, Span, line
@@ -78,12 +81,17 @@ def flow_label(graph: ArchGraph, flow: Flow) -> tuple[Line, ...]:
     head = flow.protocol_label + (f":{flow.port}" if flow.port else "")
     if flow.mode.value == "async":
         head += " (async)"
+    return _label(head, highest_classification(graph, [*flow.data, *flow.returns]), flow.plaintext)
+
+
+@lru_cache(maxsize=4096)
+def _label(head: str, level: Classification | None, plaintext: bool) -> tuple[Line, ...]:
+    """One label per distinct look: a large model's flows share a few dozen."""
     lines: list[Line] = [(Span(head, bold=True),)]
-    level = highest_classification(graph, [*flow.data, *flow.returns])
     badge: list[Span] = []
     if level is not None:
         badge.append(Span(f"■ {level.value}", style.CLASSIFICATION_COLOR[level], small=True))
-    if flow.plaintext:
+    if plaintext:
         badge.append(Span(" PLAINTEXT" if badge else "PLAINTEXT", style.PLAINTEXT, bold=True, small=True))
     if badge:
         lines.append(tuple(badge))
@@ -103,6 +111,35 @@ def flow_edge(graph: ArchGraph, flow: Flow, source: str, target: str) -> Edge:
         penwidth=style.CLASSIFICATION_WIDTH[level],
         tooltip=tooltip,
     )
+
+
+@dataclass(frozen=True)
+class FlowLook:
+    """A flow's edge without its ends, and ``key``: its label, which tells two labels
+    apart (split pages draw one edge per distinct label between two ends)."""
+
+    edge: Edge
+    key: tuple[Line, ...]
+
+    def between(self, source: str, target: str) -> Edge:
+        e = self.edge  # a flow's edge never ends on a cluster border (no ltail/lhead)
+        return Edge(
+            source, target, e.lines, e.color, e.dashed, e.penwidth, e.invisible, e.constraint, e.tooltip
+        )
+
+
+def flow_look(graph: ArchGraph, flow: Flow, marks: Marks) -> FlowLook:
+    """The edge of a flow with its open-threat mark, ends left empty."""
+    edge = mark_edge(flow_edge(graph, flow, "", ""), marks.flows.get(flow.id))
+    return FlowLook(edge, edge.lines)
+
+
+def flow_looks(graph: ArchGraph, marks: Marks) -> dict[str, FlowLook]:
+    """``flow_look`` of every flow between two known components, by flow id."""
+    known = graph.components
+    return {
+        f.id: flow_look(graph, f, marks) for f in graph.model.flows if f.source in known and f.target in known
+    }
 
 
 def zone_cluster(zone: Zone, parent: str | None) -> Cluster:

@@ -9,11 +9,12 @@ All text in a scene is raw user text: renderers escape it for their own syntax.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Span:
-    """A run of label text with one style."""
+class Span(NamedTuple):
+    """A run of label text with one style. A named tuple, not a dataclass: renderers
+    cache labels by their spans, and a tuple hashes and compares in C."""
 
     text: str
     color: str | None = None

@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from archmodel.formats.text import safe_filename
 from archmodel.generators.diagrams import style
 from archmodel.generators.diagrams.dataflow import (
+    FlowLook,
     cluster_id,
     component_node,
-    flow_edge,
+    flow_look,
     highest_classification,
     legend,
     node_id,
     zone_cluster,
 )
 from archmodel.generators.diagrams.scene import Edge, Line, Node, Scene, Span, line
-from archmodel.generators.diagrams.threat_marks import Marks, mark_edge, mark_node, swatches
+from archmodel.generators.diagrams.threat_marks import Marks, mark_node, swatches
 from archmodel.graph import ArchGraph
 from archmodel.model import Classification, Flow
 
@@ -91,8 +92,12 @@ def page_scene(
     flows: list[Flow],
     max_nodes: int,
     marks: Marks | None = None,
+    looks: dict[str, FlowLook] | None = None,
 ) -> Scene:
-    """One page: its components in their zone cluster, stubs for the pages it talks to."""
+    """One page: its components in their zone cluster, stubs for the pages it talks to.
+
+    ``looks`` are the flows' edges built once for every page (``flow_looks``); a flow
+    between two pages is drawn on both, so building it per page would do it twice."""
     marks = marks or Marks()
     title = f"{graph.model.system.name}: data flow: {_page_title(graph, page)}"
     scene = Scene(f"dataflow-{page.id}", title, "LR", legend=legend(marks))
@@ -108,25 +113,25 @@ def page_scene(
         mark_node(component_node(graph, graph.components[c], cluster), marks.components.get(c))
         for c in page.members
     ]
+    looks = looks if looks is not None else {}
     budget = max(0, max_nodes - len(page.members))
     stubs: dict[str, Node] = {}
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, tuple[Line, ...]]] = set()
     for flow in flows:
-        inside = (flow.source in members, flow.target in members)
         ends = []
-        for cid, local in zip((flow.source, flow.target), inside, strict=True):
-            if local:
+        for cid in (flow.source, flow.target):
+            if cid in members:
                 ends.append(node_id(cid))
                 continue
             other = page_of[cid]
             if other.id not in stubs and len(stubs) < budget:
                 stubs[other.id] = _stub(graph, other)
             ends.append("page:" + other.id if other.id in stubs else "")
-        edge = mark_edge(flow_edge(graph, flow, ends[0], ends[1]), marks.flows.get(flow.id))
-        key = (edge.source, edge.target, repr(edge.lines))
+        look = looks.get(flow.id) or flow_look(graph, flow, marks)
+        key = (ends[0], ends[1], look.key)
         if "" not in ends and key not in seen:
             seen.add(key)
-            scene.edges.append(edge)
+            scene.edges.append(look.between(ends[0], ends[1]))
     scene.nodes += list(stubs.values())
     return scene
 

@@ -8,6 +8,7 @@ only on the scene's order, so it is byte-for-byte deterministic.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 from archmodel.formats.dot import dot_string, html_text
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, cluster_forest
@@ -26,8 +27,11 @@ _SHAPE = {
 }
 
 
+@lru_cache(maxsize=65_536)
 def html_label(lines: tuple[Line, ...]) -> str:
-    """An HTML-like label (without the outer ``<>``): lines joined by ``<br/>``."""
+    """An HTML-like label (without the outer ``<>``): lines joined by ``<br/>``.
+
+    Cached: split data-flow pages repeat the same few flow labels thousands of times."""
     rendered = []
     for ln in lines:
         parts = []

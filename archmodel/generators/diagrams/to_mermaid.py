@@ -8,6 +8,8 @@ order of first use, which keeps the output deterministic.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from archmodel.formats.mermaid import mermaid_id, mermaid_text
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, Span, cluster_forest
 
@@ -24,8 +26,11 @@ _SHAPE = {
 }
 
 
+@lru_cache(maxsize=65_536)
 def label(lines: tuple[Line, ...]) -> str:
-    """Quoted-label body: escaped spans, bold as ``<b>``, lines joined by ``<br/>``."""
+    """Quoted-label body: escaped spans, bold as ``<b>``, lines joined by ``<br/>``.
+
+    Cached: split data-flow pages repeat the same few flow labels thousands of times."""
     out = []
     for ln in lines:
         parts = []

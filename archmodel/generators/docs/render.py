@@ -9,11 +9,14 @@ Jinja's own HTML autoescape.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context, select_autoescape
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.nodes import Expr
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -28,10 +31,37 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, Markup):
         return value
-    return helpers.cached_escape(value) if isinstance(value, str) else md_escape(value)
+    # md_escape(value) escapes str(value): numbers and enums repeat as much as names.
+    return helpers.cached_escape(value if isinstance(value, str) else str(value))
 
 
 relative = helpers.relative
+
+
+class _FinalizedCodeGenerator(CodeGenerator):
+    """Compiles ``{{ value }}`` to ``finalize(value)`` instead of ``escape(finalize(value))``.
+
+    ``_finalize`` always returns escaped ``Markup`` (or ""), on which autoescape's
+    ``escape`` is the identity; skipping it halves the cost of every value on a page
+    (a 10k-component site outputs about a million of them). Autoescape stays on, so
+    filters such as ``join`` and macro calls behave exactly as before.
+    """
+
+    def _skips_escape(self, frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> bool:
+        ctx = frame.eval_ctx
+        return ctx.autoescape and not ctx.volatile and finalize.src == "environment.finalize("
+
+    def _output_child_pre(self, node: Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> None:
+        if self._skips_escape(frame, finalize):
+            self.write("environment.finalize(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> None:
+        if self._skips_escape(frame, finalize):
+            self.write(")")
+        else:
+            super()._output_child_post(node, frame, finalize)
 
 
 @pass_context
@@ -83,9 +113,19 @@ def html_environment() -> Environment:
     )
 
 
+class _MarkdownEnvironment(Environment):
+    code_generator_class = _FinalizedCodeGenerator
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A flat dict, not Jinja's ``ChainMap`` over the environment's globals: every
+        render copies the globals, and a dict copies in C. The globals are all set before
+        the first template loads (``markdown_environment``), so nothing is missed."""
+        return {**self.globals, **(d or {})}
+
+
 @cache
 def markdown_environment() -> Environment:
-    env = Environment(
+    env = _MarkdownEnvironment(
         loader=FileSystemLoader(TEMPLATES),
         # ``finalize`` Markdown-escapes each value into Markup; autoescape then keeps macro
         # output (Markup) from being escaped twice and never touches the template text.
@@ -95,6 +135,8 @@ def markdown_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates ship with the package: compile each once, never stat it again.
+        auto_reload=False,
     )
     env.filters.update(md=md_escape, para=md_paragraphs, code=md_code, words=words)
     env.globals.update(href=href, link=link, image=image, figure=figure, details=details, fence=fence)
@@ -105,11 +147,18 @@ def markdown_environment() -> Environment:
         proto=helpers.proto,
         zone_name=helpers.zone_name,
         threat_table=helpers.threat_table,
+        flow_rows=helpers.flow_rows,
+        control_list=helpers.control_list,
     )
     return env
 
 
 def render_page(template: str, page: str, **context: Any) -> str:
     """Render one page; trailing blank lines are trimmed so output is byte-stable."""
-    text = markdown_environment().get_template(template).render(page=page, **context)
+    text = _template(template).render(page=page, **context)
     return text.rstrip() + "\n"
+
+
+@cache
+def _template(name: str) -> Template:
+    return markdown_environment().get_template(name)

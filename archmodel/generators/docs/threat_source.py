@@ -8,6 +8,7 @@ this module alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from archmodel.model import Ref, ThreatSeverity
@@ -41,9 +42,10 @@ class ThreatItem:
     def is_open(self) -> bool:
         return self.status == "open"
 
-    @property
+    @cached_property
     def component(self) -> str | None:
-        """The component id a ``component:<id>`` target names, if any."""
+        """The component id a ``component:<id>`` target names, if any (parsed once: the
+        site asks it of every finding on several pages)."""
         ref = Ref.parse(self.target)
         return ref.id if ref.section == "components" else None
 

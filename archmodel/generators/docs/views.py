@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from archmodel.generators.docs.threat_source import ThreatItem
 from archmodel.graph import ArchGraph
@@ -80,10 +81,16 @@ class SiteViews:
         self.components = sorted(graph.components.values(), key=lambda c: c.id)
         self.flows = sorted(graph.flows.values(), key=lambda f: f.id)
         self.control_names = self._control_names()
+        # Cells and rows the helpers build once per site (see ``helpers``).
+        self.memo: dict[tuple[Any, ...], Any] = {}
         self.threats_by_component: dict[str, list[ThreatItem]] = defaultdict(list)
         for threat in threats:
             if threat.component is not None:
                 self.threats_by_component[threat.component].append(threat)
+        by_component = self.threats_by_component
+        self.open_threat_count = {
+            c.id: sum(1 for t in by_component.get(c.id, ()) if t.is_open) for c in self.components
+        }
 
     def _control_names(self) -> dict[str, str]:
         from archmodel.model import BUILTIN_CONTROLS
@@ -103,7 +110,18 @@ class SiteViews:
 
     def layers_of(self, component: Component) -> list[LayerRow]:
         """Controls on a component (own, from its zones, implied by its kind, from the
-        environments it runs in and those the threat register counts) by layer."""
+        environments it runs in and those the threat register counts) by layer.
+
+        Components alike in what this reads (their controls, kind, zone and
+        environments: most of a fleet) share one list; callers must not change it."""
+        runs_in = self.runs_in(component)
+        key = ("layers", tuple(component.controls), str(component.kind), component.zone, tuple(runs_in))
+        rows: list[LayerRow] | None = self.memo.get(key)
+        if rows is None:
+            rows = self.memo[key] = self._layers_of(component, runs_in)
+        return rows
+
+    def _layers_of(self, component: Component, runs_in: list[str]) -> list[LayerRow]:
         refs: list[ControlRef] = [ControlRef(c, self._name(c), "component") for c in component.controls]
         kind = str(component.kind).replace("_", " ")
         refs += [
@@ -112,7 +130,7 @@ class SiteViews:
         for zone in self.graph.zone_chain(component.zone):
             refs += [ControlRef(c, self._name(c), f"zone {zone.name}") for c in zone.controls]
         analysed = {e.id for e in self.graph.analysed_environments}
-        for env_id in sorted(analysed.union(self.runs_in(component))):
+        for env_id in sorted(analysed.union(runs_in)):
             env = self.graph.environments[env_id]
             refs += [ControlRef(c, self._name(c), f"environment {env.name}") for c in env.controls]
         # One entry per control, naming every place it comes from.
