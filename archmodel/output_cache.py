@@ -111,16 +111,20 @@ def _stats_entry(out: Path) -> Path | None:
     return where / f"stat-{key}.json"
 
 
-def remember_stats(out: Path, hashes: Mapping[str, str]) -> None:
+def remember_stats(
+    out: Path, hashes: Mapping[str, str], stats: Mapping[str, tuple[int, int, int, int]] | None = None
+) -> None:
     """Keep the stat of every regular file of OUT listed in ``hashes`` (which the caller
-    has just written or hashed), with its hash (best effort)."""
+    has just written or hashed), with its hash (best effort). ``stats``: the stats the
+    writer saw as it left each file (each other file gets a fresh ``lstat``)."""
     entry = _stats_entry(out)
     if entry is None:
         return
     base = os.fspath(out)
+    known = stats or {}
     seen = {}
     for rel, hashed in sorted(hashes.items()):
-        key = stat_key(os.path.join(base, rel))
+        key = known.get(rel) or stat_key(os.path.join(base, rel))
         if key is not None:
             seen[rel] = [*key, hashed]
     try:

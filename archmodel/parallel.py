@@ -55,27 +55,61 @@ def run_side_by_side(
 ) -> dict[str, dict[str, bytes]]:
     """The files of every generator in ``names`` (in need order), run by ``jobs``
     processes with the runner's ``run_one``; a generator starts once the generators it
-    needs have finished."""
-    for name in names:
-        prepare = generators[name].prepare
-        if prepare is not None:
-            prepare(project)  # memoised on the project, inherited by every worker
+    needs have finished.
+
+    Generators that share no prepared work (nor need one that does) start at once in a
+    worker of their own, while this process prepares the shared work (the threat
+    analysis); the others run in workers forked after it, which inherit it."""
+    prepared = _prepared(generators, names)
     _STATE.update(project=project, generators=generators, options=options, run_one=run_one)
+    context = multiprocessing.get_context("fork")
     done: dict[str, dict[str, bytes]] = {}
+    running: dict[Future[Outcome], str] = {}
+    waiting = list(names)
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            waiting, running = list(names), dict[Future[Outcome], str]()
-            while waiting or running:
-                for name in _ready(waiting, done, generators):
-                    waiting.remove(name)
-                    received = {need: _paths(done[need]) for need in generators[name].needs}
-                    running[pool.submit(_in_worker, name, received)] = name
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    done[running.pop(future)] = _files(future)
+        with ProcessPoolExecutor(1, mp_context=context) as early:
+            _submit(early, [n for n in names if n not in prepared], waiting, done, running, generators)
+            for name in names:
+                prepare = generators[name].prepare
+                if prepare is not None:
+                    prepare(project)  # memoised on the project, inherited by later workers
+            with ProcessPoolExecutor(jobs, mp_context=context) as late:
+                while waiting or running:
+                    _submit(
+                        early, [n for n in waiting if n not in prepared], waiting, done, running, generators
+                    )
+                    _submit(late, [n for n in waiting if n in prepared], waiting, done, running, generators)
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        done[running.pop(future)] = _files(future)
     finally:
         _STATE.clear()
     return done
+
+
+def _prepared(generators: Mapping[str, Any], names: Sequence[str]) -> set[str]:
+    """Generators with shared work to prepare, and those needing them (names in need order)."""
+    found: set[str] = set()
+    for name in names:
+        gen = generators[name]
+        if gen.prepare is not None or any(need in found for need in gen.needs):
+            found.add(name)
+    return found
+
+
+def _submit(
+    pool: ProcessPoolExecutor,
+    candidates: list[str],
+    waiting: list[str],
+    done: Mapping[str, dict[str, bytes]],
+    running: dict[Future[Outcome], str],
+    generators: Mapping[str, Any],
+) -> None:
+    """Hand ``pool`` every candidate whose needs have finished."""
+    for name in _ready(candidates, done, generators):
+        waiting.remove(name)
+        received = {need: _paths(done[need]) for need in generators[name].needs}
+        running[pool.submit(_in_worker, name, received)] = name
 
 
 def _ready(waiting: list[str], done: Mapping[str, object], generators: Mapping[str, Any]) -> list[str]:

@@ -36,6 +36,7 @@ from archmodel.safe_files import (
     kind_of,
     kind_of_mode,
     read_regular,
+    stat_key_of,
 )
 
 MANIFEST = ".archmodel-manifest.json"
@@ -243,6 +244,8 @@ class Known:
 
     hashes: Mapping[str, str]
     seen: Seen = field(default_factory=Seen)
+    # Filled by the writer: each planned file's stat as left on disk, for the cache.
+    stats: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -262,6 +265,7 @@ class _Planned:
     hashes: Mapping[str, str]
     previous: Manifest
     seen: Seen  # from the user's private cache, never from OUT
+    stats: dict[str, tuple[int, int, int, int]]  # filled: the stat of each file left as it is
 
 
 def _survey(out: Path, plan: _Planned) -> _Survey:
@@ -301,9 +305,11 @@ def _why_not(full: str, rel: str, plan: _Planned) -> str | None:
         if current is None:
             return "unreadable"
         if current == plan.files[rel]:
+            plan.stats[rel] = stat_key_of(info)
             return None
         current_hash = digest(current)
     if current_hash == plan.hashes[rel]:
+        plan.stats[rel] = stat_key_of(info)
         return None
     listed = plan.previous.files.get(rel)
     if listed is None:
@@ -313,7 +319,7 @@ def _why_not(full: str, rel: str, plan: _Planned) -> str | None:
 
 def conflicts(out: Path, files: Mapping[str, bytes], previous: Manifest) -> list[tuple[str, str]]:
     """Every planned path that holds something generate may not replace."""
-    found = _survey(out, _Planned(files, digests(files), previous, Seen())).problems
+    found = _survey(out, _Planned(files, digests(files), previous, Seen(), {})).problems
     if kind_of(out / MANIFEST) not in (None, "missing"):
         found.append((MANIFEST, "not a regular file"))
     return found
@@ -336,12 +342,12 @@ def write_outputs(
     checked = {safe_relative(p): b for p, b in files.items()}
     same = known is not None and known.hashes.keys() == checked.keys()
     hashes = known.hashes if known is not None and same else digests(checked)
-    seen = known.seen if known is not None else Seen()
+    seen, stats = (known.seen, known.stats) if known is not None else (Seen(), {})
     out.mkdir(parents=True, exist_ok=True)
     with locked(out):
         remove_stale_staging(out)
         previous = read_manifest(out)
-        survey = _survey(out, _Planned(checked, hashes, previous, seen))
+        survey = _survey(out, _Planned(checked, hashes, previous, seen, stats))
         if kind_of(out / MANIFEST) not in (None, "missing"):
             survey.problems.append((MANIFEST, "not a regular file"))
         if survey.problems:
@@ -351,6 +357,9 @@ def write_outputs(
         if _read_or_none(out / MANIFEST) != manifest:
             changed = [*changed, MANIFEST]
         _replace(out, {**checked, MANIFEST: manifest}, changed)
+        base = os.fspath(out)
+        for rel in survey.changed:
+            stats[rel] = stat_key_of(os.lstat(os.path.join(base, rel)))
         if clean:
             _clean(out, previous, set(checked))
     return [rel for rel in changed if rel != MANIFEST]

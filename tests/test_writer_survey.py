@@ -114,3 +114,15 @@ def test_files_a_different_manifest_lists_are_extra(tmp_path: Path) -> None:
     drift = compare_hashes(out, expected)
     assert drift.extra == ["gone.txt"]
     assert not drift.stale and not drift.missing
+
+
+def test_the_writer_reports_the_stat_it_left_each_file_with(tmp_path: Path) -> None:
+    """Unchanged files keep the stat the survey saw, written files get theirs after the
+    rename: the cache `check` trusts is what is on disk."""
+    out = tmp_path / "out"
+    write_outputs(out, FILES)
+    planned = {**FILES, "a/one.txt": b"ONE\n"}
+    known = Known(digests(planned))
+    write_outputs(out, planned, known=known)
+    assert set(known.stats) == set(planned)
+    assert all(known.stats[rel] == stat_key(out / rel) for rel in planned)

@@ -185,7 +185,7 @@ def generate_command(
     except OSError as exc:
         _fail(f"cannot write {out}: {exc.strerror or exc}")
     output_cache.remember(inputs, _with_manifest(hashes, inputs))
-    output_cache.remember_stats(out, hashes)
+    output_cache.remember_stats(out, hashes, known.stats)
     click.echo(f"{out}: {len(files)} files, {len(changed)} changed", err=True)
 
 
