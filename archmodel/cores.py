@@ -1,18 +1,19 @@
 """How many processes a command may use: ``ARCHMODEL_JOBS`` when set, else one per core
-the process may run on; 1 where ``fork`` is missing or inside a worker already (workers
-never start workers of their own)."""
+the process may run on; 1 off Linux (where ``fork`` is missing, or unsafe next to system
+frameworks as on macOS) and inside a worker already (workers never start workers)."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 
 JOBS_VARIABLE = "ARCHMODEL_JOBS"
 
 
 def jobs(limit: int) -> int:
     """Workers to use for at most ``limit`` independent pieces of work (1: none)."""
-    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.parent_process() is not None:
+    if not sys.platform.startswith("linux") or multiprocessing.parent_process() is not None:
         return 1
     asked = os.environ.get(JOBS_VARIABLE, "").strip()
     count = int(asked) if asked.isdigit() else len(os.sched_getaffinity(0))
