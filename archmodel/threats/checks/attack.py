@@ -8,6 +8,7 @@ exceeds what its role needs (``archmodel.threats.blast``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 
 from archmodel.model import BUILTIN_CONTROLS, LAYER_TITLE, PROCESSING, Kind, Layer, Ref
@@ -142,23 +143,39 @@ PATH_RULES = tuple(_path_rule(cls) for cls in TargetClass)
 )
 def shared_credential(ctx: ThreatContext) -> Iterator[Hit]:
     """One credential handed to many workloads: owning any of them is owning all of
-    their access, and rotating it breaks them all at once."""
+    their access, and rotating it breaks them all at once. One finding per credential,
+    naming every holder, on the first holder not yet scoped (``least_privilege``): that
+    control closes it when that holder is the last; with several left, no one control
+    does and the finding lists none."""
     users = user_owned(ctx)
     comps = ctx.graph.components
     for d, held in sorted(holders(ctx).items()):
         workloads = sorted(h for h in held if comps[h].kind in PROCESSING and ctx.in_scope(h))
         if d in users or len(workloads) < 2:
             continue
-        for w in workloads:
-            others = [o for o in workloads if o != w]
-            yield component_hit(
-                ctx,
-                comps[w],
-                f"{label(comps[w]).capitalize()} holds credential '{d}', which {quoted(others)} "
-                "also hold: whoever owns one of them acts as all of them.",
-                stake=max(ctx.data_rank([d]), 1),
-                present=ctx.local_controls(w),
-            )
+        unscoped = [w for w in workloads if "least_privilege" not in ctx.local_controls(w)]
+        target = comps[(unscoped or workloads)[0]]
+        hit = component_hit(
+            ctx,
+            target,
+            f"Credential '{d}' is held by {quoted(workloads, HOLDERS_SHOWN)}: whoever owns one "
+            f"of them acts as all of them.{_scoping(workloads, unscoped)}",
+            stake=max(ctx.data_rank([d]), 1),
+            exposed=any(ctx.exposed(w) for w in workloads),
+            present=ctx.local_controls(target.id),
+        )
+        yield dataclasses.replace(hit, mitigations=()) if len(unscoped) > 1 else hit
+
+
+HOLDERS_SHOWN = 20  # a grouped finding names its holders, up to a register line's worth
+
+
+def _scoping(workloads: list[str], unscoped: list[str]) -> str:
+    if not unscoped:
+        return " Each holder is scoped."
+    if len(unscoped) == len(workloads):
+        return ""
+    return f" Not yet scoped: {quoted(unscoped, HOLDERS_SHOWN)}."
 
 
 @threat(
