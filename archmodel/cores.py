@@ -1,12 +1,15 @@
 """How many processes a command may use: ``ARCHMODEL_JOBS`` when set, else one per core
 the process may run on; 1 off Linux (where ``fork`` is missing, or unsafe next to system
-frameworks as on macOS) and inside a worker already (workers never start workers)."""
+frameworks as on macOS), inside a worker already (workers never start workers), and
+while other threads run: a thread holding a lock at the fork (a docs server's, a pool's
+own) would leave the worker waiting for it forever."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import sys
+import threading
 
 JOBS_VARIABLE = "ARCHMODEL_JOBS"
 
@@ -14,6 +17,8 @@ JOBS_VARIABLE = "ARCHMODEL_JOBS"
 def jobs(limit: int) -> int:
     """Workers to use for at most ``limit`` independent pieces of work (1: none)."""
     if not sys.platform.startswith("linux") or multiprocessing.parent_process() is not None:
+        return 1
+    if threading.active_count() > 1:
         return 1
     asked = os.environ.get(JOBS_VARIABLE, "").strip()
     count = int(asked) if asked.isdigit() else len(os.sched_getaffinity(0))

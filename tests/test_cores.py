@@ -33,3 +33,19 @@ def test_a_worker_never_starts_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     worker.start()
     worker.join(30)
     assert queue.get(timeout=5) == 1
+
+
+def test_no_workers_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setenv(cores.JOBS_VARIABLE, "4")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert cores.jobs(8) == 1
+    finally:
+        release.set()
+        other.join()
+    if sys.platform.startswith("linux"):
+        assert cores.jobs(8) == 4
