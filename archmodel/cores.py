@@ -10,21 +10,35 @@ import multiprocessing
 import os
 import sys
 import threading
+from concurrent.futures import ProcessPoolExecutor
 
 JOBS_VARIABLE = "ARCHMODEL_JOBS"
 
 
-def jobs(limit: int) -> int:
-    """Workers to use for at most ``limit`` independent pieces of work (1: none)."""
+def jobs(limit: int, elements: int = 0, minimum: int = 0) -> int:
+    """Workers to use for at most ``limit`` independent pieces of work (1: none), on a
+    model of ``elements`` components and flows: below ``minimum`` a worker's start costs
+    more than it saves, unless ``ARCHMODEL_JOBS`` sets the number."""
     if not sys.platform.startswith("linux") or multiprocessing.parent_process() is not None:
         return 1
     if threading.active_count() > 1:
         return 1
-    asked = os.environ.get(JOBS_VARIABLE, "").strip()
-    count = int(asked) if asked.isdigit() else len(os.sched_getaffinity(0))
-    return max(1, min(count, limit))
+    count = _asked()
+    if count is None and elements < minimum:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)) if count is None else count, limit))
 
 
 def asked() -> bool:
     """Whether ``ARCHMODEL_JOBS`` sets the number (then model size does not decide)."""
-    return os.environ.get(JOBS_VARIABLE, "").strip().isdigit()
+    return _asked() is not None
+
+
+def _asked() -> int | None:
+    text = os.environ.get(JOBS_VARIABLE, "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def fork_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool whose workers are forked: each sees the loaded model without pickling it."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))

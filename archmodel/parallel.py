@@ -13,7 +13,6 @@ enough to repay a worker's start; ``ARCHMODEL_JOBS`` sets the number of workers 
 
 from __future__ import annotations
 
-import multiprocessing
 import pickle
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -40,9 +39,7 @@ def workers(project: Project, generators: int) -> int:
     """How many processes to use: ``ARCHMODEL_JOBS`` if set, else one per available
     core for a large model (never more than there are generators), else 1."""
     model = project.model
-    if not cores.asked() and len(model.components) + len(model.flows) < MIN_ELEMENTS:
-        return 1
-    return cores.jobs(generators)
+    return cores.jobs(generators, len(model.components) + len(model.flows), MIN_ELEMENTS)
 
 
 def run_side_by_side(
@@ -62,18 +59,17 @@ def run_side_by_side(
     analysis); the others run in workers forked after it, which inherit it."""
     prepared = _prepared(generators, names)
     _STATE.update(project=project, generators=generators, options=options, run_one=run_one)
-    context = multiprocessing.get_context("fork")
     done: dict[str, dict[str, bytes]] = {}
     running: dict[Future[Outcome], str] = {}
     waiting = list(names)
     try:
-        with ProcessPoolExecutor(1, mp_context=context) as early:
+        with cores.fork_pool(1) as early:
             _submit(early, [n for n in names if n not in prepared], waiting, done, running, generators)
             for name in names:
                 prepare = generators[name].prepare
                 if prepare is not None:
                     prepare(project)  # memoised on the project, inherited by later workers
-            with ProcessPoolExecutor(jobs, mp_context=context) as late:
+            with cores.fork_pool(jobs) as late:
                 while waiting or running:
                     _submit(
                         early, [n for n in waiting if n not in prepared], waiting, done, running, generators

@@ -98,13 +98,8 @@ def digests(files: Mapping[str, bytes]) -> dict[str, str]:
     return {rel: digest(content) for rel, content in files.items()}
 
 
-def manifest_bytes(files: Mapping[str, bytes], inputs: str = "") -> bytes:
-    """The manifest: every file's hash, and the fingerprint of what produced them."""
-    return manifest_of(digests(files), inputs)
-
-
 def manifest_of(hashes: Mapping[str, str], inputs: str = "") -> bytes:
-    """``manifest_bytes`` from hashes already computed.
+    """The manifest: every file's hash, and the fingerprint of what produced them.
 
     Laid out as ``json.dumps(..., indent=2)`` would, but written line by line: the
     indenting encoder is pure Python, and a large model lists a hundred thousand files.
@@ -297,17 +292,9 @@ def _why_not(full: str, rel: str, plan: _Planned) -> str | None:
     kind = kind_of_mode(info.st_mode)
     if kind is not None:
         return f"a {kind} is in the way"
-    remembered = plan.seen.hash_of(rel, info)  # unchanged on disk since it had this hash
-    if remembered is not None:
-        current_hash = remembered
-    else:
-        current = _read_or_none(full)
-        if current is None:
-            return "unreadable"
-        if current == plan.files[rel]:
-            plan.stats[rel] = stat_key_of(info)
-            return None
-        current_hash = digest(current)
+    current_hash = _hash_of(full, rel, info, plan.seen)
+    if current_hash is None:
+        return "unreadable"
     if current_hash == plan.hashes[rel]:
         plan.stats[rel] = stat_key_of(info)
         return None
@@ -340,9 +327,9 @@ def write_outputs(
     hashes already computed and the stats remembered in the user's cache.
     """
     checked = {safe_relative(p): b for p, b in files.items()}
-    same = known is not None and known.hashes.keys() == checked.keys()
-    hashes = known.hashes if known is not None and same else digests(checked)
-    seen, stats = (known.seen, known.stats) if known is not None else (Seen(), {})
+    known = known or Known(digests(checked))
+    hashes = known.hashes if known.hashes.keys() == checked.keys() else digests(checked)
+    seen, stats = known.seen, known.stats
     out.mkdir(parents=True, exist_ok=True)
     with locked(out):
         remove_stale_staging(out)
@@ -423,9 +410,17 @@ def compare_outputs(out: Path, files: Mapping[str, bytes], inputs: str = "") -> 
     Only regular files are read. Extra files are those the manifest in OUT lists but
     generation no longer produces; files a user put in OUT are never reported.
     """
-    expected = {safe_relative(p): b for p, b in files.items()}
-    expected[MANIFEST] = manifest_bytes(expected, inputs)
-    return compare_hashes(out, {rel: digest(b) for rel, b in expected.items()})
+    return compare_hashes(out, expected_hashes(files, inputs))
+
+
+def expected_hashes(files: Mapping[str, bytes], inputs: str = "") -> dict[str, str]:
+    """The hash of every file generate writes for ``files``, the manifest included."""
+    return with_manifest(digests({safe_relative(p): b for p, b in files.items()}), inputs)
+
+
+def with_manifest(hashes: Mapping[str, str], inputs: str) -> dict[str, str]:
+    """``hashes`` and the hash of the manifest that lists them."""
+    return {**hashes, MANIFEST: digest(manifest_of(hashes, inputs))}
 
 
 def compare_hashes(

@@ -25,7 +25,6 @@ from archmodel.runner import (
     run_files,
 )
 from archmodel.writer import (
-    MANIFEST,
     BadManifest,
     Busy,
     Conflict,
@@ -33,10 +32,9 @@ from archmodel.writer import (
     Known,
     UnsafePath,
     compare_hashes,
-    compare_outputs,
-    digest,
     digests,
-    manifest_of,
+    expected_hashes,
+    with_manifest,
     write_outputs,
 )
 
@@ -127,12 +125,6 @@ def _committed_as(out: Path) -> str:
         return "."
 
 
-def _with_manifest(hashes: dict[str, str], inputs: str) -> dict[str, str]:
-    """What generate writes for these inputs, by path, the manifest included: remembered
-    for `check`."""
-    return {**hashes, MANIFEST: digest(manifest_of(hashes, inputs))}
-
-
 def _refuse_out_in_model(out: Path, project: Project) -> None:
     """OUT may sit below the model directory (include globs skip generated output), but
     not be it: the manifest would then mark the model itself as generated."""
@@ -184,7 +176,7 @@ def generate_command(
         _fail(f"{exc}; nothing written")
     except OSError as exc:
         _fail(f"cannot write {out}: {exc.strerror or exc}")
-    output_cache.remember(inputs, _with_manifest(hashes, inputs))
+    output_cache.remember(inputs, with_manifest(hashes, inputs))  # what `check` compares
     output_cache.remember_stats(out, hashes, known.stats)
     click.echo(f"{out}: {len(files)} files, {len(changed)} changed", err=True)
 
@@ -209,8 +201,9 @@ def check_command(
         click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
         return
     files = this.files(project)
-    output_cache.remember(inputs, _with_manifest(digests(files), inputs))
-    drift = compare_outputs(out, files, inputs)
+    expected = expected_hashes(files, inputs)
+    output_cache.remember(inputs, expected)
+    drift = compare_hashes(out, expected)
     _report(out, drift, files)
     if not drift.clean:
         click.echo(f"{out}: out of date; run `archmodel generate {model} -o {out}`", err=True)

@@ -10,9 +10,7 @@ folds the findings in rule order, so the register is the same, byte for byte.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from archmodel import cores
@@ -31,10 +29,8 @@ _STATE: dict[str, Any] = {}
 
 
 def worth_splitting(ctx: ThreatContext) -> bool:
-    if cores.asked():
-        return cores.jobs(2) > 1
     graph = ctx.graph
-    return len(graph.components) + len(graph.flows) >= MIN_ELEMENTS and cores.jobs(2) > 1
+    return cores.jobs(2, len(graph.components) + len(graph.flows), MIN_ELEMENTS) > 1
 
 
 def run_rules(ctx: ThreatContext, rules: Sequence[ThreatRule], run_rule: RunRule) -> list[list[Finding]]:
@@ -47,7 +43,7 @@ def run_rules(ctx: ThreatContext, rules: Sequence[ThreatRule], run_rule: RunRule
     _STATE.update(ctx=ctx, rules=rules, run_rule=run_rule)
     results: list[list[Finding] | None] = [None] * len(rules)
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with cores.fork_pool(1) as pool:
             future = pool.submit(_in_worker, away)
             for i, rule in enumerate(rules):
                 if i not in sent:

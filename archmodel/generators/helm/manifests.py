@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from archmodel.generators.helm.network import (
@@ -38,22 +39,11 @@ class Value:
 NAME_LIMIT = 53  # Helm release names; Kubernetes allows 63 for most objects
 
 
+@lru_cache(maxsize=200_000)  # every id is named for each of a chart's objects
 def k8s_name(ident: str) -> str:
     """A DNS-1123 label for an id (no ``_``, ends with a letter or digit, at most 53
     characters, a Helm release name's limit); hashed when it had to change, so two ids
     rarely meet in one name (the generator still checks that none do)."""
-    known = _NAMES.get(ident)
-    if known is None:
-        known = _k8s_name(ident)
-        if len(_NAMES) < 200_000:
-            _NAMES[ident] = known
-    return known
-
-
-_NAMES: dict[str, str] = {}  # every id is named for each of a chart's objects
-
-
-def _k8s_name(ident: str) -> str:
     name = ident.replace("_", "-")
     if name == ident and not name.endswith("-") and len(name) <= NAME_LIMIT:
         return name
