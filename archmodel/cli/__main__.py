@@ -1,5 +1,5 @@
 """`python -m archmodel.cli`: the same as the `archmodel` command."""
 
-from archmodel.cli.main import main
+from archmodel.cli.entry import main
 
 main()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -105,14 +106,14 @@ def analyse(
     # The view traced for paths and blast radius is also one the rules run on: one
     # context serves both, so its attack paths and blast radii are computed once.
     contexts = {env: focus if v is where else ThreatContext(v, v.graph, policy) for env, v in views.items()}
-    if views:
-        findings = merge_environments(
-            {env: _run(ctx, rules, include_mitigated) for env, ctx in contexts.items()}
-        )
-    else:
-        findings = _run(focus, rules, include_mitigated)
-    if locate_findings:
-        findings = _located_all(findings, project.positions)
+    positions = project.positions if locate_findings else None
+    with _paused_gc():
+        if views:
+            findings = merge_environments(
+                {env: _run(ctx, rules, include_mitigated, positions) for env, ctx in contexts.items()}
+            )
+        else:
+            findings = _run(focus, rules, include_mitigated, positions)
     findings, warnings = apply_risks(findings, project, today or clock.today())
     warnings = [*_shadowed(policy), *_plugin_diagnostics(), *warnings]
     if locate_findings:  # from the bytes loaded, so no renderer reads a model file again
@@ -136,14 +137,19 @@ def _focus(project: Project, views: dict[str, Project]) -> Project:
     return views.get(project.graph.focus_environment or "", project)
 
 
-def _run(ctx: ThreatContext, rules: list[ThreatRule], include_mitigated: bool) -> list[Finding]:
+def _run(
+    ctx: ThreatContext, rules: list[ThreatRule], include_mitigated: bool, positions: Positions | None
+) -> list[Finding]:
     """Every rule over one model (or one environment's view): one finding per id, the most
-    severe when several hits share it. A large model's rules run in two processes."""
+    severe when several hits share it, each at its model line when ``positions`` are
+    given. A large model's rules run in two processes, and each locates its own findings."""
     scorer = Scorer(ctx)
 
     def run_rule(rule: ThreatRule, ctx: ThreatContext) -> list[Finding]:
         hits = (_finding(rule, hit, ctx, include_mitigated, scorer) for hit in rule.hits(ctx))
-        return [f for f in hits if f is not None]
+        if positions is None:
+            return [f for f in hits if f is not None]
+        return [_located(f, positions) for f in hits if f is not None]
 
     if worth_splitting(ctx):
         per_rule = run_rules(ctx, rules, run_rule)
@@ -210,13 +216,14 @@ def _finding(
     )
 
 
-def _located_all(findings: list[Finding], positions: Positions) -> list[Finding]:
-    """Locate every finding; the cyclic collector is paused meanwhile, since it would scan
-    the whole loaded model again and again while tens of thousands of findings are copied."""
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """The cyclic collector would scan the whole loaded model again and again while tens
+    of thousands of findings are made and copied (none of them in a cycle)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return [_located(f, positions) for f in findings]
+        yield
     finally:
         if enabled:
             gc.enable()

@@ -188,6 +188,14 @@ def new_finding(**values: Any) -> Finding:
     return made
 
 
+def restored(state: dict[str, Any]) -> Finding:
+    """A finding from the fields another process sent (``finding.__dict__``): what
+    unpickling the object would do, without its per-object reduce protocol."""
+    made: Finding = object.__new__(Finding)
+    made.__dict__.update(state)
+    return made
+
+
 __all__ = [
     "SEVERITY_ORDER",
     "STRIDE_LETTER",

@@ -3,7 +3,9 @@ here, and a rule's error raised in the caller."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,9 +34,7 @@ def test_two_processes_give_the_same_register(model: Path, monkeypatch: pytest.M
     assert render_json(analyse(project)) == alone
 
 
-def test_the_tracing_rules_stay_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
+def test_the_tracing_rules_stay_in_this_process() -> None:
     project = valid_project(MODELS[0])
     ctx = ThreatContext(project, project.graph, project.model.policies)
     rules = catalog(project.model.policies)
@@ -44,6 +44,7 @@ def test_the_tracing_rules_stay_in_this_process(monkeypatch: pytest.MonkeyPatch)
     def run_rule(rule: ThreatRule, ctx: ThreatContext) -> list[Finding]:
         if os.getpid() == here:
             ran_here.append(rule.id)
+        time.sleep(0.01)  # long enough for the worker to start and take its share
         return []
 
     assert len(run_rules(ctx, rules, run_rule)) == len(rules)
@@ -52,16 +53,46 @@ def test_the_tracing_rules_stay_in_this_process(monkeypatch: pytest.MonkeyPatch)
     assert len(ran_here) < len(rules)  # the others went to the worker
 
 
-def _failing(ctx: ThreatContext) -> Iterator[Hit]:
-    raise KeyError("broken plugin rule")
-    yield  # pragma: no cover - makes this a generator
+def _rule(rule_id: str, check: Callable[[ThreatContext], Iterator[Hit]]) -> ThreatRule:
+    return ThreatRule(rule_id, "a test rule", (Stride.tampering,), (), "fix it", check)
 
 
-def test_a_rule_failing_in_the_worker_fails_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_slow_rule_does_not_hold_up_the_others(tmp_path: Path) -> None:
+    """Whichever process takes the slow rule, the other one runs every other rule."""
     project = valid_project(MODELS[0])
     ctx = ThreatContext(project, project.graph, project.model.policies)
-    bad = ThreatRule("X999", "broken", (Stride.tampering,), (), "fix it", _failing)
-    rules = [*catalog(project.model.policies)[:1], bad]  # the second rule goes to the worker
+    log = tmp_path / "ran"
+
+    def check(ctx: ThreatContext) -> Iterator[Hit]:
+        return iter(())
+
+    rules = [_rule(f"X{n:03}", check) for n in range(40)]
+
+    def run_rule(rule: ThreatRule, ctx: ThreatContext) -> list[Finding]:
+        with log.open("a") as f:
+            f.write(f"{os.getpid()} {rule.id}\n")
+        time.sleep(1.0 if rule.id == "X000" else 0.002)
+        return []
+
+    run_rules(ctx, rules, run_rule)
+    ran = [line.split() for line in log.read_text().splitlines()]
+    slow = next(pid for pid, rule in ran if rule == "X000")
+    assert sorted(rule for _, rule in ran) == [r.id for r in rules]  # each rule once
+    assert [rule for pid, rule in ran if pid == slow] == ["X000"]
+
+
+def test_a_rule_failing_in_the_worker_fails_the_caller() -> None:
+    project = valid_project(MODELS[0])
+    ctx = ThreatContext(project, project.graph, project.model.policies)
+    here = os.getpid()
+
+    def failing(ctx: ThreatContext) -> Iterator[Hit]:
+        if os.getpid() != here:
+            raise KeyError("broken plugin rule")
+        time.sleep(0.01)
+        return iter(())
+
+    rules = [_rule(f"X{n:03}", failing) for n in range(40)]  # the worker takes some of them
 
     def run_rule(rule: ThreatRule, ctx: ThreatContext) -> list[Finding]:
         return [f for f in rule.hits(ctx) if f is None]  # type: ignore[misc]
