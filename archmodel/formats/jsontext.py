@@ -10,6 +10,9 @@ charts' ``values.schema.json``, spend seconds there. Two layouts:
   string keys, list, tuple, str, int, float, bool, None and their subclasses, as
   ``json`` treats them); anything else, a non-finite float or a non-string key falls
   back to ``json.dumps``, so the text is always the same.
+- ``line_encoder()``: ``json.dumps(value, ensure_ascii=False)`` for many small values,
+  such as a register written one finding per line. ``JSONEncoder.encode`` makes a new C
+  encoder on every call, which is half the cost of a small value; this one is made once.
 - ``dumps_sorted(doc)``: ``sort_keys=True`` for documents that repeat themselves (chart
   schemas share most of their subtrees): each subtree's indented text is kept, keyed by
   its compact text (written by the C encoder) and depth, so a repeated subtree costs one
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 _QUOTE = json.encoder.encode_basestring  # the C encoder's quoting, without ensure_ascii
@@ -27,6 +31,28 @@ _QUOTE = json.encoder.encode_basestring  # the C encoder's quoting, without ensu
 
 class _Fallback(Exception):
     """A value this layout does not handle: ``json.dumps`` writes the whole text."""
+
+
+def line_encoder() -> Callable[[Any], str]:
+    """A function writing what ``json.dumps(value, ensure_ascii=False)`` writes."""
+    base = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)  # None where the C module is missing
+    if make is None:
+        return base.encode
+    # The arguments JSONEncoder.iterencode gives it: circular check on, NaN allowed.
+    markers: dict[int, Any] = {}
+    chunks = make(
+        markers, base.default, _QUOTE, None, base.key_separator, base.item_separator, False, False, True
+    )
+
+    def encode(value: Any) -> str:
+        try:
+            return "".join(chunks(value, 0))
+        except BaseException:
+            markers.clear()  # what a failed value left marked would refuse a later one
+            raise
+
+    return encode
 
 
 def dumps_indented(value: Any) -> str:

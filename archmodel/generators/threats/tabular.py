@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from archmodel.formats.csv import table
+from archmodel.formats.jsontext import line_encoder
 from archmodel.threats.engine import ThreatReport
 from archmodel.threats.render.common import shown_file, where
 from archmodel.threats.types import SEVERITY_ORDER, STRIDE_LETTER, Status
@@ -98,7 +98,7 @@ def render_json(report: ThreatReport, base: Path | None = None) -> str:
     items += disabled_records(report)
     if not items:
         return "[]\n"
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps builds per call
+    encode = line_encoder()
     return "[\n" + ",\n".join("  " + encode(i) for i in items) + "\n]\n"
 
 
