@@ -108,3 +108,25 @@ def test_no_images_writes_every_text_artifact_and_no_picture(tmp_path: Path) -> 
     } <= written
     assert CliRunner().invoke(cli, ["check", *args]).exit_code == 0
     assert CliRunner().invoke(cli, ["check", str(REFERENCE), "-o", str(out)]).exit_code == 1
+
+
+# A plugin generator that names a path out of OUT (what a careless or hostile one may do).
+OUT_OF_OUT = Generator("evil", NoOptions, lambda project, options: {PurePosixPath("../outside.txt"): b"x"})
+
+
+@pytest.mark.parametrize("command", ["generate", "check"])
+def test_a_generator_path_out_of_out_is_an_error_not_a_traceback(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib.metadata import EntryPoint
+
+    import archmodel.cli.generate_cmd as generate_cmd
+
+    entries = {"evil": EntryPoint("evil", f"{__name__}:OUT_OF_OUT", "archmodel.generators")}
+    monkeypatch.setattr(generate_cmd, "available_generators", lambda: entries)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, [command, str(REFERENCE), "-o", str(out), "--only", "evil"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+    assert "unsafe output path ../outside.txt" in result.output
+    assert not (tmp_path / "outside.txt").exists()
