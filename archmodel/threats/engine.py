@@ -183,7 +183,9 @@ def severity_of(
         return hit.severity, None
     if scorer is None:
         return ThreatSeverity.from_rank(hit.stake + rule.weight + (1 if hit.exposed else 0)), None
-    return scorer.score(hit.ref, hit.stake, hit.exposed, rule.stride, rule.weight, rule.way_in)
+    return scorer.score(
+        hit.ref, hit.stake, hit.exposed, rule.stride, rule.weight, rule.way_in, rule.by_caller
+    )
 
 
 def _finding(

@@ -88,6 +88,9 @@ class ThreatRule:
     # missing build pipeline): exposure, authentication and hops do not change their
     # likelihood.
     way_in: bool = True
+    # False for threats from anyone on the network path (reading or altering a flow in
+    # transit): who the caller is does not change their likelihood, exposure still does.
+    by_caller: bool = True
 
     def hits(self, ctx: ThreatContext) -> Iterator[Hit]:
         yield from self.check(ctx)
@@ -131,6 +134,7 @@ def threat(
     capec: Iterable[str] = (),
     scope: str = "component",
     way_in: bool = True,
+    by_caller: bool = True,
 ) -> Callable[[Check], Check]:
     """Declare a rule; the decorated function's docstring is the rule's doc (the anti-pattern)."""
 
@@ -153,6 +157,7 @@ def threat(
                 doc=" ".join((check.__doc__ or title).split()),
                 scope=scope,
                 way_in=way_in,
+                by_caller=by_caller,
             ),
         )
         return check

@@ -96,7 +96,7 @@ class Scorer:
     def __init__(self, ctx: ThreatContext) -> None:
         self.ctx = ctx
         # Keyed by the target's section and id: atoms hash in C, a Ref's hash is Python.
-        self._scored: dict[tuple[str, str, bool, int, bool, bool], tuple[int, Factors]] = {}
+        self._scored: dict[tuple[str, str, bool, int, bool, bool, bool], tuple[int, Factors]] = {}
         # One mapping per distinct set of labels, shared by every finding that has it.
         self._factors: dict[tuple[tuple[str, ...], tuple[str, ...]], Factors] = {}
         self._ways: dict[tuple[str, str], Way] = {}
@@ -111,26 +111,34 @@ class Scorer:
         stride: tuple[Stride, ...],
         weight: int,
         way_in: bool = True,
+        by_caller: bool = True,
     ) -> tuple[ThreatSeverity, Factors]:
         """The severity of a hit and the factors that set it; ``way_in`` False (a threat
-        that does not come through the way in) leaves the likelihood neutral."""
+        that does not come through the way in) leaves the likelihood neutral, ``by_caller``
+        False (a threat from anyone on the network path) leaves authentication out."""
         lesser = self._lesser.get(id(stride))
         if lesser is None:
             lesser = self._lesser[id(stride)] = bool(stride) and LESSER_STRIDE.issuperset(stride)
-        key = (target.section, target.id, exposed, stake, lesser, way_in)
+        key = (target.section, target.id, exposed, stake, lesser, way_in, by_caller)
         found = self._scored.get(key)
         if found is None:
-            found = self._scored[key] = self._points(target, stake, exposed, lesser, way_in)
+            found = self._scored[key] = self._points(target, stake, exposed, lesser, way_in, by_caller)
         return severity_of_points(found[0] + weight), found[1]
 
     def _points(
-        self, target: Ref, stake: int, exposed: bool, lesser: bool, way_in: bool = True
+        self,
+        target: Ref,
+        stake: int,
+        exposed: bool,
+        lesser: bool,
+        way_in: bool = True,
+        by_caller: bool = True,
     ) -> tuple[int, Factors]:
         where = (target.section, target.id)
         way = self._ways.get(where)
         if way is None:
             way = self._ways[where] = self._way(target)
-        points, likely = likelihood(way, exposed) if way_in else (0, (NOT_THE_WAY_IN,))
+        points, likely = likelihood(way, exposed, by_caller) if way_in else (0, (NOT_THE_WAY_IN,))
         weighty, what = self._impact(target, stake)
         if lesser:
             what = (*what, "repudiation or denial of service only")
@@ -331,11 +339,14 @@ def impact_total(stake: int, weighty: bool, lesser: bool) -> int:
 
 
 NOT_THE_WAY_IN = "not about the way in (exposure and authentication not counted)"
+ON_THE_PATH = "from anyone on the network path (authentication not counted)"
 
 
-def likelihood(way: Way, exposed: bool) -> tuple[int, tuple[str, ...]]:
+def likelihood(way: Way, exposed: bool, by_caller: bool = True) -> tuple[int, tuple[str, ...]]:
     """Points (-1 … +1) and the labels that gave them; internet-facing counts only when
-    the rule says exposure matters to the threat (``Hit.exposed``)."""
+    the rule says exposure matters to the threat (``Hit.exposed``), authentication only
+    when the threat comes from the caller (``by_caller``): an eavesdropper on the path
+    needs no login, and credentials sent in clear are no safer for being checked."""
     exposure = way.exposure
     points = EXPOSURE_POINTS[exposure]
     if exposed:
@@ -350,8 +361,8 @@ def likelihood(way: Way, exposed: bool) -> tuple[int, tuple[str, ...]]:
                 f"{way.zoned} (source internet-facing, not counted)",
                 EXPOSURE_POINTS[way.zoned],
             )
-    labels = [exposure, way.auth]
-    points += AUTH_POINTS[way.auth]
+    labels = [exposure, way.auth if by_caller else ON_THE_PATH]
+    points += AUTH_POINTS[way.auth] if by_caller else 0
     if way.hops is not None and way.hops >= DEEP:
         points -= 1
         labels.append(f"{way.hops} hops from an entry point")

@@ -15,6 +15,7 @@ from archmodel.threats.context import ThreatContext
 from archmodel.threats.severity import (
     AUTH_POINTS,
     EXPOSURE_POINTS,
+    ON_THE_PATH,
     Scorer,
     Way,
     impact_points,
@@ -74,11 +75,27 @@ def test_card_data_in_plaintext_from_the_internet_is_critical(tmp_path: Path) ->
     found = findings(tmp_path, CARDS_OVER_HTTP)
     flow = on(found, "flow:shopper->shop")
     assert flow and max(f.severity for f in flow) is ThreatSeverity.critical
-    top = max(flow, key=lambda f: f.severity.rank)
-    assert top.factors is not None
-    assert "internet-facing" in top.factors["likelihood"]
-    assert "unauthenticated" in top.factors["likelihood"]
-    assert "payment cards (restricted)" in top.factors["impact"]
+    (clear,) = [f for f in flow if f.rule == "AMT150"]
+    assert clear.severity is ThreatSeverity.critical
+    assert clear.factors == {
+        "likelihood": ["internet-facing", ON_THE_PATH],
+        "impact": ["payment cards (restricted)"],
+    }
+
+
+def test_who_calls_does_not_change_the_odds_of_eavesdropping(tmp_path: Path) -> None:
+    """Reading a flow in transit needs no login: a plaintext flow scores the same whether
+    its caller authenticates or not, while a threat from the caller does not."""
+    by_rule = {}
+    for auth in ("none", "oauth2"):
+        body = CARDS_OVER_HTTP.replace("authentication: none", f"authentication: {auth}")
+        by_rule[auth] = {(f.rule, str(f.target)): f for f in findings(tmp_path, body)}
+    plain = [by_rule[a][("AMT150", "flow:shopper->shop")] for a in ("none", "oauth2")]
+    assert plain[0].severity is plain[1].severity is ThreatSeverity.critical
+    assert plain[0].factors == plain[1].factors
+    caller = {a: f for a, found in by_rule.items() for (rule, _), f in found.items() if rule == "AMT101"}
+    assert caller["none"].factors and "unauthenticated" in caller["none"].factors["likelihood"]
+    assert caller["oauth2"].factors and "authenticated" in caller["oauth2"].factors["likelihood"]
 
 
 def test_a_kept_audit_log_is_not_high(tmp_path: Path) -> None:
@@ -111,7 +128,7 @@ def test_factors_are_in_the_json_record_and_the_sarif_properties(tmp_path: Path)
     f = max(on(findings(tmp_path, CARDS_OVER_HTTP), "flow:shopper->shop"), key=lambda f: f.severity.rank)
     record = json.loads(json.dumps(f.as_dict()))
     assert record["factors"] == f.factors
-    assert f.properties["factors"].startswith("likelihood: internet-facing, unauthenticated; impact:")
+    assert f.properties["factors"].startswith(f"likelihood: internet-facing, {ON_THE_PATH}; impact:")
 
 
 def test_the_card_model_scores_higher_with_each_worse_factor(tmp_path: Path) -> None:
@@ -171,7 +188,10 @@ def test_threats_md_shows_one_severity_line_per_finding(tmp_path: Path) -> None:
     text = render_md(report)
     scored = [f for f in report.open if f.factors]
     assert scored and text.count("- **Severity:** ") == len(scored)
-    assert "- **Severity:** critical — likelihood: internet\\-facing, unauthenticated; " in text
+    assert (
+        "- **Severity:** critical — likelihood: internet\\-facing, from anyone on the network path " in text
+    )
+    assert "- **Severity:** high — likelihood: internet\\-facing, unauthenticated; " in text
 
 
 def test_supply_chain_threats_ignore_the_way_in(tmp_path: Path) -> None:

@@ -75,7 +75,7 @@ def test_petclinic_shared_password_above_its_zone_is_one_finding() -> None:
         ("spring-petclinic-microservices", 7),
         ("online-boutique", 3),
         ("bookinfo", 1),
-        ("deathstarbench-hotel-reservation", 0),
+        ("deathstarbench-hotel-reservation", 1),  # the password over plain HTTP from the internet
         ("b2b-api", 0),
         ("event-ingestion", 0),
     ],

@@ -63,6 +63,7 @@ def _carried(f: Flow) -> list[str]:
     capec=["CAPEC-157", "CAPEC-94"],
     fix="Encrypt the connection (TLS 1.2+, or mTLS between services): use the encrypted "
     "protocol variant or add `tls`/`mtls` to the flow.",
+    by_caller=False,
 )
 def sensitive_in_clear(ctx: ThreatContext) -> Iterator[Hit]:
     """Anyone on the network path (a compromised host, a mirrored port, a cloud
@@ -89,6 +90,7 @@ def sensitive_in_clear(ctx: ThreatContext) -> Iterator[Hit]:
     capec=["CAPEC-94"],
     fix="Use TLS on every connection that leaves a zone (the encrypted protocol variant, "
     "or `tls`/`mtls` on the flow).",
+    by_caller=False,
 )
 def clear_across_boundary(ctx: ThreatContext) -> Iterator[Hit]:
     """Even without classified data, a cleartext connection across a boundary carries
@@ -115,6 +117,7 @@ def clear_across_boundary(ctx: ThreatContext) -> Iterator[Hit]:
     capec=["CAPEC-158"],
     fix="Replace FTP with SFTP, LDAP with LDAPS, SMB/NFS with their encrypted (SMB3, "
     "NFS-over-TLS/Kerberos) variants.",
+    by_caller=False,
 )
 def legacy_protocol(ctx: ThreatContext) -> Iterator[Hit]:
     """FTP, LDAP, SMB and NFS send passwords or tickets in clear, even inside one zone.
