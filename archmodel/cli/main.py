@@ -157,6 +157,24 @@ def main() -> None:
         where = f"{str(exc.filename)[:200]}: " if exc.filename else ""
         click.echo(f"error: {where}{exc.strerror or exc}", err=True)
         code = 1
+    except RuntimeError as exc:
+        if not _broken_pool(exc):
+            raise
+        from archmodel.cores import JOBS_VARIABLE
+
+        click.echo(
+            f"error: a worker process ended unexpectedly; {JOBS_VARIABLE}=1 runs in one process", err=True
+        )
+        code = 1
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def _broken_pool(exc: BaseException) -> bool:
+    """Whether a worker was killed mid-run (out of memory, a signal). The pool's module is
+    looked up, not imported: every command would pay for it, and where no pool ran the
+    error cannot be one."""
+    process = sys.modules.get("concurrent.futures.process")
+    broken = getattr(process, "BrokenProcessPool", None)
+    return broken is not None and isinstance(exc, broken)

@@ -99,3 +99,58 @@ def test_a_rule_failing_in_the_worker_fails_the_caller() -> None:
 
     with pytest.raises(RuntimeError, match="KeyError: 'broken plugin rule'"):
         run_rules(ctx, rules, run_rule)
+
+
+def test_a_worker_killed_mid_run_is_a_broken_pool_the_command_line_reports(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worker that dies (out of memory, a signal) fails the run with the pool's error,
+    which the console entry turns into a message and exit code 1, not a traceback."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    import archmodel.cli.main as cli_main
+
+    project = valid_project(MODELS[0])
+    ctx = ThreatContext(project, project.graph, project.model.policies)
+    here = os.getpid()
+
+    def dies_in_the_worker(ctx: ThreatContext) -> Iterator[Hit]:
+        if os.getpid() != here:
+            os._exit(9)
+        time.sleep(0.01)
+        return iter(())
+
+    rules = [_rule(f"X{n:03}", dies_in_the_worker) for n in range(40)]
+
+    def run_rule(rule: ThreatRule, ctx: ThreatContext) -> list[Finding]:
+        return [f for f in rule.hits(ctx) if f is None]  # type: ignore[misc]
+
+    with pytest.raises(BrokenProcessPool) as caught:
+        run_rules(ctx, rules, run_rule)
+
+    def exits(code: int) -> None:
+        raise SystemExit(code)
+
+    def broken() -> None:
+        raise caught.value
+
+    monkeypatch.setattr(cli_main, "cli", broken)
+    monkeypatch.setattr(cli_main.os, "_exit", exits)
+    monkeypatch.setattr(cli_main.gc, "disable", lambda: None)  # the test process goes on
+    with pytest.raises(SystemExit) as ended:
+        cli_main.main()
+    assert ended.value.code == 1
+    assert "a worker process ended unexpectedly; ARCHMODEL_JOBS=1" in capsys.readouterr().err
+
+
+def test_other_runtime_errors_are_not_taken_for_a_dead_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    import archmodel.cli.main as cli_main
+
+    def fails() -> None:
+        raise RuntimeError("threat rule failed: KeyError")
+
+    monkeypatch.setattr(cli_main, "cli", fails)
+    monkeypatch.setattr(cli_main.os, "_exit", lambda code: None)
+    monkeypatch.setattr(cli_main.gc, "disable", lambda: None)
+    with pytest.raises(RuntimeError, match="threat rule failed"):
+        cli_main.main()
