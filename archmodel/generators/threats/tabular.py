@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from archmodel.formats.csv import table
-from archmodel.formats.jsontext import line_encoder
+from archmodel.generators.threats.jsonlines import Lines
 from archmodel.threats.engine import ThreatReport
 from archmodel.threats.render.common import shown_file, where
 from archmodel.threats.types import SEVERITY_ORDER, STRIDE_LETTER, Status
@@ -94,12 +94,12 @@ def render_json(report: ThreatReport, base: Path | None = None) -> str:
     """A JSON array sorted by id, one finding per line: it diffs like indented JSON, and
     the C encoder writes it (the indenting one is pure Python, slow on large registers).
     Rules switched off by ``x-policies`` follow as records with status ``disabled``."""
-    items = [f.as_dict(shown_file(f.file, base)) for f in sorted(report.findings, key=lambda f: f.id)]
-    items += disabled_records(report)
-    if not items:
+    line = Lines(base)
+    lines = [line(f) for f in sorted(report.findings, key=lambda f: f.id)]
+    lines += [line.encode(record) for record in disabled_records(report)]
+    if not lines:
         return "[]\n"
-    encode = line_encoder()
-    return "[\n" + ",\n".join("  " + encode(i) for i in items) + "\n]\n"
+    return "[\n" + ",\n".join("  " + text for text in lines) + "\n]\n"
 
 
 def render_csv(report: ThreatReport, base: Path | None = None) -> str:
