@@ -11,8 +11,10 @@ computing positions for every node of a large model would cost more than the che
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, Self
 
@@ -119,9 +121,15 @@ def relative(file: str | None, base: Path | None = None) -> str | None:
     """Show paths relative to the working directory when possible, as compilers do."""
     if file is None:
         return None
-    base = base or Path.cwd()
+    return _relative(file, os.fspath(base) if base is not None else os.getcwd())
+
+
+@lru_cache(maxsize=1024)
+def _relative(file: str, base: str) -> str:
+    """Kept per file and base: thousands of diagnostics name the same few files, and
+    resolving both paths costs two ``realpath`` walks each time."""
     try:
-        return str(Path(file).resolve().relative_to(base.resolve()))
+        return str(Path(file).resolve().relative_to(Path(base).resolve()))
     except ValueError:
         return file
 

@@ -26,16 +26,19 @@ def print_diagnostics(
     root: Path | None = None,
 ) -> None:
     """Print in ``fmt``; ``category`` names the command in SARIF, ``root`` is the model
-    file that results without a file of their own point at."""
-    from archmodel.findings import render_github, render_sarif, rule_catalog
-
+    file that results without a file of their own point at. The shared renderers import
+    the whole rule catalog: only the formats that need it pay for it."""
     if fmt == "json":
         click.echo(render_json(diagnostics), nl=False, err=err)
     elif fmt == "sarif":
+        from archmodel.findings import render_sarif, rule_catalog
+
         shown = str(root) if root is not None else None
         sarif = render_sarif(diagnostics, rule_catalog(), category=category, default_file=shown)
         click.echo(sarif, nl=False, err=err)
     elif fmt == "github":
+        from archmodel.findings import render_github, rule_catalog
+
         click.echo(render_github(diagnostics, rules=rule_catalog()), nl=False, err=err)
     else:
         _print_text(diagnostics, err)
@@ -44,9 +47,11 @@ def print_diagnostics(
 def escaped(text: str, fmt: str) -> str:
     """User text for stderr: in GitHub mode escaped like annotation data, so a model path
     or message holding a newline cannot forge a workflow command."""
+    if fmt != "github":
+        return text
     from archmodel.findings import escape_data
 
-    return escape_data(text) if fmt == "github" else text
+    return escape_data(text)
 
 
 def note(text: str, fmt: str) -> None:
