@@ -10,7 +10,10 @@ import multiprocessing
 import os
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 JOBS_VARIABLE = "ARCHMODEL_JOBS"
 
@@ -40,5 +43,8 @@ def _asked() -> int | None:
 
 
 def fork_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool whose workers are forked: each sees the loaded model without pickling it."""
+    """A pool whose workers are forked: each sees the loaded model without pickling it.
+    The pool's module (30 ms to import) is loaded only by a run that uses one."""
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))

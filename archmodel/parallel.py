@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from archmodel import cores
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from archmodel.project import Project
 
 Files = Mapping[PurePosixPath, bytes]

@@ -18,21 +18,31 @@ PROBE = """
 import sys
 from archmodel.cli.main import cli
 try:
-    cli(["validate", sys.argv[1]])
+    cli(sys.argv[2:])
 except SystemExit:
     pass
-heavy = [m for m in ("archmodel.findings", "archmodel.threats.engine", "concurrent.futures.process")
-         if m in sys.modules]
-print("HEAVY", heavy, file=sys.stderr)
+print("LOADED", [m for m in sys.argv[1].split(",") if m in sys.modules], file=sys.stderr)
 """
+
+
+def loaded(modules: list[str], *args: str) -> str:
+    """Which of ``modules`` a command imported (a fresh interpreter for each)."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, ",".join(modules), *args], capture_output=True, text=True, cwd=ROOT
+    )
+    return done.stderr
 
 
 @pytest.mark.parametrize("model", ["models/reference", "models/examples/bookinfo"])
 def test_validate_loads_only_what_it_needs(model: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(ROOT / model)], capture_output=True, text=True, cwd=ROOT
-    )
-    assert "HEAVY []" in done.stderr, done.stderr
+    heavy = ["archmodel.findings", "archmodel.threats.engine", "concurrent.futures.process"]
+    assert "LOADED []" in loaded(heavy, "validate", model)
+
+
+def test_a_small_model_starts_no_worker_pool() -> None:
+    """A pool's module costs 30 ms to import: only a model large enough to split pays it."""
+    for command in (["threats", "--format", "json"], ["validate", "--format", "sarif"]):
+        assert "LOADED []" in loaded(["concurrent.futures.process"], *command, "models/reference")
 
 
 def test_relative_paths_follow_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
