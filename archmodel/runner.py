@@ -13,12 +13,12 @@ generators would write the same path, naming both.
 from __future__ import annotations
 
 import dataclasses
-import gc
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from archmodel import collector
 from archmodel.parallel import run_side_by_side, workers
 
 if TYPE_CHECKING:
@@ -153,18 +153,13 @@ def run_files(
     # Generators allocate millions of short-lived, acyclic objects next to a large loaded
     # model; the cyclic collector would rescan the model again and again (it took 80% of
     # the diagrams' time at 10k components). Reference counting frees the garbage.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         names = order(generators)
         jobs = workers(project, len(names))
         if jobs > 1:
             produced = run_side_by_side(project, generators, names, given, jobs, run_one)
         else:
             produced = _in_turn(project, generators, names, given)
-    finally:
-        if enabled:
-            gc.enable()
     files: dict[str, bytes] = {}
     writer: dict[str, str] = {}
     for name in names:

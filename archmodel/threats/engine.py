@@ -8,13 +8,11 @@ one target gets one finding per rule, and every finding points at its model line
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from archmodel import clock
+from archmodel import clock, collector
 from archmodel.diagnostics import Diagnostic, diag
 from archmodel.load.positions import Positions
 from archmodel.model import Policies
@@ -107,7 +105,7 @@ def analyse(
     # context serves both, so its attack paths and blast radii are computed once.
     contexts = {env: focus if v is where else ThreatContext(v, v.graph, policy) for env, v in views.items()}
     positions = project.positions if locate_findings else None
-    with _paused_gc():
+    with collector.paused():  # tens of thousands of findings, none in a cycle
         if views:
             findings = merge_environments(
                 {env: _run(ctx, rules, include_mitigated, positions) for env, ctx in contexts.items()}
@@ -216,19 +214,6 @@ def _finding(
         file=origin.file if origin else None,
         extra={"path": origin.path} if origin else {},
     )
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """The cyclic collector would scan the whole loaded model again and again while tens
-    of thousands of findings are made and copied (none of them in a cycle)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _located(f: Finding, positions: Positions) -> Finding:
