@@ -138,11 +138,7 @@ def _approval(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:
 
 def _approvals_before(graph: ArchGraph, stage_id: str) -> set[str]:
     """Approval stages a stage waits for, directly or through the stages it needs."""
-    import networkx as nx
-
-    return {
-        s for s in nx.ancestors(graph.stage_graph, stage_id) if graph.stages[s].kind == StageKind.approval
-    }
+    return {s for s in graph.stages_before(stage_id) if graph.stages[s].kind == StageKind.approval}
 
 
 def _bypassed_approval(old: ArchGraph, new: ArchGraph) -> Iterator[SecurityChange]:

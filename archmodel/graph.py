@@ -3,15 +3,18 @@
 Components are nodes and flows are edges of a MultiDiGraph (two flows may join the same
 pair); zones form a tree; pipeline stages form their own DiGraph. Queries live here so that
 "which zone is this in" or "what reaches this" is answered one way everywhere.
+
+networkx is imported by the first query that needs one of its graphs, not with this
+module: its import (some 280 modules) takes a tenth of a second, more than validating a
+model of a thousand components, and the queries every command asks (controls, trust,
+which components take part in a flow) are answered from plain indexes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import TypeVar
-
-import networkx as nx
+from typing import TYPE_CHECKING, TypeVar
 
 from archmodel.model import (
     BUILTIN_CONTROLS,
@@ -27,6 +30,9 @@ from archmodel.model import (
     Zone,
     implied_controls,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 T = TypeVar("T", Component, Zone, Flow, Environment, Stage)
 
@@ -55,6 +61,8 @@ class ArchGraph:
     @cached_property
     def flow_graph(self) -> nx.DiGraph:
         """Components and the pairs that flows join (flows themselves: ``flows_between``)."""
+        import networkx as nx
+
         graph = nx.DiGraph()
         graph.add_nodes_from(self.components)
         graph.add_edges_from(self.flows_between)
@@ -73,6 +81,8 @@ class ArchGraph:
     @cached_property
     def zone_tree(self) -> nx.DiGraph:
         """Edges from parent zone to child zone (only parents that exist)."""
+        import networkx as nx
+
         tree = nx.DiGraph()
         tree.add_nodes_from(self.zones)
         tree.add_edges_from((z.parent, z.id) for z in self.zones.values() if z.parent in self.zones)
@@ -81,12 +91,26 @@ class ArchGraph:
     @cached_property
     def stage_graph(self) -> nx.DiGraph:
         """Edges from a needed stage to the stage that needs it."""
+        import networkx as nx
+
         graph = nx.DiGraph()
         graph.add_nodes_from(self.stages)
         graph.add_edges_from(
             (need, s.id) for s in self.stages.values() for need in s.needs if need in self.stages
         )
         return graph
+
+    def stages_before(self, stage_id: str) -> set[str]:
+        """Every stage that must run before this one: what it needs, transitively."""
+        import networkx as nx
+
+        return set(nx.ancestors(self.stage_graph, stage_id))
+
+    def stages_after(self, stage_id: str) -> set[str]:
+        """Every stage that runs after this one: what needs it, transitively."""
+        import networkx as nx
+
+        return set(nx.descendants(self.stage_graph, stage_id))
 
     def zone_chain(self, zone_id: str | None) -> list[Zone]:
         """The zone and its ancestors, innermost first (stops on a parent cycle)."""
@@ -166,6 +190,8 @@ class ArchGraph:
     @cached_property
     def reachable(self) -> set[str]:
         """Components reachable along flows from any entry point (entry points included)."""
+        import networkx as nx
+
         graph = self.flow_graph
         seen: set[str] = set()
         for entry in self.entry_points:
@@ -178,8 +204,8 @@ class ArchGraph:
     def alive(self) -> set[str]:
         """Entry points and every component a flow starts or ends at: a component that
         initiates a flow (a queue consumer) is alive even when nothing calls it."""
-        graph = self.flow_graph
-        return set(self.entry_points) | {c for c in graph.nodes if graph.degree(c) > 0}
+        ends = {c for pair in self.flows_between for c in pair}
+        return set(self.entry_points) | ends
 
     def flows_into(self, component_id: str) -> Iterator[Flow]:
         for source in self.flow_graph.predecessors(component_id):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import networkx as nx
+from collections.abc import Iterable, Iterator
+from graphlib import CycleError, TopologicalSorter
+from typing import TYPE_CHECKING
 
 from archmodel.catalog import Severity
 from archmodel.load import Origin
 from archmodel.model import BUILTIN_CONTROLS, StageKind
 from archmodel.rules.registry import Context, Issue, rule
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _ID_SECTIONS = (
     "zones",
@@ -72,12 +75,28 @@ def control_shadows_builtin(ctx: Context) -> Iterator[Issue]:
 )
 def pipeline_cycle(ctx: Context) -> Iterator[Issue]:
     """The pipeline must be a DAG: stages that need each other in a cycle never run."""
+    stages = ctx.graph.stages
+    if _acyclic((s.id, [n for n in s.needs if n in stages]) for s in stages.values()):
+        return
+    import networkx as nx
+
     graph = ctx.graph.stage_graph
     for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph)):
         ordered = _cycle_order(graph, cycle)
         origin = ctx.origin_of("stages", ordered[0])
         yield Issue(f"pipeline cycle: {' -> '.join([*ordered, ordered[0]])}", origin, ("needs",))
         break  # one cycle named is enough to act on; the rest often share stages
+
+
+def _acyclic(needs: Iterable[tuple[str, list[str]]]) -> bool:
+    """Whether nothing depends on itself, through others or directly. The standard
+    library answers in a blink; networkx, whose import alone takes a tenth of a second on
+    every command, is imported only to name a cycle that exists."""
+    try:
+        TopologicalSorter(dict(needs)).prepare()
+    except CycleError:
+        return False
+    return True
 
 
 def _cycle_order(graph: nx.DiGraph, members: list[str]) -> list[str]:
@@ -119,6 +138,11 @@ def deploy_without_environment(ctx: Context) -> Iterator[Issue]:
 )
 def zone_cycle(ctx: Context) -> Iterator[Issue]:
     """Zones nest as a tree: a zone cannot be its own ancestor."""
+    zones = ctx.graph.zones
+    if _acyclic((z.id, [z.parent] if z.parent in zones else []) for z in zones.values()):
+        return
+    import networkx as nx
+
     tree = ctx.graph.zone_tree
     for cycle in nx.simple_cycles(tree):
         ordered = sorted(cycle)

@@ -1,6 +1,7 @@
 """What a command pays before it works: `validate` with text output imports neither the
-threat engine nor the shared findings renderers (the whole rule catalog), and file names
-shown relative to the working directory follow it when it changes."""
+threat engine nor the shared findings renderers (the whole rule catalog), nor networkx on
+a model without a cycle; and file names shown relative to the working directory follow it
+when it changes."""
 
 from __future__ import annotations
 
@@ -35,8 +36,24 @@ def loaded(modules: list[str], *args: str) -> str:
 
 @pytest.mark.parametrize("model", ["models/reference", "models/examples/bookinfo"])
 def test_validate_loads_only_what_it_needs(model: str) -> None:
-    heavy = ["archmodel.findings", "archmodel.threats.engine", "concurrent.futures.process"]
+    """The reference has nested zones and a pipeline: both are checked for cycles
+    without networkx (a tenth of a second to import)."""
+    heavy = ["archmodel.findings", "archmodel.threats.engine", "concurrent.futures.process", "networkx"]
     assert "LOADED []" in loaded(heavy, "validate", model)
+
+
+def test_a_cycle_is_named_with_networkx(tmp_path: Path) -> None:
+    model = tmp_path / "archmodel.yaml"
+    model.write_text(
+        "archmodel: 1\nsystem: {name: s}\nzones:\n"
+        "  - {id: a, name: A, trust: internal, parent: b}\n"
+        "  - {id: b, name: B, trust: internal, parent: a}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "networkx", "validate", str(model)], capture_output=True, text=True
+    )
+    assert "zones nest in a cycle: a, b" in done.stdout and "LOADED ['networkx']" in done.stderr
 
 
 def test_a_small_model_starts_no_worker_pool() -> None:

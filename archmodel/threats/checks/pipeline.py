@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
-import networkx as nx
-
 from archmodel.model import Ref, Stage, StageKind, Tier
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
@@ -17,12 +15,11 @@ TIER_STAKE = {Tier.prod: 3, Tier.staging: 1, Tier.dev: 0, Tier.other: 1}
 
 def deploys(ctx: ThreatContext) -> Iterator[tuple[Stage, set[str], int]]:
     """Deploy stages with the ids of their upstream stages and the stake of their target."""
-    graph: nx.DiGraph = ctx.graph.stage_graph
     for stage in ctx.graph.stages.values():
         if stage.kind is StageKind.deploy:
             env = ctx.graph.environments.get(stage.environment or "")
             stake = TIER_STAKE[env.tier] if env else 1
-            yield stage, nx.ancestors(graph, stage.id), stake
+            yield stage, ctx.graph.stages_before(stage.id), stake
 
 
 def _kinds(ctx: ThreatContext, ids: set[str]) -> set[StageKind]:
@@ -121,6 +118,8 @@ def unpublished_artifacts(ctx: ThreatContext) -> Iterator[Hit]:
     what runs cannot be traced to what was tested."""
     stages = ctx.graph.stages
     builds = [s for s in stages.values() if s.kind is StageKind.build]
+    if not builds:
+        return
     succ = ctx.graph.stage_graph.succ
     reached: set[str] = set()
     queue = deque(b.id for b in builds)
@@ -151,8 +150,7 @@ def unpublished_artifacts(ctx: ThreatContext) -> Iterator[Hit]:
 )
 def unverified_prod_deploy(ctx: ThreatContext) -> Iterator[Hit]:
     """Without verification after a release, a broken or tampered deploy is found by users."""
-    graph: nx.DiGraph = ctx.graph.stage_graph
     for stage, _, stake in deploys(ctx):
-        after = _kinds(ctx, nx.descendants(graph, stage.id))
+        after = _kinds(ctx, ctx.graph.stages_after(stage.id))
         if _is_prod(ctx, stage) and not after & {StageKind.verify, StageKind.monitor}:
             yield stage_hit(stage, f"Nothing verifies production deploy '{stage.id}' after it runs.", stake)

@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-import networkx as nx
-
 from archmodel.model import WORKLOADS, Component, Ref, Runtime, StageKind, Tier
 from archmodel.threats.checks.common import component_hit, label, quoted
 from archmodel.threats.checks.pipeline import deploys, stage_hit
@@ -202,12 +200,11 @@ def unscanned_repository(ctx: ThreatContext) -> Iterator[Hit]:
     """A credential committed once stays in the repository's history and every clone,
     fork and CI log; without a scan after the source stage nobody notices until it is used.
     What is at stake is the most important environment the source deploys to."""
-    graph: nx.DiGraph = ctx.graph.stage_graph
     deploy_stake = {stage.id: stake for stage, _, stake in deploys(ctx)}
     for stage in ctx.graph.stages.values():
         if stage.kind is not StageKind.source:
             continue
-        after = nx.descendants(graph, stage.id)
+        after = ctx.graph.stages_after(stage.id)
         if not any(ctx.graph.stages[s].kind is StageKind.scan for s in after):
             stake = max((deploy_stake[s] for s in after if s in deploy_stake), default=1)
             yield stage_hit(stage, f"Nothing scans source '{stage.id}' for committed secrets.", stake)
