@@ -68,9 +68,14 @@ class BlockLocator:
         """(line, column) of the deepest node of ``path`` that exists (its key if ``at_key``)."""
         node = self.root
         position = self._position(node.start, node.line)
+        last = len(path) - 1
         for i, part in enumerate(path):
             if node.kind == "flow":
                 return self._in_flow(node, path[i:], at_key, position)
+            if i == last and node.kind == "seq" and isinstance(part, int):
+                item = self._item_start(node, part)
+                if item is not None:
+                    return item
             found = self._child(node, part)
             if found is None:
                 break
@@ -78,6 +83,23 @@ class BlockLocator:
             at = key if (at_key and i == len(path) - 1) else (node.start, node.line)
             position = self._position(*at)
         return position
+
+    def _item_start(self, node: Node, index: int) -> Position | None:
+        """Where the item ``index`` of a block sequence starts, when it starts on its dash's
+        line with a plain word or a bracket (``- id: a``, ``- web``, ``- {id: a}``): the
+        position ``_child`` would give, without making the item's node. Findings and
+        diagnostics point at list items (a component, a flow) tens of thousands of times."""
+        items = self._seq(node)
+        if not 0 <= index < len(items):
+            return None
+        dash, line = items[index]
+        text = self.text
+        pos = dash + 1
+        while pos < len(text) and text[pos] == " ":
+            pos += 1
+        if pos > dash + 1 and pos < len(text) and (text[pos].isalnum() or text[pos] in "_[{"):
+            return line, pos - (text.rfind("\n", 0, pos) + 1)
+        return None
 
     # -- positions -------------------------------------------------------------------
 

@@ -144,10 +144,8 @@ def _run(
     scorer = Scorer(ctx)
 
     def run_rule(rule: ThreatRule, ctx: ThreatContext) -> list[Finding]:
-        hits = (_finding(rule, hit, ctx, include_mitigated, scorer) for hit in rule.hits(ctx))
-        if positions is None:
-            return [f for f in hits if f is not None]
-        return [_located(f, positions) for f in hits if f is not None]
+        hits = (_finding(rule, hit, ctx, include_mitigated, scorer, positions) for hit in rule.hits(ctx))
+        return [f for f in hits if f is not None]
 
     if worth_splitting(ctx):
         per_rule = run_rules(ctx, rules, run_rule)
@@ -187,8 +185,15 @@ def severity_of(
 
 
 def _finding(
-    rule: ThreatRule, hit: Hit, ctx: ThreatContext, include_mitigated: bool, scorer: Scorer | None = None
+    rule: ThreatRule,
+    hit: Hit,
+    ctx: ThreatContext,
+    include_mitigated: bool,
+    scorer: Scorer | None = None,
+    positions: Positions | None = None,
 ) -> Finding | None:
+    """The finding of a hit (None for a mitigated one unless asked for), at its model line
+    when ``positions`` are given."""
     mitigations = hit.mitigations if hit.mitigations is not None else rule.mitigations
     present = hit.present  # a frozenset, unless a plugin passed another collection
     mitigated = not (present if isinstance(present, frozenset) else set(present)).isdisjoint(mitigations)
@@ -197,6 +202,7 @@ def _finding(
     where = hit.location
     origin = ctx.origin(*where) if where else None
     severity, factors = severity_of(rule, hit, scorer)
+    line, column = positions.locate(origin.file, origin.path) if origin and positions else (None, None)
     return new_finding(
         rule=rule.id,
         title=rule.title,
@@ -212,19 +218,10 @@ def _finding(
         capec=rule.capec,
         status=Status.mitigated if mitigated else Status.open,
         file=origin.file if origin else None,
+        line=line,
+        column=column,
         extra={"path": origin.path} if origin else {},
     )
-
-
-def _located(f: Finding, positions: Positions) -> Finding:
-    if f.file is None:
-        return f
-    line, column = positions.locate(f.file, f.extra.get("path", ()))
-    # A copy of the frozen finding with its position; dataclasses.replace would run
-    # __init__ again, five times the cost over tens of thousands of findings.
-    located: Finding = object.__new__(Finding)
-    located.__dict__.update(f.__dict__, line=line, column=column)
-    return located
 
 
 def _plugin_diagnostics() -> list[Diagnostic]:

@@ -7,7 +7,7 @@ malformed model.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from archmodel.model import DATA_STORES, ZONE_MAY_HOLD, Ref, Trust
@@ -49,7 +49,7 @@ def untrusted_to_store(ctx: ThreatContext) -> Iterator[Hit]:
             )
 
 
-def _above(ctx: ThreatContext, data_ids: list[str], receiver: str) -> tuple[Trust | None, list[str]]:
+def _above(ctx: ThreatContext, data_ids: Sequence[str], receiver: str) -> tuple[Trust | None, list[str]]:
     """The receiver's trust and the data above what its zone is meant to hold, leaving out
     the receiver's own data; nothing for a component in no zone (AMT196 reports it)."""
     trust = ctx.graph.trust_of(receiver)
@@ -78,15 +78,16 @@ def _receipts(ctx: ThreatContext) -> dict[str, list[Receipt]]:
         if not ctx.in_scope(f.source):
             continue
         for refs, receiver in ((f.data, f.target), (f.returns, f.source)):
-            trust, above = _above(ctx, list(refs), receiver)
+            trust, above = _above(ctx, refs, receiver)
+            if trust is None or not above:
+                continue  # the common case: nothing above the zone
             # Masking data before it reaches a zone is done on the flow or by the
             # receiver; an environment-wide DLP scanner (of buckets, say) does not.
             present = frozenset(f.controls) | ctx.graph.effective_controls(receiver)
             for d in above:
-                if trust is not None:
-                    found.setdefault(d, []).append(Receipt(Ref.flow(f.id), receiver, trust, present))
+                found.setdefault(d, []).append(Receipt(Ref.flow(f.id), receiver, trust, present))
     for c in ctx.components():
-        trust, above = _above(ctx, list(c.stores), c.id)
+        trust, above = _above(ctx, c.stores, c.id)
         for d in above:
             if trust is not None:
                 found.setdefault(d, []).append(Receipt(Ref.component(c.id), c.id, trust, ctx.controls(c.id)))
