@@ -11,6 +11,7 @@ import click
 
 from archmodel import __version__
 from archmodel.api import check_environment
+from archmodel.cli import lifetime
 from archmodel.cli.output import FORMATS, note, print_diagnostics, summary
 from archmodel.cli.project import ENV, any_project, environment_option
 
@@ -144,6 +145,7 @@ def main() -> None:
     (reference counting frees it), and each collection would rescan the whole model.
     """
     gc.disable()
+    lifetime.until_exit()
     try:
         cli()
         code = 0

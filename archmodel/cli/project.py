@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from archmodel.api import InvalidModel, load_project, valid_project
+from archmodel.cli import lifetime
 from archmodel.cli.output import escaped, note, print_diagnostics
 from archmodel.load import ModelNotFound
 from archmodel.project import Project
@@ -17,9 +18,11 @@ from archmodel.rules.references import did_you_mean
 def any_project(model: Path, fmt: str = "text") -> Project:
     """The project at MODEL, valid or not (for `validate`); a missing model is a usage error."""
     try:
-        return load_project(model)
+        project = load_project(model)
     except ModelNotFound as exc:
         raise _not_found(exc, fmt) from exc
+    lifetime.keep(project)
+    return project
 
 
 def _not_found(exc: ModelNotFound, fmt: str) -> click.UsageError:
@@ -33,13 +36,16 @@ def checked_project(
     """The project at MODEL; when it has errors they are printed (on stderr, as GitHub
     annotations in ``github`` format) and the command exits 1."""
     try:
-        return valid_project(model)
+        project = valid_project(model)
     except ModelNotFound as exc:
         raise _not_found(exc, fmt) from exc
     except InvalidModel as exc:
+        lifetime.keep(exc.project)
         print_diagnostics(exc.errors, "github" if fmt == "github" else "text", err=True)
         note(f"{label or model}: invalid model; {refusal}", fmt)
         sys.exit(1)
+    lifetime.keep(project)
+    return project
 
 
 ENV_HELP = "Work on one environment's view: what is deployed there, with the controls in force there."

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from archmodel.cli import lifetime
 from archmodel.cli.project import ENV
 from archmodel.threats.types import SEVERITY_ORDER, ThreatSeverity
 
@@ -55,7 +56,9 @@ def threats(model: Path, fmt: str, fail_on: str | None, baseline: Path | None, e
     checked = checked_project(model, refusal="no threat analysis", fmt=fmt)
     report = analyse(checked, environment=environment_option(checked, env, fmt))
     _print_warnings(report, checked.positions, fmt)
-    click.echo(_renderer(fmt)(report, Path.cwd()), nl=False)
+    text = _renderer(fmt)(report, Path.cwd())
+    lifetime.keep(report, text)
+    click.echo(text, nl=False)
     failing = report.failing(ThreatSeverity(fail_on), known) if fail_on else []
     new = f"; {len(failing)} new at or above {fail_on}" if fail_on else ""
     note(f"{model}: {summary(report)}{new}", fmt)

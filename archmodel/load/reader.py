@@ -24,6 +24,7 @@ from archmodel.safe_files import NotRegular, TooLarge, read_regular
 MAX_SIZE = 64 << 20
 ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=200_000, max_replay_stack_depth=32)
 _LINE_COL = re.compile(r"line (\d+), column (\d+)")
+_CONTENT = re.compile(r"\S")
 
 
 def read(path: Path) -> tuple[Any, list[Diagnostic], bytes | None]:
@@ -107,6 +108,14 @@ def parse(raw: bytes, path: Path) -> tuple[Any, list[Diagnostic]]:
 
 
 def _only_comments(text: str) -> bool:
+    """Whether every line is blank or a comment. The first character that is not white
+    space starts the content of its line: anything but ``#`` there answers at once,
+    without splitting a large file into lines."""
+    first = _CONTENT.search(text)
+    if first is None:
+        return True
+    if text[first.start()] != "#":
+        return False
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 

@@ -75,10 +75,17 @@ def suspicious(raw: bytes, text: str, data: Any, file: str, is_json: bool) -> li
 
 
 def _tag_like(raw: bytes) -> bool:
-    """Whether a ``!`` starts a token somewhere (cheap suspicion of a tag)."""
-    return raw.startswith(b"!") or any(
-        before + b"!" in raw for before in (b" ", b"\t", b"\n", b"[", b"{", b",")
-    )
+    """Whether a ``!`` starts a token somewhere (cheap suspicion of a tag). ``!`` is rare
+    in a model: each one found is judged by the byte before it, in one pass."""
+    at = raw.find(b"!")
+    while at >= 0:
+        if at == 0 or raw[at - 1] in _BEFORE_TAG:
+            return True
+        at = raw.find(b"!", at + 1)
+    return False
+
+
+_BEFORE_TAG = frozenset(b" \t\n[{,")
 
 
 def _underscore_number(shapes: bytes) -> bool:

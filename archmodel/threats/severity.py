@@ -142,10 +142,10 @@ class Scorer:
         weighty, what = self._impact(target, stake)
         if lesser:
             what = (*what, "repudiation or denial of service only")
-        return impact_total(stake, weighty, lesser) + points, {
-            "likelihood": list(likely),
-            "impact": list(what),
-        }
+        factors = self._factors.get((likely, what))
+        if factors is None:
+            factors = self._factors[(likely, what)] = {"likelihood": list(likely), "impact": list(what)}
+        return impact_total(stake, weighty, lesser) + points, factors
 
     # -- likelihood -------------------------------------------------------------------
 

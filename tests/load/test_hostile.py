@@ -236,3 +236,26 @@ def test_a_pipe_or_device_as_the_model_is_a_usage_error(tmp_path: Path) -> None:
             timeout=30,
         )
         assert done.returncode == 2 and b"not a regular file" in done.stderr
+
+
+_LINE_ENDS = st.sampled_from(["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029"])
+_PIECES = st.sampled_from([" ", "\t", "#", "# note", "a: 1", "!tag", "\u00a0", "\u3000", "x"]) | _LINE_ENDS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_only_comments_is_decided_as_line_by_line(text: str) -> None:
+    """The quick answer (the first character that is not white space) agrees with reading
+    every line, whatever separates the lines and whatever counts as white space."""
+    by_lines = all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+    assert reader._only_comments(text) == by_lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b" ", b"\t", b"\n", b"[", b"{", b",", b"!", b"a", b"-", b":"]), max_size=10))
+def test_tag_suspicion_is_a_bang_starting_a_token(pieces: list[bytes]) -> None:
+    from archmodel.load import strict
+
+    raw = b"".join(pieces)
+    starts = raw.startswith(b"!") or any(b + b"!" in raw for b in (b" ", b"\t", b"\n", b"[", b"{", b","))
+    assert strict._tag_like(raw) == starts

@@ -26,6 +26,7 @@ RuleKey = tuple[str, str, tuple[str, ...], str, str, tuple[str, ...], tuple[str,
 Fragments = tuple[str, str, str, str]
 _UNSEEN: Fragments = ("", "", "", "")
 _UNDECIDED = (None, None, None, None, None)
+_UNSEEN_FILE = "\0"  # no file name holds a NUL
 
 
 class Lines:
@@ -39,9 +40,12 @@ class Lines:
         # Findings share their factors mapping (one per set of labels): by identity, the
         # mapping kept alive beside its text.
         self._factors: dict[int, tuple[object, str]] = {}
+        self._files: dict[str | None, str | None] = {}
 
     def __call__(self, f: Finding) -> str:
-        file = shown_file(f.file, self.base)
+        file = self._files.get(f.file, _UNSEEN_FILE)
+        if file is _UNSEEN_FILE:
+            file = self._files[f.file] = shown_file(f.file, self.base)
         decided = (f.justification, f.risk_owner, f.expires, f.ticket, f.checked_by)
         if decided != _UNDECIDED:  # as_dict writes each of them that is not None
             return self.encode(f.as_dict(file))
@@ -91,7 +95,7 @@ class Lines:
             parts[2],
             "null" if file is None else quote(file),
             parts[3],
-            "null" if f.line is None else self.encode(f.line),
+            "null" if f.line is None else _number(f.line, self.encode),
         ]
         if f.environments:
             text += [', "environments": ', self._list(f.environments)]
@@ -111,3 +115,8 @@ class Lines:
         if found is None or found[0] is not value:
             found = self._factors[id(value)] = (value, self.encode(value))
         return found[1]
+
+
+def _number(value: int, encode: Callable[[Any], str]) -> str:
+    """An int as JSON writes it (its repr), without a call into the encoder."""
+    return int.__repr__(value) if type(value) is int else encode(value)
