@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from archmodel import output_cache
+from archmodel.cli import lifetime
 from archmodel.cli.output import short_diff
 from archmodel.cli.project import ENV, checked_project, in_environment
 from archmodel.fingerprint import inputs_fingerprint
@@ -178,6 +179,7 @@ def generate_command(
         _fail(f"cannot write {out}: {exc.strerror or exc}")
     output_cache.remember(inputs, with_manifest(hashes, inputs))  # what `check` compares
     output_cache.remember_stats(out, hashes, known.stats)
+    lifetime.keep(files, hashes, known, changed)
     click.echo(f"{out}: {len(files)} files, {len(changed)} changed", err=True)
 
 
@@ -197,7 +199,8 @@ def check_command(
     project = in_environment(checked_project(model, refusal="nothing compared"), env)
     inputs = this.inputs(project)
     known = output_cache.recall(inputs)
-    if known is not None and compare_hashes(out, known, seen=output_cache.recall_stats(out)).clean:
+    lifetime.keep(known)
+    if known is not None and _unchanged(out, known):
         click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
         return
     files = this.files(project)
@@ -207,11 +210,20 @@ def check_command(
         _fail(f"unsafe output path {exc}; nothing compared")
     output_cache.remember(inputs, expected)
     drift = compare_hashes(out, expected)
+    lifetime.keep(files, expected, drift)
     _report(out, drift, files)
     if not drift.clean:
         click.echo(f"{out}: out of date; run `archmodel generate {model} -o {out}`", err=True)
         sys.exit(1)
     click.echo(f"{out}: in sync ({len(files)} files)", err=True)
+
+
+def _unchanged(out: Path, known: dict[str, str]) -> bool:
+    """Whether OUT still holds what generate wrote for these inputs (files whose size and
+    time are as generate left them are not read again)."""
+    seen = output_cache.recall_stats(out)
+    lifetime.keep(seen)
+    return compare_hashes(out, known, seen=seen).clean
 
 
 def _report(out: Path, drift: Drift, files: dict[str, bytes]) -> None:
