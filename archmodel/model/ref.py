@@ -24,12 +24,18 @@ _WORD = {section: kind for kind, section in KINDS.items()}
 PATH_SEPARATOR = ">"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, init=False)
 class Ref:
     """``section`` is the model section (``components``), ``id`` the element id (or glob)."""
 
     section: str
     id: str
+
+    def __init__(self, section: str, id: str) -> None:
+        # Both fields in one update: the frozen dataclass's own __init__ sets each through
+        # object.__setattr__, twice the cost over the tens of thousands of findings of a
+        # large model. Still frozen: assigning a field afterwards raises.
+        self.__dict__.update(section=section, id=id)
 
     def __str__(self) -> str:
         # Kept once computed: reports write each target many times. Not a cached_property,

@@ -29,7 +29,7 @@ from archmodel.threats.risks import apply_risks
 from archmodel.threats.severity import Scorer
 from archmodel.threats.silencing import Silencing, describe, is_blanket
 from archmodel.threats.split import run_rules, worth_splitting
-from archmodel.threats.types import Finding, Status, ThreatSeverity, new_finding
+from archmodel.threats.types import Finding, FindingTemplate, Status, ThreatSeverity
 
 
 @dataclass
@@ -144,8 +144,8 @@ def _run(
     scorer = Scorer(ctx)
 
     def run_rule(rule: ThreatRule, ctx: ThreatContext) -> list[Finding]:
-        hits = (_finding(rule, hit, ctx, include_mitigated, scorer, positions) for hit in rule.hits(ctx))
-        return [f for f in hits if f is not None]
+        make = _Maker(rule, ctx, include_mitigated, scorer, positions)
+        return [f for f in map(make, rule.hits(ctx)) if f is not None]
 
     if worth_splitting(ctx):
         per_rule = run_rules(ctx, rules, run_rule)
@@ -184,44 +184,62 @@ def severity_of(
     )
 
 
-def _finding(
-    rule: ThreatRule,
-    hit: Hit,
-    ctx: ThreatContext,
-    include_mitigated: bool,
-    scorer: Scorer | None = None,
-    positions: Positions | None = None,
-) -> Finding | None:
-    """The finding of a hit (None for a mitigated one unless asked for), at its model line
-    when ``positions`` are given."""
-    mitigations = hit.mitigations if hit.mitigations is not None else rule.mitigations
-    present = hit.present  # a frozenset, unless a plugin passed another collection
-    mitigated = not (present if isinstance(present, frozenset) else set(present)).isdisjoint(mitigations)
-    if mitigated and not include_mitigated:
-        return None
-    where = hit.location
-    origin = ctx.origin(*where) if where else None
-    severity, factors = severity_of(rule, hit, scorer)
-    line, column = positions.locate(origin.file, origin.path) if origin and positions else (None, None)
-    return new_finding(
-        rule=rule.id,
-        title=rule.title,
-        stride=rule.stride,
-        severity=severity,
-        factors=factors,
-        target=hit.ref,
-        mitigations=tuple(mitigations),
-        layer=rule.layer,
-        description=hit.description,
-        fix=rule.fix,
-        cwe=rule.cwe,
-        capec=rule.capec,
-        status=Status.mitigated if mitigated else Status.open,
-        file=origin.file if origin else None,
-        line=line,
-        column=column,
-        extra={"path": origin.path} if origin else {},
-    )
+# What differs from one finding of a rule to the next.
+_VARYING = frozenset(
+    {"severity", "factors", "target", "mitigations", "description", "status"}
+    | {"file", "line", "column", "extra"}
+)
+
+
+class _Maker:
+    """The findings of one rule's hits: None for a mitigated hit unless asked for, each at
+    its model line when ``positions`` are given. What the rule decides is set once."""
+
+    def __init__(
+        self,
+        rule: ThreatRule,
+        ctx: ThreatContext,
+        include_mitigated: bool,
+        scorer: Scorer | None,
+        positions: Positions | None,
+    ) -> None:
+        self.rule, self.ctx, self.scorer, self.positions = rule, ctx, scorer, positions
+        self.include_mitigated = include_mitigated
+        self.template = FindingTemplate(
+            _VARYING,
+            rule=rule.id,
+            title=rule.title,
+            stride=rule.stride,
+            layer=rule.layer,
+            fix=rule.fix,
+            cwe=rule.cwe,
+            capec=rule.capec,
+        )
+
+    def __call__(self, hit: Hit) -> Finding | None:
+        rule = self.rule
+        mitigations = hit.mitigations if hit.mitigations is not None else rule.mitigations
+        present = hit.present  # a frozenset, unless a plugin passed another collection
+        mitigated = not (present if isinstance(present, frozenset) else set(present)).isdisjoint(mitigations)
+        if mitigated and not self.include_mitigated:
+            return None
+        where = hit.location
+        origin = self.ctx.origin(*where) if where else None
+        severity, factors = severity_of(rule, hit, self.scorer)
+        positions = self.positions
+        line, column = positions.locate(origin.file, origin.path) if origin and positions else (None, None)
+        return self.template(
+            severity=severity,
+            factors=factors,
+            target=hit.ref,
+            mitigations=tuple(mitigations),
+            description=hit.description,
+            status=Status.mitigated if mitigated else Status.open,
+            file=origin.file if origin else None,
+            line=line,
+            column=column,
+            extra={"path": origin.path} if origin else {},
+        )
 
 
 def _plugin_diagnostics() -> list[Diagnostic]:

@@ -31,7 +31,7 @@ LEGACY_PLUGIN_GROUP = "archmodel.rules"
 _ATTR = "threat_rule"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Hit:
     """A rule's observation on one target, before status, location and severity are set.
 
@@ -50,6 +50,31 @@ class Hit:
     where: tuple[str, str] | None = None
     mitigations: tuple[str, ...] | None = None
     severity: ThreatSeverity | None = None
+
+    def __init__(
+        self,
+        target: Ref | str,
+        description: str,
+        stake: int = 1,
+        exposed: bool = False,
+        present: frozenset[str] = frozenset(),
+        where: tuple[str, str] | None = None,
+        mitigations: tuple[str, ...] | None = None,
+        severity: ThreatSeverity | None = None,
+    ) -> None:
+        # The fields in one update: the frozen dataclass's own __init__ sets each through
+        # object.__setattr__, twice the cost over the tens of thousands of hits of a
+        # large model. Still frozen: assigning a field afterwards raises.
+        self.__dict__.update(
+            target=target,
+            description=description,
+            stake=stake,
+            exposed=exposed,
+            present=present,
+            where=where,
+            mitigations=mitigations,
+            severity=severity,
+        )
 
     @property
     def ref(self) -> Ref:

@@ -188,6 +188,27 @@ def new_finding(**values: Any) -> Finding:
     return made
 
 
+class FindingTemplate:
+    """What one rule decides for all its findings (rule, title, STRIDE, layer, fix, CWE,
+    CAPEC), set once: each finding copies those fields and adds its own, the ``varying``
+    ones. Cheaper than ``new_finding`` per hit, with the same check, made once."""
+
+    def __init__(self, varying: frozenset[str], **decided: Any) -> None:
+        self._base = {**_DEFAULTS, **decided}
+        if self._base.keys() | varying != _NAMES or not varying.isdisjoint(decided):
+            raise TypeError(f"a finding takes exactly the fields {sorted(_NAMES)}")
+        self.varying = varying
+
+    def __call__(self, **values: Any) -> Finding:
+        """A finding with ``values`` for the varying fields (the caller names each of them:
+        the rule engine, with one fixed set of names)."""
+        made: Finding = object.__new__(Finding)
+        state = made.__dict__
+        state.update(self._base)
+        state.update(values)
+        return made
+
+
 # Findings as another process sends them: the layouts of their fields (names in order)
 # and, per finding in order, its layout, target section and id, and its field values
 # with the target's left empty.
