@@ -38,10 +38,17 @@ class ModelNotFound(Exception):
     """The path names no model (a usage error, not a model error)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Origin:
+    """Where an element is written: its file and its path in that file."""
+
     file: str
     path: tuple[PathPart, ...]
+
+    def __init__(self, file: str, path: tuple[PathPart, ...]) -> None:
+        # One update, not the frozen dataclass's setattr per field: an origin is made for
+        # each of the tens of thousands of elements of a large model.
+        self.__dict__.update(file=file, path=path)
 
     def at(self, *sub: PathPart) -> dict[str, Any]:
         """Keyword arguments locating a diagnostic at ``sub`` below this element."""
