@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +50,14 @@ def render_text(report: ThreatReport, base: Path | None = None) -> str:
 
 
 def summary(report: ThreatReport) -> str:
-    open_ = report.open
-    counts = ", ".join(f"{sum(1 for f in open_ if f.severity is s)} {s}" for s in reversed(SEVERITY_ORDER))
-    closed = {s: sum(1 for f in report.findings if f.status is s) for s in Status}
-    rest = ", ".join(f"{n} {s}" for s, n in closed.items() if n and s is not Status.open)
+    """``12 open threat(s): 1 critical, 3 high, ...; 2 accepted``, counted in one pass."""
+    by_status = Counter(f.status for f in report.findings)
+    by_severity = Counter(f.severity for f in report.findings if f.status is Status.open)
+    counts = ", ".join(f"{by_severity[s]} {s}" for s in reversed(SEVERITY_ORDER))
+    rest = ", ".join(f"{by_status[s]} {s}" for s in Status if by_status[s] and s is not Status.open)
     silenced = report.silencing.summary()
     return (
-        f"{len(open_)} open threat(s): {counts}"
+        f"{by_status[Status.open]} open threat(s): {counts}"
         + (f"; {rest}" if rest else "")
         + (f"; SILENCED: {silenced}" if silenced else "")
     )
