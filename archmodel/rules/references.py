@@ -71,6 +71,10 @@ def unknown_data(ctx: Context) -> Iterator[Issue]:
     """A component's `stores`/`processes` or a flow's `data`/`returns` names no data asset."""
     data = ctx.known("data")
     model = ctx.project.model
+    named = {d for c in model.components for d in (*c.stores, *c.processes)}
+    named.update(d for f in model.flows for d in (*f.data, *f.returns))
+    if named <= data:
+        return  # the common case: every reference resolves, nothing to locate
     for c, origin in ctx.each("components", model.components):
         for key, refs in (("stores", c.stores), ("processes", c.processes)):
             for j, ref in enumerate(refs):
@@ -99,6 +103,10 @@ def unknown_control(ctx: Context) -> Iterator[Issue]:
         ("zone", "zones", model.zones),
         ("environment", "environments", model.environments),
     )
+    named = {ref for _, _, items in sections for element in items for ref in element.controls}
+    named.update(ref for env in model.environments for add in env.adds for ref in add.controls)
+    if named <= known:
+        return  # the common case: every reference resolves, nothing to locate
     for noun, section, items in sections:
         for element, origin in ctx.each(section, items):
             for j, ref in enumerate(element.controls):
@@ -131,6 +139,8 @@ def unknown_environment(ctx: Context) -> Iterator[Issue]:
         ("flow", "flows", model.flows),
         ("control", "controls", model.controls),
     )
+    if {ref for _, _, items in limited for element in items for ref in element.environments} <= envs:
+        return  # the common case: every reference resolves, nothing to locate
     for noun, section, items in limited:
         for element, origin in ctx.each(section, items):
             for j, ref in enumerate(element.environments):
