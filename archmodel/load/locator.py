@@ -18,13 +18,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-
-import yaml
+from typing import TYPE_CHECKING
 
 from archmodel.diagnostics import PathPart
+from archmodel.load import pyyaml
+
+if TYPE_CHECKING:
+    import yaml
 
 Position = tuple[int, int]
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NOT_PLAIN = set(",[]{}#&*!|>%@`'\"")
 _COLON = re.compile(r":(?=[ \t\r\n]|$)")
 _NEXT_LINE = re.compile(r"\n *(?=[^ \r\n])")
@@ -299,9 +301,10 @@ class BlockLocator:
     def _flow(self, start: int) -> yaml.Node:
         found = self._flows.get(start)
         if found is None:
+            yaml = pyyaml.module()
             end = _flow_end(self.text, start)
             try:
-                found = yaml.compose(self.text[start:end], Loader=_Loader)
+                found = yaml.compose(self.text[start:end], Loader=pyyaml.loader())
             except yaml.YAMLError as exc:
                 raise Exotic("flow collection") from exc
             if found is None or found.end_mark.index != end - start:
@@ -312,6 +315,7 @@ class BlockLocator:
 
 def node_child(node: yaml.Node, part: PathPart) -> tuple[yaml.Node, yaml.Node] | None:
     """(key node, value node) for a mapping key, or (item, item) for a list index."""
+    yaml = pyyaml.module()
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == str(part):

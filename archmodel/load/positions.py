@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from archmodel.diagnostics import Diagnostic, PathPart
+from archmodel.load import pyyaml
 from archmodel.load.locator import BlockLocator, Exotic, node_child
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
 # Line breaks that PyYAML counts and editors do not, or a BOM: let the composer decide.
 _ODD = ("\x85", "\u2028", "\u2029", "\ufeff")
 
@@ -66,8 +67,9 @@ class FilePositions:
     def compose(self) -> yaml.Node | None:
         """The whole position-keeping node tree (None when PyYAML cannot parse it)."""
         if self._composed is None:
+            yaml = pyyaml.module()
             try:
-                self._composed = yaml.compose(self.text, Loader=_Loader)
+                self._composed = yaml.compose(self.text, Loader=pyyaml.loader())
             except (yaml.YAMLError, RecursionError):
                 return None
         return self._composed
@@ -134,6 +136,7 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 def find_duplicate_key(text: str) -> tuple[tuple[int, int], str] | None:
     """Position (1-based) and name of the first repeated key in any mapping of the text."""
+    yaml = pyyaml.module()
     root = FilePositions(text).compose()
     stack = [root] if root is not None else []
     while stack:
@@ -154,8 +157,9 @@ def find_duplicate_key(text: str) -> tuple[tuple[int, int], str] | None:
 
 def first_alias(text: str) -> tuple[int, int]:
     """Position of the first alias in a text, to point at an alias bomb."""
+    yaml = pyyaml.module()
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=pyyaml.loader()):
             mark = event.start_mark
             if isinstance(event, yaml.AliasEvent) and mark is not None:
                 return mark.line + 1, mark.column + 1

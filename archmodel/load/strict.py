@@ -11,17 +11,17 @@ model pays a few milliseconds.
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from archmodel.catalog import RuleInfo
 from archmodel.diagnostics import Diagnostic, diag
-from archmodel.load import codes
+from archmodel.load import codes, pyyaml
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_DIGITS = 4300  # Python's limit on converting an int to text (sys.get_int_max_str_digits)
 MAX_DEPTH = 64
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONTROLS = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROLS)
 _C1 = re.compile("[\x80-\x84\x86-\x9f]")
@@ -103,8 +103,9 @@ def _underscore_number(shapes: bytes) -> bool:
 
 def _events(text: str, file: str) -> list[Diagnostic]:
     """Confirm with PyYAML's parser: explicit tags, plain numbers with ``_``, a tab after ``-``."""
+    yaml = pyyaml.module()
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=pyyaml.loader()):
             found = _event_problem(event)
             mark = event.start_mark
             if found is not None and mark is not None:
@@ -121,6 +122,7 @@ def _events(text: str, file: str) -> list[Diagnostic]:
 
 
 def _event_problem(event: yaml.Event) -> tuple[RuleInfo, str] | None:
+    yaml = pyyaml.module()
     tag = getattr(event, "tag", None)
     if tag is not None and isinstance(event, yaml.NodeEvent):
         written = tag.replace("tag:yaml.org,2002:", "!!")
