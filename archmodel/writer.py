@@ -441,11 +441,13 @@ def compare_hashes(
     known = seen or Seen()
     manifest_as_expected = False
     within = _Within(out)
-    base = os.fspath(out)
+    base = os.fspath(out).rstrip("/") or "/"
+    prefix = base if base.endswith("/") else base + "/"
     stale, missing, unsafe = [], [], []
-    for rel, wanted in sorted(expected.items()):
-        # One lstat per file, on a plain string path: an output has a hundred thousand.
-        full = os.path.join(base, rel)
+    for rel, wanted in expected.items():
+        # One lstat per file, on a plain string path: an output has a hundred thousand
+        # (each ``rel`` is a checked relative path: joining is concatenating).
+        full = prefix + rel
         try:
             info = os.lstat(full) if within(rel) else None
         except FileNotFoundError:
@@ -463,7 +465,7 @@ def compare_hashes(
     if listed is None:
         listed = set(expected) if manifest_as_expected else _listed(out)
     extra = [rel for rel in sorted(listed - set(expected)) if kind_of(out / rel) is None]
-    return Drift(stale, missing, extra, unsafe)
+    return Drift(sorted(stale), sorted(missing), extra, sorted(unsafe))
 
 
 def _hash_of(full: str, rel: str, info: os.stat_result, seen: Seen) -> str | None:
