@@ -158,11 +158,18 @@ class ArchGraph:
 
     @cached_property
     def _local_controls(self) -> dict[str, frozenset[str]]:
+        """Each component's controls; components with the same own controls, zone and kind
+        (most of a fleet) share one set, made once."""
         by_zone = {z: self._zone_controls(z) for z in self.zones}
+        made: dict[tuple[tuple[str, ...], str | None, str], frozenset[str]] = {}
         out: dict[str, frozenset[str]] = {}
         for c in self.components.values():
-            zone = by_zone.get(c.zone or "", frozenset())
-            out[c.id] = frozenset(c.controls) | zone | implied_controls(c.kind)
+            key = (tuple(c.controls), c.zone, c.kind)
+            found = made.get(key)
+            if found is None:
+                zone = by_zone.get(c.zone or "", frozenset())
+                found = made[key] = frozenset(c.controls) | zone | implied_controls(c.kind)
+            out[c.id] = found
         return out
 
     def effective_controls(
