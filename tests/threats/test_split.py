@@ -150,6 +150,7 @@ def test_a_worker_killed_mid_run_is_a_broken_pool_the_command_line_reports(
     monkeypatch.setattr(cli_main, "cli", broken)
     monkeypatch.setattr(cli_main.os, "_exit", exits)
     monkeypatch.setattr(cli_main.gc, "disable", lambda: None)  # the test process goes on
+    monkeypatch.setattr(cli_main.lifetime, "until_exit", lambda: None)  # and frees as usual
     with pytest.raises(SystemExit) as ended:
         cli_main.main()
     assert ended.value.code == 1
@@ -165,5 +166,6 @@ def test_other_runtime_errors_are_not_taken_for_a_dead_worker(monkeypatch: pytes
     monkeypatch.setattr(cli_main, "cli", fails)
     monkeypatch.setattr(cli_main.os, "_exit", lambda code: None)
     monkeypatch.setattr(cli_main.gc, "disable", lambda: None)
+    monkeypatch.setattr(cli_main.lifetime, "until_exit", lambda: None)
     with pytest.raises(RuntimeError, match="threat rule failed"):
         cli_main.main()
