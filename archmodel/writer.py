@@ -441,12 +441,12 @@ def compare_hashes(
     known = seen or Seen()
     manifest_as_expected = False
     within = _Within(out)
-    base = os.fspath(out).rstrip("/") or "/"
-    prefix = base if base.endswith("/") else base + "/"
+    prefix = os.path.join(os.fspath(out), "")  # OUT with one trailing separator
     stale, missing, unsafe = [], [], []
     for rel, wanted in expected.items():
-        # One lstat per file, on a plain string path: an output has a hundred thousand
-        # (each ``rel`` is a checked relative path: joining is concatenating).
+        # One lstat per file, on a plain string path: an output has a hundred thousand.
+        # Concatenated, not joined: a path from the cache that is not relative stays
+        # below OUT, where ``within`` judges it.
         full = prefix + rel
         try:
             info = os.lstat(full) if within(rel) else None

@@ -177,27 +177,16 @@ _DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Finding) if f.def
 _NAMES = frozenset(f.name for f in fields(Finding))
 
 
-def new_finding(**values: Any) -> Finding:
-    """``Finding(**values)`` without the frozen dataclass's one ``__setattr__`` per field:
-    a third of the cost, which counts over the tens of thousands of hits of a large model.
-    Every field without a default must be given (``extra`` included); a wrong name raises."""
-    made: Finding = object.__new__(Finding)
-    made.__dict__.update(_DEFAULTS, **values)
-    if made.__dict__.keys() != _NAMES:
-        raise TypeError(f"a finding takes exactly the fields {sorted(_NAMES)}")
-    return made
-
-
 class FindingTemplate:
     """What one rule decides for all its findings (rule, title, STRIDE, layer, fix, CWE,
     CAPEC), set once: each finding copies those fields and adds its own, the ``varying``
-    ones. Cheaper than ``new_finding`` per hit, with the same check, made once."""
+    ones. A finding then costs two dictionary updates, not the frozen dataclass's
+    ``__setattr__`` per field; that every field is set is checked once, here."""
 
     def __init__(self, varying: frozenset[str], **decided: Any) -> None:
         self._base = {**_DEFAULTS, **decided}
         if self._base.keys() | varying != _NAMES or not varying.isdisjoint(decided):
             raise TypeError(f"a finding takes exactly the fields {sorted(_NAMES)}")
-        self.varying = varying
 
     def __call__(self, **values: Any) -> Finding:
         """A finding with ``values`` for the varying fields (the caller names each of them:

@@ -1,4 +1,4 @@
-"""A rule's findings made from one template: the same findings as made field by field,
+"""A rule's findings made from one template: the same findings as the dataclass makes,
 and a template that would leave a field unset or set an unknown one is refused."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from archmodel.model import Ref
-from archmodel.threats.types import FindingTemplate, Status, Stride, ThreatSeverity, new_finding
+from archmodel.threats.types import Finding, FindingTemplate, Status, Stride, ThreatSeverity
 
 DECIDED = {
     "rule": "AMT999",
@@ -31,9 +31,9 @@ OWN = {
 }
 
 
-def test_a_template_makes_what_new_finding_makes() -> None:
+def test_a_template_makes_what_the_dataclass_makes() -> None:
     made = FindingTemplate(frozenset(OWN), **DECIDED)(**OWN)
-    assert made.__dict__ == new_finding(**DECIDED, **OWN).__dict__
+    assert made.__dict__ == Finding(**DECIDED, **OWN).__dict__
     assert made.id == "AMT999:component:a"
 
 

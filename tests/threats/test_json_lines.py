@@ -17,7 +17,7 @@ from archmodel.generators.threats.tabular import disabled_records, render_json
 from archmodel.model import Ref
 from archmodel.threats import ThreatReport, analyse
 from archmodel.threats.render.common import shown_file
-from archmodel.threats.types import Finding, Status, Stride, ThreatSeverity, new_finding
+from archmodel.threats.types import Finding, Status, Stride, ThreatSeverity
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = [ROOT / "models" / "reference", *sorted((ROOT / "models" / "examples").iterdir())]
@@ -97,7 +97,7 @@ def findings(draw: st.DrawFn) -> Finding:
     }
     if decided:
         values.update(justification=draw(text), ticket=draw(st.none() | text))
-    return new_finding(**values)
+    return Finding(**values)
 
 
 @settings(max_examples=200, deadline=None)

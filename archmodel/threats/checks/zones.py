@@ -88,9 +88,10 @@ def _receipts(ctx: ThreatContext) -> dict[str, list[Receipt]]:
                 found.setdefault(d, []).append(Receipt(Ref.flow(f.id), receiver, trust, present))
     for c in ctx.components():
         trust, above = _above(ctx, c.stores, c.id)
+        if trust is None or not above:
+            continue
         for d in above:
-            if trust is not None:
-                found.setdefault(d, []).append(Receipt(Ref.component(c.id), c.id, trust, ctx.controls(c.id)))
+            found.setdefault(d, []).append(Receipt(Ref.component(c.id), c.id, trust, ctx.controls(c.id)))
     return found
 
 
