@@ -196,3 +196,52 @@ def test_stat_cache_never_trusts_a_symlink(tmp_path: Path, monkeypatch: pytest.M
     (out / "a.txt").symlink_to(tmp_path / "elsewhere")
     drift = writer.compare_hashes(out, expected, {"a.txt"}, output_cache.recall_stats(out))
     assert drift.unsafe == [("a.txt", "symlink")]
+
+
+def test_generate_with_unchanged_inputs_and_output_does_nothing(
+    write_model: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archmodel.cli import generate_cmd
+
+    model = write_model("archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n")
+    out = tmp_path / "out"
+    args = ["generate", str(model), "-o", str(out), "--only", "threats"]
+    runner = CliRunner()
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0 and "5 files, 5 changed" in first.stderr
+    written = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+
+    def no_generation(*_: object) -> None:
+        raise AssertionError("the generators ran")
+
+    monkeypatch.setattr(generate_cmd.Run, "files", no_generation)
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert "5 files, 0 changed (as generated for these inputs)" in again.stderr
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == written
+
+
+@pytest.mark.parametrize("change", ["delete", "edit", "model"])
+def test_generate_runs_again_when_output_or_inputs_changed(
+    write_model: Callable[..., Path], tmp_path: Path, change: str
+) -> None:
+    model = write_model("archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n")
+    out = tmp_path / "out"
+    args = ["generate", str(model), "-o", str(out), "--only", "threats"]
+    runner = CliRunner()
+    assert runner.invoke(cli, args).exit_code == 0
+    victim = out / "threats" / "threats.md"
+    if change == "delete":
+        victim.unlink()
+    elif change == "edit":
+        victim.write_bytes(victim.read_bytes() + b"mine")
+    else:
+        (model / "archmodel.yaml").write_text(
+            "archmodel: 1\nsystem: {name: T2}\ncomponents: [{id: u, kind: actor, name: U}]\n"
+        )
+    again = runner.invoke(cli, args)
+    if change == "edit":  # an edited file is a conflict, as it was before
+        assert again.exit_code == 1 and "edited since archmodel wrote it" in again.stderr
+    else:
+        assert again.exit_code == 0 and "as generated" not in again.stderr
+        assert victim.is_file() and "5 files" in again.stderr

@@ -159,8 +159,12 @@ def generate_command(
     this = Run(only, view, max_nodes, images, out)
     project = in_environment(checked_project(model, refusal="nothing written"), env)
     _refuse_out_in_model(out, project)
-    files = this.files(project)
     inputs = this.inputs(project)
+    count = _as_generated(out, inputs)
+    if count is not None:
+        click.echo(f"{out}: {count} files, 0 changed (as generated for these inputs)", err=True)
+        return
+    files = this.files(project)
     hashes = digests(files)
     try:
         known = Known(hashes, output_cache.recall_stats(out))
@@ -216,6 +220,17 @@ def check_command(
         click.echo(f"{out}: out of date; run `archmodel generate {model} -o {out}`", err=True)
         sys.exit(1)
     click.echo(f"{out}: in sync ({len(files)} files)", err=True)
+
+
+def _as_generated(out: Path, inputs: str) -> int | None:
+    """How many files generate wrote for these inputs, when OUT still holds every one as
+    written (the manifest too, so nothing is extra): a run would write and remove nothing.
+    None when there is no such record or OUT differs from it."""
+    known = output_cache.recall(inputs)
+    lifetime.keep(known)
+    if known is None or not _unchanged(out, known):
+        return None
+    return len(known) - 1  # the manifest is not counted as a file
 
 
 def _unchanged(out: Path, known: dict[str, str]) -> bool:
