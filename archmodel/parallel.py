@@ -16,19 +16,20 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from archmodel import cores
+from archmodel.files import FileMap, Files, by_text
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from archmodel.project import Project
 
-Files = Mapping[PurePosixPath, bytes]
 # The runner's one-generator call: (project, generator, its options, the files it needs).
 RunOne = Callable[["Project", Any, object, Mapping[str, Files]], Files]
+# What a generator's files become in the worker that made them (by generator name).
+Finish = Mapping[str, Callable[[dict[str, bytes]], object]]
 
 JOBS_VARIABLE = cores.JOBS_VARIABLE
 MIN_ELEMENTS = 400  # components and flows below which a worker's start costs more than it saves
@@ -51,17 +52,26 @@ def run_side_by_side(
     options: Mapping[str, object],
     jobs: int,
     run_one: RunOne,
-) -> dict[str, dict[str, bytes]]:
+    finish: Finish | None = None,
+) -> tuple[dict[str, dict[str, bytes]], dict[str, object]]:
     """The files of every generator in ``names`` (in need order), run by ``jobs``
     processes with the runner's ``run_one``; a generator starts once the generators it
     needs have finished.
+
+    With ``finish`` (by generator name), the worker that ran a generator also passes its
+    files to that function and sends back what it returns: its files travel back only
+    when another generator needs them. Returns the files sent back, and what ``finish``
+    made of each generator's.
 
     Generators that share no prepared work (nor need one that does) start at once in a
     worker of their own, while this process prepares the shared work (the threat
     analysis); the others run in workers forked after it, which inherit it."""
     prepared = _prepared(generators, names)
+    needed = {need for name in names for need in generators[name].needs}
     _STATE.update(project=project, generators=generators, options=options, run_one=run_one)
-    done: dict[str, dict[str, bytes]] = {}
+    _STATE.update(finish=finish or {}, keep=needed if finish else set(names))
+    done: dict[str, dict[str, bytes] | None] = {}
+    finished: dict[str, object] = {}
     running: dict[Future[Outcome], str] = {}
     waiting = list(names)
     try:
@@ -77,12 +87,13 @@ def run_side_by_side(
                         early, [n for n in waiting if n not in prepared], waiting, done, running, generators
                     )
                     _submit(late, [n for n in waiting if n in prepared], waiting, done, running, generators)
-                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        done[running.pop(future)] = _files(future)
+                    ended, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in ended:
+                        name = running.pop(future)
+                        done[name], finished[name] = _result(future)
     finally:
         _STATE.clear()
-    return done
+    return {name: files for name, files in done.items() if files is not None}, finished
 
 
 def _prepared(generators: Mapping[str, Any], names: Sequence[str]) -> set[str]:
@@ -99,14 +110,14 @@ def _submit(
     pool: ProcessPoolExecutor,
     candidates: list[str],
     waiting: list[str],
-    done: Mapping[str, dict[str, bytes]],
+    done: Mapping[str, dict[str, bytes] | None],
     running: dict[Future[Outcome], str],
     generators: Mapping[str, Any],
 ) -> None:
     """Hand ``pool`` every candidate whose needs have finished."""
     for name in _ready(candidates, done, generators):
         waiting.remove(name)
-        received = {need: _paths(done[need]) for need in generators[name].needs}
+        received = {need: _paths(done[need] or {}) for need in generators[name].needs}
         running[pool.submit(_in_worker, name, received)] = name
 
 
@@ -114,35 +125,39 @@ def _ready(waiting: list[str], done: Mapping[str, object], generators: Mapping[s
     return [name for name in waiting if all(need in done for need in generators[name].needs)]
 
 
-def _files(future: Future[Outcome]) -> dict[str, bytes]:
-    """A worker's files by path text, or its exception raised here as if the generator
-    ran here."""
-    pairs, error = future.result()
+def _result(future: Future[Outcome]) -> tuple[dict[str, bytes] | None, object]:
+    """A worker's files by path text (if sent) and what ``finish`` made of them, or its
+    exception raised here as if the generator ran here."""
+    pairs, finished, error = future.result()
     if error is not None:
         raise error
-    return dict(pairs)
+    return (dict(pairs) if pairs is not None else None), finished
 
 
-def _paths(files: Mapping[str, bytes]) -> Files:
+def _paths(files: dict[str, bytes]) -> Files:
     """Files as a generator that needs them receives them."""
-    return {PurePosixPath(path): content for path, content in files.items()}
+    return FileMap(files)
 
 
-Outcome = tuple[list[tuple[str, bytes]], BaseException | None]  # (path, bytes) pairs, or the error
+# (path, bytes) pairs (None: not sent), what ``finish`` made of them, or the error.
+Outcome = tuple["list[tuple[str, bytes]] | None", object, "BaseException | None"]
 
 
 def _in_worker(name: str, received: Mapping[str, Files]) -> Outcome:
-    """Run one generator in a worker. An exception travels back as a value (one that
-    cannot be pickled as a RuntimeError with its message), so the caller sees the same
-    error a run in one process would raise."""
+    """Run one generator in a worker, and its ``finish`` if it has one. An exception
+    travels back as a value (one that cannot be pickled as a RuntimeError with its
+    message), so the caller sees the same error a run in one process would raise."""
     state = _STATE
     try:
         files = state["run_one"](
             state["project"], state["generators"][name], state["options"].get(name), received
         )
+        texts = by_text(files)
+        finish = state["finish"].get(name)
+        finished = finish(texts) if finish is not None else None
     except Exception as exc:  # every generator error is the caller's to report
-        return [], _portable(exc)
-    return [(str(path), content) for path, content in files.items()], None
+        return None, None, _portable(exc)
+    return (list(texts.items()) if name in state["keep"] else None), finished, None
 
 
 def _portable(exc: Exception) -> BaseException:

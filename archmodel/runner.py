@@ -19,7 +19,10 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from archmodel import collector
-from archmodel.parallel import run_side_by_side, workers
+from archmodel.files import Files as Files  # generators import it from here
+from archmodel.files import by_text
+from archmodel.parallel import Finish, run_side_by_side, workers
+from archmodel.writer import Staged
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -28,7 +31,6 @@ if TYPE_CHECKING:
 
 GROUP = "archmodel.generators"
 
-Files = Mapping[PurePosixPath, bytes]
 O = TypeVar("O")  # noqa: E741 - the options type of one generator
 
 
@@ -149,17 +151,7 @@ def run_files(
     """``run`` by posix path text, as the writer takes them: a large output is a hundred
     thousand paths, not worth making objects of only to print them again."""
     wanted = set(selected)
-    given = options or {}
-    # Generators allocate millions of short-lived, acyclic objects next to a large loaded
-    # model; the cyclic collector would rescan the model again and again (it took 80% of
-    # the diagrams' time at 10k components). Reference counting frees the garbage.
-    with collector.paused():
-        names = order(generators)
-        jobs = workers(project, len(names))
-        if jobs > 1:
-            produced = run_side_by_side(project, generators, names, given, jobs, run_one)
-        else:
-            produced = _in_turn(project, generators, names, given)
+    names, produced, _ = _produce(project, generators, options or {}, {})
     files: dict[str, bytes] = {}
     writer: dict[str, str] = {}
     for name in names:
@@ -168,14 +160,66 @@ def run_files(
     return dict(sorted(files.items(), key=lambda item: item[0].split("/")))  # as paths sort
 
 
+def run_staged(
+    project: Project,
+    generators: Mapping[str, Generator[Any]],
+    selected: Iterable[str],
+    stage: Callable[[dict[str, bytes]], list[Staged]],
+    options: Mapping[str, object] | None = None,
+) -> list[Staged]:
+    """``run`` for the writer: each selected generator's files are surveyed and staged
+    by ``stage`` (``Opened.stage``) in the process that made them, so they need not
+    travel back, and the files it writes are hashed and created on every core."""
+    wanted = sorted(set(selected))
+    names, _, finished = _produce(project, generators, options or {}, {name: stage for name in wanted})
+    entries: list[Staged] = []
+    writer: dict[str, str] = {}
+    for name in names:
+        if name in finished:
+            staged: list[Staged] = finished[name]  # type: ignore[assignment]
+            for entry in staged:
+                if entry[0] in writer:
+                    raise PathClash(PurePosixPath(entry[0]), writer[entry[0]], name)
+                writer[entry[0]] = name
+            entries += staged
+    return entries
+
+
+def _produce(
+    project: Project, generators: Mapping[str, Generator[Any]], given: Mapping[str, object], finish: Finish
+) -> tuple[list[str], dict[str, dict[str, bytes]], dict[str, object]]:
+    """Every generator in need order, side by side on a large model: their names in
+    that order, their files (those ``finish`` does not take), and what ``finish`` made
+    of the files of the generators it names."""
+    # Generators allocate millions of short-lived, acyclic objects next to a large loaded
+    # model; the cyclic collector would rescan the model again and again (it took 80% of
+    # the diagrams' time at 10k components). Reference counting frees the garbage.
+    with collector.paused():
+        names = order(generators)
+        jobs = workers(project, len(names))
+        if jobs > 1:
+            files, finished = run_side_by_side(project, generators, names, given, jobs, run_one, finish)
+        else:
+            files, finished = _in_turn(project, generators, names, given, finish)
+    return names, files, finished
+
+
 def _in_turn(
-    project: Project, generators: Mapping[str, Generator[Any]], names: list[str], given: Mapping[str, object]
-) -> dict[str, dict[str, bytes]]:
+    project: Project,
+    generators: Mapping[str, Generator[Any]],
+    names: list[str],
+    given: Mapping[str, object],
+    finish: Finish,
+) -> tuple[dict[str, dict[str, bytes]], dict[str, object]]:
     """Each generator in need order, in this process."""
     results: dict[str, Files] = {}
+    finished: dict[str, object] = {}
     for name in names:
         results[name] = run_one(project, generators[name], given.get(name), results)
-    return {name: {str(p): b for p, b in files.items()} for name, files in results.items()}
+        if name in finish:
+            finished[name] = finish[name](by_text(results[name]))
+    kept = {name: files for name, files in results.items() if name not in finish}
+    return {name: by_text(files) for name, files in kept.items()}, finished
 
 
 def run_one(project: Project, gen: Generator[Any], options: object, results: Mapping[str, Files]) -> Files:

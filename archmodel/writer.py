@@ -15,13 +15,13 @@ edit, so the writer trusts nothing it finds there:
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
-import hashlib
+import itertools
 import json
 import os
 import re
 import shutil
-import stat
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -36,11 +36,12 @@ from archmodel.safe_files import (
     kind_of,
     kind_of_mode,
     read_regular,
+    stat_key,
     stat_key_of,
 )
+from archmodel.survey import MANIFEST_LIMIT, OURS, Within, digest, hash_of, read_or_none, why_not
 
 MANIFEST = ".archmodel-manifest.json"
-MANIFEST_LIMIT = 64 * 1024 * 1024
 STAGING_PREFIX = ".archmodel-staging-"
 LOCK_TIMEOUT = 120.0
 _SHA256 = re.compile("[0-9a-f]{64}")
@@ -86,10 +87,6 @@ def safe_relative(path: str) -> str:
     if pure.is_absolute() or not pure.parts or any(p in ("..", "") for p in pure.parts) or "\\" in path:
         raise UnsafePath(path)
     return pure.as_posix()
-
-
-def digest(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
 
 
 def digests(files: Mapping[str, bytes]) -> dict[str, str]:
@@ -175,60 +172,12 @@ def inside(out: Path, rel: str) -> bool:
     return parent == root or parent.is_relative_to(root)
 
 
-class _Within:
-    """``inside`` for many paths of one OUT: each directory is resolved once, and
-    remembered when it does not exist yet (nothing in it needs a look)."""
-
-    def __init__(self, out: Path) -> None:
-        self.out, self.root = out, out.resolve()
-        self.parents: dict[str, bool] = {}
-        self.missing: set[str] = set()
-
-    def __call__(self, rel: str) -> bool:
-        return self._inside(rel.rpartition("/")[0])
-
-    def absent(self, rel: str) -> bool:
-        """Whether rel's directory does not exist (after ``self(rel)`` was asked)."""
-        return rel.rpartition("/")[0] in self.missing
-
-    def _inside(self, parent: str) -> bool:
-        known = self.parents.get(parent)
-        if known is None:
-            known = self.parents[parent] = self._resolve(parent)
-        return known
-
-    def _resolve(self, parent: str) -> bool:
-        """A plain name (not a symlink) in a directory inside OUT is inside OUT: one
-        ``lstat`` instead of resolving every directory of the path again (an output has
-        tens of thousands of directories). Anything else is resolved in full."""
-        if not parent:
-            return True
-        up, _, name = parent.rpartition("/")
-        if name not in ("", ".", "..") and self._inside(up):
-            if up in self.missing or not os.path.lexists(os.path.join(self.out, parent)):
-                self.missing.add(parent)
-                return True
-            if not _is_link(os.path.join(self.out, parent)):
-                return True
-        resolved = (self.out / parent).resolve()
-        return resolved == self.root or resolved.is_relative_to(self.root)
-
-
-def _is_link(path: str) -> bool:
-    """Whether ``path`` is a symlink; True when it cannot be told (resolve it in full)."""
-    try:
-        return stat.S_ISLNK(os.lstat(path).st_mode)
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return True
-
-
-def _read_or_none(path: Path | str, limit: int = MANIFEST_LIMIT) -> bytes | None:
-    try:
-        return read_regular(path, limit)
-    except OSError:
-        return None
+StatKey = tuple[int, int, int, int]
+# One planned file as surveyed and staged: its path, its hash, what stands at its path
+# (None: already right; 'missing' or 'changed': to write; anything else: a conflict),
+# the name its content was staged under (when it is to be written), and the stat of
+# the file found there (when one was).
+Staged = tuple[str, str, "str | None", "str | None", "StatKey | None"]
 
 
 @dataclass(frozen=True)
@@ -240,76 +189,107 @@ class Known:
     hashes: Mapping[str, str]
     seen: Seen = field(default_factory=Seen)
     # Filled by the writer: each planned file's stat as left on disk, for the cache.
-    stats: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
-
-
-@dataclass
-class _Survey:
-    """What writing would do to OUT: the paths whose bytes change, and the paths that
-    hold something generate may not replace (each with why)."""
-
-    changed: list[str] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)
+    stats: dict[str, StatKey] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
-class _Planned:
-    """What a run means to write, and what is known of OUT beforehand."""
+class Written:
+    """What a run left in OUT: the paths whose bytes changed (the manifest not among
+    them), every file's hash and the stat it was left with, and the manifest's hash."""
 
-    files: Mapping[str, bytes]
-    hashes: Mapping[str, str]
-    previous: Manifest
-    seen: Seen  # from the user's private cache, never from OUT
-    stats: dict[str, tuple[int, int, int, int]]  # filled: the stat of each file left as it is
-
-
-def _survey(out: Path, plan: _Planned) -> _Survey:
-    """One pass over the planned paths: each directory is checked once for a link out
-    of OUT, each file gets one ``lstat`` (none in a directory that does not exist yet),
-    and a file is read only when its stat is not the one remembered with its hash."""
-    within, base = _Within(out), os.fspath(out)
-    survey = _Survey()
-    for rel in sorted(plan.files):
-        if not within(rel):
-            raise UnsafePath(f"{rel} (its directory is a link leading out of {out})")
-        why = "missing" if within.absent(rel) else _why_not(os.path.join(base, rel), rel, plan)
-        if why == "missing" or why == "changed":
-            survey.changed.append(rel)
-        elif why is not None:
-            survey.problems.append((rel, why))
-    return survey
+    changed: list[str]
+    hashes: dict[str, str]
+    stats: dict[str, StatKey]
+    manifest_hash: str
 
 
-def _why_not(full: str, rel: str, plan: _Planned) -> str | None:
-    """'missing' or 'changed' (ours to write), None (already right), or why writing
-    ``rel`` at ``full`` would destroy something."""
+class Opened:
+    """OUT held for one run: locked, the previous manifest read, a staging directory made.
+
+    ``stage`` surveys and stages a batch of planned files. It only reads OUT and writes
+    into the staging directory, so the process that generated a batch (a forked worker,
+    which inherits this object) can stage it while others still generate. ``commit``
+    then refuses the whole run if any file conflicts, or moves the staged files into
+    place and writes the manifest.
+    """
+
+    def __init__(self, out: Path, previous: Manifest, seen: Seen, staging: str) -> None:
+        self.out, self.previous, self.seen, self.staging = out, previous, seen, staging
+        self.batches = itertools.count()
+
+    def stage(self, files: Mapping[str, bytes], hashes: Mapping[str, str] | None = None) -> list[Staged]:
+        """Each file surveyed (``UnsafePath`` for one that would leave OUT) and, when it is
+        to be written, its content put in the staging directory."""
+        within, prefix = Within(self.out), os.path.join(os.fspath(self.out), "")
+        batch = f"{os.getpid()}-{next(self.batches)}-"
+        listed, seen = self.previous.files, self.seen
+        staged: dict[str, Staged] = {}  # by path: a path given twice is written once, as last given
+        for i, (path, content) in enumerate(files.items()):
+            rel = safe_relative(path)
+            if not within(rel):
+                raise UnsafePath(f"{rel} (its directory is a link leading out of {self.out})")
+            wanted = hashes[path] if hashes is not None else digest(content)
+            why: str | None = "missing"
+            info = None
+            if not within.absent(rel):
+                why, info = why_not(prefix + rel, rel, wanted, listed, seen)  # rel is relative
+            name = None
+            if why in OURS:
+                name = batch + str(i)
+                _create(os.path.join(self.staging, name), content)
+            staged[rel] = (rel, wanted, why, name, stat_key_of(info) if info is not None else None)
+        return list(staged.values())
+
+    def commit(self, staged: list[Staged], clean: bool = False, inputs: str = "") -> Written:
+        """Refuse the run (``Conflict``, nothing moved) if a file may not be replaced, or
+        has changed since it was surveyed; otherwise move the staged files into place,
+        write the manifest and, with ``clean``, remove what the previous run wrote and
+        this one does not."""
+        staged = sorted(staged, key=lambda entry: entry[0])
+        problems = [(rel, why) for rel, _, why, _, _ in staged if why is not None and why not in OURS]
+        if kind_of(self.out / MANIFEST) not in (None, "missing"):
+            problems.append((MANIFEST, "not a regular file"))
+        moves = [(rel, name) for rel, _, why, name, _ in staged if why in OURS and name is not None]
+        problems += _moved_since(self.out, staged)
+        if problems:
+            raise Conflict(tuple(problems))
+        hashes = {rel: hashed for rel, hashed, *_ in staged}
+        manifest = manifest_of(hashes, inputs)
+        changed = [rel for rel, _ in moves]
+        if read_or_none(self.out / MANIFEST) != manifest:
+            _create(os.path.join(self.staging, MANIFEST), manifest)
+            moves.append((MANIFEST, MANIFEST))
+        _move(self.out, self.staging, moves)
+        base = os.fspath(self.out)
+        stats = {rel: key for rel, _, why, _, key in staged if why is None and key is not None}
+        for rel in changed:
+            stats[rel] = stat_key_of(os.lstat(os.path.join(base, rel)))
+        if clean:
+            _clean(self.out, self.previous, set(hashes))
+        return Written(changed, hashes, stats, digest(manifest))
+
+
+@contextmanager
+def opened(out: Path, seen: Seen | None = None) -> Iterator[Opened]:
+    """OUT, created if need be, held for one run (see ``Opened``). The staging directory
+    is removed however the run ends, and so is OUT if this run created it and wrote
+    nothing there."""
+    created = not os.path.lexists(out)
+    out.mkdir(parents=True, exist_ok=True)
     try:
-        info = os.lstat(full)
-    except FileNotFoundError:
-        return "missing"
-    except NotADirectoryError:
-        return "a file is in the way of its directory"
-    kind = kind_of_mode(info.st_mode)
-    if kind is not None:
-        return f"a {kind} is in the way"
-    current_hash = _hash_of(full, rel, info, plan.seen)
-    if current_hash is None:
-        return "unreadable"
-    if current_hash == plan.hashes[rel]:
-        plan.stats[rel] = stat_key_of(info)
-        return None
-    listed = plan.previous.files.get(rel)
-    if listed is None:
-        return "not written by archmodel"
-    return "changed" if current_hash == listed else "edited since archmodel wrote it"
-
-
-def conflicts(out: Path, files: Mapping[str, bytes], previous: Manifest) -> list[tuple[str, str]]:
-    """Every planned path that holds something generate may not replace."""
-    found = _survey(out, _Planned(files, digests(files), previous, Seen(), {})).problems
-    if kind_of(out / MANIFEST) not in (None, "missing"):
-        found.append((MANIFEST, "not a regular file"))
-    return found
+        with locked(out):
+            remove_stale_staging(out)
+            previous = read_manifest(out)
+            staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out)
+            try:
+                yield Opened(out, previous, seen or Seen(), staging)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # only when empty: nothing of this run, nor anyone's, is lost
+        raise
 
 
 def write_outputs(
@@ -322,60 +302,73 @@ def write_outputs(
     """Write ``files`` below ``out``; returns the paths that changed.
 
     Everything that can refuse the run (unsafe paths, a bad manifest, conflicts, another
-    run) does so before the first write. Content is staged inside OUT and renamed into
+    run) does so before OUT changes. Content is staged inside OUT and renamed into
     place; files whose bytes did not change keep their mtime. ``known`` passes the
     hashes already computed and the stats remembered in the user's cache.
     """
-    checked = {safe_relative(p): b for p, b in files.items()}
-    known = known or Known(digests(checked))
-    hashes = known.hashes if known.hashes.keys() == checked.keys() else digests(checked)
-    seen, stats = known.seen, known.stats
-    out.mkdir(parents=True, exist_ok=True)
-    with locked(out):
-        remove_stale_staging(out)
-        previous = read_manifest(out)
-        survey = _survey(out, _Planned(checked, hashes, previous, seen, stats))
-        if kind_of(out / MANIFEST) not in (None, "missing"):
-            survey.problems.append((MANIFEST, "not a regular file"))
-        if survey.problems:
-            raise Conflict(tuple(survey.problems))
-        manifest = manifest_of(hashes, inputs)
-        changed = survey.changed
-        if _read_or_none(out / MANIFEST) != manifest:
-            changed = [*changed, MANIFEST]
-        _replace(out, {**checked, MANIFEST: manifest}, changed)
-        base = os.fspath(out)
-        for rel in survey.changed:
-            stats[rel] = stat_key_of(os.lstat(os.path.join(base, rel)))
-        if clean:
-            _clean(out, previous, set(checked))
-    return [rel for rel in changed if rel != MANIFEST]
+    for path in files:
+        safe_relative(path)  # before OUT is even created
+    hashes = known.hashes if known is not None and known.hashes.keys() == files.keys() else None
+    with opened(out, known.seen if known is not None else None) as target:
+        written = target.commit(target.stage(files, hashes), clean, inputs)
+    if known is not None:
+        known.stats.update(written.stats)
+    return written.changed
 
 
-def _replace(out: Path, files: Mapping[str, bytes], changed: list[str]) -> None:
-    """Stage the ``changed`` files flat (one file per index, no tree to build and remove
-    again), then rename each into place: a rename within one file system."""
-    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out)
-    base = os.fspath(out)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+def _create(path: str, content: bytes) -> None:
+    """A new file (never one that exists, nor through a link) holding ``content``."""
+    fd = os.open(path, _NEW, 0o644)
     try:
-        for i, rel in enumerate(changed):
-            fd = os.open(os.path.join(staging, str(i)), flags, 0o644)
-            try:
-                view = memoryview(files[rel])
-                while view:
-                    view = view[os.write(fd, view) :]
-            finally:
-                os.close(fd)
-        made: set[str] = set()
-        for i, rel in enumerate(changed):
-            parent = rel.rpartition("/")[0]
-            if parent and parent not in made:
-                os.makedirs(os.path.join(base, parent), exist_ok=True)
-                made.add(parent)
-            os.replace(os.path.join(staging, str(i)), os.path.join(base, rel))
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view) :]
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        os.close(fd)
+
+
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def _moved_since(out: Path, staged: list[Staged]) -> list[tuple[str, str]]:
+    """Files to write whose path changed since the survey (a file appeared where none
+    was, or one to replace has another stat): the survey may be seconds old when
+    generators ran in parallel, and generate never replaces what it has not seen."""
+    base, gone = os.fspath(out), _Gone(out)
+    found = []
+    for rel, _, why, _, key in staged:
+        if why == "missing" and not gone(rel) and os.path.lexists(os.path.join(base, rel)):
+            found.append((rel, "appeared during this run"))
+        elif why == "changed" and stat_key(os.path.join(base, rel)) != key:
+            found.append((rel, "changed during this run"))
+    return found
+
+
+class _Gone:
+    """Whether a path's directory does not exist: a fresh output's files need no look
+    each, one per directory."""
+
+    def __init__(self, out: Path) -> None:
+        self.base, self.known = os.fspath(out), {"": False}
+
+    def __call__(self, rel: str) -> bool:
+        parent = rel.rpartition("/")[0]
+        found = self.known.get(parent)
+        if found is None:
+            found = self.known[parent] = not os.path.lexists(os.path.join(self.base, parent))
+        return found
+
+
+def _move(out: Path, staging: str, moves: list[tuple[str, str]]) -> None:
+    """Rename each staged file into place: a rename within one file system."""
+    base = os.fspath(out)
+    made: set[str] = set()
+    for rel, name in moves:
+        parent = rel.rpartition("/")[0]
+        if parent and parent not in made:
+            os.makedirs(os.path.join(base, parent), exist_ok=True)
+            made.add(parent)
+        os.replace(os.path.join(staging, name), os.path.join(base, rel))
 
 
 def _clean(out: Path, previous: Manifest, kept: set[str]) -> None:
@@ -384,7 +377,7 @@ def _clean(out: Path, previous: Manifest, kept: set[str]) -> None:
         path = out / rel
         if not inside(out, rel) or kind_of(path) is not None:
             continue
-        current = _read_or_none(path)
+        current = read_or_none(path)
         if current is not None and digest(current) == previous.files[rel]:
             path.unlink()
 
@@ -428,6 +421,7 @@ def compare_hashes(
     expected: Mapping[str, str],
     listed: set[str] | None = None,
     seen: Seen | None = None,
+    first: bool = False,
 ) -> Drift:
     """Compare OUT with the hashes generate would write.
 
@@ -436,11 +430,12 @@ def compare_hashes(
     lists exactly the expected files). ``seen`` (from the user's private cache, never
     from OUT) gives the stat and hash a file had when generate wrote it: a regular file
     with that stat and the expected hash is not read again. Every other file is read
-    (regular files only) and hashed.
+    (regular files only) and hashed. With ``first``, the comparison stops at the first
+    file that differs (the drift then names that one only).
     """
     known = seen or Seen()
     manifest_as_expected = False
-    within = _Within(out)
+    within = Within(out)
     prefix = os.path.join(os.fspath(out), "")  # OUT with one trailing separator
     stale, missing, unsafe = [], [], []
     for rel, wanted in expected.items():
@@ -459,23 +454,15 @@ def compare_hashes(
         elif rel == MANIFEST:
             # It records the inputs (the date among them), so it is not stale itself; its
             # files are compared one by one.
-            manifest_as_expected = _hash_of(full, rel, info, known) == wanted
-        elif _hash_of(full, rel, info, known) != wanted:
+            manifest_as_expected = hash_of(full, rel, info, known) == wanted
+        elif hash_of(full, rel, info, known) != wanted:
             stale.append(rel)
+        if first and (stale or missing or unsafe):
+            return Drift(stale, missing, [], unsafe)
     if listed is None:
         listed = set(expected) if manifest_as_expected else _listed(out)
     extra = [rel for rel in sorted(listed - set(expected)) if kind_of(out / rel) is None]
     return Drift(sorted(stale), sorted(missing), extra, sorted(unsafe))
-
-
-def _hash_of(full: str, rel: str, info: os.stat_result, seen: Seen) -> str | None:
-    """A regular file's hash: remembered when its stat is unchanged, else read (None:
-    unreadable)."""
-    remembered = seen.hash_of(rel, info)
-    if remembered is not None:
-        return remembered
-    current = _read_or_none(full)
-    return None if current is None else digest(current)
 
 
 def _listed(out: Path) -> set[str]:

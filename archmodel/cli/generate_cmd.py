@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -24,19 +25,19 @@ from archmodel.runner import (
     load_all,
     options_key,
     run_files,
+    run_staged,
 )
 from archmodel.writer import (
+    MANIFEST,
     BadManifest,
     Busy,
     Conflict,
     Drift,
-    Known,
+    Staged,
     UnsafePath,
     compare_hashes,
-    digests,
     expected_hashes,
-    with_manifest,
-    write_outputs,
+    opened,
 )
 
 if TYPE_CHECKING:
@@ -115,6 +116,13 @@ class Run:
         except (PathClash, NeedCycle, NameClash) as exc:
             _fail(f"{exc}; nothing written")
 
+    def staged(self, project: Project, stage: Callable[[dict[str, bytes]], list[Staged]]) -> list[Staged]:
+        """``files``, each surveyed and staged by ``stage`` where it was generated."""
+        try:
+            return run_staged(project, self.generators, self.kinds, stage, self.options)
+        except (PathClash, NeedCycle, NameClash) as exc:
+            _fail(f"{exc}; nothing written")
+
 
 def _committed_as(out: Path) -> str:
     """Where OUT sits in the repository, as CI jobs will find it: the relative path given
@@ -164,11 +172,9 @@ def generate_command(
     if count is not None:
         click.echo(f"{out}: {count} files, 0 changed (as generated for these inputs)", err=True)
         return
-    files = this.files(project)
-    hashes = digests(files)
     try:
-        known = Known(hashes, output_cache.recall_stats(out))
-        changed = write_outputs(out, files, clean=clean, inputs=inputs, known=known)
+        with opened(out, output_cache.recall_stats(out)) as target:
+            written = target.commit(this.staged(project, target.stage), clean, inputs)
     except UnsafePath as exc:
         _fail(f"unsafe output path {exc}; nothing written")
     except BadManifest as exc:
@@ -181,10 +187,11 @@ def generate_command(
         _fail(f"{exc}; nothing written")
     except OSError as exc:
         _fail(f"cannot write {out}: {exc.strerror or exc}")
-    output_cache.remember(inputs, with_manifest(hashes, inputs))  # what `check` compares
-    output_cache.remember_stats(out, hashes, known.stats)
-    lifetime.keep(files, hashes, known, changed)
-    click.echo(f"{out}: {len(files)} files, {len(changed)} changed", err=True)
+    # What `check` compares, and the stat each file was left with.
+    output_cache.remember(inputs, {**written.hashes, MANIFEST: written.manifest_hash})
+    output_cache.remember_stats(out, written.hashes, written.stats)
+    lifetime.keep(written)
+    click.echo(f"{out}: {len(written.hashes)} files, {len(written.changed)} changed", err=True)
 
 
 @click.command(name="check")
@@ -228,17 +235,18 @@ def _as_generated(out: Path, inputs: str) -> int | None:
     None when there is no such record or OUT differs from it."""
     known = output_cache.recall(inputs)
     lifetime.keep(known)
-    if known is None or not _unchanged(out, known):
+    if known is None or not _unchanged(out, known, first=True):
         return None
     return len(known) - 1  # the manifest is not counted as a file
 
 
-def _unchanged(out: Path, known: dict[str, str]) -> bool:
+def _unchanged(out: Path, known: dict[str, str], first: bool = False) -> bool:
     """Whether OUT still holds what generate wrote for these inputs (files whose size and
-    time are as generate left them are not read again)."""
+    time are as generate left them are not read again); ``first``: stop at the first
+    file that differs."""
     seen = output_cache.recall_stats(out)
     lifetime.keep(seen)
-    return compare_hashes(out, known, seen=seen).clean
+    return compare_hashes(out, known, seen=seen, first=first).clean
 
 
 def _report(out: Path, drift: Drift, files: dict[str, bytes]) -> None:

@@ -1,0 +1,114 @@
+"""Files surveyed and staged where they were generated: only files another generator
+needs travel back, nothing in OUT moves until every file is known to be safe to write,
+and a path that changed after its survey is a conflict, not an overwrite."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from archmodel.model import Model, System
+from archmodel.parallel import JOBS_VARIABLE, run_side_by_side
+from archmodel.project import Project
+from archmodel.runner import Files, Generator, NoOptions, PathClash, run_one, run_staged
+from archmodel.writer import MANIFEST, STAGING_PREFIX, Conflict, digest, opened, write_outputs
+
+PROJECT = Project.from_model(Model(system=System(name="S")))
+
+
+@dataclass(frozen=True)
+class NeedsA:
+    a: Files = field(default_factory=dict, repr=False)
+
+
+def _a(project: Project, options: NoOptions) -> Files:
+    return {PurePosixPath("a.txt"): b"from a"}
+
+
+def _b(project: Project, options: NeedsA) -> Files:
+    return {PurePosixPath("b/b.txt"): options.a[PurePosixPath("a.txt")] + b", seen by b"}
+
+
+def _also_a(project: Project, options: NoOptions) -> Files:
+    return {PurePosixPath("a.txt"): b"me too"}
+
+
+GENERATORS = {"a": Generator("a", NoOptions, _a), "b": Generator("b", NeedsA, _b, needs=("a",))}
+
+
+def _tagged(files: dict[str, bytes]) -> object:
+    return (os.getpid(), sorted(files))
+
+
+def test_only_files_another_generator_needs_travel_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(JOBS_VARIABLE, "2")
+    finish = {"a": _tagged, "b": _tagged}
+    files, finished = run_side_by_side(PROJECT, GENERATORS, ["a", "b"], {}, 2, run_one, finish)
+    assert files == {"a": {"a.txt": b"from a"}}  # b needs it; b's own stay where they were made
+    assert {name: paths for name, (_, paths) in finished.items()} == {"a": ["a.txt"], "b": ["b/b.txt"]}
+    assert all(pid != os.getpid() for pid, _ in finished.values())
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_staged_where_generated_then_written_by_the_caller(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jobs: str
+) -> None:
+    monkeypatch.setenv(JOBS_VARIABLE, jobs)
+    out = tmp_path / "out"
+    with opened(out) as target:
+        staged = run_staged(PROJECT, GENERATORS, ["a", "b"], target.stage)
+        assert not (out / "a.txt").exists()  # staged, not yet in place
+        written = target.commit(staged)
+    assert (out / "b" / "b.txt").read_bytes() == b"from a, seen by b"
+    assert written.changed == ["a.txt", "b/b.txt"]
+    assert written.hashes == {"a.txt": digest(b"from a"), "b/b.txt": digest(b"from a, seen by b")}
+    assert written.manifest_hash == digest((out / MANIFEST).read_bytes())
+    assert not list(out.glob(f"{STAGING_PREFIX}*"))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_two_generators_staging_one_path_are_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jobs: str
+) -> None:
+    monkeypatch.setenv(JOBS_VARIABLE, jobs)
+    generators = {"a": GENERATORS["a"], "z": Generator("z", NoOptions, _also_a)}
+    with pytest.raises(PathClash, match=r"'a' and 'z' both write a\.txt"), opened(tmp_path / "out") as target:
+        run_staged(PROJECT, generators, ["a", "z"], target.stage)
+    assert not (tmp_path / "out").exists()  # created for the run, left as it was found
+
+
+def test_a_file_that_appears_after_the_survey_is_not_overwritten(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(Conflict) as raised, opened(out) as target:
+        staged = target.stage({"new/x.txt": b"ours", "y.txt": b"ours"})
+        (out / "y.txt").write_bytes(b"someone else's")
+        target.commit(staged)
+    assert raised.value.paths == (("y.txt", "appeared during this run"),)
+    assert (out / "y.txt").read_bytes() == b"someone else's"
+    assert not (out / "new").exists()  # nothing of the run moved into place
+
+
+def test_a_file_edited_after_the_survey_is_not_overwritten(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(out, {"x.txt": b"one"})
+    with pytest.raises(Conflict) as raised, opened(out) as target:
+        staged = target.stage({"x.txt": b"two"})  # ours, unchanged since: to be replaced
+        (out / "x.txt").write_bytes(b"edited meanwhile")
+        os.utime(out / "x.txt", ns=(1, 1))
+        target.commit(staged)
+    assert raised.value.paths == (("x.txt", "changed during this run"),)
+    assert (out / "x.txt").read_bytes() == b"edited meanwhile"
+
+
+def test_a_failed_run_leaves_an_existing_out_as_it_was(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(out, {"x.txt": b"one"})
+    before = sorted(p.name for p in out.iterdir())
+    with pytest.raises(RuntimeError), opened(out) as target:
+        target.stage({"x.txt": b"two", "y.txt": b"new"})
+        raise RuntimeError("a generator failed")
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert (out / "x.txt").read_bytes() == b"one"
