@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from archmodel.files import FileMap
 from archmodel.formats.text import safe_filename
 from archmodel.generators.diagrams.dataflow import build_dataflow, flow_looks
 from archmodel.generators.diagrams.pipeline import build_pipeline
@@ -130,7 +130,7 @@ def generate(project: Project, options: DiagramsOptions) -> Files:
             files[f"{base}.dot"] = to_dot(output.scene).encode("utf-8")
             for fmt, content in render(output).items() if options.images else ():
                 files[f"{base}.{fmt}"] = content
-    return {PurePosixPath(p): files[p] for p in sorted(files)}
+    return FileMap({p: files[p] for p in sorted(files)})
 
 
 def _marks(project: Project, view: str, options: DiagramsOptions) -> Marks:

@@ -9,9 +9,9 @@ pages feed the MkDocs plugin (``plugin.py``), so a site built either way matches
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from archmodel.files import FileMap
 from archmodel.generators.docs.pages import Diagrams, build_pages
 from archmodel.generators.docs.render import STYLESHEET, TEMPLATES
 from archmodel.generators.docs.site import mkdocs_yml
@@ -48,7 +48,7 @@ def generate(project: Project, options: DocsOptions) -> Files:
     pages = {p: b.decode("utf-8") for p, b in files.items() if p.endswith(".md")}
     out = {f"docs/docs/{path}": content for path, content in files.items()}
     out["docs/mkdocs.yml"] = mkdocs_yml(project.model, pages).encode("utf-8")
-    return {PurePosixPath(p): out[p] for p in sorted(out)}
+    return FileMap({p: out[p] for p in sorted(out)})
 
 
 GENERATOR = Generator("docs", DocsOptions, generate, needs=("diagrams",), prepare=threat_findings)

@@ -9,8 +9,7 @@ environment gets, rendered from the very structure the templates are dumped from
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
+from archmodel.files import FileMap
 from archmodel.generators.helm.manifests import k8s_name, manifests, namespace, namespace_object, peers_of
 from archmodel.generators.helm.network import COMPONENT_LABEL
 from archmodel.generators.helm.render import Template, ValuesText, dump
@@ -116,7 +115,7 @@ def generate(project: Project, options: NoOptions) -> Files:
         env_id = env.id if env else DEFAULT_ENV
         docs = "---\n".join(dump(namespace_object(name, env_id)) for name in names)
         files[f"k8s/{env_id}/{NAMESPACES_FILE}"] = docs.encode()
-    return {PurePosixPath(p): files[p] for p in sorted(files)}
+    return FileMap({p: files[p] for p in sorted(files)})
 
 
 GENERATOR = Generator("helm", NoOptions, generate)

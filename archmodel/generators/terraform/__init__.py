@@ -16,8 +16,7 @@ describes.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
+from archmodel.files import FileMap
 from archmodel.formats.hcl import render_file, render_tfvars
 from archmodel.generators.terraform import azure_root, cloud, common, fargate, gcp_root, network
 from archmodel.generators.terraform.environments import per_environment
@@ -87,7 +86,7 @@ def generate(project: Project, options: NoOptions) -> Files:
         if on_cloud := [env for env in environments if env.cloud == spec.name]:
             files.update(cloud.generate_cloud(graph, spec, on_cloud))
     if environments and all(env.cloud != CLOUD for env in environments):
-        return {PurePosixPath(p): b for p, b in files.items()}
+        return FileMap(files)
     plan = make_plan(graph)
     endpoints: dict[str, str] = {}
     addresses: list[tuple[str, str]] = []
@@ -125,7 +124,7 @@ def generate(project: Project, options: NoOptions) -> Files:
         if env.cloud == CLOUD:
             files[f"terraform/{env.id}.tfvars"] = render_tfvars(common.tfvars(env, used))
             files[f"terraform/{env.id}.s3.tfbackend"] = common.backend(env, graph.model.system)
-    return {PurePosixPath(p): files[p] for p in sorted(files)}
+    return FileMap({p: files[p] for p in sorted(files)})
 
 
 GENERATOR = Generator("terraform", NoOptions, per_environment(generate))

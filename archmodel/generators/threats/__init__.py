@@ -9,8 +9,9 @@ threat engine (``report_for``), whoever asks first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from archmodel.files import FileMap
 from archmodel.generators.threats.html import render_html
 from archmodel.generators.threats.markdown import render_md
 from archmodel.generators.threats.tabular import render_csv, render_json, render_text, summary
@@ -54,7 +55,7 @@ def generate(project: Project, options: NoOptions) -> Files:
     base = project.base
     files = {f"threats/threats.{fmt}": RENDERERS[fmt](report, base) for fmt in FORMATS}
     files["threats/threats.sarif"] = threats_sarif(report, base)
-    return {PurePosixPath(path): text.encode("utf-8") for path, text in sorted(files.items())}
+    return FileMap({path: text.encode("utf-8") for path, text in sorted(files.items())})
 
 
 GENERATOR = Generator("threats", NoOptions, generate, prepare=report_for)
