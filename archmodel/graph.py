@@ -100,17 +100,28 @@ class ArchGraph:
         )
         return graph
 
+    @cached_property
+    def stage_needs(self) -> dict[str, list[str]]:
+        """Each stage's needs that are stages: ``stage_graph``'s edges backwards, as plain
+        lists (the threat rules and ``diff`` ask no more of the pipeline than this)."""
+        return {s.id: [need for need in s.needs if need in self.stages] for s in self.stages.values()}
+
+    @cached_property
+    def stage_needed_by(self) -> dict[str, list[str]]:
+        """The stages that need each stage."""
+        found: dict[str, list[str]] = {sid: [] for sid in self.stages}
+        for sid, needs in self.stage_needs.items():
+            for need in dict.fromkeys(needs):
+                found[need].append(sid)
+        return found
+
     def stages_before(self, stage_id: str) -> set[str]:
         """Every stage that must run before this one: what it needs, transitively."""
-        import networkx as nx
-
-        return set(nx.ancestors(self.stage_graph, stage_id))
+        return _reached(self.stage_needs, stage_id)
 
     def stages_after(self, stage_id: str) -> set[str]:
         """Every stage that runs after this one: what needs it, transitively."""
-        import networkx as nx
-
-        return set(nx.descendants(self.stage_graph, stage_id))
+        return _reached(self.stage_needed_by, stage_id)
 
     def zone_chain(self, zone_id: str | None) -> list[Zone]:
         """The zone and its ancestors, innermost first (stops on a parent cycle)."""
@@ -226,3 +237,16 @@ class ArchGraph:
         """A flow crosses a trust boundary when its endpoints sit in different zones."""
         a, b = self.components.get(flow.source), self.components.get(flow.target)
         return a is not None and b is not None and a.zone != b.zone
+
+
+def _reached(edges: dict[str, list[str]], start: str) -> set[str]:
+    """Every node reachable from ``start`` along ``edges``, not ``start`` itself (as
+    networkx's ancestors and descendants, even where a cycle leads back to it)."""
+    found: set[str] = set()
+    todo = list(edges.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node not in found and node != start:
+            found.add(node)
+            todo += edges.get(node, ())
+    return found

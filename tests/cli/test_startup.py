@@ -78,3 +78,9 @@ def test_relative_paths_follow_the_working_directory(tmp_path: Path, monkeypatch
     monkeypatch.chdir(model.parent)
     assert relative(str(model)) == "archmodel.yaml"
     assert relative(str(model), tmp_path) == os.path.join("m", "archmodel.yaml")
+
+
+def test_threats_on_a_pipeline_do_not_load_networkx() -> None:
+    """The reference's pipeline is walked for what runs before and after each stage by
+    plain lists: the threat register imports no graph library."""
+    assert "LOADED []" in loaded(["networkx", "yaml"], "threats", "models/reference")

@@ -120,7 +120,7 @@ def unpublished_artifacts(ctx: ThreatContext) -> Iterator[Hit]:
     builds = [s for s in stages.values() if s.kind is StageKind.build]
     if not builds:
         return
-    succ = ctx.graph.stage_graph.succ
+    succ = ctx.graph.stage_needed_by
     reached: set[str] = set()
     queue = deque(b.id for b in builds)
     while queue:  # one BFS from every build, never entering a publish stage
