@@ -6,6 +6,11 @@ Prints a table (no assertions). Targets: generate at 10k components <= 10 s, 50k
 the same files created by a bare loop, and the same bytes written as one file.
 
     .venv/bin/python bench/bench_generate.py [N ...]      # default: 10000 50000
+
+The whole-process rows: a fresh generate (side by side, then in one process), two runs
+after one component's name changed (cache on, as a user runs it), one with nothing
+changed, and check. Outputs go below ``bench/models`` unless ``ARCHMODEL_BENCH_OUT``
+names another directory (``/dev/shm`` shows the code's cost without the disk's).
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import write_model
 
 HERE = Path(__file__).resolve().parent
+# Where outputs go: a file system's cost of creating a hundred thousand files varies by
+# an order of magnitude (by directory, even, on one ext4 disk), so it can be chosen.
+OUT_DIR = Path(os.environ.get("ARCHMODEL_BENCH_OUT") or HERE / "models")
 PIPELINE = """environments:
   - {id: dev, name: Dev, tier: dev}
   - {id: prod, name: Prod, tier: prod, availability_zones: 3}
@@ -58,18 +66,32 @@ def model(n: int) -> Path:
 
 def row(n: int) -> list[tuple[str, int, float, float]]:
     """(what, files, wall, cpu) for a fresh generate (side by side, then in one process),
-    a second generate over the same output, and check with nothing stale."""
+    generate after one component's name changed (what a user runs most), generate with
+    nothing changed, and check with nothing stale."""
     root = model(n)
-    out = HERE / "models" / f"g{n}-out"
+    out = OUT_DIR / f"g{n}-out"
     args = [str(root), "-o", str(out), "--no-images"]
     rows = []
     for label, jobs in (("generate, fresh", ""), ("generate, fresh, 1 process", "1")):
         shutil.rmtree(out, ignore_errors=True)
         rows.append((label, *_process("generate", *args, jobs=jobs)))
     files = sum(1 for p in out.rglob("*") if p.is_file())
-    rows.append(("generate, again", *_process("generate", *args)))
+    for i in range(2):
+        _rename_one(root, f"Component {n // 2} edited {time.time_ns()}")
+        rows.append((f"generate, after an edit ({i + 1})", *_process("generate", *args)))
+    rows.append(("generate, nothing changed", *_process("generate", *args)))
     rows.append(("check, nothing stale", *_process("check", *args)))
     return [(label, files, wall, cpu) for label, wall, cpu in rows]
+
+
+def _rename_one(root: Path, name: str) -> None:
+    """Give the component in the middle a name never used before (so no earlier run's
+    record in the cache matches): its pages, charts and register entries change."""
+    path = root / "components.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    name: Component ", len(text) // 2)
+    end = text.index("\n", start)
+    path.write_text(f"{text[:start]}    name: {name}{text[end:]}", encoding="utf-8")
 
 
 def steps(n: int) -> None:
@@ -97,7 +119,7 @@ def steps(n: int) -> None:
         print(f"  {name:<21} {time.perf_counter() - start:7.2f} s  {len(files)} files")
         results[name] = files
         everything.update({str(p): b for p, b in files.items()})
-    with tempfile.TemporaryDirectory(dir=HERE / "models") as tmp:
+    with tempfile.TemporaryDirectory(dir=OUT_DIR) as tmp:
         start = time.perf_counter()
         write_outputs(Path(tmp), everything)
         print(f"  write (fresh)         {time.perf_counter() - start:7.2f} s")
@@ -108,7 +130,7 @@ def floor(files: dict[str, bytes]) -> None:
     """What the file system alone costs: the same files created by a bare loop (no
     staging, no hashing, no survey), and the same bytes as one file. A fresh generate
     cannot be faster than the first line; the gap to the second is the per-file cost."""
-    with tempfile.TemporaryDirectory(dir=HERE / "models") as tmp:
+    with tempfile.TemporaryDirectory(dir=OUT_DIR) as tmp:
         before, start = _cpu_self(), time.perf_counter()
         made: set[str] = set()
         for rel, content in files.items():
