@@ -131,7 +131,7 @@ def _result(future: Future[Outcome]) -> tuple[dict[str, bytes] | None, object]:
     pairs, finished, error = future.result()
     if error is not None:
         raise error
-    return (dict(pairs) if pairs is not None else None), finished
+    return (dict(pairs) if pairs is not None else None), pickle.loads(finished)
 
 
 def _paths(files: dict[str, bytes]) -> Files:
@@ -139,8 +139,8 @@ def _paths(files: dict[str, bytes]) -> Files:
     return FileMap(files)
 
 
-# (path, bytes) pairs (None: not sent), what ``finish`` made of them, or the error.
-Outcome = tuple["list[tuple[str, bytes]] | None", object, "BaseException | None"]
+# (path, bytes) pairs (None: not sent), what ``finish`` made of them (pickled), or the error.
+Outcome = tuple["list[tuple[str, bytes]] | None", bytes, "BaseException | None"]
 
 
 def _in_worker(name: str, received: Mapping[str, Files]) -> Outcome:
@@ -154,9 +154,12 @@ def _in_worker(name: str, received: Mapping[str, Files]) -> Outcome:
         )
         texts = by_text(files)
         finish = state["finish"].get(name)
-        finished = finish(texts) if finish is not None else None
+        # Pickled here, as one string of bytes: the pool's thread in the parent then moves
+        # bytes while the parent prepares (100,000 small records would each need its
+        # turn at the parent's interpreter), and the parent unpickles once it waits.
+        finished = pickle.dumps(finish(texts) if finish is not None else None, pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # every generator error is the caller's to report
-        return None, None, _portable(exc)
+        return None, b"", _portable(exc)
     return (list(texts.items()) if name in state["keep"] else None), finished, None
 
 
