@@ -1,4 +1,4 @@
-"""The one writer that puts generated files into OUT, and the comparison `check` makes.
+"""The one writer that puts generated files into OUT (`check`'s comparison is ``outcheck``).
 
 OUT may hold files a user wrote, links an attacker planted and a manifest anyone could
 edit, so the writer trusts nothing it finds there:
@@ -6,7 +6,7 @@ edit, so the writer trusts nothing it finds there:
 - it writes a file only where nothing exists, where the bytes are already right, or
   where the previous manifest lists the file *and* its bytes still have the listed
   hash (generate wrote it and nobody changed it); anything else is a conflict, reported
-  before the first write;
+  before the first file moves into place, as is a path that changed after its survey;
 - ``--clean`` removes only files that still have the hash the manifest gave them;
 - a manifest with an unsafe or malformed entry stops the run before anything is written;
 - one run at a time holds a lock on OUT; staging left by a killed run is removed;
@@ -34,12 +34,11 @@ from archmodel.safe_files import (
     NotRegular,
     TooLarge,
     kind_of,
-    kind_of_mode,
     read_regular,
     stat_key,
     stat_key_of,
 )
-from archmodel.survey import MANIFEST_LIMIT, OURS, Within, digest, hash_of, read_or_none, why_not
+from archmodel.survey import MANIFEST_LIMIT, OURS, Within, digest, read_or_none, why_not
 
 MANIFEST = ".archmodel-manifest.json"
 STAGING_PREFIX = ".archmodel-staging-"
@@ -250,7 +249,7 @@ class Opened:
         if kind_of(self.out / MANIFEST) not in (None, "missing"):
             problems.append((MANIFEST, "not a regular file"))
         moves = [(rel, name) for rel, _, why, name, _ in staged if why in OURS and name is not None]
-        problems += _moved_since(self.out, staged)
+        problems += _files_in_the_way(staged) + _moved_since(self.out, staged)
         if problems:
             raise Conflict(tuple(problems))
         hashes = {rel: hashed for rel, hashed, *_ in staged}
@@ -332,31 +331,36 @@ _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 def _moved_since(out: Path, staged: list[Staged]) -> list[tuple[str, str]]:
     """Files to write whose path changed since the survey (a file appeared where none
-    was, or one to replace has another stat): the survey may be seconds old when
-    generators ran in parallel, and generate never replaces what it has not seen."""
-    base, gone = os.fspath(out), _Gone(out)
+    was, one to replace has another stat, a directory on the way became a link): the
+    survey may be seconds old when generators ran in parallel, and generate never
+    replaces what it has not seen. In a directory that does not exist, nothing is looked
+    at: a fresh output costs one look per directory."""
+    within, prefix = Within(out), os.path.join(os.fspath(out), "")
     found = []
     for rel, _, why, _, key in staged:
-        if why == "missing" and not gone(rel) and os.path.lexists(os.path.join(base, rel)):
+        if why not in OURS:
+            continue
+        if not within(rel):
+            found.append((rel, "its directory became a link leading out of OUT during this run"))
+        elif why == "missing" and not within.absent(rel) and os.path.lexists(prefix + rel):
             found.append((rel, "appeared during this run"))
-        elif why == "changed" and stat_key(os.path.join(base, rel)) != key:
+        elif why == "changed" and stat_key(prefix + rel) != key:
             found.append((rel, "changed during this run"))
     return found
 
 
-class _Gone:
-    """Whether a path's directory does not exist: a fresh output's files need no look
-    each, one per directory."""
-
-    def __init__(self, out: Path) -> None:
-        self.base, self.known = os.fspath(out), {"": False}
-
-    def __call__(self, rel: str) -> bool:
-        parent = rel.rpartition("/")[0]
-        found = self.known.get(parent)
-        if found is None:
-            found = self.known[parent] = not os.path.lexists(os.path.join(self.base, parent))
-        return found
+def _files_in_the_way(staged: list[Staged]) -> list[tuple[str, str]]:
+    """Planned files whose path another planned file needs as a directory (``a`` and
+    ``a/b``): refused before anything moves, rather than failing half-way through."""
+    parents = {rel.rpartition("/")[0] for rel, *_ in staged}
+    directories = set()
+    for parent in parents:
+        while parent and parent not in directories:
+            directories.add(parent)
+            parent = parent.rpartition("/")[0]
+    return [
+        (rel, "another generated file needs it as a directory") for rel, *_ in staged if rel in directories
+    ]
 
 
 def _move(out: Path, staging: str, moves: list[tuple[str, str]]) -> None:
@@ -380,95 +384,3 @@ def _clean(out: Path, previous: Manifest, kept: set[str]) -> None:
         current = read_or_none(path)
         if current is not None and digest(current) == previous.files[rel]:
             path.unlink()
-
-
-@dataclass(frozen=True)
-class Drift:
-    """How OUT differs from what generate would write."""
-
-    stale: list[str]
-    missing: list[str]
-    extra: list[str]
-    # Paths where a symlink, directory or device stands instead of a generated file.
-    unsafe: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def clean(self) -> bool:
-        return not (self.stale or self.missing or self.extra or self.unsafe)
-
-
-def compare_outputs(out: Path, files: Mapping[str, bytes], inputs: str = "") -> Drift:
-    """Compare OUT with freshly generated ``files`` without writing anything.
-
-    Only regular files are read. Extra files are those the manifest in OUT lists but
-    generation no longer produces; files a user put in OUT are never reported.
-    """
-    return compare_hashes(out, expected_hashes(files, inputs))
-
-
-def expected_hashes(files: Mapping[str, bytes], inputs: str = "") -> dict[str, str]:
-    """The hash of every file generate writes for ``files``, the manifest included."""
-    return with_manifest(digests({safe_relative(p): b for p, b in files.items()}), inputs)
-
-
-def with_manifest(hashes: Mapping[str, str], inputs: str) -> dict[str, str]:
-    """``hashes`` and the hash of the manifest that lists them."""
-    return {**hashes, MANIFEST: digest(manifest_of(hashes, inputs))}
-
-
-def compare_hashes(
-    out: Path,
-    expected: Mapping[str, str],
-    listed: set[str] | None = None,
-    seen: Seen | None = None,
-    first: bool = False,
-) -> Drift:
-    """Compare OUT with the hashes generate would write.
-
-    ``listed`` (the manifest's paths, to name extra files) is read from OUT's manifest
-    when not given, and not at all when that manifest has the expected hash (it then
-    lists exactly the expected files). ``seen`` (from the user's private cache, never
-    from OUT) gives the stat and hash a file had when generate wrote it: a regular file
-    with that stat and the expected hash is not read again. Every other file is read
-    (regular files only) and hashed. With ``first``, the comparison stops at the first
-    file that differs (the drift then names that one only).
-    """
-    known = seen or Seen()
-    manifest_as_expected = False
-    within = Within(out)
-    prefix = os.path.join(os.fspath(out), "")  # OUT with one trailing separator
-    stale, missing, unsafe = [], [], []
-    for rel, wanted in expected.items():
-        # One lstat per file, on a plain string path: an output has a hundred thousand.
-        # Concatenated, not joined: a path from the cache that is not relative stays
-        # below OUT, where ``within`` judges it.
-        full = prefix + rel
-        try:
-            info = os.lstat(full) if within(rel) else None
-        except FileNotFoundError:
-            missing.append(rel)
-            continue
-        kind = kind_of_mode(info.st_mode) if info is not None else "symlinked directory"
-        if kind is not None or info is None:
-            unsafe.append((rel, kind or "symlinked directory"))
-        elif rel == MANIFEST:
-            # It records the inputs (the date among them), so it is not stale itself; its
-            # files are compared one by one.
-            manifest_as_expected = hash_of(full, rel, info, known) == wanted
-        elif hash_of(full, rel, info, known) != wanted:
-            stale.append(rel)
-        if first and (stale or missing or unsafe):
-            return Drift(stale, missing, [], unsafe)
-    if listed is None:
-        listed = set(expected) if manifest_as_expected else _listed(out)
-    extra = [rel for rel in sorted(listed - set(expected)) if kind_of(out / rel) is None]
-    return Drift(sorted(stale), sorted(missing), extra, sorted(unsafe))
-
-
-def _listed(out: Path) -> set[str]:
-    """Paths the manifest in OUT lists (none when it cannot be read): only ever used to
-    name extra files, never to vouch for a file's content."""
-    try:
-        return set(read_manifest(out).files)
-    except BadManifest:
-        return set()

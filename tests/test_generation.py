@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archmodel.cli.main import cli
-from archmodel.writer import MANIFEST, UnsafePath, compare_outputs, safe_relative, write_outputs
+from archmodel.outcheck import compare_outputs
+from archmodel.writer import MANIFEST, UnsafePath, safe_relative, write_outputs
 
 
 def test_manifest_lists_every_file_with_its_hash(tmp_path: Path) -> None:
@@ -154,6 +155,7 @@ def test_clean_does_not_follow_a_symlinked_directory(tmp_path: Path) -> None:
 def test_in_sync_check_trusts_unchanged_stats_and_hashes_the_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import archmodel.outcheck as outcheck
     import archmodel.survey as survey
     import archmodel.writer as writer
     from archmodel import output_cache
@@ -167,7 +169,7 @@ def test_in_sync_check_trusts_unchanged_stats_and_hashes_the_rest(
     listed = set(files)
 
     def compare() -> bool:
-        return writer.compare_hashes(out, expected, listed, output_cache.recall_stats(out)).clean
+        return outcheck.compare_hashes(out, expected, listed, output_cache.recall_stats(out)).clean
 
     with monkeypatch.context() as patched:  # files whose stat is unchanged are not read
         patched.setattr(survey, "read_or_none", lambda *args: pytest.fail("read a file"))
@@ -177,13 +179,14 @@ def test_in_sync_check_trusts_unchanged_stats_and_hashes_the_rest(
     (out / "d" / "b.txt").write_bytes(b"1234")
     assert compare()  # the stat changed, the bytes are right again: hashed, in sync
     other = {**expected, "a.txt": writer.digest(b"other")}  # a remembered stat vouches only for its hash
-    assert not writer.compare_hashes(out, other, listed, output_cache.recall_stats(out)).clean
+    assert not outcheck.compare_hashes(out, other, listed, output_cache.recall_stats(out)).clean
     monkeypatch.setenv("ARCHMODEL_NO_CACHE", "1")
     assert len(output_cache.recall_stats(out)) == 0
     assert compare()  # no cache: every file hashed
 
 
 def test_stat_cache_never_trusts_a_symlink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import archmodel.outcheck as outcheck
     import archmodel.writer as writer
     from archmodel import output_cache
 
@@ -195,7 +198,7 @@ def test_stat_cache_never_trusts_a_symlink(tmp_path: Path, monkeypatch: pytest.M
     (tmp_path / "elsewhere").write_bytes(b"same")
     (out / "a.txt").unlink()
     (out / "a.txt").symlink_to(tmp_path / "elsewhere")
-    drift = writer.compare_hashes(out, expected, {"a.txt"}, output_cache.recall_stats(out))
+    drift = outcheck.compare_hashes(out, expected, {"a.txt"}, output_cache.recall_stats(out))
     assert drift.unsafe == [("a.txt", "symlink")]
 
 

@@ -112,3 +112,27 @@ def test_a_failed_run_leaves_an_existing_out_as_it_was(tmp_path: Path) -> None:
         raise RuntimeError("a generator failed")
     assert sorted(p.name for p in out.iterdir()) == before
     assert (out / "x.txt").read_bytes() == b"one"
+
+
+def test_a_file_another_file_needs_as_a_directory_is_refused_before_anything_moves(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(Conflict) as raised:
+        write_outputs(out, {"a": b"file", "a/b/c.txt": b"below it", "z.txt": b"z"})
+    assert raised.value.paths == (("a", "another generated file needs it as a directory"),)
+    assert not out.exists()
+
+
+def test_a_directory_that_becomes_a_link_after_the_survey_carries_no_write(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    write_outputs(out, {"d/x.txt": b"one"})
+    elsewhere.mkdir()
+    with pytest.raises(Conflict) as raised, opened(out) as target:
+        staged = target.stage({"d/x.txt": b"two", "d/y.txt": b"new"})
+        (out / "d" / "x.txt").unlink()
+        (out / "d").rmdir()
+        (out / "d").symlink_to(elsewhere)
+        target.commit(staged)
+    assert {why for _, why in raised.value.paths} == {
+        "its directory became a link leading out of OUT during this run"
+    }
+    assert list(elsewhere.iterdir()) == []

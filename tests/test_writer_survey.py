@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from archmodel.outcheck import compare_hashes
 from archmodel.output_cache import Seen
 from archmodel.safe_files import stat_key
 from archmodel.writer import (
     MANIFEST,
     Conflict,
     Known,
-    compare_hashes,
     digest,
     digests,
     manifest_of,
@@ -97,13 +97,13 @@ def test_hashes_for_other_paths_are_not_trusted(tmp_path: Path) -> None:
 def test_a_manifest_with_the_expected_hash_is_not_parsed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import archmodel.writer as writer
+    import archmodel.outcheck as outcheck
 
     out = tmp_path / "out"
     write_outputs(out, FILES, inputs="fp")
     expected = {**digests(FILES), MANIFEST: digest((out / MANIFEST).read_bytes())}
     with monkeypatch.context() as patched:
-        patched.setattr(writer, "_listed", lambda out: pytest.fail("parsed the manifest"))
+        patched.setattr(outcheck, "_listed", lambda out: pytest.fail("parsed the manifest"))
         assert compare_hashes(out, expected).clean
 
 

@@ -16,6 +16,7 @@ from archmodel.cli.project import ENV, checked_project, in_environment
 from archmodel.fingerprint import inputs_fingerprint
 from archmodel.generators.ci.options import CiOptions
 from archmodel.naming import NameClash
+from archmodel.outcheck import Drift, compare_hashes, expected_hashes
 from archmodel.runner import (
     Generator,
     GeneratorUnavailable,
@@ -32,11 +33,8 @@ from archmodel.writer import (
     BadManifest,
     Busy,
     Conflict,
-    Drift,
     Staged,
     UnsafePath,
-    compare_hashes,
-    expected_hashes,
     opened,
 )
 
