@@ -28,7 +28,7 @@ from archmodel.threats.registry import Hit, Plugins, ThreatRule, load_plugins
 from archmodel.threats.risks import apply_risks
 from archmodel.threats.severity import Scorer
 from archmodel.threats.silencing import Silencing, describe, is_blanket
-from archmodel.threats.split import run_rules, worth_splitting
+from archmodel.threats.split import run_rules_over, worth_splitting
 from archmodel.threats.types import Finding, FindingTemplate, Status, ThreatSeverity
 
 
@@ -107,11 +107,14 @@ def analyse(
     positions = project.positions if locate_findings else None
     with collector.paused():  # tens of thousands of findings, none in a cycle
         if views:
-            findings = merge_environments(
-                {env: _run(ctx, rules, include_mitigated, positions) for env, ctx in contexts.items()}
-            )
+            # The focus first: its tracing rules run in this process (their traces are the
+            # report's); the register lists environments in the model's order.
+            envs = sorted(contexts, key=lambda env: contexts[env] is not focus)
+            per_env = _run([contexts[env] for env in envs], rules, include_mitigated, positions)
+            found = dict(zip(envs, per_env, strict=True))
+            findings = merge_environments({env: found[env] for env in contexts})
         else:
-            findings = _run(focus, rules, include_mitigated, positions)
+            findings = _run([focus], rules, include_mitigated, positions)[0]
     findings, warnings = apply_risks(findings, project, today or clock.today())
     warnings = [*_shadowed(policy), *_plugin_diagnostics(), *warnings]
     if locate_findings:  # from the bytes loaded, so no renderer reads a model file again
@@ -136,21 +139,30 @@ def _focus(project: Project, views: dict[str, Project]) -> Project:
 
 
 def _run(
-    ctx: ThreatContext, rules: list[ThreatRule], include_mitigated: bool, positions: Positions | None
-) -> list[Finding]:
-    """Every rule over one model (or one environment's view): one finding per id, the most
-    severe when several hits share it, each at its model line when ``positions`` are
-    given. A large model's rules run in two processes, and each locates its own findings."""
-    scorer = Scorer(ctx)
+    contexts: list[ThreatContext],
+    rules: list[ThreatRule],
+    include_mitigated: bool,
+    positions: Positions | None,
+) -> list[list[Finding]]:
+    """Every rule over each model (or environment's view), for each: one finding per id,
+    the most severe when several hits share it, each at its model line when ``positions``
+    are given. A large model's rules run in two processes (several views split by view
+    first), and each locates its own findings."""
+    scorers = {id(ctx): Scorer(ctx) for ctx in contexts}
 
     def run_rule(rule: ThreatRule, ctx: ThreatContext) -> list[Finding]:
-        make = _Maker(rule, ctx, include_mitigated, scorer, positions)
+        make = _Maker(rule, ctx, include_mitigated, scorers[id(ctx)], positions)
         return [f for f in map(make, rule.hits(ctx)) if f is not None]
 
-    if worth_splitting(ctx):
-        per_rule = run_rules(ctx, rules, run_rule)
+    if worth_splitting(contexts[0]):
+        per_context = run_rules_over(contexts, rules, run_rule)
     else:
-        per_rule = [run_rule(rule, ctx) for rule in rules]
+        per_context = [[run_rule(rule, ctx) for rule in rules] for ctx in contexts]
+    return [_folded(per_rule) for per_rule in per_context]
+
+
+def _folded(per_rule: list[list[Finding]]) -> list[Finding]:
+    """One finding per id, the most severe (the first of equals, in rule order)."""
     found: dict[str, Finding] = {}
     for findings in per_rule:
         for finding in findings:

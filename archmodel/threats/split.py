@@ -26,7 +26,7 @@ from archmodel import cores
 from archmodel.threats.types import Finding, packed, unpacked
 
 if TYPE_CHECKING:
-    from multiprocessing.sharedctypes import Synchronized
+    from multiprocessing.sharedctypes import SynchronizedArray
 
     from archmodel.threats.context import ThreatContext
     from archmodel.threats.registry import ThreatRule
@@ -36,7 +36,7 @@ TRACING_MODULE = "archmodel.threats.checks.attack"  # rules on the traced paths 
 
 # One rule's findings, in hit order: what ``run_rule`` returns.
 RunRule = Callable[["ThreatRule", "ThreatContext"], "list[Finding]"]
-# What the worker sends back: (rule index, its findings packed and pickled) per rule it ran.
+# What the worker sends back: (queue position, the findings packed and pickled) per pair it ran.
 Sent = list[tuple[int, bytes]]
 _STATE: dict[str, Any] = {}
 
@@ -49,50 +49,70 @@ def worth_splitting(ctx: ThreatContext) -> bool:
 def run_rules(ctx: ThreatContext, rules: Sequence[ThreatRule], run_rule: RunRule) -> list[list[Finding]]:
     """``run_rule`` over every rule, each rule's findings in rule order: the tracing rules
     here, every other rule in whichever process is free first."""
-    shared = [i for i, rule in enumerate(rules) if _module(rule) != TRACING_MODULE]
-    pinned = [i for i, rule in enumerate(rules) if _module(rule) == TRACING_MODULE]
-    turn = multiprocessing.get_context("fork").Value("i", 0)
-    _STATE.update(ctx=ctx, rules=rules, run_rule=run_rule, shared=shared, turn=turn)
-    results: list[list[Finding] | None] = [None] * len(rules)
+    return run_rules_over([ctx], rules, run_rule)[0]
+
+
+def run_rules_over(
+    contexts: Sequence[ThreatContext], rules: Sequence[ThreatRule], run_rule: RunRule
+) -> list[list[list[Finding]]]:
+    """``run_rule`` over every rule in every context (several environments' views): for
+    each context, each rule's findings in rule order. The first context's tracing rules
+    run here, first. The rest is one queue of (context, rule) pairs, context by context:
+    this process takes pairs from its front; the worker takes them from the front too
+    when there is one context, and from its back when there are several, so that each
+    process mostly works on contexts of its own and builds their indexes alone."""
+    pinned = [(0, i) for i, rule in enumerate(rules) if _module(rule) == TRACING_MODULE]
+    here = set(pinned)
+    queue = [(c, i) for c in range(len(contexts)) for i in range(len(rules)) if (c, i) not in here]
+    bounds = multiprocessing.get_context("fork").Array("i", [0, len(queue)])
+    _STATE.update(contexts=contexts, rules=rules, run_rule=run_rule, queue=queue, bounds=bounds)
+    results: list[list[list[Finding]]] = [[[] for _ in rules] for _ in contexts]
     try:
         with cores.fork_pool(1) as pool:
-            future = pool.submit(_in_worker)
-            for i in chain(pinned, _taken(shared, turn)):  # taken one at a time
-                results[i] = run_rule(rules[i], ctx)
+            future = pool.submit(_in_worker, len(contexts) > 1)
+            for c, i in chain(pinned, (queue[k] for k in _taken(bounds, from_back=False))):
+                results[c][i] = run_rule(rules[i], contexts[c])
             sent, error = future.result()
     finally:
         _STATE.clear()
     if error is not None:
         raise error
-    for i, blob in sent:
-        results[i] = unpacked(pickle.loads(blob))
-    return [r or [] for r in results]
+    for k, blob in sent:
+        c, i = queue[k]
+        results[c][i] = unpacked(pickle.loads(blob))
+    return results
 
 
-def _taken(shared: list[int], turn: Synchronized[int]) -> Iterator[int]:
-    """The rule indexes this process takes, one at a time, until none is left."""
+def _taken(bounds: SynchronizedArray[int], from_back: bool) -> Iterator[int]:
+    """The queue positions this process takes, one at a time, until none is left: the
+    next from the front, or from the back."""
     while True:
-        with turn.get_lock():
-            n = turn.value
-            turn.value = n + 1
-        if n >= len(shared):
-            return
-        yield shared[n]
+        with bounds.get_lock():
+            low, high = bounds[0], bounds[1]
+            if low >= high:
+                return
+            if from_back:
+                bounds[1] = taken = high - 1
+            else:
+                bounds[0], taken = low + 1, low
+        yield taken
 
 
 def _module(rule: ThreatRule) -> str:
     return getattr(rule.check, "__module__", "") or ""
 
 
-def _in_worker() -> tuple[Sent, BaseException | None]:
-    """The findings of the rules this worker took; an error travels back as a value (and
-    the worker takes no further rule: the caller fails anyway)."""
-    ctx, rules, run_rule = _STATE["ctx"], _STATE["rules"], _STATE["run_rule"]
+def _in_worker(from_back: bool) -> tuple[Sent, BaseException | None]:
+    """The findings of the pairs this worker took; an error travels back as a value (and
+    the worker takes no further pair: the caller fails anyway)."""
+    contexts, rules, queue = _STATE["contexts"], _STATE["rules"], _STATE["queue"]
+    run_rule = _STATE["run_rule"]
     sent: Sent = []
     try:
-        for i in _taken(_STATE["shared"], _STATE["turn"]):
-            rows = packed(run_rule(rules[i], ctx))
-            sent.append((i, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)))
+        for k in _taken(_STATE["bounds"], from_back):
+            c, i = queue[k]
+            rows = packed(run_rule(rules[i], contexts[c]))
+            sent.append((k, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)))
     except Exception as exc:  # a rule's error is the caller's to report, as in one process
         return [], RuntimeError(f"threat rule failed: {type(exc).__name__}: {exc}")
     return sent, None

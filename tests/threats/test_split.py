@@ -14,15 +14,26 @@ import pytest
 from archmodel.api import valid_project
 from archmodel.cores import JOBS_VARIABLE
 from archmodel.generators.threats.tabular import render_json
+from archmodel.model.ref import Ref
+from archmodel.model.stride import ThreatSeverity
 from archmodel.threats import analyse
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.engine import catalog
 from archmodel.threats.registry import Hit, ThreatRule
-from archmodel.threats.split import TRACING_MODULE, run_rules, worth_splitting
+from archmodel.threats.split import TRACING_MODULE, run_rules, run_rules_over, worth_splitting
 from archmodel.threats.types import Finding, Stride, packed, unpacked
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = [ROOT / "models" / "reference", *sorted((ROOT / "models" / "examples").iterdir())]
+FIELDS = {
+    "title": "t",
+    "stride": (Stride.tampering,),
+    "severity": ThreatSeverity.low,
+    "target": Ref("component", "x"),
+    "mitigations": (),
+    "layer": "network",
+    "fix": "f",
+}
 
 
 @pytest.mark.parametrize("model", MODELS[:4], ids=lambda p: p.name)
@@ -169,3 +180,34 @@ def test_other_runtime_errors_are_not_taken_for_a_dead_worker(monkeypatch: pytes
     monkeypatch.setattr(cli_main.lifetime, "until_exit", lambda: None)
     with pytest.raises(RuntimeError, match="threat rule failed"):
         cli_main.main()
+
+
+def test_several_views_are_split_by_view_first(tmp_path: Path) -> None:
+    """Two environments' views: every (view, rule) pair runs once and its findings land
+    in their place; the worker starts from the last view's end, this process from the
+    first view's tracing rules."""
+    project = valid_project(MODELS[0])
+    views = [project.for_environment(env) for env in project.environment_ids[:2]]
+    contexts = [ThreatContext(v, v.graph, v.model.policies) for v in views]
+    rules = catalog(project.model.policies)
+    log = tmp_path / "ran"
+    here = os.getpid()
+
+    def run_rule(rule: ThreatRule, ctx: ThreatContext) -> list[Finding]:
+        with log.open("a") as f:
+            f.write(f"{os.getpid()} {contexts.index(ctx)} {rule.id}\n")
+        time.sleep(0.002)
+        return [Finding(**{**FIELDS, "rule": rule.id, "description": str(contexts.index(ctx))})]
+
+    results = run_rules_over(contexts, rules, run_rule)
+    assert [[f[0].description for f in per_rule] for per_rule in results] == [
+        ["0"] * len(rules),
+        ["1"] * len(rules),
+    ]
+    assert [[f[0].rule for f in per_rule] for per_rule in results] == [[r.id for r in rules]] * 2
+    ran = [line.split() for line in log.read_text().splitlines()]
+    assert len(ran) == 2 * len(rules)  # each pair once
+    theirs = [(int(c), rule) for pid, c, rule in ran if int(pid) != here]
+    assert theirs and theirs[0] == (1, rules[-1].id)  # the worker began at the back
+    tracing = {r.id for r in rules if r.check.__module__ == TRACING_MODULE}
+    assert {rule for pid, c, rule in ran if int(pid) == here and c == "0"} >= tracing
