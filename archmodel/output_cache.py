@@ -81,9 +81,10 @@ def recall(inputs: str) -> dict[str, str] | None:
 
 
 class Seen:
-    """What OUT's files looked like when generate wrote them: path -> [size, mtime,
-    ctime, inode, hash], kept as read from the cache and checked at each lookup (a
-    hundred thousand entries are not worth converting when most are looked up once)."""
+    """What OUT's files looked like when generate wrote them: path -> "size mtime ctime
+    inode hash", kept as read from the cache and checked at each lookup (a hundred
+    thousand entries are not worth converting when most are looked up once; one string
+    each reads three times faster than a list of five)."""
 
     def __init__(self, entries: Mapping[str, object] | None = None) -> None:
         self.entries: Mapping[str, object] = entries or {}
@@ -95,11 +96,17 @@ class Seen:
         """The hash ``rel`` had when its stat was ``info`` (None: unknown, or the stat
         differs, so the file must be read)."""
         item = self.entries.get(rel)
-        if type(item) is not list or len(item) != 5 or type(item[4]) is not str:
+        if type(item) is not str:
             return None
-        if item[:4] != [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]:
+        head = stat_text(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        if len(item) != len(head) + 64 or not item.startswith(head):
             return None
-        return item[4]
+        return item[len(head) :]
+
+
+def stat_text(size: int, mtime: int, ctime: int, inode: int) -> str:
+    """How a file's stat starts its entry in the cache (its hash follows)."""
+    return f"{size} {mtime} {ctime} {inode} "
 
 
 def _stats_entry(out: Path) -> Path | None:
@@ -128,7 +135,7 @@ def remember_stats(
     for rel, hashed in sorted(hashes.items()):
         key = known.get(rel) or stat_key(os.path.join(base, rel))
         if key is not None:
-            seen[rel] = [*key, hashed]
+            seen[rel] = stat_text(*key) + hashed
     try:
         fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -7,9 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from archmodel.outcheck import compare_hashes
-from archmodel.output_cache import Seen
+from archmodel.output_cache import Seen, stat_text
 from archmodel.safe_files import stat_key
 from archmodel.writer import (
     MANIFEST,
@@ -29,7 +31,7 @@ def _seen(out: Path, hashes: dict[str, str]) -> Seen:
     for rel, hashed in hashes.items():
         key = stat_key(out / rel)
         assert key is not None
-        found[rel] = [*key, hashed]
+        found[rel] = stat_text(*key) + hashed
     return Seen(found)
 
 
@@ -126,3 +128,47 @@ def test_the_writer_reports_the_stat_it_left_each_file_with(tmp_path: Path) -> N
     write_outputs(out, planned, known=known)
     assert set(known.stats) == set(planned)
     assert all(known.stats[rel] == stat_key(out / rel) for rel in planned)
+
+
+_PATH_TEXT = st.lists(
+    st.sampled_from(["a", "b.txt", ".", "..", "", "é", "\\", "\n", " "]), min_size=1, max_size=4
+)
+_HASH = st.one_of(
+    st.text("0123456789abcdef", min_size=64, max_size=64),
+    st.text("0123456789abcdefABCDEF\n", min_size=63, max_size=65),
+    st.integers(),
+    st.none(),
+)
+
+
+@given(st.dictionaries(_PATH_TEXT.map("/".join), _HASH, max_size=6))
+def test_a_manifest_is_checked_as_a_whole_as_entry_by_entry(files: dict[str, object]) -> None:
+    """The two-scan check of a large manifest accepts exactly what the entry-by-entry
+    check accepts, and gives the same listing."""
+    import archmodel.writer as writer
+
+    def parsed() -> object:
+        try:
+            return writer._parse_manifest({"inputs": "fp", "files": files}, Path("m"))
+        except writer.BadManifest as exc:
+            return str(exc)
+
+    whole = parsed()
+    original = writer._all_plain
+    writer._all_plain = lambda files: False  # type: ignore[assignment]
+    try:
+        assert parsed() == whole
+    finally:
+        writer._all_plain = original
+
+
+def test_a_remembered_stat_vouches_only_for_that_exact_stat(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(b"x")
+    info = os.lstat(path)
+    key = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    hashed = digest(b"x")
+    assert Seen({"f": stat_text(*key) + hashed}).hash_of("f", info) == hashed
+    other = (key[0] + 1, *key[1:])
+    for entry in (stat_text(*other) + hashed, stat_text(*key) + hashed[:-1], [*key, hashed], None):
+        assert Seen({"f": entry}).hash_of("f", info) is None  # another stat, a short hash, the old layout
