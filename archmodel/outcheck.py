@@ -67,7 +67,7 @@ def compare_hashes(
     from OUT) gives the stat and hash a file had when generate wrote it: a regular file
     with that stat and the expected hash is not read again. Every other file is read
     (regular files only) and hashed. With ``first``, the comparison stops at the first
-    file that differs (the drift then names that one only).
+    file that differs, the manifest included (the drift then names that one only).
     """
     known = seen or Seen()
     manifest_as_expected = False
@@ -91,6 +91,8 @@ def compare_hashes(
             # It records the inputs (the date among them), so it is not stale itself; its
             # files are compared one by one.
             manifest_as_expected = hash_of(full, rel, info, known) == wanted
+            if first and not manifest_as_expected:
+                return Drift([MANIFEST], [], [], [])
         elif hash_of(full, rel, info, known) != wanted:
             stale.append(rel)
         if first and (stale or missing or unsafe):

@@ -79,11 +79,13 @@ class Manifest:
 
 
 def safe_relative(path: str) -> str:
-    """Reject absolute paths, ``..``, empty parts and backslashes: nothing leaves OUT."""
-    if path and path[0] != "/" and "\\" not in path and _PLAIN.isdisjoint(path.split("/")):
+    """Reject absolute paths, ``..``, empty parts, backslashes and NUL (which no file name
+    holds): nothing leaves OUT."""
+    plain = "\\" not in path and "\0" not in path
+    if path and path[0] != "/" and plain and _PLAIN.isdisjoint(path.split("/")):
         return path  # already plain (most paths): the same as the check below, without pathlib
     pure = PurePosixPath(path)
-    if pure.is_absolute() or not pure.parts or any(p in ("..", "") for p in pure.parts) or "\\" in path:
+    if pure.is_absolute() or not pure.parts or any(p in ("..", "") for p in pure.parts) or not plain:
         raise UnsafePath(path)
     return pure.as_posix()
 
@@ -148,6 +150,7 @@ _NOT_PLAIN = (
     "//",
     "\n\n",
     "\\",
+    "\0",
     *(a + dots + b for dots in (".", "..") for a in "\n/" for b in "/\n"),
 )
 _HEX = b"0123456789abcdef"
@@ -162,7 +165,8 @@ def _all_plain(files: dict[str, object]) -> bool:
         return False
     joined = "\n".join(hashes) + "\n"  # type: ignore[arg-type]
     # 64 characters and a line break, each hash: nothing but hex digits and the breaks.
-    if len(joined) != 65 * len(hashes) or joined[64::65] != "\n" * len(hashes):
+    breaks = len(hashes)
+    if len(joined) != 65 * breaks or joined[64::65] != "\n" * breaks or joined.count("\n") != breaks:
         return False
     if not joined.isascii() or joined.encode("ascii").translate(None, _HEX + b"\n"):
         return False
@@ -172,8 +176,10 @@ def _all_plain(files: dict[str, object]) -> bool:
 
 @contextmanager
 def locked(out: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold an exclusive lock on OUT: two runs into one OUT take turns."""
+    """Hold an exclusive lock on OUT: two runs into one OUT take turns. Workers forked
+    while it is held do not hold it (see ``_HELD``)."""
     fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    _HELD.add(fd)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -186,7 +192,33 @@ def locked(out: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
                 time.sleep(0.05)
         yield
     finally:
+        _HELD.discard(fd)
         os.close(fd)  # closing the descriptor releases the lock
+
+
+# Descriptors holding a lock on an OUT. A forked process shares the lock through its copy
+# of the descriptor, so workers close theirs at once: a worker left behind by a killed
+# run would otherwise keep OUT locked until it ends.
+_HELD: set[int] = set()
+
+
+def _release_in_child() -> None:
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_release_in_child)
+
+
+def has_staging(out: Path) -> bool:
+    """Whether OUT holds a staging directory (a run's, or one a killed run left)."""
+    try:
+        return any(entry.name.startswith(STAGING_PREFIX) for entry in os.scandir(out))
+    except OSError:
+        return False
 
 
 def remove_stale_staging(out: Path) -> None:
@@ -374,11 +406,22 @@ def _moved_since(out: Path, staged: list[Staged]) -> list[tuple[str, str]]:
             continue
         if not within(rel):
             found.append((rel, "its directory became a link leading out of OUT during this run"))
-        elif why == "missing" and not within.absent(rel) and os.path.lexists(prefix + rel):
-            found.append((rel, "appeared during this run"))
+        elif why == "missing" and not within.absent(rel) and (what := _standing(prefix + rel)):
+            found.append((rel, what))
         elif why == "changed" and stat_key(prefix + rel) != key:
             found.append((rel, "changed during this run"))
     return found
+
+
+def _standing(full: str) -> str | None:
+    """Why a path surveyed as missing can no longer be written (None: still free)."""
+    try:
+        os.lstat(full)
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        return "a file is in the way of its directory"
+    return "appeared during this run"
 
 
 def _files_in_the_way(staged: list[Staged]) -> list[tuple[str, str]]:

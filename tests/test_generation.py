@@ -249,3 +249,45 @@ def test_generate_runs_again_when_output_or_inputs_changed(
     else:
         assert again.exit_code == 0 and "as generated" not in again.stderr
         assert victim.is_file() and "5 files" in again.stderr
+
+
+def test_generate_fast_path_knows_which_kinds_were_asked_for(
+    write_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    """docs needs the diagrams: the same generators run for `--only docs` and for
+    `--only diagrams,docs`, but only the second writes the diagrams."""
+    model = write_model("archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    common = ["generate", str(model), "-o", str(out), "--no-images", "--only"]
+    assert runner.invoke(cli, [*common, "docs"]).exit_code == 0
+    assert not (out / "diagrams").exists()
+    both = runner.invoke(cli, [*common, "diagrams,docs"])
+    assert both.exit_code == 0 and "as generated" not in both.stderr
+    assert any((out / "diagrams").rglob("*.mmd"))
+
+
+@pytest.mark.parametrize("tamper", ["manifest", "staging"])
+def test_generate_fast_path_never_vouches_for_a_tampered_out(
+    write_model: Callable[..., Path], tmp_path: Path, tamper: str
+) -> None:
+    model = write_model("archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n")
+    out = tmp_path / "out"
+    args = ["generate", str(model), "-o", str(out), "--only", "threats"]
+    runner = CliRunner()
+    assert runner.invoke(cli, args).exit_code == 0
+    if tamper == "manifest":
+        (out / MANIFEST).write_text('{"files": 5}')
+    else:
+        (out / ".archmodel-staging-killed").mkdir()
+    again = runner.invoke(cli, args)
+    assert "as generated" not in again.stderr
+    if tamper == "manifest":  # a full run, which refuses a manifest it cannot trust
+        assert again.exit_code == 1 and "remove the manifest" in again.stderr
+    else:  # a full run, which removes what a killed run left
+        assert again.exit_code == 0 and not (out / ".archmodel-staging-killed").exists()
+
+
+def test_a_path_with_nul_is_unsafe() -> None:
+    with pytest.raises(UnsafePath):
+        safe_relative("a\0b.txt")

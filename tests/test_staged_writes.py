@@ -136,3 +136,34 @@ def test_a_directory_that_becomes_a_link_after_the_survey_carries_no_write(tmp_p
         "its directory became a link leading out of OUT during this run"
     }
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_directory_replaced_by_a_file_after_the_survey_is_a_conflict(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(out, {"keep.txt": b"k"})
+    with pytest.raises(Conflict) as raised, opened(out) as target:
+        staged = target.stage({"a.txt": b"a", "d/x.txt": b"x"})
+        (out / "d").write_bytes(b"a file where the directory goes")
+        target.commit(staged)
+    assert raised.value.paths == (("d/x.txt", "a file is in the way of its directory"),)
+    assert not (out / "a.txt").exists()  # nothing moved
+
+
+def test_a_worker_forked_while_out_is_locked_does_not_hold_the_lock(tmp_path: Path) -> None:
+    """A worker outliving a killed run must not keep OUT locked."""
+    import multiprocessing
+    import time as clock
+
+    from archmodel.writer import locked
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with locked(out):
+        worker = multiprocessing.get_context("fork").Process(target=clock.sleep, args=(5,))
+        worker.start()
+    try:
+        with locked(out, timeout=1.0):  # Busy if the worker still held it
+            pass
+    finally:
+        worker.terminate()
+        worker.join()

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from archmodel.outcheck import compare_hashes
@@ -131,7 +131,7 @@ def test_the_writer_reports_the_stat_it_left_each_file_with(tmp_path: Path) -> N
 
 
 _PATH_TEXT = st.lists(
-    st.sampled_from(["a", "b.txt", ".", "..", "", "é", "\\", "\n", " "]), min_size=1, max_size=4
+    st.sampled_from(["a", "b.txt", ".", "..", "", "é", "\\", "\n", " ", "\0"]), min_size=1, max_size=4
 )
 _HASH = st.one_of(
     st.text("0123456789abcdef", min_size=64, max_size=64),
@@ -142,6 +142,8 @@ _HASH = st.one_of(
 
 
 @given(st.dictionaries(_PATH_TEXT.map("/".join), _HASH, max_size=6))
+@example({"a": "a" * 30 + "\n" + "a" * 33})  # 64 characters, a line break among them
+@example({"a": "a" * 64, "b\0": "b" * 64})
 def test_a_manifest_is_checked_as_a_whole_as_entry_by_entry(files: dict[str, object]) -> None:
     """The two-scan check of a large manifest accepts exactly what the entry-by-entry
     check accepts, and gives the same listing."""

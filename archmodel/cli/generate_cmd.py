@@ -35,6 +35,7 @@ from archmodel.writer import (
     Conflict,
     Staged,
     UnsafePath,
+    has_staging,
     opened,
 )
 
@@ -100,11 +101,12 @@ class Run:
         return {name: gen.options(**flags)} if gen is not None else {}
 
     def inputs(self, project: Project) -> str:
-        """The fingerprint of what decides the output: model bytes, generators, options and
-        the environment in view."""
+        """The fingerprint of what decides the output: model bytes, the kinds asked for and
+        the generators they run (those they need too), options and the environment in view."""
         entries = available_generators()
         used = {name: entries[name] for name in self.generators}
-        key = options_key(self.options) + (f";env={project.environment}" if project.environment else "")
+        key = options_key(self.options) + f";kinds={','.join(sorted(self.kinds))}"
+        key += f";env={project.environment}" if project.environment else ""
         return inputs_fingerprint(project.root, project.sources, used, key)
 
     def files(self, project: Project) -> dict[str, bytes]:
@@ -233,8 +235,8 @@ def _as_generated(out: Path, inputs: str) -> int | None:
     None when there is no such record or OUT differs from it."""
     known = output_cache.recall(inputs)
     lifetime.keep(known)
-    if known is None or not _unchanged(out, known, first=True):
-        return None
+    if known is None or has_staging(out) or not _unchanged(out, known, first=True):
+        return None  # (a killed run's staging is removed by a full run, under the lock)
     return len(known) - 1  # the manifest is not counted as a file
 
 
