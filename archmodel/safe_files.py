@@ -9,6 +9,8 @@ through a symlink, and never beyond a size bound.
 from __future__ import annotations
 
 import errno
+import hashlib
+import io
 import os
 import stat
 from pathlib import Path
@@ -54,6 +56,24 @@ def read_regular(path: Path | str, limit: int = DEFAULT_LIMIT) -> bytes:
     The file is opened without following a final symlink and without blocking on a
     FIFO, then checked on the open descriptor, so a swap after the check cannot help.
     """
+    with _open_regular(path, limit) as handle:
+        content = handle.read(limit + 1)
+    if len(content) > limit:
+        raise TooLarge(0, f"{path} is larger than {limit // (1024 * 1024)} MiB")
+    return content
+
+
+HASH_LIMIT = 1 << 40  # a generated file is hashed as it is read, so only time bounds it
+
+
+def hash_regular(path: Path | str, limit: int = HASH_LIMIT) -> str:
+    """The SHA-256 of a regular file, read in chunks (a generated register of a large
+    model is hundreds of megabytes); ``NotRegular`` or ``TooLarge`` as ``read_regular``."""
+    with _open_regular(path, limit) as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _open_regular(path: Path | str, limit: int) -> io.BufferedReader:
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -61,16 +81,14 @@ def read_regular(path: Path | str, limit: int = DEFAULT_LIMIT) -> bytes:
         if exc.errno in (errno.ELOOP, errno.ENXIO):  # a final symlink; a FIFO without a writer
             raise NotRegular(exc.errno, f"{path} is not a regular file") from exc
         raise
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    handle = os.fdopen(fd, "rb")
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+        handle.close()
         if not stat.S_ISREG(info.st_mode):
             raise NotRegular(0, f"{path} is not a regular file")
-        if info.st_size > limit:
-            raise TooLarge(0, f"{path} is larger than {limit // (1024 * 1024)} MiB")
-        content = handle.read(limit + 1)
-    if len(content) > limit:
         raise TooLarge(0, f"{path} is larger than {limit // (1024 * 1024)} MiB")
-    return content
+    return handle
 
 
 def stat_key(path: Path | str) -> tuple[int, int, int, int] | None:

@@ -14,9 +14,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from archmodel.output_cache import Seen
-from archmodel.safe_files import kind_of_mode, read_regular
+from archmodel.safe_files import hash_regular, kind_of_mode
 
-MANIFEST_LIMIT = 64 * 1024 * 1024
+# A manifest lists each file in about a hundred bytes: room for four million files
+# (a 50k-component output has 700,000), and a bound on what a hostile one costs.
+MANIFEST_LIMIT = 512 * 1024 * 1024
 OURS = frozenset({"missing", "changed"})  # what the survey finds that generate may write
 
 
@@ -76,21 +78,21 @@ def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def read_or_none(path: Path | str, limit: int = MANIFEST_LIMIT) -> bytes | None:
-    try:
-        return read_regular(path, limit)
-    except OSError:
-        return None
-
-
 def hash_of(full: str, rel: str, info: os.stat_result, seen: Seen) -> str | None:
     """A regular file's hash: remembered when its stat is unchanged, else read (None:
     unreadable)."""
     remembered = seen.hash_of(rel, info)
     if remembered is not None:
         return remembered
-    current = read_or_none(full)
-    return None if current is None else digest(current)
+    return hash_or_none(full)
+
+
+def hash_or_none(path: Path | str) -> str | None:
+    """A regular file's hash, read in chunks; None when it cannot be read as one."""
+    try:
+        return hash_regular(path)
+    except OSError:
+        return None
 
 
 def why_not(

@@ -38,7 +38,7 @@ from archmodel.safe_files import (
     stat_key,
     stat_key_of,
 )
-from archmodel.survey import MANIFEST_LIMIT, OURS, Within, digest, read_or_none, why_not
+from archmodel.survey import MANIFEST_LIMIT, OURS, Within, digest, hash_or_none, why_not
 
 MANIFEST = ".archmodel-manifest.json"
 STAGING_PREFIX = ".archmodel-staging-"
@@ -319,7 +319,7 @@ class Opened:
         hashes = {rel: hashed for rel, hashed, *_ in staged}
         manifest = manifest_of(hashes, inputs)
         changed = [rel for rel, _ in moves]
-        if read_or_none(self.out / MANIFEST) != manifest:
+        if hash_or_none(self.out / MANIFEST) != digest(manifest):
             _create(os.path.join(self.staging, MANIFEST), manifest)
             moves.append((MANIFEST, MANIFEST))
         _move(self.out, self.staging, moves)
@@ -456,6 +456,5 @@ def _clean(out: Path, previous: Manifest, kept: set[str]) -> None:
         path = out / rel
         if not inside(out, rel) or kind_of(path) is not None:
             continue
-        current = read_or_none(path)
-        if current is not None and digest(current) == previous.files[rel]:
+        if hash_or_none(path) == previous.files[rel]:
             path.unlink()

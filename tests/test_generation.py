@@ -172,7 +172,7 @@ def test_in_sync_check_trusts_unchanged_stats_and_hashes_the_rest(
         return outcheck.compare_hashes(out, expected, listed, output_cache.recall_stats(out)).clean
 
     with monkeypatch.context() as patched:  # files whose stat is unchanged are not read
-        patched.setattr(survey, "read_or_none", lambda *args: pytest.fail("read a file"))
+        patched.setattr(survey, "hash_or_none", lambda *args: pytest.fail("read a file"))
         assert compare()
     (out / "d" / "b.txt").write_bytes(b"5678")  # same size: the stat (mtime, ctime) changed
     assert not compare()

@@ -174,3 +174,25 @@ def test_a_remembered_stat_vouches_only_for_that_exact_stat(tmp_path: Path) -> N
     other = (key[0] + 1, *key[1:])
     for entry in (stat_text(*other) + hashed, stat_text(*key) + hashed[:-1], [*key, hashed], None):
         assert Seen({"f": entry}).hash_of("f", info) is None  # another stat, a short hash, the old layout
+
+
+def test_a_file_larger_than_any_read_bound_is_hashed_not_unreadable(tmp_path: Path) -> None:
+    """A 50k-component model's SARIF register is over 100 MB: generate and check hash it
+    in chunks instead of refusing it as unreadable."""
+    import hashlib
+
+    from archmodel.safe_files import DEFAULT_LIMIT
+    from archmodel.survey import why_not
+
+    big = tmp_path / "threats.sarif"
+    with big.open("wb") as f:
+        f.truncate(DEFAULT_LIMIT + 1)  # sparse: zeros, read quickly
+    wanted = hashlib.sha256(b"\0" * (DEFAULT_LIMIT + 1)).hexdigest()
+    assert why_not(str(big), "threats.sarif", wanted, {}, Seen())[0] is None
+
+
+def test_the_manifest_bound_admits_millions_of_files() -> None:
+    from archmodel.survey import MANIFEST_LIMIT
+
+    line = manifest_of({"helm/c49999/templates/networkpolicy.yaml": "0" * 64})
+    assert 4_000_000 * (len(line) - len(manifest_of({}))) < MANIFEST_LIMIT
