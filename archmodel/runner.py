@@ -177,10 +177,7 @@ def run_staged(
     for name in names:
         if name in finished:
             staged: list[Staged] = finished[name]  # type: ignore[assignment]
-            for entry in staged:
-                if entry[0] in writer:
-                    raise PathClash(PurePosixPath(entry[0]), writer[entry[0]], name)
-                writer[entry[0]] = name
+            _claim(name, (entry[0] for entry in staged), writer)
             entries += staged
     return entries
 
@@ -232,11 +229,16 @@ def run_one(project: Project, gen: Generator[Any], options: object, results: Map
 def _collect(
     name: str, produced: Mapping[str, bytes], files: dict[str, bytes], writer: dict[str, str]
 ) -> None:
-    for path, content in produced.items():
+    _claim(name, produced, writer)
+    files.update(produced)
+
+
+def _claim(name: str, paths: Iterable[str], writer: dict[str, str]) -> None:
+    """Record ``name`` as the writer of each path; ``PathClash`` if another already is."""
+    for path in paths:
         if path in writer:
             raise PathClash(PurePosixPath(path), writer[path], name)
         writer[path] = name
-        files[path] = content
 
 
 def options_key(options: Mapping[str, object]) -> str:

@@ -83,10 +83,11 @@ def _open_regular(path: Path | str, limit: int) -> io.BufferedReader:
         raise
     handle = os.fdopen(fd, "rb")
     info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+    if not stat.S_ISREG(info.st_mode):
         handle.close()
-        if not stat.S_ISREG(info.st_mode):
-            raise NotRegular(0, f"{path} is not a regular file")
+        raise NotRegular(0, f"{path} is not a regular file")
+    if info.st_size > limit:
+        handle.close()
         raise TooLarge(0, f"{path} is larger than {limit // (1024 * 1024)} MiB")
     return handle
 

@@ -16,9 +16,6 @@ from pathlib import Path
 from archmodel.output_cache import Seen
 from archmodel.safe_files import hash_regular, kind_of_mode
 
-# A manifest lists each file in about a hundred bytes: room for four million files
-# (a 50k-component output has 700,000), and a bound on what a hostile one costs.
-MANIFEST_LIMIT = 512 * 1024 * 1024
 OURS = frozenset({"missing", "changed"})  # what the survey finds that generate may write
 
 

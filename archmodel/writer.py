@@ -38,9 +38,12 @@ from archmodel.safe_files import (
     stat_key,
     stat_key_of,
 )
-from archmodel.survey import MANIFEST_LIMIT, OURS, Within, digest, hash_or_none, why_not
+from archmodel.survey import OURS, Within, digest, hash_or_none, why_not
 
 MANIFEST = ".archmodel-manifest.json"
+# A manifest lists each file in about a hundred bytes: room for four million files
+# (a 50k-component output has 700,000), and a bound on what a hostile one costs.
+MANIFEST_LIMIT = 512 * 1024 * 1024
 STAGING_PREFIX = ".archmodel-staging-"
 LOCK_TIMEOUT = 120.0
 _SHA256 = re.compile("[0-9a-f]{64}")
@@ -213,19 +216,23 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_release_in_child)
 
 
+def _staging_in(out: Path) -> list[Path]:
+    """OUT's staging directories (a run's, or ones a killed run left)."""
+    return [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX) and kind_of(p) == "directory"]
+
+
 def has_staging(out: Path) -> bool:
-    """Whether OUT holds a staging directory (a run's, or one a killed run left)."""
+    """Whether OUT holds a staging directory."""
     try:
-        return any(entry.name.startswith(STAGING_PREFIX) for entry in os.scandir(out))
+        return bool(_staging_in(out))
     except OSError:
         return False
 
 
 def remove_stale_staging(out: Path) -> None:
     """Staging directories of a run that was killed (only run while holding the lock)."""
-    for entry in out.iterdir():
-        if entry.name.startswith(STAGING_PREFIX) and kind_of(entry) == "directory":
-            shutil.rmtree(entry, ignore_errors=True)
+    for path in _staging_in(out):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def inside(out: Path, rel: str) -> bool:
@@ -318,8 +325,9 @@ class Opened:
             raise Conflict(tuple(problems))
         hashes = {rel: hashed for rel, hashed, *_ in staged}
         manifest = manifest_of(hashes, inputs)
+        manifest_hash = digest(manifest)
         changed = [rel for rel, _ in moves]
-        if hash_or_none(self.out / MANIFEST) != digest(manifest):
+        if hash_or_none(self.out / MANIFEST) != manifest_hash:
             _create(os.path.join(self.staging, MANIFEST), manifest)
             moves.append((MANIFEST, MANIFEST))
         _move(self.out, self.staging, moves)
@@ -329,7 +337,7 @@ class Opened:
             stats[rel] = stat_key_of(os.lstat(os.path.join(base, rel)))
         if clean:
             _clean(self.out, self.previous, set(hashes))
-        return Written(changed, hashes, stats, digest(manifest))
+        return Written(changed, hashes, stats, manifest_hash)
 
 
 @contextmanager

@@ -202,24 +202,31 @@ def test_stat_cache_never_trusts_a_symlink(tmp_path: Path, monkeypatch: pytest.M
     assert drift.unsafe == [("a.txt", "symlink")]
 
 
+def _generated_once(write_model: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """A one-component model generated once with ``--only threats`` (five files): the
+    model directory, OUT, and the arguments that generated it."""
+    model = write_model("archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n")
+    out = tmp_path / "out"
+    args = ["generate", str(model), "-o", str(out), "--only", "threats"]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0 and "5 files, 5 changed" in first.stderr, first.output
+    return model, out, args
+
+
 def test_generate_with_unchanged_inputs_and_output_does_nothing(
     write_model: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from archmodel.cli import generate_cmd
 
-    model = write_model("archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n")
-    out = tmp_path / "out"
-    args = ["generate", str(model), "-o", str(out), "--only", "threats"]
-    runner = CliRunner()
-    first = runner.invoke(cli, args)
-    assert first.exit_code == 0 and "5 files, 5 changed" in first.stderr
+    _, out, args = _generated_once(write_model, tmp_path)
     written = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
 
     def no_generation(*_: object) -> None:
         raise AssertionError("the generators ran")
 
     monkeypatch.setattr(generate_cmd.Run, "files", no_generation)
-    again = runner.invoke(cli, args)
+    monkeypatch.setattr(generate_cmd.Run, "staged", no_generation)
+    again = CliRunner().invoke(cli, args)
     assert again.exit_code == 0, again.output
     assert "5 files, 0 changed (as generated for these inputs)" in again.stderr
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == written
@@ -229,11 +236,7 @@ def test_generate_with_unchanged_inputs_and_output_does_nothing(
 def test_generate_runs_again_when_output_or_inputs_changed(
     write_model: Callable[..., Path], tmp_path: Path, change: str
 ) -> None:
-    model = write_model("archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n")
-    out = tmp_path / "out"
-    args = ["generate", str(model), "-o", str(out), "--only", "threats"]
-    runner = CliRunner()
-    assert runner.invoke(cli, args).exit_code == 0
+    model, out, args = _generated_once(write_model, tmp_path)
     victim = out / "threats" / "threats.md"
     if change == "delete":
         victim.unlink()
@@ -243,7 +246,7 @@ def test_generate_runs_again_when_output_or_inputs_changed(
         (model / "archmodel.yaml").write_text(
             "archmodel: 1\nsystem: {name: T2}\ncomponents: [{id: u, kind: actor, name: U}]\n"
         )
-    again = runner.invoke(cli, args)
+    again = CliRunner().invoke(cli, args)
     if change == "edit":  # an edited file is a conflict, as it was before
         assert again.exit_code == 1 and "edited since archmodel wrote it" in again.stderr
     else:
@@ -271,16 +274,12 @@ def test_generate_fast_path_knows_which_kinds_were_asked_for(
 def test_generate_fast_path_never_vouches_for_a_tampered_out(
     write_model: Callable[..., Path], tmp_path: Path, tamper: str
 ) -> None:
-    model = write_model("archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n")
-    out = tmp_path / "out"
-    args = ["generate", str(model), "-o", str(out), "--only", "threats"]
-    runner = CliRunner()
-    assert runner.invoke(cli, args).exit_code == 0
+    _, out, args = _generated_once(write_model, tmp_path)
     if tamper == "manifest":
         (out / MANIFEST).write_text('{"files": 5}')
     else:
         (out / ".archmodel-staging-killed").mkdir()
-    again = runner.invoke(cli, args)
+    again = CliRunner().invoke(cli, args)
     assert "as generated" not in again.stderr
     if tamper == "manifest":  # a full run, which refuses a manifest it cannot trust
         assert again.exit_code == 1 and "remove the manifest" in again.stderr

@@ -5,38 +5,22 @@ and a path that changed after its survey is a conflict, not an overwrite."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pytest
+from test_parallel import PROJECT, NeedsA, _first, _second
 
-from archmodel.model import Model, System
 from archmodel.parallel import JOBS_VARIABLE, run_side_by_side
 from archmodel.project import Project
 from archmodel.runner import Files, Generator, NoOptions, PathClash, run_one, run_staged
 from archmodel.writer import MANIFEST, STAGING_PREFIX, Conflict, digest, opened, write_outputs
-
-PROJECT = Project.from_model(Model(system=System(name="S")))
-
-
-@dataclass(frozen=True)
-class NeedsA:
-    a: Files = field(default_factory=dict, repr=False)
-
-
-def _a(project: Project, options: NoOptions) -> Files:
-    return {PurePosixPath("a.txt"): b"from a"}
-
-
-def _b(project: Project, options: NeedsA) -> Files:
-    return {PurePosixPath("b/b.txt"): options.a[PurePosixPath("a.txt")] + b", seen by b"}
 
 
 def _also_a(project: Project, options: NoOptions) -> Files:
     return {PurePosixPath("a.txt"): b"me too"}
 
 
-GENERATORS = {"a": Generator("a", NoOptions, _a), "b": Generator("b", NeedsA, _b, needs=("a",))}
+GENERATORS = {"a": Generator("a", NoOptions, _first), "b": Generator("b", NeedsA, _second, needs=("a",))}
 
 
 def _tagged(files: dict[str, bytes]) -> object:

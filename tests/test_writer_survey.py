@@ -192,7 +192,7 @@ def test_a_file_larger_than_any_read_bound_is_hashed_not_unreadable(tmp_path: Pa
 
 
 def test_the_manifest_bound_admits_millions_of_files() -> None:
-    from archmodel.survey import MANIFEST_LIMIT
+    from archmodel.writer import MANIFEST_LIMIT
 
     line = manifest_of({"helm/c49999/templates/networkpolicy.yaml": "0" * 64})
     assert 4_000_000 * (len(line) - len(manifest_of({}))) < MANIFEST_LIMIT

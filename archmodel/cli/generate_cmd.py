@@ -42,6 +42,7 @@ from archmodel.writer import (
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
+    from archmodel.output_cache import Seen
     from archmodel.project import Project
 
 MODEL = click.argument("model", type=click.Path(path_type=Path))
@@ -168,12 +169,14 @@ def generate_command(
     project = in_environment(checked_project(model, refusal="nothing written"), env)
     _refuse_out_in_model(out, project)
     inputs = this.inputs(project)
-    count = _as_generated(out, inputs)
+    seen = output_cache.recall_stats(out)  # read once: for the check below and the writer
+    lifetime.keep(seen)
+    count = _as_generated(out, inputs, seen)
     if count is not None:
         click.echo(f"{out}: {count} files, 0 changed (as generated for these inputs)", err=True)
         return
     try:
-        with opened(out, output_cache.recall_stats(out)) as target:
+        with opened(out, seen) as target:
             written = target.commit(this.staged(project, target.stage), clean, inputs)
     except UnsafePath as exc:
         _fail(f"unsafe output path {exc}; nothing written")
@@ -211,7 +214,7 @@ def check_command(
     inputs = this.inputs(project)
     known = output_cache.recall(inputs)
     lifetime.keep(known)
-    if known is not None and _unchanged(out, known):
+    if known is not None and _unchanged(out, known, output_cache.recall_stats(out)):
         click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
         return
     files = this.files(project)
@@ -229,22 +232,21 @@ def check_command(
     click.echo(f"{out}: in sync ({len(files)} files)", err=True)
 
 
-def _as_generated(out: Path, inputs: str) -> int | None:
+def _as_generated(out: Path, inputs: str, seen: Seen) -> int | None:
     """How many files generate wrote for these inputs, when OUT still holds every one as
     written (the manifest too, so nothing is extra): a run would write and remove nothing.
     None when there is no such record or OUT differs from it."""
     known = output_cache.recall(inputs)
     lifetime.keep(known)
-    if known is None or has_staging(out) or not _unchanged(out, known, first=True):
+    if known is None or has_staging(out) or not _unchanged(out, known, seen, first=True):
         return None  # (a killed run's staging is removed by a full run, under the lock)
     return len(known) - 1  # the manifest is not counted as a file
 
 
-def _unchanged(out: Path, known: dict[str, str], first: bool = False) -> bool:
+def _unchanged(out: Path, known: dict[str, str], seen: Seen, first: bool = False) -> bool:
     """Whether OUT still holds what generate wrote for these inputs (files whose size and
     time are as generate left them are not read again); ``first``: stop at the first
     file that differs."""
-    seen = output_cache.recall_stats(out)
     lifetime.keep(seen)
     return compare_hashes(out, known, seen=seen, first=first).clean
 

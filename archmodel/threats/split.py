@@ -46,12 +46,6 @@ def worth_splitting(ctx: ThreatContext) -> bool:
     return cores.jobs(2, len(graph.components) + len(graph.flows), MIN_ELEMENTS) > 1
 
 
-def run_rules(ctx: ThreatContext, rules: Sequence[ThreatRule], run_rule: RunRule) -> list[list[Finding]]:
-    """``run_rule`` over every rule, each rule's findings in rule order: the tracing rules
-    here, every other rule in whichever process is free first."""
-    return run_rules_over([ctx], rules, run_rule)[0]
-
-
 def run_rules_over(
     contexts: Sequence[ThreatContext], rules: Sequence[ThreatRule], run_rule: RunRule
 ) -> list[list[list[Finding]]]:

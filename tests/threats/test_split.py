@@ -20,7 +20,7 @@ from archmodel.threats import analyse
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.engine import catalog
 from archmodel.threats.registry import Hit, ThreatRule
-from archmodel.threats.split import TRACING_MODULE, run_rules, run_rules_over, worth_splitting
+from archmodel.threats.split import TRACING_MODULE, run_rules_over, worth_splitting
 from archmodel.threats.types import Finding, Stride, packed, unpacked
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,7 +71,7 @@ def test_the_tracing_rules_stay_in_this_process() -> None:
         time.sleep(0.01)  # long enough for the worker to start and take its share
         return []
 
-    assert len(run_rules(ctx, rules, run_rule)) == len(rules)
+    assert len(run_rules_over([ctx], rules, run_rule)[0]) == len(rules)
     tracing = [r.id for r in rules if r.check.__module__ == TRACING_MODULE]
     assert tracing and set(tracing) <= set(ran_here)
     assert len(ran_here) < len(rules)  # the others went to the worker
@@ -98,7 +98,7 @@ def test_a_slow_rule_does_not_hold_up_the_others(tmp_path: Path) -> None:
         time.sleep(1.0 if rule.id == "X000" else 0.002)
         return []
 
-    run_rules(ctx, rules, run_rule)
+    run_rules_over([ctx], rules, run_rule)[0]
     ran = [line.split() for line in log.read_text().splitlines()]
     slow = next(pid for pid, rule in ran if rule == "X000")
     assert sorted(rule for _, rule in ran) == [r.id for r in rules]  # each rule once
@@ -122,7 +122,7 @@ def test_a_rule_failing_in_the_worker_fails_the_caller() -> None:
         return [f for f in rule.hits(ctx) if f is None]  # type: ignore[misc]
 
     with pytest.raises(RuntimeError, match="KeyError: 'broken plugin rule'"):
-        run_rules(ctx, rules, run_rule)
+        run_rules_over([ctx], rules, run_rule)[0]
 
 
 def test_a_worker_killed_mid_run_is_a_broken_pool_the_command_line_reports(
@@ -150,7 +150,7 @@ def test_a_worker_killed_mid_run_is_a_broken_pool_the_command_line_reports(
         return [f for f in rule.hits(ctx) if f is None]  # type: ignore[misc]
 
     with pytest.raises(BrokenProcessPool) as caught:
-        run_rules(ctx, rules, run_rule)
+        run_rules_over([ctx], rules, run_rule)[0]
 
     def exits(code: int) -> None:
         raise SystemExit(code)
