@@ -65,7 +65,8 @@ def run_side_by_side(
 
     Generators that share no prepared work (nor need one that does) start at once in a
     worker of their own, while this process prepares the shared work (the threat
-    analysis); the others run in workers forked after it, which inherit it."""
+    analysis); the others run in workers forked after it, which inherit it. A generator
+    that shares none waits for the first free worker of either kind."""
     prepared = _prepared(generators, names)
     needed = {need for name in names for need in generators[name].needs}
     _STATE.update(project=project, generators=generators, options=options, run_one=run_one)
@@ -73,23 +74,32 @@ def run_side_by_side(
     done: dict[str, dict[str, bytes] | None] = {}
     finished: dict[str, object] = {}
     running: dict[Future[Outcome], str] = {}
+    lanes: dict[Future[Outcome], object] = {}  # the pool each running generator is in
     waiting = list(names)
+
+    def submit(pool: ProcessPoolExecutor, limit: int, shared: bool) -> None:
+        candidates = [name for name in waiting if (name in prepared) == shared]
+        _submit(pool, limit, candidates, waiting, done, running, lanes, generators)
+
     try:
         with cores.fork_pool(1) as early:
-            _submit(early, [n for n in names if n not in prepared], waiting, done, running, generators)
+            # One generator running and the next queued: the worker never waits for this
+            # process, busy preparing; the others may yet go to a free worker of the pool
+            # forked after it.
+            submit(early, 2, shared=False)
             for name in names:
                 prepare = generators[name].prepare
                 if prepare is not None:
                     prepare(project)  # memoised on the project, inherited by later workers
             with cores.fork_pool(jobs) as late:
                 while waiting or running:
-                    _submit(
-                        early, [n for n in waiting if n not in prepared], waiting, done, running, generators
-                    )
-                    _submit(late, [n for n in waiting if n in prepared], waiting, done, running, generators)
+                    submit(late, jobs, shared=True)  # first: the chain the others wait for
+                    submit(early, 1, shared=False)
+                    submit(late, jobs, shared=False)
                     ended, _ = wait(running, return_when=FIRST_COMPLETED)
                     for future in ended:
                         name = running.pop(future)
+                        lanes.pop(future)
                         done[name], finished[name] = _result(future)
     finally:
         _STATE.clear()
@@ -108,17 +118,22 @@ def _prepared(generators: Mapping[str, Any], names: Sequence[str]) -> set[str]:
 
 def _submit(
     pool: ProcessPoolExecutor,
+    limit: int,
     candidates: list[str],
     waiting: list[str],
     done: Mapping[str, dict[str, bytes] | None],
     running: dict[Future[Outcome], str],
+    lanes: dict[Future[Outcome], object],
     generators: Mapping[str, Any],
 ) -> None:
-    """Hand ``pool`` every candidate whose needs have finished."""
-    for name in _ready(candidates, done, generators):
+    """Hand ``pool`` candidates whose needs have finished, while it has fewer than
+    ``limit`` generators in hand."""
+    free = limit - sum(1 for lane in lanes.values() if lane is pool)
+    for name in _ready(candidates, done, generators)[: max(free, 0)]:
         waiting.remove(name)
         received = {need: _paths(done[need] or {}) for need in generators[name].needs}
-        running[pool.submit(_in_worker, name, received)] = name
+        future = pool.submit(_in_worker, name, received)
+        running[future], lanes[future] = name, pool
 
 
 def _ready(waiting: list[str], done: Mapping[str, object], generators: Mapping[str, Any]) -> list[str]:

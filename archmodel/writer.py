@@ -38,6 +38,7 @@ from archmodel.safe_files import (
     stat_key,
     stat_key_of,
 )
+from archmodel.staging import StatKey, Tree, create, move
 from archmodel.survey import OURS, Within, digest, hash_or_none, why_not
 
 MANIFEST = ".archmodel-manifest.json"
@@ -242,12 +243,12 @@ def inside(out: Path, rel: str) -> bool:
     return parent == root or parent.is_relative_to(root)
 
 
-StatKey = tuple[int, int, int, int]
 # One planned file as surveyed and staged: its path, its hash, what stands at its path
 # (None: already right; 'missing' or 'changed': to write; anything else: a conflict),
-# the name its content was staged under (when it is to be written), and the stat of
-# the file found there (when one was).
-Staged = tuple[str, str, "str | None", "str | None", "StatKey | None"]
+# where its content was staged (``<batch>/<path>`` in the staging directory, when it is
+# to be written), the stat of the file found there (when one was), and the stat of the
+# staged file (which it keeps when its directory moves into place whole).
+Staged = tuple[str, str, "str | None", "str | None", "StatKey | None", "StatKey | None"]
 
 
 @dataclass(frozen=True)
@@ -289,12 +290,15 @@ class Opened:
 
     def stage(self, files: Mapping[str, bytes], hashes: Mapping[str, str] | None = None) -> list[Staged]:
         """Each file surveyed (``UnsafePath`` for one that would leave OUT) and, when it is
-        to be written, its content put in the staging directory."""
+        to be written, its content put in the staging directory, below a directory of
+        this batch's own, at its path in OUT: a directory new to OUT then moves into
+        place in one rename."""
         within, prefix = Within(self.out), os.path.join(os.fspath(self.out), "")
-        batch = f"{os.getpid()}-{next(self.batches)}-"
+        batch = f"{os.getpid()}-{next(self.batches)}"
+        tree = Tree(self.staging, batch)
         listed, seen = self.previous.files, self.seen
         staged: dict[str, Staged] = {}  # by path: a path given twice is written once, as last given
-        for i, (path, content) in enumerate(files.items()):
+        for path, content in files.items():
             rel = safe_relative(path)
             if not within(rel):
                 raise UnsafePath(f"{rel} (its directory is a link leading out of {self.out})")
@@ -303,11 +307,10 @@ class Opened:
             info = None
             if not within.absent(rel):
                 why, info = why_not(prefix + rel, rel, wanted, listed, seen)  # rel is relative
-            name = None
+            name, made = None, None
             if why in OURS:
-                name = batch + str(i)
-                _create(os.path.join(self.staging, name), content)
-            staged[rel] = (rel, wanted, why, name, stat_key_of(info) if info is not None else None)
+                name, made = tree.create(rel, content, again=rel in staged and staged[rel][3] is not None)
+            staged[rel] = (rel, wanted, why, name, stat_key_of(info) if info is not None else None, made)
         return list(staged.values())
 
     def commit(self, staged: list[Staged], clean: bool = False, inputs: str = "") -> Written:
@@ -316,10 +319,10 @@ class Opened:
         write the manifest and, with ``clean``, remove what the previous run wrote and
         this one does not."""
         staged = sorted(staged, key=lambda entry: entry[0])
-        problems = [(rel, why) for rel, _, why, _, _ in staged if why is not None and why not in OURS]
+        problems = [(rel, why) for rel, _, why, *_ in staged if why is not None and why not in OURS]
         if kind_of(self.out / MANIFEST) not in (None, "missing"):
             problems.append((MANIFEST, "not a regular file"))
-        moves = [(rel, name) for rel, _, why, name, _ in staged if why in OURS and name is not None]
+        moves = [(rel, name) for rel, _, why, name, *_ in staged if why in OURS and name is not None]
         problems += _files_in_the_way(staged) + _moved_since(self.out, staged)
         if problems:
             raise Conflict(tuple(problems))
@@ -328,13 +331,15 @@ class Opened:
         manifest_hash = digest(manifest)
         changed = [rel for rel, _ in moves]
         if hash_or_none(self.out / MANIFEST) != manifest_hash:
-            _create(os.path.join(self.staging, MANIFEST), manifest)
+            create(os.path.join(self.staging, MANIFEST), manifest)
             moves.append((MANIFEST, MANIFEST))
-        _move(self.out, self.staging, moves)
+        renamed = move(os.fspath(self.out), self.staging, moves)
         base = os.fspath(self.out)
-        stats = {rel: key for rel, _, why, _, key in staged if why is None and key is not None}
-        for rel in changed:
-            stats[rel] = stat_key_of(os.lstat(os.path.join(base, rel)))
+        stats = {rel: key for rel, _, why, _, key, _ in staged if why is None and key is not None}
+        stats.update((rel, made) for rel, _, why, _, _, made in staged if why in OURS and made is not None)
+        for rel in renamed:  # a rename gives the file a new ctime
+            if rel in hashes:  # not the manifest
+                stats[rel] = stat_key_of(os.lstat(os.path.join(base, rel)))
         if clean:
             _clean(self.out, self.previous, set(hashes))
         return Written(changed, hashes, stats, manifest_hash)
@@ -387,20 +392,6 @@ def write_outputs(
     return written.changed
 
 
-def _create(path: str, content: bytes) -> None:
-    """A new file (never one that exists, nor through a link) holding ``content``."""
-    fd = os.open(path, _NEW, 0o644)
-    try:
-        view = memoryview(content)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
-
-
-_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-
-
 def _moved_since(out: Path, staged: list[Staged]) -> list[tuple[str, str]]:
     """Files to write whose path changed since the survey (a file appeared where none
     was, one to replace has another stat, a directory on the way became a link): the
@@ -409,7 +400,7 @@ def _moved_since(out: Path, staged: list[Staged]) -> list[tuple[str, str]]:
     at: a fresh output costs one look per directory."""
     within, prefix = Within(out), os.path.join(os.fspath(out), "")
     found = []
-    for rel, _, why, _, key in staged:
+    for rel, _, why, _, key, _ in staged:
         if why not in OURS:
             continue
         if not within(rel):
@@ -444,18 +435,6 @@ def _files_in_the_way(staged: list[Staged]) -> list[tuple[str, str]]:
     return [
         (rel, "another generated file needs it as a directory") for rel, *_ in staged if rel in directories
     ]
-
-
-def _move(out: Path, staging: str, moves: list[tuple[str, str]]) -> None:
-    """Rename each staged file into place: a rename within one file system."""
-    base = os.fspath(out)
-    made: set[str] = set()
-    for rel, name in moves:
-        parent = rel.rpartition("/")[0]
-        if parent and parent not in made:
-            os.makedirs(os.path.join(base, parent), exist_ok=True)
-            made.add(parent)
-        os.replace(os.path.join(staging, name), os.path.join(base, rel))
 
 
 def _clean(out: Path, previous: Manifest, kept: set[str]) -> None:

@@ -7,10 +7,14 @@ the same files created by a bare loop, and the same bytes written as one file.
 
     .venv/bin/python bench/bench_generate.py [N ...]      # default: 10000 50000
 
-The whole-process rows: a fresh generate (side by side, then in one process), two runs
-after one component's name changed (cache on, as a user runs it), one with nothing
-changed, and check. Outputs go below ``bench/models`` unless ``ARCHMODEL_BENCH_OUT``
-names another directory (``/dev/shm`` shows the code's cost without the disk's).
+The whole-process rows, for two models of each size: the one ``bench/run.py`` times
+(n components, 2n flows) and the same with two environments and a pipeline (Helm
+values and manifests per environment, each environment's view analysed: about 30%
+more files and twice the threat analysis). For each: a fresh generate (side by side,
+then in one process), two runs after one component's name changed (cache on, as a
+user runs it), one with nothing changed, and check. Outputs go below ``bench/models``
+unless ``ARCHMODEL_BENCH_OUT`` names another directory (``/dev/shm`` shows the code's
+cost without the disk's).
 """
 
 from __future__ import annotations
@@ -57,19 +61,22 @@ def _process(*args: str, jobs: str = "") -> tuple[float, float]:
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def model(n: int) -> Path:
-    root = write_model(HERE / "models" / f"g{n}", n)
-    with (root / "zones.yaml").open("a") as f:
-        f.write(PIPELINE)
+def model(n: int, environments: bool = True) -> Path:
+    """The model of ``n`` components that ``bench/run.py`` times, with two environments
+    and a pipeline or without."""
+    root = write_model(HERE / "models" / (f"g{n}" if environments else f"p{n}"), n)
+    if environments:
+        with (root / "zones.yaml").open("a") as f:
+            f.write(PIPELINE)
     return root
 
 
-def row(n: int) -> list[tuple[str, int, float, float]]:
+def row(n: int, environments: bool) -> list[tuple[str, int, float, float]]:
     """(what, files, wall, cpu) for a fresh generate (side by side, then in one process),
     generate after one component's name changed (what a user runs most), generate with
     nothing changed, and check with nothing stale."""
-    root = model(n)
-    out = OUT_DIR / f"g{n}-out"
+    root = model(n, environments)
+    out = OUT_DIR / f"{root.name}-out"
     args = [str(root), "-o", str(out), "--no-images"]
     rows = []
     for label, jobs in (("generate, fresh", ""), ("generate, fresh, 1 process", "1")):
@@ -158,10 +165,12 @@ def _cpu_self() -> float:
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 50_000]
     print("archmodel generate --no-images and check (whole processes)")
-    print(f"{'command':<28} {'components':>10} {'files':>8} {'wall s':>7} {'cpu s':>7}")
+    print(f"{'command':<28} {'environments':<13} {'components':>10} {'files':>8} {'wall s':>7} {'cpu s':>7}")
     for n in sizes:
-        for label, files, wall, cpu in row(n):
-            print(f"{label:<28} {n:>10} {files:>8} {wall:>7.2f} {cpu:>7.2f}", flush=True)
+        for environments in (False, True):
+            kind = "2 + pipeline" if environments else "none"
+            for label, files, wall, cpu in row(n, environments):
+                print(f"{label:<28} {kind:<13} {n:>10} {files:>8} {wall:>7.2f} {cpu:>7.2f}", flush=True)
     print(f"\nsteps at {sizes[0]} components (in process)")
     steps(sizes[0])
 
