@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archmodel.manifest import MANIFEST, BadManifest, manifest_of, read_manifest, safe_relative
 from archmodel.output_cache import Seen
 from archmodel.safe_files import kind_of, kind_of_mode
 from archmodel.survey import Within, digest, hash_of
-from archmodel.writer import MANIFEST, BadManifest, digests, manifest_of, read_manifest, safe_relative
+from archmodel.writer import digests
 
 
 @dataclass(frozen=True)

@@ -16,51 +16,27 @@ edit, so the writer trusts nothing it finds there:
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import itertools
-import json
 import os
-import re
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from archmodel.manifest import MANIFEST, Manifest, UnsafePath, manifest_of, read_manifest, safe_relative
+from archmodel.out_lock import locked
 from archmodel.output_cache import Seen
 from archmodel.safe_files import (
-    NotRegular,
-    TooLarge,
     kind_of,
-    read_regular,
     stat_key,
     stat_key_of,
 )
 from archmodel.staging import StatKey, Tree, create, move
 from archmodel.survey import OURS, Within, digest, hash_or_none, why_not
 
-MANIFEST = ".archmodel-manifest.json"
-# A manifest lists each file in about a hundred bytes: room for four million files
-# (a 50k-component output has 700,000), and a bound on what a hostile one costs.
-MANIFEST_LIMIT = 512 * 1024 * 1024
 STAGING_PREFIX = ".archmodel-staging-"
-LOCK_TIMEOUT = 120.0
-_SHA256 = re.compile("[0-9a-f]{64}")
-_PLAIN = frozenset({"", ".", ".."})  # parts that pathlib would drop, or that leave OUT
-
-
-class UnsafePath(ValueError):
-    """A path that would leave OUT (absolute, ``..``, a backslash, a symlinked directory)."""
-
-
-class BadManifest(ValueError):
-    """The manifest in OUT is malformed or lists an unsafe path: nothing is written."""
-
-
-class Busy(RuntimeError):
-    """Another run holds OUT."""
 
 
 class Conflict(Exception):
@@ -76,145 +52,10 @@ class Conflict(Exception):
         return "; ".join(shown) + more
 
 
-@dataclass(frozen=True)
-class Manifest:
-    inputs: str = ""
-    files: dict[str, str] = field(default_factory=dict)
-
-
-def safe_relative(path: str) -> str:
-    """Reject absolute paths, ``..``, empty parts, backslashes and NUL (which no file name
-    holds): nothing leaves OUT."""
-    plain = "\\" not in path and "\0" not in path
-    if path and path[0] != "/" and plain and _PLAIN.isdisjoint(path.split("/")):
-        return path  # already plain (most paths): the same as the check below, without pathlib
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or not pure.parts or any(p in ("..", "") for p in pure.parts) or not plain:
-        raise UnsafePath(path)
-    return pure.as_posix()
-
-
 def digests(files: Mapping[str, bytes]) -> dict[str, str]:
     """Every file's hash, by path: computed once per run and shared by the manifest, the
     survey of OUT and the cache that `check` reads."""
     return {rel: digest(content) for rel, content in files.items()}
-
-
-def manifest_of(hashes: Mapping[str, str], inputs: str = "") -> bytes:
-    """The manifest: every file's hash, and the fingerprint of what produced them.
-
-    Laid out as ``json.dumps(..., indent=2)`` would, but written line by line: the
-    indenting encoder is pure Python, and a large model lists a hundred thousand files.
-    """
-    quote = json.encoder.encode_basestring_ascii
-    lines = [f"    {quote(path)}: {quote(hashes[path])}" for path in sorted(hashes)]
-    body = "{\n" + ",\n".join(lines) + "\n  }" if lines else "{}"
-    return f'{{\n  "version": 1,\n  "inputs": {quote(inputs)},\n  "files": {body}\n}}\n'.encode()
-
-
-def read_manifest(out: Path) -> Manifest:
-    """The manifest in OUT (empty when there is none); ``BadManifest`` when it cannot be trusted."""
-    path = out / MANIFEST
-    if kind_of(path) == "missing":
-        return Manifest()
-    try:
-        data = json.loads(read_regular(path, MANIFEST_LIMIT))
-    except (NotRegular, TooLarge) as exc:
-        raise BadManifest(f"{path}: {exc.strerror or exc}") from exc
-    except OSError as exc:
-        raise BadManifest(f"{path}: {exc.strerror or exc}") from exc
-    except (ValueError, RecursionError) as exc:
-        raise BadManifest(f"{path}: not a manifest ({type(exc).__name__})") from exc
-    return _parse_manifest(data, path)
-
-
-def _parse_manifest(data: object, path: Path) -> Manifest:
-    files = data.get("files") if isinstance(data, dict) else None
-    inputs = data.get("inputs", "") if isinstance(data, dict) else None
-    if not isinstance(files, dict) or not isinstance(inputs, str):
-        raise BadManifest(f"{path}: not a manifest (no 'files' mapping)")
-    if _all_plain(files):
-        return Manifest(inputs, files)
-    listed: dict[str, str] = {}
-    for rel, hashed in files.items():
-        if not (isinstance(hashed, str) and _SHA256.fullmatch(hashed)):
-            raise BadManifest(f"{path}: entry {rel!r} has no SHA-256 hash")
-        try:
-            listed[safe_relative(str(rel))] = hashed
-        except UnsafePath as exc:
-            raise BadManifest(f"{path}: lists an unsafe path {rel!r}") from exc
-    return Manifest(inputs, listed)
-
-
-# In the joined paths (one per line, a line break before the first and after the last):
-# a leading, trailing or doubled slash, an empty path, a backslash, a '.' or '..' part.
-_NOT_PLAIN = (
-    "\n/",
-    "/\n",
-    "//",
-    "\n\n",
-    "\\",
-    "\0",
-    *(a + dots + b for dots in (".", "..") for a in "\n/" for b in "/\n"),
-)
-_HEX = b"0123456789abcdef"
-
-
-def _all_plain(files: dict[str, object]) -> bool:
-    """Whether every entry is a plain relative path with a SHA-256 hash: the check the
-    loop in ``_parse_manifest`` makes entry by entry (and then names the first that
-    fails), made as a few scans of the joined text: a large output lists 140,000 files."""
-    hashes = list(files.values())
-    if not set(map(type, hashes)) <= {str}:
-        return False
-    joined = "\n".join(hashes) + "\n"  # type: ignore[arg-type]
-    # 64 characters and a line break, each hash: nothing but hex digits and the breaks.
-    breaks = len(hashes)
-    if len(joined) != 65 * breaks or joined[64::65] != "\n" * breaks or joined.count("\n") != breaks:
-        return False
-    if not joined.isascii() or joined.encode("ascii").translate(None, _HEX + b"\n"):
-        return False
-    paths = "\n" + "\n".join(files) + "\n"
-    return paths.count("\n") == len(files) + 1 and not any(bad in paths for bad in _NOT_PLAIN)
-
-
-@contextmanager
-def locked(out: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold an exclusive lock on OUT: two runs into one OUT take turns. Workers forked
-    while it is held do not hold it (see ``_HELD``)."""
-    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
-    _HELD.add(fd)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise Busy(f"{out} is being written by another archmodel run") from None
-                time.sleep(0.05)
-        yield
-    finally:
-        _HELD.discard(fd)
-        os.close(fd)  # closing the descriptor releases the lock
-
-
-# Descriptors holding a lock on an OUT. A forked process shares the lock through its copy
-# of the descriptor, so workers close theirs at once: a worker left behind by a killed
-# run would otherwise keep OUT locked until it ends.
-_HELD: set[int] = set()
-
-
-def _release_in_child() -> None:
-    for fd in _HELD:
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    _HELD.clear()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_release_in_child)
 
 
 def _staging_in(out: Path) -> list[Path]:

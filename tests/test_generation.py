@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archmodel.cli.main import cli
+from archmodel.manifest import MANIFEST, UnsafePath, safe_relative
 from archmodel.outcheck import compare_outputs
-from archmodel.writer import MANIFEST, UnsafePath, safe_relative, write_outputs
+from archmodel.writer import write_outputs
 
 
 def test_manifest_lists_every_file_with_its_hash(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from archmodel.cli.main import cli
-from archmodel.writer import MANIFEST, STAGING_PREFIX, digest
+from archmodel.manifest import MANIFEST
+from archmodel.writer import STAGING_PREFIX, digest
 
 REFERENCE = Path(__file__).resolve().parent.parent / "models" / "reference"
 MODEL = "archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n"

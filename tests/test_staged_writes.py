@@ -10,10 +10,11 @@ from pathlib import Path, PurePosixPath
 import pytest
 from test_parallel import PROJECT, NeedsA, _first, _second
 
+from archmodel.manifest import MANIFEST
 from archmodel.parallel import JOBS_VARIABLE, run_side_by_side
 from archmodel.project import Project
 from archmodel.runner import Files, Generator, NoOptions, PathClash, run_one, run_staged
-from archmodel.writer import MANIFEST, STAGING_PREFIX, Conflict, digest, opened, write_outputs
+from archmodel.writer import STAGING_PREFIX, Conflict, digest, opened, write_outputs
 
 
 def _also_a(project: Project, options: NoOptions) -> Files:
@@ -138,7 +139,7 @@ def test_a_worker_forked_while_out_is_locked_does_not_hold_the_lock(tmp_path: Pa
     import multiprocessing
     import time as clock
 
-    from archmodel.writer import locked
+    from archmodel.out_lock import locked
 
     out = tmp_path / "out"
     out.mkdir()

@@ -10,16 +10,15 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from archmodel.manifest import MANIFEST, manifest_of
 from archmodel.outcheck import compare_hashes
 from archmodel.output_cache import Seen, stat_text
 from archmodel.safe_files import stat_key
 from archmodel.writer import (
-    MANIFEST,
     Conflict,
     Known,
     digest,
     digests,
-    manifest_of,
     write_outputs,
 )
 
@@ -147,21 +146,21 @@ _HASH = st.one_of(
 def test_a_manifest_is_checked_as_a_whole_as_entry_by_entry(files: dict[str, object]) -> None:
     """The two-scan check of a large manifest accepts exactly what the entry-by-entry
     check accepts, and gives the same listing."""
-    import archmodel.writer as writer
+    import archmodel.manifest as manifest
 
     def parsed() -> object:
         try:
-            return writer._parse_manifest({"inputs": "fp", "files": files}, Path("m"))
-        except writer.BadManifest as exc:
+            return manifest._parse_manifest({"inputs": "fp", "files": files}, Path("m"))
+        except manifest.BadManifest as exc:
             return str(exc)
 
     whole = parsed()
-    original = writer._all_plain
-    writer._all_plain = lambda files: False  # type: ignore[assignment]
+    original = manifest._all_plain
+    manifest._all_plain = lambda files: False  # type: ignore[assignment]
     try:
         assert parsed() == whole
     finally:
-        writer._all_plain = original
+        manifest._all_plain = original
 
 
 def test_a_remembered_stat_vouches_only_for_that_exact_stat(tmp_path: Path) -> None:
@@ -192,7 +191,7 @@ def test_a_file_larger_than_any_read_bound_is_hashed_not_unreadable(tmp_path: Pa
 
 
 def test_the_manifest_bound_admits_millions_of_files() -> None:
-    from archmodel.writer import MANIFEST_LIMIT
+    from archmodel.manifest import MANIFEST_LIMIT
 
     line = manifest_of({"helm/c49999/templates/networkpolicy.yaml": "0" * 64})
     assert 4_000_000 * (len(line) - len(manifest_of({}))) < MANIFEST_LIMIT

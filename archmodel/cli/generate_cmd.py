@@ -15,7 +15,9 @@ from archmodel.cli.output import short_diff
 from archmodel.cli.project import ENV, checked_project, in_environment
 from archmodel.fingerprint import inputs_fingerprint
 from archmodel.generators.ci.options import CiOptions
+from archmodel.manifest import MANIFEST, BadManifest, UnsafePath
 from archmodel.naming import NameClash
+from archmodel.out_lock import Busy
 from archmodel.outcheck import Drift, compare_hashes, expected_hashes
 from archmodel.runner import (
     Generator,
@@ -28,16 +30,7 @@ from archmodel.runner import (
     run_files,
     run_staged,
 )
-from archmodel.writer import (
-    MANIFEST,
-    BadManifest,
-    Busy,
-    Conflict,
-    Staged,
-    UnsafePath,
-    has_staging,
-    opened,
-)
+from archmodel.writer import Conflict, Staged, has_staging, opened
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
