@@ -225,13 +225,33 @@ class ArchGraph:
         ends = {c for pair in self.flows_between for c in pair}
         return set(self.entry_points) | ends
 
+    @cached_property
+    def _callers(self) -> dict[str, list[str]]:
+        """Each component's sources along flows, in ``flow_graph``'s predecessor order
+        (the order pairs first appear), as plain lists: generators ask this of every
+        component, and building the networkx graph in each worker cost more than asking."""
+        callers: dict[str, list[str]] = {}
+        for source, target in self.flows_between:
+            callers.setdefault(target, []).append(source)
+        return callers
+
+    @cached_property
+    def _callees(self) -> dict[str, list[str]]:
+        """Each component's targets along flows, in ``flow_graph``'s successor order."""
+        callees: dict[str, list[str]] = {}
+        for source, target in self.flows_between:
+            callees.setdefault(source, []).append(target)
+        return callees
+
     def flows_into(self, component_id: str) -> Iterator[Flow]:
-        for source in self.flow_graph.predecessors(component_id):
-            yield from self.flows_between[(source, component_id)]
+        between = self.flows_between
+        for source in self._callers.get(component_id, ()):
+            yield from between[(source, component_id)]
 
     def flows_out_of(self, component_id: str) -> Iterator[Flow]:
-        for target in self.flow_graph.successors(component_id):
-            yield from self.flows_between[(component_id, target)]
+        between = self.flows_between
+        for target in self._callees.get(component_id, ()):
+            yield from between[(component_id, target)]
 
     def crosses_boundary(self, flow: Flow) -> bool:
         """A flow crosses a trust boundary when its endpoints sit in different zones."""

@@ -10,8 +10,11 @@ it a new ctime; one of its directory does not).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import itertools
 import os
+import stat
 from dataclasses import dataclass, field
 
 from archmodel.safe_files import stat_key_of
@@ -34,7 +37,8 @@ def create(path: str, content: bytes) -> StatKey:
 
 @dataclass
 class _Plan:
-    whole: set[tuple[str, str]] = field(default_factory=set)  # (batch, directory) moved whole
+    # (batch, directory) moved whole -> the files it carries (path, staged name)
+    whole: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
     made: set[str] = field(default_factory=set)  # directories to create in OUT
     single: list[tuple[str, str]] = field(default_factory=list)  # (path, staged name)
 
@@ -53,38 +57,53 @@ def _plan_moves(base: str, moves: list[tuple[str, str]]) -> _Plan:
         while directory:
             batches.setdefault(directory, set()).update(found)
             directory = directory.rpartition("/")[0]
-    exists: dict[str, bool] = {}
+    found_at: dict[str, str] = {}
     plan = _Plan()
     for parent, entries in by_parent.items():
-        unit = _whole_directory(base, parent, batches, exists, plan.made)
+        unit = _whole_directory(base, parent, batches, found_at, plan.made)
         if unit is not None:
-            plan.whole.add(unit)
+            plan.whole.setdefault(unit, []).extend(entries)
         else:
-            plan.single += entries
-            if parent and not exists[parent]:
-                plan.made.add(parent)
+            plan.single += entries  # ``move`` makes their directory if need be
     return plan
 
 
 def _whole_directory(
-    base: str, parent: str, batches: dict[str, set[str]], exists: dict[str, bool], made: set[str]
+    base: str, parent: str, batches: dict[str, set[str]], found_at: dict[str, str], made: set[str]
 ) -> tuple[str, str] | None:
     """(batch, directory) that carries ``parent``'s files into OUT, or None when they move
-    one by one (their directory exists, or files of several batches share it: then the
-    directories OUT lacks are added to ``made``)."""
+    one by one: their directory exists, files of several batches share it (then the
+    directories OUT lacks are added to ``made``), or a link is on the way (two paths
+    may then name one directory, which only one whole move could fill)."""
     parts = parent.split("/") if parent else []
     for depth in range(1, len(parts) + 1):
         directory = "/".join(parts[:depth])
-        there = exists.get(directory)
+        there = found_at.get(directory)
         if there is None:
-            there = exists[directory] = os.path.lexists(os.path.join(base, directory))
-        if there:
+            there = found_at[directory] = _look(os.path.join(base, directory))
+        if there == "link":
+            return None
+        if there != "missing":
             continue
         owners = batches[directory]
         if len(owners) == 1 and "" not in owners:
             return next(iter(owners)), directory
         made.add(directory)
     return None
+
+
+def _look(path: str) -> str:
+    """'missing', 'link' or 'there' (anything else), from one ``lstat``."""
+    try:
+        return "link" if stat.S_ISLNK(os.lstat(path).st_mode) else "there"
+    except FileNotFoundError:
+        return "missing"
+
+
+# Why a file cannot stand at its path in a batch's tree (another file needs the path as a
+# directory, or the reverse): it is staged aside, and ``commit`` refuses the pair. A path
+# too long for the tree (the staging prefix lengthens it) is staged aside too.
+_IN_THE_WAY = (FileExistsError, NotADirectoryError, IsADirectoryError)
 
 
 class Tree:
@@ -99,8 +118,9 @@ class Tree:
     def create(self, rel: str, content: bytes, again: bool = False) -> tuple[str, StatKey]:
         """Stage ``content`` at ``rel`` (``again``: replacing what this batch staged there
         before): its name in the staging directory, and its stat. A file whose path
-        another file of the batch needs as a directory (``a`` and ``a/b``) is staged
-        aside, under a name of its own: ``commit`` refuses the pair."""
+        another file of the batch needs as a directory (``a`` and ``a/b``), or that
+        is too long with the staging directory before it, is staged aside, under a
+        name of its own."""
         parent = rel.rpartition("/")[0]
         path = os.path.join(self.root, rel)
         try:
@@ -108,9 +128,12 @@ class Tree:
                 os.makedirs(os.path.join(self.root, parent), exist_ok=True)
                 self.made.add(parent)
             if again:
-                os.unlink(path)
+                with contextlib.suppress(FileNotFoundError):  # staged aside the first time
+                    os.unlink(path)
             return f"{self.batch}/{rel}", create(path, content)
-        except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        except OSError as exc:
+            if not isinstance(exc, _IN_THE_WAY) and exc.errno != errno.ENAMETOOLONG:
+                raise
             name = f"{self.batch}.aside.{next(self.aside)}"
             return name, create(os.path.join(self.staging, name), content)
 
@@ -118,12 +141,27 @@ class Tree:
 def move(base: str, staging: str, moves: list[tuple[str, str]]) -> list[str]:
     """Put each staged file in place: a directory that OUT lacks and whose files all
     come from one batch moves whole (a fresh output is a few renames, not one per file);
-    every other file is renamed on its own. Returns the paths renamed on their own."""
+    every other file is renamed on its own. Returns the paths renamed on their own. A
+    directory that turns out to be there after all (one name of two for it, on a file
+    system that folds case) is filled file by file instead."""
     plan = _plan_moves(base, moves)
     for directory in sorted(plan.made):
         os.makedirs(os.path.join(base, directory), exist_ok=True)
-    for batch, directory in sorted(plan.whole):
-        os.rename(os.path.join(staging, batch, directory), os.path.join(base, directory))
-    for rel, name in plan.single:
+    single = list(plan.single)
+    for (batch, directory), carried in sorted(plan.whole.items()):
+        try:
+            os.rename(os.path.join(staging, batch, directory), os.path.join(base, directory))
+        except (FileExistsError, FileNotFoundError, NotADirectoryError):
+            single += carried
+        except OSError as exc:
+            if exc.errno != errno.ENOTEMPTY:
+                raise
+            single += carried
+    made: set[str] = set()
+    for rel, name in single:
+        parent = rel.rpartition("/")[0]
+        if parent and parent not in made:
+            os.makedirs(os.path.join(base, parent), exist_ok=True)
+            made.add(parent)
         os.replace(os.path.join(staging, name), os.path.join(base, rel))
-    return [rel for rel, _ in plan.single]
+    return [rel for rel, _ in single]

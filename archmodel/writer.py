@@ -171,16 +171,15 @@ class Opened:
         manifest = manifest_of(hashes, inputs)
         manifest_hash = digest(manifest)
         changed = [rel for rel, _ in moves]
-        if hash_or_none(self.out / MANIFEST) != manifest_hash:
-            create(os.path.join(self.staging, MANIFEST), manifest)
-            moves.append((MANIFEST, MANIFEST))
         renamed = move(os.fspath(self.out), self.staging, moves)
+        if hash_or_none(self.out / MANIFEST) != manifest_hash:  # last: it vouches for the rest
+            create(os.path.join(self.staging, MANIFEST), manifest)
+            os.replace(os.path.join(self.staging, MANIFEST), self.out / MANIFEST)
         base = os.fspath(self.out)
         stats = {rel: key for rel, _, why, _, key, _ in staged if why is None and key is not None}
         stats.update((rel, made) for rel, _, why, _, _, made in staged if why in OURS and made is not None)
         for rel in renamed:  # a rename gives the file a new ctime
-            if rel in hashes:  # not the manifest
-                stats[rel] = stat_key_of(os.lstat(os.path.join(base, rel)))
+            stats[rel] = stat_key_of(os.lstat(os.path.join(base, rel)))
         if clean:
             _clean(self.out, self.previous, set(hashes))
         return Written(changed, hashes, stats, manifest_hash)

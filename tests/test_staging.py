@@ -103,3 +103,53 @@ def test_out_holds_exactly_what_was_staged(
     assert _tree(out) == wanted
     assert digests({p: wanted[p] for p in written.hashes}) == written.hashes
     _stats_match(out, written.stats)
+
+
+def test_the_manifest_moves_last_so_an_interrupted_commit_can_be_run_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manifest vouches for the files it lists: were it in place before them, a
+    commit stopped half-way would leave old bytes under new hashes, and the next run
+    would refuse them as edited."""
+    out = tmp_path / "out"
+    first = {"README.md": b"v1", "docs/a.md": b"v1", "docs/b.md": b"v1"}
+    second = {path: b"v2" for path in first}
+    write_outputs(out, first)
+    real = os.replace
+    order: list[str] = []
+
+    def stopped(src: str, dst: str) -> None:
+        order.append(os.path.relpath(dst, out))
+        if dst.endswith("b.md"):
+            raise KeyboardInterrupt
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        write_outputs(out, second)
+    assert ".archmodel-manifest.json" not in order
+    monkeypatch.setattr(os, "replace", real)
+    write_outputs(out, second)  # not refused: every file is as one of the two runs left it
+    assert _tree(out) == second
+
+
+def test_a_directory_named_twice_through_a_link_is_filled_file_by_file(tmp_path: Path) -> None:
+    """``alias`` links to ``real`` inside OUT: ``alias/new`` and ``real/new`` are one
+    directory, which two whole moves could not both fill."""
+    out = tmp_path / "out"
+    write_outputs(out, {"real/keep.txt": b"k"})
+    (out / "alias").symlink_to("real")
+    write_outputs(out, {"alias/new/a.txt": b"a", "real/new/b.txt": b"b"})
+    assert sorted(p.name for p in (out / "real" / "new").iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_a_path_too_long_for_the_staging_tree_is_staged_aside(tmp_path: Path) -> None:
+    """The staging directory lengthens every path: one that only just fits in OUT does
+    not fit there, and is staged under a short name instead."""
+    out = tmp_path / "out"
+    room = 4090 - len(str(out)) - 1  # the whole path: 4,090 of Linux's 4,095 characters
+    parts = ["d" * 200] * ((room - 1) // 201)  # and a last part of 1 to 201 characters
+    rel = "/".join([*parts, "f" * (room - 201 * len(parts))])
+    assert len(str(out / rel)) == 4090
+    write_outputs(out, {rel: b"long"})
+    assert (out / rel).read_bytes() == b"long"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from archmodel.formats.jsontext import dumps_indented
+from archmodel.formats.jsontext import Encoded, dumps_indented, line_encoder
 
 
 class Colour(StrEnum):
@@ -53,3 +53,19 @@ def test_values_json_cannot_write_still_fail() -> None:
     loop.append(loop)
     with pytest.raises(ValueError):
         dumps_indented(loop)
+
+
+@pytest.mark.parametrize("value", CASES, ids=range(len(CASES)))
+def test_encoded_values_stand_as_written_and_read_back_the_same(value: Any) -> None:
+    """Each item of a list written ahead by the line encoder: one line each, at the list's
+    indent, and the document reads back as the values themselves; where the layout falls
+    back to ``json``, the values still read back."""
+    encode = line_encoder()
+    for doc in (
+        {"results": [Encoded(encode(value)), Encoded(encode(value))]},
+        {"nan": float("nan"), "x": [Encoded(encode(value))]},
+    ):
+        text = dumps_indented(doc)
+        assert json.loads(text)["results" if "results" in doc else "x"][0] == json.loads(json.dumps(value))
+    text = dumps_indented({"results": [Encoded(encode(value))]})
+    assert text.split("\n")[2] == "    " + json.dumps(value, ensure_ascii=False)
