@@ -230,18 +230,12 @@ class ArchGraph:
         """Each component's sources along flows, in ``flow_graph``'s predecessor order
         (the order pairs first appear), as plain lists: generators ask this of every
         component, and building the networkx graph in each worker cost more than asking."""
-        callers: dict[str, list[str]] = {}
-        for source, target in self.flows_between:
-            callers.setdefault(target, []).append(source)
-        return callers
+        return _grouped((target, source) for source, target in self.flows_between)
 
     @cached_property
     def _callees(self) -> dict[str, list[str]]:
         """Each component's targets along flows, in ``flow_graph``'s successor order."""
-        callees: dict[str, list[str]] = {}
-        for source, target in self.flows_between:
-            callees.setdefault(source, []).append(target)
-        return callees
+        return _grouped(self.flows_between)
 
     def flows_into(self, component_id: str) -> Iterator[Flow]:
         between = self.flows_between
@@ -257,6 +251,14 @@ class ArchGraph:
         """A flow crosses a trust boundary when its endpoints sit in different zones."""
         a, b = self.components.get(flow.source), self.components.get(flow.target)
         return a is not None and b is not None and a.zone != b.zone
+
+
+def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each pair's second item under its first, in the order the pairs come."""
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
 
 
 def _reached(edges: dict[str, list[str]], start: str) -> set[str]:

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from archmodel import cache_dir
-from archmodel.safe_files import read_regular, stat_key
+from archmodel.safe_files import StatKey, read_regular, stat_key
 
 _LIMIT = 256 * 1024 * 1024
 
@@ -120,9 +120,7 @@ def _stats_entry(out: Path) -> Path | None:
     return where / f"stat-{key}.json"
 
 
-def remember_stats(
-    out: Path, hashes: Mapping[str, str], stats: Mapping[str, tuple[int, int, int, int]] | None = None
-) -> None:
+def remember_stats(out: Path, hashes: Mapping[str, str], stats: Mapping[str, StatKey] | None = None) -> None:
     """Keep the stat of every regular file of OUT listed in ``hashes`` (which the caller
     has just written or hashed), with its hash (best effort). ``stats``: the stats the
     writer saw as it left each file (each other file gets a fresh ``lstat``)."""

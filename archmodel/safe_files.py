@@ -16,6 +16,8 @@ import stat
 from pathlib import Path
 
 DEFAULT_LIMIT = 64 * 1024 * 1024
+# What a regular file looks like on disk: size, mtime, ctime and inode.
+StatKey = tuple[int, int, int, int]
 
 
 class NotRegular(OSError):
@@ -26,7 +28,7 @@ class TooLarge(OSError):
     """The file is larger than the bound set for this kind of input."""
 
 
-def kind_of(path: Path) -> str | None:
+def kind_of(path: Path | str) -> str | None:
     """'missing', 'symlink', 'directory', 'fifo', 'device', 'socket' or None for a regular file."""
     try:
         mode = os.lstat(path).st_mode
@@ -92,7 +94,7 @@ def _open_regular(path: Path | str, limit: int) -> io.BufferedReader:
     return handle
 
 
-def stat_key(path: Path | str) -> tuple[int, int, int, int] | None:
+def stat_key(path: Path | str) -> StatKey | None:
     """What a regular file looks like on disk (size, mtime, ctime, inode), read without
     following a symlink; None for anything that is not a regular file."""
     try:
@@ -104,6 +106,6 @@ def stat_key(path: Path | str) -> tuple[int, int, int, int] | None:
     return stat_key_of(info)
 
 
-def stat_key_of(info: os.stat_result) -> tuple[int, int, int, int]:
+def stat_key_of(info: os.stat_result) -> StatKey:
     """``stat_key`` of a regular file's stat already read."""
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)

@@ -14,12 +14,10 @@ import contextlib
 import errno
 import itertools
 import os
-import stat
 from dataclasses import dataclass, field
 
-from archmodel.safe_files import stat_key_of
+from archmodel.safe_files import StatKey, kind_of, stat_key_of
 
-StatKey = tuple[int, int, int, int]
 _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -80,8 +78,8 @@ def _whole_directory(
         directory = "/".join(parts[:depth])
         there = found_at.get(directory)
         if there is None:
-            there = found_at[directory] = _look(os.path.join(base, directory))
-        if there == "link":
+            there = found_at[directory] = kind_of(os.path.join(base, directory)) or "file"
+        if there == "symlink":
             return None
         if there != "missing":
             continue
@@ -90,14 +88,6 @@ def _whole_directory(
             return next(iter(owners)), directory
         made.add(directory)
     return None
-
-
-def _look(path: str) -> str:
-    """'missing', 'link' or 'there' (anything else), from one ``lstat``."""
-    try:
-        return "link" if stat.S_ISLNK(os.lstat(path).st_mode) else "there"
-    except FileNotFoundError:
-        return "missing"
 
 
 # Why a file cannot stand at its path in a batch's tree (another file needs the path as a

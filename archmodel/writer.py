@@ -29,11 +29,12 @@ from archmodel.manifest import MANIFEST, Manifest, UnsafePath, manifest_of, read
 from archmodel.out_lock import locked
 from archmodel.output_cache import Seen
 from archmodel.safe_files import (
+    StatKey,
     kind_of,
     stat_key,
     stat_key_of,
 )
-from archmodel.staging import StatKey, Tree, create, move
+from archmodel.staging import Tree, create, move
 from archmodel.survey import OURS, Within, digest, hash_or_none, why_not
 
 STAGING_PREFIX = ".archmodel-staging-"
@@ -75,13 +76,6 @@ def remove_stale_staging(out: Path) -> None:
     """Staging directories of a run that was killed (only run while holding the lock)."""
     for path in _staging_in(out):
         shutil.rmtree(path, ignore_errors=True)
-
-
-def inside(out: Path, rel: str) -> bool:
-    """Whether OUT/rel's directory really lies in OUT (no symlinked directory on the way)."""
-    root = out.resolve()
-    parent = (out / rel).parent.resolve()
-    return parent == root or parent.is_relative_to(root)
 
 
 # One planned file as surveyed and staged: its path, its hash, what stands at its path
@@ -279,9 +273,10 @@ def _files_in_the_way(staged: list[Staged]) -> list[tuple[str, str]]:
 
 def _clean(out: Path, previous: Manifest, kept: set[str]) -> None:
     """Remove files the previous run wrote and this one does not, if still untouched."""
+    within = Within(out)
     for rel in sorted(set(previous.files) - kept):
         path = out / rel
-        if not inside(out, rel) or kind_of(path) is not None:
+        if not within(rel) or kind_of(path) is not None:
             continue
         if hash_or_none(path) == previous.files[rel]:
             path.unlink()
