@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench schema starter golden docs clean
+.PHONY: install demo test lint bench bench-scaling schema starter golden docs clean
 
 MERMAID := tests/tools/mermaid/node_modules/.package-lock.json
 HCL := tests/tools/hcl/node_modules/.package-lock.json
@@ -54,6 +54,9 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+bench-scaling: install
+	$(BIN)/python bench/scaling.py
 
 schema: install
 	$(BIN)/archmodel schema > schema/archmodel.schema.json

@@ -6,10 +6,11 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 
+from archmodel.formats.memo import MEMO_LIMIT
 from archmodel.formats.text import clean
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=MEMO_LIMIT)
 def html_text(text: str, max_len: int = 200) -> str:
     """Text for a Graphviz HTML-like label (``<...>``): every markup character escaped.
 
@@ -18,7 +19,7 @@ def html_text(text: str, max_len: int = 200) -> str:
     return escaped.replace("[", "&#91;").replace("]", "&#93;")
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=MEMO_LIMIT)
 def dot_string(text: str, max_len: int = 500) -> str:
     """A double-quoted DOT string (for tooltips and plain attributes).
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
+from archmodel.formats.memo import MEMO_LIMIT, remember
+
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -66,8 +68,7 @@ def quote(text: str) -> str:
     if cached is None:
         body = text.translate(_ESCAPES)
         cached = '"' + body.replace("${", "$\\u007b").replace("%{", "%%{") + '"'
-        if len(_QUOTED) < 200_000:
-            _QUOTED[text] = cached
+        remember(_QUOTED, text, cached, MEMO_LIMIT)
     return cached
 
 
@@ -77,9 +78,7 @@ _KEYS: dict[str, str] = {}
 def _key(name: str) -> str:
     cached = _KEYS.get(name)
     if cached is None:
-        cached = name if _IDENT.fullmatch(name) else quote(name)
-        if len(_KEYS) < 200_000:
-            _KEYS[name] = cached
+        cached = remember(_KEYS, name, name if _IDENT.fullmatch(name) else quote(name), MEMO_LIMIT)
     return cached
 
 
@@ -115,17 +114,17 @@ def _value(value: Value, indent: str) -> str:
 # Maps of plain strings (the tags of every resource of a component) at one indent, as
 # written; only exact ``str`` keys and values, so that no ``Raw`` equal to a string can
 # stand for it.
-_MAPS: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+_MAPS: dict[tuple[str, tuple[tuple[str, Value], ...]], str] = {}
 
 
 def _map(value: Mapping[str, Value], indent: str) -> str:
-    plain = all(type(k) is str and type(v) is str for k, v in value.items())
-    key = (indent, tuple(value.items())) if plain else None
-    text = _MAPS.get(key) if key is not None else None  # type: ignore[arg-type]
+    if not all(type(k) is str and type(v) is str for k, v in value.items()):
+        return "{\n" + _attributes(list(value.items()), indent + "  ") + indent + "}"
+    key = (indent, tuple(value.items()))
+    text = _MAPS.get(key)
     if text is None:
         text = "{\n" + _attributes(list(value.items()), indent + "  ") + indent + "}"
-        if key is not None and len(_MAPS) < 100_000:
-            _MAPS[key] = text  # type: ignore[index]
+        remember(_MAPS, key, text, MEMO_LIMIT)
     return text
 
 

@@ -27,6 +27,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from archmodel.formats.memo import remember
+
 _QUOTE = json.encoder.encode_basestring  # the C encoder's quoting, without ensure_ascii
 
 
@@ -170,6 +172,4 @@ def _indented(node: Any, depth: int) -> str:
         items = [_indented(item, depth + 1) for item in node]
         opening, closing = "[", "]"
     text = opening + inner + ("," + inner).join(items) + "\n" + "  " * depth + closing
-    if len(_CACHE) < _CACHE_LIMIT:
-        _CACHE[key] = text
-    return text
+    return remember(_CACHE, key, text, _CACHE_LIMIT)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from archmodel.formats.memo import MEMO_LIMIT
 from archmodel.formats.text import clean
 
 # Keep letters, digits, spaces and a few harmless punctuation marks; every other ASCII
@@ -16,7 +17,7 @@ _MERMAID_TABLE = {c: f"#{c};" for c in range(128) if chr(c) not in _MERMAID_KEEP
 _MERMAID_TABLE[ord('"')] = "#quot;"
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=MEMO_LIMIT)
 def mermaid_text(text: str, max_len: int = 200) -> str:
     """Text for a double-quoted Mermaid label, with entity codes for anything unsafe.
 
@@ -27,7 +28,7 @@ def mermaid_text(text: str, max_len: int = 200) -> str:
     return clean(text, max_len).translate(_MERMAID_TABLE)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=MEMO_LIMIT)
 def mermaid_id(prefix: str, ident: str) -> str:
     """A Mermaid node id for a model id, injective and free of ``-`` and keywords.
 

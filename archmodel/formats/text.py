@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from archmodel.formats.memo import MEMO_LIMIT
+
 # C0 controls (except whitespace, which collapses to one space), DEL and C1 controls:
 # invisible, and Graphviz rejects some of them outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")  # includes \r, \n, \t, \u2028, \u2029
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=MEMO_LIMIT)
 def clean(text: str, max_len: int = 200) -> str:
     """One line of printable text: controls dropped, runs of whitespace become one space."""
     text = _SPACES.sub(" ", _CONTROL.sub("", text))

@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from archmodel.formats.memo import MEMO_LIMIT, remember
+
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_./-]*$")
 _RESERVED = frozenset(
     w
@@ -48,9 +50,7 @@ def scalar(value: Any) -> str:
     if type(value) is str:
         cached = _STR_CACHE.get(value)
         if cached is None:
-            cached = _string(value)
-            if len(_STR_CACHE) < 100_000:
-                _STR_CACHE[value] = cached
+            cached = remember(_STR_CACHE, value, _string(value), MEMO_LIMIT)
         return cached
     if value is True:
         return "true"

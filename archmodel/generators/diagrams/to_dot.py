@@ -11,6 +11,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 from archmodel.formats.dot import dot_string, html_text
+from archmodel.formats.memo import MEMO_LIMIT
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, cluster_forest
 from archmodel.generators.diagrams.style import FONT
 
@@ -27,7 +28,7 @@ _SHAPE = {
 }
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=MEMO_LIMIT)
 def html_label(lines: tuple[Line, ...]) -> str:
     """An HTML-like label (without the outer ``<>``): lines joined by ``<br/>``.
 

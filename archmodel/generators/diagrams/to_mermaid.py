@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from archmodel.formats.memo import MEMO_LIMIT
 from archmodel.formats.mermaid import mermaid_id, mermaid_text
 from archmodel.generators.diagrams.scene import Cluster, Edge, Line, Node, Scene, Span, cluster_forest
 
@@ -26,7 +27,7 @@ _SHAPE = {
 }
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=MEMO_LIMIT)
 def label(lines: tuple[Line, ...]) -> str:
     """Quoted-label body: escaped spans, bold as ``<b>``, lines joined by ``<br/>``.
 

@@ -15,18 +15,19 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from archmodel.formats.markdown import md_code, md_escape
+from archmodel.formats.memo import MEMO_LIMIT
 from archmodel.generators.docs.threat_source import ThreatItem
 from archmodel.generators.docs.views import ControlRef, SiteViews, component_page
 from archmodel.model import Flow, Zone
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=MEMO_LIMIT)
 def cached_escape(text: str) -> Markup:
     """``md_escape`` for the strings that repeat on every page (names, zones, data)."""
     return md_escape(text)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=MEMO_LIMIT)
 def relative(target: str, page: str) -> str:
     """The link from ``page`` to ``target``, both POSIX paths below the docs dir."""
     here = page.split("/")[:-1]
@@ -167,7 +168,7 @@ def threat_table(ctx: Context, items: Iterable[ThreatItem], with_target: bool = 
     return Markup("".join(rows))
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=MEMO_LIMIT)
 def _threat_cells(t: ThreatItem) -> tuple[str, str]:
     """A threat's row without its target cell: built once, though the register and the
     component's page both list it."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from archmodel.formats.memo import MEMO_LIMIT
 from archmodel.generators.helm.network import (
     COMPONENT_LABEL,
     dns_rule,
@@ -39,7 +40,7 @@ class Value:
 NAME_LIMIT = 53  # Helm release names; Kubernetes allows 63 for most objects
 
 
-@lru_cache(maxsize=200_000)  # every id is named for each of a chart's objects
+@lru_cache(maxsize=MEMO_LIMIT)  # every id is named for each of a chart's objects
 def k8s_name(ident: str) -> str:
     """A DNS-1123 label for an id (no ``_``, ends with a letter or digit, at most 53
     characters, a Helm release name's limit); hashed when it had to change, so two ids

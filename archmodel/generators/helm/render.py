@@ -16,6 +16,7 @@ from collections.abc import Collection
 from typing import Any
 
 from archmodel.formats import yaml as yaml_kit
+from archmodel.formats.memo import remember
 from archmodel.generators.helm.manifests import Value
 
 _PLACEHOLDER = "\x00"  # never in the emitter's own output: it writes NUL as ``\x00``
@@ -33,9 +34,7 @@ def helm_expression(value: Value) -> str:
     text = _EXPRESSIONS.get(value.path)
     if text is None:
         keys = " ".join(json.dumps(part) for part in value.path)
-        text = f"{{{{ index .Values {keys} | toJson }}}}"
-        if len(_EXPRESSIONS) < 100_000:
-            _EXPRESSIONS[value.path] = text
+        text = remember(_EXPRESSIONS, value.path, f"{{{{ index .Values {keys} | toJson }}}}", 100_000)
     return text
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from archmodel.formats import jsontext
+from archmodel.formats.memo import remember
 from archmodel.generators.helm.manifests import scaled
 from archmodel.generators.helm.network import placeholder
 from archmodel.graph import ArchGraph
@@ -194,7 +195,5 @@ def values_schema_text(values: dict[str, Any]) -> str:
     key = shape(values)
     text = _SCHEMA_TEXTS.get(key)
     if text is None:
-        text = jsontext.dumps_sorted(values_schema(values)) + "\n"
-        if len(_SCHEMA_TEXTS) < 10_000:
-            _SCHEMA_TEXTS[key] = text
+        text = remember(_SCHEMA_TEXTS, key, jsontext.dumps_sorted(values_schema(values)) + "\n", 10_000)
     return text
