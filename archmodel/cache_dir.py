@@ -3,13 +3,29 @@
 Two caches live there (parsed model files, and the hashes of generated output that
 `check` compares against). A planted entry could change what a run checks, so both are
 used only in directories that this user owns and nobody else can write.
+
+Each cache directory is kept within a byte budget: every write removes the least
+recently used entries beyond it (a hit counts as a use). Each edit of a model is a new
+entry, and a 50k-component output's hashes take 60-70 MB, so without a bound a user's
+cache would grow by gigabytes a week.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import stat
+import time
 from pathlib import Path
+
+BUDGET = 512 * 1024 * 1024  # bytes per cache directory: several 50k-component outputs
+# A temporary file this old was left by a run that was killed while writing it.
+STALE_TEMP_NS = 3600 * 10**9
+# The names the caches write: entries (a SHA-256, for OUT's stats prefixed) and the
+# temporary files they are written through. Nothing else in a directory is pruned.
+_ENTRY = re.compile(r"(?:stat-)?[0-9a-f]{64}\.json")
+_TEMP = re.compile(r"\.tmp-\w+|tmp\w+\.tmp")
 
 
 def root() -> Path | None:
@@ -26,3 +42,46 @@ def root() -> Path | None:
 def private(info: os.stat_result) -> bool:
     """Owned by this user and writable by nobody else."""
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def used(entry: int | Path) -> None:
+    """Mark an entry (an open descriptor or a path) as just used, for ``prune`` (best effort)."""
+    with contextlib.suppress(OSError):
+        os.utime(entry)
+
+
+def prune(directory: Path, keep: str, budget: int | None = None) -> None:
+    """Remove the least recently used entries of ``directory`` that do not fit in
+    ``budget`` bytes (``BUDGET`` by default) along with the newer ones; ``keep`` (the
+    name just written) always stays, and so does a temporary file another run may be
+    writing now. Only names the caches write are touched (the cache directory may be
+    one the user chose). Best effort: another run may be pruning the same directory."""
+    limit = BUDGET if budget is None else budget
+    try:
+        with os.scandir(directory) as found:
+            entries = [(info.st_mtime_ns, e.name, info.st_size) for e in found if (info := _regular(e))]
+    except OSError:
+        return
+    total = sum(size for _, name, size in entries if name == keep)
+    now = time.time_ns()
+    for mtime, name, size in sorted(entries, reverse=True):
+        if name == keep:
+            continue
+        if _TEMP.fullmatch(name):
+            stale = now - mtime > STALE_TEMP_NS
+        elif _ENTRY.fullmatch(name):
+            stale = total + size > limit
+            total += 0 if stale else size
+        else:
+            stale = False
+        if stale:
+            with contextlib.suppress(OSError):
+                os.unlink(directory / name)
+
+
+def _regular(entry: os.DirEntry[str]) -> os.stat_result | None:
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError:
+        return None
+    return info if stat.S_ISREG(info.st_mode) else None

@@ -63,7 +63,8 @@ def remember(inputs: str, hashes: Mapping[str, str]) -> None:
             handle.write(json.dumps(dict(sorted(hashes.items()))))
         os.replace(temp, entry)
     except OSError:
-        pass
+        return
+    cache_dir.prune(entry.parent, entry.name)
 
 
 def recall(inputs: str) -> dict[str, str] | None:
@@ -77,6 +78,7 @@ def recall(inputs: str) -> dict[str, str] | None:
         return None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         return None
+    cache_dir.used(entry)
     return {str(k): v for k, v in data.items()}
 
 
@@ -140,7 +142,8 @@ def remember_stats(out: Path, hashes: Mapping[str, str], stats: Mapping[str, Sta
             handle.write(json.dumps(seen, separators=(",", ":")))  # the C encoder (see remember)
         os.replace(temp, entry)
     except OSError:
-        pass
+        return
+    cache_dir.prune(entry.parent, entry.name)
 
 
 def recall_stats(out: Path) -> Seen:
@@ -152,4 +155,7 @@ def recall_stats(out: Path) -> Seen:
         data = json.loads(read_regular(entry, _LIMIT))
     except (OSError, ValueError, RecursionError):
         return Seen()
-    return Seen(data) if isinstance(data, dict) else Seen()
+    if not isinstance(data, dict):
+        return Seen()
+    cache_dir.used(entry)
+    return Seen(data)

@@ -68,9 +68,11 @@ def get(raw: bytes) -> Any:
         if not stat.S_ISREG(info.st_mode) or not cache_dir.private(info):
             return MISS
         try:
-            return json.loads(handle.read())
+            data = json.loads(handle.read())
         except (OSError, ValueError, RecursionError):
             return MISS
+        cache_dir.used(handle.fileno())
+        return data
 
 
 def put(raw: bytes, data: Any) -> None:
@@ -89,7 +91,8 @@ def put(raw: bytes, data: Any) -> None:
             handle.write(text)
         os.replace(tmp, entry)
     except (OSError, ValueError, RecursionError):
-        pass
+        return
+    cache_dir.prune(entry.parent, entry.name)
 
 
 def _plain(data: Any) -> bool:
