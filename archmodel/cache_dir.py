@@ -45,9 +45,13 @@ def private(info: os.stat_result) -> bool:
 
 
 def used(entry: int | Path) -> None:
-    """Mark an entry (an open descriptor or a path) as just used, for ``prune`` (best effort)."""
-    with contextlib.suppress(OSError):
-        os.utime(entry)
+    """Mark an entry (an open descriptor or a path, never followed if a link) as just
+    used, for ``prune`` (best effort)."""
+    with contextlib.suppress(OSError, NotImplementedError):
+        if isinstance(entry, int):
+            os.utime(entry)
+        else:
+            os.utime(entry, follow_symlinks=False)
 
 
 def prune(directory: Path, keep: str, budget: int | None = None) -> None:
