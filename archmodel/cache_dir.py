@@ -4,8 +4,8 @@ Two caches live there (parsed model files, and the hashes of generated output th
 `check` compares against). A planted entry could change what a run checks, so both are
 used only in directories that this user owns and nobody else can write.
 
-Each cache directory is kept within a byte budget: every write removes the least
-recently used entries beyond it (a hit counts as a use). Each edit of a model is a new
+Each cache directory is kept within a byte budget: after every write, the most
+recently used entries that fit stay and the others go (a hit counts as a use). Each edit of a model is a new
 entry, and a 50k-component output's hashes take 60-70 MB, so without a bound a user's
 cache would grow by gigabytes a week.
 """
@@ -23,9 +23,12 @@ BUDGET = 512 * 1024 * 1024  # bytes per cache directory: several 50k-component o
 # A temporary file this old was left by a run that was killed while writing it.
 STALE_TEMP_NS = 3600 * 10**9
 # The names the caches write: entries (a SHA-256, for OUT's stats prefixed) and the
-# temporary files they are written through. Nothing else in a directory is pruned.
-_ENTRY = re.compile(r"(?:stat-)?[0-9a-f]{64}\.json")
-_TEMP = re.compile(r"\.tmp-\w+|tmp\w+\.tmp")
+# temporary files they are written through (``TEMP_PREFIX`` and eight characters from
+# ``mkstemp``; earlier versions wrote the two bare ``mkstemp`` forms). Nothing else in a
+# directory is pruned.
+TEMP_PREFIX = ".archmodel-tmp-"
+_ENTRY = re.compile(r"(?:stat-)?[0-9a-f]{64}\.json", re.ASCII)
+_TEMP = re.compile(r"(?:\.archmodel-tmp-|\.tmp-)[a-z0-9_]{8}|tmp[a-z0-9_]{8}\.tmp", re.ASCII)
 
 
 def root() -> Path | None:
@@ -55,9 +58,10 @@ def used(entry: int | Path) -> None:
 
 
 def prune(directory: Path, keep: str, budget: int | None = None) -> None:
-    """Remove the least recently used entries of ``directory`` that do not fit in
-    ``budget`` bytes (``BUDGET`` by default) along with the newer ones; ``keep`` (the
-    name just written) always stays, and so does a temporary file another run may be
+    """Remove the entries of ``directory`` that do not fit in ``budget`` bytes
+    (``BUDGET`` by default) beside the more recently used ones kept, newest first (a
+    large entry may go while an older, smaller one fits); ``keep`` (the name just
+    written) always stays, and so does a temporary file another run may be
     writing now. Only names the caches write are touched (the cache directory may be
     one the user chose). Best effort: another run may be pruning the same directory."""
     limit = BUDGET if budget is None else budget

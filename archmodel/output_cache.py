@@ -15,6 +15,7 @@ remembered hash is the expected one. A missing or stale entry only means "hash i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -26,6 +27,8 @@ from pathlib import Path
 from archmodel import cache_dir
 from archmodel.safe_files import StatKey, read_regular, stat_key
 
+# Bytes of a record read back. A generate writes two (hashes and stats), and the cache
+# budget holds both of the largest readable pair: ``cache_dir.BUDGET >= 2 * _LIMIT``.
 _LIMIT = 256 * 1024 * 1024
 
 
@@ -55,12 +58,23 @@ def remember(inputs: str, hashes: Mapping[str, str]) -> None:
     entry = _entry(inputs)
     if entry is None:
         return
+    # dumps, not dump: json.dump streams through the pure-Python encoder, ten times
+    # slower over the hundred thousand entries of a large output.
+    _store(entry, json.dumps(dict(sorted(hashes.items()))))
+
+
+def _store(entry: Path, text: str) -> None:
+    """Write an entry (ASCII JSON) in one step, then keep the directory to its budget. A
+    record over the read limit could never be read back: none is kept (nor an older one
+    under its name), so it cannot push readable records out of the budget either."""
+    if len(text) > _LIMIT:
+        with contextlib.suppress(OSError):
+            os.unlink(entry)
+        return
     try:
-        fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            # dumps, not dump: json.dump streams through the pure-Python encoder, ten
-            # times slower over the hundred thousand entries of a large output.
-            handle.write(json.dumps(dict(sorted(hashes.items()))))
+        fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=cache_dir.TEMP_PREFIX)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(text)
         os.replace(temp, entry)
     except OSError:
         return
@@ -136,14 +150,7 @@ def remember_stats(out: Path, hashes: Mapping[str, str], stats: Mapping[str, Sta
         key = known.get(rel) or stat_key(os.path.join(base, rel))
         if key is not None:
             seen[rel] = stat_text(*key) + hashed
-    try:
-        fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(seen, separators=(",", ":")))  # the C encoder (see remember)
-        os.replace(temp, entry)
-    except OSError:
-        return
-    cache_dir.prune(entry.parent, entry.name)
+    _store(entry, json.dumps(seen, separators=(",", ":")))  # the C encoder (see remember)
 
 
 def recall_stats(out: Path) -> Seen:

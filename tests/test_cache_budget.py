@@ -3,6 +3,7 @@ they did not write."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
@@ -49,17 +50,25 @@ def test_the_entry_just_written_stays_even_alone_over_budget(tmp_path: Path) -> 
 def test_stale_temporaries_go_and_what_the_cache_did_not_write_stays(tmp_path: Path) -> None:
     names = _entries(tmp_path, [10])
     old = time.time_ns() - 2 * HOUR_NS
-    for name in (".tmp-left1234", "tmpleft5678.tmp"):
+    for name in (".archmodel-tmp-left1234", ".tmp-left1234", "tmpleft5678.tmp"):
         (tmp_path / name).write_bytes(b"half")
         os.utime(tmp_path / name, ns=(old, old))
-    (tmp_path / ".tmp-writing99").write_bytes(b"now")  # another run is writing it
-    foreign = ["notes.txt", "a" * 64, f"{'f' * 64}.json.bak"]
+    (tmp_path / ".archmodel-tmp-writing9").write_bytes(b"now")  # another run is writing it
+    # Not names the caches write, however close (mkstemp adds exactly eight characters).
+    foreign = [
+        "notes.txt",
+        "a" * 64,
+        f"{'f' * 64}.json.bak",
+        "tmp_quarterly_report.tmp",
+        ".tmp-draft_notes",
+        "tmpé1234567.tmp",
+    ]
     for name in foreign:
         (tmp_path / name).write_bytes(b"y" * 1000)
     (tmp_path / "sub").mkdir()
     cache_dir.prune(tmp_path, keep=names[0], budget=0)
     left = sorted(p.name for p in tmp_path.iterdir())
-    assert left == sorted([names[0], ".tmp-writing99", "sub", *foreign])
+    assert left == sorted([names[0], ".archmodel-tmp-writing9", "sub", *foreign])
 
 
 @pytest.fixture
@@ -129,3 +138,40 @@ def test_what_stays_fits_the_budget_and_each_entry_gone_did_not(sizes: list[int]
         assert (name in left) == fits
         total += size if fits else 0
     assert total <= max(budget, sizes[-1])
+
+
+def test_a_record_too_large_to_read_back_is_not_kept(caches: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither written nor left stale: it could never be read, and it would push the
+    readable records out of the budget."""
+    assert cache_dir.BUDGET >= 2 * output_cache._LIMIT  # a generate's two records fit whole
+    out = caches.parent / "out"
+    out.mkdir()
+    (out / "a.txt").write_text("a")
+    hashes = {"a.txt": "0" * 64}
+    output_cache.remember("d" * 64, hashes)
+    output_cache.remember_stats(out, hashes)
+    assert output_cache.recall("d" * 64) == hashes and len(output_cache.recall_stats(out)) == 1
+    big = {f"file{i}.txt": "0" * 64 for i in range(40)}
+    for name in big:
+        (out / name).write_text("b")
+    monkeypatch.setattr(output_cache, "_LIMIT", len(json.dumps(big)) - 1)
+    output_cache.remember("e" * 64, big)
+    output_cache.remember_stats(out, {**hashes, **big})
+    assert output_cache.recall("e" * 64) is None
+    assert len(output_cache.recall_stats(out)) == 0  # the older record under its name is gone
+    assert output_cache.recall("d" * 64) == hashes
+
+
+def test_a_linked_parse_cache_directory_is_not_used(caches: Path, tmp_path: Path) -> None:
+    """Pruning would run wherever the link leads."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    mine = elsewhere / f"{'0' * 64}.json"
+    mine.write_text("{}")
+    os.utime(mine, ns=(0, 0))
+    caches.mkdir(mode=0o700)
+    (caches / "parsed").symlink_to(elsewhere)
+    raw = f"x-pad: {'a' * parse_cache.MIN_SIZE}\n".encode()
+    parse_cache.put(raw, {"x-pad": "a" * parse_cache.MIN_SIZE})
+    assert parse_cache.is_miss(parse_cache.get(raw))
+    assert [p.name for p in elsewhere.iterdir()] == [mine.name]

@@ -40,7 +40,7 @@ def _directory() -> Path | None:
 def trusted(directory: Path) -> bool:
     """Whether ``directory`` is ours alone: no one else could have planted an entry."""
     try:
-        info = os.stat(directory)
+        info = os.lstat(directory)  # a link could lead the cache (and its pruning) anywhere
     except OSError:
         return False
     return stat.S_ISDIR(info.st_mode) and cache_dir.private(info)
@@ -86,7 +86,7 @@ def put(raw: bytes, data: Any) -> None:
         if not trusted(entry.parent):
             return
         text = json.dumps(data, ensure_ascii=False)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=cache_dir.TEMP_PREFIX)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, entry)
