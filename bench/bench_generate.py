@@ -2,7 +2,9 @@
 processes, on synthetic models; then the in-process time of each step at the first size.
 
 Prints a table (no assertions). Targets: generate at 10k components <= 10 s, 50k within
-5x of 10k, check with nothing stale <= 2 s. The steps end with the file system's floor:
+5x of 10k, check with nothing stale <= 2 s. The sizes run one after the other, so a
+ratio read off this table may span two speeds of the host: ``scaling.py`` measures the
+ratio in interleaved pairs. The steps end with the file system's floor:
 the same files created by a bare loop, and the same bytes written as one file.
 
     .venv/bin/python bench/bench_generate.py [N ...]      # default: 10000 50000

@@ -3,7 +3,8 @@
 What a user or CI waits for: `validate` of a clean model, of one with one error and of
 one with 2,000 warnings (every diagnostic located at its line), and `threats --format
 json`. Each command runs a few times; the median wall time and the median CPU time of
-the process (user + system) are printed. Numbers are printed, never asserted.
+the process (user + system) are printed. Numbers are printed, never asserted. For the
+ratio between two sizes, ``scaling.py`` times them in interleaved pairs.
 Usage: ``python bench/run.py [N ...]`` (``make bench``); ``RUNS=5`` for more runs.
 """
 
