@@ -59,6 +59,7 @@ def compare_hashes(
     listed: set[str] | None = None,
     seen: Seen | None = None,
     first: bool = False,
+    matched: Mapping[str, str] | None = None,
 ) -> Drift:
     """Compare OUT with the hashes generate would write.
 
@@ -69,13 +70,19 @@ def compare_hashes(
     with that stat and the expected hash is not read again. Every other file is read
     (regular files only) and hashed. With ``first``, the comparison stops at the first
     file that differs, the manifest included (the drift then names that one only).
+    ``matched`` (``still_as_recorded``'s answer, taken before) spares the look at each
+    file it vouches for with the expected hash.
     """
     known = seen or Seen()
     manifest_as_expected = False
     within = Within(out)
     prefix = os.path.join(os.fspath(out), "")  # OUT with one trailing separator
     stale, missing, unsafe = [], [], []
+    vouched = matched or {}
     for rel, wanted in expected.items():
+        if vouched.get(rel) == wanted:
+            manifest_as_expected = manifest_as_expected or rel == MANIFEST
+            continue
         # One lstat per file, on a plain string path: an output has a hundred thousand.
         # Concatenated, not joined: a path from the cache that is not relative stays
         # below OUT, where ``within`` judges it.
@@ -111,3 +118,23 @@ def _listed(out: Path) -> set[str]:
         return set(read_manifest(out).files)
     except BadManifest:
         return set()
+
+
+def still_as_recorded(out: Path, seen: Seen) -> dict[str, str]:
+    """The files of OUT that the stat cache vouches for: each regular file inside OUT
+    (no link on the way) whose stat is the one remembered, with the hash remembered with
+    it. Needs OUT and the cache only, not the model: ``Ahead`` runs it while the model
+    loads."""
+    within = Within(out)
+    prefix = os.path.join(os.fspath(out), "")
+    found: dict[str, str] = {}
+    for rel in seen.entries:
+        try:
+            info = os.lstat(prefix + rel) if within(rel) else None
+        except (OSError, ValueError):
+            continue
+        if info is not None and kind_of_mode(info.st_mode) is None:
+            remembered = seen.hash_of(rel, info)
+            if remembered is not None:
+                found[rel] = remembered
+    return found

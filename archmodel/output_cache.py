@@ -153,6 +153,15 @@ def remember_stats(out: Path, hashes: Mapping[str, str], stats: Mapping[str, Sta
     _store(entry, json.dumps(seen, separators=(",", ":")))  # the C encoder (see remember)
 
 
+def stats_size(out: Path) -> int:
+    """How many bytes the stat cache holds for OUT (0: none)."""
+    entry = _stats_entry(out)
+    try:
+        return os.stat(entry).st_size if entry is not None else 0
+    except OSError:
+        return 0
+
+
 def recall_stats(out: Path) -> Seen:
     """What OUT's files looked like when generate wrote them; empty when unknown."""
     entry = _stats_entry(out)

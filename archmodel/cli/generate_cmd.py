@@ -15,6 +15,7 @@ from archmodel.cli.output import short_diff
 from archmodel.cli.project import ENV, checked_project, in_environment
 from archmodel.fingerprint import inputs_fingerprint
 from archmodel.generators.ci.options import CiOptions
+from archmodel.lookahead import Ahead
 from archmodel.manifest import MANIFEST, BadManifest, UnsafePath
 from archmodel.naming import NameClash
 from archmodel.out_lock import Busy
@@ -35,7 +36,6 @@ from archmodel.writer import Conflict, Staged, has_staging, opened
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
-    from archmodel.output_cache import Seen
     from archmodel.project import Project
 
 MODEL = click.argument("model", type=click.Path(path_type=Path))
@@ -159,15 +159,16 @@ def generate_command(
     Never overwrites or deletes a file it did not write: such a file is a conflict,
     reported before anything is written."""
     this = Run(only, view, max_nodes, images, out)
-    project = in_environment(checked_project(model, refusal="nothing written"), env)
-    _refuse_out_in_model(out, project)
-    inputs = this.inputs(project)
-    seen = output_cache.recall_stats(out)  # read once: for the check below and the writer
-    lifetime.keep(seen)
-    count = _as_generated(out, inputs, seen)
+    with Ahead(out) as ahead:
+        project = in_environment(checked_project(model, refusal="nothing written"), env)
+        _refuse_out_in_model(out, project)
+        inputs = this.inputs(project)
+        count = _as_generated(out, inputs, ahead)
     if count is not None:
         click.echo(f"{out}: {count} files, 0 changed (as generated for these inputs)", err=True)
         return
+    seen = output_cache.recall_stats(out)  # what the writer need not read again
+    lifetime.keep(seen)
     try:
         with opened(out, seen) as target:
             written = target.commit(this.staged(project, target.stage), clean, inputs)
@@ -203,13 +204,14 @@ def check_command(
 ) -> None:
     """Exit 0 when OUT is exactly what `generate` would write; list the drift otherwise."""
     this = Run(only, view, max_nodes, images, out)
-    project = in_environment(checked_project(model, refusal="nothing compared"), env)
-    inputs = this.inputs(project)
-    known = output_cache.recall(inputs)
-    lifetime.keep(known)
-    if known is not None and _unchanged(out, known, output_cache.recall_stats(out)):
-        click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
-        return
+    with Ahead(out) as ahead:
+        project = in_environment(checked_project(model, refusal="nothing compared"), env)
+        inputs = this.inputs(project)
+        known = output_cache.recall(inputs)
+        lifetime.keep(known)
+        if known is not None and _unchanged(out, known, ahead.result()):
+            click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
+            return
     files = this.files(project)
     try:
         expected = expected_hashes(files, inputs)
@@ -225,23 +227,23 @@ def check_command(
     click.echo(f"{out}: in sync ({len(files)} files)", err=True)
 
 
-def _as_generated(out: Path, inputs: str, seen: Seen) -> int | None:
+def _as_generated(out: Path, inputs: str, ahead: Ahead) -> int | None:
     """How many files generate wrote for these inputs, when OUT still holds every one as
     written (the manifest too, so nothing is extra): a run would write and remove nothing.
     None when there is no such record or OUT differs from it."""
     known = output_cache.recall(inputs)
     lifetime.keep(known)
-    if known is None or has_staging(out) or not _unchanged(out, known, seen, first=True):
+    if known is None or has_staging(out) or not _unchanged(out, known, ahead.result(), first=True):
         return None  # (a killed run's staging is removed by a full run, under the lock)
     return len(known) - 1  # the manifest is not counted as a file
 
 
-def _unchanged(out: Path, known: dict[str, str], seen: Seen, first: bool = False) -> bool:
-    """Whether OUT still holds what generate wrote for these inputs (files whose size and
-    time are as generate left them are not read again); ``first``: stop at the first
-    file that differs."""
-    lifetime.keep(seen)
-    return compare_hashes(out, known, seen=seen, first=first).clean
+def _unchanged(out: Path, known: dict[str, str], matched: dict[str, str], first: bool = False) -> bool:
+    """Whether OUT still holds what generate wrote for these inputs (files the stat
+    cache vouches for with the expected hash are not looked at again); ``first``: stop
+    at the first file that differs."""
+    lifetime.keep(matched)
+    return compare_hashes(out, known, matched=matched, first=first).clean
 
 
 def _report(out: Path, drift: Drift, files: dict[str, bytes]) -> None:
