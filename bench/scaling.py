@@ -11,6 +11,7 @@ median of those ratios, and the ratio of the median CPU times (workers included)
 
     .venv/bin/python bench/scaling.py [SMALL LARGE]     # default: 10000 50000
     PAIRS=5 .venv/bin/python bench/scaling.py           # more pairs (default 3)
+    ROWS=check,threats .venv/bin/python bench/scaling.py  # only the rows naming these
 
 The models are the ones ``run.py`` times (n components, 2n flows; one with an error and
 one with 2,000 warnings for validate) and, for generate and check, the same model
@@ -35,6 +36,7 @@ from bench_generate import OUT_DIR, _process, _rename_one, model
 from run import _model
 
 PAIRS = int(os.environ.get("PAIRS", "3"))
+ROWS = [r for r in os.environ.get("ROWS", "").split(",") if r]
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ SCENARIOS = (
     Scenario("threats --format json", lambda n: ["threats", "--format", "json", str(_model(n, 0, 0))]),
     Scenario("generate, fresh", lambda n: ["generate", *_generate_args(n)], _fresh),
     Scenario("generate, after an edit", lambda n: ["generate", *_generate_args(n)], _edited),
+    Scenario("generate, nothing changed", lambda n: ["generate", *_generate_args(n)], _generated),
     Scenario("check, nothing stale", lambda n: ["check", *_generate_args(n)], _generated),
 )
 
@@ -124,7 +127,7 @@ def main() -> None:
         f"{'command':<26} {'wall s':>7} {'wall s':>7}  {'wall ratio per pair':<22} "
         f"{'median':>6}  {'cpu ratio':>9}"
     )
-    for scenario in SCENARIOS:
+    for scenario in (s for s in SCENARIOS if not ROWS or any(r in s.label for r in ROWS)):
         timings = pairs(scenario, small, large)
         ratios = [b[0] / a[0] for a, b in timings]
         wall_a = statistics.median(a[0] for a, _ in timings)
