@@ -4,23 +4,32 @@
 file of OUT is still the one generate wrote. The stat cache answers that for each file
 (``outcheck.still_as_recorded``): one ``lstat`` per file, a hundred thousand at 10k
 components, 0.5-0.7 s, and 3 s at 50k. That needs OUT and the cache, not the model, so
-a forked worker does it while the model loads on the other core, and what the caller
-waits for at the end is the answer. A small output is looked at in this process
-afterwards, as is any whose worker fails: the answer is the same.
+a forked worker does it while the model loads on the other core.
+
+The files the worker vouches for are judged as they stood when it looked. Every run
+that writes OUT rewrites its manifest and its stat-cache record: the caller compares
+their stats at its verdict with those the worker saw (two ``lstat``s), and looks at
+every file itself when either changed, so another run into the same OUT meanwhile is
+caught; a hand edit of one file while the model loads is not. A small output, or one
+whose worker failed, is looked at in this process at the verdict, as before.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from archmodel import cores, output_cache
+from archmodel.manifest import MANIFEST
 from archmodel.outcheck import still_as_recorded
+from archmodel.safe_files import stat_key
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -28,23 +37,27 @@ if TYPE_CHECKING:
 # Bytes of stat cache for OUT below which a worker's start costs more than it saves
 # (about 7,000 files).
 MIN_RECORD = 1024 * 1024
+_PR_SET_PDEATHSIG = 1  # prctl(2): a signal for this process when its parent dies
 
 
 class Ahead:
-    """``still_as_recorded(out)``, started now and taken with ``result()``; use as a
-    context manager so that a run that stops early (an invalid model) stops the worker."""
+    """The stat cache's answer for OUT, started now; use as a context manager so that a
+    run that stops early (an invalid model) stops the worker. ``forked``: whether a
+    worker looks (else the caller looks itself, at its verdict)."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
         self._worker: BaseProcess | None = None
         self._answer: Connection | None = None
+        self._manifest: object = None
         if output_cache.stats_size(out) >= MIN_RECORD and cores.jobs(2) > 1:
             self._start()
+        self.forked = self._worker is not None
 
     def _start(self) -> None:
         context = multiprocessing.get_context("fork")
         receiving, sending = context.Pipe(duplex=False)
-        worker = context.Process(target=_look, args=(self.out, sending), daemon=True)
+        worker = context.Process(target=_look, args=(self.out, sending, os.getpid()), daemon=True)
         try:
             worker.start()
         except OSError:
@@ -53,17 +66,40 @@ class Ahead:
         finally:
             sending.close()
         self._worker, self._answer = worker, receiving
+        self._manifest = _UNREAD
+
+    def current(self) -> bool:
+        """Whether a worker looked and no run has written OUT since (the manifest and
+        the stat-cache record stand as it saw them)."""
+        if self._manifest is _UNREAD:
+            self._manifest = self._receive()
+        first = self._manifest
+        return isinstance(first, tuple) and len(first) == 2 and first[0] == stamp(self.out)
+
+    def manifest_entry(self) -> str | None:
+        """What the stat cache remembers of the manifest (its stat and hash), sent first:
+        the caller judges the manifest itself, at its verdict, and may stop there."""
+        entry = self._manifest[1] if self.current() else None  # type: ignore[index]
+        return entry if isinstance(entry, str) else None
 
     def result(self) -> dict[str, str]:
-        """The files of OUT the stat cache vouches for, with their hashes."""
-        found = None
-        if self._answer is not None:
-            with contextlib.suppress(EOFError, OSError):
-                found = self._answer.recv()
-            self._stop()
+        """The files of OUT other than the manifest that the stat cache vouched for when
+        the worker looked, with their hashes (looked at here when no worker answers)."""
+        self.manifest_entry()
+        found = self._receive() if self._answer is not None else None
+        self._stop()
         if not isinstance(found, dict):
             found = still_as_recorded(self.out, output_cache.recall_stats(self.out))
         return found
+
+    def _receive(self) -> object:
+        if self._answer is None:
+            return None
+        try:
+            return self._answer.recv()
+        except (EOFError, OSError):
+            self._stop()
+            return None
 
     def _stop(self) -> None:
         worker, answer = self._worker, self._answer
@@ -84,12 +120,43 @@ class Ahead:
         self._stop()
 
 
-def _look(out: Path, answer: Connection) -> None:
-    """In the worker: the answer, or nothing (the caller then looks itself)."""
+_UNREAD = object()
+
+
+def stamp(out: Path) -> tuple[object, object]:
+    """The stats of what every run that writes OUT rewrites: its stat-cache record and
+    its manifest."""
+    return output_cache.stats_stamp(out), stat_key(os.path.join(out, MANIFEST))
+
+
+def _look(out: Path, answer: Connection, command: int) -> None:
+    """In the worker: the manifest's entry, then the files vouched for (or nothing: the
+    caller then looks itself). It holds none of the command's output streams and dies
+    with the command, so a killed command leaves nothing behind."""
     try:
-        answer.send(still_as_recorded(out, output_cache.recall_stats(out)))
+        _detach(command)
+        seen = output_cache.recall_stats(out)
+        # After the read, which marks the record as used (its times change): what a
+        # later run would change again.
+        answer.send((stamp(out), seen.entries.get(MANIFEST)))
+        found = still_as_recorded(out, seen)
+        found.pop(MANIFEST, None)
+        answer.send(found)
     except Exception:
         pass
     finally:
         answer.close()
         os._exit(0)  # no atexit handlers and buffers of the parent's
+
+
+def _detach(command: int) -> None:
+    """Output streams to /dev/null (a caller reading the command's output to its end
+    must not wait for the worker), and a SIGKILL when the command dies (Linux)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != command:  # the command died before the line above
+        os._exit(0)

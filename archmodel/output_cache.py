@@ -155,11 +155,14 @@ def remember_stats(out: Path, hashes: Mapping[str, str], stats: Mapping[str, Sta
 
 def stats_size(out: Path) -> int:
     """How many bytes the stat cache holds for OUT (0: none)."""
+    key = stats_stamp(out)
+    return key[0] if key is not None else 0
+
+
+def stats_stamp(out: Path) -> StatKey | None:
+    """The stat of OUT's stat-cache record (each run that writes OUT rewrites it)."""
     entry = _stats_entry(out)
-    try:
-        return os.stat(entry).st_size if entry is not None else 0
-    except OSError:
-        return 0
+    return stat_key(entry) if entry is not None else None
 
 
 def recall_stats(out: Path) -> Seen:

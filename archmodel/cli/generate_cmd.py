@@ -20,6 +20,7 @@ from archmodel.manifest import MANIFEST, BadManifest, UnsafePath
 from archmodel.naming import NameClash
 from archmodel.out_lock import Busy
 from archmodel.outcheck import Drift, compare_hashes, expected_hashes
+from archmodel.output_cache import Seen
 from archmodel.runner import (
     Generator,
     GeneratorUnavailable,
@@ -209,7 +210,7 @@ def check_command(
         inputs = this.inputs(project)
         known = output_cache.recall(inputs)
         lifetime.keep(known)
-        if known is not None and _unchanged(out, known, ahead.result()):
+        if known is not None and _unchanged(out, known, ahead):
             click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
             return
     files = this.files(project)
@@ -233,17 +234,28 @@ def _as_generated(out: Path, inputs: str, ahead: Ahead) -> int | None:
     None when there is no such record or OUT differs from it."""
     known = output_cache.recall(inputs)
     lifetime.keep(known)
-    if known is None or has_staging(out) or not _unchanged(out, known, ahead.result(), first=True):
+    if known is None or has_staging(out) or not _unchanged(out, known, ahead, first=True):
         return None  # (a killed run's staging is removed by a full run, under the lock)
     return len(known) - 1  # the manifest is not counted as a file
 
 
-def _unchanged(out: Path, known: dict[str, str], matched: dict[str, str], first: bool = False) -> bool:
-    """Whether OUT still holds what generate wrote for these inputs (files the stat
-    cache vouches for with the expected hash are not looked at again); ``first``: stop
-    at the first file that differs."""
+def _unchanged(out: Path, known: dict[str, str], ahead: Ahead, first: bool = False) -> bool:
+    """Whether OUT still holds what generate wrote for these inputs (files whose stat
+    is the one remembered are not read again); ``first``: stop at the first file that
+    differs. The manifest is judged now, first; the worker's files as it found them."""
+    if not ahead.forked or not ahead.current():
+        seen = output_cache.recall_stats(out)
+        lifetime.keep(seen)
+        return compare_hashes(out, known, seen=seen, first=first).clean
+    entry = ahead.manifest_entry()
+    seen = Seen({MANIFEST: entry} if entry is not None else {})
+    if MANIFEST in known and first:
+        manifest = {MANIFEST: known[MANIFEST]}
+        if not compare_hashes(out, manifest, listed=set(), seen=seen, first=True).clean:
+            return False  # another input set's output: the worker's answer is not needed
+    matched = ahead.result()
     lifetime.keep(matched)
-    return compare_hashes(out, known, matched=matched, first=first).clean
+    return compare_hashes(out, known, seen=seen, matched=matched, first=first).clean
 
 
 def _report(out: Path, drift: Drift, files: dict[str, bytes]) -> None:
