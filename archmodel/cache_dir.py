@@ -5,9 +5,9 @@ Two caches live there (parsed model files, and the hashes of generated output th
 used only in directories that this user owns and nobody else can write.
 
 Each cache directory is kept within a byte budget: after every write, the most
-recently used entries that fit stay and the others go (a hit counts as a use). Each edit of a model is a new
-entry, and a 50k-component output's hashes take 60-70 MB, so without a bound a user's
-cache would grow by gigabytes a week.
+recently used entries that fit stay and the others go (a hit counts as a use). Each
+edit of a model is a new entry, and a 50k-component output's hashes take 60-70 MB, so
+without a bound a user's cache would grow by gigabytes a week.
 """
 
 from __future__ import annotations

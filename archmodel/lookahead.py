@@ -68,24 +68,30 @@ class Ahead:
         self._worker, self._answer = worker, receiving
         self._manifest = _UNREAD
 
-    def current(self) -> bool:
-        """Whether a worker looked and no run has written OUT since (the manifest and
-        the stat-cache record stand as it saw them)."""
+    def _first(self) -> tuple[object, object] | None:
+        """The worker's first message, (``stamp`` as it looked, the manifest's entry),
+        received once; None when there is none."""
         if self._manifest is _UNREAD:
             self._manifest = self._receive()
         first = self._manifest
-        return isinstance(first, tuple) and len(first) == 2 and first[0] == stamp(self.out)
+        return first if isinstance(first, tuple) and len(first) == 2 else None
+
+    def current(self) -> bool:
+        """Whether a worker looked and no run has written OUT since (the manifest and
+        the stat-cache record stand as it saw them)."""
+        first = self._first()
+        return first is not None and first[0] == stamp(self.out)
 
     def manifest_entry(self) -> str | None:
         """What the stat cache remembers of the manifest (its stat and hash), sent first:
         the caller judges the manifest itself, at its verdict, and may stop there."""
-        entry = self._manifest[1] if self.current() else None  # type: ignore[index]
-        return entry if isinstance(entry, str) else None
+        first = self._first()
+        return first[1] if first is not None and isinstance(first[1], str) else None
 
     def result(self) -> dict[str, str]:
         """The files of OUT other than the manifest that the stat cache vouched for when
         the worker looked, with their hashes (looked at here when no worker answers)."""
-        self.manifest_entry()
+        self._first()
         found = self._receive() if self._answer is not None else None
         self._stop()
         if not isinstance(found, dict):

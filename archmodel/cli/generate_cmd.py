@@ -249,11 +249,14 @@ def _unchanged(out: Path, known: dict[str, str], ahead: Ahead, first: bool = Fal
         return compare_hashes(out, known, seen=seen, first=first).clean
     entry = ahead.manifest_entry()
     seen = Seen({MANIFEST: entry} if entry is not None else {})
-    if MANIFEST in known and first:
+    judged = first and MANIFEST in known
+    if judged:
         manifest = {MANIFEST: known[MANIFEST]}
         if not compare_hashes(out, manifest, listed=set(), seen=seen, first=True).clean:
             return False  # another input set's output: the worker's answer is not needed
     matched = ahead.result()
+    if judged:
+        matched[MANIFEST] = known[MANIFEST]  # just judged: not read and hashed again
     lifetime.keep(matched)
     return compare_hashes(out, known, seen=seen, matched=matched, first=first).clean
 

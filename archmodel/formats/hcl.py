@@ -119,13 +119,16 @@ _MAPS: dict[tuple[str, tuple[tuple[str, Value], ...]], str] = {}
 
 def _map(value: Mapping[str, Value], indent: str) -> str:
     if not all(type(k) is str and type(v) is str for k, v in value.items()):
-        return "{\n" + _attributes(list(value.items()), indent + "  ") + indent + "}"
+        return _map_text(value, indent)
     key = (indent, tuple(value.items()))
     text = _MAPS.get(key)
     if text is None:
-        text = "{\n" + _attributes(list(value.items()), indent + "  ") + indent + "}"
-        remember(_MAPS, key, text, MEMO_LIMIT)
+        text = remember(_MAPS, key, _map_text(value, indent), MEMO_LIMIT)
     return text
+
+
+def _map_text(value: Mapping[str, Value], indent: str) -> str:
+    return "{\n" + _attributes(list(value.items()), indent + "  ") + indent + "}"
 
 
 def _attributes(pairs: list[tuple[str, Value]], indent: str) -> str:
