@@ -211,3 +211,31 @@ def test_several_views_are_split_by_view_first(tmp_path: Path) -> None:
     assert theirs and theirs[0] == (1, rules[-1].id)  # the worker began at the back
     tracing = {r.id for r in rules if r.check.__module__ == TRACING_MODULE}
     assert {rule for pid, c, rule in ran if int(pid) == here and c == "0"} >= tracing
+
+
+def test_one_finding_per_id_within_a_rule_and_across_rules_whose_ids_meet() -> None:
+    """Each rule's findings are made one per id where the rule ran; findings of two rules
+    can only share an id when a rule id holds a colon, and then the most severe still wins."""
+    from archmodel.threats.engine import _run
+
+    project = valid_project(MODELS[0])
+    ctx = ThreatContext(project, project.graph, project.model.policies)
+
+    def twice(ctx: ThreatContext) -> Iterator[Hit]:
+        yield Hit(Ref("components", "x"), "first", severity=ThreatSeverity.low)
+        yield Hit(Ref("components", "x"), "worse", severity=ThreatSeverity.high)
+        yield Hit(Ref("components", "y"), "other", severity=ThreatSeverity.medium)
+
+    def meeting(ctx: ThreatContext) -> Iterator[Hit]:  # "Q001:component" + ":" + "x"
+        yield Hit(Ref("", "x"), "worst", severity=ThreatSeverity.critical)
+
+    alone = _run([ctx], [_rule("Q001", twice)], False, None)[0]
+    assert [(f.id, f.description) for f in alone] == [
+        ("Q001:component:x", "worse"),
+        ("Q001:component:y", "other"),
+    ]
+    both = _run([ctx], [_rule("Q001", twice), _rule("Q001:component", meeting)], False, None)[0]
+    assert [(f.id, f.description) for f in both] == [
+        ("Q001:component:x", "worst"),
+        ("Q001:component:y", "other"),
+    ]
