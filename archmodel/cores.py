@@ -6,8 +6,11 @@ own) would leave the worker waiting for it forever."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from typing import TYPE_CHECKING
@@ -16,6 +19,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
 JOBS_VARIABLE = "ARCHMODEL_JOBS"
+_PR_SET_PDEATHSIG = 1  # prctl(2): a signal for this process when its parent dies
 
 
 def jobs(limit: int, elements: int = 0, minimum: int = 0) -> int:
@@ -48,3 +52,17 @@ def fork_pool(workers: int) -> ProcessPoolExecutor:
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def detach(command: int) -> None:
+    """In a forked worker that outlives no command: output streams to /dev/null (a caller
+    reading the command's output to its end must not wait for the worker), and a SIGKILL
+    when the command (``command``, its pid) dies (Linux)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != command:  # the command died before the line above
+        os._exit(0)

@@ -16,11 +16,8 @@ whose worker failed, is looked at in this process at the verdict, as before.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import multiprocessing
 import os
-import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
@@ -37,7 +34,6 @@ if TYPE_CHECKING:
 # Bytes of stat cache for OUT below which a worker's start costs more than it saves
 # (about 7,000 files).
 MIN_RECORD = 1024 * 1024
-_PR_SET_PDEATHSIG = 1  # prctl(2): a signal for this process when its parent dies
 
 
 class Ahead:
@@ -140,7 +136,7 @@ def _look(out: Path, answer: Connection, command: int) -> None:
     caller then looks itself). It holds none of the command's output streams and dies
     with the command, so a killed command leaves nothing behind."""
     try:
-        _detach(command)
+        cores.detach(command)
         seen = output_cache.recall_stats(out)
         # After the read, which marks the record as used (its times change): what a
         # later run would change again.
@@ -153,16 +149,3 @@ def _look(out: Path, answer: Connection, command: int) -> None:
     finally:
         answer.close()
         os._exit(0)  # no atexit handlers and buffers of the parent's
-
-
-def _detach(command: int) -> None:
-    """Output streams to /dev/null (a caller reading the command's output to its end
-    must not wait for the worker), and a SIGKILL when the command dies (Linux)."""
-    null = os.open(os.devnull, os.O_WRONLY)
-    for fd in (1, 2):
-        os.dup2(null, fd)
-    os.close(null)
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != command:  # the command died before the line above
-        os._exit(0)

@@ -18,13 +18,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import stat
 import tempfile
 from collections.abc import Mapping
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from archmodel import cache_dir
+from archmodel import cache_dir, cores
 from archmodel.safe_files import StatKey, read_regular, stat_key
 
 # Bytes of a record read back. A generate writes two (hashes and stats), and the cache
@@ -151,6 +153,48 @@ def remember_stats(out: Path, hashes: Mapping[str, str], stats: Mapping[str, Sta
         if key is not None:
             seen[rel] = stat_text(*key) + hashed
     _store(entry, json.dumps(seen, separators=(",", ":")))  # the C encoder (see remember)
+
+
+def remember_run(
+    inputs: str, hashes: Mapping[str, str], out: Path, files: Mapping[str, str], stats: Mapping[str, StatKey]
+) -> None:
+    """What a generate run leaves in the cache, both records at once: the ``hashes`` it
+    produced for ``inputs`` (``remember``), in a forked worker, while this process keeps
+    the stat of each of OUT's ``files`` (``remember_stats``). Each is a JSON text of
+    every file written out in one piece, on the path of the run's end: a 50k-component
+    output waits for one, 2 s, not both, 4 s. Best effort, like each record alone."""
+    worker = _aside(inputs, hashes) if cores.jobs(2, len(hashes), MIN_ASIDE) > 1 else None
+    if worker is None:
+        remember(inputs, hashes)
+    remember_stats(out, files, stats)
+    if worker is not None:
+        worker.join()
+
+
+# Files from which a run's hashes record is written beside its stat record: below it,
+# starting a worker costs more than the record.
+MIN_ASIDE = 20_000
+
+
+def _aside(inputs: str, hashes: Mapping[str, str]) -> BaseProcess | None:
+    """``remember`` in a forked worker, started; None when none could start."""
+    context = multiprocessing.get_context("fork")
+    worker = context.Process(target=_remember_aside, args=(os.getpid(), inputs, hashes), daemon=True)
+    try:
+        worker.start()
+    except OSError:
+        return None
+    return worker
+
+
+def _remember_aside(command: int, inputs: str, hashes: Mapping[str, str]) -> None:
+    """In the worker: the record, holding none of the command's output streams; a killed
+    command leaves at most a temporary file, which the cache's budget removes."""
+    try:
+        cores.detach(command)
+        remember(inputs, hashes)
+    finally:
+        os._exit(0)  # no atexit handlers and buffers of the parent's
 
 
 def stats_size(out: Path) -> int:

@@ -186,8 +186,8 @@ def generate_command(
     except OSError as exc:
         _fail(f"cannot write {out}: {exc.strerror or exc}")
     # What `check` compares, and the stat each file was left with.
-    output_cache.remember(inputs, {**written.hashes, MANIFEST: written.manifest_hash})
-    output_cache.remember_stats(out, written.hashes, written.stats)
+    record = {**written.hashes, MANIFEST: written.manifest_hash}
+    output_cache.remember_run(inputs, record, out, written.hashes, written.stats)
     lifetime.keep(written)
     click.echo(f"{out}: {len(written.hashes)} files, {len(written.changed)} changed", err=True)
 
