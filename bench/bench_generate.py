@@ -32,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import host
 from synthetic import write_model
 
 HERE = Path(__file__).resolve().parent
@@ -168,12 +169,14 @@ def _cpu_self() -> float:
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 50_000]
     print("archmodel generate --no-images and check (whole processes)")
+    print(host.line("before"), flush=True)
     print(f"{'command':<28} {'environments':<13} {'components':>10} {'files':>8} {'wall s':>7} {'cpu s':>7}")
     for n in sizes:
         for environments in (False, True):
             kind = "2 + pipeline" if environments else "none"
             for label, files, wall, cpu in row(n, environments):
                 print(f"{label:<28} {kind:<13} {n:>10} {files:>8} {wall:>7.2f} {cpu:>7.2f}", flush=True)
+    print(host.line("after"))
     print(f"\nsteps at {sizes[0]} components (in process)")
     steps(sizes[0])
 

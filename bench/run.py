@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import host
 from synthetic import write_model
 
 HERE = Path(__file__).resolve().parent
@@ -55,6 +56,7 @@ def _model(n: int, errors: int, warnings: int) -> Path:
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or list(SIZES)
     exe = str(Path(sys.executable).parent / "archmodel")
+    print(host.line("before"), flush=True)
     print(f"{'command':<26} {'components':>10} {'wall s':>7} {'cpu s':>7} {'exit':>4}  (median of {RUNS})")
     for n in sizes:
         for label, (errors, warnings), command in SCENARIOS:
@@ -63,7 +65,8 @@ def main() -> None:
             runs = [_timed([exe, *command, str(model)]) for _ in range(RUNS)]
             wall = statistics.median(r[0] for r in runs)
             cpu = statistics.median(r[1] for r in runs)
-            print(f"{label:<26} {n:>10} {wall:>7.2f} {cpu:>7.2f} {runs[-1][2]:>4}")
+            print(f"{label:<26} {n:>10} {wall:>7.2f} {cpu:>7.2f} {runs[-1][2]:>4}", flush=True)
+    print(host.line("after"))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ median of those ratios, and the ratio of the median CPU times (workers included)
 
     .venv/bin/python bench/scaling.py [SMALL LARGE]     # default: 10000 50000
     PAIRS=5 .venv/bin/python bench/scaling.py           # more pairs (default 3)
-    ROWS=check,threats .venv/bin/python bench/scaling.py  # only the rows naming these
+    ROWS="check;generate, fresh" .venv/bin/python bench/scaling.py  # only the rows naming these
 
 The models are the ones ``run.py`` times (n components, 2n flows; one with an error and
 one with 2,000 warnings for validate) and, for generate and check, the same model
@@ -32,11 +32,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import host
 from bench_generate import OUT_DIR, _process, _rename_one, model
 from run import _model
 
 PAIRS = int(os.environ.get("PAIRS", "3"))
-ROWS = [r for r in os.environ.get("ROWS", "").split(",") if r]
+ROWS = [r.strip() for r in os.environ.get("ROWS", "").split(";") if r.strip()]
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ def pairs(scenario: Scenario, small: int, large: int) -> list[tuple[Timing, Timi
 def main() -> None:
     small, large = (int(a) for a in sys.argv[1:3]) if len(sys.argv) > 2 else (10_000, 50_000)
     print(f"scaling {small} -> {large} components: {PAIRS} interleaved pairs per command")
+    print(host.line("before"), flush=True)
     print(
         f"{'command':<26} {'wall s':>7} {'wall s':>7}  {'wall ratio per pair':<22} "
         f"{'median':>6}  {'cpu ratio':>9}"
@@ -139,6 +141,7 @@ def main() -> None:
             f"{statistics.median(ratios):>5.2f}x  {cpu:>8.2f}x",
             flush=True,
         )
+    print(host.line("after"))
 
 
 if __name__ == "__main__":
