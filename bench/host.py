@@ -1,20 +1,29 @@
-"""How fast this host is at the moment: a fixed workload, timed beside every table.
+"""How fast this host is at the moment: two fixed workloads, timed beside every table.
 
 A shared host's speed drifts, by 30-100% within minutes on a small cloud machine, and a
 table alone cannot tell a slower archmodel from a slower minute. So each benchmark prints
-the time of one fixed piece of plain Python before its table and after it: the kind of
-work archmodel does (objects with a dictionary of fields, looked up by id, grouped,
-sorted and joined into text) over a working set of tens of megabytes. Two tables compare
-when their references do; a reference that moved during a table says its rows straddle
-two speeds.
+the time of two fixed pieces of plain Python before its table and after it:
+
+* compute: the kind of work archmodel does per element (objects with a dictionary of
+  fields, looked up by id, grouped, sorted and joined into text), in a working set that
+  fits the processor's caches;
+* memory: look-ups in random order in a dictionary far larger than the caches, which is
+  what a large model's analysis spends its time waiting for (and what a busy neighbour
+  on the same host slows most).
+
+Two tables compare when their references do; a reference that moved during a table says
+its rows straddle two speeds.
 """
 
 from __future__ import annotations
 
+import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 SIZE = 60_000
+KEYS = 500_000
 
 
 @dataclass
@@ -41,18 +50,37 @@ def workload(size: int = SIZE) -> int:
     return len("\n".join(lines))
 
 
-def reference(runs: int = 3) -> float:
-    """The best of ``runs`` timings of ``workload``, in seconds."""
+def memory(size: int = KEYS) -> Callable[[], None]:
+    """Look-ups of every key of a ``size``-key dictionary, in random order (the setup is
+    not timed: the returned function is)."""
+    keys = [f"key-{i}" for i in range(size)]
+    table = dict.fromkeys(keys, 0)
+    order = keys[:]
+    random.Random(1).shuffle(order)
+
+    def look() -> None:
+        total = 0
+        for key in order:
+            total += table[key]
+
+    return look
+
+
+def best_of(work: Callable[[], object], runs: int = 2) -> float:
+    """The best of ``runs`` timings of ``work``, in seconds."""
     best = float("inf")
     for _ in range(runs):
         start = time.perf_counter()
-        workload()
+        work()
         best = min(best, time.perf_counter() - start)
     return best
 
 
 def line(when: str) -> str:
-    return f"host reference {when}: {reference():.2f} s (a fixed workload: tables compare when these do)"
+    return (
+        f"host reference {when}: compute {best_of(workload):.2f} s, memory {best_of(memory()):.2f} s "
+        "(fixed workloads: tables compare when these do)"
+    )
 
 
 if __name__ == "__main__":
