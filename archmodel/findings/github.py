@@ -26,10 +26,22 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(item: Reportable, base: Path | None, rules: Mapping[str, RuleInfo]) -> str:
-    """One workflow command line for one finding."""
+def annotation(
+    item: Reportable,
+    base: Path | None,
+    rules: Mapping[str, RuleInfo],
+    shown: dict[str | None, str | None] | None = None,
+) -> str:
+    """One workflow command line for one finding; ``shown``: the files already made
+    relative to ``base`` in this rendering (resolving a path costs system calls, and
+    thousands of findings share the few files of a model)."""
     props = []
-    file = shown_path(item.file, base)
+    if shown is None:
+        file = shown_path(item.file, base)
+    elif item.file in shown:
+        file = shown[item.file]
+    else:
+        file = shown[item.file] = shown_path(item.file, base)
     if file is not None:
         props += [f"file={escape_property(file)}", f"line={item.line or 1}", f"col={item.column or 1}"]
     title = f"{item.code} {rules[item.code].title}" if item.code in rules else item.code
@@ -41,5 +53,6 @@ def render_github(
     items: Sequence[Reportable], base: Path | None = None, rules: Mapping[str, RuleInfo] | None = None
 ) -> str:
     """One annotation per open finding; decided (suppressed) findings are left out."""
-    lines = [annotation(item, base, rules or {}) for item in items if item.suppression is None]
+    shown: dict[str | None, str | None] = {}
+    lines = [annotation(item, base, rules or {}, shown) for item in items if item.suppression is None]
     return "".join(line + "\n" for line in lines)

@@ -134,3 +134,33 @@ def test_bad_baseline_error_is_escaped_in_github_mode(tmp_path: Path) -> None:
     result = github("threats", str(tmp_path), "--baseline", str(baseline))
     assert result.exit_code == 2 and "%0A::error::forged" in result.stderr
     no_commands(result.stderr)
+
+
+def test_each_file_is_made_relative_once_per_rendering(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Thousands of findings share the few files of a model: resolving each file's path
+    (system calls) once per rendering writes what resolving it per finding writes."""
+    import archmodel.findings.github as gh
+    from archmodel.catalog import Severity
+    from archmodel.diagnostics import diag
+    from archmodel.rules.registry import RuleInfo
+
+    monkeypatch.chdir(tmp_path)
+    files = [str(tmp_path / "a.yaml"), "b.yaml", str(tmp_path / "out" / "c,d.yaml"), None]
+    items = [
+        diag(RuleInfo("AM900", Severity.warning, "t", "d"), f"finding {i}", file=files[i % 4], line=i + 1)
+        for i in range(40)
+    ]
+    calls: list[str | None] = []
+    real = gh.shown_path
+
+    def counted(file: str | None, base: Path | None) -> str | None:
+        calls.append(file)
+        return real(file, base)
+
+    monkeypatch.setattr(gh, "shown_path", counted)
+    rendered = gh.render_github(items)
+    assert sorted(calls, key=str) == sorted(files, key=str)
+    assert rendered == "".join(gh.annotation(item, None, {}) + "\n" for item in items)
+    assert "file=a.yaml," in rendered and "file=out/c%2Cd.yaml," in rendered
