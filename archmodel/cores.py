@@ -13,10 +13,12 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.process import BaseProcess
 
 JOBS_VARIABLE = "ARCHMODEL_JOBS"
 _PR_SET_PDEATHSIG = 1  # prctl(2): a signal for this process when its parent dies
@@ -54,15 +56,30 @@ def fork_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
 
-def detach(command: int) -> None:
-    """In a forked worker that outlives no command: output streams to /dev/null (a caller
-    reading the command's output to its end must not wait for the worker), and a SIGKILL
-    when the command (``command``, its pid) dies (Linux)."""
-    null = os.open(os.devnull, os.O_WRONLY)
-    for fd in (1, 2):
-        os.dup2(null, fd)
-    os.close(null)
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != command:  # the command died before the line above
+def start_detached(work: Callable[..., object], *args: object) -> BaseProcess | None:
+    """``work(*args)`` in a forked worker, started; None when none could start. The
+    worker holds none of the command's output streams (a caller reading the command's
+    output to its end must not wait for it), dies with the command (Linux), and ends
+    with ``os._exit`` whatever ``work`` does: no atexit handler or buffer of the
+    command's runs twice."""
+    context = multiprocessing.get_context("fork")
+    worker = context.Process(target=_detached, args=(os.getpid(), work, args), daemon=True)
+    try:
+        worker.start()
+    except OSError:
+        return None
+    return worker
+
+
+def _detached(command: int, work: Callable[..., object], args: tuple[object, ...]) -> None:
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        for fd in (1, 2):
+            os.dup2(null, fd)
+        os.close(null)
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == command:  # else the command died before the line above
+            work(*args)
+    finally:
         os._exit(0)

@@ -51,16 +51,12 @@ class Ahead:
         self.forked = self._worker is not None
 
     def _start(self) -> None:
-        context = multiprocessing.get_context("fork")
-        receiving, sending = context.Pipe(duplex=False)
-        worker = context.Process(target=_look, args=(self.out, sending, os.getpid()), daemon=True)
-        try:
-            worker.start()
-        except OSError:
+        receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
+        worker = cores.start_detached(_look, self.out, sending)
+        sending.close()
+        if worker is None:
             receiving.close()
             return
-        finally:
-            sending.close()
         self._worker, self._answer = worker, receiving
         self._manifest = _UNREAD
 
@@ -131,21 +127,13 @@ def stamp(out: Path) -> tuple[object, object]:
     return output_cache.stats_stamp(out), stat_key(os.path.join(out, MANIFEST))
 
 
-def _look(out: Path, answer: Connection, command: int) -> None:
-    """In the worker: the manifest's entry, then the files vouched for (or nothing: the
-    caller then looks itself). It holds none of the command's output streams and dies
-    with the command, so a killed command leaves nothing behind."""
-    try:
-        cores.detach(command)
-        seen = output_cache.recall_stats(out)
-        # After the read, which marks the record as used (its times change): what a
-        # later run would change again.
-        answer.send((stamp(out), seen.entries.get(MANIFEST)))
-        found = still_as_recorded(out, seen)
-        found.pop(MANIFEST, None)
-        answer.send(found)
-    except Exception:
-        pass
-    finally:
-        answer.close()
-        os._exit(0)  # no atexit handlers and buffers of the parent's
+def _look(out: Path, answer: Connection) -> None:
+    """In the worker (``cores.start_detached``): the manifest's entry, then the files
+    vouched for (or nothing, when it fails: the caller then looks itself)."""
+    seen = output_cache.recall_stats(out)
+    # After the read, which marks the record as used (its times change): what a later
+    # run would change again.
+    answer.send((stamp(out), seen.entries.get(MANIFEST)))
+    found = still_as_recorded(out, seen)
+    found.pop(MANIFEST, None)
+    answer.send(found)

@@ -18,12 +18,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
 import stat
 import tempfile
 from collections.abc import Mapping
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from archmodel import cache_dir, cores
@@ -163,7 +161,9 @@ def remember_run(
     the stat of each of OUT's ``files`` (``remember_stats``). Each is a JSON text of
     every file written out in one piece, on the path of the run's end: a 50k-component
     output waits for one, 2 s, not both, 4 s. Best effort, like each record alone."""
-    worker = _aside(inputs, hashes) if cores.jobs(2, len(hashes), MIN_ASIDE) > 1 else None
+    worker = (
+        cores.start_detached(remember, inputs, hashes) if cores.jobs(2, len(hashes), MIN_ASIDE) > 1 else None
+    )
     if worker is None:
         remember(inputs, hashes)
     remember_stats(out, files, stats)
@@ -174,27 +174,6 @@ def remember_run(
 # Files from which a run's hashes record is written beside its stat record: below it,
 # starting a worker costs more than the record.
 MIN_ASIDE = 20_000
-
-
-def _aside(inputs: str, hashes: Mapping[str, str]) -> BaseProcess | None:
-    """``remember`` in a forked worker, started; None when none could start."""
-    context = multiprocessing.get_context("fork")
-    worker = context.Process(target=_remember_aside, args=(os.getpid(), inputs, hashes), daemon=True)
-    try:
-        worker.start()
-    except OSError:
-        return None
-    return worker
-
-
-def _remember_aside(command: int, inputs: str, hashes: Mapping[str, str]) -> None:
-    """In the worker: the record, holding none of the command's output streams; a killed
-    command leaves at most a temporary file, which the cache's budget removes."""
-    try:
-        cores.detach(command)
-        remember(inputs, hashes)
-    finally:
-        os._exit(0)  # no atexit handlers and buffers of the parent's
 
 
 def stats_size(out: Path) -> int:

@@ -72,7 +72,7 @@ def test_a_vouched_file_is_not_looked_at_and_the_rest_are(out: Path) -> None:
 
 
 def test_a_run_that_stops_early_stops_the_worker(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lookahead, "_look", lambda out, answer, command: time.sleep(60))
+    monkeypatch.setattr(lookahead, "_look", lambda out, answer: time.sleep(60))
     start = time.monotonic()
     with pytest.raises(SystemExit), Ahead(out) as ahead:
         worker = ahead._worker
@@ -84,7 +84,7 @@ def test_a_run_that_stops_early_stops_the_worker(out: Path, monkeypatch: pytest.
 def test_a_worker_that_fails_leaves_the_look_to_this_process(
     out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(lookahead, "_look", lambda out, answer, command: os._exit(3))
+    monkeypatch.setattr(lookahead, "_look", lambda out, answer: os._exit(3))
     with Ahead(out) as ahead:
         assert ahead._worker is not None
         assert ahead.result() == _vouched_here(out) and len(_vouched_here(out)) == 5
@@ -118,7 +118,7 @@ def test_another_run_into_out_after_the_worker_looked_is_caught(out: Path) -> No
 def test_another_input_set_is_told_from_the_manifest_without_waiting(
     out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def slow(out: Path, answer: object, command: int) -> None:
+    def slow(out: Path, answer: object) -> None:
         entry = output_cache.recall_stats(out).entries.get(MANIFEST)
         answer.send((lookahead.stamp(out), entry))  # type: ignore[attr-defined]
         time.sleep(60)
@@ -149,8 +149,7 @@ def test_the_worker_dies_with_a_command_that_is_killed(out: Path, tmp_path: Path
         "import os, sys, time\n"
         "from pathlib import Path\n"
         "from archmodel import lookahead\n"
-        "def slow(out, answer, command):\n"
-        "    lookahead._detach(command)\n"
+        "def slow(out, answer):\n"
         "    time.sleep(60)\n"
         "lookahead.MIN_RECORD = 0\n"
         "lookahead._look = slow\n"

@@ -8,11 +8,13 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pytest
 
-from archmodel import output_cache
+from archmodel import cores
 from archmodel.cores import JOBS_VARIABLE
 from archmodel.output_cache import recall, recall_stats, remember_run
 from archmodel.safe_files import stat_key
@@ -41,14 +43,14 @@ def test_both_records_are_kept_with_or_without_a_worker(
 ) -> None:
     monkeypatch.setenv(JOBS_VARIABLE, jobs)
     started: list[int] = []
-    real = output_cache._aside
+    real = cores.start_detached
 
-    def aside(inputs: str, hashes: dict[str, str]) -> object:
-        worker = real(inputs, hashes)
-        started.append(worker.pid if worker is not None else 0)
+    def start(work: Callable[..., object], *args: object) -> BaseProcess | None:
+        worker = real(work, *args)
+        started.append(worker.pid or 0 if worker is not None else 0)
         return worker
 
-    monkeypatch.setattr(output_cache, "_aside", aside)
+    monkeypatch.setattr(cores, "start_detached", start)
     out, hashes = _out(tmp_path, 30)
     record = {**hashes, ".archmodel-manifest.json": "b" * 64}
     remember_run(INPUTS, record, out, hashes, _stats(out, hashes))
@@ -64,7 +66,7 @@ def test_a_small_output_keeps_its_records_in_this_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(JOBS_VARIABLE, raising=False)
-    monkeypatch.setattr(output_cache, "_aside", lambda *a: pytest.fail("a worker for 30 files"))
+    monkeypatch.setattr(cores, "start_detached", lambda *a: pytest.fail("a worker for 30 files"))
     out, hashes = _out(tmp_path, 30)
     remember_run(INPUTS, hashes, out, hashes, _stats(out, hashes))
     assert recall(INPUTS) == hashes

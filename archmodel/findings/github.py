@@ -36,12 +36,10 @@ def annotation(
     relative to ``base`` in this rendering (resolving a path costs system calls, and
     thousands of findings share the few files of a model)."""
     props = []
-    if shown is None:
-        file = shown_path(item.file, base)
-    elif item.file in shown:
-        file = shown[item.file]
-    else:
-        file = shown[item.file] = shown_path(item.file, base)
+    shown = {} if shown is None else shown
+    if item.file not in shown:
+        shown[item.file] = shown_path(item.file, base)
+    file = shown[item.file]
     if file is not None:
         props += [f"file={escape_property(file)}", f"line={item.line or 1}", f"col={item.column or 1}"]
     title = f"{item.code} {rules[item.code].title}" if item.code in rules else item.code
