@@ -11,12 +11,19 @@ the time of two fixed pieces of plain Python before its table and after it:
   what a large model's analysis spends its time waiting for (and what a busy neighbour
   on the same host slows most).
 
+``pages`` measures a third fact, on demand (``scaling.py`` prints it): what the kernel
+charges for each fresh page of memory, gigabyte after gigabyte. On a bare machine that is
+flat and small (zeroing 4 KiB). On a virtual machine whose host backs guest memory lazily
+it can grow with the memory in use on the whole machine, and then a run that needs five
+times the memory pays more than five times the system time for it.
+
 Two tables compare when their references do; a reference that moved during a table says
 its rows straddle two speeds.
 """
 
 from __future__ import annotations
 
+import mmap
 import random
 import time
 from collections.abc import Callable
@@ -76,6 +83,28 @@ def best_of(work: Callable[[], object], runs: int = 2) -> float:
     return best
 
 
+PAGE = 4096
+GIB = 1 << 30
+
+
+def pages(gibibytes: int = 4) -> list[float]:
+    """Microseconds per fresh page for each successive GiB written into new memory (one
+    byte per page: the cost is the kernel's, the fault and the zeroing)."""
+    costs = []
+    with mmap.mmap(-1, gibibytes * GIB) as memory:
+        for g in range(gibibytes):
+            start = time.perf_counter()
+            for offset in range(g * GIB, (g + 1) * GIB, PAGE):
+                memory[offset] = 1
+            costs.append((time.perf_counter() - start) / (GIB // PAGE) * 1e6)
+    return costs
+
+
+def pages_line(gibibytes: int = 4) -> str:
+    each = " ".join(f"{cost:.1f}" for cost in pages(gibibytes))
+    return f"fresh memory: us per page for each successive GiB: {each} (flat on a bare machine)"
+
+
 def line(when: str) -> str:
     return (
         f"host reference {when}: compute {best_of(workload):.2f} s, memory {best_of(memory()):.2f} s "
@@ -85,3 +114,4 @@ def line(when: str) -> str:
 
 if __name__ == "__main__":
     print(line("now"))
+    print(pages_line())

@@ -7,7 +7,10 @@ minutes, so timing every 10k run and then every 50k run (as ``run.py`` and
 other. Here each command runs as pairs, the two sizes back to back, the order alternating
 from pair to pair (small-large, large-small) so that a steady drift cancels out. Each
 pair gives a ratio; the table prints the median walls, every pair's wall ratio and the
-median of those ratios, and the ratio of the median CPU times (workers included).
+median of those ratios, and the ratios of the median user and system CPU times (workers
+included). User time is archmodel's own work; system time is what the kernel charges for
+memory and files, which on some virtual machines grows faster than the memory used (the
+fresh-memory line, printed first, shows whether this host is one).
 
     .venv/bin/python bench/scaling.py [SMALL LARGE]     # default: 10000 50000
     PAIRS=5 .venv/bin/python bench/scaling.py           # more pairs (default 3)
@@ -33,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import host
-from bench_generate import OUT_DIR, _process, _rename_one, model
+from bench_generate import OUT_DIR, _process, _rename_one, model, timed_process
 from run import _model
 
 PAIRS = int(os.environ.get("PAIRS", "3"))
@@ -96,16 +99,16 @@ SCENARIOS = (
 )
 
 
-Timing = tuple[float, float]  # wall and CPU seconds of one process
+Timing = tuple[float, float, float]  # wall, user and system seconds of one process
 
 
 def _timed(scenario: Scenario, n: int) -> Timing:
     scenario.before(n)
-    return _process(*scenario.args(n), ok=(0, 1))
+    return timed_process(*scenario.args(n), ok=(0, 1))
 
 
 def pairs(scenario: Scenario, small: int, large: int) -> list[tuple[Timing, Timing]]:
-    """(small, large) timings, each (wall, cpu), for PAIRS pairs in alternating order,
+    """(small, large) timings, each (wall, user, system), for PAIRS pairs in alternating order,
     after one untimed run of each size (parse cache and file system warm)."""
     _timed(scenario, small)
     _timed(scenario, large)
@@ -121,24 +124,31 @@ def pairs(scenario: Scenario, small: int, large: int) -> list[tuple[Timing, Timi
     return result
 
 
+def _ratio(timings: list[tuple[Timing, Timing]], field: int) -> float:
+    """The large size's median over the small size's, of one field of the timings."""
+    small = statistics.median(a[field] for a, _ in timings)
+    return statistics.median(b[field] for _, b in timings) / small if small else float("nan")
+
+
 def main() -> None:
     small, large = (int(a) for a in sys.argv[1:3]) if len(sys.argv) > 2 else (10_000, 50_000)
     print(f"scaling {small} -> {large} components: {PAIRS} interleaved pairs per command")
+    print(host.pages_line(), flush=True)
     print(host.line("before"), flush=True)
     print(
         f"{'command':<26} {'wall s':>7} {'wall s':>7}  {'wall ratio per pair':<22} "
-        f"{'median':>6}  {'cpu ratio':>9}"
+        f"{'median':>6}  {'user ratio':>10} {'sys ratio':>9}"
     )
     for scenario in (s for s in SCENARIOS if not ROWS or any(r in s.label for r in ROWS)):
         timings = pairs(scenario, small, large)
         ratios = [b[0] / a[0] for a, b in timings]
         wall_a = statistics.median(a[0] for a, _ in timings)
         wall_b = statistics.median(b[0] for _, b in timings)
-        cpu = statistics.median(b[1] for _, b in timings) / statistics.median(a[1] for a, _ in timings)
+        user, system = (_ratio(timings, k) for k in (1, 2))
         each = " ".join(f"{r:.2f}" for r in ratios)
         print(
             f"{scenario.label:<26} {wall_a:>7.2f} {wall_b:>7.2f}  {each:<22} "
-            f"{statistics.median(ratios):>5.2f}x  {cpu:>8.2f}x",
+            f"{statistics.median(ratios):>5.2f}x  {user:>9.2f}x {system:>8.2f}x",
             flush=True,
         )
     print(host.line("after"))

@@ -26,11 +26,17 @@ def _allow_extension_keys(schema: dict[str, Any]) -> None:
 
 
 class Element(BaseModel):
-    """Base of all model types: no unknown keys; the loader drops ``x-`` keys first."""
+    """Base of all model types: no unknown keys; the loader drops ``x-`` keys first.
+
+    Validators are built when a type is first validated, not when its class is defined:
+    the loader validates each section through a list adapter, which builds the types the
+    model uses, and a type it never meets (a model without environments or pipeline)
+    costs nothing at start-up."""
 
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        defer_build=True,
         populate_by_name=True,
         json_schema_extra=_allow_extension_keys,
     )
