@@ -62,6 +62,13 @@ class GeneratorUnavailable(RuntimeError):
     """A registered generator could not be imported, or is not a ``Generator``."""
 
 
+class GeneratorFailed(RuntimeError):
+    """A generator could not make its files here, for a reason the user can act on (a
+    tool it runs is missing, or refused its input): the message says what to do, and
+    the command reports it as it reports any refusal, never as a crash. Its one argument
+    is the message, so it travels back from a worker process unchanged."""
+
+
 class PathClash(ValueError):
     """Two generators would write the same file."""
 

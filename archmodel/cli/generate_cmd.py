@@ -23,6 +23,7 @@ from archmodel.outcheck import Drift, compare_hashes, expected_hashes
 from archmodel.output_cache import Seen
 from archmodel.runner import (
     Generator,
+    GeneratorFailed,
     GeneratorUnavailable,
     NeedCycle,
     PathClash,
@@ -104,18 +105,18 @@ class Run:
         key += f";env={project.environment}" if project.environment else ""
         return inputs_fingerprint(project.root, project.sources, used, key)
 
-    def files(self, project: Project) -> dict[str, bytes]:
+    def files(self, project: Project, refusal: str = "nothing written") -> dict[str, bytes]:
         """The files of the selected generators (each after those it needs)."""
         try:
             return run_files(project, self.generators, self.kinds, self.options)
-        except (PathClash, NeedCycle, NameClash) as exc:
-            _fail(f"{exc}; nothing written")
+        except (PathClash, NeedCycle, NameClash, GeneratorFailed) as exc:
+            _fail(f"{exc}; {refusal}")
 
     def staged(self, project: Project, stage: Callable[[dict[str, bytes]], list[Staged]]) -> list[Staged]:
         """``files``, each surveyed and staged by ``stage`` where it was generated."""
         try:
             return run_staged(project, self.generators, self.kinds, stage, self.options)
-        except (PathClash, NeedCycle, NameClash) as exc:
+        except (PathClash, NeedCycle, NameClash, GeneratorFailed) as exc:
             _fail(f"{exc}; nothing written")
 
 
@@ -213,7 +214,7 @@ def check_command(
         if known is not None and _unchanged(out, known, ahead):
             click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
             return
-    files = this.files(project)
+    files = this.files(project, refusal="nothing compared")
     try:
         expected = expected_hashes(files, inputs)
     except UnsafePath as exc:  # a plugin generator's path leaving OUT: nothing to compare

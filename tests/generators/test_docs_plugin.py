@@ -107,3 +107,11 @@ def test_strict_build_with_plugin(tmp_path: Path) -> None:
     assert (site / "architecture" / "components" / "orders" / "index.html").is_file()
     assert (site / "architecture" / "diagrams" / "dataflow.svg").is_file()
     assert broken_links(site) == []
+
+
+def test_missing_graphviz_is_a_plugin_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site's diagrams need ``dot``: without it the build stops with the fix, not a crash."""
+    config_path = _site(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    with pytest.raises(PluginError, match="archmodel: Graphviz 'dot' was not found"):
+        _run_on_files(config_path, _plugin(config_path, model=str(SHOP)))

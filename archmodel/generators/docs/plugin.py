@@ -80,7 +80,7 @@ class ArchmodelPlugin(BasePlugin[ArchmodelPluginConfig]):  # type: ignore[no-unt
         from archmodel.api import InvalidModel, valid_project
         from archmodel.diagnostics import format_text
         from archmodel.load import ModelNotFound
-        from archmodel.runner import run_kinds
+        from archmodel.runner import GeneratorFailed, run_kinds
 
         try:
             project = valid_project(Path(self.config.model))
@@ -89,6 +89,9 @@ class ArchmodelPlugin(BasePlugin[ArchmodelPluginConfig]):  # type: ignore[no-unt
         except InvalidModel as exc:
             errors = [format_text(d) for d in exc.errors]
             raise PluginError("archmodel: invalid model:\n" + "\n".join(errors)) from exc
-        files = run_kinds(project, ["docs"])
+        try:
+            files = run_kinds(project, ["docs"])
+        except GeneratorFailed as exc:  # a tool the site's images need is missing
+            raise PluginError(f"archmodel: {exc}") from exc
         root = PurePosixPath("docs/docs")
         return {p.relative_to(root).as_posix(): b for p, b in files.items() if p.is_relative_to(root)}
