@@ -22,12 +22,12 @@ from archmodel import collector
 from archmodel.files import Files as Files  # generators import it from here
 from archmodel.files import by_text
 from archmodel.parallel import Finish, run_side_by_side, workers
-from archmodel.writer import Staged
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
     from archmodel.project import Project
+    from archmodel.writer import Staged
 
 GROUP = "archmodel.generators"
 

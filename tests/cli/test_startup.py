@@ -49,6 +49,15 @@ def test_validate_loads_only_what_it_needs(model: str) -> None:
     assert "LOADED []" in loaded(heavy, "validate", model)
 
 
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_threats_loads_no_html_report_and_no_writer(fmt: str) -> None:
+    """The HTML report's templates and Jinja2, and the output writer, are for ``--format
+    html`` and ``generate``: the other formats of ``threats`` do without them."""
+    heavy = ["jinja2", "archmodel.generators.threats.html", "archmodel.writer"]
+    assert "LOADED []" in loaded(heavy, "threats", "--format", fmt, "models/reference")
+    assert "'jinja2'" in loaded(heavy, "threats", "--format", "html", "models/reference")
+
+
 def test_a_cycle_is_named_with_networkx(tmp_path: Path) -> None:
     model = tmp_path / "archmodel.yaml"
     model.write_text(
