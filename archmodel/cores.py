@@ -45,7 +45,7 @@ def asked() -> bool:
 
 def _asked() -> int | None:
     text = os.environ.get(JOBS_VARIABLE, "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None  # (isdigit admits "²", which int refuses)
 
 
 def fork_pool(workers: int) -> ProcessPoolExecutor:

@@ -130,7 +130,7 @@ def _relative(file: str, base: str) -> str:
     resolving both paths costs two ``realpath`` walks each time."""
     try:
         return str(Path(file).resolve().relative_to(Path(base).resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, unreadable, or a symlink loop
         return file
 
 

@@ -198,3 +198,20 @@ def test_concurrent_runs_take_turns(tmp_path: Path) -> None:
     for rel, hashed in manifest["files"].items():
         assert digest((out / rel).read_bytes()) == hashed, rel
     assert not list(out.glob(f"{STAGING_PREFIX}*"))
+
+
+def test_generate_refuses_an_out_in_the_model_that_holds_model_files(tmp_path: Path) -> None:
+    """Its manifest would make the next load skip those files without a word. An OUT
+    in the model directory holding none, or above the model directory (a load looks
+    below the model only), is fine."""
+    model = tmp_path / "m"
+    shutil.copytree(REFERENCE, model)
+    before = _snapshot(model)
+    refused = _run("generate", str(model), "-o", str(model / "components"), "--only", "threats")
+    assert refused.exit_code == 1
+    assert "holds model files" in refused.output and "actors.yaml" in refused.output
+    assert _snapshot(model) == before
+    for out in (model / "out", tmp_path):
+        written = _generate(model, out)
+        assert written.exit_code == 0, written.output
+        assert _run("validate", str(model)).exit_code == 0

@@ -132,9 +132,22 @@ def _committed_as(out: Path) -> str:
 
 def _refuse_out_in_model(out: Path, project: Project) -> None:
     """OUT may sit below the model directory (include globs skip generated output), but
-    not be it: the manifest would then mark the model itself as generated."""
-    if out.resolve() == project.base.resolve():
+    not be it, nor a directory there that holds model files: the manifest would mark the
+    model itself as generated, and the next load would skip those files without a word.
+    (An OUT above the model directory is fine: a load looks below the model only.)"""
+    target, base = out.resolve(), project.base.resolve()
+    if target == base:
         _fail(f"{out} is the model directory; choose an output directory inside or beside it")
+    if not target.is_relative_to(base):
+        return
+    inside = sorted(f for f in project.sources if Path(f).resolve().is_relative_to(target))
+    if inside:
+        _fail(f"{out} holds model files ({_listed(inside)}); choose an output directory that holds none")
+
+
+def _listed(files: list[str]) -> str:
+    more = f" and {len(files) - 3} more" if len(files) > 3 else ""
+    return ", ".join(files[:3]) + more
 
 
 @click.command(name="generate")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -19,7 +21,10 @@ DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write the model here (default: stdout)."
 )
-def import_command(k8s: Path | None, terraform: Path | None, name: str, output: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Replace an OUTPUT file that exists (never through a link).")
+def import_command(
+    k8s: Path | None, terraform: Path | None, name: str, output: Path | None, force: bool
+) -> None:
     """Write a model of the applications in Kubernetes manifests (components from
     workloads, flows from NetworkPolicy rules that name their peers, public components
     from LoadBalancer/NodePort Services, Ingresses and routes) or in Terraform (components
@@ -31,9 +36,31 @@ def import_command(k8s: Path | None, terraform: Path | None, name: str, output: 
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write(output, text, force)
     if summary:
         note(summary, "text")
+
+
+def _write(output: Path, text: str, force: bool) -> None:
+    """The model file, only where nothing stands unless ``force``, and never through a
+    link: ``-o archmodel.yaml`` must not replace a hand-written model by mistake. It is
+    written beside its place and renamed there, so a link appearing meanwhile is replaced,
+    not followed."""
+    if output.is_symlink():
+        raise click.ClickException(f"{output} is a symbolic link; import never writes through links")
+    if output.is_dir():
+        raise click.ClickException(f"{output} is a directory; give the model file's name")
+    if os.path.lexists(output) and not force:
+        raise click.UsageError(f"{output} exists; use --force to replace it")
+    fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".archmodel-import", dir=output.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(temp, 0o644)
+        os.replace(temp, output)
+    except BaseException:
+        os.unlink(temp)
+        raise
 
 
 def _from_k8s(k8s: Path, name: str) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import os
 import sys
 from pathlib import Path
@@ -146,6 +147,7 @@ def main() -> None:
     """
     gc.disable()
     lifetime.until_exit()
+    _streams()
     try:
         cli()
         code = 0
@@ -160,17 +162,44 @@ def main() -> None:
         click.echo(f"error: {where}{exc.strerror or exc}", err=True)
         code = 1
     except RuntimeError as exc:
-        if not _broken_pool(exc):
-            raise
-        from archmodel.cores import JOBS_VARIABLE
-
-        click.echo(
-            f"error: a worker process ended unexpectedly; {JOBS_VARIABLE}=1 runs in one process", err=True
-        )
-        code = 1
+        code = _runtime_error(exc)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def _streams() -> None:
+    """Standard streams a command can always write to. A stream the caller closed
+    (``>&-``) is Python's None: it becomes /dev/null (taking the closed descriptor), as
+    the caller discarded it anyway. Text the stream's encoding cannot hold (a model name
+    in Cyrillic on a Latin-1 console, a file name that is not UTF-8) is written as
+    backslash escapes instead of stopping the command half-way."""
+    for name in ("stdin", "stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "r" if name == "stdin" else "w", encoding="utf-8"))  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _runtime_error(exc: RuntimeError) -> int:
+    """The exit code for the RuntimeErrors a user can meet, after saying what happened;
+    any other is a defect and is raised."""
+    if _symlink_loop(exc):
+        click.echo(f"error: {str(exc)[:300]} (too many levels of symbolic links)", err=True)
+        return 1
+    if not _broken_pool(exc):
+        raise exc
+    from archmodel.cores import JOBS_VARIABLE
+
+    click.echo(f"error: a worker process ended unexpectedly; {JOBS_VARIABLE}=1 runs in one process", err=True)
+    return 1
+
+
+def _symlink_loop(exc: RuntimeError) -> bool:
+    """``Path.resolve`` met a symlink loop: Python 3.11 and 3.12 say so with a
+    RuntimeError (later versions with the OSError handled above)."""
+    return str(exc).startswith("Symlink loop from ")
 
 
 def _broken_pool(exc: BaseException) -> bool:

@@ -13,5 +13,5 @@ def shown_path(file: str | None, base: Path | None) -> str | None:
     path = Path(file)
     try:
         return path.resolve().relative_to((base or Path.cwd()).resolve()).as_posix()
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # elsewhere, unreadable, or a symlink loop
         return path.as_posix()

@@ -7,6 +7,7 @@ directory, so includes resolve exactly as they did then.
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import tarfile
 from pathlib import Path, PurePosixPath
@@ -34,11 +35,17 @@ def _git(*args: str) -> bytes:
 
 def materialize(rev: str, path: str, into: Path) -> Path:
     """Extract the model at ``rev:path`` below ``into``; returns the model path there."""
-    prefix = _git("rev-parse", "--show-prefix").decode().strip()
+    if rev.startswith("-"):  # git would read it as an option
+        raise ModelNotFound(f"{rev!r} is not a revision")
+    # The working directory's name may be any bytes: kept as the file system gives them.
+    prefix = os.fsdecode(_git("rev-parse", "--show-prefix")).strip()
     rel = PurePosixPath(prefix) / path
     kind = _git("cat-file", "-t", f"{rev}:{rel}").decode().strip()
     directory = rel if kind == "tree" else rel.parent
-    archive = _git("archive", "--format=tar", rev, "--", str(directory) or ".")
+    # Paths given to ``git archive`` are read from the working directory: run it from
+    # the repository's top, where ``rel`` (the prefix and the path) starts.
+    top = os.fsdecode(_git("rev-parse", "--show-toplevel")).strip()
+    archive = _git("-C", top, "archive", "--format=tar", rev, "--", str(directory) or ".")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter=_safe_members)
     return into / rel

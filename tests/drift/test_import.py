@@ -48,3 +48,27 @@ def test_online_boutique_flows_are_the_ones_its_policies_name(tmp_path: Path) ->
     assert ("clients", "frontend", 80) in flows
     public = {c["id"] for c in model["components"] if c.get("public")}
     assert public == {"frontend"}
+
+
+def test_import_never_replaces_a_file_unasked_nor_writes_through_a_link(tmp_path: Path) -> None:
+    """``-o archmodel.yaml`` beside a hand-written model must not destroy it: a file that
+    exists needs ``--force``, and a link (to anything) is never written through."""
+    k8s = str(FIXTURES / "sock-shop" / "k8s")
+    mine = tmp_path / "archmodel.yaml"
+    mine.write_text("hand-written\n", encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["import", "--k8s", k8s, "-o", str(mine)])
+    assert refused.exit_code == 2 and "use --force" in refused.output
+    assert mine.read_text(encoding="utf-8") == "hand-written\n"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep\n", encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to(victim)
+    for force in ([], ["--force"]):
+        linked = CliRunner().invoke(cli, ["import", "--k8s", k8s, "-o", str(tmp_path / "link.yaml"), *force])
+        assert linked.exit_code == 1 and "never writes through links" in linked.output
+    assert victim.read_text(encoding="utf-8") == "keep\n"
+    directory = CliRunner().invoke(cli, ["import", "--k8s", k8s, "-o", str(tmp_path), "--force"])
+    assert directory.exit_code == 1 and "is a directory" in directory.output
+    forced = CliRunner().invoke(cli, ["import", "--k8s", k8s, "-o", str(mine), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert yaml.safe_load(mine.read_text(encoding="utf-8"))["archmodel"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archmodel.yaml", "link.yaml", "victim.txt"]

@@ -19,7 +19,7 @@ def _shown(file: str, base: Path | None) -> str:
         return Path(file).as_posix()
     try:
         return Path(file).resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, unreadable, or a symlink loop
         return Path(file).as_posix()
 
 
