@@ -47,6 +47,8 @@ def write_starter(directory: Path, force: bool = False) -> list[Path]:
     symlink (a link would carry the write outside it) or a directory where a file goes,
     so a refused run leaves no partial model behind.
     """
+    if os.path.lexists(directory) and not directory.is_dir():
+        raise UnsafeTarget(f"{directory} is a file; init writes a model directory there")
     planned = {rel: _point_modeline(text, rel) for rel, text in starter_files().items()}
     planned[SCHEMA_FILE] = schema_text()
     targets = {rel: directory / rel for rel in sorted(planned)}

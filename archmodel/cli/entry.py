@@ -14,6 +14,8 @@ import gc
 
 def main() -> None:
     gc.disable()
-    from archmodel.cli.main import main as run
-
+    try:
+        from archmodel.cli.main import main as run
+    except KeyboardInterrupt:  # Ctrl-C while the command line is still being imported
+        raise SystemExit(130) from None
     run()

@@ -5,6 +5,7 @@ an exit code, never a traceback (run as the console script runs, in a fresh proc
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -100,3 +101,24 @@ def test_diff_from_git_in_a_directory_whose_name_is_not_utf8(tmp_path: Path) -> 
     assert "Traceback" not in done.stderr and done.returncode == 0, done.stderr
     dashed = shell("archmodel diff -- --output=x:m m", odd)
     assert "Traceback" not in dashed.stderr and "is not a revision" in dashed.stderr
+
+
+def test_ctrl_c_while_the_command_line_imports_exits_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Interrupted before the command's own handling exists: exit 130, as shells expect."""
+    import types
+
+    from archmodel.cli import entry
+
+    class Interrupted(types.ModuleType):
+        def __getattr__(self, name: str) -> object:
+            raise KeyboardInterrupt
+
+    monkeypatch.setitem(sys.modules, "archmodel.cli.main", Interrupted("archmodel.cli.main"))
+    collecting = gc.isenabled()
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            entry.main()
+    finally:
+        if collecting:
+            gc.enable()  # the entry switches the collector off for the process
+    assert stopped.value.code == 130

@@ -68,3 +68,12 @@ def test_init_still_writes_a_valid_model(tmp_path: Path) -> None:
     assert not [p for p in model.rglob(".*archmodel-init")]
     assert all(not p.is_symlink() for p in model.rglob("*"))
     assert os.access(model / "archmodel.yaml", os.R_OK)
+
+
+def test_a_file_where_the_directory_goes_is_refused_without_suggesting_force(tmp_path: Path) -> None:
+    target = tmp_path / "model"
+    target.write_text("mine\n", encoding="utf-8")
+    for flags in ((), ("--force",)):
+        code, out = _init(target, *flags)
+        assert code == 1 and "is a file" in out and "--force" not in out
+    assert target.read_text(encoding="utf-8") == "mine\n"
