@@ -42,7 +42,17 @@ if TYPE_CHECKING:
 
 MODEL = click.argument("model", type=click.Path(path_type=Path))
 ONLY = click.option("--only", default="", help="Comma-separated kinds (diagrams, threats, ...).")
-OUT = click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True)
+
+
+def _output(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    """OUT as a path; an empty one is refused, as ``Path("")`` would quietly be the
+    working directory (``-o .`` says that on purpose)."""
+    if not value:
+        raise click.BadParameter("is empty; give the output directory (. for the working directory)")
+    return Path(value)
+
+
+OUT = click.option("-o", "--output", "out", type=click.Path(), required=True, callback=_output)
 VIEW = click.option(
     "--view",
     type=click.Choice(["dataflow", "security", "pipeline", "scenarios"]),

@@ -122,3 +122,10 @@ def test_ctrl_c_while_the_command_line_imports_exits_quietly(monkeypatch: pytest
         if collecting:
             gc.enable()  # the entry switches the collector off for the process
     assert stopped.value.code == 130
+
+
+@pytest.mark.parametrize("command", ["generate", "check"])
+def test_an_empty_out_is_refused_not_taken_for_the_working_directory(tmp_path: Path, command: str) -> None:
+    done = shell(f"archmodel {command} {SMALL} -o '' --no-images", tmp_path)
+    assert done.returncode == 2 and "is empty" in done.stderr
+    assert list(tmp_path.iterdir()) == []
