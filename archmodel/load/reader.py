@@ -179,7 +179,19 @@ def _yaml_error(message: str, text: str, file: str) -> Diagnostic:
     match = _LINE_COL.search(message)
     line, column = (int(match[1]), int(match[2])) if match else (1, 1)
     reason = message.splitlines()[-1].strip() if "\n" in message else first
+    if "tab" in reason:  # the parser names where its token began; the tab is what to fix
+        line, column = _tab_from(text, line) or (line, column)
     return diag(codes.SYNTAX, f"YAML syntax error: {reason}", file=file, line=line, column=column)
+
+
+def _tab_from(text: str, line: int) -> tuple[int, int] | None:
+    """Line and column of the tab on ``line``, else on the line after (where a scalar that
+    began on ``line`` met it); None when neither holds one."""
+    lines = text.split("\n")
+    for number in (line, line + 1):
+        if 0 < number <= len(lines) and "\t" in lines[number - 1]:
+            return number, lines[number - 1].index("\t") + 1
+    return None
 
 
 def _read_json(raw: bytes, text: str, file: str) -> tuple[Any, list[Diagnostic]]:

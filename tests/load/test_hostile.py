@@ -259,3 +259,17 @@ def test_tag_suspicion_is_a_bang_starting_a_token(pieces: list[bytes]) -> None:
     raw = b"".join(pieces)
     starts = raw.startswith(b"!") or any(b + b"!" in raw for b in (b" ", b"\t", b"\n", b"[", b"{", b","))
     assert strict._tag_like(raw) == starts
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ("k:\n  name: S\n\tdescription: x\n", (5, 1)),  # the parser names the scalar before
+        ("components:\n\t- {id: a, kind: service}\n", (4, 1)),  # and here the column after
+        ("k:\n  a: b\n\tc: d\n", (5, 1)),
+    ],
+)
+def test_a_tab_error_points_at_the_tab(tmp_path: Path, body: str, where: tuple[int, int]) -> None:
+    (tmp_path / "archmodel.yaml").write_text("archmodel: 1\nsystem: {name: S}\n" + body, encoding="utf-8")
+    found = [(line, column) for code, _, line, column in codes_at(tmp_path) if code == "AM001"]
+    assert found == [where]
