@@ -128,10 +128,18 @@ def relative(file: str | None, base: Path | None = None) -> str | None:
 def _relative(file: str, base: str) -> str:
     """Kept per file and base: thousands of diagnostics name the same few files, and
     resolving both paths costs two ``realpath`` walks each time."""
+    inside = within(file, base)
+    return file if inside is None else str(inside)
+
+
+def within(file: str, base: Path | str) -> Path | None:
+    """``file`` relative to ``base``, both resolved, when it lies inside; None when it
+    lies elsewhere or cannot be resolved (unreadable, a symlink loop). Every way a
+    finding's file is shown (text, SARIF, annotations, registers) starts here."""
     try:
-        return str(Path(file).resolve().relative_to(Path(base).resolve()))
-    except (ValueError, OSError, RuntimeError):  # elsewhere, unreadable, or a symlink loop
-        return file
+        return Path(file).resolve().relative_to(Path(base).resolve())
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+        return None
 
 
 def text_parts(d: Diagnostic) -> tuple[str, str, str]:

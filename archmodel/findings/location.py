@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archmodel.diagnostics import within
+
 
 def shown_path(file: str | None, base: Path | None) -> str | None:
     """``file`` relative to ``base`` (default: the working directory) when it lies inside,
     as given otherwise; posix separators, since SARIF and GitHub expect them."""
     if file is None:
         return None
-    path = Path(file)
-    try:
-        return path.resolve().relative_to((base or Path.cwd()).resolve()).as_posix()
-    except (ValueError, OSError, RuntimeError):  # elsewhere, unreadable, or a symlink loop
-        return path.as_posix()
+    inside = within(file, base or Path.cwd())
+    return (Path(file) if inside is None else inside).as_posix()

@@ -9,6 +9,7 @@ import gc
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,12 +36,13 @@ def test_a_closed_stdout_is_no_crash(tmp_path: Path, args: str) -> None:
     assert "rc=0" in done.stderr
 
 
-def test_a_console_that_cannot_show_a_name_gets_escapes(tmp_path: Path) -> None:
-    model = tmp_path / "m"
-    model.mkdir()
-    (model / "archmodel.yaml").write_text(
-        "archmodel: 1\nsystem: {name: S}\ncomponents:\n  - {id: a, kind: service, name: Зона ☃}\n",
-        encoding="utf-8",
+def test_a_console_that_cannot_show_a_name_gets_escapes(
+    tmp_path: Path, write_model: Callable[..., Path]
+) -> None:
+    write_model(
+        {
+            "m/archmodel.yaml": "archmodel: 1\nsystem: {name: S}\ncomponents: [{id: a, kind: service, name: Зона ☃}]\n"
+        }
     )
     done = shell("archmodel validate m; archmodel rules >/dev/null", tmp_path, PYTHONIOENCODING="latin-1")
     assert "Traceback" not in done.stderr, done.stderr
@@ -49,12 +51,11 @@ def test_a_console_that_cannot_show_a_name_gets_escapes(tmp_path: Path) -> None:
     assert "Traceback" not in bad.stderr
 
 
-def test_a_symlink_loop_in_the_model_is_a_diagnostic_in_every_format(tmp_path: Path) -> None:
+def test_a_symlink_loop_in_the_model_is_a_diagnostic_in_every_format(
+    tmp_path: Path, write_model: Callable[..., Path]
+) -> None:
+    write_model({"m/archmodel.yaml": "archmodel: 1\nsystem: {name: S}\ninclude: ['parts/*.yaml']\n"})
     model = tmp_path / "m"
-    model.mkdir()
-    (model / "archmodel.yaml").write_text(
-        "archmodel: 1\nsystem: {name: S}\ninclude: ['parts/*.yaml']\n", encoding="utf-8"
-    )
     (model / "parts").mkdir()
     (model / "parts" / "a.yaml").symlink_to("b.yaml")
     (model / "parts" / "b.yaml").symlink_to("a.yaml")

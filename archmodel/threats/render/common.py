@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from archmodel.diagnostics import within
 from archmodel.threats.types import Finding
 
 
@@ -15,12 +16,8 @@ def shown_file(file: str | None, base: Path | None) -> str | None:
 
 @lru_cache(maxsize=256)
 def _shown(file: str, base: Path | None) -> str:
-    if base is None:
-        return Path(file).as_posix()
-    try:
-        return Path(file).resolve().relative_to(base.resolve()).as_posix()
-    except (ValueError, OSError, RuntimeError):  # elsewhere, unreadable, or a symlink loop
-        return Path(file).as_posix()
+    inside = within(file, base) if base is not None else None
+    return (Path(file) if inside is None else inside).as_posix()
 
 
 def where(f: Finding, base: Path | None) -> str:
