@@ -3,11 +3,13 @@
 Output directories, manifests and infrastructure code are input we do not control: a
 symlink to ``/proc/self/environ`` must not be printed, a FIFO must not hang a run and
 ``/dev/zero`` must not be read to the end of memory. Only regular files are read, never
-through a symlink, and never beyond a size bound.
+through a symlink, and never beyond a size bound. A file the user names for us to write
+(``init``, ``import -o``) is replaced by a rename, never written through a link.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import io
@@ -109,3 +111,19 @@ def stat_key(path: Path | str) -> StatKey | None:
 def stat_key_of(info: os.stat_result) -> StatKey:
     """``stat_key`` of a regular file's stat already read."""
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def replace_file(path: Path, content: bytes, tag: str) -> None:
+    """``content`` written beside ``path`` (``.NAME.tag``) and renamed over it: a link
+    standing at ``path``, or appearing there meanwhile, is replaced, never followed, and
+    a reader never sees half a file. The file beside it is removed if the write fails."""
+    temp = path.with_name(f".{path.name}.{tag}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise

@@ -13,6 +13,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
+from archmodel.safe_files import replace_file
 from archmodel.schema import schema_text
 
 SCHEMA_FILE = "archmodel.schema.json"
@@ -56,7 +57,7 @@ def write_starter(directory: Path, force: bool = False) -> list[Path]:
         _check_target(directory, rel, force)
     for rel, path in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_new(path, planned[rel].encode("utf-8"))
+        replace_file(path, planned[rel].encode("utf-8"), "archmodel-init")
     return list(targets.values())
 
 
@@ -70,17 +71,6 @@ def _check_target(directory: Path, rel: str, force: bool) -> None:
         raise UnsafeTarget(f"{path} is a directory where init writes a file")
     if path.exists() and not force:
         raise FileExistsError(str(path))
-
-
-def _write_new(path: Path, content: bytes) -> None:
-    """Write beside the target and rename over it: a link appearing at the target is
-    replaced, never followed."""
-    temp = path.with_name(f".{path.name}.archmodel-init")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
-    fd = os.open(temp, flags, 0o644)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
-    os.replace(temp, path)
 
 
 def _point_modeline(text: str, rel: str) -> str:

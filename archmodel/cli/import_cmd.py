@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from archmodel.cli.output import note
+from archmodel.safe_files import replace_file
 
 DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
 
@@ -43,24 +43,14 @@ def import_command(
 
 def _write(output: Path, text: str, force: bool) -> None:
     """The model file, only where nothing stands unless ``force``, and never through a
-    link: ``-o archmodel.yaml`` must not replace a hand-written model by mistake. It is
-    written beside its place and renamed there, so a link appearing meanwhile is replaced,
-    not followed."""
+    link: ``-o archmodel.yaml`` must not replace a hand-written model by mistake."""
     if output.is_symlink():
         raise click.ClickException(f"{output} is a symbolic link; import never writes through links")
     if output.is_dir():
         raise click.ClickException(f"{output} is a directory; give the model file's name")
     if os.path.lexists(output) and not force:
         raise click.UsageError(f"{output} exists; use --force to replace it")
-    fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".archmodel-import", dir=output.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(temp, 0o644)
-        os.replace(temp, output)
-    except BaseException:
-        os.unlink(temp)
-        raise
+    replace_file(output, text.encode("utf-8"), "archmodel-import")
 
 
 def _from_k8s(k8s: Path, name: str) -> tuple[str, str]:
