@@ -1,6 +1,13 @@
 """OUT's manifest: every generated file's hash and the fingerprint of what produced them,
 read back as untrusted input (anyone who can edit a generated file can edit it).
 
+``files`` are what the last run wrote: ``check`` names the ones generation no longer
+produces as extra. ``earlier`` are files earlier runs wrote that the last run did not
+(another ``--only`` kind, a component since removed), each with the hash it was written
+with: they stay generate's to replace while they keep that hash, so a run of one kind
+into an OUT holding every kind does not leave the next full run refusing the others.
+The key is left out when there are none, so such a manifest is the same as before.
+
 A manifest with an unsafe path (absolute, ``..``, a backslash, NUL) or an entry
 without a SHA-256 hash is refused whole: the run that reads it writes nothing.
 """
@@ -9,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -35,6 +42,23 @@ class BadManifest(ValueError):
 class Manifest:
     inputs: str = ""
     files: dict[str, str] = field(default_factory=dict)
+    earlier: dict[str, str] = field(default_factory=dict)
+
+    def owned(self) -> dict[str, str]:
+        """Every file generate wrote and may replace while it keeps this hash (the last
+        run's hash where both list a path)."""
+        return {**self.earlier, **self.files} if self.earlier else self.files
+
+
+def top_names(paths: Iterable[str]) -> frozenset[str]:
+    """The first part of each path: the directories (or files) at OUT's top that a run
+    of some kinds writes, and so the part of OUT a ``--only`` run answers for."""
+    return frozenset(path.partition("/")[0] for path in paths if path != MANIFEST)
+
+
+def in_scope(path: str, scope: frozenset[str] | None) -> bool:
+    """Whether ``path`` lies in ``scope`` (``top_names``; None: all of OUT)."""
+    return scope is None or path.partition("/")[0] in scope
 
 
 def safe_relative(path: str) -> str:
@@ -49,16 +73,25 @@ def safe_relative(path: str) -> str:
     return pure.as_posix()
 
 
-def manifest_of(hashes: Mapping[str, str], inputs: str = "") -> bytes:
-    """The manifest: every file's hash, and the fingerprint of what produced them.
+def manifest_of(
+    hashes: Mapping[str, str], inputs: str = "", earlier: Mapping[str, str] | None = None
+) -> bytes:
+    """The manifest: every file's hash, the fingerprint of what produced them and, when
+    there are any, the files of earlier runs still generate's to replace.
 
     Laid out as ``json.dumps(..., indent=2)`` would, but written line by line: the
     indenting encoder is pure Python, and a large model lists a hundred thousand files.
     """
     quote = json.encoder.encode_basestring_ascii
+    head = f'{{\n  "version": 1,\n  "inputs": {quote(inputs)},\n  "files": {_listing(hashes)}'
+    tail = f',\n  "earlier": {_listing(earlier)}' if earlier else ""
+    return f"{head}{tail}\n}}\n".encode()
+
+
+def _listing(hashes: Mapping[str, str]) -> str:
+    quote = json.encoder.encode_basestring_ascii
     lines = [f"    {quote(path)}: {quote(hashes[path])}" for path in sorted(hashes)]
-    body = "{\n" + ",\n".join(lines) + "\n  }" if lines else "{}"
-    return f'{{\n  "version": 1,\n  "inputs": {quote(inputs)},\n  "files": {body}\n}}\n'.encode()
+    return "{\n" + ",\n".join(lines) + "\n  }" if lines else "{}"
 
 
 def read_manifest(out: Path) -> Manifest:
@@ -80,10 +113,19 @@ def read_manifest(out: Path) -> Manifest:
 def _parse_manifest(data: object, path: Path) -> Manifest:
     files = data.get("files") if isinstance(data, dict) else None
     inputs = data.get("inputs", "") if isinstance(data, dict) else None
+    earlier = data.get("earlier", {}) if isinstance(data, dict) else None
     if not isinstance(files, dict) or not isinstance(inputs, str):
         raise BadManifest(f"{path}: not a manifest (no 'files' mapping)")
+    if not isinstance(earlier, dict):
+        raise BadManifest(f"{path}: not a manifest ('earlier' is not a mapping)")
+    return Manifest(inputs, _entries(files, path), _entries(earlier, path))
+
+
+def _entries(files: dict[object, object], path: Path) -> dict[str, str]:
+    """A listing of the manifest, each entry a plain relative path with a SHA-256 hash
+    (``BadManifest`` naming the first that is not)."""
     if _all_plain(files):
-        return Manifest(inputs, files)
+        return files  # type: ignore[return-value]
     listed: dict[str, str] = {}
     for rel, hashed in files.items():
         if not (isinstance(hashed, str) and _SHA256.fullmatch(hashed)):
@@ -92,7 +134,7 @@ def _parse_manifest(data: object, path: Path) -> Manifest:
             listed[safe_relative(str(rel))] = hashed
         except UnsafePath as exc:
             raise BadManifest(f"{path}: lists an unsafe path {rel!r}") from exc
-    return Manifest(inputs, listed)
+    return listed
 
 
 # In the joined paths (one per line, a line break before the first and after the last):
@@ -109,9 +151,9 @@ _NOT_PLAIN = (
 _HEX = b"0123456789abcdef"
 
 
-def _all_plain(files: dict[str, object]) -> bool:
+def _all_plain(files: dict[object, object]) -> bool:
     """Whether every entry is a plain relative path with a SHA-256 hash: the check the
-    loop in ``_parse_manifest`` makes entry by entry (and then names the first that
+    loop in ``_entries`` makes entry by entry (and then names the first that
     fails), made as a few scans of the joined text: a large output lists 140,000 files."""
     hashes = list(files.values())
     if not set(map(type, hashes)) <= {str}:
@@ -123,5 +165,5 @@ def _all_plain(files: dict[str, object]) -> bool:
         return False
     if not joined.isascii() or joined.encode("ascii").translate(None, _HEX + b"\n"):
         return False
-    paths = "\n" + "\n".join(files) + "\n"
+    paths = "\n" + "\n".join(files) + "\n"  # type: ignore[arg-type]  # JSON keys are strings
     return paths.count("\n") == len(files) + 1 and not any(bad in paths for bad in _NOT_PLAIN)

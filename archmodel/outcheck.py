@@ -12,7 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archmodel.manifest import MANIFEST, BadManifest, manifest_of, read_manifest, safe_relative
+from archmodel.manifest import (
+    MANIFEST,
+    BadManifest,
+    in_scope,
+    manifest_of,
+    read_manifest,
+    safe_relative,
+    top_names,
+)
 from archmodel.output_cache import Seen
 from archmodel.safe_files import kind_of, kind_of_mode
 from archmodel.survey import Within, digest, hash_of
@@ -60,6 +68,7 @@ def compare_hashes(
     seen: Seen | None = None,
     first: bool = False,
     matched: Mapping[str, str] | None = None,
+    scoped: bool = False,
 ) -> Drift:
     """Compare OUT with the hashes generate would write.
 
@@ -71,7 +80,9 @@ def compare_hashes(
     (regular files only) and hashed. With ``first``, the comparison stops at the first
     file that differs, the manifest included (the drift then names that one only).
     ``matched`` (``still_as_recorded``'s answer, taken before) spares the look at each
-    file it vouches for with the expected hash.
+    file it vouches for with the expected hash. ``scoped`` (a run of some kinds): only
+    files in the top-level directories the expected files are in can be extra; the
+    rest of OUT is other kinds' output.
     """
     known = seen or Seen()
     manifest_as_expected = False
@@ -107,7 +118,10 @@ def compare_hashes(
             return Drift(stale, missing, [], unsafe)
     if listed is None:
         listed = set(expected) if manifest_as_expected else _listed(out)
-    extra = [rel for rel in sorted(listed - set(expected)) if kind_of(out / rel) is None]
+    scope = top_names(expected) if scoped else None
+    extra = [
+        rel for rel in sorted(listed - set(expected)) if in_scope(rel, scope) and kind_of(out / rel) is None
+    ]
     return Drift(sorted(stale), sorted(missing), extra, sorted(unsafe))
 
 

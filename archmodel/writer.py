@@ -4,9 +4,10 @@ OUT may hold files a user wrote, links an attacker planted and a manifest anyone
 edit, so the writer trusts nothing it finds there:
 
 - it writes a file only where nothing exists, where the bytes are already right, or
-  where the previous manifest lists the file *and* its bytes still have the listed
-  hash (generate wrote it and nobody changed it); anything else is a conflict, reported
-  before the first file moves into place, as is a path that changed after its survey;
+  where the manifest lists the file (as the last run's or an earlier run's) *and* its
+  bytes still have the listed hash (generate wrote it and nobody changed it); anything
+  else is a conflict, reported before the first file moves into place, as is a path
+  that changed after its survey;
 - ``--clean`` removes only files that still have the hash the manifest gave them;
 - a manifest with an unsafe or malformed entry stops the run before anything is written;
 - one run at a time holds a lock on OUT; staging left by a killed run is removed;
@@ -25,7 +26,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archmodel.manifest import MANIFEST, Manifest, UnsafePath, manifest_of, read_manifest, safe_relative
+from archmodel.manifest import (
+    MANIFEST,
+    Manifest,
+    UnsafePath,
+    in_scope,
+    manifest_of,
+    read_manifest,
+    safe_relative,
+    top_names,
+)
 from archmodel.out_lock import locked
 from archmodel.output_cache import Seen
 from archmodel.safe_files import (
@@ -101,12 +111,21 @@ class Known:
 @dataclass(frozen=True)
 class Written:
     """What a run left in OUT: the paths whose bytes changed (the manifest not among
-    them), every file's hash and the stat it was left with, and the manifest's hash."""
+    them), every file's hash and the stat it was left with, the manifest's hash, and
+    the files it no longer writes but left in place."""
 
     changed: list[str]
     hashes: dict[str, str]
     stats: dict[str, StatKey]
     manifest_hash: str
+    # Files earlier runs wrote in this run's part of OUT that it no longer writes, kept
+    # (without ``clean``).
+    orphans: list[str]
+    # The manifest's hash as the cache records it for these inputs: while orphans are
+    # kept, that of the manifest without them, which OUT does not hold, so that the next
+    # run does not skip the writer (which names them again, and removes them with
+    # ``clean``); ``check`` never treats the manifest itself as stale.
+    recorded_manifest: str
 
 
 class Opened:
@@ -121,6 +140,7 @@ class Opened:
 
     def __init__(self, out: Path, previous: Manifest, seen: Seen, staging: str) -> None:
         self.out, self.previous, self.seen, self.staging = out, previous, seen, staging
+        self.owned = previous.owned()  # what generate may replace, with the hash it wrote
         self.batches = itertools.count()
 
     def stage(self, files: Mapping[str, bytes], hashes: Mapping[str, str] | None = None) -> list[Staged]:
@@ -131,7 +151,7 @@ class Opened:
         within, prefix = Within(self.out), os.path.join(os.fspath(self.out), "")
         batch = f"{os.getpid()}-{next(self.batches)}"
         tree = Tree(self.staging, batch)
-        listed, seen = self.previous.files, self.seen
+        listed, seen = self.owned, self.seen
         staged: dict[str, Staged] = {}  # by path: a path given twice is written once, as last given
         for path, content in files.items():
             rel = safe_relative(path)
@@ -148,11 +168,15 @@ class Opened:
             staged[rel] = (rel, wanted, why, name, stat_key_of(info) if info is not None else None, made)
         return list(staged.values())
 
-    def commit(self, staged: list[Staged], clean: bool = False, inputs: str = "") -> Written:
+    def commit(
+        self, staged: list[Staged], clean: bool = False, inputs: str = "", scoped: bool = False
+    ) -> Written:
         """Refuse the run (``Conflict``, nothing moved) if a file may not be replaced, or
-        has changed since it was surveyed; otherwise move the staged files into place,
-        write the manifest and, with ``clean``, remove what the previous run wrote and
-        this one does not."""
+        has changed since it was surveyed; otherwise move the staged files into place
+        and write the manifest. Files earlier runs wrote and this one does not stay
+        listed as ``earlier``; with ``clean`` those in this run's part of OUT are
+        removed instead (``scoped``, a run of some kinds: the top-level directories its
+        files are in; else all of OUT)."""
         staged = sorted(staged, key=lambda entry: entry[0])
         problems = [(rel, why) for rel, _, why, *_ in staged if why is not None and why not in OURS]
         if kind_of(self.out / MANIFEST) not in (None, "missing"):
@@ -162,7 +186,11 @@ class Opened:
         if problems:
             raise Conflict(tuple(problems))
         hashes = {rel: hashed for rel, hashed, *_ in staged}
-        manifest = manifest_of(hashes, inputs)
+        scope = top_names(hashes) if scoped else None
+        left = {rel: hashed for rel, hashed in self.owned.items() if rel not in hashes}
+        orphans = sorted(rel for rel in left if in_scope(rel, scope))
+        earlier = {rel: hashed for rel, hashed in left.items() if not (clean and in_scope(rel, scope))}
+        manifest = manifest_of(hashes, inputs, earlier)
         manifest_hash = digest(manifest)
         changed = [rel for rel, _ in moves]
         renamed = move(os.fspath(self.out), self.staging, moves)
@@ -175,8 +203,10 @@ class Opened:
         for rel in renamed:  # a rename gives the file a new ctime
             stats[rel] = stat_key_of(os.lstat(os.path.join(base, rel)))
         if clean:
-            _clean(self.out, self.previous, set(hashes))
-        return Written(changed, hashes, stats, manifest_hash)
+            _clean(self.out, {rel: left[rel] for rel in orphans})
+        if clean or not orphans:
+            return Written(changed, hashes, stats, manifest_hash, [], manifest_hash)
+        return Written(changed, hashes, stats, manifest_hash, orphans, digest(manifest_of(hashes, inputs)))
 
 
 @contextmanager
@@ -271,12 +301,31 @@ def _files_in_the_way(staged: list[Staged]) -> list[tuple[str, str]]:
     ]
 
 
-def _clean(out: Path, previous: Manifest, kept: set[str]) -> None:
-    """Remove files the previous run wrote and this one does not, if still untouched."""
+def _clean(out: Path, orphans: Mapping[str, str]) -> None:
+    """Remove files earlier runs wrote and this one does not, if still untouched (each
+    still has the hash it was written with), and the directories that leaves empty."""
     within = Within(out)
-    for rel in sorted(set(previous.files) - kept):
+    emptied: set[str] = set()
+    for rel, hashed in orphans.items():
         path = out / rel
         if not within(rel) or kind_of(path) is not None:
             continue
-        if hash_or_none(path) == previous.files[rel]:
+        if hash_or_none(path) == hashed:
             path.unlink()
+            emptied.add(rel.rpartition("/")[0])
+    _remove_empty(out, emptied)
+
+
+def _remove_empty(out: Path, directories: set[str]) -> None:
+    """Each of ``directories`` (below OUT) and its parents, deepest first, while empty:
+    ``rmdir`` removes nothing else, and ``within`` has judged the way to each."""
+    parents = {rel for directory in directories for rel in _with_parents(directory)}
+    for rel in sorted(parents, key=lambda rel: rel.count("/"), reverse=True):
+        with contextlib.suppress(OSError):
+            os.rmdir(out / rel)
+
+
+def _with_parents(directory: str) -> Iterator[str]:
+    while directory:
+        yield directory
+        directory = directory.rpartition("/")[0]

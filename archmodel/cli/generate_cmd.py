@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from archmodel import output_cache
 from archmodel.cli import lifetime
@@ -33,7 +35,7 @@ from archmodel.runner import (
     run_files,
     run_staged,
 )
-from archmodel.writer import Conflict, Staged, has_staging, opened
+from archmodel.writer import Conflict, Staged, Written, has_staging, opened
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -94,6 +96,8 @@ class Run:
 
     def __init__(self, only: str, view: str | None, max_nodes: int, images: bool, out: Path) -> None:
         self.kinds = _kinds(only)
+        # Some kinds only: the run answers for the top-level directories they write.
+        self.scoped = set(self.kinds) != set(available_generators())
         try:
             self.generators = load_all(available_generators(), self.kinds)
         except GeneratorUnavailable as exc:
@@ -168,7 +172,14 @@ def _listed(files: list[str]) -> str:
 @MAX_NODES
 @IMAGES
 @ENV
-@click.option("--clean", is_flag=True, help="Remove files the previous run wrote and this one does not.")
+@click.option(
+    "--clean",
+    is_flag=True,
+    help=(
+        "Remove files earlier runs wrote and this one does not "
+        "(with --only, in the directories its kinds write)."
+    ),
+)
 def generate_command(
     model: Path,
     out: Path,
@@ -196,7 +207,7 @@ def generate_command(
     lifetime.keep(seen)
     try:
         with opened(out, seen) as target:
-            written = target.commit(this.staged(project, target.stage), clean, inputs)
+            written = target.commit(this.staged(project, target.stage), clean, inputs, this.scoped)
     except UnsafePath as exc:
         _fail(f"unsafe output path {exc}; nothing written")
     except BadManifest as exc:
@@ -210,10 +221,21 @@ def generate_command(
     except OSError as exc:
         _fail(f"cannot write {out}: {exc.strerror or exc}")
     # What `check` compares, and the stat each file was left with.
-    record = {**written.hashes, MANIFEST: written.manifest_hash}
+    record = {**written.hashes, MANIFEST: written.recorded_manifest}
     output_cache.remember_run(inputs, record, out, written.hashes, written.stats)
     lifetime.keep(written)
-    click.echo(f"{out}: {len(written.hashes)} files, {len(written.changed)} changed", err=True)
+    click.echo(
+        f"{out}: {len(written.hashes)} files, {len(written.changed)} changed{_left(written)}", err=True
+    )
+
+
+def _left(written: Written) -> str:
+    """What the summary says of files earlier runs wrote that this one no longer writes."""
+    if not written.orphans:
+        return ""
+    first = written.orphans[0]
+    more = f" and {len(written.orphans) - 1} more" if len(written.orphans) > 1 else ""
+    return f"; kept {len(written.orphans)} no longer generated ({first}{more}; --clean removes them)"
 
 
 @click.command(name="check")
@@ -234,7 +256,7 @@ def check_command(
         inputs = this.inputs(project)
         known = output_cache.recall(inputs)
         lifetime.keep(known)
-        if known is not None and _unchanged(out, known, ahead):
+        if known is not None and _unchanged(out, known, ahead, scoped=this.scoped):
             click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
             return
     files = this.files(project, refusal="nothing compared")
@@ -243,13 +265,30 @@ def check_command(
     except UnsafePath as exc:  # a plugin generator's path leaving OUT: nothing to compare
         _fail(f"unsafe output path {exc}; nothing compared")
     output_cache.remember(inputs, expected)
-    drift = compare_hashes(out, expected)
+    drift = compare_hashes(out, expected, scoped=this.scoped)
     lifetime.keep(files, expected, drift)
     _report(out, drift, files)
     if not drift.clean:
-        click.echo(f"{out}: out of date; run `archmodel generate {model} -o {out}`", err=True)
+        click.echo(f"{out}: out of date; run `{_generate_line(model, out)}`", err=True)
         sys.exit(1)
     click.echo(f"{out}: in sync ({len(files)} files)", err=True)
+
+
+# The options check shares with generate, as written on the command line.
+_SHARED = {"only": "--only", "view": "--view", "max_nodes": "--max-nodes", "env": "--env"}
+
+
+def _generate_line(model: Path, out: Path) -> str:
+    """The generate command that brings OUT up to date: this check's model, OUT and the
+    options given to it (a check of some kinds is answered by a generate of those)."""
+    ctx = click.get_current_context()
+    words = ["archmodel", "generate", str(model), "-o", str(out)]
+    for name, flag in _SHARED.items():
+        if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT:
+            words += [flag, str(ctx.params[name])]
+    if not ctx.params["images"]:
+        words.append("--no-images")
+    return shlex.join(words)
 
 
 def _as_generated(out: Path, inputs: str, ahead: Ahead) -> int | None:
@@ -263,14 +302,16 @@ def _as_generated(out: Path, inputs: str, ahead: Ahead) -> int | None:
     return len(known) - 1  # the manifest is not counted as a file
 
 
-def _unchanged(out: Path, known: dict[str, str], ahead: Ahead, first: bool = False) -> bool:
+def _unchanged(
+    out: Path, known: dict[str, str], ahead: Ahead, first: bool = False, scoped: bool = False
+) -> bool:
     """Whether OUT still holds what generate wrote for these inputs (files whose stat
     is the one remembered are not read again); ``first``: stop at the first file that
     differs. The manifest is judged now, first; the worker's files as it found them."""
     if not ahead.forked or not ahead.current():
         seen = output_cache.recall_stats(out)
         lifetime.keep(seen)
-        return compare_hashes(out, known, seen=seen, first=first).clean
+        return compare_hashes(out, known, seen=seen, first=first, scoped=scoped).clean
     entry = ahead.manifest_entry()
     seen = Seen({MANIFEST: entry} if entry is not None else {})
     judged = first and MANIFEST in known
@@ -282,7 +323,7 @@ def _unchanged(out: Path, known: dict[str, str], ahead: Ahead, first: bool = Fal
     if judged:
         matched[MANIFEST] = known[MANIFEST]  # just judged: not read and hashed again
     lifetime.keep(matched)
-    return compare_hashes(out, known, seen=seen, matched=matched, first=first).clean
+    return compare_hashes(out, known, seen=seen, matched=matched, first=first, scoped=scoped).clean
 
 
 def _report(out: Path, drift: Drift, files: dict[str, bytes]) -> None:

@@ -1,0 +1,171 @@
+"""OUT holds the output of several runs: a run of one kind, or one after a component was
+removed, leaves the other files generate's to replace (the manifest's ``earlier``), so the
+next run never refuses them as someone else's; ``--clean`` removes them within the
+run's part of OUT; ``check --only`` answers for its kinds' part of OUT only."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
+
+from archmodel.cli.main import cli
+from archmodel.manifest import MANIFEST, BadManifest, manifest_of, read_manifest
+from archmodel.survey import digest
+from archmodel.writer import Conflict, write_outputs
+
+SHOP = """\
+archmodel: 1
+system: {name: Shop, description: First words}
+zones: [{id: app, trust: internal}]
+components:
+  - {id: web, kind: service, zone: app, deploy: {image: "web:1", port: 8080}}
+  - {id: api, kind: service, zone: app, deploy: {image: "api:1", port: 8080}}
+flows:
+  - {from: web, to: api, protocol: https}
+"""
+WITHOUT_API = SHOP.split("  - {id: api")[0] + "flows: []\n"
+
+
+def _run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def _generate(model: Path, out: Path, *extra: str) -> Result:
+    result = _run("generate", str(model), "-o", str(out), "--no-images", *extra)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _manifest(out: Path) -> dict[str, dict[str, str]]:
+    data = json.loads((out / MANIFEST).read_text())
+    return {"files": data["files"], "earlier": data.get("earlier", {})}
+
+
+@pytest.fixture
+def shop(write_model: Callable[..., Path]) -> Path:
+    return write_model(SHOP)
+
+
+def test_a_manifest_without_earlier_files_is_laid_out_as_before(tmp_path: Path) -> None:
+    hashes = {"a/b.txt": digest(b"1")}
+    plain = manifest_of(hashes, "inputs")
+    assert b"earlier" not in plain
+    assert plain == manifest_of(hashes, "inputs", {})
+    assert json.loads(manifest_of(hashes, "i", {"c.txt": digest(b"2")}))["earlier"] == {"c.txt": digest(b"2")}
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        ["a.txt"],
+        {"../x": "0" * 64},
+        {"/etc/passwd": "0" * 64},
+        {"a.txt": "not-a-hash"},
+        {"a\\..\\x": "0" * 64},
+    ],
+)
+def test_an_untrustworthy_earlier_listing_is_refused_whole(tmp_path: Path, earlier: object) -> None:
+    (tmp_path / MANIFEST).write_text(json.dumps({"version": 1, "files": {}, "earlier": earlier}))
+    with pytest.raises(BadManifest):
+        read_manifest(tmp_path)
+
+
+@given(st.dictionaries(st.text(max_size=12), st.text(max_size=70), max_size=4))
+def test_any_earlier_listing_reads_back_or_is_refused(earlier: dict[str, str]) -> None:
+    """Whatever stands under ``earlier``, reading it either refuses the manifest or gives
+    plain relative paths with SHA-256 hashes."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as name:
+        out = Path(name)
+        (out / MANIFEST).write_text(json.dumps({"files": {}, "earlier": earlier}))
+        try:
+            listed = read_manifest(out).earlier
+        except BadManifest:
+            return
+    for rel, hashed in listed.items():
+        assert rel and not rel.startswith("/") and ".." not in rel.split("/") and "\\" not in rel
+        assert len(hashed) == 64 and set(hashed) <= set("0123456789abcdef")
+
+
+def test_a_file_an_earlier_run_wrote_stays_generates_to_replace(tmp_path: Path) -> None:
+    write_outputs(tmp_path, {"a.txt": b"1", "d/b.txt": b"2"})
+    write_outputs(tmp_path, {"a.txt": b"1"})
+    assert _manifest(tmp_path) == {"files": {"a.txt": digest(b"1")}, "earlier": {"d/b.txt": digest(b"2")}}
+    assert (tmp_path / "d/b.txt").read_bytes() == b"2"  # kept, not deleted
+    write_outputs(tmp_path, {"a.txt": b"1", "d/b.txt": b"3"})  # refused before earlier runs were kept
+    assert (tmp_path / "d/b.txt").read_bytes() == b"3"
+    assert _manifest(tmp_path)["earlier"] == {}
+
+
+def test_an_earlier_file_edited_by_hand_is_not_replaced(tmp_path: Path) -> None:
+    write_outputs(tmp_path, {"a.txt": b"1", "b.txt": b"2"})
+    write_outputs(tmp_path, {"a.txt": b"1"})
+    (tmp_path / "b.txt").write_bytes(b"mine")
+    with pytest.raises(Conflict, match="edited since archmodel wrote it"):
+        write_outputs(tmp_path, {"b.txt": b"3"})
+    assert (tmp_path / "b.txt").read_bytes() == b"mine"
+
+
+def test_clean_removes_earlier_files_and_the_directories_they_leave_empty(tmp_path: Path) -> None:
+    write_outputs(tmp_path, {"a.txt": b"1", "gone/deep/b.txt": b"2", "mixed/c.txt": b"3", "edited.txt": b"4"})
+    (tmp_path / "mixed" / "mine.txt").write_text("user file")
+    write_outputs(tmp_path, {"a.txt": b"1"})  # b, c and edited are earlier files now
+    (tmp_path / "edited.txt").write_bytes(b"mine")
+    write_outputs(tmp_path, {"a.txt": b"1"}, clean=True)
+    assert not (tmp_path / "gone").exists()
+    assert sorted(p.name for p in (tmp_path / "mixed").iterdir()) == ["mine.txt"]
+    assert (tmp_path / "edited.txt").read_bytes() == b"mine"
+    assert _manifest(tmp_path)["earlier"] == {}
+
+
+def test_a_full_run_after_one_kind_replaces_the_other_kinds(shop: Path, tmp_path: Path) -> None:
+    """Edit the model, regenerate one kind, then all: the other kinds' files are stale
+    but were written by generate, so the full run replaces them."""
+    out = tmp_path / "out"
+    _generate(shop, out)
+    shop.joinpath("archmodel.yaml").write_text(SHOP.replace("First words", "Other words"))
+    _generate(shop, out, "--only", "threats")
+    listing = _manifest(out)
+    assert all(rel.startswith("threats/") for rel in listing["files"])
+    assert any(rel.startswith("docs/") for rel in listing["earlier"])
+    full = _generate(shop, out)
+    assert "changed" in full.stderr and "Other words" in (out / "docs/docs/index.md").read_text()
+    assert _run("check", str(shop), "-o", str(out), "--no-images").exit_code == 0
+
+
+def test_files_of_a_removed_component_are_named_kept_and_cleaned(shop: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _generate(shop, out, "--only", "helm,threats")
+    shop.joinpath("archmodel.yaml").write_text(WITHOUT_API)
+    kept = _generate(shop, out, "--only", "helm")
+    assert "no longer generated (helm/api/" in kept.stderr and "--clean removes them" in kept.stderr
+    assert (out / "helm/api/Chart.yaml").exists()
+    again = _generate(shop, out, "--only", "helm")  # not skipped: the kept files are named again
+    assert "no longer generated" in again.stderr
+    _generate(shop, out, "--only", "helm", "--clean")
+    assert not (out / "helm/api").exists() and (out / "helm/web/Chart.yaml").exists()
+    assert (out / "threats/threats.json").exists()  # another kind: outside this run's part of OUT
+    assert "threats/threats.json" in _manifest(out)["earlier"]
+    shop.joinpath("archmodel.yaml").write_text(SHOP)
+    _generate(shop, out, "--only", "helm")
+    assert (out / "helm/api/Chart.yaml").exists()
+
+
+def test_check_of_one_kind_answers_for_that_kind_only(shop: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _generate(shop, out)
+    check = _run("check", str(shop), "-o", str(out), "--only", "threats")
+    assert check.exit_code == 0, check.output
+    (out / "threats/threats.md").write_text("edited\n")
+    (out / "docs/mkdocs.yml").write_text("edited\n")
+    stale = _run("check", str(shop), "-o", str(out), "--only", "threats", "--no-images")
+    assert stale.exit_code == 1
+    assert "stale" in stale.stdout and "threats.md" in stale.stdout and "mkdocs.yml" not in stale.stdout
+    assert "run `archmodel generate" in stale.stderr and "--only threats --no-images`" in stale.stderr
