@@ -3,13 +3,15 @@ target, with the controls and layers on every hop, as text or JSON.
 
 Thin: load, refuse invalid models, run the path analysis alone (not the whole threat
 catalog), filter by ``--from`` / ``--to``, render. ``--from`` takes an entry point id or
-kind (internet, partner, insider, unzoned); ``--to`` a target component id or class
-(data, credentials, admin). A name that matches nothing is a usage error listing what
-would.
+kind (internet, partner, insider, unzoned); ``--to`` a target component id, a class
+(data, credentials, admin), or both as ``ID:CLASS`` (one component can be the target of
+a data path and of a credentials path). A name that matches nothing is a usage error
+listing what would.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +29,10 @@ if TYPE_CHECKING:
     "--from", "source", default=None, help="An entry point id, or a kind: internet, partner, insider."
 )
 @click.option(
-    "--to", "target", default=None, help="A target component id, or a class: data, credentials, admin."
+    "--to",
+    "target",
+    default=None,
+    help="A target component id, a class (data, credentials, admin), or ID:CLASS.",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--weak", is_flag=True, help="Only paths that lack a layer their target requires.")
@@ -61,7 +66,7 @@ def paths_command(
     checked = checked.in_environment(chosen) if chosen else checked
     found = analyse_paths(ThreatContext(checked, checked.graph, checked.model.policies))
     found = _only(found, source, "--from", lambda p: (p.entry.id, str(p.entry.kind)))
-    found = _only(found, target, "--to", lambda p: (p.target.id, str(p.target.cls)))
+    found = _only(found, target, "--to", lambda p: (p.target.id, str(p.target.cls), _target(p)))
     if weak:
         found = [p for p in found if p.missing]
     if diagram is not None:
@@ -77,15 +82,30 @@ def _diagram(graph: ArchGraph, paths: list[AttackPath], fmt: str) -> str:
     from archmodel.generators.diagrams.highlight import path_diagram
 
     if len(paths) != 1:
-        choices = sorted(f"--from {p.entry.id} --to {p.target.id}" for p in paths)
+        choices = _selectors(paths)
         hint = f": {'; '.join(choices[:5])}" + (" ..." if len(choices) > 5 else "") if choices else ""
         raise click.UsageError(f"--diagram draws one path; {len(paths)} selected{hint}")
     p = paths[0]
     return path_diagram(graph, p.components, f"{p.entry.id} to {p.target.what} in {p.target.id}", fmt)
 
 
+def _target(path: AttackPath) -> str:
+    """The ``--to`` form that names one target of one component: ``ID:CLASS``."""
+    return f"{path.target.id}:{path.target.cls}"
+
+
+def _selectors(paths: list[AttackPath]) -> list[str]:
+    """The options that select each of ``paths`` alone: ``--to ID`` where that names one
+    path from its entry, else ``--to ID:CLASS``."""
+    pairs = Counter((p.entry.id, p.target.id) for p in paths)
+    return sorted(
+        f"--from {p.entry.id} --to {p.target.id if pairs[(p.entry.id, p.target.id)] == 1 else _target(p)}"
+        for p in paths
+    )
+
+
 def _only(
-    paths: list[AttackPath], wanted: str | None, option: str, names: Callable[[AttackPath], tuple[str, str]]
+    paths: list[AttackPath], wanted: str | None, option: str, names: Callable[[AttackPath], tuple[str, ...]]
 ) -> list[AttackPath]:
     """Paths whose entry (or target) has ``wanted`` as id or kind; unknown is an error."""
     if wanted is None:

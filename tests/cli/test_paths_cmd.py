@@ -83,3 +83,19 @@ def test_diagram_needs_exactly_one_path() -> None:
     code, _, err = _run(DSB, "--diagram", "mermaid", "--to", "data")
     assert code == 2
     assert "--diagram draws one path; 3 selected: --from client --to frontend;" in err
+
+
+def test_diagram_suggestions_each_select_one_path() -> None:
+    """``api`` is the target of a credentials path and a data path from ``users``: the
+    suggestions name the class too, and each selects exactly one path to draw."""
+    reference = str(MODELS / "reference")
+    code, _, err = _run(reference, "--diagram", "mermaid", "--from", "users", "--to", "api")
+    assert code == 2
+    hint = err.split("2 selected: ")[1].split("\n")[0]
+    assert hint == "--from users --to api:credentials; --from users --to api:data"
+    for choice in hint.split("; "):
+        code, out, err = _run(reference, "--diagram", "mermaid", *choice.split())
+        assert code == 0, err
+        assert f"users to confidential {choice.split(':')[1]}" in out.splitlines()[0]
+    code, _, err = _run(reference, "--to", "api:admin")
+    assert code == 2 and "api:credentials, api:data" in err
