@@ -131,7 +131,9 @@ def _read_yaml(text: str, file: str) -> tuple[Any, list[Diagnostic]]:
         data = yaml_rs.loads(text, parse_datetime=True, alias_limits=ALIAS_LIMITS)
     except yaml_rs.YAMLDecodeError as exc:
         return None, [_yaml_error(str(exc), text, file)]
-    except (ValueError, OverflowError, RecursionError) as exc:
+    except RecursionError:
+        return None, [strict.too_deep(text, file)]
+    except (ValueError, OverflowError) as exc:
         return None, [diag(codes.SYNTAX, f"cannot parse: {exc}", file=file, line=1, column=1)]
     if isinstance(data, list) and _multi_document(text):
         return None, [
@@ -224,7 +226,7 @@ def _read_json(raw: bytes, text: str, file: str) -> tuple[Any, list[Diagnostic]]
     except ValueError:  # an integer longer than Python converts
         return None, [strict.long_number(raw, file)]
     except RecursionError:
-        return None, [diag(codes.SYNTAX, "JSON nests too deeply", file=file, line=1, column=1)]
+        return None, [strict.too_deep(text, file)]
 
 
 class _DuplicateJsonKey(Exception):

@@ -116,23 +116,29 @@ def test_a_4301_digit_integer_in_json(tmp_path: Path) -> None:
     assert codes_at(tmp_path) == [("AM018", "archmodel.json", 2, 9)]
 
 
+# The top mapping is level 0 and ``x-a``'s value level 1: the error names the first
+# value at level 65, the 64th nested key below ``x-a`` (line 3 + 64, indented 64) or the
+# 65th bracket (column 6 + 64 on the line, 50 + 64 in the JSON document, whose first
+# bracket is at column 50).
 @pytest.mark.parametrize(
-    "text",
+    ("text", "where"),
     [
-        "x-a:\n" + "".join(" " * (i + 1) + "a:\n" for i in range(3000)),
-        "x-a: " + "[" * 200 + "]" * 200 + "\n",
+        ("x-a:\n" + "".join(" " * (i + 1) + "a:\n" for i in range(3000)), (67, 65)),
+        ("x-a: " + "[" * 200 + "]" * 200 + "\n", (3, 70)),
     ],
 )
-def test_deep_yaml_is_an_error(tmp_path: Path, text: str) -> None:
+def test_deep_yaml_is_an_error_where_it_gets_too_deep(
+    tmp_path: Path, text: str, where: tuple[int, int]
+) -> None:
     (tmp_path / "archmodel.yaml").write_text(HEADER + text)
-    assert codes_at(tmp_path) == [("AM001", "archmodel.yaml", 1, 1)]
+    assert codes_at(tmp_path) == [("AM001", "archmodel.yaml", *where)]
 
 
 @pytest.mark.parametrize("depth", [900, 5000])
-def test_deep_json_is_an_error(tmp_path: Path, depth: int) -> None:
+def test_deep_json_is_an_error_where_it_gets_too_deep(tmp_path: Path, depth: int) -> None:
     doc = '{"archmodel": 1, "system": {"name": "S"}, "x-a": ' + "[" * depth + "]" * depth + "}"
     (tmp_path / "archmodel.json").write_text(doc)
-    assert codes_at(tmp_path) == [("AM001", "archmodel.json", 1, 1)]
+    assert codes_at(tmp_path) == [("AM001", "archmodel.json", 1, 50 + 64)]
 
 
 def test_deeply_nested_zones(tmp_path: Path) -> None:
