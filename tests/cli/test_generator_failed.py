@@ -66,3 +66,40 @@ def test_dot_refusing_its_input_is_a_generator_failure_that_travels() -> None:
     assert type(again) is GeneratorFailed and str(again) == message
     missing = pickle.loads(pickle.dumps(render.GraphvizMissing(render.MISSING)))
     assert isinstance(missing, GeneratorFailed) and str(missing) == render.MISSING
+
+
+# A ``dot`` on PATH that fails in each way a broken Graphviz does: it refuses, it is no
+# program the system can start, or it exits 0 without writing anything.
+BROKEN_DOTS = {
+    "refuses": ("#!/bin/sh\necho 'dot: cannot load plugin' >&2\nexit 1\n", "failed: dot: cannot load plugin"),
+    "no program": ("\x7fELF, but not a program", "could not be run: Exec format error"),
+    "writes nothing": ("#!/bin/sh\nexit 0\n", "failed: no svg file written"),
+}
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN_DOTS))
+@pytest.mark.parametrize("model", [MODEL, ROOT / "models" / "reference"], ids=["boutique", "reference"])
+def test_a_broken_dot_is_a_refusal_not_a_traceback(tmp_path: Path, broken: str, model: Path) -> None:
+    """Diagrams drawn with provider icons run ``dot`` through the diagrams package, the
+    others directly: both report a broken ``dot`` as Graphviz's failure, not OUT's."""
+    script, said = BROKEN_DOTS[broken]
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "dot").write_text(script, encoding="utf-8")
+    (tmp_path / "bin" / "dot").chmod(0o755)
+    out = tmp_path / "out"
+    path = f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"
+    result = _archmodel("generate", str(model), "-o", str(out), "--only", "diagrams", jobs="1", path=path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: Graphviz 'dot") and said in result.stderr
+    assert "cannot write" not in result.stderr and "--no-images" in result.stderr
+    assert not out.exists()
+
+
+def test_a_dot_with_no_output_fails_the_direct_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "dot").write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    (tmp_path / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(GeneratorFailed, match="'dot -Tpng' failed: no output"):
+        render.render_dot("digraph { a }", "png")

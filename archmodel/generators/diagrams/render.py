@@ -42,16 +42,29 @@ def dot_binary() -> str:
 
 def render_dot(source: str, fmt: str) -> bytes:
     """Render DOT source with the ``dot`` binary; SVG output is cleaned for stability."""
-    result = subprocess.run(
-        [dot_binary(), f"-T{fmt}"],
-        input=source.encode("utf-8"),
-        capture_output=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip()[:SHOWN]
-        raise GeneratorFailed(f"Graphviz 'dot -T{fmt}' failed: {message or 'no message'}; {NO_IMAGES}")
+    dot = dot_binary()
+    try:
+        result = subprocess.run(
+            [dot, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, check=False
+        )
+    except OSError as exc:
+        raise unrunnable(dot, exc) from exc
+    if result.returncode != 0 or not result.stdout:
+        raise dot_failed(f"dot -T{fmt}", result.stderr or b"no output")
     return clean_svg(result.stdout) if fmt == "svg" else result.stdout
+
+
+def dot_failed(command: str, stderr: bytes | str | None) -> GeneratorFailed:
+    """``dot`` refused its input: its complaint (bounded) and the way round it."""
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr or ""
+    message = text.strip()[:SHOWN]
+    return GeneratorFailed(f"Graphviz '{command}' failed: {message or 'no message'}; {NO_IMAGES}")
+
+
+def unrunnable(dot: str, exc: OSError) -> GeneratorFailed:
+    """A ``dot`` on PATH that the system cannot start (not a program, no permission): the
+    error is Graphviz's to fix, not OUT's, which the command would otherwise blame."""
+    return GeneratorFailed(f"Graphviz 'dot' ({dot}) could not be run: {exc.strerror or exc}; {NO_IMAGES}")
 
 
 def clean_svg(svg: bytes) -> bytes:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import importlib
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,14 @@ import graphviz
 
 from archmodel.formats.text import clean
 from archmodel.generators.diagrams.icons import FALLBACK
-from archmodel.generators.diagrams.render import clean_svg, dot_binary
+from archmodel.generators.diagrams.render import (
+    MISSING,
+    GraphvizMissing,
+    clean_svg,
+    dot_binary,
+    dot_failed,
+    unrunnable,
+)
 from archmodel.generators.diagrams.scene import Cluster, Node, Scene, cluster_forest
 from archmodel.generators.diagrams.style import FONT
 from archmodel.generators.diagrams.to_dot import graph_label, html_label
@@ -117,46 +126,74 @@ def _draw_nodes(
             _draw_nodes(diagrams, child.id, forest, members, drawn)
 
 
+@contextmanager
+def _dot_errors(dot: str) -> Iterator[None]:
+    """The package runs ``dot`` as it leaves its diagram: a refusal, or a ``dot`` that
+    cannot start, becomes the generator's failure with the way round it."""
+    from graphviz import ExecutableNotFound
+    from graphviz.backend.execute import CalledProcessError
+
+    try:
+        yield
+    except CalledProcessError as exc:
+        raise dot_failed("dot", exc.stderr) from exc
+    except ExecutableNotFound as exc:
+        raise GraphvizMissing(MISSING) from exc
+    except OSError as exc:
+        raise unrunnable(dot, exc) from exc
+
+
+def _rendered(path: Path) -> bytes:
+    """What ``dot`` wrote; a ``dot`` that exits 0 without writing it failed all the same."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise dot_failed("dot", f"no {path.suffix[1:]} file written ({exc.strerror or exc})") from exc
+
+
 def render_with_icons(scene: Scene, formats: tuple[str, ...] = ("svg", "png")) -> dict[str, bytes]:
     """SVG/PNG bytes (by format) of a scene drawn with provider icons."""
     import diagrams
 
-    dot_binary()  # fail with the fix before building anything
+    dot = dot_binary()  # fail with the fix before building anything
     known = {c.id for c in scene.clusters}
     members: dict[str | None, list[Node]] = {}
     for node in scene.nodes:
         members.setdefault(node.cluster if node.cluster in known else None, []).append(node)
     with tempfile.TemporaryDirectory(prefix="archmodel-diagrams-") as tmp:
         base = Path(tmp) / scene.name
-        with diagrams.Diagram(
-            scene.name,
-            filename=str(base),
-            direction=scene.direction,
-            outformat=list(formats),
-            show=False,
-            graph_attr={
-                "label": graph_label(scene),
-                "labelloc": "t",
-                "labeljust": "l",
-                "fontname": FONT,
-                "fontsize": "10",
-                "pad": "0.4",
-                "splines": "spline",
-                "nodesep": "0.5",
-                "ranksep": "1.1",
-                "newrank": "true",
-                "bgcolor": "white",
-            },
-            # Undo the package's fixed 1.4in node boxes: ours size to their table.
-            node_attr={
-                "fontname": FONT,
-                "fixedsize": "false",
-                "width": "0",
-                "height": "0",
-                "labelloc": "c",
-                "style": "",
-            },
-            edge_attr={"fontname": FONT, "fontsize": "9", "arrowsize": "0.7"},
+        with (
+            _dot_errors(dot),
+            diagrams.Diagram(
+                scene.name,
+                filename=str(base),
+                direction=scene.direction,
+                outformat=list(formats),
+                show=False,
+                graph_attr={
+                    "label": graph_label(scene),
+                    "labelloc": "t",
+                    "labeljust": "l",
+                    "fontname": FONT,
+                    "fontsize": "10",
+                    "pad": "0.4",
+                    "splines": "spline",
+                    "nodesep": "0.5",
+                    "ranksep": "1.1",
+                    "newrank": "true",
+                    "bgcolor": "white",
+                },
+                # Undo the package's fixed 1.4in node boxes: ours size to their table.
+                node_attr={
+                    "fontname": FONT,
+                    "fixedsize": "false",
+                    "width": "0",
+                    "height": "0",
+                    "labelloc": "c",
+                    "style": "",
+                },
+                edge_attr={"fontname": FONT, "fontsize": "9", "arrowsize": "0.7"},
+            ),
         ):
             drawn: dict[str, Any] = {}
             _draw_nodes(diagrams, None, cluster_forest(scene), members, drawn)
@@ -173,7 +210,7 @@ def render_with_icons(scene: Scene, formats: tuple[str, ...] = ("svg", "png")) -
                     **attrs,
                 )
                 drawn[edge.source] >> link >> drawn[edge.target]
-        out = {fmt: base.with_suffix(f".{fmt}").read_bytes() for fmt in formats}
+        out = {fmt: _rendered(base.with_suffix(f".{fmt}")) for fmt in formats}
     if "svg" in out:
         out["svg"] = clean_svg(out["svg"])
     return out
