@@ -206,19 +206,6 @@ class ArchGraph:
         return [c.id for c in self.components.values() if self.is_entry_point(c)]
 
     @cached_property
-    def reachable(self) -> set[str]:
-        """Components reachable along flows from any entry point (entry points included)."""
-        import networkx as nx
-
-        graph = self.flow_graph
-        seen: set[str] = set()
-        for entry in self.entry_points:
-            if entry not in seen:  # reached from an earlier entry: its descendants are in
-                seen.add(entry)
-                seen |= nx.descendants(graph, entry)
-        return seen
-
-    @cached_property
     def alive(self) -> set[str]:
         """Entry points and every component a flow starts or ends at: a component that
         initiates a flow (a queue consumer) is alive even when nothing calls it."""
