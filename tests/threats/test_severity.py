@@ -303,3 +303,37 @@ def test_a_secret_closed_at_every_receiver_is_mitigated(tmp_path: Path) -> None:
     assert [
         f for f in findings(tmp_path, body) if f.rule == "AMT161" and "db-password" in f.description
     ] == []
+
+
+SEVERAL_ABOVE = """\
+zones:
+  - {id: internet, trust: untrusted}
+  - {id: edge, trust: dmz}
+  - {id: app, trust: internal}
+data:
+  - {id: a-contacts, classification: confidential, owner: customer}
+  - {id: b-token, classification: confidential, category: [session, credentials], owner: customer}
+  - {id: z-password, classification: restricted, category: [credentials], owner: customer}
+components:
+  - {id: customer, kind: web_client, zone: internet}
+  - {id: lb, kind: load_balancer, zone: edge, public: true}
+  - {id: app, kind: service, zone: app, processes: [a-contacts, b-token, z-password]}
+flows:
+  - {from: customer, to: lb, protocol: https, data: [a-contacts, b-token, z-password]}
+  - {from: lb, to: app, protocol: https, data: [a-contacts, b-token, z-password]}
+"""
+
+
+def test_assets_above_their_zone_on_one_flow_share_one_finding_naming_each(tmp_path: Path) -> None:
+    """Three assets reach the DMZ first on one flow: one finding names all three, the
+    restricted one first and scored as its stake, none lost to the one finding a rule
+    keeps per target."""
+    (found,) = [f for f in findings(tmp_path, SEVERAL_ABOVE) if f.rule == "AMT161"]
+    assert str(found.target) == "flow:customer->lb"
+    text = found.description
+    assert text.startswith("3 data assets go where their zones are not meant to hold them: Restricted data")
+    assert text.index("'z-password'") < text.index("'a-contacts'") < text.index("'b-token'")
+    alone = SEVERAL_ABOVE.replace("z-password]", "a-contacts]").replace("b-token, a-contacts]", "a-contacts]")
+    (single,) = [f for f in findings(tmp_path, alone) if f.rule == "AMT161"]
+    assert found.severity.rank >= single.severity.rank
+    assert found.factors is not None and any("restricted" in label for label in found.factors["impact"])

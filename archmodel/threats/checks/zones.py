@@ -130,21 +130,44 @@ def classification_above_zone(ctx: ThreatContext) -> Iterator[Hit]:
     internal confidential, restricted restricted. Data above that (card numbers decrypted
     on a DMZ load balancer) is exposed to whatever compromises the zone. Data that returns
     to the component that owns it (a data asset's `owner`, e.g. a customer's own order)
-    is not counted. One finding per data asset, on the least trusted place it reaches,
-    naming every receiver: one root cause (where that data is sent). Formerly validation
-    error AM306."""
-    mitigated = frozenset({"dlp"})
+    is not counted. Each data asset is reported on the least trusted place it reaches,
+    naming every receiver: one root cause (where that data is sent). Assets whose least
+    trusted place is the same flow or component share one finding, which names each of
+    them and is as severe as the most sensitive. Formerly validation error AM306."""
+    placed: dict[Ref, list[tuple[str, list[Receipt], bool]]] = {}
     for d, receipts in sorted(_receipts(ctx).items()):
-        still = [r for r in receipts if mitigated.isdisjoint(r.present)]
+        still = [r for r in receipts if _MASKED.isdisjoint(r.present)]
         shown = still or receipts
         # On the least trusted place it reaches (where it is furthest above its zone).
         first = min(shown, key=lambda r: (r.trust.rank, str(r.target)))
-        how = sorted({str(r.target) for r in shown})
-        what = at_stake(ctx, [d])
+        placed.setdefault(first.target, []).append((d, shown, bool(still)))
+    for target, assets in placed.items():
+        open_assets = [asset for asset in assets if asset[2]]
+        named = open_assets or assets
         yield Hit(
-            target=first.target,
-            description=f"{what[0].upper()}{what[1:]} goes where its zone is not meant to hold it: "
-            f"{_where(ctx, shown)}; through {quoted(how)}.",
-            stake=ctx.data_rank([d]),
-            present=frozenset() if still else mitigated,
+            target=target,
+            description=_above_description(ctx, [(d, shown) for d, shown, _ in named]),
+            stake=ctx.data_rank([d for d, *_ in named]),
+            present=frozenset() if open_assets else _MASKED,
         )
+
+
+_MASKED = frozenset({"dlp"})
+
+
+def _above_description(ctx: ThreatContext, assets: list[tuple[str, list[Receipt]]]) -> str:
+    """Each asset, where it goes above its zone and through which flows or stores; the
+    most sensitive first."""
+    assets = sorted(assets, key=lambda asset: (-ctx.rank_of(asset[0]), asset[0]))
+    parts = []
+    for d, shown in assets:
+        how = sorted({str(r.target) for r in shown})
+        parts.append(f"{at_stake(ctx, [d])}: {_where(ctx, shown)}; through {quoted(how)}")
+    if len(parts) == 1:
+        what, where = parts[0].split(": ", 1)
+        return f"{what[0].upper()}{what[1:]} goes where its zone is not meant to hold it: {where}."
+    return (
+        f"{len(parts)} data assets go where their zones are not meant to hold them: "
+        + ". ".join(f"{part[0].upper()}{part[1:]}" for part in parts)
+        + "."
+    )
