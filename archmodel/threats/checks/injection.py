@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from archmodel.model import PROCESSING, WORKLOADS, Authentication, Component, DataFormat, Flow, Kind, Protocol
+from archmodel.model import (
+    PASS_THROUGH,
+    PROCESSING,
+    WORKLOADS,
+    Authentication,
+    Component,
+    DataFormat,
+    Flow,
+    Kind,
+    Protocol,
+)
 from archmodel.threats.checks.common import component_hit, label, quoted
 from archmodel.threats.checks.flows import flow_hit
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
@@ -211,21 +221,61 @@ def path_traversal(ctx: ThreatContext) -> Iterator[Hit]:
 def cross_site_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
     """A browser sends its session cookie with every request to the site, including those
     another site makes it send: any page the user visits can act in their name. Read from
-    flows from a web client whose ``authentication`` is ``session_cookie``."""
+    flows from a web client whose ``authentication`` is ``session_cookie``, to one of our
+    applications directly or through the load balancers, CDNs and WAFs in front of it."""
     comps = ctx.graph.components
+    behind = _Behind(ctx)
     for f in ctx.flows_from(Kind.web_client):
         if (
-            f.authentication is Authentication.session_cookie
-            and comps[f.source].kind is Kind.web_client
-            and comps[f.target].kind in PROCESSING
+            f.authentication is not Authentication.session_cookie
+            or comps[f.source].kind is not Kind.web_client
         ):
+            continue
+        apps = behind(f.target)
+        if apps:
+            via = "" if apps == [f.target] else f" (through {label(comps[f.target])})"
             yield flow_hit(
                 ctx,
                 f,
-                f"Browser '{f.source}' authenticates to '{f.target}' with a session cookie "
+                f"Browser '{f.source}' authenticates to {quoted(apps)}{via} with a session cookie "
                 f"over flow '{f.id}'; other sites can make it send requests.",
-                stake=max(reach_stake(ctx, comps[f.target]), ctx.flow_stake(f)),
+                stake=max(max(reach_stake(ctx, comps[a]) for a in apps), ctx.flow_stake(f)),
             )
+
+
+class _Behind:
+    """The applications that serve what a browser sends to a component: the component
+    itself when it processes requests, else those the load balancers, CDNs and WAFs in
+    front of them pass the request (and its cookie) on to. Each front is followed once."""
+
+    def __init__(self, ctx: ThreatContext) -> None:
+        self.ctx = ctx
+        self._known: dict[str, list[str]] = {}
+
+    def __call__(self, cid: str) -> list[str]:
+        kind = self.ctx.graph.components[cid].kind
+        if kind in PROCESSING:
+            return [cid]
+        if kind not in PASS_THROUGH:
+            return []
+        found = self._known.get(cid)
+        if found is None:
+            found = self._known[cid] = self._through(cid)
+        return found
+
+    def _through(self, front: str) -> list[str]:
+        comps, successors = self.ctx.graph.components, self.ctx.successors
+        apps, seen, queue = set(), {front}, [front]
+        while queue:
+            for nxt in successors.get(queue.pop(), ()):
+                if nxt in seen:
+                    continue
+                seen.add(nxt)
+                if comps[nxt].kind in PROCESSING:
+                    apps.add(nxt)
+                elif comps[nxt].kind in PASS_THROUGH:
+                    queue.append(nxt)
+        return sorted(apps)
 
 
 @threat(
@@ -244,12 +294,14 @@ def cross_site_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
 def cross_site_scripting(ctx: ThreatContext) -> Iterator[Hit]:
     """A component that serves a browser can return input (its own or other users') as
     script: session theft and actions in the user's name. Reported on components of ours
-    that browsers call."""
+    that browsers call, directly or through the load balancers, CDNs and WAFs in front."""
     comps = ctx.graph.components
+    behind = _Behind(ctx)
     served: dict[str, set[str]] = {}
     for f in ctx.flows_from(Kind.web_client):
-        if comps[f.source].kind is Kind.web_client and comps[f.target].kind in PROCESSING:
-            served.setdefault(f.target, set()).add(f.source)
+        if comps[f.source].kind is Kind.web_client:
+            for app in behind(f.target):
+                served.setdefault(app, set()).add(f.source)
     for cid in sorted(served):
         c = comps[cid]
         text = f"{label(c).capitalize()} serves browser {quoted(served[cid])}."
