@@ -162,6 +162,33 @@ class Deploy(Element):
     def limits(self) -> Quantities | None:
         return self.resources.limits if self.resources else None
 
+    @property
+    def size(self) -> Quantities:
+        """What a cloud runtime sizes the container to: a Fargate task, a Cloud Run
+        service and a container app take one size, which also caps it, so the limits
+        where the model gives them, else the requests."""
+        limits, requests = self.limits, self.requests
+        return Quantities(
+            cpu=(limits.cpu if limits else None) or requests.cpu,
+            memory=(limits.memory if limits else None) or requests.memory,
+        )
+
+    @property
+    def pulled_image(self) -> str | None:
+        """The image as a runtime pulls it: by its digest when the model gives one
+        (``repo@sha256:…``, the form every registry and cloud runtime takes), which then
+        decides what runs whatever the tag says; else the image as written."""
+        if self.image is None or self.digest is None or "@" in self.image:
+            return self.image
+        return f"{_without_tag(self.image)}@{self.digest}"
+
+
+def _without_tag(image: str) -> str:
+    """``registry:5000/app:1.4`` → ``registry:5000/app``: a tag is after the last colon of
+    the last path part (a colon before a slash is a registry's port)."""
+    head, slash, last = image.rpartition("/")
+    return f"{head}{slash}{last.split(':', 1)[0]}"
+
 
 class Component(Named):
     """A deployable or external element of the system; only ``id`` and ``kind`` are required."""

@@ -18,7 +18,7 @@ from archmodel.formats.markdown import md_code, md_escape
 from archmodel.formats.memo import MEMO_LIMIT
 from archmodel.generators.docs.threat_source import ThreatItem
 from archmodel.generators.docs.views import ControlRef, SiteViews, component_page
-from archmodel.model import Flow, Zone
+from archmodel.model import Deploy, Flow, Zone
 
 
 @lru_cache(maxsize=MEMO_LIMIT)
@@ -144,6 +144,16 @@ def _control_list(controls: tuple[ControlRef, ...]) -> Markup:
 
 def codes(ids: Iterable[str]) -> Markup:
     return Markup(", ".join(md_code(i) for i in ids))
+
+
+def quantity(deploy: Deploy, what: str) -> str:
+    """``100m``, ``100m, limit 250m`` or ``limit 250m``: a container's request and limit
+    of CPU or memory (``—`` for neither)."""
+    limits = deploy.limits
+    request = getattr(deploy.requests, what)
+    limit = getattr(limits, what) if limits else None
+    shown = [request or "", f"limit {limit}" if limit else ""]
+    return ", ".join(part for part in shown if part) or "—"
 
 
 def proto(flow: Flow) -> Markup:

@@ -145,6 +145,7 @@ def markdown_environment() -> Environment:
         data_names=helpers.data_names,
         codes=helpers.codes,
         proto=helpers.proto,
+        quantity=helpers.quantity,
         zone_name=helpers.zone_name,
         threat_table=helpers.threat_table,
         flow_rows=helpers.flow_rows,

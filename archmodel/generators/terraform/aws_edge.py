@@ -261,7 +261,7 @@ def cdn(facts: Facts, plan: Plan) -> list[Block]:
 
 def container_service(facts: Facts, plan: Plan) -> list[Block]:
     cid, deploy = facts.id, facts.component.deploy
-    image = (deploy.image if deploy else None) or f"{cid}:latest"
+    image = fargate.image(cid, deploy)
     port = deploy.port if deploy and deploy.port else 8080
     container: dict[str, object] = {
         "name": cid,
@@ -273,7 +273,7 @@ def container_service(facts: Facts, plan: Plan) -> list[Block]:
     }
     task = Block("resource", ("aws_ecs_task_definition", cid)).set("family", aws_name(cid, 255))
     task.set("requires_compatibilities", ["FARGATE"]).set("network_mode", "awsvpc")
-    cpu, memory, _ = fargate.task_size(deploy.cpu if deploy else None, deploy.memory if deploy else None)
+    cpu, memory, _ = fargate.task_size(*fargate.sized(deploy))
     task.set("cpu", str(cpu)).set("memory", str(memory))
     task.set("execution_role_arn", Raw("var.ecs_execution_role_arn"))
     task.set("task_role_arn", Raw(f'lookup(var.ecs_task_role_arns, "{cid}", null)'))

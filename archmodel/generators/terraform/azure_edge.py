@@ -43,7 +43,7 @@ def notes(row: str, facts: Facts, plan: Plan) -> list[str]:
     if row != "container":
         return []
     deploy = facts.component.deploy
-    note = app_size(deploy.cpu if deploy else None, deploy.memory if deploy else None)[2]
+    note = app_size(*fargate.sized(deploy))[2]
     return [note] if note else []
 
 
@@ -52,9 +52,9 @@ def container_app(facts: Facts, plan: Plan) -> list[Block]:
     anything flows into it, external (to the VNet of an internal environment) for a
     public component or one that Front Door forwards to."""
     cid, deploy = facts.id, facts.component.deploy
-    image = (deploy.image if deploy else None) or f"{cid}:latest"
+    image = fargate.image(cid, deploy)
     port = deploy.port if deploy and deploy.port else 8080
-    cpu, memory, _ = app_size(deploy.cpu if deploy else None, deploy.memory if deploy else None)
+    cpu, memory, _ = app_size(*fargate.sized(deploy))
     replicas = deploy.replicas if deploy and deploy.replicas is not None else 1
     app = Block("resource", ("azurerm_container_app", cid)).set("name", aws_name(cid, 32))
     app.set("container_app_environment_id", Raw("var.container_app_environment_id"))

@@ -6,7 +6,7 @@ them, so a task never gets less than the model asks for, and the file says so.
 
 from __future__ import annotations
 
-from archmodel.model import Component
+from archmodel.model import Component, Deploy
 
 # CPU units -> the memory sizes (MiB) Fargate offers with it (AWS ECS task size table).
 MEMORY_BY_CPU: dict[int, tuple[int, ...]] = {
@@ -66,6 +66,19 @@ def task_size(cpu: str | None, memory: str | None) -> tuple[int, int, str | None
 
 def notes(component: Component) -> list[str]:
     """The file comment for a container whose model size is not a Fargate size."""
-    deploy = component.deploy
-    note = task_size(deploy.cpu if deploy else None, deploy.memory if deploy else None)[2]
+    note = task_size(*sized(component.deploy))[2]
     return [note] if note else []
+
+
+def sized(deploy: Deploy | None) -> tuple[str | None, str | None]:
+    """The CPU and memory a cloud runtime sizes the container to (``Deploy.size``)."""
+    if deploy is None:
+        return None, None
+    size = deploy.size
+    return size.cpu, size.memory
+
+
+def image(cid: str, deploy: Deploy | None) -> str:
+    """The image a cloud runtime pulls (by digest when the model pins it), or the
+    component's own name when the model gives none."""
+    return (deploy.pulled_image if deploy else None) or f"{cid}:latest"

@@ -57,7 +57,7 @@ def notes(row: str, facts: Facts, plan: Plan) -> list[str]:
     if row != "container":
         return []
     deploy = facts.component.deploy
-    note = run_size(deploy.cpu if deploy else None, deploy.memory if deploy else None)[2]
+    note = run_size(*fargate.sized(deploy))[2]
     return [note] if note else []
 
 
@@ -70,9 +70,9 @@ def _ingress(facts: Facts, plan: Plan) -> str:
 
 def container_service(facts: Facts, plan: Plan) -> list[Block]:
     cid, deploy = facts.id, facts.component.deploy
-    image = (deploy.image if deploy else None) or f"{cid}:latest"
+    image = fargate.image(cid, deploy)
     port = deploy.port if deploy and deploy.port else 8080
-    cpu, memory, _ = run_size(deploy.cpu if deploy else None, deploy.memory if deploy else None)
+    cpu, memory, _ = run_size(*fargate.sized(deploy))
     replicas = deploy.replicas if deploy and deploy.replicas is not None else 1
     service = Block("resource", ("google_cloud_run_v2_service", cid)).set("name", aws_name(cid, 49))
     service.set("location", Raw("var.region")).set("ingress", _ingress(facts, plan))

@@ -52,9 +52,10 @@ def image_reference(image: str) -> tuple[str | None, bool]:
 
 
 def _images(c: Component) -> list[str]:
+    """The images a component runs, as pulled: its own by ``deploy.digest`` when given."""
     if c.deploy is None:
         return []
-    return [i for i in (c.deploy.image, *(s.image for s in c.deploy.sidecars)) if i]
+    return [i for i in (c.deploy.pulled_image, *(s.image for s in c.deploy.sidecars)) if i]
 
 
 def _unversioned(image: str) -> bool:
