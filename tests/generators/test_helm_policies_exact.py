@@ -26,7 +26,7 @@ from archmodel.kube.objects import Workload
 from archmodel.kube.reach import Reach, address, allowed
 from archmodel.kube.verdict import External, connection
 from archmodel.load import load
-from archmodel.model import Flow
+from archmodel.model import DATA_STORES, Flow
 from archmodel.project import Project
 from archmodel.runner import NoOptions
 
@@ -123,16 +123,22 @@ def test_services_only_for_called_components_and_no_replicas_under_an_hpa(
     for path, content in files.items():
         if not path.startswith("k8s/"):
             continue
-        docs = {d["kind"]: d for d in yaml.safe_load_all(content)}
-        if "Deployment" not in docs:
+        found = list(yaml.safe_load_all(content))
+        docs = {d["kind"]: d for d in found}
+        workload = docs.get("Deployment") or docs.get("StatefulSet")
+        if workload is None:
             assert path.endswith("/_namespaces.yaml") and set(docs) == {"Namespace"}, path
             continue
-        cid = docs["Deployment"]["metadata"]["labels"]["archmodel.io/component"]
+        cid = workload["metadata"]["labels"]["archmodel.io/component"]
         called = any(True for _ in graph.flows_into(cid))
-        assert ("Service" in docs) == called, path
-        assert ("replicas" in docs["Deployment"]["spec"]) == ("HorizontalPodAutoscaler" not in docs), path
-        assert docs["Deployment"]["metadata"]["namespace"] not in ("", "default"), path
-        container = docs["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+        dialled = [d for d in found if d["kind"] == "Service" and d["spec"].get("clusterIP") != "None"]
+        assert bool(dialled) == called, path
+        assert ("replicas" in workload["spec"]) == ("HorizontalPodAutoscaler" not in docs), path
+        store = graph.components[cid].kind in DATA_STORES  # a StatefulSet of fixed size
+        assert (workload["kind"] == "StatefulSet") == store, path
+        assert not (store and "HorizontalPodAutoscaler" in docs), path
+        assert workload["metadata"]["namespace"] not in ("", "default"), path
+        container = workload["spec"]["template"]["spec"]["containers"][0]
         assert set(container["resources"]["limits"]) == {"cpu", "memory"}, path
         if "ports" in container:
             assert "readinessProbe" in container and "livenessProbe" in container, path

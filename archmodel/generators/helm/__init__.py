@@ -9,10 +9,20 @@ environment gets, rendered from the very structure the templates are dumped from
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from archmodel.files import FileMap
-from archmodel.generators.helm.manifests import k8s_name, manifests, namespace, namespace_object, peers_of
+from archmodel.generators.helm.manifests import (
+    headless_name,
+    k8s_name,
+    manifests,
+    namespace,
+    namespace_object,
+    peers_of,
+)
 from archmodel.generators.helm.network import COMPONENT_LABEL
 from archmodel.generators.helm.render import Template, ValuesText, dump
+from archmodel.generators.helm.storage import stateful
 from archmodel.generators.helm.values import (
     DEFAULT_ENV,
     ENVIRONMENT_KEYS,
@@ -56,6 +66,15 @@ def chart_yaml(graph: ArchGraph, component: Component) -> dict[str, object]:
     }
 
 
+def generated_names(components: list[Component]) -> Iterator[tuple[str, str]]:
+    """(element, Kubernetes name) of every chart and every store's headless Service: a
+    component called ``db-headless`` beside a database ``db`` would share a Service."""
+    for c in components:
+        yield f"component '{c.id}'", k8s_name(c.id)
+        if stateful(c):
+            yield f"the headless Service of component '{c.id}'", headless_name(c)
+
+
 def _environments(project: Project) -> list[Environment | None]:
     """The environments to render: the one in view, else every one (None: no environments)."""
     envs = sorted(project.graph.environments.items())
@@ -75,7 +94,7 @@ def generate(project: Project, options: NoOptions) -> Files:
     environment gets the components deployed there, with the flows that exist there."""
     graph = project.graph
     components = charted_components(graph)
-    unique("Kubernetes", ((f"component '{c.id}'", k8s_name(c.id)) for c in components))
+    unique("Kubernetes", generated_names(components))
     charted = {c.id for c in components}
     envs = _environments(project)
     views = _views(project, envs)

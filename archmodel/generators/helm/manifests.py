@@ -22,6 +22,7 @@ from archmodel.generators.helm.network import (
     rules,
 )
 from archmodel.generators.helm.ports import ContainerPort, PortPlan, plan_ports, transport
+from archmodel.generators.helm.storage import claim_template, data_mount, stateful
 from archmodel.graph import ArchGraph
 from archmodel.model import Component
 
@@ -38,6 +39,7 @@ class Value:
 
 
 NAME_LIMIT = 53  # Helm release names; Kubernetes allows 63 for most objects
+HEADLESS_SUFFIX = "-headless"  # 53 + 9 characters: still a Service name
 
 
 @lru_cache(maxsize=MEMO_LIMIT)  # every id is named for each of a chart's objects
@@ -52,10 +54,18 @@ def k8s_name(ident: str) -> str:
     return f"{stem}-{hashlib.sha256(ident.encode()).hexdigest()[:6]}"
 
 
+def headless_name(component: Component) -> str:
+    """The Service that gives a store's pods their stable names (``<pod>.<this>``)."""
+    return k8s_name(component.id) + HEADLESS_SUFFIX
+
+
 def scaled(graph: ArchGraph, component: Component) -> bool:
     """Whether an HPA sizes the Deployment: when the model gives a ``max_replicas`` above
     ``replicas``, or, without one, when something calls the component (a load generator
-    or a pure consumer is not scaled unless the model asks)."""
+    or a pure consumer is not scaled unless the model asks). Never a store: its pods
+    hold different data, and load is no reason to start another empty one."""
+    if stateful(component):
+        return False
     deploy = component.deploy
     if deploy and deploy.max_replicas is not None:
         return deploy.max_replicas > (deploy.replicas or 1)
@@ -157,7 +167,7 @@ def probes(component: Component, plan: PortPlan) -> dict[str, Any]:
     }
 
 
-def deployment(graph: ArchGraph, component: Component, hardened: bool) -> dict[str, Any]:
+def _pod_template(graph: ArchGraph, component: Component, hardened: bool) -> dict[str, Any]:
     name = k8s_name(component.id)
     plan = plan_ports(graph, component)
     container: dict[str, Any] = {"name": name, "image": Value(("image",))}
@@ -174,16 +184,25 @@ def deployment(graph: ArchGraph, component: Component, hardened: bool) -> dict[s
             "capabilities": {"drop": ["ALL"]},
         }
         pod["securityContext"] = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
+    if stateful(component):
+        container["volumeMounts"] = [data_mount(Value(("storage", "mountPath")))]
     pod["containers"] = [container, *_sidecars(component)]
+    return {"metadata": {"labels": _labels(component)}, "spec": pod}
+
+
+def workload(graph: ArchGraph, component: Component, hardened: bool) -> dict[str, Any]:
+    """A Deployment, or for a store a StatefulSet: pods with stable names, started one
+    after another, each with its own claim (a Deployment's pods would share one volume
+    or, with none, lose the data with the pod)."""
     spec: dict[str, Any] = {} if scaled(graph, component) else {"replicas": Value(("replicas",))}
     spec["selector"] = {"matchLabels": {COMPONENT_LABEL: component.id}}
-    spec["template"] = {"metadata": {"labels": _labels(component)}, "spec": pod}
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": _metadata(graph, component),
-        "spec": spec,
-    }
+    kind = "Deployment"
+    if stateful(component):
+        kind = "StatefulSet"
+        spec["serviceName"] = headless_name(component)
+        spec["volumeClaimTemplates"] = [claim_template(Value(("storage", "size")))]
+    spec["template"] = _pod_template(graph, component, hardened)
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": _metadata(graph, component), "spec": spec}
 
 
 def service(graph: ArchGraph, component: Component) -> dict[str, Any] | None:
@@ -209,6 +228,17 @@ def service(graph: ArchGraph, component: Component) -> dict[str, Any] | None:
         "metadata": _metadata(graph, component),
         "spec": {"type": "ClusterIP", "selector": {COMPONENT_LABEL: component.id}, "ports": ports},
     }
+
+
+def headless_service(graph: ArchGraph, component: Component) -> dict[str, Any] | None:
+    """For a store, the StatefulSet's governing Service: no cluster IP, so each pod has
+    its own DNS name (replicas of a database address one another so). No ports, as
+    callers keep dialling the ClusterIP Service, whose ports may differ from the pods'."""
+    if not stateful(component):
+        return None
+    metadata = {**_metadata(graph, component), "name": headless_name(component)}
+    spec = {"clusterIP": "None", "selector": {COMPONENT_LABEL: component.id}}
+    return {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": spec}
 
 
 def service_account(graph: ArchGraph, component: Component) -> dict[str, Any]:
@@ -237,14 +267,16 @@ def autoscaler(graph: ArchGraph, component: Component) -> dict[str, Any]:
 
 
 def manifests(graph: ArchGraph, component: Component, charted: set[str]) -> dict[str, dict[str, Any]]:
-    """Template file stem -> object, for one component (no Service for a component
-    nothing calls, no HPA for one that is not scaled)."""
+    """Template file stem -> object, for one component, in the templates' file order (no
+    Service for a component nothing calls, no HPA for one that is not scaled, a
+    StatefulSet and its headless Service for a store)."""
     hardened = "hardening" in graph.effective_controls(component.id, graph.analysed_environments)
     objects: dict[str, dict[str, Any] | None] = {
-        "deployment": deployment(graph, component, hardened),
+        "statefulset" if stateful(component) else "deployment": workload(graph, component, hardened),
+        "headless": headless_service(graph, component),
         "hpa": autoscaler(graph, component) if scaled(graph, component) else None,
         "networkpolicy": network_policy(graph, component, charted),
         "service": service(graph, component),
         "serviceaccount": service_account(graph, component),
     }
-    return {stem: obj for stem, obj in objects.items() if obj is not None}
+    return {stem: obj for stem, obj in sorted(objects.items()) if obj is not None}

@@ -13,6 +13,7 @@ from archmodel.formats import jsontext
 from archmodel.formats.memo import remember
 from archmodel.generators.helm.manifests import scaled
 from archmodel.generators.helm.network import placeholder
+from archmodel.generators.helm.storage import stateful, storage_values
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, Environment
 
@@ -26,9 +27,10 @@ def base_replicas(component: Component) -> int:
 
 
 def replicas_for(component: Component, env: Environment | None) -> int:
-    """Dev runs one replica; other tiers at least one per availability zone."""
+    """Dev runs one replica; other tiers at least one per availability zone. A store runs
+    the model's replicas in every tier: more pods would be more databases, not copies."""
     base = base_replicas(component)
-    if env is None:
+    if env is None or stateful(component):
         return base
     if env.tier == "dev":
         return 1
@@ -73,6 +75,7 @@ def chart_values(
         "peers": {peer: placeholder(peer) for peer in sorted(peers)},
         **health,
         **sidecar_values(component),
+        **storage_values(component),
     }
 
 
