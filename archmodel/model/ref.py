@@ -17,6 +17,7 @@ KINDS: dict[str, str] = {
     "stage": "stages",
     "environment": "environments",
     "zone": "zones",
+    "data": "data",  # a data asset (an asset nothing uses)
     "system": "system",  # the model's one `system:` entry
     "path": "paths",  # components joined by '>': no section of its own
 }
@@ -74,6 +75,10 @@ class Ref:
     @classmethod
     def environment(cls, environment_id: str) -> Ref:
         return cls("environments", environment_id)
+
+    @classmethod
+    def data(cls, data_id: str) -> Ref:
+        return cls("data", data_id)
 
     @classmethod
     def system(cls, system_id: str) -> Ref:

@@ -91,20 +91,21 @@ def _says_something(text: str) -> bool:
 
 
 # Sections a risk may target by id (paths are matched by the threat engine only).
-_TARGET_SECTIONS = frozenset({"components", "flows", "stages", "environments", "system"})
+_TARGET_SECTIONS = frozenset({"components", "flows", "stages", "environments", "data", "system"})
 
 
 @rule(
     "AM308",
     Severity.error,
     "risk target names nothing",
-    fix="Write the target as `component:<id>`, `flow:<id>`, `stage:<id>`, `environment:<id>` or "
-    "`system:<id>` (globs allowed) matching an element.",
+    fix="Write the target as `component:<id>`, `flow:<id>`, `stage:<id>`, `environment:<id>`, "
+    "`data:<id>` or `system:<id>` (globs allowed) matching an element.",
 )
 def risk_target_unknown(ctx: Context) -> Iterator[Issue]:
     """A risk's `target` is `component:<id>`, `flow:<id>`, `stage:<id>`, `environment:<id>`,
-    `system:<id>` or `path:<id>>…` (globs allowed); the kind must exist and a glob must match
-    something. The system's id is `system` when `system:` sets none."""
+    `data:<id>`, `system:<id>` or `path:<id>>…` (globs allowed): every target a finding can
+    have. The kind must exist and a glob must match something. The system's id is `system`
+    when `system:` sets none."""
     for risk, origin in ctx.each("risks", ctx.project.model.risks):
         if risk.target == "*":
             continue
@@ -112,7 +113,7 @@ def risk_target_unknown(ctx: Context) -> Iterator[Issue]:
         if ref.section == "paths":
             continue
         if ref.section not in _TARGET_SECTIONS:
-            hint = "use one of component:, flow:, stage:, environment:, system:, path:"
+            hint = "use one of component:, flow:, stage:, environment:, data:, system:, path:"
             yield Issue(f"risk target '{risk.target}' has an unknown kind", origin, ("target",), hint)
         elif ref.section == "system":
             if not fnmatch.fnmatchcase(ctx.project.model.system.ref_id, ref.id):

@@ -158,3 +158,32 @@ def test_the_register_shows_the_ticket_escaped(tmp_path: Path) -> None:
     assert "SEC" in ticket and "<x>" not in ticket and "&lt;x&gt;" in ticket
     assert "**Checked by:** Security review board" in md
     assert "SEC-7" in render_csv(report)
+
+
+WHOLE_MODEL_FINDINGS = """\
+archmodel: 1
+system: {id: shop, name: Shop}
+data: [{id: orphan, classification: confidential}]
+components:
+  - {id: user, kind: web_client}
+  - {id: api, kind: service, deploy: {image: "api:1"}}
+flows:
+  - {from: user, to: api, protocol: https}
+"""
+
+
+@pytest.mark.parametrize(("rule", "target"), [("AMT243", "system:shop"), ("AMT251", "data:orphan")])
+def test_a_finding_on_the_system_or_a_data_asset_can_be_accepted(
+    tmp_path: Path, rule: str, target: str
+) -> None:
+    """A workload with no build stage (AMT243) is the system's finding, an asset nothing
+    uses (AMT251) the asset's: each is a target a risk can name and validation accepts."""
+    (tmp_path / "archmodel.yaml").write_text(WHOLE_MODEL_FINDINGS, encoding="utf-8")
+    assert f"{rule}:{target}" in {f.id for f in analyse(load_project(tmp_path)).open}
+    risk = f"risks: [{{threat: {rule}, target: '{target}', status: accepted, justification: known}}]\n"
+    (tmp_path / "archmodel.yaml").write_text(WHOLE_MODEL_FINDINGS + risk, encoding="utf-8")
+    project = load_project(tmp_path)
+    assert not [d for d in project.diagnostics if d.code == "AM308"]
+    report = analyse(project)
+    assert _status(report, f"{rule}:{target}") == "accepted"
+    assert not [w for w in report.warnings if "matches no finding" in w.message]

@@ -100,7 +100,7 @@ def unnecessary_data_asset(ctx: ThreatContext) -> Iterator[Hit]:
     for d in sorted(set(ctx.graph.data) - used):
         asset = ctx.graph.data[d]
         yield Hit(
-            target=Ref("data", d),
+            target=Ref.data(d),
             description=f"{asset.classification.value.capitalize()} data '{d}' is stored, "
             "processed and carried by nothing in the model.",
             severity=ThreatSeverity.low,

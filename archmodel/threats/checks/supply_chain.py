@@ -169,15 +169,15 @@ def push_deployment(ctx: ThreatContext) -> Iterator[Hit]:
 def missing_build_infrastructure(ctx: ThreatContext) -> Iterator[Hit]:
     """Workloads of our own code with no build stage in the model: they are built by hand
     (no traceability from source to what runs) or the pipeline is left out, and with it
-    every supply-chain rule. Managed services are not counted. One finding for the model,
-    shown at the first of the workloads."""
+    every supply-chain rule. Managed services are not counted. One finding for the model
+    (its target the system, which a risk can name), shown at the first of the workloads."""
     stages = ctx.graph.stages.values()
     if any(s.kind is StageKind.build for s in stages):
         return
     ours = sorted(c.id for c in ctx.components(*WORKLOADS) if not _managed(c))
     if ours:
         yield Hit(
-            target=Ref("pipeline", "build"),
+            target=Ref.system(ctx.loaded.model.system.ref_id),
             description=f"No pipeline stage builds workloads {quoted(ours)}.",
             severity=ThreatSeverity.low,
             where=("components", ours[0]),
