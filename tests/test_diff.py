@@ -124,3 +124,41 @@ def test_git_side_keeps_its_policies(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert code == 0
     report = json.loads(out)
     assert report["threats_opened"] == [] and report["threats_closed"] == []
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["HEAD:models/shop", "HEAD:./shop", "HEAD:shop", "HEAD:../models/shop"],
+    ids=["from the top, as git reads it", "./ from here", "from here when the top has none", "../"],
+)
+def test_a_git_revision_from_a_subdirectory_reads_as_git_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spec: str
+) -> None:
+    """Run in ``models/``: ``REV:models/shop`` is read from the repository's top, as git
+    reads it; ``./`` and ``../`` from the working directory; and a path the top does not
+    have (``HEAD:shop``) from the working directory rather than refused."""
+    repo = tmp_path / "repo"
+    model = _write(repo / "models" / "shop", OLD)
+    git = ["git", "-C", str(repo), "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run([*git[:3], "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "model"], check=True)
+    (model / "archmodel.yaml").write_text(OLD.replace("[authentication, rbac]", "[authentication]"))
+    monkeypatch.chdir(repo / "models")
+    code, out = _diff(spec, "shop")
+    assert code == 0, out
+    assert "control 'rbac' removed from component:api" in out
+
+
+def test_a_git_path_leaving_the_repository_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    _write(repo / "model", OLD)
+    git = ["git", "-C", str(repo), "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run([*git[:3], "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "model"], check=True)
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(cli, ["diff", "HEAD:../outside", "model"])
+    assert result.exit_code == 2 and "HEAD:../outside: outside the repository" in result.stderr

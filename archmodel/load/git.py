@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import posixpath
 import subprocess
 import tarfile
 from pathlib import Path, PurePosixPath
@@ -37,10 +38,7 @@ def materialize(rev: str, path: str, into: Path) -> Path:
     """Extract the model at ``rev:path`` below ``into``; returns the model path there."""
     if rev.startswith("-"):  # git would read it as an option
         raise ModelNotFound(f"{rev!r} is not a revision")
-    # The working directory's name may be any bytes: kept as the file system gives them.
-    prefix = os.fsdecode(_git("rev-parse", "--show-prefix")).strip()
-    rel = PurePosixPath(prefix) / path
-    kind = _git("cat-file", "-t", f"{rev}:{rel}").decode().strip()
+    rel, kind = _in_repository(rev, path)
     directory = rel if kind == "tree" else rel.parent
     # Paths given to ``git archive`` are read from the working directory: run it from
     # the repository's top, where ``rel`` (the prefix and the path) starts.
@@ -49,6 +47,30 @@ def materialize(rev: str, path: str, into: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter=_safe_members)
     return into / rel
+
+
+def _in_repository(rev: str, path: str) -> tuple[PurePosixPath, str]:
+    """Where ``path`` is in the repository at ``rev``, and what it is there (``tree`` or
+    ``blob``). As git reads ``REV:path``: from the repository's top, and from the working
+    directory when it starts with ``./`` or ``../``. A path that is not there from the top
+    but is from the working directory (``HEAD~1:shop`` run in ``models/``) is taken from
+    there rather than refused."""
+    # The working directory's name may be any bytes: kept as the file system gives them.
+    prefix = os.fsdecode(_git("rev-parse", "--show-prefix")).strip()
+    here = PurePosixPath(posixpath.normpath(posixpath.join(prefix, path)))
+    if path.split("/", 1)[0] in (".", ".."):
+        candidates = [here]
+    else:
+        candidates = [PurePosixPath(posixpath.normpath(path)), here]
+    for rel in candidates[:-1]:
+        try:
+            return rel, _git("cat-file", "-t", f"{rev}:{rel}").decode().strip()
+        except ModelNotFound:
+            continue
+    rel = candidates[-1]
+    if rel.parts[:1] == ("..",):
+        raise ModelNotFound(f"{rev}:{path}: outside the repository")
+    return rel, _git("cat-file", "-t", f"{rev}:{rel}").decode().strip()
 
 
 def _safe_members(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
