@@ -9,6 +9,7 @@ from typing import Any
 
 from archmodel.diagnostics import Diagnostic, diag
 from archmodel.drift.compare import UNMODELLED
+from archmodel.drift.kube_exposure import declared_exposed
 from archmodel.drift.kube_flows import outside
 from archmodel.drift.kube_rules import NO_MATCH, OPEN_NAMESPACE, WIDE_RULE, Placement, at
 from archmodel.graph import ArchGraph
@@ -104,8 +105,10 @@ def _rule(
 
 def _outside_modelled(graph: ArchGraph, placement: Placement, pods: list[Workload], direction: str) -> bool:
     """Whether the model has every selected component talk with outside the cluster:
-    reached from outside (public, or a flow from a client or untrusted zone) for ingress,
-    calling a component no workload realises for egress. An open peer then realises a flow."""
+    reached from outside (public, behind a public load balancer or API gateway, or a flow
+    from a client or untrusted zone) for ingress, calling a component no workload realises
+    for egress. An open peer then realises a flow: a LoadBalancer Service delivers any
+    client's address."""
     ids = [placement.of(w) for w in pods]
     known = [c for c in ids if c is not None and c in graph.components]
     if not ids or len(known) != len(ids):
@@ -114,7 +117,7 @@ def _outside_modelled(graph: ArchGraph, placement: Placement, pods: list[Workloa
     for c in known:
         if direction == "ingress":
             sources = graph.flow_graph.predecessors(c)
-            if not graph.components[c].public and not any(outside(graph, s) for s in sources):
+            if not declared_exposed(graph, placement, c) and not any(outside(graph, s) for s in sources):
                 return False
         elif all(t in realised for t in graph.flow_graph.successors(c)):
             return False

@@ -51,13 +51,17 @@ UNDECLARED_EXPOSURE = define(
     Severity.error,
     "undeclared exposure",
     "A LoadBalancer or NodePort Service, an Ingress or a Gateway API route sends traffic from "
-    "outside the cluster to a component the model does not mark `public`; or, in Terraform, a "
+    "outside the cluster to a component the model does not mark `public` and draws behind no "
+    "public load balancer or API gateway (a component of kind `load_balancer` or `api_gateway`, "
+    "`public`, run by no workload, with a flow to it: the Service, Ingress or route is that "
+    "component); or, in Terraform, a "
     "managed endpoint is open to any address (an EKS/GKE/AKS API server without authorised "
     "ranges, a Cloud Run service allUsers may invoke, Azure Redis, Service Bus or SQL without "
     "network rules) while the model does not mark its component `public`.",
     RuleKind.drift,
-    "Mark the component `public: true` (and model who reaches it), or remove the exposure "
-    "(narrow the endpoint to authorised ranges, make it private).",
+    "Mark the component `public: true`, or draw the load balancer in front of it (a public "
+    "`load_balancer` component with a flow to it), and model who reaches it; or remove the "
+    "exposure (narrow the endpoint to authorised ranges, make it private).",
 )
 MISSING_EXPOSURE = define(
     "AM509",

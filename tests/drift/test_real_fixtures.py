@@ -5,6 +5,7 @@ exact set of reports (correct, false and missed are counted; all must be zero bu
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,57 @@ def test_blocked_flows_say_why() -> None:
         "and no rule of them admits Deployment/carts on 27017/TCP"
     ]
     assert "AM504" in found
+
+
+def test_the_shipped_model_draws_the_load_balancer_and_agrees() -> None:
+    """models/examples/online-boutique draws the LoadBalancer Service frontend-external as
+    a component of its own (public load_balancer, flow to frontend); the fixture's model
+    marks frontend public instead. Both say the same: the same truth, no AM508, and the
+    frontend's open ingress is wide only for its ports."""
+    model = Path(__file__).resolve().parents[2] / "models" / "examples" / "online-boutique"
+    args = ["drift", str(model), "--k8s", str(FIXTURES / "online-boutique" / "k8s"), "--format", "json"]
+    found = {(d["code"], d["message"]) for d in findings(CliRunner().invoke(cli, args).stdout)}
+    assert score(found, ONLINE_BOUTIQUE) == {"correct": len(ONLINE_BOUTIQUE), "false": 0, "missed": 0}, found
+
+
+# Bank of Anthos draws its LoadBalancer Service `frontend` as `frontend-lb` (public
+# load_balancer, flow to frontend). Upstream has no NetworkPolicy; policies/ holds ones
+# written to admit exactly the modelled flows, any address into the frontend included.
+OPEN_DEFAULT = (
+    "AM505",
+    "namespace 'default' has no NetworkPolicy: its pods accept any traffic, modelled or not",
+)
+
+
+def bank_with_policies(tmp_path: Path, service_types: dict[str, str] | None = None) -> Path:
+    """The trimmed upstream manifests and the policies, with some Services' types changed."""
+    bank, k8s = FIXTURES / "bank-of-anthos", tmp_path / "k8s"
+    k8s.mkdir()
+    text = (bank / "k8s" / "rendered.yaml").read_text()
+    for name, kind in (service_types or {}).items():
+        service = text.index(f"kind: Service\nmetadata:\n  name: {name}\n")
+        text = text[:service] + text[service:].replace("type: ClusterIP", f"type: {kind}", 1)
+    (k8s / "rendered.yaml").write_text(text)
+    shutil.copy(bank / "policies" / "networkpolicies.yaml", k8s)
+    return k8s
+
+
+def test_a_public_load_balancer_in_front_declares_the_exposure(tmp_path: Path) -> None:
+    """The LoadBalancer Service is frontend-lb: no AM508 for frontend, and the policy's
+    0.0.0.0/0 into the frontend is what frontend-lb -> frontend needs, not AM506."""
+    assert reports("bank-of-anthos") == {OPEN_DEFAULT}
+    assert reports("bank-of-anthos", bank_with_policies(tmp_path)) == set()
+
+
+def test_an_exposure_nothing_public_fronts_is_still_undeclared(tmp_path: Path) -> None:
+    """userservice has a load balancer of its own that the model does not draw."""
+    assert reports("bank-of-anthos", bank_with_policies(tmp_path, {"userservice": "LoadBalancer"})) == {
+        (
+            "AM508",
+            "Service/userservice exposes 'userservice' outside the cluster, but the model does not "
+            "mark it public, nor draws a public load balancer or API gateway in front of it",
+        )
+    }
 
 
 def test_service_port_resolves_to_the_container_port() -> None:
