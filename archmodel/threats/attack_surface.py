@@ -96,7 +96,11 @@ class Target:
 
     @property
     def label(self) -> str:
-        held = f" {', '.join(repr(d) for d in self.data[:3])}" if self.data else ""
+        """``restricted credentials 'signing-key', 'a' and 2 more in 'auth'``: the data
+        most sensitive first (``targets`` orders it), so the classification named is the
+        first asset's."""
+        more = f" and {len(self.data) - 3} more" if len(self.data) > 3 else ""
+        held = f" {', '.join(repr(d) for d in self.data[:3])}{more}" if self.data else ""
         return f"{self.what}{held} in '{self.id}'"
 
 
@@ -189,12 +193,21 @@ def targets(ctx: ThreatContext) -> list[Target]:
         secrets = [d for d in held if d in ctx.graph.data and (vault or d in secret)]
         sensitive = [d for d in ctx.sensitive(held) if d not in secrets]
         if sensitive:
-            found.append(Target(c.id, TargetClass.data, _class_of(ctx, sensitive, conf), tuple(sensitive)))
+            found.append(
+                Target(c.id, TargetClass.data, _class_of(ctx, sensitive, conf), _ranked(ctx, sensitive))
+            )
         if secrets or vault:
-            found.append(Target(c.id, TargetClass.credentials, _class_of(ctx, secrets, conf), tuple(secrets)))
+            found.append(
+                Target(c.id, TargetClass.credentials, _class_of(ctx, secrets, conf), _ranked(ctx, secrets))
+            )
         if c.kind in ADMIN_KINDS or "admin" in c.tags or c.id in admin_reached:
             found.append(Target(c.id, TargetClass.admin, Classification.restricted, ()))
     return found
+
+
+def _ranked(ctx: ThreatContext, data: list[str]) -> tuple[str, ...]:
+    """Data ids, the most sensitive first (then by id)."""
+    return tuple(sorted(data, key=lambda d: (-ctx.rank_of(d), d)))
 
 
 def required_layers(ctx: ThreatContext, target: Target) -> frozenset[Layer]:

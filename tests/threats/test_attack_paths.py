@@ -246,3 +246,26 @@ def test_very_many_entry_points_are_searched_in_groups(tmp_path: Path) -> None:
     assert time.perf_counter() - start < 5
     assert {p.components[0] for p in paths} <= set(group.members)
     assert len({p.target.id for p in paths}) == n // 2 - 1  # every store but c0, which nothing calls
+
+
+def test_a_target_names_its_most_sensitive_data_first_and_counts_the_rest(tmp_path: Path) -> None:
+    """The label's classification is the first asset's: restricted ones are named before
+    confidential ones, and what is not named is counted."""
+    body = """\
+zones: [{id: net, trust: untrusted}, {id: app, trust: internal}]
+data:
+  - {id: a-profile, classification: confidential}
+  - {id: b-contacts, classification: confidential}
+  - {id: c-history, classification: confidential}
+  - {id: z-cards, classification: restricted, category: [payment_card]}
+components:
+  - {id: user, kind: web_client, zone: net}
+  - {id: api, kind: service, zone: app, processes: [a-profile, b-contacts, c-history, z-cards]}
+flows:
+  - {from: user, to: api, protocol: https}
+"""
+    (tmp_path / "archmodel.yaml").write_text(HEAD + body)
+    project = load_project(tmp_path)
+    ctx = ThreatContext(project, project.graph, project.model.policies)
+    (path,) = [p for p in analyse_paths(ctx) if p.target.cls is TargetClass.data]
+    assert path.target.label == "restricted data 'z-cards', 'a-profile', 'b-contacts' and 1 more in 'api'"
