@@ -32,6 +32,7 @@ from archmodel.model.kinds import (
     TRANSIT_STORES,
     WORKLOADS,
     implied_controls,
+    operated_workload,
     runs_in_container,
     self_managed,
 )
@@ -114,6 +115,7 @@ __all__ = [
     "Zone",
     "default_port",
     "implied_controls",
+    "operated_workload",
     "runs_in_container",
     "self_managed",
 ]

@@ -57,3 +57,18 @@ def self_managed(component: Component) -> bool:
     if component.deploy is not None and component.deploy.runtime is not None:
         return component.deploy.runtime in SELF_MANAGED_RUNTIMES
     return component.kind in CONTAINER_BY_DEFAULT
+
+
+def operated_workload(component: Component) -> bool:
+    """A component that serves requests with code we deploy: the processing kinds, and an
+    identity provider we run ourselves (a container or VM: our own token service, a
+    Keycloak), which holds database and signing credentials as any service does. A
+    managed or external identity provider is the provider's to run."""
+    if component.kind in PROCESSING:
+        return True
+    deploy = component.deploy
+    return (
+        component.kind is Kind.identity_provider
+        and deploy is not None
+        and deploy.runtime in SELF_MANAGED_RUNTIMES
+    )

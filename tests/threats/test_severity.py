@@ -337,3 +337,26 @@ def test_assets_above_their_zone_on_one_flow_share_one_finding_naming_each(tmp_p
     (single,) = [f for f in findings(tmp_path, alone) if f.rule == "AMT161"]
     assert found.severity.rank >= single.severity.rank
     assert found.factors is not None and any("restricted" in label for label in found.factors["impact"])
+
+
+RUN_BY_US = """\
+data: [{id: k, classification: restricted, category: [credentials]}]
+components:
+  - {id: a, kind: service, tags: [entry_point], processes: [k]}
+  - {id: idp, kind: identity_provider, tags: [entry_point], processes: [k], deploy: {image: "auth:1"}}
+  - {id: db, kind: database}
+flows:
+  - {from: a, to: db, protocol: postgresql}
+  - {from: idp, to: db, protocol: postgresql}
+"""
+
+
+def test_an_identity_provider_we_run_holds_credentials_as_a_service_does(tmp_path: Path) -> None:
+    """Our own token service's database login is a workload credential (AMT130) and one
+    it shares with a service is shared (AMT210); a managed one's is the provider's."""
+    ours = {(f.rule, f.description) for f in findings(tmp_path, RUN_BY_US) if f.rule in ("AMT130", "AMT210")}
+    assert any(rule == "AMT130" and "'a', 'idp'" in text for rule, text in ours), ours
+    assert any(rule == "AMT210" and "'a', 'idp'" in text for rule, text in ours), ours
+    managed = RUN_BY_US.replace('deploy: {image: "auth:1"}', "deploy: {runtime: managed}")
+    theirs = [f for f in findings(tmp_path, managed) if f.rule in ("AMT130", "AMT210")]
+    assert not any("idp" in f.description for f in theirs), theirs

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 
-from archmodel.model import BUILTIN_CONTROLS, LAYER_TITLE, PROCESSING, Kind, Layer, Ref
+from archmodel.model import BUILTIN_CONTROLS, LAYER_TITLE, Kind, Layer, Ref, operated_workload
 from archmodel.threats.attack_paths import AttackPath, EntryKind, TargetClass, analyse_paths
 from archmodel.threats.blast import blast_radii, credential_ids, holders, user_owned
 from archmodel.threats.checks.common import component_hit, label, quoted
@@ -150,7 +150,7 @@ def shared_credential(ctx: ThreatContext) -> Iterator[Hit]:
     users = user_owned(ctx)
     comps = ctx.graph.components
     for d, held in sorted(holders(ctx).items()):
-        workloads = sorted(h for h in held if comps[h].kind in PROCESSING and ctx.in_scope(h))
+        workloads = sorted(h for h in held if operated_workload(comps[h]) and ctx.in_scope(h))
         if d in users or len(workloads) < 2:
             continue
         unscoped = [w for w in workloads if "least_privilege" not in ctx.local_controls(w)]

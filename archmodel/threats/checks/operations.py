@@ -18,6 +18,7 @@ from archmodel.model import (
     Criticality,
     Deploy,
     Kind,
+    operated_workload,
     self_managed,
 )
 from archmodel.model.component import Quantities
@@ -240,8 +241,9 @@ def _off_zone_sinks(ctx: ThreatContext, c: Component) -> list[str]:
 )
 def no_secrets_vault(ctx: ThreatContext) -> Iterator[Hit]:
     """Credentials in environment variables, images or repositories leak with them and are
-    rarely rotated; a workload that talks to stores or third parties holds such secrets,
-    unless every such flow says `authentication: none` (no credential to hold)."""
+    rarely rotated; a workload we operate (an identity provider we run included) that
+    talks to stores or third parties holds such secrets, unless every such flow says
+    `authentication: none` (no credential to hold)."""
     comps = ctx.graph.components
 
     def holds_credentials(c: Component) -> bool:
@@ -253,7 +255,7 @@ def no_secrets_vault(ctx: ThreatContext) -> Iterator[Hit]:
     def uses_vault(c: Component) -> bool:
         return c.id in ctx.feeds(Kind.secrets_store)
 
-    members = [c for c in ctx.components(*PROCESSING) if holds_credentials(c)]
+    members = [c for c in ctx.components() if operated_workload(c) and holds_credentials(c)]
     yield from fleet_gaps(
         ctx,
         members,
