@@ -360,3 +360,19 @@ def test_an_identity_provider_we_run_holds_credentials_as_a_service_does(tmp_pat
     managed = RUN_BY_US.replace('deploy: {image: "auth:1"}', "deploy: {runtime: managed}")
     theirs = [f for f in findings(tmp_path, managed) if f.rule in ("AMT130", "AMT210")]
     assert not any("idp" in f.description for f in theirs), theirs
+
+
+USER_DATABASE = """\
+data: [{id: passwords, classification: restricted, category: [credentials], owner: customer}]
+components:
+  - {id: customer, kind: web_client}
+  - {id: users, kind: database, tags: [entry_point], stores: [passwords]}
+"""
+
+
+def test_users_own_credentials_in_the_user_database_need_no_vault(tmp_path: Path) -> None:
+    """A user database keeps what checks its users' passwords: AMT131 asks a vault for
+    secrets of ours, not for them; the same asset owned by a service is a secret of ours."""
+    assert not [f for f in findings(tmp_path, USER_DATABASE) if f.rule == "AMT131"]
+    ours = USER_DATABASE.replace("owner: customer", "owner: users")
+    assert [f.target for f in findings(tmp_path, ours) if f.rule == "AMT131"] == [Ref.component("users")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archmodel.model import DATA_STORES, SECRET_CATEGORIES, Classification, Kind
+from archmodel.threats.blast import user_owned
 from archmodel.threats.checks.common import at_stake, component_hit, label, quoted, store_data
 from archmodel.threats.checks.services import crosses_inward, unauthenticated_inbound
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
@@ -193,12 +194,18 @@ def shared_store_writers(ctx: ThreatContext) -> Iterator[Hit]:
 def secrets_outside_vault(ctx: ThreatContext) -> Iterator[Hit]:
     """Secrets, keys and tokens in an ordinary store leak with its backups and to everyone
     who can read it, and are never rotated. A data asset is a secret by its `category`
-    (`credentials` or `secrets`), never by its name."""
-    data = ctx.graph.data
+    (`credentials` or `secrets`), never by its name. Credentials a person or partner owns
+    (a data asset whose `owner` is a client: users' password hashes in the user database)
+    are what the store exists to check, not secrets of ours to move into a vault."""
+    data, users = ctx.graph.data, user_owned(ctx)
     for c in ctx.components():
         if c.kind is Kind.secrets_store:
             continue
-        secrets = [d for d in c.stores if d in data and not SECRET_CATEGORIES.isdisjoint(data[d].category)]
+        secrets = [
+            d
+            for d in c.stores
+            if d in data and d not in users and not SECRET_CATEGORIES.isdisjoint(data[d].category)
+        ]
         if secrets:
             yield component_hit(
                 ctx,
