@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -19,14 +20,18 @@ DIRECTORY = click.Path(path_type=Path, exists=True, file_okay=False)
 @click.option("--terraform", type=DIRECTORY, help="Terraform directory (AWS, GCP, Azure; .tf and .tf.json).")
 @click.option("--name", default="Imported system", show_default=True, help="The system's name.")
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="Write the model here (default: stdout)."
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the model here, creating missing directories (default: stdout).",
 )
 @click.option("--force", is_flag=True, help="Replace an OUTPUT file that exists (never through a link).")
 def import_command(
     k8s: Path | None, terraform: Path | None, name: str, output: Path | None, force: bool
 ) -> None:
     """Write a model of the applications in Kubernetes manifests (components from
-    workloads, flows from NetworkPolicy rules that name their peers, public components
+    workloads, with the kind their images say and their image, replicas, resources and
+    port, flows from NetworkPolicy rules that name their peers, public components
     from LoadBalancer/NodePort Services, Ingresses and routes) or in Terraform (components
     from resources, flows from security-group, firewall and NSG rules, zones from subnets);
     what could not be inferred is written as TODO comments."""
@@ -43,14 +48,30 @@ def import_command(
 
 def _write(output: Path, text: str, force: bool) -> None:
     """The model file, only where nothing stands unless ``force``, and never through a
-    link: ``-o archmodel.yaml`` must not replace a hand-written model by mistake."""
+    link: ``-o archmodel.yaml`` must not replace a hand-written model by mistake. Missing
+    directories above it are created, as ``generate`` creates OUT, and removed again if
+    the file cannot be written."""
     if output.is_symlink():
         raise click.ClickException(f"{output} is a symbolic link; import never writes through links")
     if output.is_dir():
         raise click.ClickException(f"{output} is a directory; give the model file's name")
     if os.path.lexists(output) and not force:
         raise click.UsageError(f"{output} exists; use --force to replace it")
-    replace_file(output, text.encode("utf-8"), "archmodel-import")
+    created = _missing_parents(output)
+    try:
+        for directory in reversed(created):
+            directory.mkdir()
+        replace_file(output, text.encode("utf-8"), "archmodel-import")
+    except OSError as exc:
+        for directory in created:
+            with contextlib.suppress(OSError):
+                directory.rmdir()  # only when empty: nothing but this run's is removed
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+
+
+def _missing_parents(output: Path) -> list[Path]:
+    """The directories above ``output`` that do not exist, deepest first."""
+    return [d for d in output.absolute().parents if not os.path.lexists(d)]
 
 
 def _from_k8s(k8s: Path, name: str) -> tuple[str, str]:
@@ -63,7 +84,8 @@ def _from_k8s(k8s: Path, name: str) -> tuple[str, str]:
     except ManifestError as exc:
         note(f"error: cannot read infrastructure code: {exc}", "text")
         sys.exit(1)
-    return dump(import_model(cluster, name)), cluster.summary()
+    imported = import_model(cluster, name)
+    return dump(imported.model, imported.todos), cluster.summary()
 
 
 def _from_terraform(terraform: Path | None, name: str) -> tuple[str, str]:

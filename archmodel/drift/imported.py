@@ -5,11 +5,21 @@ has several ports, and the YAML text with what could not be inferred as TODO com
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 INTERNET_ZONE = {"id": "internet", "name": "Internet", "trust": "untrusted"}
+
+
+@dataclass
+class Imported:
+    """A model as plain data, and what a person must still decide about it (``dump``
+    writes those as TODO comments)."""
+
+    model: dict[str, Any]
+    todos: list[str] = field(default_factory=list)
 
 
 def flow(source: str, target: str, port: int | None, ident: str | None = None) -> dict[str, Any]:

@@ -11,9 +11,9 @@ What could not be inferred is returned as TODO lines for the written YAML.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from archmodel.drift.imported import Imported
 from archmodel.drift.imported import flows as written_flows
 from archmodel.drift.imported import model as starter
 from archmodel.drift.terraform_acl import denying_acl
@@ -24,12 +24,6 @@ from archmodel.tfread.mapping import qualified, tagged
 from archmodel.tfread.values import is_open, refs, slug
 
 CLIENTS = "clients"
-
-
-@dataclass
-class Imported:
-    model: dict[str, Any]
-    todos: list[str] = field(default_factory=list)
 
 
 def component_ids(net: Network) -> dict[str, str]:

@@ -1,5 +1,8 @@
 """The objects that carry traffic: workloads (as the pods they run), Services and the
-exposure in front of them (NodePort/LoadBalancer Services, Ingress, Gateway API routes)."""
+exposure in front of them (NodePort/LoadBalancer Services, Ingress, Gateway API routes).
+
+Workloads also keep what their containers run and reserve, and the replicas they ask
+for: import writes them into a first model; drift looks only at labels and ports."""
 
 from __future__ import annotations
 
@@ -22,6 +25,9 @@ TEMPLATE_PATHS = {
     "Pod": (),
 }
 EXPOSED_TYPES = frozenset({"NodePort", "LoadBalancer"})
+# The workload kinds whose ``spec.replicas`` is how many pods run (a DaemonSet runs one
+# per node, a Job until done).
+SCALED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,19 @@ class ContainerPort:
 
 
 @dataclass(frozen=True)
+class Container:
+    """A container of the pod template: what it runs, and the resources it reserves
+    (``requests``) and may use (``limits``), quantities as written (``cpu: 100m``)."""
+
+    name: str
+    image: str | None
+    requests: dict[str, str]
+    limits: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Workload:
-    """A workload by the pods it runs: their labels and container ports."""
+    """A workload by the pods it runs: their labels, container ports and containers."""
 
     kind: str
     name: str
@@ -43,6 +60,8 @@ class Workload:
     ports: tuple[ContainerPort, ...]
     file: str
     line: int
+    containers: tuple[Container, ...] = ()
+    replicas: int | None = None  # as written; None when the manifest leaves it out
 
     @property
     def address(self) -> str:
@@ -119,8 +138,43 @@ def workload(doc: Doc) -> Workload:
     )
     own = _labels((doc.body.get("metadata") or {}).get("labels"))
     return Workload(
-        doc.kind, name, namespace, _labels(pod_meta.get("labels")), own, ports, doc.file, doc.line
+        doc.kind,
+        name,
+        namespace,
+        _labels(pod_meta.get("labels")),
+        own,
+        ports,
+        doc.file,
+        doc.line,
+        tuple(_container(c) for c in containers if isinstance(c, dict)),
+        _replicas(doc),
     )
+
+
+def _container(body: dict[str, Any]) -> Container:
+    """What drift does not read is read leniently: an odd shape here is no reason to
+    refuse manifests whose traffic can still be judged."""
+    image = body.get("image")
+    return Container(
+        str(body.get("name") or ""),
+        image if isinstance(image, str) and image else None,
+        _quantities(_dig(body, ("resources", "requests"))),
+        _quantities(_dig(body, ("resources", "limits"))),
+    )
+
+
+def _quantities(raw: Any) -> dict[str, str]:
+    """Resource quantities as text: YAML reads ``cpu: 1`` as a number, the API as ``"1"``."""
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        str(k): str(v) for k, v in raw.items() if isinstance(v, str | int | float) and not isinstance(v, bool)
+    }
+
+
+def _replicas(doc: Doc) -> int | None:
+    replicas = _dig(doc.body, ("spec", "replicas")) if doc.kind in SCALED else None
+    return replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else None
 
 
 def service(doc: Doc) -> Service:

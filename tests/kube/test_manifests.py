@@ -92,6 +92,34 @@ def test_workload_kinds_and_their_pod_templates(tmp_path: Path) -> None:
     assert found == [("StatefulSet", "default", {"app": "x"}, 1), ("CronJob", "n", {"app": "x"}, 1)]
 
 
+def test_workloads_keep_their_containers_and_the_replicas_written(tmp_path: Path) -> None:
+    """Images, requests and limits as text (YAML reads ``cpu: 1`` as a number), replicas
+    only where they count pods; an odd shape of what drift does not read is no error."""
+    containers = (
+        "[{name: db, image: 'postgres:16@sha256:00', resources: {requests: {cpu: 1, memory: 1Gi}, "
+        "limits: {memory: 2Gi, ephemeral-storage: 1Gi}}}, {name: sidecar, image: envoy, resources: [odd]}]"
+    )
+    write(
+        tmp_path,
+        "w.yaml",
+        f"kind: StatefulSet\nmetadata: {{name: s}}\nspec: {{replicas: 3, template: {{spec: {{containers: {containers}}}}}}}\n"
+        "---\nkind: DaemonSet\nmetadata: {name: d}\nspec: {replicas: 2, template: {spec: {containers: [{name: x}]}}}\n"
+        "---\nkind: Deployment\nmetadata: {name: e}\nspec: {template: {spec: {containers: [{name: x}]}}}\n",
+    )
+    stateful, daemons, deployment = read_cluster(tmp_path).workloads
+    assert [(c.name, c.image, c.requests, c.limits) for c in stateful.containers] == [
+        (
+            "db",
+            "postgres:16@sha256:00",
+            {"cpu": "1", "memory": "1Gi"},
+            {"memory": "2Gi", "ephemeral-storage": "1Gi"},
+        ),
+        ("sidecar", "envoy", {}, {}),
+    ]
+    assert (stateful.replicas, daemons.replicas, deployment.replicas) == (3, None, None)
+    assert [(c.name, c.image) for c in daemons.containers] == [("x", None)]
+
+
 @pytest.mark.parametrize(
     "text",
     [
