@@ -376,3 +376,5 @@ def test_users_own_credentials_in_the_user_database_need_no_vault(tmp_path: Path
     assert not [f for f in findings(tmp_path, USER_DATABASE) if f.rule == "AMT131"]
     ours = USER_DATABASE.replace("owner: customer", "owner: users")
     assert [f.target for f in findings(tmp_path, ours) if f.rule == "AMT131"] == [Ref.component("users")]
+    partner = USER_DATABASE.replace("kind: web_client", "kind: external_system")
+    assert [f.target for f in findings(tmp_path, partner) if f.rule == "AMT131"] == [Ref.component("users")]

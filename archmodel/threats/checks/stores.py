@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import DATA_STORES, SECRET_CATEGORIES, Classification, Kind
-from archmodel.threats.blast import user_owned
+from archmodel.model import DATA_STORES, HUMAN_CLIENTS, SECRET_CATEGORIES, Classification, Kind
 from archmodel.threats.checks.common import at_stake, component_hit, label, quoted, store_data
 from archmodel.threats.checks.services import crosses_inward, unauthenticated_inbound
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
@@ -194,10 +193,11 @@ def shared_store_writers(ctx: ThreatContext) -> Iterator[Hit]:
 def secrets_outside_vault(ctx: ThreatContext) -> Iterator[Hit]:
     """Secrets, keys and tokens in an ordinary store leak with its backups and to everyone
     who can read it, and are never rotated. A data asset is a secret by its `category`
-    (`credentials` or `secrets`), never by its name. Credentials a person or partner owns
-    (a data asset whose `owner` is a client: users' password hashes in the user database)
-    are what the store exists to check, not secrets of ours to move into a vault."""
-    data, users = ctx.graph.data, user_owned(ctx)
+    (`credentials` or `secrets`), never by its name. Credentials a person owns (a data
+    asset whose `owner` is an actor or client app: users' password hashes in the user
+    database) are what the store exists to check, not secrets of ours to move into a
+    vault; a partner's API key is one we hold, and is."""
+    data, users = ctx.graph.data, _people_own(ctx)
     for c in ctx.components():
         if c.kind is Kind.secrets_store:
             continue
@@ -213,6 +213,14 @@ def secrets_outside_vault(ctx: ThreatContext) -> Iterator[Hit]:
                 f"{label(c).capitalize()} stores credentials {quoted(secrets)} outside a secrets vault.",
                 stake=max(ctx.data_rank(secrets), 2),
             )
+
+
+def _people_own(ctx: ThreatContext) -> frozenset[str]:
+    """Data owned by a person or the app they use (``HUMAN_CLIENTS``)."""
+    comps = ctx.graph.components
+    return frozenset(
+        d for d, a in ctx.graph.data.items() if a.owner in comps and comps[a.owner].kind in HUMAN_CLIENTS
+    )
 
 
 @threat(
