@@ -8,8 +8,10 @@ with: they stay generate's to replace while they keep that hash, so a run of one
 into an OUT holding every kind does not leave the next full run refusing the others.
 The key is left out when there are none, so such a manifest is the same as before.
 
-A manifest with an unsafe path (absolute, ``..``, a backslash, NUL) or an entry
-without a SHA-256 hash is refused whole: the run that reads it writes nothing.
+A manifest with an unsafe path (absolute, ``..``, a backslash, NUL), a name no
+generator writes (a control or unprintable character, the manifest itself, a staging
+directory) or an entry without a SHA-256 hash is refused whole: the run that reads it
+writes nothing, and nothing it names is printed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from archmodel.safe_files import NotRegular, TooLarge, kind_of, read_regular
 
 MANIFEST = ".archmodel-manifest.json"
+STAGING_PREFIX = ".archmodel-staging-"
 # A manifest lists each file in about a hundred bytes: room for four million files
 # (a 50k-component output has 700,000), and a bound on what a hostile one costs.
 MANIFEST_LIMIT = 512 * 1024 * 1024
@@ -123,9 +126,29 @@ def _parse_manifest(data: object, path: Path) -> Manifest:
 
 def _entries(files: dict[object, object], path: Path) -> dict[str, str]:
     """A listing of the manifest, each entry a plain relative path with a SHA-256 hash
-    (``BadManifest`` naming the first that is not)."""
+    (``BadManifest`` naming the first that is not), named as a generator names files."""
     if _all_plain(files):
+        _check_names(files, path)  # type: ignore[arg-type]
         return files  # type: ignore[return-value]
+    listed = _checked_entries(files, path)
+    _check_names(listed, path)
+    return listed
+
+
+def _check_names(listed: dict[str, str], path: Path) -> None:
+    """Refuse names no generator writes: they can only come from an edited manifest,
+    and would be printed (a newline forging a CI annotation, an escape sequence),
+    handed to the file system (a lone surrogate), or removed by ``--clean`` (the
+    manifest itself, a run's staging directory)."""
+    joined = "\n".join(listed)
+    if joined.count("\n") != max(len(listed) - 1, 0) or not joined.replace("\n", "").isprintable():
+        bad = next(rel for rel in listed if not rel.isprintable())
+        raise BadManifest(f"{path}: lists a name with an unprintable character {bad!r}")
+    if MANIFEST in listed or joined.startswith(STAGING_PREFIX) or f"\n{STAGING_PREFIX}" in joined:
+        raise BadManifest(f"{path}: lists the manifest itself or a staging directory")
+
+
+def _checked_entries(files: dict[object, object], path: Path) -> dict[str, str]:
     listed: dict[str, str] = {}
     for rel, hashed in files.items():
         if not (isinstance(hashed, str) and _SHA256.fullmatch(hashed)):

@@ -14,12 +14,10 @@ from pathlib import Path
 
 from archmodel.manifest import (
     MANIFEST,
-    BadManifest,
     in_scope,
     manifest_of,
     read_manifest,
     safe_relative,
-    top_names,
 )
 from archmodel.output_cache import Seen
 from archmodel.safe_files import kind_of, kind_of_mode
@@ -68,7 +66,7 @@ def compare_hashes(
     seen: Seen | None = None,
     first: bool = False,
     matched: Mapping[str, str] | None = None,
-    scoped: bool = False,
+    scope: frozenset[str] | None = None,
 ) -> Drift:
     """Compare OUT with the hashes generate would write.
 
@@ -80,9 +78,10 @@ def compare_hashes(
     (regular files only) and hashed. With ``first``, the comparison stops at the first
     file that differs, the manifest included (the drift then names that one only).
     ``matched`` (``still_as_recorded``'s answer, taken before) spares the look at each
-    file it vouches for with the expected hash. ``scoped`` (a run of some kinds): only
-    files in the top-level directories the expected files are in can be extra; the
-    rest of OUT is other kinds' output.
+    file it vouches for with the expected hash. Only files in ``scope`` (the top-level
+    directories the kinds compared write; None, all of OUT) can be extra: the rest of
+    OUT is other kinds' output, or not generate's. ``BadManifest`` when the manifest
+    must be read and cannot be trusted.
     """
     known = seen or Seen()
     manifest_as_expected = False
@@ -103,6 +102,9 @@ def compare_hashes(
         except FileNotFoundError:
             missing.append(rel)
             continue
+        except NotADirectoryError:
+            unsafe.append((rel, "a file in place of its directory"))
+            continue
         kind = kind_of_mode(info.st_mode) if info is not None else "symlinked directory"
         if kind is not None or info is None:
             unsafe.append((rel, kind or "symlinked directory"))
@@ -118,7 +120,6 @@ def compare_hashes(
             return Drift(stale, missing, [], unsafe)
     if listed is None:
         listed = set(expected) if manifest_as_expected else _listed(out)
-    scope = top_names(expected) if scoped else None
     extra = [
         rel for rel in sorted(listed - set(expected)) if in_scope(rel, scope) and kind_of(out / rel) is None
     ]
@@ -126,12 +127,11 @@ def compare_hashes(
 
 
 def _listed(out: Path) -> set[str]:
-    """Paths the manifest in OUT lists (none when it cannot be read): only ever used to
-    name extra files, never to vouch for a file's content."""
-    try:
-        return set(read_manifest(out).files)
-    except BadManifest:
-        return set()
+    """Paths the manifest in OUT lists, the last run's and earlier runs' (none when there
+    is no manifest): only ever used to name extra files, never to vouch for a file's
+    content. ``BadManifest`` when it cannot be trusted, so nothing it names is shown."""
+    manifest = read_manifest(out)
+    return {*manifest.files, *manifest.earlier}
 
 
 def still_as_recorded(out: Path, seen: Seen) -> dict[str, str]:

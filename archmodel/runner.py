@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from archmodel import collector
 from archmodel.files import Files as Files  # generators import it from here
 from archmodel.files import by_text
+from archmodel.manifest import top_names
 from archmodel.parallel import Finish, run_side_by_side, workers
 
 if TYPE_CHECKING:
@@ -50,6 +51,10 @@ class Generator(Generic[O]):
     # Work this generator shares with others (an analysis memoised on the project, such
     # as the threat report): done once before generators run side by side.
     prepare: Callable[[Project], object] | None = None
+    # The directories (or files) at OUT's top it writes below: the part of OUT a run of
+    # it answers for (what ``--clean`` may remove, what ``check`` calls extra), also in a
+    # run that writes nothing. Left empty, the top of each file it writes that run.
+    roots: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         fields = {f.name for f in dataclasses.fields(self.options)}  # type: ignore[arg-type]
@@ -75,6 +80,10 @@ class PathClash(ValueError):
     def __init__(self, path: PurePosixPath, first: str, second: str) -> None:
         super().__init__(f"generators '{first}' and '{second}' both write {path}")
         self.path, self.generators = path, (first, second)
+
+
+class StrayPath(ValueError):
+    """A generator wrote below a top-level directory it does not declare (``roots``)."""
 
 
 class NeedCycle(ValueError):
@@ -163,7 +172,7 @@ def run_files(
     writer: dict[str, str] = {}
     for name in names:
         if name in wanted:
-            _collect(name, produced[name], files, writer)
+            _collect(name, generators[name], produced[name], files, writer)
     return dict(sorted(files.items(), key=lambda item: item[0].split("/")))  # as paths sort
 
 
@@ -184,7 +193,7 @@ def run_staged(
     for name in names:
         if name in finished:
             staged: list[Staged] = finished[name]  # type: ignore[assignment]
-            _claim(name, (entry[0] for entry in staged), writer)
+            _claim(name, generators[name].roots, (entry[0] for entry in staged), writer)
             entries += staged
     return entries
 
@@ -234,18 +243,36 @@ def run_one(project: Project, gen: Generator[Any], options: object, results: Map
 
 
 def _collect(
-    name: str, produced: Mapping[str, bytes], files: dict[str, bytes], writer: dict[str, str]
+    name: str,
+    gen: Generator[Any],
+    produced: Mapping[str, bytes],
+    files: dict[str, bytes],
+    writer: dict[str, str],
 ) -> None:
-    _claim(name, produced, writer)
+    _claim(name, gen.roots, produced, writer)
     files.update(produced)
 
 
-def _claim(name: str, paths: Iterable[str], writer: dict[str, str]) -> None:
-    """Record ``name`` as the writer of each path; ``PathClash`` if another already is."""
+def _claim(name: str, roots: tuple[str, ...], paths: Iterable[str], writer: dict[str, str]) -> None:
+    """Record ``name`` as the writer of each path; ``PathClash`` if another already is,
+    ``StrayPath`` if the path is not below the directories it declares (``roots``)."""
     for path in paths:
         if path in writer:
             raise PathClash(PurePosixPath(path), writer[path], name)
+        if roots and path.partition("/")[0] not in roots:
+            raise StrayPath(f"generator '{name}' writes {path}, outside {', '.join(roots)}")
         writer[path] = name
+
+
+def scope_of(
+    generators: Mapping[str, Generator[Any]], kinds: Iterable[str], paths: Iterable[str]
+) -> frozenset[str]:
+    """The part of OUT a run of ``kinds`` answers for: the directories their generators
+    declare (``roots``) and, for one that declares none, the top of each file written
+    (``paths``, the run's files)."""
+    declared = [generators[kind].roots for kind in kinds]
+    found = frozenset(root for roots in declared for root in roots)
+    return found | top_names(paths) if not all(declared) else found
 
 
 def options_key(options: Mapping[str, object]) -> str:

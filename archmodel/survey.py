@@ -93,12 +93,18 @@ def hash_or_none(path: Path | str) -> str | None:
 
 
 def why_not(
-    full: str, rel: str, wanted: str, listed: Mapping[str, str], seen: Seen
+    full: str,
+    rel: str,
+    wanted: str,
+    listed: Mapping[str, str],
+    seen: Seen,
+    also: Mapping[str, str] | None = None,
 ) -> tuple[str | None, os.stat_result | None]:
     """What stands at ``full`` against writing a file with hash ``wanted`` there:
     'missing' or 'changed' (ours to write), None (already right), or why writing would
     destroy something; with the stat of what is there. ``listed`` is the previous
-    manifest's hash of each file it lists."""
+    manifest's hash of each file it lists; ``also`` a second hash a file may still have
+    (the one it had before a run that stopped half-way)."""
     try:
         info = os.lstat(full)
     except FileNotFoundError:
@@ -116,4 +122,5 @@ def why_not(
     previous = listed.get(rel)
     if previous is None:
         return "not written by archmodel", info
-    return ("changed" if current == previous else "edited since archmodel wrote it"), info
+    ours = current == previous or (also is not None and current == also.get(rel))
+    return ("changed" if ours else "edited since archmodel wrote it"), info

@@ -21,20 +21,20 @@ import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archmodel.manifest import (
     MANIFEST,
+    STAGING_PREFIX,
     Manifest,
     UnsafePath,
     in_scope,
     manifest_of,
     read_manifest,
     safe_relative,
-    top_names,
 )
 from archmodel.out_lock import locked
 from archmodel.output_cache import Seen
@@ -46,8 +46,6 @@ from archmodel.safe_files import (
 )
 from archmodel.staging import Tree, create, move
 from archmodel.survey import OURS, Within, digest, hash_or_none, why_not
-
-STAGING_PREFIX = ".archmodel-staging-"
 
 
 class Conflict(Exception):
@@ -126,6 +124,7 @@ class Written:
     # run does not skip the writer (which names them again, and removes them with
     # ``clean``); ``check`` never treats the manifest itself as stale.
     recorded_manifest: str
+    removed: int = 0  # files of earlier runs ``clean`` removed
 
 
 class Opened:
@@ -141,6 +140,8 @@ class Opened:
     def __init__(self, out: Path, previous: Manifest, seen: Seen, staging: str) -> None:
         self.out, self.previous, self.seen, self.staging = out, previous, seen, staging
         self.owned = previous.owned()  # what generate may replace, with the hash it wrote
+        # The hash a file had before a run that stopped among its moves (see ``_vouch``).
+        self.before = {rel: h for rel, h in previous.earlier.items() if previous.files.get(rel, h) != h}
         self.batches = itertools.count()
 
     def stage(self, files: Mapping[str, bytes], hashes: Mapping[str, str] | None = None) -> list[Staged]:
@@ -161,7 +162,7 @@ class Opened:
             why: str | None = "missing"
             info = None
             if not within.absent(rel):
-                why, info = why_not(prefix + rel, rel, wanted, listed, seen)  # rel is relative
+                why, info = why_not(prefix + rel, rel, wanted, listed, seen, self.before)  # rel is relative
             name, made = None, None
             if why in OURS:
                 name, made = tree.create(rel, content, again=rel in staged and staged[rel][3] is not None)
@@ -169,14 +170,14 @@ class Opened:
         return list(staged.values())
 
     def commit(
-        self, staged: list[Staged], clean: bool = False, inputs: str = "", scoped: bool = False
+        self, staged: list[Staged], clean: bool = False, inputs: str = "", scope: frozenset[str] | None = None
     ) -> Written:
         """Refuse the run (``Conflict``, nothing moved) if a file may not be replaced, or
         has changed since it was surveyed; otherwise move the staged files into place
         and write the manifest. Files earlier runs wrote and this one does not stay
-        listed as ``earlier``; with ``clean`` those in this run's part of OUT are
-        removed instead (``scoped``, a run of some kinds: the top-level directories its
-        files are in; else all of OUT)."""
+        listed as ``earlier``; those in this run's part of OUT (``scope``: the top-level
+        directories its kinds write; None, all of OUT) are named, forgotten once gone,
+        and with ``clean`` removed."""
         staged = sorted(staged, key=lambda entry: entry[0])
         problems = [(rel, why) for rel, _, why, *_ in staged if why is not None and why not in OURS]
         if kind_of(self.out / MANIFEST) not in (None, "missing"):
@@ -186,27 +187,45 @@ class Opened:
         if problems:
             raise Conflict(tuple(problems))
         hashes = {rel: hashed for rel, hashed, *_ in staged}
-        scope = top_names(hashes) if scoped else None
         left = {rel: hashed for rel, hashed in self.owned.items() if rel not in hashes}
-        orphans = sorted(rel for rel in left if in_scope(rel, scope))
-        earlier = {rel: hashed for rel, hashed in left.items() if not (clean and in_scope(rel, scope))}
+        orphans = {rel: left[rel] for rel in sorted(left) if in_scope(rel, scope)}
+        if moves:
+            self._vouch(hashes, inputs)
+        renamed = move(os.fspath(self.out), self.staging, moves)
+        kept, removed = _settle(self.out, orphans, clean)
+        earlier = {rel: hashed for rel, hashed in left.items() if rel not in orphans or rel in kept}
         manifest = manifest_of(hashes, inputs, earlier)
         manifest_hash = digest(manifest)
-        changed = [rel for rel, _ in moves]
-        renamed = move(os.fspath(self.out), self.staging, moves)
-        if hash_or_none(self.out / MANIFEST) != manifest_hash:  # last: it vouches for the rest
+        self._write_manifest(manifest, manifest_hash)  # last: it vouches for the rest
+        stats = self._stats(staged, renamed)
+        named = [rel for rel in orphans if rel in kept]
+        # While files it no longer writes are kept, the cache records the manifest a run
+        # without them writes (which OUT does not hold): the next run does not skip the
+        # writer, which names them again (and removes them with ``clean``).
+        recorded = digest(manifest_of(hashes, inputs)) if named else manifest_hash
+        return Written([rel for rel, _ in moves], hashes, stats, manifest_hash, named, recorded, removed)
+
+    def _vouch(self, hashes: Mapping[str, str], inputs: str) -> None:
+        """Before the first move, a manifest that lists each planned file with its new
+        hash and, as ``earlier``, every file of ours with the hash it has now: a run
+        killed among its moves (or stopped by a full disk) leaves each file with one of
+        the two, and the next run replaces it either way."""
+        manifest = manifest_of(hashes, inputs, self.owned)
+        self._write_manifest(manifest, digest(manifest))
+
+    def _write_manifest(self, manifest: bytes, manifest_hash: str) -> None:
+        if hash_or_none(self.out / MANIFEST) != manifest_hash:
             create(os.path.join(self.staging, MANIFEST), manifest)
             os.replace(os.path.join(self.staging, MANIFEST), self.out / MANIFEST)
+
+    def _stats(self, staged: list[Staged], renamed: Iterable[str]) -> dict[str, StatKey]:
+        """Each planned file's stat as left on disk, for the cache."""
         base = os.fspath(self.out)
         stats = {rel: key for rel, _, why, _, key, _ in staged if why is None and key is not None}
         stats.update((rel, made) for rel, _, why, _, _, made in staged if why in OURS and made is not None)
         for rel in renamed:  # a rename gives the file a new ctime
             stats[rel] = stat_key_of(os.lstat(os.path.join(base, rel)))
-        if clean:
-            _clean(self.out, {rel: left[rel] for rel in orphans})
-        if clean or not orphans:
-            return Written(changed, hashes, stats, manifest_hash, [], manifest_hash)
-        return Written(changed, hashes, stats, manifest_hash, orphans, digest(manifest_of(hashes, inputs)))
+        return stats
 
 
 @contextmanager
@@ -301,19 +320,30 @@ def _files_in_the_way(staged: list[Staged]) -> list[tuple[str, str]]:
     ]
 
 
-def _clean(out: Path, orphans: Mapping[str, str]) -> None:
-    """Remove files earlier runs wrote and this one does not, if still untouched (each
-    still has the hash it was written with), and the directories that leaves empty."""
+def _settle(out: Path, orphans: Mapping[str, str], clean: bool) -> tuple[set[str], int]:
+    """Which of the files earlier runs wrote (and this one does not) stay listed, and how
+    many ``clean`` removed. One removed by hand is forgotten. Without ``clean`` the rest
+    stay; with it each still as written is removed, with the directories that leaves
+    empty, and one edited or replaced since (now the user's) is forgotten. One that
+    cannot be looked at or removed (a file where its directory was) stays listed."""
     within = Within(out)
-    emptied: set[str] = set()
+    kept: set[str] = set()
+    removed, emptied = 0, set()
     for rel, hashed in orphans.items():
-        path = out / rel
-        if not within(rel) or kind_of(path) is not None:
-            continue
-        if hash_or_none(path) == hashed:
-            path.unlink()
-            emptied.add(rel.rpartition("/")[0])
+        try:
+            state = kind_of(out / rel) if within(rel) else "outside"
+            if state == "missing" or (not clean and state == "outside"):
+                continue
+            if not clean:
+                kept.add(rel)
+            elif state is None and hash_or_none(out / rel) == hashed:
+                (out / rel).unlink()
+                removed += 1
+                emptied.add(rel.rpartition("/")[0])
+        except OSError:
+            kept.add(rel)
     _remove_empty(out, emptied)
+    return kept, removed
 
 
 def _remove_empty(out: Path, directories: set[str]) -> None:

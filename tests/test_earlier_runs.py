@@ -6,6 +6,7 @@ run's part of OUT; ``check --only`` answers for its kinds' part of OUT only."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -169,3 +170,135 @@ def test_check_of_one_kind_answers_for_that_kind_only(shop: Path, tmp_path: Path
     assert stale.exit_code == 1
     assert "stale" in stale.stdout and "threats.md" in stale.stdout and "mkdocs.yml" not in stale.stdout
     assert "run `archmodel generate" in stale.stderr and "--only threats --no-images`" in stale.stderr
+
+
+# -- a manifest anyone can edit, runs that stop half-way, and files that go away ----------
+
+
+def _edit_manifest(out: Path, earlier: dict[str, str]) -> None:
+    data = json.loads((out / MANIFEST).read_text())
+    data["earlier"] = {**data.get("earlier", {}), **earlier}
+    (out / MANIFEST).write_text(json.dumps(data))
+
+
+def test_clean_removes_nothing_outside_the_directories_its_kinds_write(shop: Path, tmp_path: Path) -> None:
+    """An edited manifest lists the user's own files with their (public) hashes: ``--clean``
+    still removes only below the kinds' directories (``-o .`` at a repository's top)."""
+    out = tmp_path / "repo"
+    _generate(shop, out, "--only", "threats")
+    mine = {"README.md": b"# ours\n", ".git/HEAD": b"ref: refs/heads/main\n", "model/flows.yaml": b"x\n"}
+    for rel, content in mine.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(content)
+    _edit_manifest(out, {rel: digest(content) for rel, content in mine.items()})
+    _generate(shop, out, "--clean")
+    assert all((out / rel).read_bytes() == content for rel, content in mine.items())
+
+
+@pytest.mark.parametrize(
+    "name", [MANIFEST, ".archmodel-staging-x/a", "a\nb", "a\x1b[31m", "\ud800", "a\u200bb", "a\x85b"]
+)
+def test_a_name_no_generator_writes_makes_the_manifest_untrustworthy(tmp_path: Path, name: str) -> None:
+    """The manifest itself, a staging directory, a line break (which would forge a CI
+    annotation when ``check`` prints it), an escape sequence, a lone surrogate."""
+    (tmp_path / MANIFEST).write_text(json.dumps({"files": {}, "earlier": {name: "0" * 64}}))
+    with pytest.raises(BadManifest):
+        read_manifest(tmp_path)
+
+
+def test_a_run_stopped_among_its_moves_leaves_every_file_generates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed, or stopped by a full disk, after some files moved: the next run, with the
+    old content or the new, replaces each file (none is "edited since archmodel wrote it")."""
+    import archmodel.writer as writer
+
+    old = {f"d{i}/f.txt": f"old {i}".encode() for i in range(6)}
+    new = {rel: content.replace(b"old", b"new") for rel, content in old.items()}
+    write_outputs(tmp_path, old)
+    real = writer.move
+
+    def half(base: str, staging: str, moves: list[tuple[str, str]]) -> list[str]:
+        real(base, staging, moves[: len(moves) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer, "move", half)
+    with pytest.raises(OSError):
+        write_outputs(tmp_path, new)
+    monkeypatch.setattr(writer, "move", real)
+    moved = [rel for rel in new if (tmp_path / rel).read_bytes() == new[rel]]
+    assert 0 < len(moved) < len(new)
+    write_outputs(tmp_path, old)  # back to the old content: the moved files are ours
+    write_outputs(tmp_path, new)
+    assert all((tmp_path / rel).read_bytes() == new[rel] for rel in new)
+
+
+def test_clean_keeps_listing_what_it_cannot_remove_and_says_what_it_removed(
+    shop: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    _generate(shop, out, "--only", "helm")
+    shop.joinpath("archmodel.yaml").write_text(WITHOUT_API)
+    chart = out / "helm" / "api" / "templates"
+    shutil.rmtree(chart)
+    chart.write_text("a file where the templates were\n")  # removing its files fails: ENOTDIR
+    cleaned = _generate(shop, out, "--only", "helm", "--clean")
+    assert "removed" in cleaned.stderr
+    assert any(rel.startswith("helm/api/templates/") for rel in _manifest(out)["earlier"])
+    assert not (out / "helm" / "api" / "Chart.yaml").exists()
+
+
+def test_files_removed_by_hand_are_forgotten(shop: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _generate(shop, out, "--only", "helm")
+    shop.joinpath("archmodel.yaml").write_text(WITHOUT_API)
+    assert "no longer generated" in _generate(shop, out, "--only", "helm").stderr
+    shutil.rmtree(out / "helm" / "api")
+    for manifest in (out / "k8s").glob("*/api.yaml"):
+        manifest.unlink()
+    again = _generate(shop, out, "--only", "helm")
+    assert "no longer generated" not in again.stderr
+    assert _manifest(out)["earlier"] == {}
+
+
+def test_check_names_files_no_longer_generated_until_clean(shop: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _generate(shop, out, "--only", "helm")
+    shop.joinpath("archmodel.yaml").write_text(WITHOUT_API)
+    _generate(shop, out, "--only", "helm")  # kept, not removed
+    check = _run("check", str(shop), "-o", str(out), "--only", "helm")
+    assert check.exit_code == 1 and "extra: " in check.stdout and "helm/api/Chart.yaml" in check.stdout
+    assert "--only helm --clean`" in check.stderr
+    _generate(shop, out, "--only", "helm", "--clean")
+    assert _run("check", str(shop), "-o", str(out), "--only", "helm").exit_code == 0
+
+
+def test_a_kind_that_now_writes_nothing_still_answers_for_its_directory(
+    write_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    pipeline = "pipeline:\n  stages:\n    - {id: build, kind: build, name: Build}\n"
+    model = write_model(SHOP + pipeline)
+    out = tmp_path / "out"
+    _generate(model, out, "--only", "ci")
+    assert list((out / "ci").iterdir())
+    model.joinpath("archmodel.yaml").write_text(SHOP)
+    assert _run("check", str(model), "-o", str(out), "--only", "ci").exit_code == 1
+    _generate(model, out, "--only", "ci", "--clean")
+    assert not (out / "ci").exists()
+
+
+def test_check_refuses_a_manifest_it_cannot_trust(shop: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _generate(shop, out, "--only", "threats")
+    (out / MANIFEST).write_text("garbage")
+    check = _run("check", str(shop), "-o", str(out), "--only", "threats")
+    assert check.exit_code == 1 and "nothing compared" in check.stderr and "Traceback" not in check.output
+
+
+def test_check_reports_a_file_where_a_directory_goes(shop: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _generate(shop, out, "--only", "threats")
+    shutil.rmtree(out / "threats")
+    (out / "threats").write_text("in the way\n")
+    check = _run("check", str(shop), "-o", str(out), "--only", "threats")
+    assert check.exit_code == 1 and "a file in place of its directory" in check.stdout

@@ -18,10 +18,12 @@ from archmodel.runner import (
     NeedCycle,
     NoOptions,
     PathClash,
+    StrayPath,
     available_generators,
     load_all,
     order,
     run,
+    scope_of,
 )
 
 REFERENCE = Path(__file__).resolve().parent.parent / "models" / "reference"
@@ -130,3 +132,15 @@ def test_a_generator_path_out_of_out_is_an_error_not_a_traceback(
     assert isinstance(result.exception, SystemExit)  # a message, not a traceback
     assert "unsafe output path ../outside.txt" in result.output
     assert not (tmp_path / "outside.txt").exists()
+
+
+def test_a_generator_writes_only_below_the_directories_it_declares() -> None:
+    """What it declares is the part of OUT a run of it answers for (``--clean``, extras):
+    a file elsewhere would escape both, so the run is refused."""
+    files = {PurePosixPath(p): b"x" for p in ("x/a.txt", "y/b.txt")}
+    stray = Generator("x", NoOptions, lambda project, options: files, roots=("x",))
+    with pytest.raises(StrayPath, match=r"generator 'x' writes y/b\.txt, outside x"):
+        run(PROJECT, {"x": stray}, ["x"])
+    assert scope_of({"x": stray}, ["x"], []) == frozenset({"x"})
+    undeclared = Generator("u", NoOptions, lambda project, options: files)
+    assert scope_of({"u": undeclared}, ["u"], ["y/b.txt", "z"]) == frozenset({"y", "z"})

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.core import ParameterSource
@@ -29,11 +29,13 @@ from archmodel.runner import (
     GeneratorUnavailable,
     NeedCycle,
     PathClash,
+    StrayPath,
     available_generators,
     load_all,
     options_key,
     run_files,
     run_staged,
+    scope_of,
 )
 from archmodel.writer import Conflict, Staged, Written, has_staging, opened
 
@@ -96,8 +98,6 @@ class Run:
 
     def __init__(self, only: str, view: str | None, max_nodes: int, images: bool, out: Path) -> None:
         self.kinds = _kinds(only)
-        # Some kinds only: the run answers for the top-level directories they write.
-        self.scoped = set(self.kinds) != set(available_generators())
         try:
             self.generators = load_all(available_generators(), self.kinds)
         except GeneratorUnavailable as exc:
@@ -123,14 +123,19 @@ class Run:
         """The files of the selected generators (each after those it needs)."""
         try:
             return run_files(project, self.generators, self.kinds, self.options)
-        except (PathClash, NeedCycle, NameClash, GeneratorFailed) as exc:
+        except (PathClash, StrayPath, NeedCycle, NameClash, GeneratorFailed) as exc:
             _fail(f"{exc}; {refusal}")
+
+    def scope(self, paths: Iterable[str]) -> frozenset[str]:
+        """The part of OUT this run answers for: the directories its kinds write
+        (``paths``, the run's files, for a kind that declares none)."""
+        return scope_of(self.generators, self.kinds, paths)
 
     def staged(self, project: Project, stage: Callable[[dict[str, bytes]], list[Staged]]) -> list[Staged]:
         """``files``, each surveyed and staged by ``stage`` where it was generated."""
         try:
             return run_staged(project, self.generators, self.kinds, stage, self.options)
-        except (PathClash, NeedCycle, NameClash, GeneratorFailed) as exc:
+        except (PathClash, StrayPath, NeedCycle, NameClash, GeneratorFailed) as exc:
             _fail(f"{exc}; nothing written")
 
 
@@ -207,7 +212,8 @@ def generate_command(
     lifetime.keep(seen)
     try:
         with opened(out, seen) as target:
-            written = target.commit(this.staged(project, target.stage), clean, inputs, this.scoped)
+            staged = this.staged(project, target.stage)
+            written = target.commit(staged, clean, inputs, this.scope(entry[0] for entry in staged))
     except UnsafePath as exc:
         _fail(f"unsafe output path {exc}; nothing written")
     except BadManifest as exc:
@@ -231,6 +237,8 @@ def generate_command(
 
 def _left(written: Written) -> str:
     """What the summary says of files earlier runs wrote that this one no longer writes."""
+    if written.removed:
+        return f"; removed {written.removed} no longer generated"
     if not written.orphans:
         return ""
     first = written.orphans[0]
@@ -256,7 +264,7 @@ def check_command(
         inputs = this.inputs(project)
         known = output_cache.recall(inputs)
         lifetime.keep(known)
-        if known is not None and _unchanged(out, known, ahead, scoped=this.scoped):
+        if known is not None and _unchanged(out, known, ahead, scope=this.scope(known)):
             click.echo(f"{out}: in sync (every file is what generate wrote for these inputs)", err=True)
             return
     files = this.files(project, refusal="nothing compared")
@@ -265,11 +273,14 @@ def check_command(
     except UnsafePath as exc:  # a plugin generator's path leaving OUT: nothing to compare
         _fail(f"unsafe output path {exc}; nothing compared")
     output_cache.remember(inputs, expected)
-    drift = compare_hashes(out, expected, scoped=this.scoped)
+    try:
+        drift = compare_hashes(out, expected, scope=this.scope(expected))
+    except BadManifest as exc:  # it names the files check would call extra: none can be trusted
+        _fail(f"{exc}; nothing compared (remove the manifest to start afresh)")
     lifetime.keep(files, expected, drift)
     _report(out, drift, files)
     if not drift.clean:
-        click.echo(f"{out}: out of date; run `{_generate_line(model, out)}`", err=True)
+        click.echo(f"{out}: out of date; run `{_generate_line(model, out, bool(drift.extra))}`", err=True)
         sys.exit(1)
     click.echo(f"{out}: in sync ({len(files)} files)", err=True)
 
@@ -278,9 +289,10 @@ def check_command(
 _SHARED = {"only": "--only", "view": "--view", "max_nodes": "--max-nodes", "env": "--env"}
 
 
-def _generate_line(model: Path, out: Path) -> str:
+def _generate_line(model: Path, out: Path, clean: bool) -> str:
     """The generate command that brings OUT up to date: this check's model, OUT and the
-    options given to it (a check of some kinds is answered by a generate of those)."""
+    options given to it (a check of some kinds is answered by a generate of those), and
+    ``--clean`` when files generation no longer produces are to go."""
     ctx = click.get_current_context()
     words = ["archmodel", "generate", str(model), "-o", str(out)]
     for name, flag in _SHARED.items():
@@ -288,6 +300,8 @@ def _generate_line(model: Path, out: Path) -> str:
             words += [flag, str(ctx.params[name])]
     if not ctx.params["images"]:
         words.append("--no-images")
+    if clean:
+        words.append("--clean")
     return shlex.join(words)
 
 
@@ -303,7 +317,7 @@ def _as_generated(out: Path, inputs: str, ahead: Ahead) -> int | None:
 
 
 def _unchanged(
-    out: Path, known: dict[str, str], ahead: Ahead, first: bool = False, scoped: bool = False
+    out: Path, known: dict[str, str], ahead: Ahead, first: bool = False, scope: frozenset[str] | None = None
 ) -> bool:
     """Whether OUT still holds what generate wrote for these inputs (files whose stat
     is the one remembered are not read again); ``first``: stop at the first file that
@@ -311,7 +325,7 @@ def _unchanged(
     if not ahead.forked or not ahead.current():
         seen = output_cache.recall_stats(out)
         lifetime.keep(seen)
-        return compare_hashes(out, known, seen=seen, first=first, scoped=scoped).clean
+        return _compared(out, known, seen=seen, first=first, scope=scope)
     entry = ahead.manifest_entry()
     seen = Seen({MANIFEST: entry} if entry is not None else {})
     judged = first and MANIFEST in known
@@ -323,7 +337,16 @@ def _unchanged(
     if judged:
         matched[MANIFEST] = known[MANIFEST]  # just judged: not read and hashed again
     lifetime.keep(matched)
-    return compare_hashes(out, known, seen=seen, matched=matched, first=first, scoped=scoped).clean
+    return _compared(out, known, seen=seen, matched=matched, first=first, scope=scope)
+
+
+def _compared(out: Path, known: dict[str, str], **how: Any) -> bool:
+    """Whether OUT holds what ``known`` records (``compare_hashes``); a manifest that
+    cannot be trusted is not (the full comparison then says why)."""
+    try:
+        return compare_hashes(out, known, **how).clean
+    except BadManifest:
+        return False
 
 
 def _report(out: Path, drift: Drift, files: dict[str, bytes]) -> None:

@@ -87,4 +87,4 @@ def generate(project: Project, options: CiOptions) -> Files:
     }
 
 
-GENERATOR = Generator("ci", CiOptions, generate)
+GENERATOR = Generator("ci", CiOptions, generate, roots=("ci",))

@@ -152,4 +152,4 @@ def _scenarios(graph: ArchGraph, images: bool) -> dict[str, bytes]:
     return files
 
 
-GENERATOR = Generator("diagrams", DiagramsOptions, generate, prepare=report_for)
+GENERATOR = Generator("diagrams", DiagramsOptions, generate, prepare=report_for, roots=("diagrams",))

@@ -51,4 +51,6 @@ def generate(project: Project, options: DocsOptions) -> Files:
     return FileMap({p: out[p] for p in sorted(out)})
 
 
-GENERATOR = Generator("docs", DocsOptions, generate, needs=("diagrams",), prepare=threat_findings)
+GENERATOR = Generator(
+    "docs", DocsOptions, generate, needs=("diagrams",), prepare=threat_findings, roots=("docs",)
+)

@@ -137,4 +137,4 @@ def generate(project: Project, options: NoOptions) -> Files:
     return FileMap({p: files[p] for p in sorted(files)})
 
 
-GENERATOR = Generator("helm", NoOptions, generate)
+GENERATOR = Generator("helm", NoOptions, generate, roots=("helm", "k8s"))

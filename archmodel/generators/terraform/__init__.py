@@ -127,4 +127,4 @@ def generate(project: Project, options: NoOptions) -> Files:
     return FileMap({p: files[p] for p in sorted(files)})
 
 
-GENERATOR = Generator("terraform", NoOptions, per_environment(generate))
+GENERATOR = Generator("terraform", NoOptions, per_environment(generate), roots=("terraform",))

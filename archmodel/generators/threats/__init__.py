@@ -67,4 +67,4 @@ def generate(project: Project, options: NoOptions) -> Files:
     return FileMap({path: text.encode("utf-8") for path, text in sorted(files.items())})
 
 
-GENERATOR = Generator("threats", NoOptions, generate, prepare=report_for)
+GENERATOR = Generator("threats", NoOptions, generate, prepare=report_for, roots=("threats",))
