@@ -77,21 +77,27 @@ def safe_relative(path: str) -> str:
 
 
 def manifest_of(
-    hashes: Mapping[str, str], inputs: str = "", earlier: Mapping[str, str] | None = None
+    hashes: Mapping[str, str],
+    inputs: str = "",
+    earlier: Mapping[str, str] | None = None,
+    listed: str | None = None,
 ) -> bytes:
     """The manifest: every file's hash, the fingerprint of what produced them and, when
-    there are any, the files of earlier runs still generate's to replace.
+    there are any, the files of earlier runs still generate's to replace. ``listed`` is
+    ``listing(hashes)`` when the caller has it (a run writes two manifests).
 
     Laid out as ``json.dumps(..., indent=2)`` would, but written line by line: the
     indenting encoder is pure Python, and a large model lists a hundred thousand files.
     """
     quote = json.encoder.encode_basestring_ascii
-    head = f'{{\n  "version": 1,\n  "inputs": {quote(inputs)},\n  "files": {_listing(hashes)}'
-    tail = f',\n  "earlier": {_listing(earlier)}' if earlier else ""
+    files = listed if listed is not None else listing(hashes)
+    head = f'{{\n  "version": 1,\n  "inputs": {quote(inputs)},\n  "files": {files}'
+    tail = f',\n  "earlier": {listing(earlier)}' if earlier else ""
     return f"{head}{tail}\n}}\n".encode()
 
 
-def _listing(hashes: Mapping[str, str]) -> str:
+def listing(hashes: Mapping[str, str]) -> str:
+    """One listing of the manifest as laid out there (its paths in order)."""
     quote = json.encoder.encode_basestring_ascii
     lines = [f"    {quote(path)}: {quote(hashes[path])}" for path in sorted(hashes)]
     return "{\n" + ",\n".join(lines) + "\n  }" if lines else "{}"

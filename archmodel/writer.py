@@ -32,6 +32,7 @@ from archmodel.manifest import (
     Manifest,
     UnsafePath,
     in_scope,
+    listing,
     manifest_of,
     read_manifest,
     safe_relative,
@@ -189,12 +190,13 @@ class Opened:
         hashes = {rel: hashed for rel, hashed, *_ in staged}
         left = {rel: hashed for rel, hashed in self.owned.items() if rel not in hashes}
         orphans = {rel: left[rel] for rel in sorted(left) if in_scope(rel, scope)}
+        listed = listing(hashes)  # the larger part of both manifests a run writes
         if moves:
-            self._vouch(hashes, inputs)
+            self._vouch(hashes, inputs, listed, left, moves)
         renamed = move(os.fspath(self.out), self.staging, moves)
         kept, removed = _settle(self.out, orphans, clean)
         earlier = {rel: hashed for rel, hashed in left.items() if rel not in orphans or rel in kept}
-        manifest = manifest_of(hashes, inputs, earlier)
+        manifest = manifest_of(hashes, inputs, earlier, listed)
         manifest_hash = digest(manifest)
         self._write_manifest(manifest, manifest_hash)  # last: it vouches for the rest
         stats = self._stats(staged, renamed)
@@ -202,15 +204,23 @@ class Opened:
         # While files it no longer writes are kept, the cache records the manifest a run
         # without them writes (which OUT does not hold): the next run does not skip the
         # writer, which names them again (and removes them with ``clean``).
-        recorded = digest(manifest_of(hashes, inputs)) if named else manifest_hash
+        recorded = digest(manifest_of(hashes, inputs, None, listed)) if named else manifest_hash
         return Written([rel for rel, _ in moves], hashes, stats, manifest_hash, named, recorded, removed)
 
-    def _vouch(self, hashes: Mapping[str, str], inputs: str) -> None:
+    def _vouch(
+        self,
+        hashes: Mapping[str, str],
+        inputs: str,
+        listed: str,
+        left: Mapping[str, str],
+        moves: list[tuple[str, str]],
+    ) -> None:
         """Before the first move, a manifest that lists each planned file with its new
-        hash and, as ``earlier``, every file of ours with the hash it has now: a run
-        killed among its moves (or stopped by a full disk) leaves each file with one of
-        the two, and the next run replaces it either way."""
-        manifest = manifest_of(hashes, inputs, self.owned)
+        hash and, as ``earlier``, the files this run does not write and the hash each
+        file to be replaced has now: a run killed among its moves (or stopped by a full
+        disk) leaves each file with one of the two, and the next run replaces it."""
+        before = {rel: self.owned[rel] for rel, _ in moves if rel in self.owned}
+        manifest = manifest_of(hashes, inputs, {**left, **before}, listed)
         self._write_manifest(manifest, digest(manifest))
 
     def _write_manifest(self, manifest: bytes, manifest_hash: str) -> None:
