@@ -215,3 +215,16 @@ def test_generate_refuses_an_out_in_the_model_that_holds_model_files(tmp_path: P
         written = _generate(model, out)
         assert written.exit_code == 0, written.output
         assert _run("validate", str(model)).exit_code == 0
+
+
+def test_generate_refuses_an_out_whose_kinds_would_write_into_the_model(tmp_path: Path) -> None:
+    """A model kept in a directory named like a kind's (``helm/``), OUT its parent: the
+    charts would land among the model's files and the next load read them as model."""
+    model = tmp_path / "helm"
+    shutil.copytree(REFERENCE, model)
+    before = _snapshot(model)
+    refused = _run("generate", str(model), "-o", str(tmp_path), "--only", "helm")
+    assert refused.exit_code == 1 and "where generate writes" in refused.output
+    assert _snapshot(model) == before
+    assert _run("generate", str(model), "-o", str(tmp_path), "--only", "threats").exit_code == 0
+    assert _run("validate", str(model)).exit_code == 0

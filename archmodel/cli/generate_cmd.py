@@ -149,14 +149,21 @@ def _committed_as(out: Path) -> str:
         return "."
 
 
-def _refuse_out_in_model(out: Path, project: Project) -> None:
+def _refuse_out_in_model(out: Path, project: Project, roots: frozenset[str]) -> None:
     """OUT may sit below the model directory (include globs skip generated output), but
     not be it, nor a directory there that holds model files: the manifest would mark the
     model itself as generated, and the next load would skip those files without a word.
-    (An OUT above the model directory is fine: a load looks below the model only.)"""
+    OUT may sit above the model directory (a load looks below the model only), unless
+    the model directory is one the run writes into (``roots``: a model kept in ``helm/``
+    with OUT its parent would get charts among its files)."""
     target, base = out.resolve(), project.base.resolve()
     if target == base:
         _fail(f"{out} is the model directory; choose an output directory inside or beside it")
+    if base.is_relative_to(target) and base.relative_to(target).parts[0] in roots:
+        where = base.relative_to(target).parts[0]
+        _fail(
+            f"the model directory is in {out}/{where}, where generate writes; choose another output directory"
+        )
     if not target.is_relative_to(base):
         return
     inside = sorted(f for f in project.sources if Path(f).resolve().is_relative_to(target))
@@ -202,7 +209,7 @@ def generate_command(
     this = Run(only, view, max_nodes, images, out)
     with Ahead(out) as ahead:
         project = in_environment(checked_project(model, refusal="nothing written"), env)
-        _refuse_out_in_model(out, project)
+        _refuse_out_in_model(out, project, this.scope(()))
         inputs = this.inputs(project)
         count = _as_generated(out, inputs, ahead)
     if count is not None:
