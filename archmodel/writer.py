@@ -68,9 +68,20 @@ def digests(files: Mapping[str, bytes]) -> dict[str, str]:
     return {rel: digest(content) for rel, content in files.items()}
 
 
+# Made first in each staging directory: only a directory holding it is a run's staging,
+# so a user's directory that happens to share the prefix is never removed.
+STAGING_MARK = ".archmodel-staging"
+
+
 def _staging_in(out: Path) -> list[Path]:
     """OUT's staging directories (a run's, or ones a killed run left)."""
-    return [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX) and kind_of(p) == "directory"]
+    return [
+        p
+        for p in out.iterdir()
+        if p.name.startswith(STAGING_PREFIX)
+        and kind_of(p) == "directory"
+        and kind_of(p / STAGING_MARK) is None
+    ]
 
 
 def has_staging(out: Path) -> bool:
@@ -251,6 +262,7 @@ def opened(out: Path, seen: Seen | None = None) -> Iterator[Opened]:
             previous = read_manifest(out)
             staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out)
             try:
+                create(os.path.join(staging, STAGING_MARK), b"")
                 yield Opened(out, previous, seen or Seen(), staging)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)

@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from archmodel.cli.main import cli
 from archmodel.manifest import MANIFEST
-from archmodel.writer import STAGING_PREFIX, digest
+from archmodel.writer import STAGING_MARK, STAGING_PREFIX, digest
 
 REFERENCE = Path(__file__).resolve().parent.parent / "models" / "reference"
 MODEL = "archmodel: 1\nsystem: {name: T}\ncomponents: [{id: u, kind: actor, name: U}]\n"
@@ -140,12 +140,19 @@ def test_output_below_the_model_is_not_read_back_as_model(tmp_path: Path) -> Non
 
 
 def test_leftover_staging_from_a_killed_run_is_removed(model: Path, tmp_path: Path) -> None:
+    """A run's staging (marked when made) is removed by the next run; a user's directory
+    that only shares the name is not."""
     out = tmp_path / "out"
     leftover = out / f"{STAGING_PREFIX}abc123"
     (leftover / "threats").mkdir(parents=True)
+    (leftover / STAGING_MARK).write_bytes(b"")
     (leftover / "threats" / "threats.md").write_text("half")
+    mine = out / f"{STAGING_PREFIX}notes"
+    mine.mkdir()
+    (mine / "todo.md").write_text("mine")
     assert _generate(model, out).exit_code == 0
     assert not leftover.exists()
+    assert (mine / "todo.md").read_text() == "mine"
 
 
 @pytest.mark.parametrize("kind", ["fifo", "zero"])
