@@ -302,3 +302,10 @@ def test_check_reports_a_file_where_a_directory_goes(shop: Path, tmp_path: Path)
     (out / "threats").write_text("in the way\n")
     check = _run("check", str(shop), "-o", str(out), "--only", "threats")
     assert check.exit_code == 1 and "a file in place of its directory" in check.stdout
+
+
+def test_a_kind_that_writes_nothing_is_named(shop: Path, tmp_path: Path) -> None:
+    """A model with no pipeline has no CI workflow: ``0 files`` alone leaves one guessing."""
+    result = _generate(shop, tmp_path / "out", "--only", "ci,threats")
+    assert "note: 'ci' wrote nothing for this model" in result.stderr
+    assert "'threats'" not in result.stderr

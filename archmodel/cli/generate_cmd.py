@@ -18,7 +18,7 @@ from archmodel.cli.project import ENV, checked_project, in_environment
 from archmodel.fingerprint import inputs_fingerprint
 from archmodel.generators.ci.options import CiOptions
 from archmodel.lookahead import Ahead
-from archmodel.manifest import MANIFEST, BadManifest, UnsafePath
+from archmodel.manifest import MANIFEST, BadManifest, UnsafePath, top_names
 from archmodel.naming import NameClash
 from archmodel.out_lock import Busy
 from archmodel.outcheck import Drift, compare_hashes, expected_hashes
@@ -131,6 +131,14 @@ class Run:
         (``paths``, the run's files, for a kind that declares none)."""
         return scope_of(self.generators, self.kinds, paths)
 
+    def silent(self, paths: Iterable[str]) -> list[str]:
+        """The kinds asked for that wrote no file (``ci`` for a model with no pipeline):
+        a summary of ``0 files`` alone leaves the user wondering why."""
+        tops = top_names(paths)
+        return [
+            kind for kind in self.kinds if (roots := self.generators[kind].roots) and tops.isdisjoint(roots)
+        ]
+
     def staged(self, project: Project, stage: Callable[[dict[str, bytes]], list[Staged]]) -> list[Staged]:
         """``files``, each surveyed and staged by ``stage`` where it was generated."""
         try:
@@ -240,6 +248,8 @@ def generate_command(
     click.echo(
         f"{out}: {len(written.hashes)} files, {len(written.changed)} changed{_left(written)}", err=True
     )
+    for kind in this.silent(written.hashes):
+        click.echo(f"note: '{kind}' wrote nothing for this model", err=True)
 
 
 def _left(written: Written) -> str:
