@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from archmodel.cli.main import cli
 from archmodel.manifest import MANIFEST, UnsafePath, safe_relative
 from archmodel.outcheck import compare_outputs
-from archmodel.writer import write_outputs
+from archmodel.writer import STAGING_MARK, write_outputs
 
 
 def test_manifest_lists_every_file_with_its_hash(tmp_path: Path) -> None:
@@ -278,8 +278,9 @@ def test_generate_fast_path_never_vouches_for_a_tampered_out(
     _, out, args = _generated_once(write_model, tmp_path)
     if tamper == "manifest":
         (out / MANIFEST).write_text('{"files": 5}')
-    else:
+    else:  # what a killed run leaves: its staging directory, marked as such
         (out / ".archmodel-staging-killed").mkdir()
+        (out / ".archmodel-staging-killed" / STAGING_MARK).write_bytes(b"")
     again = CliRunner().invoke(cli, args)
     assert "as generated" not in again.stderr
     if tamper == "manifest":  # a full run, which refuses a manifest it cannot trust
