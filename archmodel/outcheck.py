@@ -120,10 +120,17 @@ def compare_hashes(
             return Drift(stale, missing, [], unsafe)
     if listed is None:
         listed = set(expected) if manifest_as_expected else _listed(out)
-    extra = [
-        rel for rel in sorted(listed - set(expected)) if in_scope(rel, scope) and kind_of(out / rel) is None
-    ]
+    extra = [rel for rel in sorted(listed - set(expected)) if in_scope(rel, scope) and _regular(out / rel)]
     return Drift(sorted(stale), sorted(missing), extra, sorted(unsafe))
+
+
+def _regular(path: Path) -> bool:
+    """Whether a regular file stands at ``path`` (a path that cannot name one now, its
+    directory a file or too long a name, has none)."""
+    try:
+        return kind_of(path) is None
+    except OSError:
+        return False
 
 
 def _listed(out: Path) -> set[str]:

@@ -136,16 +136,24 @@ def _stats_entry(out: Path) -> Path | None:
     return where / f"stat-{key}.json"
 
 
-def remember_stats(out: Path, hashes: Mapping[str, str], stats: Mapping[str, StatKey] | None = None) -> None:
+def remember_stats(
+    out: Path,
+    hashes: Mapping[str, str],
+    stats: Mapping[str, StatKey] | None = None,
+    carried: Mapping[str, object] | None = None,
+) -> None:
     """Keep the stat of every regular file of OUT listed in ``hashes`` (which the caller
     has just written or hashed), with its hash (best effort). ``stats``: the stats the
-    writer saw as it left each file (each other file gets a fresh ``lstat``)."""
+    writer saw as it left each file (each other file gets a fresh ``lstat``). ``carried``:
+    entries of the previous record for files the run left in OUT (another kind's, after
+    ``--only``), kept as they were: each is checked against the file's stat when used,
+    and without them the next full run reads every such file again."""
     entry = _stats_entry(out)
     if entry is None:
         return
     base = os.fspath(out)
     known = stats or {}
-    seen = {}
+    seen = dict(carried or {})
     for rel, hashed in sorted(hashes.items()):
         key = known.get(rel) or stat_key(os.path.join(base, rel))
         if key is not None:
@@ -154,7 +162,12 @@ def remember_stats(out: Path, hashes: Mapping[str, str], stats: Mapping[str, Sta
 
 
 def remember_run(
-    inputs: str, hashes: Mapping[str, str], out: Path, files: Mapping[str, str], stats: Mapping[str, StatKey]
+    inputs: str,
+    hashes: Mapping[str, str],
+    out: Path,
+    files: Mapping[str, str],
+    stats: Mapping[str, StatKey],
+    carried: Mapping[str, object] | None = None,
 ) -> None:
     """What a generate run leaves in the cache, both records at once: the ``hashes`` it
     produced for ``inputs`` (``remember``), in a forked worker, while this process keeps
@@ -166,7 +179,7 @@ def remember_run(
     )
     if worker is None:
         remember(inputs, hashes)
-    remember_stats(out, files, stats)
+    remember_stats(out, files, stats, carried)
     if worker is not None:
         worker.join()
 

@@ -17,6 +17,7 @@ edit, so the writer trusts nothing it finds there:
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import os
 import shutil
@@ -137,6 +138,7 @@ class Written:
     # ``clean``); ``check`` never treats the manifest itself as stale.
     recorded_manifest: str
     removed: int = 0  # files of earlier runs ``clean`` removed
+    earlier: frozenset[str] = frozenset()  # the files earlier runs wrote, still listed
 
 
 class Opened:
@@ -199,7 +201,7 @@ class Opened:
         if problems:
             raise Conflict(tuple(problems))
         hashes = {rel: hashed for rel, hashed, *_ in staged}
-        left = {rel: hashed for rel, hashed in self.owned.items() if rel not in hashes}
+        left = self._as_they_are({rel: hashed for rel, hashed in self.owned.items() if rel not in hashes})
         orphans = {rel: left[rel] for rel in sorted(left) if in_scope(rel, scope)}
         listed = listing(hashes)  # the larger part of both manifests a run writes
         if moves:
@@ -216,7 +218,8 @@ class Opened:
         # without them writes (which OUT does not hold): the next run does not skip the
         # writer, which names them again (and removes them with ``clean``).
         recorded = digest(manifest_of(hashes, inputs, None, listed)) if named else manifest_hash
-        return Written([rel for rel, _ in moves], hashes, stats, manifest_hash, named, recorded, removed)
+        changed = [rel for rel, _ in moves]
+        return Written(changed, hashes, stats, manifest_hash, named, recorded, removed, frozenset(earlier))
 
     def _vouch(
         self,
@@ -230,9 +233,19 @@ class Opened:
         hash and, as ``earlier``, the files this run does not write and the hash each
         file to be replaced has now: a run killed among its moves (or stopped by a full
         disk) leaves each file with one of the two, and the next run replaces it."""
-        before = {rel: self.owned[rel] for rel, _ in moves if rel in self.owned}
+        before = self._as_they_are({rel: self.owned[rel] for rel, _ in moves if rel in self.owned})
         manifest = manifest_of(hashes, inputs, {**left, **before}, listed)
         self._write_manifest(manifest, digest(manifest))
+
+    def _as_they_are(self, listed: dict[str, str]) -> dict[str, str]:
+        """``listed`` with, for a file a stopped run left with either of two hashes
+        (``self.before``), the one it has now: a listing that keeps only the other would
+        disown it. Only files of a run that stopped half-way are read."""
+        for rel in listed.keys() & self.before.keys():
+            now = hash_or_none(self.out / rel)
+            if now == self.before[rel]:
+                listed[rel] = now
+        return listed
 
     def _write_manifest(self, manifest: bytes, manifest_hash: str) -> None:
         if hash_or_none(self.out / MANIFEST) != manifest_hash:
@@ -344,28 +357,33 @@ def _files_in_the_way(staged: list[Staged]) -> list[tuple[str, str]]:
 
 def _settle(out: Path, orphans: Mapping[str, str], clean: bool) -> tuple[set[str], int]:
     """Which of the files earlier runs wrote (and this one does not) stay listed, and how
-    many ``clean`` removed. One removed by hand is forgotten. Without ``clean`` the rest
-    stay; with it each still as written is removed, with the directories that leaves
-    empty, and one edited or replaced since (now the user's) is forgotten. One that
-    cannot be looked at or removed (a file where its directory was) stays listed."""
+    many ``clean`` removed. One that is no longer a regular file there (removed by hand,
+    replaced by a link or a directory, a file where its directory was) is forgotten, as
+    ``check`` ignores it. Without ``clean`` the rest stay; with it each still as written
+    is removed, with the directories that leaves empty, and one edited since (now the
+    user's) is forgotten. One that cannot be read or removed just now stays listed."""
     within = Within(out)
     kept: set[str] = set()
     removed, emptied = 0, set()
     for rel, hashed in orphans.items():
         try:
-            state = kind_of(out / rel) if within(rel) else "outside"
-            if state == "missing" or (not clean and state == "outside"):
+            if not within(rel) or kind_of(out / rel) is not None:
                 continue
             if not clean:
                 kept.add(rel)
-            elif state is None and hash_or_none(out / rel) == hashed:
+            elif hash_or_none(out / rel) == hashed:
                 (out / rel).unlink()
                 removed += 1
                 emptied.add(rel.rpartition("/")[0])
-        except OSError:
-            kept.add(rel)
+        except OSError as exc:
+            if exc.errno not in _NOT_THERE:
+                kept.add(rel)
     _remove_empty(out, emptied)
     return kept, removed
+
+
+# A path that cannot name a file now (its directory is a file, a link loop, too long).
+_NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.ENAMETOOLONG})
 
 
 def _remove_empty(out: Path, directories: set[str]) -> None:

@@ -243,7 +243,8 @@ def generate_command(
         _fail(f"cannot write {out}: {exc.strerror or exc}")
     # What `check` compares, and the stat each file was left with.
     record = {**written.hashes, MANIFEST: written.recorded_manifest}
-    output_cache.remember_run(inputs, record, out, written.hashes, written.stats)
+    carried = {rel: seen.entries[rel] for rel in written.earlier if rel in seen.entries}
+    output_cache.remember_run(inputs, record, out, written.hashes, written.stats, carried)
     lifetime.keep(written)
     click.echo(
         f"{out}: {len(written.hashes)} files, {len(written.changed)} changed{_left(written)}", err=True
