@@ -81,3 +81,28 @@ def test_the_component_page_shows_the_pinned_image_and_the_resources(
     page = next(v.decode() for k, v in pages.items() if k.endswith("frontend.md"))
     assert f"frontend@{DIGEST}" in page
     assert "100m, limit 2" in page and "64Mi, limit 2Gi" in page
+
+
+LB_MODEL = """\
+archmodel: 1
+system: {name: Shop}
+environments: [{id: prod, name: Prod, tier: prod, cloud: gcp, regions: [us-central1]}]
+components:
+  - {id: user, kind: web_client}
+  - {id: lb, kind: load_balancer, public: true}
+  - {id: web, kind: service, deploy: {image: "web:1", port: 8080}}
+flows:
+  - {from: user, to: lb, protocol: PROTOCOL}
+  - {from: lb, to: web, protocol: https}
+"""
+
+
+@pytest.mark.parametrize("protocol", ["http", "https"])
+def test_the_gcp_load_balancer_says_it_serves_https_only_when_the_model_draws_http(
+    protocol: str, write_model: Callable[..., Path]
+) -> None:
+    model = write_model(LB_MODEL.replace("PROTOCOL", protocol))
+    files = generate(valid_project(model), NoOptions())
+    text = next(v.decode() for k, v in files.items() if str(k).endswith("/lb.gen.tf"))
+    said = "# NOTE: the model sends flow user->lb into it in clear" in text
+    assert said == (protocol == "http")

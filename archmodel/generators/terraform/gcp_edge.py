@@ -52,8 +52,13 @@ def run_size(cpu: str | None, memory: str | None) -> tuple[str, str, str | None]
 
 
 def notes(row: str, facts: Facts, plan: Plan) -> list[str]:
-    if row == "load_balancer" and (cdns := _cdns(facts, plan)):
-        return [f"Cloud CDN is on in the backend services: it realises component {', '.join(cdns)} (cdn)"]
+    if row == "load_balancer":
+        found = []
+        if cdns := _cdns(facts, plan):
+            found.append(
+                f"Cloud CDN is on in the backend services: it realises component {', '.join(cdns)} (cdn)"
+            )
+        return found + _upgraded(facts)
     if row != "container":
         return []
     deploy = facts.component.deploy
@@ -169,6 +174,18 @@ def cdn(facts: Facts, plan: Plan) -> list[Block]:
             stacklevel=2,
         )
     return []
+
+
+def _upgraded(facts: Facts) -> list[str]:
+    """The load balancer serves HTTPS only: flows the model draws into it in clear say
+    otherwise, and their clients would find nothing listening on plain HTTP."""
+    clear = sorted(f.id for f in facts.inbound if f.encrypted is False)
+    if not clear:
+        return []
+    return [
+        f"the model sends flow {', '.join(clear)} into it in clear; this load balancer serves "
+        "HTTPS only (port 443), so those clients must use HTTPS"
+    ]
 
 
 def load_balancer(facts: Facts, plan: Plan) -> list[Block]:
