@@ -235,7 +235,7 @@ class Opened:
         disk) leaves each file with one of the two, and the next run replaces it."""
         before = self._as_they_are({rel: self.owned[rel] for rel, _ in moves if rel in self.owned})
         manifest = manifest_of(hashes, inputs, {**left, **before}, listed)
-        self._write_manifest(manifest, digest(manifest))
+        self._write_manifest(manifest)
 
     def _as_they_are(self, listed: dict[str, str]) -> dict[str, str]:
         """``listed`` with, for a file a stopped run left with either of two hashes
@@ -247,8 +247,12 @@ class Opened:
                 listed[rel] = now
         return listed
 
-    def _write_manifest(self, manifest: bytes, manifest_hash: str) -> None:
-        if hash_or_none(self.out / MANIFEST) != manifest_hash:
+    def _write_manifest(self, manifest: bytes, manifest_hash: str | None = None) -> None:
+        """Put ``manifest`` in place, unless the one there has ``manifest_hash`` already
+        (a run that changed nothing leaves it untouched). Without a hash (the manifest
+        written before files move) it is always written: comparing would read the whole
+        manifest in OUT, 0.1 s at 50k components, to save a write that is rarely saved."""
+        if manifest_hash is None or hash_or_none(self.out / MANIFEST) != manifest_hash:
             create(os.path.join(self.staging, MANIFEST), manifest)
             os.replace(os.path.join(self.staging, MANIFEST), self.out / MANIFEST)
 
