@@ -64,11 +64,6 @@ def operated_workload(component: Component) -> bool:
     identity provider we run ourselves (a container or VM: our own token service, a
     Keycloak), which holds database and signing credentials as any service does. A
     managed or external identity provider is the provider's to run."""
-    if component.kind in PROCESSING:
-        return True
-    deploy = component.deploy
-    return (
-        component.kind is Kind.identity_provider
-        and deploy is not None
-        and deploy.runtime in SELF_MANAGED_RUNTIMES
+    return component.kind in PROCESSING or (
+        component.kind is Kind.identity_provider and self_managed(component)
     )

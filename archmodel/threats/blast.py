@@ -83,11 +83,12 @@ def credential_ids(ctx: ThreatContext) -> frozenset[str]:
     return frozenset(by_category | vaulted)
 
 
-def user_owned(ctx: ThreatContext) -> frozenset[str]:
-    """Data owned by a client (a person's or partner's own): it opens nothing of ours."""
+def user_owned(ctx: ThreatContext, kinds: frozenset[Kind] = CLIENTS) -> frozenset[str]:
+    """Data owned by a client (a person's or partner's own): it opens nothing of ours.
+    ``kinds`` narrows the owners (``HUMAN_CLIENTS``: a person's own, not a partner's)."""
     comps = ctx.graph.components
     return frozenset(
-        d for d, a in ctx.graph.data.items() if a.owner in comps and comps[a.owner].kind in CLIENTS
+        d for d, a in ctx.graph.data.items() if a.owner in comps and comps[a.owner].kind in kinds
     )
 
 

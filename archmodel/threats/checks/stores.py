@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archmodel.model import DATA_STORES, HUMAN_CLIENTS, SECRET_CATEGORIES, Classification, Kind
+from archmodel.threats.blast import user_owned
 from archmodel.threats.checks.common import at_stake, component_hit, label, quoted, store_data
 from archmodel.threats.checks.services import crosses_inward, unauthenticated_inbound
 from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
@@ -197,7 +198,7 @@ def secrets_outside_vault(ctx: ThreatContext) -> Iterator[Hit]:
     asset whose `owner` is an actor or client app: users' password hashes in the user
     database) are what the store exists to check, not secrets of ours to move into a
     vault; a partner's API key is one we hold, and is."""
-    data, users = ctx.graph.data, _people_own(ctx)
+    data, users = ctx.graph.data, user_owned(ctx, HUMAN_CLIENTS)
     for c in ctx.components():
         if c.kind is Kind.secrets_store:
             continue
@@ -213,14 +214,6 @@ def secrets_outside_vault(ctx: ThreatContext) -> Iterator[Hit]:
                 f"{label(c).capitalize()} stores credentials {quoted(secrets)} outside a secrets vault.",
                 stake=max(ctx.data_rank(secrets), 2),
             )
-
-
-def _people_own(ctx: ThreatContext) -> frozenset[str]:
-    """Data owned by a person or the app they use (``HUMAN_CLIENTS``)."""
-    comps = ctx.graph.components
-    return frozenset(
-        d for d, a in ctx.graph.data.items() if a.owner in comps and comps[a.owner].kind in HUMAN_CLIENTS
-    )
 
 
 @threat(
