@@ -167,8 +167,8 @@ def _refuse_out_in_model(out: Path, project: Project, roots: frozenset[str]) -> 
     target, base = out.resolve(), project.base.resolve()
     if target == base:
         _fail(f"{out} is the model directory; choose an output directory inside or beside it")
-    if base.is_relative_to(target) and base.relative_to(target).parts[0] in roots:
-        where = base.relative_to(target).parts[0]
+    where = base.relative_to(target).parts[0] if base.is_relative_to(target) else None
+    if where in roots:
         _fail(
             f"the model directory is in {out}/{where}, where generate writes; choose another output directory"
         )
@@ -195,10 +195,7 @@ def _listed(files: list[str]) -> str:
 @click.option(
     "--clean",
     is_flag=True,
-    help=(
-        "Remove files earlier runs wrote and this one does not "
-        "(with --only, in the directories its kinds write)."
-    ),
+    help="Remove files earlier runs wrote and this one does not, below the directories its kinds write.",
 )
 def generate_command(
     model: Path,

@@ -6,6 +6,7 @@ directory, so includes resolve exactly as they did then.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import posixpath
@@ -41,7 +42,7 @@ def materialize(rev: str, path: str, into: Path) -> Path:
     rel, kind = _in_repository(rev, path)
     directory = rel if kind == "tree" else rel.parent
     # Paths given to ``git archive`` are read from the working directory: run it from
-    # the repository's top, where ``rel`` (the prefix and the path) starts.
+    # the repository's top, where ``rel`` starts.
     top = os.fsdecode(_git("rev-parse", "--show-toplevel")).strip()
     archive = _git("-C", top, "archive", "--format=tar", rev, "--", str(directory) or ".")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
@@ -55,22 +56,21 @@ def _in_repository(rev: str, path: str) -> tuple[PurePosixPath, str]:
     directory when it starts with ``./`` or ``../``. A path that is not there from the top
     but is from the working directory (``HEAD~1:shop`` run in ``models/``) is taken from
     there rather than refused."""
+    if path.split("/", 1)[0] not in (".", ".."):
+        top = PurePosixPath(posixpath.normpath(path))
+        with contextlib.suppress(ModelNotFound):
+            return top, _kind(rev, top)
     # The working directory's name may be any bytes: kept as the file system gives them.
     prefix = os.fsdecode(_git("rev-parse", "--show-prefix")).strip()
     here = PurePosixPath(posixpath.normpath(posixpath.join(prefix, path)))
-    if path.split("/", 1)[0] in (".", ".."):
-        candidates = [here]
-    else:
-        candidates = [PurePosixPath(posixpath.normpath(path)), here]
-    for rel in candidates[:-1]:
-        try:
-            return rel, _git("cat-file", "-t", f"{rev}:{rel}").decode().strip()
-        except ModelNotFound:
-            continue
-    rel = candidates[-1]
-    if rel.parts[:1] == ("..",):
+    if here.parts[:1] == ("..",):
         raise ModelNotFound(f"{rev}:{path}: outside the repository")
-    return rel, _git("cat-file", "-t", f"{rev}:{rel}").decode().strip()
+    return here, _kind(rev, here)
+
+
+def _kind(rev: str, rel: PurePosixPath) -> str:
+    """What ``rel`` is at ``rev`` (``tree`` or ``blob``); ``ModelNotFound`` when nothing."""
+    return _git("cat-file", "-t", f"{rev}:{rel}").decode().strip()
 
 
 def _safe_members(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
