@@ -161,4 +161,4 @@ def render_sarif(
     if properties:
         run["properties"] = dict(properties)
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return dumps_indented(log) + "\n"
+    return dumps_indented(log, end="\n")

@@ -69,13 +69,15 @@ def line_encoder() -> Callable[[Any], str]:
     return encode
 
 
-def dumps_indented(value: Any) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)``, faster on large documents."""
+def dumps_indented(value: Any, end: str = "") -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False) + end``, faster on large
+    documents; ``end`` is joined with the rest, not added to a copy of it."""
     out: list[str] = []
     try:
         _write(value, out, "\n")
     except (_Fallback, RecursionError):
-        return json.dumps(value, indent=2, ensure_ascii=False, default=_decoded)
+        return json.dumps(value, indent=2, ensure_ascii=False, default=_decoded) + end
+    out.append(end)
     return "".join(out)
 
 

@@ -25,3 +25,12 @@ def safe_filename(ident: str) -> str:
     """A file-name stem from an id (ids are already safe; this is defence in depth)."""
     stem = re.sub(r"[^A-Za-z0-9_.-]", "_", ident).strip(".")
     return stem or "_"
+
+
+def one_final_newline(text: str) -> str:
+    """``text`` ending in exactly one newline. A register of a large model is a string
+    of a hundred megabytes or more, and each copy of it is fresh memory: the text is
+    returned as it is when it already ends so, rather than stripped and extended."""
+    if text.endswith("\n") and not text.endswith("\n\n"):
+        return text
+    return text.rstrip("\n") + "\n"

@@ -44,6 +44,12 @@ def test_same_bytes_as_json_dumps(value: Any) -> None:
 @pytest.mark.parametrize("value", [{1: "int key"}, {"x": float("nan")}, [float("inf")], {None: 1}])
 def test_what_it_does_not_lay_out_falls_back_to_json(value: Any) -> None:
     assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    assert dumps_indented(value, end="\n") == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("value", CASES, ids=range(len(CASES)))
+def test_the_end_follows_the_document(value: Any) -> None:
+    assert dumps_indented(value, end="\n") == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
 def test_values_json_cannot_write_still_fail() -> None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from archmodel import clock
+from archmodel.formats.text import one_final_newline
 from archmodel.generators.threats.attack import REGISTER_BLAST, REGISTER_PATHS, grouped
 from archmodel.generators.threats.tabular import summary
 from archmodel.model import LAYER_TITLE, Layer
@@ -231,7 +232,7 @@ def context(report: ThreatReport, base: Path | None, today: dt.date) -> dict[str
 def render_html(report: ThreatReport, base: Path | None = None, today: dt.date | None = None) -> str:
     """The report page; ``today`` (the pinned clock by default) decides what expires soon."""
     page = environment().get_template("threats.html.j2")
-    return page.render(**context(report, base, today or clock.today())).rstrip("\n") + "\n"
+    return one_final_newline(page.render(**context(report, base, today or clock.today())))
 
 
 __all__ = ["render_html"]

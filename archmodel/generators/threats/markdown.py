@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from archmodel.formats.markdown import md_code, md_escape, md_paragraphs, one_line
+from archmodel.formats.text import one_final_newline
 from archmodel.generators.threats.attack import blast_md, paths_md
 from archmodel.generators.threats.tabular import summary
 from archmodel.threats.engine import ThreatReport
@@ -108,4 +109,4 @@ def render_md(report: ThreatReport, base: Path | None = None) -> str:
     if not report.findings:
         lines += ["No threats found.", ""]
     lines += [*paths_md(report.paths), *blast_md(report.blast)]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return one_final_newline("\n".join(lines))
