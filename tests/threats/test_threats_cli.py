@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from archmodel.cli.threats_cmd import threats
@@ -73,3 +74,18 @@ def test_usage_errors_exit_two(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[")
     assert _run(str(SHOP), "--baseline", str(bad))[0] == 2
+
+
+def test_json_written_in_batches_is_the_register(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command writes the JSON register a few records at a time; the text is the
+    register's, whether it takes one batch or many (an odd size leaves a short last one)."""
+    from archmodel.api import valid_project
+    from archmodel.cli import threats_cmd
+    from archmodel.generators.threats import render_json
+    from archmodel.threats import analyse
+
+    expected = render_json(analyse(valid_project(SHOP)), Path.cwd())
+    assert expected.count("\n") > 6
+    for batch in (1, 3, 1024):
+        monkeypatch.setattr(threats_cmd, "BATCH", batch)
+        assert _run(str(SHOP), "--format", "json")[1] == expected

@@ -92,20 +92,30 @@ def disabled_records(report: ThreatReport) -> list[dict[str, Any]]:
     ]
 
 
+JSON_SEPARATOR = ",\n  "  # what joins the pieces of ``json_pieces``
+
+
 def render_json(report: ThreatReport, base: Path | None = None) -> str:
     """A JSON array sorted by id, one finding per line: it diffs like indented JSON, and
     the C encoder writes it (the indenting one is pure Python, slow on large registers).
     Rules switched off by ``x-policies`` follow as records with status ``disabled``."""
+    return JSON_SEPARATOR.join(json_pieces(report, base))
+
+
+def json_pieces(report: ThreatReport, base: Path | None = None) -> list[str]:
+    """The register's JSON text in pieces, one per record, which ``JSON_SEPARATOR``
+    joins: the array's brackets are on the first and last. A caller that writes them
+    one by one never holds the whole text (at 50k components, 150 MB: one ellipsis
+    makes every character of a joined string two bytes), and ``render_json`` makes it
+    once, not copying it again to add a prefix or an end."""
     line = Lines(base)
     lines = [line(f) for f in sorted(report.findings, key=lambda f: f.id)]
     lines += [line.encode(record) for record in disabled_records(report)]
     if not lines:
-        return "[]\n"
-    # One string of the register's size is made, not four: at 50k components the text
-    # is 150 MB (one ellipsis makes every character two bytes), each copy fresh memory.
+        return ["[]\n"]
     lines[0] = "[\n  " + lines[0]
     lines[-1] += "\n]\n"
-    return ",\n  ".join(lines)
+    return lines
 
 
 def render_csv(report: ThreatReport, base: Path | None = None) -> str:
