@@ -70,3 +70,15 @@ def test_stakes_and_ranks(ctx: ThreatContext) -> None:
         assert ctx.handled_sorted(c.id) == tuple(sorted(handled))
     assert ctx.data_rank([]) == -1
     assert ctx.data_rank(["no-such-data"]) == -1
+
+
+def test_flow_pairs_hold_the_components_own_id_strings(ctx: ThreatContext) -> None:
+    """The indexes built from flow pairs are keyed by the components' id objects, so a
+    lookup never compares two equal strings (the model's flows were read with strings of
+    their own, as every parse makes them)."""
+    comps = ctx.graph.components
+    assert ctx.graph.flows_between
+    for source, target in ctx.graph.flows_between:
+        assert source is comps[source].id and target is comps[target].id
+    for caller, callees in ctx.successors.items():
+        assert all(t is comps[t].id for t in callees), caller
