@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench bench-scaling schema starter golden docs clean
+.PHONY: install demo test lint bench bench-scaling bench-work schema starter golden docs clean
 
 MERMAID := tests/tools/mermaid/node_modules/.package-lock.json
 HCL := tests/tools/hcl/node_modules/.package-lock.json
@@ -57,6 +57,9 @@ bench: install
 
 bench-scaling: install
 	$(BIN)/python bench/scaling.py
+
+bench-work: install
+	$(BIN)/python bench/work.py
 
 schema: install
 	$(BIN)/archmodel schema > schema/archmodel.schema.json

@@ -105,6 +105,49 @@ def pages_line(gibibytes: int = 4) -> str:
     return f"fresh memory: us per page for each successive GiB: {each} (flat on a bare machine)"
 
 
+def heap_walk(elements: int, footprint: int, passes: int = 10) -> tuple[float, float]:
+    """Seconds of two fixed loops over ``elements`` records in a heap of about
+    ``footprint`` bytes (each record a dictionary of fields plus its share of the rest):
+    a walk over the records in the order they were made, and as many look-ups by id in
+    random order, each with an equal id string of its own (as a flow names the component
+    it calls). The same work per record at any size: what changes is only how much of
+    the heap the caches hold."""
+    rnd = random.Random(1)
+    pad = max(0, footprint // elements - 1500)
+    records: list[dict[str, object]] = []
+    for i in range(elements):
+        record: dict[str, object] = {f"f{k}": f"v{i}-{k}" for k in range(16)}
+        record["id"], record["pad"] = f"e{i}", bytes(pad)
+        records.append(record)
+    index = {r["id"]: r for r in records}
+    refs = [f"e{rnd.randrange(elements)}" for _ in range(elements)]
+    start = time.perf_counter()
+    total = 0
+    for _ in range(passes):
+        for record in records:
+            total += len(str(record["f3"]))
+    walked = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in range(passes):
+        for ref in refs:
+            total += len(str(index[ref]["f5"]))
+    return walked, time.perf_counter() - start
+
+
+def heap_line(small: int, large: int, bytes_per_component: int = 30_000) -> str:
+    """How this host's time for the same work per element grows with the heap, from a
+    model of ``small`` components to one of ``large`` (three elements a component: it and
+    two flows; ``bytes_per_component`` of the process's memory each, as a threat run has)."""
+    a = heap_walk(3 * small, small * bytes_per_component)
+    b = heap_walk(3 * large, large * bytes_per_component)
+    walk, look = (b[k] / a[k] if a[k] else float("nan") for k in (0, 1))
+    return (
+        f"heap reference, {large / small:g}x the elements and memory: in-order walk {walk:.2f}x, "
+        f"random look-ups {look:.2f}x (the same work per element; above {large / small:g}x "
+        "is the host's)"
+    )
+
+
 def line(when: str) -> str:
     return (
         f"host reference {when}: compute {best_of(workload):.2f} s, memory {best_of(memory()):.2f} s "

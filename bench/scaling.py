@@ -10,7 +10,10 @@ pair gives a ratio; the table prints the median walls, every pair's wall ratio a
 median of those ratios, and the ratios of the median user and system CPU times (workers
 included). User time is archmodel's own work; system time is what the kernel charges for
 memory and files, which on some virtual machines grows faster than the memory used (the
-fresh-memory line, printed first, shows whether this host is one).
+fresh-memory line, printed first, shows whether this host is one). The heap reference
+printed next times the same plain-Python work per element over a heap the size of each
+run's: what the host adds as the heap outgrows its caches (``work.py`` counts what the
+code itself does).
 
     .venv/bin/python bench/scaling.py [SMALL LARGE]     # default: 10000 50000
     PAIRS=5 .venv/bin/python bench/scaling.py           # more pairs (default 3)
@@ -134,6 +137,7 @@ def main() -> None:
     small, large = (int(a) for a in sys.argv[1:3]) if len(sys.argv) > 2 else (10_000, 50_000)
     print(f"scaling {small} -> {large} components: {PAIRS} interleaved pairs per command")
     print(host.pages_line(), flush=True)
+    print(host.heap_line(small, large), flush=True)
     print(host.line("before"), flush=True)
     print(
         f"{'command':<26} {'wall s':>7} {'wall s':>7}  {'wall ratio per pair':<22} "
