@@ -33,6 +33,7 @@ from archmodel.model.kinds import (
     WORKLOADS,
     implied_controls,
     operated_workload,
+    replica_bounds,
     runs_in_container,
     self_managed,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "default_port",
     "implied_controls",
     "operated_workload",
+    "replica_bounds",
     "runs_in_container",
     "self_managed",
 ]

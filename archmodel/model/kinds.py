@@ -67,3 +67,19 @@ def operated_workload(component: Component) -> bool:
     return component.kind in PROCESSING or (
         component.kind is Kind.identity_provider and self_managed(component)
     )
+
+
+def replica_bounds(component: Component) -> tuple[int, int | None]:
+    """The fewest and the most replicas the component runs, as every deployment target
+    sizes it: ``replicas`` (1 when not given), and ``max_replicas`` as the ceiling (no
+    higher than ``replicas``: not autoscaled); None when the model gives no ceiling and
+    the target's default applies. A store runs exactly ``replicas``: its pods (or
+    instances) hold different data, and load is no reason to start another, empty one;
+    its ``max_replicas`` is not used (AM314 says so)."""
+    deploy = component.deploy
+    floor = deploy.replicas if deploy and deploy.replicas is not None else 1
+    if component.kind in DATA_STORES:
+        return floor, floor
+    if deploy is None or deploy.max_replicas is None:
+        return floor, None
+    return floor, max(deploy.max_replicas, floor)

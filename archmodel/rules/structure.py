@@ -1,4 +1,5 @@
-"""Structural rules: unique ids, acyclic pipeline and zone tree, complete deploy stages."""
+"""Structural rules: unique ids, acyclic pipeline and zone tree, complete deploy stages,
+stores of a fixed size."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from archmodel.catalog import Severity
 from archmodel.load import Origin
-from archmodel.model import BUILTIN_CONTROLS, StageKind
+from archmodel.model import BUILTIN_CONTROLS, DATA_STORES, StageKind, replica_bounds
 from archmodel.rules.registry import Context, Issue, rule
 
 if TYPE_CHECKING:
@@ -172,3 +173,28 @@ def zone_too_deep(ctx: Context) -> Iterator[Issue]:
                 ("parent",),
             )
             return
+
+
+@rule(
+    "AM314",
+    Severity.warning,
+    "autoscaling ceiling on a data store",
+    fix="Remove `max_replicas`, or set `replicas` to the number of instances the store runs.",
+)
+def store_ceiling(ctx: Context) -> Iterator[Issue]:
+    """A database, cache, queue or object store runs exactly `replicas`, in every
+    environment and on every target: its instances hold different data, so load is no
+    reason to start another, empty one. A `max_replicas` above `replicas` on a store is
+    not used; the model means a size the generated infrastructure will not give it."""
+    for c, origin in ctx.each("components", ctx.project.model.components):
+        deploy = c.deploy
+        if c.kind not in DATA_STORES or deploy is None or deploy.max_replicas is None:
+            continue
+        floor, _ = replica_bounds(c)
+        if deploy.max_replicas > floor:
+            yield Issue(
+                f"data store '{c.id}' runs exactly {floor} replica(s): its max_replicas "
+                f"({deploy.max_replicas}) is not used",
+                origin,
+                ("deploy", "max_replicas"),
+            )

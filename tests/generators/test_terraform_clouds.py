@@ -321,3 +321,46 @@ def test_no_literal_open_range_outside_defaults(models: dict[tuple[str, str], Pa
                 for match in re.finditer(r".*0\.0\.0\.0/0.*", content.decode()):
                     line = match.group(0)  # a deny rule, or the rate limit's "every client"
                     assert "destination_ranges" in line or "match_values" in line, (name, path, line)
+
+
+def _with_ceiling(source: Path, dest: Path, after: str, ceiling: int) -> Path:
+    """A copy of ``source`` with ``max_replicas`` added under the first ``after`` line."""
+    shutil.copytree(source, dest)
+    for path in dest.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if after in text:
+            indent = after[: len(after) - len(after.lstrip())]
+            path.write_text(
+                text.replace(after, f"{after}\n{indent}max_replicas: {ceiling}", 1), encoding="utf-8"
+            )
+            return dest
+    raise AssertionError(f"{after!r} is in no file of {source}")
+
+
+def test_cloud_run_and_container_apps_scale_to_the_model_ceiling(tmp_path: Path) -> None:
+    """``max_replicas`` is the autoscaling ceiling on Cloud Run and Container Apps, as in
+    the Helm HPA; without one, Cloud Run keeps its own limit and Container Apps ten."""
+    gcp = _with_ceiling(EXAMPLES["gcp"], tmp_path / "gcp", "      image: " + _FRONTEND_IMAGE, 7)
+    runs = resources(files_of(gcp), "terraform/gcp")
+    scaling = {
+        n: b["template"][0]["scaling"][0] for (t, n), b in runs.items() if t == "google_cloud_run_v2_service"
+    }
+    assert scaling["frontend"] == {"min_instance_count": 1, "max_instance_count": 7}
+    assert scaling["cartservice"] == {"min_instance_count": 1}
+    azure = _with_ceiling(EXAMPLES["azure"], tmp_path / "azure", "      replicas: 3", 12)
+    apps = resources(files_of(azure), "terraform/azure")
+    bounds = {
+        n: (b["template"][0]["min_replicas"], b["template"][0]["max_replicas"])
+        for (t, n), b in apps.items()
+        if t == "azurerm_container_app"
+    }
+    assert bounds["order-service"] == (3, 12)
+    assert {n: b for n, b in bounds.items() if n != "order-service"} == {
+        "billing-service": (2, 10),
+        "partner-simulator": (1, 10),
+    }
+    for model in (gcp, azure):
+        assert generated_problems(model) == []
+
+
+_FRONTEND_IMAGE = "us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/frontend:v0.10.6"

@@ -19,7 +19,7 @@ from archmodel.generators.terraform import fargate
 from archmodel.generators.terraform.azure_data import RG
 from archmodel.generators.terraform.facts import Facts, aws_name, flow_name, flow_port
 from archmodel.generators.terraform.plan import Plan
-from archmodel.model import Flow
+from archmodel.model import Flow, replica_bounds
 
 NETWORKED = frozenset({"container", "database", "cache"})
 FIRST_PRIORITY, DENY_PRIORITY = 100, 4096
@@ -55,12 +55,14 @@ def container_app(facts: Facts, plan: Plan) -> list[Block]:
     image = fargate.image(cid, deploy)
     port = deploy.port if deploy and deploy.port else 8080
     cpu, memory, _ = app_size(*fargate.sized(deploy))
-    replicas = deploy.replicas if deploy and deploy.replicas is not None else 1
+    floor, ceiling = replica_bounds(facts.component)
     app = Block("resource", ("azurerm_container_app", cid)).set("name", aws_name(cid, 32))
     app.set("container_app_environment_id", Raw("var.container_app_environment_id"))
     app.set("resource_group_name", RG).set("revision_mode", "Single")
     app.add(Block("identity").set("type", "SystemAssigned"))
-    template = Block("template").set("min_replicas", replicas).set("max_replicas", max(replicas, 10))
+    # Without a ceiling in the model, up to ten replicas (Container Apps' own default).
+    top = ceiling if ceiling is not None else max(floor, 10)
+    template = Block("template").set("min_replicas", floor).set("max_replicas", top)
     template.add(
         Block("container").set("name", cid).set("image", image).set("cpu", cpu).set("memory", memory)
     )

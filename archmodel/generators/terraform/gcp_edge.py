@@ -19,7 +19,7 @@ from archmodel.generators.terraform.common import NoMapping
 from archmodel.generators.terraform.facts import Facts, aws_name, flow_name, flow_port
 from archmodel.generators.terraform.gcp_data import labels
 from archmodel.generators.terraform.plan import Plan
-from archmodel.model import Flow, Kind
+from archmodel.model import Flow, Kind, replica_bounds
 
 # CPU (vCPU) -> (smallest, largest) memory in MiB Cloud Run allows with it.
 RUN_SIZES = ((1, 512, 4096), (2, 1024, 8192), (4, 2048, 16384), (6, 4096, 24576), (8, 4096, 32768))
@@ -78,14 +78,17 @@ def container_service(facts: Facts, plan: Plan) -> list[Block]:
     image = fargate.image(cid, deploy)
     port = deploy.port if deploy and deploy.port else 8080
     cpu, memory, _ = run_size(*fargate.sized(deploy))
-    replicas = deploy.replicas if deploy and deploy.replicas is not None else 1
+    floor, ceiling = replica_bounds(facts.component)
     service = Block("resource", ("google_cloud_run_v2_service", cid)).set("name", aws_name(cid, 49))
     service.set("location", Raw("var.region")).set("ingress", _ingress(facts, plan))
     service.set("deletion_protection", Raw("var.deletion_protection"))
     template = Block("template").set(
         "service_account", Raw(f'lookup(var.run_service_accounts, "{cid}", null)')
     )
-    template.add(Block("scaling").set("min_instance_count", replicas))
+    scaling = Block("scaling").set("min_instance_count", floor)
+    if ceiling is not None:  # else Cloud Run's own limit
+        scaling.set("max_instance_count", ceiling)
+    template.add(scaling)
     template.add(
         Block("vpc_access")
         .set("egress", "ALL_TRAFFIC")
