@@ -14,6 +14,7 @@ from archmodel.graph import ArchGraph
 from archmodel.load import Origin
 from archmodel.model import (
     DATA_STORES,
+    PASS_THROUGH,
     Classification,
     Component,
     DataAsset,
@@ -266,10 +267,26 @@ class ThreatContext:
     def _exposed(self) -> frozenset[str]:
         from_untrusted = {t for (s, t) in self.graph.flows_between if s in self.untrusted}
         public = {c.id for c in self.graph.components.values() if c.public}
-        return frozenset((from_untrusted | public) - self.untrusted)
+        facing = (from_untrusted | public) - self.untrusted
+        return frozenset(facing | self._behind_fronts(facing))
+
+    def _behind_fronts(self, facing: set[str]) -> set[str]:
+        """What internet-facing load balancers, CDNs and WAFs pass requests on to, through
+        any chain of them: they forward traffic, filtered or not, so what serves it behind
+        them faces the internet as much as they do."""
+        comps, behind = self.graph.components, set()
+        queue = [c for c in facing if comps[c].kind in PASS_THROUGH]
+        while queue:
+            for nxt in self.successors.get(queue.pop(), ()):
+                if nxt not in facing and nxt not in behind and nxt not in self.untrusted:
+                    behind.add(nxt)
+                    if comps[nxt].kind in PASS_THROUGH:
+                        queue.append(nxt)
+        return behind
 
     def exposed(self, component_id: str) -> bool:
-        """Internet-facing: marked public, or receiving flows straight from the untrusted side."""
+        """Internet-facing: marked public, receiving flows straight from the untrusted
+        side, or served through a load balancer, CDN or WAF that is."""
         return component_id in self._exposed
 
     # -- flows and adjacency ----------------------------------------------------------
