@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from collections.abc import Callable, Iterable
@@ -103,7 +104,10 @@ class Run:
         except GeneratorUnavailable as exc:
             _fail(f"{exc}; nothing written")
         self.options = self._options("diagrams", view=view, max_nodes=max_nodes, images=images)
-        self.options.update(self._options("ci", out_dir=_committed_as(out)))
+        out_dir, why_not = _committed_as(out)
+        if why_not is not None and "ci" in self.generators:
+            click.echo(f"note: the CI workflow will look for the output in '.': {why_not}", err=True)
+        self.options.update(self._options("ci", out_dir=out_dir))
 
     def _options(self, name: str, **flags: object) -> dict[str, object]:
         """Command-line flags as the typed options of the generator they belong to."""
@@ -147,14 +151,30 @@ class Run:
             _fail(f"{exc}; nothing written")
 
 
-def _committed_as(out: Path) -> str:
-    """Where OUT sits in the repository, as CI jobs will find it: the relative path given
-    with ``-o`` (a run from the repository root), else the current directory when the CI
-    options refuse it (absolute, leaving it, or not plain enough to name in a workflow)."""
+def _committed_as(out: Path) -> tuple[str, str | None]:
+    """Where OUT sits in the repository, as CI jobs will find it (they start at its top):
+    OUT's path from the top of the git repository that holds it, else from the current
+    directory, however ``-o`` spells it (``out``, ``./out``, ``$PWD/out`` give one
+    workflow, so ``check`` agrees with ``generate``). The current directory when OUT is
+    in neither (no repository holds it: no workflow will run it), or, with the reason
+    why, when its path cannot be named in a workflow."""
+    where = Path(os.path.realpath(out))
+    top = _repository_top(where) or Path(os.path.realpath(Path.cwd()))
+    if not where.is_relative_to(top):
+        return ".", None
+    relative = where.relative_to(top).as_posix()
     try:
-        return CiOptions(out.as_posix()).out_dir
+        return CiOptions(relative).out_dir, None
     except ValueError:
-        return "."
+        return ".", f"{relative!r} cannot be named in a workflow"
+
+
+def _repository_top(path: Path) -> Path | None:
+    """The top of the git repository holding ``path`` (which need not exist yet)."""
+    for candidate in (path, *path.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
 
 
 def _refuse_out_in_model(out: Path, project: Project, roots: frozenset[str]) -> None:

@@ -6,6 +6,7 @@ import gc
 import io
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -13,7 +14,7 @@ import click
 from archmodel import __version__
 from archmodel.api import check_environment
 from archmodel.cli import lifetime
-from archmodel.cli.output import FORMATS, note, print_diagnostics, summary
+from archmodel.cli.output import FORMATS, note, print_diagnostics, summary, warning_line
 from archmodel.cli.project import ENV, any_project, environment_option
 
 MODEL = click.argument("model", type=click.Path(path_type=Path))
@@ -148,6 +149,7 @@ def main() -> None:
     gc.disable()
     lifetime.until_exit()
     _streams()
+    warnings.showwarning = warning_line
     try:
         cli()
         code = 0

@@ -7,6 +7,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -52,6 +53,21 @@ def escaped(text: str, fmt: str) -> str:
     from archmodel.findings import escape_data
 
     return escape_data(text)
+
+
+def warning_line(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """A warning a generator raises (an environment on a cloud it writes nothing for, a
+    component with no resource there), said as one line like every other message of a
+    command. Python's own display names the generator's source file and line, which tell
+    the user nothing, and prints a model string's newline as a line of its own."""
+    click.echo(f"warning: {' '.join(str(message).split())}", err=True)
 
 
 def note(text: str, fmt: str) -> None:
