@@ -93,13 +93,21 @@ def user_owned(ctx: ThreatContext, kinds: frozenset[Kind] = CLIENTS) -> frozense
 
 
 def holders(ctx: ThreatContext) -> dict[str, set[str]]:
-    """Credential id -> components that keep or receive it (stores, processes, returns)."""
+    """Credential id -> components that keep, send or receive it: its stores and
+    processes, the sources of the flows that log in with it (a service sending a
+    database password in its connection has it, as the blast radius counts it), and
+    those it is returned to. What is sent to monitoring is telemetry that may carry a
+    secret (other rules report that leak), not a login."""
     creds = credential_ids(ctx)
+    comps = ctx.graph.components
     held: dict[str, set[str]] = {d: set() for d in creds}
-    for c in ctx.graph.components.values():
+    for c in comps.values():
         for d in {*c.stores, *c.processes} & creds:
             held[d].add(c.id)
     for f in ctx.flows():
+        if comps[f.target].kind is not Kind.monitoring:
+            for d in set(f.data) & creds:
+                held[d].add(f.source)
         for d in set(f.returns) & creds:
             held[d].add(f.source)
     return held

@@ -108,17 +108,19 @@ class ThreatContext:
         return out
 
     def transit_layers(self, f: Flow) -> frozenset[Layer]:
-        """Layers of a flow's controls; an encrypting protocol (https, grpcs…) counts as ``tls``."""
-        # Set by the controls and the protocol alone: flows share a handful of them.
-        key = (tuple(f.controls), f.protocol)
+        """Layers of a flow's controls, as the attack paths count them (``flow_auth``): its
+        ``authentication`` when it proves the caller counts as ``authentication``, and an
+        encrypting protocol (https, grpcs…) as ``tls``."""
+        # Set by the controls, the protocol and the authentication: flows share a handful.
+        key = (tuple(f.controls), f.protocol, f.authenticated)
         found = self._transit_layers.get(key)
         if found is None:
-            found = frozenset(self.layers([*f.controls, "tls"] if f.encrypted else f.controls))
-            self._transit_layers[key] = found
+            controls = self.flow_auth(f) | ({"tls"} if f.encrypted else frozenset())
+            found = self._transit_layers[key] = frozenset(self.layers(controls))
         return found
 
     @cached_property
-    def _transit_layers(self) -> dict[tuple[tuple[str, ...], Protocol | None], frozenset[Layer]]:
+    def _transit_layers(self) -> dict[tuple[tuple[str, ...], Protocol | None, bool | None], frozenset[Layer]]:
         return {}
 
     def lacking(self, layer: Layer) -> set[str]:

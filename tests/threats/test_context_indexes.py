@@ -55,7 +55,7 @@ def test_layers_trust_and_authentication(ctx: ThreatContext) -> None:
     for layer in Layer:
         assert ctx.lacking(layer) == {c for c in ctx.graph.components if layer not in ctx.local_layers(c)}
         for pair, flows in between.items():
-            carried = [ctx.layers([*f.controls, "tls"] if f.encrypted else f.controls) for f in flows]
+            carried = [ctx.layers(ctx.flow_auth(f) | ({"tls"} if f.encrypted else set())) for f in flows]
             assert (layer in ctx.open_layers[pair]) == any(layer not in got for got in carried)
 
 
