@@ -1,10 +1,12 @@
 """Which ports a component's pods listen on, which its Service exposes, and where each
 modelled flow arrives.
 
-The model says it three ways: ``deploy.port`` is the container port, ``deploy.ports``
-more named container ports, and a flow's ``port`` is what its caller dials, i.e. a
-Service port. So the Service gets one port per port its callers dial, forwarded to the
-container port that serves it (a named port of that number, else the main one), and a
+The model says it four ways: ``deploy.port`` is the container port, ``deploy.ports``
+more named container ports, ``deploy.sidecars[].ports`` the ports of the containers
+beside it (a metrics exporter, a proxy), and a flow's ``port`` is what its caller dials,
+i.e. a Service port. So the Service gets one port per port its callers dial, forwarded
+to the container port that serves it (a named port of that number, in the component's
+container or a sidecar, else the main one), and a
 NetworkPolicy admits the container port, which is what policies see after the Service
 has translated the address. A component nothing calls gets no Service, and no port is
 invented for it.
@@ -68,17 +70,24 @@ class PortPlan:
     main: ContainerPort | None  # None: nothing listens (a load generator, a pure consumer)
     named: tuple[ContainerPort, ...]
     service: tuple[ServicePort, ...]  # empty: nothing calls it, no Service
+    sidecar: tuple[ContainerPort, ...] = ()  # the sidecars' ports, in their containers
 
     @property
     def container_ports(self) -> tuple[ContainerPort, ...]:
+        """The ports of the component's own container (not its sidecars')."""
         return ((self.main,) if self.main else ()) + self.named
 
     def pod_port(self, flow: Flow) -> ContainerPort | None:
-        """The container port a flow into this component arrives at."""
+        """The container port a flow into this component arrives at: a named port of
+        the flow's number in the component's container, else in a sidecar (a scrape of
+        the exporter beside a queue), else the main port."""
         if flow.port is not None:
-            named = next((p for p in self.named if p.port == flow.port), None)
-            if named is not None:
-                return named
+            own = next((p for p in self.named if p.port == flow.port), None)
+            if own is not None or (self.main is not None and self.main.port == flow.port):
+                return own or self.main
+            beside = next((p for p in self.sidecar if p.port == flow.port), None)
+            if beside is not None:
+                return beside
         return self.main
 
 
@@ -99,13 +108,13 @@ def _inbound(graph: ArchGraph, component: Component) -> list[Flow]:
     return sorted(graph.flows_into(component.id), key=lambda f: f.id)
 
 
-def _main_number(component: Component, inbound: list[Flow], named: set[int]) -> int | None:
+def _main_number(component: Component, inbound: list[Flow], elsewhere: set[int]) -> int | None:
     deploy = component.deploy
     if deploy and deploy.port:
         return deploy.port
     if not inbound:
         return None
-    dialled = [f.port for f in inbound if f.port is not None and f.port not in named]
+    dialled = [f.port for f in inbound if f.port is not None and f.port not in elsewhere]
     defaults = [p for p in (default_port(f.protocol) for f in inbound) if p is not None]
     return (dialled or defaults or [FALLBACK_PORT])[0]
 
@@ -139,14 +148,25 @@ def _plan(graph: ArchGraph, component: Component) -> PortPlan:
     named = tuple(
         ContainerPort(p.name, p.port, transport(p.protocol)) for p in (deploy.ports if deploy else [])
     )
-    number = _main_number(component, inbound, {p.port for p in named})
+    sidecar = tuple(
+        ContainerPort(p.name, p.port, transport(p.protocol))
+        for s in (deploy.sidecars if deploy else [])
+        for p in s.ports
+    )
+    own, beside = {p.port for p in named}, {p.port for p in sidecar}
+    number = _main_number(component, inbound, own | beside)
     main = None
     if number is not None:
-        to_main = [f.protocol for f in inbound if f.port is None or f.port not in {p.port for p in named}]
+        to_main = [  # the flows ``pod_port`` sends to the main port
+            f.protocol
+            for f in inbound
+            if f.port is None or (f.port not in own and (f.port == number or f.port not in beside))
+        ]
         protocol = next((transport(p) for p in to_main if p is not None), "TCP")
-        main = ContainerPort(_main_name(to_main, {p.name for p in named}), number, protocol)
-    plan = PortPlan(main, named, ())
-    return PortPlan(main, named, _service_ports(component, plan, inbound))
+        taken = {p.name for p in named} | {p.name for p in sidecar}  # a Service names one port of the pod
+        main = ContainerPort(_main_name(to_main, taken), number, protocol)
+    plan = PortPlan(main, named, (), sidecar)
+    return PortPlan(main, named, _service_ports(component, plan, inbound), sidecar)
 
 
 def _service_ports(component: Component, plan: PortPlan, inbound: list[Flow]) -> tuple[ServicePort, ...]:
