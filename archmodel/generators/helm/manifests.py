@@ -38,6 +38,19 @@ class Value:
     path: tuple[str, ...]
 
 
+# A startup probe holds liveness off for up to STARTUP_PERIOD * STARTUP_FAILURES seconds
+# (five minutes): a JVM capped at a few hundred millicores takes minutes to start, and
+# liveness alone would kill it first, in a loop.
+STARTUP_PERIOD = 10
+STARTUP_FAILURES = 30
+# What the entrypoint of an official store image does as root before it switches user:
+# chown the data directory (CHOWN), read it to find what to chown, which holds 0700
+# directories of the store's user on every start after the first (DAC_OVERRIDE: the
+# narrower DAC_READ_SEARCH is outside the Pod Security Standards' baseline), and switch
+# user (SETGID, SETUID).
+STORE_CAPABILITIES = ("CHOWN", "DAC_OVERRIDE", "SETGID", "SETUID")
+TMP_VOLUME = "tmp"  # the emptyDir at /tmp of a container whose root file system is read-only
+
 NAME_LIMIT = 53  # Helm release names; Kubernetes allows 63 for most objects
 HEADLESS_SUFFIX = "-headless"  # 53 + 9 characters: still a Service name
 
@@ -150,9 +163,10 @@ def _sidecars(component: Component) -> list[dict[str, Any]]:
 
 
 def probes(component: Component, plan: PortPlan) -> dict[str, Any]:
-    """Readiness and liveness on the main port: an HTTP GET of ``health_path`` when the
-    model gives one for an HTTP port, else a TCP connect (a guessed path that answers 404
-    would keep every pod unready and fail the rollout)."""
+    """Startup, readiness and liveness on the main port: an HTTP GET of ``health_path``
+    when the model gives one for an HTTP port, else a TCP connect (a guessed path that
+    answers 404 would keep every pod unready and fail the rollout). Liveness and
+    readiness start once the startup probe has passed, so a slow starter is not killed."""
     main = plan.main
     if main is None or main.protocol != "TCP":
         return {}
@@ -162,9 +176,30 @@ def probes(component: Component, plan: PortPlan) -> dict[str, Any]:
         scheme = "HTTPS" if main.name == "https" else "HTTP"
         check = {"httpGet": {"path": Value(("healthPath",)), "port": main.name, "scheme": scheme}}
     return {
+        "startupProbe": {**check, "periodSeconds": STARTUP_PERIOD, "failureThreshold": STARTUP_FAILURES},
         "readinessProbe": {**check, "periodSeconds": 10, "failureThreshold": 3},
         "livenessProbe": {**check, "initialDelaySeconds": 15, "periodSeconds": 20, "failureThreshold": 3},
     }
+
+
+def security_contexts(component: Component) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(container, pod) security contexts of a hardened component. A service runs as
+    non-root with no capability at all. The official images of stores (postgres, mysql,
+    mongo, redis, rabbitmq) start as root, give the data directory to their user and
+    switch to it (gosu, su-exec, setpriv): the kubelet refuses ``runAsNonRoot`` for such
+    an image, and the entrypoint needs ``STORE_CAPABILITIES``, which the process loses
+    when it switches (see docs/howto/helm.md)."""
+    container: dict[str, Any] = {
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "runAsNonRoot": True,
+        "capabilities": {"drop": ["ALL"]},
+    }
+    pod: dict[str, Any] = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
+    if stateful(component):
+        del container["runAsNonRoot"], pod["runAsNonRoot"]
+        container["capabilities"] = {"drop": ["ALL"], "add": list(STORE_CAPABILITIES)}
+    return container, pod
 
 
 def _pod_template(graph: ArchGraph, component: Component, hardened: bool) -> dict[str, Any]:
@@ -176,16 +211,15 @@ def _pod_template(graph: ArchGraph, component: Component, hardened: bool) -> dic
     container.update(probes(component, plan))
     container["resources"] = Value(("resources",))
     pod: dict[str, Any] = {"serviceAccountName": name, "automountServiceAccountToken": False}
+    mounts = [data_mount(Value(("storage", "mountPath")))] if stateful(component) else []
     if hardened:
-        container["securityContext"] = {
-            "allowPrivilegeEscalation": False,
-            "readOnlyRootFilesystem": True,
-            "runAsNonRoot": True,
-            "capabilities": {"drop": ["ALL"]},
-        }
-        pod["securityContext"] = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
-    if stateful(component):
-        container["volumeMounts"] = [data_mount(Value(("storage", "mountPath")))]
+        container["securityContext"], pod["securityContext"] = security_contexts(component)
+        # A read-only root file system, but a writable /tmp: the JVM, Tomcat's work
+        # directory, Python's tempfile and mongod's socket all need one.
+        mounts.append({"name": TMP_VOLUME, "mountPath": "/tmp"})
+        pod["volumes"] = [{"name": TMP_VOLUME, "emptyDir": {}}]
+    if mounts:
+        container["volumeMounts"] = mounts
     pod["containers"] = [container, *_sidecars(component)]
     return {"metadata": {"labels": _labels(component)}, "spec": pod}
 
