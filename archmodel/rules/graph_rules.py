@@ -1,4 +1,5 @@
-"""Graph rules: components no flow touches, risks, self-flows and scenario gaps.
+"""Graph rules: components no flow touches, risks, self-flows, scenario gaps and flows that
+say two things about their authentication.
 
 Validation reports malformed or inconsistent models only. Security judgements that used
 to live here are threat rules now: AM305 (untrusted zone straight to a data store) is
@@ -12,7 +13,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from archmodel.catalog import Severity
-from archmodel.model import Ref
+from archmodel.model import Authentication, Ref
 from archmodel.rules.registry import Context, Issue, rule
 
 # Codes retired from validation; kept reserved so that they never mean something else.
@@ -133,6 +134,32 @@ def self_flow(ctx: Context) -> Iterator[Issue]:
     for f, origin in ctx.each("flows", ctx.project.model.flows):
         if f.source == f.target:
             yield Issue(f"flow '{f.id}' goes from '{f.source}' to itself", origin, ("to",))
+
+
+# Controls on a flow that say the caller proves who it is.
+CALLER_PROOFS = ("authentication", "jwt", "mfa", "mtls", "oauth2")
+
+
+@rule(
+    "AM315",
+    Severity.warning,
+    "flow authenticates no one but names a way to",
+    fix="Set the flow's `authentication` to how the caller proves who it is, or remove the "
+    "control: the flow cannot be both.",
+)
+def proof_without_authentication(ctx: Context) -> Iterator[Issue]:
+    """A flow whose `authentication` is `none` says its caller proves nothing; a control
+    such as `mfa`, `mtls` or `jwt` on it says the caller does. One of the two is wrong,
+    and the threat rules would take the control's word for it (an unauthenticated admin
+    flow closed by `mfa`)."""
+    for f, origin in ctx.each("flows", ctx.project.model.flows):
+        named = [c for c in CALLER_PROOFS if c in f.controls]
+        if f.authentication is Authentication.none and named:
+            yield Issue(
+                f"flow '{f.id}' has authentication none but names {', '.join(named)}",
+                origin,
+                ("controls",),
+            )
 
 
 @rule(
