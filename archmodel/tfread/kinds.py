@@ -20,6 +20,7 @@ COMPONENTS: dict[str, tuple[str, str, str]] = {
     "aws_eks_cluster": ("service", "kubernetes", "eks"),
     "aws_db_instance": ("database", "", "db"),
     "aws_rds_cluster": ("database", "", "db"),
+    "aws_docdb_cluster": ("database", "mongodb", "docdb"),
     "aws_dynamodb_table": ("database", "dynamodb", "table"),
     "aws_elasticache_replication_group": ("cache", "redis", "cache"),
     "aws_elasticache_cluster": ("cache", "", "cache"),
@@ -104,12 +105,13 @@ def technology(rtype: str, body: dict[str, object]) -> str:
     _, tech, _ = COMPONENTS[rtype]
     if tech:
         return tech
-    engine = str(body.get("engine") or body.get("database_version") or "").lower()
+    engine = str(body.get("engine") or body.get("database_version") or body.get("engine_type") or "").lower()
     for word, name in (
         ("postgres", "postgresql"),
         ("mysql", "mysql"),
         ("aurora", "aurora"),
         ("redis", "redis"),
+        ("rabbitmq", "rabbitmq"),
     ):
         if word in engine:
             return name

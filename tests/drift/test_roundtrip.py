@@ -91,7 +91,7 @@ def test_a_cidr_input_is_its_source_component_not_the_internet(tmp_path: Path) -
 ROOT_MODULES = [
     ("reference", "terraform", None, set()),
     ("examples/online-boutique", "terraform/gcp", None, set()),
-    ("examples/b2b-api", "terraform/prod", "prod", {"apim", "entra-id"}),
+    ("examples/b2b-api", "terraform/prod", "prod", {"apim", "entra-id", "broker"}),
 ]
 
 

@@ -181,7 +181,7 @@ components:
     kind: service
     name: Worker
     deploy: {runtime: container, image: "ghcr.io/q/worker:1.0.0", port: 8080}
-  - {id: jobs, kind: queue, name: Jobs, technology: rabbitmq}
+  - {id: jobs, kind: queue, name: Jobs}
   - {id: events, kind: queue, name: Events, technology: kafka}
 flows:
   - {from: worker, to: jobs, protocol: https, port: 443}

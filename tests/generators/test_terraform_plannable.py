@@ -29,6 +29,7 @@ def test_an_azure_only_model_gets_the_azure_root_module_and_a_warning_per_unmapp
         files = files_of(ROOT / "models" / "examples" / "b2b-api")
     assert sorted(str(w.message).split(":")[0] for w in caught if w.category is NoMapping) == [
         "component 'apim' (api_gateway) has no azure mapping",
+        "component 'broker' (queue, RabbitMQ) has no azure mapping",
         "component 'entra-id' (identity_provider) has no azure mapping",
         "component 'monitor' (monitoring) has no azure mapping",
     ]

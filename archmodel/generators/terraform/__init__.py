@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from archmodel.files import FileMap
 from archmodel.formats.hcl import render_file, render_tfvars
-from archmodel.generators.terraform import azure_root, cloud, common, fargate, gcp_root, network
+from archmodel.generators.terraform import aws_data, azure_root, cloud, common, fargate, gcp_root, network
+from archmodel.generators.terraform.engines import engine_of
 from archmodel.generators.terraform.environments import per_environment
-from archmodel.generators.terraform.facts import facts_of, is_kafka
+from archmodel.generators.terraform.facts import facts_of
 from archmodel.generators.terraform.mapping import CONTROL_CHECKS, MAPPING
 from archmodel.generators.terraform.plan import Plan, row_for
 from archmodel.graph import ArchGraph
@@ -43,6 +44,12 @@ ENDPOINTS = {
     "secrets_store": "aws_secretsmanager_secret.{id}.arn",
     "container": "aws_ecs_service.{id}.name",
     "identity_provider": "aws_cognito_user_pool.{id}.endpoint",
+    "queue": "aws_sqs_queue.{id}.url",
+}
+ENGINE_ENDPOINTS = {
+    ("database", "mongodb"): "aws_docdb_cluster.{id}.endpoint",
+    ("queue", "kafka"): "aws_msk_cluster.{id}.bootstrap_brokers_tls",
+    ("queue", "rabbitmq"): "aws_mq_broker.{id}.instances[0].endpoints[0]",
 }
 
 
@@ -56,16 +63,18 @@ def component_file(cid: str) -> str:
 
 
 def make_plan(graph: ArchGraph) -> Plan:
-    rows = {cid: row for cid, c in graph.components.items() if (row := row_for(c)) is not None}
+    rows = {
+        cid: row
+        for cid, c in graph.components.items()
+        if (row := row_for(c)) is not None and cloud.mapped(c, row, CLOUD, "terraform")
+    }
     in_vpc = frozenset(cid for cid, row in rows.items() if MAPPING[row].networked(graph.components[cid]))
     return Plan(graph, rows, in_vpc)
 
 
 def _endpoint(row: str, cid: str, plan: Plan) -> str | None:
-    if row == "queue":
-        kafka = is_kafka(plan.component(cid))
-        return f"aws_msk_cluster.{cid}.bootstrap_brokers_tls" if kafka else f"aws_sqs_queue.{cid}.url"
-    template = ENDPOINTS.get(row)
+    """The address clients use, by the service the component's engine chose."""
+    template = ENGINE_ENDPOINTS.get((row, engine_of(plan.component(cid)) or ""), ENDPOINTS.get(row))
     return template.format(id=cid) if template else None
 
 
@@ -101,6 +110,8 @@ def generate(project: Project, options: NoOptions) -> Files:
             blocks += rules + network.egress_rules(facts, plan)
         if row == "container":
             notes += fargate.notes(facts.component)
+        if row == "queue":
+            notes += aws_data.notes(facts)
         addresses += [(f"component '{cid}'", ".".join(b.labels)) for b in blocks if b.type == "resource"]
         header = HEADER.format(detail=f" from component {cid} ({row})") + "".join(
             f"\nNOTE: {n}" for n in notes

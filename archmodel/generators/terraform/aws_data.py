@@ -1,4 +1,5 @@
-"""AWS builders for the data rows of the mapping: RDS, ElastiCache, MSK/SQS, S3, Secrets Manager.
+"""AWS builders for the data rows of the mapping: RDS or DocumentDB, ElastiCache, MSK,
+Amazon MQ or SQS, S3, Secrets Manager; the component's engine (``engines.py``) chooses.
 
 Each control the model claims turns into the setting that enforces it, so that a scan
 of the generated code (checkov) confirms the claim: ``encryption_at_rest`` ->
@@ -11,13 +12,22 @@ of the generated code (checkov) confirms the claim: ``encryption_at_rest`` ->
 from __future__ import annotations
 
 from archmodel.formats.hcl import Block, Raw
-from archmodel.generators.terraform.facts import Facts, aws_name, db_engine, is_kafka
+from archmodel.generators.terraform.engines import ENGINE_PORTS, db_engine, is_rabbitmq, queue_engine
+from archmodel.generators.terraform.facts import Facts, aws_name
 from archmodel.generators.terraform.plan import Plan
 
 LOG_EXPORTS = {"postgres": ["postgresql", "upgrade"], "mysql": ["audit", "error", "general", "slowquery"]}
 
 
 def database(facts: Facts, plan: Plan) -> list[Block]:
+    """RDS in the engine the model names (PostgreSQL when it names none); MongoDB ->
+    DocumentDB, which speaks its wire protocol."""
+    if db_engine(facts.component) == "mongodb":
+        return documentdb(facts)
+    return [rds(facts)]
+
+
+def rds(facts: Facts) -> Block:
     cid, engine = facts.id, db_engine(facts.component)
     db = Block("resource", ("aws_db_instance", cid)).set("identifier_prefix", aws_name(cid, 50) + "-")
     db.set("engine", engine).set("instance_class", Raw("var.db_instance_class")).set("allocated_storage", 20)
@@ -41,7 +51,38 @@ def database(facts: Facts, plan: Plan) -> list[Block]:
         db.set("performance_insights_enabled", True)
         if facts.has("kms"):
             db.set("performance_insights_kms_key_id", Raw("var.kms_key_arn"))
-    return [db.set("tags", facts.tags)]
+    return db.set("tags", facts.tags)
+
+
+def documentdb(facts: Facts) -> list[Block]:
+    """A DocumentDB cluster (MongoDB wire protocol, TLS on by default) with one instance,
+    two with ``multi_az``; controls as on RDS."""
+    cid = facts.id
+    cluster = Block("resource", ("aws_docdb_cluster", cid))
+    cluster.set("cluster_identifier_prefix", aws_name(cid, 50) + "-").set("engine", "docdb")
+    cluster.set("port", ENGINE_PORTS["mongodb"])
+    cluster.set("master_username", "archmodel").set("manage_master_user_password", True)
+    cluster.set("db_subnet_group_name", Raw("var.docdb_subnet_group_name"))
+    cluster.set("vpc_security_group_ids", [Raw(f"aws_security_group.{cid}.id")])
+    cluster.set("storage_encrypted", facts.has("encryption_at_rest", "kms"))
+    if facts.has("kms"):
+        cluster.set("kms_key_id", Raw("var.kms_key_arn"))
+    cluster.set("backup_retention_period", 7 if facts.has("backup") else 1)
+    cluster.set("deletion_protection", Raw("var.deletion_protection"))
+    cluster.set("final_snapshot_identifier", aws_name(cid, 200) + "-final")
+    if facts.has("logging"):
+        cluster.set("enabled_cloudwatch_logs_exports", ["audit", "profiler"])
+    instance = Block("resource", ("aws_docdb_cluster_instance", cid))
+    instance.set("count", Raw("var.multi_az ? 2 : 1"))
+    instance.set("identifier_prefix", aws_name(cid, 50) + "-")
+    instance.set("cluster_identifier", Raw(f"aws_docdb_cluster.{cid}.id"))
+    instance.set("instance_class", Raw("var.docdb_instance_class"))
+    instance.set("auto_minor_version_upgrade", True).set("copy_tags_to_snapshot", True)
+    if facts.has("monitoring"):
+        instance.set("enable_performance_insights", True)
+        if facts.has("kms"):
+            instance.set("performance_insights_kms_key_id", Raw("var.kms_key_arn"))
+    return [cluster.set("tags", facts.tags), instance.set("tags", facts.tags)]
 
 
 def cache(facts: Facts, plan: Plan) -> list[Block]:
@@ -71,19 +112,58 @@ def cache(facts: Facts, plan: Plan) -> list[Block]:
 
 
 def queue(facts: Facts, plan: Plan) -> list[Block]:
-    """Kafka (or MSK) technology -> an MSK cluster; any other queue -> SQS."""
+    """Kafka -> an MSK cluster; RabbitMQ or AMQP -> an Amazon MQ broker (SQS speaks
+    neither protocol); a queue that names no engine -> SQS."""
+    engine = queue_engine(facts.component)
+    if engine == "kafka":
+        return [msk(facts)]
+    if engine == "rabbitmq":
+        return [rabbitmq(facts)]
+    return [sqs(facts)]
+
+
+def sqs(facts: Facts) -> Block:
+    queue = Block("resource", ("aws_sqs_queue", facts.id)).set("name_prefix", aws_name(facts.id, 60) + "-")
+    if facts.has("kms"):
+        queue.set("kms_master_key_id", Raw("var.kms_key_arn"))
+    else:
+        queue.set("sqs_managed_sse_enabled", facts.has("encryption_at_rest"))
+    return queue.set("tags", facts.tags)
+
+
+def rabbitmq(facts: Facts) -> Block:
+    """An Amazon MQ for RabbitMQ broker in the private subnets: AMQP over TLS only (5671),
+    a three-node cluster with ``multi_az``, general logs with ``logging``."""
     cid = facts.id
-    if not is_kafka(facts.component):
-        sqs = Block("resource", ("aws_sqs_queue", cid)).set("name_prefix", aws_name(cid, 60) + "-")
-        if facts.has("kms"):
-            sqs.set("kms_master_key_id", Raw("var.kms_key_arn"))
-        else:
-            sqs.set("sqs_managed_sse_enabled", facts.has("encryption_at_rest"))
-        return [sqs.set("tags", facts.tags)]
-    msk = Block("resource", ("aws_msk_cluster", cid)).set("cluster_name", aws_name(cid, 64))
-    msk.set("kafka_version", Raw("var.kafka_version"))
-    msk.set("number_of_broker_nodes", Raw("max(2, var.availability_zones)"))
-    msk.add(
+    broker = Block("resource", ("aws_mq_broker", cid)).set("broker_name", aws_name(cid, 50))
+    broker.set("engine_type", "RabbitMQ").set("engine_version", Raw("var.rabbitmq_version"))
+    broker.set("host_instance_type", Raw("var.mq_instance_type"))
+    broker.set("deployment_mode", Raw('var.multi_az ? "CLUSTER_MULTI_AZ" : "SINGLE_INSTANCE"'))
+    one_subnet = "slice(var.private_subnet_ids, 0, 1)"  # a single-instance broker takes one
+    broker.set("subnet_ids", Raw(f"var.multi_az ? var.private_subnet_ids : {one_subnet}"))
+    broker.set("security_groups", [Raw(f"aws_security_group.{cid}.id")])
+    broker.set("publicly_accessible", False).set("auto_minor_version_upgrade", True)
+    broker.add(Block("encryption_options").set("use_aws_owned_key", True))
+    if facts.has("logging"):
+        broker.add(Block("logs").set("general", True))
+    broker.add(Block("user").set("username", "archmodel").set("password", Raw("var.mq_admin_password")))
+    return broker.set("tags", facts.tags)
+
+
+def notes(facts: Facts) -> list[str]:
+    """What a control asks that the chosen service cannot do, said in the file's header."""
+    if is_rabbitmq(facts.component) and facts.has("kms"):
+        return ["Amazon MQ for RabbitMQ encrypts at rest with an AWS-owned key only: `kms` is not realised"]
+    return []
+
+
+def msk(facts: Facts) -> Block:
+    """An MSK cluster in the private subnets, TLS between brokers always."""
+    cid = facts.id
+    cluster = Block("resource", ("aws_msk_cluster", cid)).set("cluster_name", aws_name(cid, 64))
+    cluster.set("kafka_version", Raw("var.kafka_version"))
+    cluster.set("number_of_broker_nodes", Raw("max(2, var.availability_zones)"))
+    cluster.add(
         Block("broker_node_group_info")
         .set("instance_type", Raw("var.kafka_instance_type"))
         .set("client_subnets", Raw("var.private_subnet_ids"))
@@ -97,16 +177,16 @@ def queue(facts: Facts, plan: Plan) -> list[Block]:
         .set("client_broker", "TLS" if facts.tls else "TLS_PLAINTEXT")
         .set("in_cluster", True)
     )
-    msk.add(encryption)
+    cluster.add(encryption)
     if facts.has("logging"):
-        msk.add(
+        cluster.add(
             Block("logging_info").add(
                 Block("broker_logs").add(
                     Block("cloudwatch_logs").set("enabled", True).set("log_group", Raw("var.log_group_name"))
                 )
             )
         )
-    return [msk.set("tags", facts.tags)]
+    return cluster.set("tags", facts.tags)
 
 
 def object_store(facts: Facts, plan: Plan) -> list[Block]:

@@ -16,11 +16,9 @@ Blob Storage, Service Bus and Event Hubs are reached through a private endpoint 
 
 from __future__ import annotations
 
-import warnings
-
 from archmodel.formats.hcl import Block, Raw
-from archmodel.generators.terraform.common import NoMapping
-from archmodel.generators.terraform.facts import Facts, aws_name, compact_name, db_engine, is_kafka
+from archmodel.generators.terraform.engines import db_engine, is_kafka
+from archmodel.generators.terraform.facts import Facts, aws_name, compact_name
 from archmodel.generators.terraform.plan import Plan
 
 RG = Raw("var.resource_group_name")
@@ -87,24 +85,19 @@ def _zone_redundant() -> Block:
 
 
 def database(facts: Facts, plan: Plan) -> list[Block]:
+    """A flexible server in the engine the model names: PostgreSQL, or MySQL (MariaDB
+    clients speak its protocol; Azure Database for MariaDB is retired)."""
     cid, engine = facts.id, db_engine(facts.component)
     if engine == "postgres":
         rtype = "azurerm_postgresql_flexible_server"
         db = located(rtype, facts, aws_name(cid, 63)).set("version", "16")
         db.set("sku_name", Raw("var.db_sku_name")).set("storage_mb", 32768)
         db.set("public_network_access_enabled", False)
-    elif engine in ("mysql", "mariadb"):
+    else:  # MySQL or MariaDB: engines no flexible server runs never reach here (engines.NO_SERVICE)
         rtype = "azurerm_mysql_flexible_server"
         db = located(rtype, facts, aws_name(cid, 63)).set("version", "8.0.21")
         db.set("sku_name", Raw("var.mysql_sku_name")).set("administrator_login", "archmodel")
         db.set("administrator_password", Raw("var.mysql_administrator_password"))
-    else:
-        warnings.warn(
-            f"component '{cid}' (database, {engine}) has no azure mapping: no flexible server for it",
-            NoMapping,
-            stacklevel=2,
-        )
-        return []
     db.set("delegated_subnet_id", Raw("var.db_subnet_id")).set(
         "private_dns_zone_id", Raw("var.db_private_dns_zone_id")
     )
@@ -150,8 +143,9 @@ def cache(facts: Facts, plan: Plan) -> list[Block]:
 
 
 def queue(facts: Facts, plan: Plan) -> list[Block]:
-    """Kafka technology -> an Event Hubs namespace (its Kafka endpoint) and event hub;
-    any other queue (AMQP, RabbitMQ) -> a Premium Service Bus namespace and queue."""
+    """Kafka -> an Event Hubs namespace (its Kafka endpoint) and event hub; a queue that
+    names no engine -> a Premium Service Bus namespace and queue. RabbitMQ never reaches
+    here: Service Bus speaks AMQP 1.0, not RabbitMQ's 0-9-1 (``engines.NO_SERVICE``)."""
     cid = facts.id
     if is_kafka(facts.component):
         ns = located("azurerm_eventhub_namespace", facts, aws_name(cid, 45) + "-ehns").set("sku", "Standard")

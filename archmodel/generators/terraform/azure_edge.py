@@ -17,7 +17,7 @@ import math
 from archmodel.formats.hcl import Block, Raw
 from archmodel.generators.terraform import fargate
 from archmodel.generators.terraform.azure_data import RG
-from archmodel.generators.terraform.facts import Facts, aws_name, flow_name, flow_port
+from archmodel.generators.terraform.facts import Facts, aws_name, flow_name, flow_port, port_notes
 from archmodel.generators.terraform.plan import Plan
 from archmodel.model import Flow, replica_bounds
 
@@ -122,10 +122,11 @@ def security_rules(facts: Facts, plan: Plan) -> tuple[list[Block], list[str]]:
     zone = zone_of(facts.id, plan)
     rules, found = [], []
     for flow in facts.inbound:
-        port = flow_port(flow, facts.component)
+        port = flow_port(flow, facts.component, plan.managed(facts.id))
         if port is None:
             found.append(f"flow {flow_name(flow)} has no port: add `port:` to the flow to allow it")
             continue
+        found += port_notes(flow, facts.component, port)
         rules.append(
             _rule(flow_name(flow), zone, _priority(flow, plan), "Allow")
             .set("description", f"archmodel flow {flow.id}")

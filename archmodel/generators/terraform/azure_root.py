@@ -11,7 +11,8 @@ from archmodel.formats.hcl import Block, Raw, Value, render_tfvars
 from archmodel.generators.terraform import azure_edge
 from archmodel.generators.terraform.cloud import CloudSpec
 from archmodel.generators.terraform.common import REQUIRED, TERRAFORM, Variables
-from archmodel.generators.terraform.facts import Facts, aws_name, db_engine, is_kafka
+from archmodel.generators.terraform.engines import db_engine, is_kafka
+from archmodel.generators.terraform.facts import Facts, aws_name
 from archmodel.generators.terraform.plan import Plan
 from archmodel.model import Environment, System
 

@@ -49,6 +49,11 @@ VARIABLES: dict[str, tuple[str, Value | Required, str]] = {
     "db_instance_class": ("string", "db.t4g.micro", "RDS instance class"),
     "db_subnet_group_name": ("string", REQUIRED, "RDS subnet group"),
     "rds_monitoring_role_arn": ("string", REQUIRED, "Role for RDS enhanced monitoring"),
+    "docdb_instance_class": ("string", "db.t4g.medium", "DocumentDB instance class"),
+    "docdb_subnet_group_name": ("string", REQUIRED, "DocumentDB subnet group"),
+    "rabbitmq_version": ("string", "3.13", "Amazon MQ for RabbitMQ engine version"),
+    "mq_instance_type": ("string", "mq.m5.large", "Amazon MQ broker instance type"),
+    "mq_admin_password": ("string", REQUIRED, "Amazon MQ broker administrator password (12+ characters)"),
     "cache_node_type": ("string", "cache.t4g.micro", "ElastiCache node type"),
     "cache_subnet_group_name": ("string", REQUIRED, "ElastiCache subnet group"),
     "kafka_version": ("string", "3.6.0", "MSK Kafka version"),
@@ -153,6 +158,8 @@ def variables(
         if name not in used:
             continue
         block = Block("variable", (name,)).set("type", Raw(kind)).set("description", description)
+        if name.endswith("_password"):  # kept out of plan output and logs
+            block.set("sensitive", True)
         blocks.append(block if isinstance(default, Required) else block.set("default", default))
     return blocks
 

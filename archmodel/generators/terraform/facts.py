@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from archmodel.formats.hcl import Value
+from archmodel.generators.terraform.engines import ENGINE_PORTS, db_engine, engine_port, named_engine
 from archmodel.graph import ArchGraph
-from archmodel.model import Component, Environment, Flow, Kind, default_port
+from archmodel.model import Component, Environment, Flow, default_port
 
 # The tag that ties a resource to its component: written on every generated resource,
 # read back by ``read.py`` (drift) from hand-written Terraform too.
@@ -44,7 +45,6 @@ PROTOCOL_PORTS = {
     "smtp": 587,
     "dns": 53,
 }
-ENGINE_PORTS = {"postgres": 5432, "mysql": 3306, "mariadb": 3306, "sqlserver-ex": 1433, "oracle-se2": 1521}
 
 
 @dataclass(frozen=True)
@@ -86,33 +86,16 @@ def facts_of(
     )
 
 
-def technology(component: Component) -> str:
-    return (component.technology or "").lower()
+def flow_port(flow: Flow, target: Component, managed: bool = False) -> int | None:
+    """The port a flow reaches: the flow's, else the target's, else the protocol's default.
 
-
-def db_engine(component: Component) -> str:
-    tech = technology(component)
-    for needle, engine in (
-        ("postgres", "postgres"),
-        ("mariadb", "mariadb"),
-        ("mysql", "mysql"),
-        ("sql server", "sqlserver-ex"),
-        ("sqlserver", "sqlserver-ex"),
-        ("oracle", "oracle-se2"),
-    ):
-        if needle in tech:
-            return engine
-    return "postgres"
-
-
-def is_kafka(component: Component) -> bool:
-    return component.kind == Kind.queue and (
-        "kafka" in technology(component) or "msk" in technology(component)
-    )
-
-
-def flow_port(flow: Flow, target: Component) -> int | None:
-    """The port a flow reaches: the flow's, else the target's, else the protocol's default."""
+    ``managed``: the target is a managed database or broker on this cloud, which listens
+    on its engine's port whatever port the model's own container used: a rule for any
+    other port would admit nothing that answers. Only a flow's own port to a database
+    whose facts name no engine (PostgreSQL by default) is kept, as the model wrote it."""
+    port = engine_port(target) if managed else None
+    if port is not None and (not flow.port or named_engine(target) is not None):
+        return port
     if flow.port:
         return flow.port
     if target.deploy and target.deploy.port:
@@ -124,6 +107,15 @@ def flow_port(flow: Flow, target: Component) -> int | None:
     if flow.protocol is None:
         return None
     return PROTOCOL_PORTS.get(flow.protocol, default_port(flow.protocol))
+
+
+def port_notes(flow: Flow, target: Component, port: int) -> list[str]:
+    """Say so when a rule opens the managed engine's port rather than the one the flow
+    names: the clients must be pointed at the new one (and drift will report the model's)."""
+    if not flow.port or flow.port == port or engine_port(target) != port:
+        return []
+    said = f"flow {flow_name(flow)} names port {flow.port}"
+    return [f"{said}; the managed service listens on {port}, which is opened"]
 
 
 def flow_name(flow: Flow) -> str:

@@ -13,11 +13,9 @@ encrypted-only connections (``mtls``: client certificates required). Nothing get
 
 from __future__ import annotations
 
-import warnings
-
 from archmodel.formats.hcl import Block, Raw, Value
-from archmodel.generators.terraform.common import NoMapping
-from archmodel.generators.terraform.facts import Facts, aws_name, db_engine, is_kafka
+from archmodel.generators.terraform.engines import db_engine, is_kafka
+from archmodel.generators.terraform.facts import Facts, aws_name
 from archmodel.generators.terraform.plan import Plan
 
 COMPONENT_LABEL = "archmodel-component"
@@ -53,14 +51,9 @@ def cmek(facts: Facts) -> bool:
 
 
 def database(facts: Facts, plan: Plan) -> list[Block]:
+    """Cloud SQL in the engine the model names; engines Cloud SQL lacks (Oracle, MongoDB)
+    never reach here (``engines.NO_SERVICE``)."""
     cid, engine = facts.id, db_engine(facts.component)
-    if engine not in VERSIONS:
-        warnings.warn(
-            f"component '{cid}' (database, {engine}) has no gcp mapping: Cloud SQL has no such engine",
-            NoMapping,
-            stacklevel=2,
-        )
-        return []
     db = Block("resource", ("google_sql_database_instance", cid)).set("name", aws_name(cid, 80))
     db.set("database_version", VERSIONS[engine]).set("region", Raw("var.region"))
     db.set("deletion_protection", Raw("var.deletion_protection"))
@@ -132,7 +125,8 @@ def cache(facts: Facts, plan: Plan) -> list[Block]:
 
 
 def queue(facts: Facts, plan: Plan) -> list[Block]:
-    """Kafka technology -> Managed Service for Apache Kafka; any other queue -> Pub/Sub."""
+    """Kafka -> Managed Service for Apache Kafka; a queue that names no engine -> Pub/Sub
+    (RabbitMQ never reaches here: nothing managed on Google Cloud speaks AMQP)."""
     cid = facts.id
     if not is_kafka(facts.component):
         topic = Block("resource", ("google_pubsub_topic", cid)).set("name", aws_name(cid, 255))

@@ -16,7 +16,8 @@ import warnings
 from archmodel.formats.hcl import Block, Raw
 from archmodel.generators.terraform import fargate
 from archmodel.generators.terraform.common import NoMapping
-from archmodel.generators.terraform.facts import Facts, aws_name, flow_name, flow_port
+from archmodel.generators.terraform.engines import is_kafka
+from archmodel.generators.terraform.facts import Facts, aws_name, flow_name, flow_port, port_notes
 from archmodel.generators.terraform.gcp_data import labels
 from archmodel.generators.terraform.plan import Plan
 from archmodel.model import Flow, Kind, replica_bounds
@@ -110,10 +111,10 @@ def container_service(facts: Facts, plan: Plan) -> list[Block]:
 def _destination(flow: Flow, plan: Plan) -> tuple[str, int | None]:
     """Where a flow's target lives, and the port (Google APIs answer on 443)."""
     row = plan.row_of(flow.target)
-    port = flow_port(flow, plan.component(flow.target))
+    port = flow_port(flow, plan.component(flow.target), plan.managed(flow.target))
     if row in ("database", "cache"):
         return "var.private_service_cidr", port
-    if row == "queue" and "kafka" in (plan.component(flow.target).technology or "").lower():
+    if row == "queue" and is_kafka(plan.component(flow.target)):
         return "var.private_service_cidr", port
     if row is not None and row != "network_only":
         return "var.google_apis_cidr", 443
@@ -132,6 +133,8 @@ def firewall(facts: Facts, plan: Plan) -> tuple[list[Block], list[str]]:
         if port is None:
             found.append(f"flow {flow_name(flow)} has no port: add `port:` to the flow to allow it")
             continue
+        if plan.managed(flow.target):
+            found += port_notes(flow, plan.component(flow.target), port)
         rule = _rule(flow_name(flow), facts, f"archmodel flow {flow.id}", 1000)
         rule.set("target_tags", [tag]).set("destination_ranges", [Raw(ranges)])
         rules.append(rule.add(Block("allow").set("protocol", "tcp").set("ports", [str(port)])))

@@ -10,7 +10,8 @@ from archmodel.formats.hcl import Block, Raw, Value, quote, render_tfvars
 from archmodel.generators.terraform import gcp_edge
 from archmodel.generators.terraform.cloud import CloudSpec
 from archmodel.generators.terraform.common import REQUIRED, TERRAFORM, Variables
-from archmodel.generators.terraform.facts import Facts, aws_name, is_kafka
+from archmodel.generators.terraform.engines import is_kafka
+from archmodel.generators.terraform.facts import Facts, aws_name
 from archmodel.generators.terraform.plan import Plan
 from archmodel.model import Environment, System
 

@@ -2,10 +2,14 @@
 (``aws``, ``gcp``, ``azure``).
 
 A row with no builder for a cloud is a kind that cloud has no mapping for: the component
-gets nothing there and a ``NoMapping`` warning names both. ``in_vpc`` says whether the
+gets nothing there and a ``NoMapping`` warning names both. A database or queue also
+needs a service that speaks its engine (``engines.py``: MongoDB -> DocumentDB, RabbitMQ ->
+Amazon MQ on AWS; none on GCP and Azure), or it gets the same warning. A database whose
+technology and image name no engine is PostgreSQL. ``in_vpc`` says whether the
 AWS resources sit in a VPC and so get a security group and rules from the flows (GCP and
 Azure say which rows are networked in their ``CloudSpec``); a row whose AWS service
-depends on the component (a queue: MSK in the VPC, SQS outside it) gives a predicate.
+depends on the component (a queue: MSK or Amazon MQ in the VPC, SQS outside it) gives a
+predicate.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from archmodel.generators.terraform import (
     gcp_data,
     gcp_edge,
 )
-from archmodel.generators.terraform.facts import Facts, is_kafka
+from archmodel.generators.terraform.engines import brokered
+from archmodel.generators.terraform.facts import Facts
 from archmodel.generators.terraform.plan import Plan
 from archmodel.model import Component
 
@@ -101,7 +106,7 @@ MAPPING: dict[str, Row] = {
         True,
         {"aws": aws_data.database, "gcp": gcp_data.database, "azure": azure_data.database},
         {
-            "aws": ("aws_db_instance",),
+            "aws": ("aws_db_instance", "aws_docdb_cluster", "aws_docdb_cluster_instance"),
             "gcp": ("google_sql_database_instance",),
             "azure": ("azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server"),
         },
@@ -116,13 +121,13 @@ MAPPING: dict[str, Row] = {
         },
     ),
     "queue": Row(
-        # MSK brokers live in private subnets; SQS is a regional endpoint outside the
-        # VPC, reached over HTTPS and guarded by IAM and its queue policy: a security
-        # group for it would attach to nothing (checkov CKV2_AWS_5).
-        is_kafka,
+        # MSK and Amazon MQ brokers live in private subnets; SQS is a regional endpoint
+        # outside the VPC, reached over HTTPS and guarded by IAM and its queue policy: a
+        # security group for it would attach to nothing (checkov CKV2_AWS_5).
+        brokered,
         {"aws": aws_data.queue, "gcp": gcp_data.queue, "azure": azure_data.queue},
         {
-            "aws": ("aws_msk_cluster", "aws_sqs_queue"),
+            "aws": ("aws_msk_cluster", "aws_mq_broker", "aws_sqs_queue"),
             "gcp": ("google_managed_kafka_cluster", "google_pubsub_topic"),
             "azure": (
                 "azurerm_eventhub_namespace",
@@ -164,6 +169,12 @@ CONTROL_CHECKS: dict[str, dict[str, tuple[str, ...]]] = {
         "logging": ("CKV_AWS_129",),
         "monitoring": ("CKV_AWS_118",),
         "backup": ("CKV_AWS_133",),
+    },
+    "aws_docdb_cluster": {
+        "encryption_at_rest": ("CKV_AWS_74",),
+        "kms": ("CKV_AWS_182",),
+        "logging": ("CKV_AWS_85",),
+        "backup": ("CKV_AWS_360",),
     },
     "aws_elasticache_replication_group": {
         "encryption_at_rest": ("CKV_AWS_29",),

@@ -13,7 +13,7 @@ whose port cannot be known gets no rule and a comment saying how to fix it.
 from __future__ import annotations
 
 from archmodel.formats.hcl import Block, Raw
-from archmodel.generators.terraform.facts import Facts, flow_name, flow_port
+from archmodel.generators.terraform.facts import Facts, flow_name, flow_port, port_notes
 from archmodel.generators.terraform.plan import Plan
 from archmodel.model import Flow
 
@@ -65,10 +65,11 @@ def ingress_rules(facts: Facts, plan: Plan) -> tuple[list[Block], list[str]]:
     """Rules for the flows into a component, and notes on flows that got none."""
     rules, notes = [], []
     for flow in facts.inbound:
-        port = flow_port(flow, facts.component)
+        port = flow_port(flow, facts.component, plan.managed(facts.id))
         if port is None:
             notes.append(f"flow {flow_name(flow)} has no port: add `port:` to the flow to allow it")
             continue
+        notes += port_notes(flow, facts.component, port)
         rules.append(_flow_rule("ingress", facts, flow, port, _source(flow, plan)))
     return rules, notes
 
@@ -83,15 +84,15 @@ def _destination(flow: Flow, plan: Plan) -> tuple[str, Raw | str]:
 
 def egress_rules(facts: Facts, plan: Plan) -> list[Block]:
     """Rules for the flows out of a component, plus HTTPS to AWS APIs for containers
-    (image pulls, logs), which the model does not draw as flows."""
+    (image pulls, logs), which the model does not draw as flows: only those that run as
+    ECS services here (a database with an image is a managed service, pulling nothing)."""
     rules = []
     for flow in facts.outbound:
-        port = flow_port(flow, plan.graph.components[flow.target])
+        port = flow_port(flow, plan.graph.components[flow.target], plan.managed(flow.target))
         if port is None:
             continue  # the matching ingress side carries the note
         rules.append(_flow_rule("egress", facts, flow, port, _destination(flow, plan)))
-    deploy = facts.component.deploy
-    if deploy is not None and deploy.runtime == "container":
+    if plan.row_of(facts.id) == "container":
         rules.append(
             Block("resource", ("aws_vpc_security_group_egress_rule", f"{facts.id}_TO_AWS_APIS"))
             .set("security_group_id", Raw(f"aws_security_group.{facts.id}.id"))

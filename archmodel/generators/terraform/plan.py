@@ -56,6 +56,11 @@ class Plan:
     def row_of(self, cid: str) -> str | None:
         return self.rows.get(cid)
 
+    def managed(self, cid: str) -> bool:
+        """Whether a managed database or broker realises the component here: its rules
+        then open the engine's port (``facts.flow_port``)."""
+        return self.row_of(cid) in ("database", "queue")
+
     def component(self, cid: str) -> Component:
         return self.graph.components[cid]
 
