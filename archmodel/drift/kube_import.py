@@ -174,9 +174,12 @@ def _served(cluster: Cluster, w: Workload) -> list[tuple[ServicePort, int]]:
 
 
 def _ports(cluster: Cluster, w: Workload) -> dict[str, int]:
-    """``port``: the first port the workload listens on; ``service_port``: the Service
-    port that sends traffic there, when it is another (a frontend taking 80 to 8080)."""
-    port = next((p for p, _ in listening(cluster, w)), None)
+    """``port``: the first port the workload listens on that a Service sends traffic to
+    (RabbitMQ lists its management UI's 15672 before AMQP's 5672, which its Service
+    serves), else the first it listens on; ``service_port``: the Service port that sends
+    traffic there, when it is another (a frontend taking 80 to 8080)."""
+    listens = [p for p, _ in listening(cluster, w)]
+    port = next((to for _, to in _served(cluster, w) if to in listens), next(iter(listens), None))
     if port is None or not _valid_port(port):
         return {}
     out = {"port": port}

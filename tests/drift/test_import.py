@@ -234,3 +234,11 @@ def test_directories_created_for_an_output_that_cannot_be_written_are_removed(tm
     refused = CliRunner().invoke(cli, ["import", "--k8s", k8s, "-o", str(too_long)])
     assert refused.exit_code == 1 and "cannot write" in refused.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_the_port_is_the_one_its_service_serves_not_the_first_listed(tmp_path: Path) -> None:
+    """Sock Shop's RabbitMQ lists the management UI's 15672 first and AMQP's 5672 second;
+    its Service serves 5672 (and the exporter beside it), so 5672 is the port."""
+    deploy = components("sock-shop", tmp_path)["rabbitmq"]["deploy"]
+    assert deploy["port"] == 5672
+    assert "service_port" not in deploy
