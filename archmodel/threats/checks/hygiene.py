@@ -17,7 +17,9 @@ from archmodel.model import (
     HUMAN_CLIENTS,
     PASS_THROUGH,
     PROCESSING,
+    SECRET_CATEGORIES,
     Component,
+    DataCategory,
     Kind,
     Protocol,
     Ref,
@@ -123,7 +125,9 @@ def unnecessary_transfer(ctx: ThreatContext) -> Iterator[Hit]:
     """Confidential or restricted data a receiver neither stores, processes nor passes on
     is exposed on one more component for nothing. Judged only for services and functions
     that declare what they store or process; gateways, proxies and clients pass data on by
-    nature, and a store uses what it is sent to find what it holds."""
+    nature, and a store uses what it is sent to find what it holds. A credential or session
+    token on a flow whose caller authenticates is the caller's proof (the bearer token of
+    the call): the receiver uses it to know who calls."""
     comps = ctx.graph.components
     judged = [f for f in ctx.flows() if f.data and _declares_use(comps[f.target])]
     if not judged:
@@ -131,9 +135,12 @@ def unnecessary_transfer(ctx: ThreatContext) -> Iterator[Hit]:
     forwarded: dict[str, set[str]] = {}
     for f in ctx.flows():
         forwarded.setdefault(f.source, set()).update(f.data)
+    proofs = {d for d, a in ctx.graph.data.items() if not PROOFS.isdisjoint(a.category)}
     for f in judged:
         target = comps[f.target]
         kept = {*target.stores, *target.processes} | forwarded.get(target.id, set())
+        if f.authenticated:
+            kept |= proofs
         extra = ctx.sensitive(d for d in f.data if d not in kept)
         if extra:
             text = (
@@ -141,6 +148,10 @@ def unnecessary_transfer(ctx: ThreatContext) -> Iterator[Hit]:
                 "stores, processes nor passes it on."
             )
             yield _low(flow_hit(ctx, f, text, stake=ctx.data_rank(extra)))
+
+
+# What a caller proves who it is with: a credential, a secret, a session token or cookie.
+PROOFS = SECRET_CATEGORIES | {DataCategory.session}
 
 
 def _declares_use(c: Component) -> bool:
