@@ -219,11 +219,13 @@ def reach_beyond_role(ctx: ThreatContext) -> Iterator[Hit]:
 def credentials_beyond_role(ctx: ThreatContext) -> Iterator[Hit]:
     """A monitoring console, cache, queue or edge component that receives other parties'
     credentials widens the blast radius of its own compromise to everything they open.
-    (Credentials it stores are AMT131's; a user's own credentials in transit are not.)"""
+    (Credentials it stores are AMT131's; a user's own credentials in transit are not; a
+    credential on a call that authenticates to it is the caller's login, which it checks,
+    as a database does.)"""
     users = user_owned(ctx)
     creds = credential_ids(ctx) - users
     for c in ctx.components(*NO_CREDENTIALS_ROLE):
-        received = {d for f in ctx.inbound(c.id) for d in f.data} | {
+        received = {d for f in ctx.inbound(c.id) if not f.authenticated for d in f.data} | {
             d for f in ctx.outbound(c.id) for d in f.returns
         }
         got = sorted((received & creds) - set(c.stores))
