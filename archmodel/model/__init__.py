@@ -9,7 +9,14 @@ from archmodel.model.component import (
     NamedPort,
     Runtime,
 )
-from archmodel.model.controls import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Control, Layer
+from archmodel.model.controls import (
+    AUTH_CONTROLS,
+    BUILTIN_CONTROLS,
+    LAYER_NUMBER,
+    LAYER_TITLE,
+    Control,
+    Layer,
+)
 from archmodel.model.data import (
     SECRET_CATEGORIES,
     ZONE_MAY_HOLD,
@@ -56,6 +63,7 @@ from archmodel.model.system import System
 from archmodel.model.zone import Trust, Zone
 
 __all__ = [
+    "AUTH_CONTROLS",
     "BUILTIN_CONTROLS",
     "BUILTIN_RULE_PREFIX",
     "CLIENTS",

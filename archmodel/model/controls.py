@@ -41,6 +41,10 @@ LAYER_TITLE: dict[Layer, str] = {
     Layer.physical: "Physical Security",
 }
 
+# Controls that establish who is calling (on a component: of its callers; on a flow: of
+# its caller). The threat rules and validation read them from here.
+AUTH_CONTROLS = frozenset({"authentication", "oauth2", "jwt", "mtls"})
+
 BUILTIN_CONTROLS: dict[str, tuple[Layer, str]] = {
     "waf": (Layer.application, "Web application firewall"),
     "input_validation": (Layer.application, "Input validation"),

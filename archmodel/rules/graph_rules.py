@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from archmodel.catalog import Severity
-from archmodel.model import Authentication, Ref
+from archmodel.model import AUTH_CONTROLS, Authentication, Ref
 from archmodel.rules.registry import Context, Issue, rule
 
 # Codes retired from validation; kept reserved so that they never mean something else.
@@ -136,8 +136,8 @@ def self_flow(ctx: Context) -> Iterator[Issue]:
             yield Issue(f"flow '{f.id}' goes from '{f.source}' to itself", origin, ("to",))
 
 
-# Controls on a flow that say the caller proves who it is.
-CALLER_PROOFS = ("authentication", "jwt", "mfa", "mtls", "oauth2")
+# Controls on a flow that say the caller proves who it is, in the order they are named.
+CALLER_PROOFS = tuple(sorted(AUTH_CONTROLS | {"mfa"}))
 
 
 @rule(

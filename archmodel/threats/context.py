@@ -13,6 +13,7 @@ from functools import cached_property
 from archmodel.graph import ArchGraph
 from archmodel.load import Origin
 from archmodel.model import (
+    AUTH_CONTROLS,
     DATA_STORES,
     PASS_THROUGH,
     Classification,
@@ -29,9 +30,6 @@ from archmodel.model import (
     Zone,
 )
 from archmodel.project import Project
-
-# Controls that establish who is calling.
-AUTH_CONTROLS = frozenset({"authentication", "oauth2", "jwt", "mtls"})
 
 
 @dataclass
@@ -270,21 +268,30 @@ class ThreatContext:
         from_untrusted = {t for (s, t) in self.graph.flows_between if s in self.untrusted}
         public = {c.id for c in self.graph.components.values() if c.public}
         facing = (from_untrusted | public) - self.untrusted
-        return frozenset(facing | self._behind_fronts(facing))
+        comps = self.graph.components
+        # What serves behind an internet-facing front faces the internet as much as it does.
+        behind = {n for c in facing if comps[c].kind in PASS_THROUGH for n in self.passed_to(c)}
+        return frozenset(facing | (behind - self.untrusted))
 
-    def _behind_fronts(self, facing: set[str]) -> set[str]:
-        """What internet-facing load balancers, CDNs and WAFs pass requests on to, through
-        any chain of them: they forward traffic, filtered or not, so what serves it behind
-        them faces the internet as much as they do."""
-        comps, behind = self.graph.components, set()
-        queue = [c for c in facing if comps[c].kind in PASS_THROUGH]
-        while queue:
-            for nxt in self.successors.get(queue.pop(), ()):
-                if nxt not in facing and nxt not in behind and nxt not in self.untrusted:
-                    behind.add(nxt)
-                    if comps[nxt].kind in PASS_THROUGH:
-                        queue.append(nxt)
-        return behind
+    def passed_to(self, front: str) -> frozenset[str]:
+        """What a load balancer, CDN or WAF passes requests on to, through any chain of
+        them: they forward traffic, filtered or not, to the components beyond. Found once
+        per front (exposure and the browser rules both ask)."""
+        found = self._passed.get(front)
+        if found is None:
+            comps, reached, queue = self.graph.components, set(), [front]
+            while queue:
+                for nxt in self.successors.get(queue.pop(), ()):
+                    if nxt != front and nxt not in reached:
+                        reached.add(nxt)
+                        if comps[nxt].kind in PASS_THROUGH:
+                            queue.append(nxt)
+            found = self._passed[front] = frozenset(reached)
+        return found
+
+    @cached_property
+    def _passed(self) -> dict[str, frozenset[str]]:
+        return {}
 
     def exposed(self, component_id: str) -> bool:
         """Internet-facing: marked public, receiving flows straight from the untrusted

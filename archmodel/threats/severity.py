@@ -30,9 +30,18 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import NamedTuple
 
-from archmodel.model import Classification, Component, Criticality, DataCategory, Flow, Kind, Trust
+from archmodel.model import (
+    AUTH_CONTROLS,
+    Classification,
+    Component,
+    Criticality,
+    DataCategory,
+    Flow,
+    Kind,
+    Trust,
+)
 from archmodel.model.ref import PATH_SEPARATOR, Ref
-from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
+from archmodel.threats.context import ThreatContext
 from archmodel.threats.types import Stride, ThreatSeverity
 
 # Data whose loss costs more than its classification says: regulated or access-granting.

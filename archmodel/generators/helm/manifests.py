@@ -24,7 +24,7 @@ from archmodel.generators.helm.network import (
 from archmodel.generators.helm.ports import ContainerPort, PortPlan, plan_ports, transport
 from archmodel.generators.helm.storage import claim_template, data_mount, stateful
 from archmodel.graph import ArchGraph
-from archmodel.model import Component
+from archmodel.model import Component, replica_bounds
 
 # COMPONENT_LABEL ties a workload to its component: on every generated object, selected
 # by the NetworkPolicies, and read back by drift from any manifests.
@@ -77,11 +77,9 @@ def scaled(graph: ArchGraph, component: Component) -> bool:
     ``replicas``, or, without one, when something calls the component (a load generator
     or a pure consumer is not scaled unless the model asks). Never a store: its pods
     hold different data, and load is no reason to start another empty one."""
-    if stateful(component):
-        return False
-    deploy = component.deploy
-    if deploy and deploy.max_replicas is not None:
-        return deploy.max_replicas > (deploy.replicas or 1)
+    floor, ceiling = replica_bounds(component)  # a store's ceiling is its floor
+    if ceiling is not None:
+        return ceiling > floor
     return next(graph.flows_into(component.id), None) is not None
 
 

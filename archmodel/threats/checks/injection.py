@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from archmodel.model import (
+    AUTH_CONTROLS,
     PASS_THROUGH,
     PROCESSING,
     WORKLOADS,
@@ -24,7 +25,7 @@ from archmodel.model import (
 )
 from archmodel.threats.checks.common import component_hit, label, quoted
 from archmodel.threats.checks.flows import flow_hit
-from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
+from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.severity import reach_stake
 from archmodel.threats.types import Stride
@@ -224,14 +225,13 @@ def cross_site_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
     flows from a web client whose ``authentication`` is ``session_cookie``, to one of our
     applications directly or through the load balancers, CDNs and WAFs in front of it."""
     comps = ctx.graph.components
-    behind = _Behind(ctx)
     for f in ctx.flows_from(Kind.web_client):
         if (
             f.authentication is not Authentication.session_cookie
             or comps[f.source].kind is not Kind.web_client
         ):
             continue
-        apps = behind(f.target)
+        apps = _serving(ctx, f.target)
         if apps:
             via = "" if apps == [f.target] else f" (through {label(comps[f.target])})"
             yield flow_hit(
@@ -243,39 +243,17 @@ def cross_site_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
             )
 
 
-class _Behind:
+def _serving(ctx: ThreatContext, cid: str) -> list[str]:
     """The applications that serve what a browser sends to a component: the component
     itself when it processes requests, else those the load balancers, CDNs and WAFs in
-    front of them pass the request (and its cookie) on to. Each front is followed once."""
-
-    def __init__(self, ctx: ThreatContext) -> None:
-        self.ctx = ctx
-        self._known: dict[str, list[str]] = {}
-
-    def __call__(self, cid: str) -> list[str]:
-        kind = self.ctx.graph.components[cid].kind
-        if kind in PROCESSING:
-            return [cid]
-        if kind not in PASS_THROUGH:
-            return []
-        found = self._known.get(cid)
-        if found is None:
-            found = self._known[cid] = self._through(cid)
-        return found
-
-    def _through(self, front: str) -> list[str]:
-        comps, successors = self.ctx.graph.components, self.ctx.successors
-        apps, seen, queue = set(), {front}, [front]
-        while queue:
-            for nxt in successors.get(queue.pop(), ()):
-                if nxt in seen:
-                    continue
-                seen.add(nxt)
-                if comps[nxt].kind in PROCESSING:
-                    apps.add(nxt)
-                elif comps[nxt].kind in PASS_THROUGH:
-                    queue.append(nxt)
-        return sorted(apps)
+    front of them pass the request (and its cookie) on to (``ThreatContext.passed_to``)."""
+    comps = ctx.graph.components
+    kind = comps[cid].kind
+    if kind in PROCESSING:
+        return [cid]
+    if kind not in PASS_THROUGH:
+        return []
+    return sorted(a for a in ctx.passed_to(cid) if comps[a].kind in PROCESSING)
 
 
 @threat(
@@ -296,11 +274,10 @@ def cross_site_scripting(ctx: ThreatContext) -> Iterator[Hit]:
     script: session theft and actions in the user's name. Reported on components of ours
     that browsers call, directly or through the load balancers, CDNs and WAFs in front."""
     comps = ctx.graph.components
-    behind = _Behind(ctx)
     served: dict[str, set[str]] = {}
     for f in ctx.flows_from(Kind.web_client):
         if comps[f.source].kind is Kind.web_client:
-            for app in behind(f.target):
+            for app in _serving(ctx, f.target):
                 served.setdefault(app, set()).add(f.source)
     for cid in sorted(served):
         c = comps[cid]

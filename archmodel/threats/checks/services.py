@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import PROCESSING, WORKLOADS, Classification, DataFormat, Flow, Kind
+from archmodel.model import AUTH_CONTROLS, PROCESSING, WORKLOADS, Classification, DataFormat, Flow, Kind
 from archmodel.threats.checks.common import at_stake, component_hit, label, quoted
-from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
+from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.severity import reach_stake
 from archmodel.threats.types import Stride

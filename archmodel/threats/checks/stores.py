@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import DATA_STORES, HUMAN_CLIENTS, SECRET_CATEGORIES, Classification, Kind
+from archmodel.model import AUTH_CONTROLS, DATA_STORES, HUMAN_CLIENTS, SECRET_CATEGORIES, Classification, Kind
 from archmodel.threats.blast import user_owned
 from archmodel.threats.checks.common import at_stake, component_hit, label, quoted, store_data
 from archmodel.threats.checks.services import crosses_inward, unauthenticated_inbound
-from archmodel.threats.context import AUTH_CONTROLS, ThreatContext
+from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
 
