@@ -206,7 +206,7 @@ def severity_of(
 
 # What differs from one finding of a rule to the next.
 _VARYING = frozenset(
-    {"severity", "factors", "target", "mitigations", "description", "status"}
+    {"severity", "factors", "target", "mitigations", "changes", "description", "status"}
     | {"file", "line", "column", "extra"}
 )
 
@@ -253,6 +253,7 @@ class _Maker:
             factors=factors,
             target=hit.ref,
             mitigations=tuple(mitigations),
+            changes=hit.changes,
             description=hit.description,
             status=Status.mitigated if mitigated else Status.open,
             file=origin.file if origin else None,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from archmodel.catalog import RuleInfo, RuleKind, Severity
 from archmodel.model import BUILTIN_CONTROLS, Ref
-from archmodel.threats.types import SECURITY_SEVERITY, Stride, ThreatSeverity
+from archmodel.threats.types import SECURITY_SEVERITY, ModelChange, Stride, ThreatSeverity
 
 if TYPE_CHECKING:
     from archmodel.threats.context import ThreatContext
@@ -39,7 +39,8 @@ class Hit:
     ``exposed`` raises the severity one step for internet-facing targets. ``present`` is
     the set of controls that would count on the target: if it holds any of the rule's
     mitigations the hit is dropped. The finding points at the target's line unless
-    ``where`` names another element (a path points at its data store).
+    ``where`` names another element (a path points at its data store). ``changes`` are
+    the model changes that close the hit where controls do not (or besides them).
     """
 
     target: Ref | str  # text from older plugins is parsed
@@ -50,6 +51,7 @@ class Hit:
     where: tuple[str, str] | None = None
     mitigations: tuple[str, ...] | None = None
     severity: ThreatSeverity | None = None
+    changes: tuple[ModelChange, ...] = ()
 
     def __init__(
         self,
@@ -61,6 +63,7 @@ class Hit:
         where: tuple[str, str] | None = None,
         mitigations: tuple[str, ...] | None = None,
         severity: ThreatSeverity | None = None,
+        changes: tuple[ModelChange, ...] = (),
     ) -> None:
         # The fields in one update: the frozen dataclass's own __init__ sets each through
         # object.__setattr__, twice the cost over the tens of thousands of hits of a
@@ -74,6 +77,7 @@ class Hit:
             where=where,
             mitigations=mitigations,
             severity=severity,
+            changes=changes,
         )
 
     @property

@@ -44,6 +44,34 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
+class ModelChange:
+    """A change to the model, not a control, that closes a finding: ``field`` set to any
+    one of ``values`` on every element of ``targets``.
+
+    Some gaps are facts written on elements, not missing controls: a flow that says
+    ``authentication: none`` stays unauthenticated whatever controls its target lists,
+    so only saying how the caller proves itself closes the finding. The change is
+    structured so that a reader can apply it and a test can prove that it closes.
+    """
+
+    field: str
+    values: tuple[str, ...]
+    targets: tuple[Ref, ...]
+
+    def __str__(self) -> str:
+        """``authentication set to token or oauth2 on flow:a->b``: for text and CSV."""
+        targets = ", ".join(str(t) for t in self.targets)
+        return f"{self.field} set to {' or '.join(self.values)} on {targets}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "values": list(self.values),
+            "targets": [str(t) for t in self.targets],
+        }
+
+
+@dataclass(frozen=True)
 class Finding(Located):
     """One threat on one target; ``id`` (rule + target) is stable across runs for baselines.
 
@@ -69,6 +97,9 @@ class Finding(Located):
     expires: str | None = None
     ticket: str | None = None
     checked_by: str | None = None
+    # Model changes that close the finding, each alone (``mitigations`` are the controls
+    # that do); both empty for a gap that wants a design change.
+    changes: tuple[ModelChange, ...] = ()
     # Environments in which the finding is open (all it was found in, when none is open);
     # empty for a model without environments.
     environments: tuple[str, ...] = ()
@@ -156,6 +187,8 @@ class Finding(Located):
             "file": file if file is not None else self.file,
             "line": self.line,
         }
+        if self.changes:
+            record["changes"] = [c.as_dict() for c in self.changes]
         if self.environments:
             record["environments"] = list(self.environments)
         if self.factors is not None:
@@ -242,6 +275,7 @@ __all__ = [
     "SEVERITY_ORDER",
     "STRIDE_LETTER",
     "Finding",
+    "ModelChange",
     "Status",
     "Stride",
     "ThreatSeverity",

@@ -4,8 +4,10 @@ For every open finding on the reference model and on every example model, each l
 mitigation is added, by itself, to the finding's target (a component's, flow's, zone's or
 environment's ``controls``; a path's last component, the data it leads to; every component
 for a fleet-wide gap reported on the whole ``system``) and the model is
-analysed again: the finding must be gone. A finding that no single control closes lists
-none, and its fix names the model change instead (AMT142, multi-layer attack paths).
+analysed again: the finding must be gone. Each model change a finding lists (a field set
+on named elements, such as a flow's ``authentication``) is applied the same way, once per
+value it offers. A finding that neither closes lists none, and its fix names the design
+change instead (AMT142, multi-layer attack paths).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from archmodel.api import load_project
 from archmodel.model import Model, Ref
 from archmodel.project import Project
 from archmodel.threats import analyse
-from archmodel.threats.types import Finding
+from archmodel.threats.types import Finding, ModelChange
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = [ROOT / "models" / "reference", *sorted((ROOT / "models" / "examples").iterdir())]
@@ -51,6 +53,20 @@ def with_control(model: Model, target: Ref, control: str) -> Model:
     return dataclasses.replace(model, **changes)
 
 
+def with_change(model: Model, change: ModelChange, value: str) -> Model:
+    """The model with ``change.field`` set to ``value`` on each of the change's targets,
+    validated as the loader would."""
+    changes: dict[str, Any] = {}
+    for ref in change.targets:
+        items: list[Any] = list(changes.get(ref.section, getattr(model, ref.section)))
+        index = next(i for i, item in enumerate(items) if item.id == ref.id)
+        copy = items[index].model_copy()
+        type(copy).__pydantic_validator__.validate_assignment(copy, change.field, value)
+        items[index] = copy
+        changes[ref.section] = items
+    return dataclasses.replace(model, **changes)
+
+
 def claims(model: Path) -> list[tuple[str, str]]:
     return [(f.id, control) for f in loaded(model)[1] for control in f.mitigations]
 
@@ -67,6 +83,20 @@ def test_each_listed_control_closes_its_finding(model: Path) -> None:
             still_open.append((finding_id, control))
     assert still_open == []
     assert claims(model), "the model proves nothing: no finding lists a control"
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda p: p.name)
+def test_each_listed_model_change_closes_its_finding(model: Path) -> None:
+    project, findings = loaded(model)
+    still_open = []
+    for finding in findings:
+        for change in finding.changes:
+            for value in change.values:
+                changed = with_change(project.model, change, value)
+                again = analyse(Project.from_model(changed, project.root), locate_findings=False)
+                if any(f.id == finding.id for f in again.open):
+                    still_open.append((finding.id, str(change), value))
+    assert still_open == []
 
 
 def test_a_store_with_its_log_in_reach_claims_no_control() -> None:

@@ -17,7 +17,7 @@ from archmodel.generators.threats.tabular import disabled_records, render_json
 from archmodel.model import Ref
 from archmodel.threats import ThreatReport, analyse
 from archmodel.threats.render.common import shown_file
-from archmodel.threats.types import Finding, Status, Stride, ThreatSeverity
+from archmodel.threats.types import Finding, ModelChange, Status, Stride, ThreatSeverity
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = [ROOT / "models" / "reference", *sorted((ROOT / "models" / "examples").iterdir())]
@@ -79,6 +79,12 @@ RULES = [
 
 
 @st.composite
+def changes(draw: st.DrawFn) -> ModelChange:
+    values = tuple(draw(st.lists(text, min_size=1, max_size=3)))
+    return ModelChange(draw(text), values, tuple(Ref.flow(t) for t in draw(st.lists(text, max_size=2))))
+
+
+@st.composite
 def findings(draw: st.DrawFn) -> Finding:
     decided = draw(st.booleans())
     values: dict[str, Any] = {
@@ -91,6 +97,7 @@ def findings(draw: st.DrawFn) -> Finding:
         "file": draw(st.none() | text),
         "line": draw(st.none() | st.integers(min_value=1, max_value=10**6)),
         "column": None,
+        "changes": tuple(draw(st.lists(changes(), max_size=2))),
         "environments": tuple(draw(st.lists(text, max_size=2))),
         "factors": draw(st.none() | st.dictionaries(text, st.lists(text, max_size=2), max_size=2)),
         "extra": {},

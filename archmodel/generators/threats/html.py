@@ -150,6 +150,18 @@ def _codes(items: tuple[str, ...]) -> str:
     return ", ".join(f"<code>{_html(x)}</code>" for x in items) or "—"
 
 
+def _closed_by(f: Finding) -> str:
+    """The controls that close a finding, then the model changes that do, each alone."""
+    changes = [
+        f"<code>{_html(c.field)}</code> set to "
+        + " or ".join(f"<code>{_html(v)}</code>" for v in c.values)
+        + f" on {_codes(tuple(str(t) for t in c.targets))}"
+        for c in f.changes
+    ]
+    parts = [_codes(f.mitigations)] if f.mitigations else []
+    return " or ".join([*parts, *changes]) or "— (design change)"
+
+
 def entry_html(f: Finding, anchor: str, place: str, escaped: dict[str, str] | None = None) -> Markup:
     """One finding of the full register, laid out here rather than by a template macro:
     the register has a line per field for tens of thousands of findings, and a macro call
@@ -165,7 +177,7 @@ def entry_html(f: Finding, anchor: str, place: str, escaped: dict[str, str] | No
 
     sev = _html(f.severity)
     refs = esc(", ".join([*f.cwe, *f.capec])) if (f.cwe or f.capec) else "—"
-    closed = _codes(f.mitigations) if f.mitigations else "— (design change)"
+    closed = _closed_by(f)
     lines = [
         f'<article class="finding sev-{sev}" id="{_html(anchor)}">\n'
         f'<h4><span class="sev sev-{sev}">{sev}</span> <code>{esc(f.rule)}</code> {esc(f.title)} — '

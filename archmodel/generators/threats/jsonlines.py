@@ -97,6 +97,8 @@ class Lines:
             parts[3],
             "null" if f.line is None else _number(f.line, self.encode),
         ]
+        if f.changes:
+            text += [', "changes": ', self.encode([c.as_dict() for c in f.changes])]
         if f.environments:
             text += [', "environments": ', self._list(f.environments)]
         if f.factors is not None:

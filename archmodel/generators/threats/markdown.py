@@ -15,7 +15,7 @@ from archmodel.generators.threats.attack import blast_md, paths_md
 from archmodel.generators.threats.tabular import summary
 from archmodel.threats.engine import ThreatReport
 from archmodel.threats.render.common import where
-from archmodel.threats.types import SEVERITY_ORDER, Finding, Stride
+from archmodel.threats.types import SEVERITY_ORDER, Finding, ModelChange, Stride
 
 
 def _title(name: str) -> str:
@@ -42,10 +42,23 @@ def _matrix(report: ThreatReport, open_: list[Finding] | None = None) -> list[st
     return rows
 
 
+def closed_by_md(f: Finding) -> str:
+    """The controls that close a finding, then the model changes that do, each alone."""
+    controls = [md_code(m) for m in f.mitigations]
+    changes = [_change_md(c) for c in f.changes]
+    return " or ".join(filter(None, (", ".join(controls), *changes))) or "— (design change)"
+
+
+def _change_md(change: ModelChange) -> str:
+    values = " or ".join(md_code(v) for v in change.values)
+    targets = ", ".join(md_code(str(t)) for t in change.targets)
+    return f"{md_code(change.field)} set to {values} on {targets}"
+
+
 def _entry(f: Finding, base: Path | None, escaped: dict[str, str] | None = None) -> list[str]:
     esc = _Escaped() if escaped is None else escaped
     refs = esc[", ".join([*f.cwe, *f.capec]) or "—"]
-    mitigations = ", ".join(md_code(m) for m in f.mitigations) or "— (design change)"
+    mitigations = closed_by_md(f)
     lines = [
         f"### {esc[f.rule]} {esc[f.title]} — {md_code(f.target)}",
         "",

@@ -32,6 +32,7 @@ CSV_COLUMNS = (
     "environments",
     "ticket",
     "checked_by",
+    "changes",
 )
 
 
@@ -127,6 +128,7 @@ def render_csv(report: ThreatReport, base: Path | None = None) -> str:
         record["environments"] = list(f.environments)
         record["ticket"] = f.ticket or ""
         record["checked_by"] = f.checked_by or ""
+        record["changes"] = [str(c) for c in f.changes]
         values = [record[c] for c in CSV_COLUMNS]
         rows.append([";".join(v) if isinstance(v, list) else v for v in values])
     for record in disabled_records(report):

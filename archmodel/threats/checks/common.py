@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from archmodel.model import TRANSIT_STORES, Classification, Component, Ref
+from archmodel.model import TRANSIT_STORES, Authentication, Classification, Component, Flow, Ref
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit
 from archmodel.threats.severity import reach_stake
+from archmodel.threats.types import ModelChange
+
+# The ways of proving a caller that a finding proposes for a call that proves nothing:
+# the ones that name the caller per request (not a static password or API key).
+PROVING = (Authentication.token, Authentication.oauth2, Authentication.client_certificate)
 
 
 def quoted(ids: Iterable[str], limit: int = 6) -> str:
@@ -38,6 +43,12 @@ def at_stake(ctx: ThreatContext, data_ids: Iterable[str]) -> str:
     return text
 
 
+def authenticate(flows: Iterable[Flow]) -> ModelChange:
+    """The change that closes unauthenticated calls whatever their target's controls:
+    each flow says how its caller proves itself."""
+    return ModelChange("authentication", tuple(PROVING), tuple(Ref.flow(f.id) for f in flows))
+
+
 def component_hit(
     ctx: ThreatContext,
     c: Component,
@@ -46,6 +57,8 @@ def component_hit(
     stake: int | None = None,
     exposed: bool | None = None,
     present: frozenset[str] | None = None,
+    mitigations: tuple[str, ...] | None = None,
+    changes: tuple[ModelChange, ...] = (),
 ) -> Hit:
     return Hit(
         target=Ref.component(c.id),
@@ -53,6 +66,8 @@ def component_hit(
         stake=reach_stake(ctx, c) if stake is None else stake,
         exposed=ctx.exposed(c.id) if exposed is None else exposed,
         present=ctx.controls(c.id) if present is None else present,
+        mitigations=mitigations,
+        changes=changes,
     )
 
 

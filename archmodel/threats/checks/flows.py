@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archmodel.model import (
+    AUTH_CONTROLS,
     CLIENTS,
     DATA_STORES,
     HUMAN_CLIENTS,
@@ -15,12 +16,12 @@ from archmodel.model import (
     Ref,
     Trust,
 )
-from archmodel.threats.checks.common import at_stake
-from archmodel.threats.checks.services import crosses_inward
+from archmodel.threats.checks.common import at_stake, authenticate
+from archmodel.threats.checks.services import crosses_inward, says_none
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.severity import reach_stake
-from archmodel.threats.types import Stride
+from archmodel.threats.types import ModelChange, Stride
 
 LEGACY_CLEARTEXT = frozenset({Protocol.ftp, Protocol.ldap, Protocol.smb, Protocol.nfs})
 REMOTE_ADMIN = frozenset({Protocol.ssh, Protocol.smb})
@@ -36,6 +37,8 @@ def flow_hit(
     stake: int,
     exposed: bool = False,
     present: frozenset[str] | None = None,
+    mitigations: tuple[str, ...] | None = None,
+    changes: tuple[ModelChange, ...] = (),
 ) -> Hit:
     return Hit(
         target=Ref.flow(f.id),
@@ -43,6 +46,8 @@ def flow_hit(
         stake=stake,
         exposed=exposed,
         present=frozenset(f.controls) if present is None else present,
+        mitigations=mitigations,
+        changes=changes,
     )
 
 
@@ -146,16 +151,20 @@ def legacy_protocol(ctx: ThreatContext) -> Iterator[Hit]:
     cwe=["CWE-306", "CWE-290"],
     capec=["CAPEC-151", "CAPEC-115"],
     fix="Authenticate the caller where it crosses the boundary: mTLS or signed service "
-    "tokens on the flow, or authentication (OAuth2/JWT, IAM) on the target.",
+    "tokens on the flow, or authentication (OAuth2/JWT, IAM) on the target; a flow that "
+    "says `authentication: none` needs its own `authentication`.",
 )
 def unauthenticated_crossing(ctx: ThreatContext) -> Iterator[Hit]:
     """The target of a flow from a less trusted zone must know who is calling; otherwise
-    the boundary only stops attackers who do not know the address."""
+    the boundary only stops attackers who do not know the address. A flow that says
+    `authentication: none` is not closed by its target's controls: the target takes
+    that call from anyone."""
     comps = ctx.graph.components
     for f in ctx.flows():
         target = comps[f.target]
         if target.kind in NOT_AUTH_JUDGED or not crosses_inward(ctx, f):
             continue
+        refused = says_none(f) and AUTH_CONTROLS.isdisjoint(ctx.flow_auth(f))
         yield flow_hit(
             ctx,
             f,
@@ -164,7 +173,9 @@ def unauthenticated_crossing(ctx: ThreatContext) -> Iterator[Hit]:
             f"caller; it handles {at_stake(ctx, ctx.handled(target.id))}.",
             stake=max(reach_stake(ctx, target), ctx.flow_stake(f)),
             exposed=_from_untrusted(ctx, f),
-            present=ctx.flow_auth(f) | ctx.auth_controls(target.id),
+            present=frozenset() if refused else ctx.flow_auth(f) | ctx.auth_controls(target.id),
+            mitigations=() if refused else None,
+            changes=(authenticate([f]),),
         )
 
 

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archmodel.model import AUTH_CONTROLS, PROCESSING, WORKLOADS, Classification, DataFormat, Flow, Kind
-from archmodel.threats.checks.common import at_stake, component_hit, label, quoted
+from archmodel.model import (
+    AUTH_CONTROLS,
+    PROCESSING,
+    WORKLOADS,
+    Authentication,
+    Classification,
+    Component,
+    DataFormat,
+    Flow,
+    Kind,
+)
+from archmodel.threats.checks.common import at_stake, authenticate, component_hit, label, quoted
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.severity import reach_stake
@@ -16,6 +26,40 @@ from archmodel.threats.types import Stride
 
 def unauthenticated_inbound(ctx: ThreatContext, component_id: str) -> list[Flow]:
     return [f for f in ctx.inbound(component_id) if AUTH_CONTROLS.isdisjoint(ctx.flow_auth(f))]
+
+
+def says_none(f: Flow) -> bool:
+    """A call whose caller, the flow says, proves nothing: an API that checks tokens on
+    one interface and takes anyone on another. Its target's controls cannot change that."""
+    return f.authentication is Authentication.none
+
+
+def open_inbound(ctx: ThreatContext, component_id: str) -> list[Flow]:
+    """The calls into a component that nothing authenticates: with an authentication
+    control on the component, those that say ``authentication: none``; without, every
+    call that carries no proof of its own."""
+    unauth = unauthenticated_inbound(ctx, component_id)
+    if ctx.auth_controls(component_id):
+        return [f for f in unauth if says_none(f)]
+    return unauth
+
+
+def auth_hit(
+    ctx: ThreatContext, c: Component, unauth: list[Flow], description: str, exposed: bool | None = None
+) -> Hit:
+    """A finding about calls into ``c`` that nothing authenticates. An authentication
+    control on ``c`` closes it unless a flow says its caller proves nothing; making every
+    such flow say how its caller proves itself always does."""
+    refused = any(says_none(f) for f in unauth)
+    return component_hit(
+        ctx,
+        c,
+        description,
+        exposed=exposed,
+        present=frozenset() if refused else ctx.auth_controls(c.id),
+        mitigations=() if refused else None,
+        changes=(authenticate(unauth),) if unauth else (),
+    )
 
 
 def crosses_inward(ctx: ThreatContext, f: Flow) -> bool:
@@ -31,26 +75,27 @@ def crosses_inward(ctx: ThreatContext, f: Flow) -> bool:
     cwe=["CWE-306"],
     capec=["CAPEC-115"],
     fix="Authenticate every caller: validate OAuth2/JWT tokens for users, mTLS or signed "
-    "service tokens between services; record it as a control on the component.",
+    "service tokens between services; record it as a control on the component, and on a "
+    "flow that says `authentication: none` as the flow's `authentication`.",
 )
 def no_authentication(ctx: ThreatContext) -> Iterator[Hit]:
     """A component that trusts whoever reaches it lets any foothold in its zone (or the
-    internet, if it is public) act as any caller. Calls that cross a trust boundary are
-    reported per flow by AMT153 instead, so one gap is never reported twice."""
+    internet, if it is public) act as any caller. A call that says
+    `authentication: none` is such a call even when the component authenticates its
+    other callers. Calls that cross a trust boundary are reported per flow by AMT153
+    instead, so one gap is never reported twice."""
     for c in ctx.components(*PROCESSING):
-        if ctx.auth_controls(c.id):
-            continue
-        unauth = unauthenticated_inbound(ctx, c.id)
+        unauth = open_inbound(ctx, c.id)
         if any(crosses_inward(ctx, f) for f in unauth):
             continue
-        if unauth or (c.public and not ctx.inbound(c.id)):
+        if unauth or (c.public and not ctx.inbound(c.id) and not ctx.auth_controls(c.id)):
             callers = quoted(f.source for f in unauth) or "the internet"
-            yield component_hit(
+            yield auth_hit(
                 ctx,
                 c,
+                unauth,
                 f"{label(c).capitalize()} accepts calls from {callers} without "
                 f"authenticating them; it handles {at_stake(ctx, ctx.handled(c.id))}.",
-                present=ctx.auth_controls(c.id),
             )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from archmodel.model import AUTH_CONTROLS, DATA_STORES, HUMAN_CLIENTS, SECRET_CATEGORIES, Classification, Kind
 from archmodel.threats.blast import user_owned
 from archmodel.threats.checks.common import at_stake, component_hit, label, quoted, store_data
-from archmodel.threats.checks.services import crosses_inward, unauthenticated_inbound
+from archmodel.threats.checks.services import auth_hit, crosses_inward, open_inbound
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
 from archmodel.threats.types import Stride
@@ -100,23 +100,23 @@ def store_broad_access(ctx: ThreatContext) -> Iterator[Hit]:
     cwe=["CWE-306"],
     capec=["CAPEC-115"],
     fix="Require authentication on the store (database users, Redis ACL/AUTH, IAM "
-    "policies) and record `authentication` or `iam` on it.",
+    "policies) and record `authentication` or `iam` on it; a client's flow that says "
+    "`authentication: none` needs its own `authentication`.",
 )
 def unauthenticated_store(ctx: ThreatContext) -> Iterator[Hit]:
     """Caches and databases reachable without credentials are read and rewritten by
     anything that reaches the network they sit in. One finding per store, naming every
-    client that connects without authenticating."""
+    client that connects without authenticating (or that says `authentication: none`,
+    whatever the store's controls)."""
     for c in ctx.components(Kind.database, Kind.cache, Kind.object_store):
-        if ctx.auth_controls(c.id):
-            continue
-        unauth = unauthenticated_inbound(ctx, c.id)
+        unauth = open_inbound(ctx, c.id)
         if unauth:
-            yield component_hit(
+            yield auth_hit(
                 ctx,
                 c,
+                unauth,
                 f"{label(c).capitalize()} holds {at_stake(ctx, store_data(ctx, c))} "
                 f"and does not authenticate {quoted(f.source for f in unauth)}.",
-                present=ctx.auth_controls(c.id),
                 exposed=any(f.source in ctx.untrusted for f in unauth),
             )
 
