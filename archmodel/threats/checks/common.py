@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from archmodel.model import TRANSIT_STORES, Authentication, Classification, Component, Flow, Ref
+from archmodel.model import TRANSIT_STORES, Authentication, Classification, Component, Flow, Ref, Zone
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit
 from archmodel.threats.severity import reach_stake
@@ -47,6 +47,13 @@ def authenticate(flows: Iterable[Flow]) -> ModelChange:
     """The change that closes unauthenticated calls whatever their target's controls:
     each flow says how its caller proves itself."""
     return ModelChange("authentication", tuple(PROVING), tuple(Ref.flow(f.id) for f in flows))
+
+
+def zone_change(ctx: ThreatContext, c: Component, fits: Callable[[Zone], bool]) -> tuple[ModelChange, ...]:
+    """Moving ``c`` into any zone of the model that ``fits``: none when no zone does (a
+    new zone is a design change)."""
+    zones = tuple(z.id for z in ctx.loaded.model.zones if z.id != c.zone and fits(z))
+    return (ModelChange("zone", zones, (Ref.component(c.id),)),) if zones else ()
 
 
 def component_hit(

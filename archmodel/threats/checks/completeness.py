@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from archmodel.threats.checks.common import component_hit, label
+from archmodel.threats.checks.common import component_hit, label, zone_change
 from archmodel.threats.checks.flows import flow_hit
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
@@ -20,7 +20,7 @@ from archmodel.threats.types import Stride, ThreatSeverity
     "AMT195",
     "Incomplete model: flow encryption unknown",
     stride=[Stride.information_disclosure],
-    mitigations=[],
+    mitigations=["tls"],
     layer="data",
     fix="Add the flow's `protocol` (e.g. `https`, `grpc`, `postgresql`) or `controls: [tls]`, "
     "so that the encryption rules (AMT150, AMT151) can judge it.",
@@ -52,5 +52,12 @@ def unzoned(ctx: ThreatContext) -> Iterator[Hit]:
     actor or a browser: say where it is with a zone."""
     for c in ctx.components():
         if c.zone is None:
-            hit = component_hit(ctx, c, f"{label(c).capitalize()} is in no zone.", stake=0, exposed=False)
+            hit = component_hit(
+                ctx,
+                c,
+                f"{label(c).capitalize()} is in no zone.",
+                stake=0,
+                exposed=False,
+                changes=zone_change(ctx, c, lambda zone: True),
+            )
             yield replace(hit, severity=ThreatSeverity.low)

@@ -12,6 +12,7 @@ from archmodel.threats.checks.common import (
     label,
     quoted,
     store_data,
+    zone_change,
 )
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
@@ -179,5 +180,8 @@ def public_in_trusted_zone(ctx: ThreatContext) -> Iterator[Hit]:
         if c.public and ctx.trust_rank(c.id) >= Trust.internal.rank and ctx.graph.trust_of(c.id) is not None:
             trust = ctx.graph.trust_of(c.id)
             yield component_hit(
-                ctx, c, f"{label(c).capitalize()} is public but sits in {trust} zone '{c.zone}'."
+                ctx,
+                c,
+                f"{label(c).capitalize()} is public but sits in {trust} zone '{c.zone}'.",
+                changes=zone_change(ctx, c, lambda zone: zone.trust.rank < Trust.internal.rank),
             )
