@@ -14,6 +14,8 @@ from archmodel.model.controls import (
     BUILTIN_CONTROLS,
     LAYER_NUMBER,
     LAYER_TITLE,
+    NOT_ON_PATH,
+    PATH_CONTROLS,
     Control,
     Layer,
 )
@@ -77,7 +79,9 @@ __all__ = [
     "LAYER_NUMBER",
     "LAYER_TITLE",
     "LIST_SECTIONS",
+    "NOT_ON_PATH",
     "PASS_THROUGH",
+    "PATH_CONTROLS",
     "POLICY_KEY",
     "PROCESSING",
     "PROTOCOLS",

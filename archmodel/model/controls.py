@@ -84,6 +84,20 @@ BUILTIN_CONTROLS: dict[str, tuple[Layer, str]] = {
 }
 
 
+# Per layer, the built-in controls that act on the way from the untrusted side to data:
+# on a component, flow or zone of that way they stop, filter, encrypt or record what
+# travels it. The others of a layer guard something else and leave the way as open as it
+# was: backups restore data after a loss, a secrets vault keeps the services' own
+# credentials, DDoS protection keeps the service up, a compliance attestation is paper.
+# The defence-in-depth rules (AMT171-AMT177) count and name only these; a user-defined
+# control counts for its layer, since the model says nothing more of what it does.
+NOT_ON_PATH = frozenset({"backup", "secrets_vault", "ddos_protection", "compliance"})
+PATH_CONTROLS: dict[Layer, frozenset[str]] = {
+    layer: frozenset(c for c, (lay, _) in BUILTIN_CONTROLS.items() if lay is layer and c not in NOT_ON_PATH)
+    for layer in Layer
+}
+
+
 class Control(Element):
     """A user-defined control that extends the built-in catalog of a layer."""
 

@@ -15,6 +15,7 @@ from archmodel.load import Origin
 from archmodel.model import (
     AUTH_CONTROLS,
     DATA_STORES,
+    NOT_ON_PATH,
     PASS_THROUGH,
     Classification,
     Component,
@@ -121,19 +122,57 @@ class ThreatContext:
     def _transit_layers(self) -> dict[tuple[tuple[str, ...], Protocol | None, bool | None], frozenset[Layer]]:
         return {}
 
+    def path_layers(self, controls: Iterable[str]) -> set[Layer]:
+        """Layers of the controls that act on a way to data (``PATH_CONTROLS``): a backup
+        or a secrets vault is of the data layer but protects nothing travelling the way."""
+        layer_of = self.graph.layer_of
+        return {layer_of[c] for c in controls if c in layer_of and c not in NOT_ON_PATH}
+
+    def local_path_layers(self, component_id: str) -> frozenset[Layer]:
+        """``path_layers`` of a component's local controls."""
+        return self._local_path_layers.get(component_id, frozenset())
+
+    @cached_property
+    def _local_path_layers(self) -> dict[str, frozenset[Layer]]:
+        by_set: dict[frozenset[str], frozenset[Layer]] = {}
+        out: dict[str, frozenset[Layer]] = {}
+        for c in self.graph.components:
+            controls = self.local_controls(c)
+            found = by_set.get(controls)
+            if found is None:
+                found = by_set[controls] = frozenset(self.path_layers(controls))
+            out[c] = found
+        return out
+
+    def transit_path_layers(self, f: Flow) -> frozenset[Layer]:
+        """``transit_layers`` counting only the controls that act on a way to data."""
+        key = (tuple(f.controls), f.protocol, f.authenticated)
+        found = self._transit_path_layers.get(key)
+        if found is None:
+            controls = self.flow_auth(f) | ({"tls"} if f.encrypted else frozenset())
+            found = self._transit_path_layers[key] = frozenset(self.path_layers(controls))
+        return found
+
+    @cached_property
+    def _transit_path_layers(
+        self,
+    ) -> dict[tuple[tuple[str, ...], Protocol | None, bool | None], frozenset[Layer]]:
+        return {}
+
     def lacking(self, layer: Layer) -> set[str]:
-        """Components none of whose local controls is of ``layer``."""
-        return {c for c, layers in self._local_layers.items() if layer not in layers}
+        """Components none of whose local controls of ``layer`` acts on a way to data."""
+        return {c for c, layers in self._local_path_layers.items() if layer not in layers}
 
     @cached_property
     def open_layers(self) -> dict[tuple[str, str], frozenset[Layer]]:
         """Per (source, target) pair, the layers some flow between them carries no control
-        of: the defence-in-depth rules walk each layer's open edges."""
+        of that acts on a way to data: the defence-in-depth rules walk each layer's open
+        edges."""
         every = frozenset(Layer)
         lacking: dict[frozenset[Layer], frozenset[Layer]] = {}
 
         def open_of(f: Flow) -> frozenset[Layer]:
-            carried = self.transit_layers(f)
+            carried = self.transit_path_layers(f)
             found = lacking.get(carried)
             if found is None:
                 found = lacking[carried] = every - carried

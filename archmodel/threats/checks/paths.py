@@ -1,5 +1,8 @@
 """Defence in depth: which security layers guard the ways from the internet to data.
 
+Only the controls that act on such a way count (``PATH_CONTROLS``): a backup is of the
+data layer but leaves data on the way as readable as it was.
+
 For each layer the policy requires, one BFS runs over the component graph restricted to
 the nodes and flows that carry no control of that layer, from the untrusted side. A store
 of confidential or restricted data reached in that graph has at least one path on which
@@ -13,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from itertools import pairwise
 
-from archmodel.model import BUILTIN_CONTROLS, LAYER_NUMBER, LAYER_TITLE, Classification, Flow, Layer, Ref
+from archmodel.model import LAYER_NUMBER, LAYER_TITLE, PATH_CONTROLS, Classification, Flow, Layer, Ref
 from archmodel.threats.checks.common import at_stake, quoted
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Check, Hit, threat
@@ -38,13 +41,14 @@ def sources(ctx: ThreatContext) -> list[str]:
 
 
 def flow_layers(ctx: ThreatContext, f: Flow) -> set[Layer]:
-    """Layers of a flow's controls; an encrypting protocol (https, grpcs…) counts as ``tls``."""
-    return set(ctx.transit_layers(f))
+    """Layers of a flow's controls that act on the way; an encrypting protocol (https,
+    grpcs…) counts as ``tls``."""
+    return set(ctx.transit_path_layers(f))
 
 
 def layer_gaps(ctx: ThreatContext, layer: Layer) -> Iterator[tuple[str, list[str]]]:
     """(sensitive store, shortest path from the untrusted side on which ``layer`` is absent)."""
-    if layer in ctx.layers(ctx.environment_controls):
+    if layer in ctx.path_layers(ctx.environment_controls):
         return
     lacking_node = ctx.lacking(layer)
     open_layers = ctx.open_layers
@@ -69,9 +73,9 @@ def layer_gaps(ctx: ThreatContext, layer: Layer) -> Iterator[tuple[str, list[str
 
 
 def _present_layers(ctx: ThreatContext, path: list[str]) -> list[str]:
-    found = ctx.layers(ctx.environment_controls)
+    found = ctx.path_layers(ctx.environment_controls)
     for node in path:
-        found |= ctx.local_layers(node)
+        found |= ctx.local_path_layers(node)
     for u, v in pairwise(path):
         for f in ctx.graph.flows_between[(u, v)]:
             found |= flow_layers(ctx, f)
@@ -87,11 +91,19 @@ def _by_entry(gaps: Iterator[tuple[str, list[str]]]) -> dict[str, list[list[str]
     return groups
 
 
+def closing_controls(ctx: ThreatContext, layer: Layer) -> tuple[str, ...]:
+    """What closes a gap of ``layer``: its built-in controls that act on the way, and the
+    model's own controls of that layer."""
+    builtin = {c for c, lay in ctx.graph.layer_of.items() if lay is layer and c in PATH_CONTROLS[layer]}
+    own = {c.id for c in ctx.loaded.model.controls if c.layer is layer}
+    return tuple(sorted(builtin | own))
+
+
 def _make_check(layer: Layer) -> Check:
     def check(ctx: ThreatContext) -> Iterator[Hit]:
         if layer not in ctx.policy.required_layers:
             return
-        controls = tuple(sorted(c for c, lay in ctx.graph.layer_of.items() if lay == layer))
+        controls = closing_controls(ctx, layer)
         for paths in _by_entry(layer_gaps(ctx, layer)).values():
             path = min(paths, key=lambda p: (len(p), p[-1]))
             store = ctx.graph.components[path[-1]]
@@ -110,16 +122,19 @@ def _make_check(layer: Layer) -> Check:
 
     check.__doc__ = (
         f"Defence in depth: a way from the untrusted side to confidential or restricted data "
-        f"on which no control of layer {LAYER_NUMBER[layer]} ({LAYER_TITLE[layer]}) applies; "
-        "one failing control then exposes the data. One finding per entry point, on the "
-        "nearest store, naming the others."
+        f"on which no control of layer {LAYER_NUMBER[layer]} ({LAYER_TITLE[layer]}) acts "
+        f"({', '.join(sorted(PATH_CONTROLS[layer]))}, or one of the model's own controls of "
+        "the layer); one failing control then exposes the data. Controls of the layer that "
+        "guard something else (backups, a secrets vault, DDoS protection, a compliance "
+        "attestation) leave the way open. One finding per entry point, on the nearest "
+        "store, naming the others."
     )
     return check
 
 
 def _layer_rule(layer: Layer) -> Callable[..., object]:
     rule_id, stride, cwe, capec = _LAYER_RULES[layer]
-    builtin = sorted(c for c, (lay, _) in BUILTIN_CONTROLS.items() if lay == layer)
+    builtin = sorted(PATH_CONTROLS[layer])
     return threat(
         rule_id,
         f"Path to sensitive data without {LAYER_TITLE[layer].lower()}",
