@@ -55,7 +55,7 @@ from archmodel.model.policy import (
     PolicyRule,
     Selector,
 )
-from archmodel.model.protocols import PROTOCOLS, Protocol, default_port
+from archmodel.model.protocols import OPAQUE_PROTOCOLS, PROTOCOLS, URL_PROTOCOLS, Protocol, default_port
 from archmodel.model.ranked import Ranked
 from archmodel.model.ref import Ref
 from archmodel.model.risk import Risk, RiskStatus
@@ -80,6 +80,7 @@ __all__ = [
     "LAYER_TITLE",
     "LIST_SECTIONS",
     "NOT_ON_PATH",
+    "OPAQUE_PROTOCOLS",
     "PASS_THROUGH",
     "PATH_CONTROLS",
     "POLICY_KEY",
@@ -88,6 +89,7 @@ __all__ = [
     "SECRET_CATEGORIES",
     "STRIDE_LETTER",
     "TRANSIT_STORES",
+    "URL_PROTOCOLS",
     "WORKLOADS",
     "ZONE_MAY_HOLD",
     "Authentication",

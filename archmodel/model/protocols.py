@@ -56,28 +56,33 @@ class Protocol(StrEnum):
 class ProtocolFacts:
     default_port: int | None
     encrypted: bool
+    # Clients reach the server by a URL they may be handed at run time (``https://…``,
+    # ``ftp://…``, an ``ldap://`` name given to a JNDI lookup, a UNC path to an SMB
+    # share): a URL slipped into a request can point them elsewhere (SSRF). Database,
+    # broker and RPC clients connect to the address they were configured with.
+    by_url: bool = False
 
 
 PROTOCOLS: dict[Protocol, ProtocolFacts] = {
-    Protocol.https: ProtocolFacts(443, True),
-    Protocol.http: ProtocolFacts(80, False),
+    Protocol.https: ProtocolFacts(443, True, by_url=True),
+    Protocol.http: ProtocolFacts(80, False, by_url=True),
     Protocol.grpc: ProtocolFacts(None, False),
     Protocol.grpcs: ProtocolFacts(None, True),
     Protocol.tcp: ProtocolFacts(None, False),
     Protocol.tls: ProtocolFacts(None, True),
-    Protocol.ws: ProtocolFacts(80, False),
-    Protocol.wss: ProtocolFacts(443, True),
+    Protocol.ws: ProtocolFacts(80, False, by_url=True),
+    Protocol.wss: ProtocolFacts(443, True, by_url=True),
     Protocol.sql: ProtocolFacts(5432, False),
     Protocol.redis: ProtocolFacts(6379, False),
     Protocol.kafka: ProtocolFacts(9092, False),
     Protocol.amqp: ProtocolFacts(5672, False),
     Protocol.mqtt: ProtocolFacts(1883, False),
-    Protocol.ldap: ProtocolFacts(389, False),
-    Protocol.ldaps: ProtocolFacts(636, True),
+    Protocol.ldap: ProtocolFacts(389, False, by_url=True),
+    Protocol.ldaps: ProtocolFacts(636, True, by_url=True),
     Protocol.nfs: ProtocolFacts(2049, False),
-    Protocol.smb: ProtocolFacts(445, False),
-    Protocol.ftp: ProtocolFacts(21, False),
-    Protocol.sftp: ProtocolFacts(22, True),
+    Protocol.smb: ProtocolFacts(445, False, by_url=True),
+    Protocol.ftp: ProtocolFacts(21, False, by_url=True),
+    Protocol.sftp: ProtocolFacts(22, True, by_url=True),
     Protocol.ssh: ProtocolFacts(22, True),
     Protocol.smtp: ProtocolFacts(25, False),
     Protocol.dns: ProtocolFacts(53, False),
@@ -97,6 +102,9 @@ PROTOCOLS: dict[Protocol, ProtocolFacts] = {
 }
 
 ENCRYPTED_PROTOCOLS = frozenset(p for p, facts in PROTOCOLS.items() if facts.encrypted)
+URL_PROTOCOLS = frozenset(p for p, facts in PROTOCOLS.items() if facts.by_url)
+# Name a transport or nothing, not what runs over it: HTTP may run over any of them.
+OPAQUE_PROTOCOLS = frozenset({Protocol.tcp, Protocol.tls, Protocol.other})
 
 
 def default_port(protocol: Protocol | None) -> int | None:

@@ -13,8 +13,10 @@ from collections.abc import Callable, Iterator
 
 from archmodel.model import (
     AUTH_CONTROLS,
+    OPAQUE_PROTOCOLS,
     PASS_THROUGH,
     PROCESSING,
+    URL_PROTOCOLS,
     WORKLOADS,
     Authentication,
     Component,
@@ -44,10 +46,14 @@ QUERY_PROTOCOLS = frozenset(
 )
 DIRECTORY_PROTOCOLS = frozenset({Protocol.ldap, Protocol.ldaps})
 SEARCH_PROTOCOLS = frozenset({Protocol.elasticsearch})
-# Protocols by which a service fetches a URL it may have been handed.
-WEB_PROTOCOLS = frozenset({Protocol.http, Protocol.https, Protocol.ws, Protocol.wss})
 FILE_PROTOCOLS = frozenset({Protocol.nfs, Protocol.smb, Protocol.ftp, Protocol.sftp})
 REGISTRY_PROTOCOLS = frozenset({Protocol.consul, Protocol.zookeeper})
+
+
+def may_fetch_url(f: Flow) -> bool:
+    """Whether a flow may be a fetch of a URL its caller was handed: a protocol reached by
+    URL, one that names only the transport, or none named (unknown is not ruled out)."""
+    return f.protocol is None or f.protocol in URL_PROTOCOLS or f.protocol in OPAQUE_PROTOCOLS
 
 
 def _callers(ctx: ThreatContext, reaches: Callable[[Flow], bool]) -> list[tuple[Component, list[str]]]:
@@ -154,13 +160,16 @@ def server_side_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
     """An internet-facing workload that fetches from outside (a partner API, a webhook, a
     URL on the internet) can be made to fetch internal addresses instead (the cloud
     metadata service, admin endpoints) for the attacker. Reported on services and
-    functions reachable from the untrusted side with HTTP/WebSocket flows to an external
-    system or the untrusted zone; calls between our own services go to configured
-    addresses and are not counted, nor are gateways, whose upstreams are configuration."""
+    functions reachable from the untrusted side with flows to an external system or the
+    untrusted zone that may fetch a URL: over a protocol clients reach by URL (HTTP,
+    WebSocket, FTP, LDAP, SMB…), over a bare transport (TCP, TLS, ``other``) that may
+    carry one, or over a protocol the model does not name. Database, broker and RPC
+    protocols connect to configured addresses and are not counted; nor are calls between
+    our own services, nor gateways, whose upstreams are configuration."""
     comps = ctx.graph.components
 
     def fetches(f: Flow) -> bool:
-        if f.protocol not in WEB_PROTOCOLS or comps[f.source].kind not in WORKLOADS:
+        if not may_fetch_url(f) or comps[f.source].kind not in WORKLOADS:
             return False
         return f.target in ctx.untrusted or comps[f.target].kind is Kind.external_system
 
