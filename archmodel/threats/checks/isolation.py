@@ -16,12 +16,14 @@ from archmodel.model import (
     DATA_STORES,
     EDGE_SERVICES,
     HUMAN_CLIENTS,
+    PASS_THROUGH,
     PROCESSING,
     WORKLOADS,
     Authentication,
     Classification,
     Component,
     Criticality,
+    Flow,
     Kind,
     Protocol,
     Ref,
@@ -58,9 +60,47 @@ def _members(ctx: ThreatContext) -> dict[str, list[Component]]:
     return zones
 
 
-def _receives_users(ctx: ThreatContext, component_id: str) -> bool:
+def _carries_user(ctx: ThreatContext, f: Flow) -> bool:
+    """Whether a flow out of a component that serves users passes their identity on: a
+    load balancer, CDN or WAF forwards the request as it came; an API gateway does too
+    unless the flow names its own credentials; a service (a BFF, an aggregator) only
+    when the flow names the user's (a token, OAuth2, a session cookie)."""
+    kind = ctx.graph.components[f.source].kind
+    if kind in PASS_THROUGH:
+        return True
+    if kind is Kind.api_gateway:
+        return f.authentication not in TECHNICAL_AUTH
+    return f.authentication in USER_AUTH
+
+
+def _users_reach(ctx: ThreatContext) -> dict[str, str | None]:
+    """Components that receive users' requests with the user's identity, each with the
+    component the requests came through (None: straight from a person's client). One
+    walk from the people's clients along the flows that carry the identity, so that the
+    first hop that drops it is the one judged, however many gateways and BFFs before it."""
     comps = ctx.graph.components
-    return any(comps[s].kind in HUMAN_CLIENTS for s in ctx.predecessors.get(component_id, ()))
+    came: dict[str, str | None] = {}
+    for f in ctx.flows_from(*HUMAN_CLIENTS):
+        if comps[f.source].kind in HUMAN_CLIENTS and comps[f.target].kind not in HUMAN_CLIENTS:
+            came.setdefault(f.target, None)
+    queue = list(came)
+    while queue:
+        node = queue.pop()
+        for f in ctx.outbound(node):
+            if f.target not in came and comps[f.target].kind not in CLIENTS and _carries_user(ctx, f):
+                came[f.target] = node
+                queue.append(f.target)
+    return came
+
+
+def _way_of_users(came: dict[str, str | None], component_id: str) -> str:
+    """`` (through 'envoy' > 'bff')``: the components users' requests pass on the way."""
+    chain: list[str] = []
+    node = came.get(component_id)
+    while node is not None and node not in chain:
+        chain.append(node)
+        node = came.get(node)
+    return f" (through {' > '.join(repr(c) for c in reversed(chain))})" if chain else ""
 
 
 @threat(
@@ -79,25 +119,30 @@ def missing_identity_propagation(ctx: ThreatContext) -> Iterator[Hit]:
     a password, a client certificate) makes the backend trust it for every user: once it
     is compromised, every user's data is. Reported on flows between our workloads whose
     caller serves users and whose target handles confidential data or is critical; a flow
-    whose ``authentication`` is unsaid is not judged."""
+    whose ``authentication`` is unsaid is not judged. A caller serves users when a
+    person's client calls it, or when their requests reach it with their identity: through
+    load balancers, CDNs, WAFs and API gateways, which forward them, and from a service
+    (a BFF, an aggregator) that passes the user's token on."""
     comps = ctx.graph.components
+    users = _users_reach(ctx)
     for f in ctx.flows():
         source, target = comps[f.source], comps[f.target]
         if (
             f.authentication in TECHNICAL_AUTH
             and source.kind in PROCESSING
             and target.kind in WORKLOADS
+            and source.id in users
             and (
                 ctx.data_rank(ctx.handled(target.id)) >= Classification.confidential.rank
                 or target.criticality.rank >= Criticality.high.rank
             )
-            and _receives_users(ctx, source.id)
         ):
             yield flow_hit(
                 ctx,
                 f,
-                f"'{source.id}' serves users but calls '{target.id}' over flow '{f.id}' with "
-                f"its own {f.authentication.replace('_', ' ')}, not the user's identity.",
+                f"'{source.id}' serves users{_way_of_users(users, source.id)} but calls "
+                f"'{target.id}' over flow '{f.id}' with its own "
+                f"{f.authentication.replace('_', ' ')}, not the user's identity.",
                 stake=reach_stake(ctx, target),
             )
 
