@@ -199,9 +199,8 @@ def severity_of(
         return hit.severity, None
     if scorer is None:
         return ThreatSeverity.from_rank(hit.stake + rule.weight + (1 if hit.exposed else 0)), None
-    return scorer.score(
-        hit.ref, hit.stake, hit.exposed, rule.stride, rule.weight, rule.way_in, rule.by_caller
-    )
+    how = (rule.way_in, rule.by_caller, rule.via_victim)
+    return scorer.score(hit.ref, hit.stake, hit.exposed, rule.stride, rule.weight, *how)
 
 
 # What differs from one finding of a rule to the next.

@@ -120,6 +120,10 @@ class ThreatRule:
     # False for threats from anyone on the network path (reading or altering a flow in
     # transit): who the caller is does not change their likelihood, exposure still does.
     by_caller: bool = True
+    # True for threats that ride a signed-in user's browser (cross-site scripting): the
+    # victim's login is what the attack uses, so authentication on the way in does not
+    # make it less likely; exposure still does.
+    via_victim: bool = False
 
     def hits(self, ctx: ThreatContext) -> Iterator[Hit]:
         yield from self.check(ctx)
@@ -164,6 +168,7 @@ def threat(
     scope: str = "component",
     way_in: bool = True,
     by_caller: bool = True,
+    via_victim: bool = False,
 ) -> Callable[[Check], Check]:
     """Declare a rule; the decorated function's docstring is the rule's doc (the anti-pattern)."""
 
@@ -187,6 +192,7 @@ def threat(
                 scope=scope,
                 way_in=way_in,
                 by_caller=by_caller,
+                via_victim=via_victim,
             ),
         )
         return check

@@ -105,7 +105,7 @@ class Scorer:
     def __init__(self, ctx: ThreatContext) -> None:
         self.ctx = ctx
         # Keyed by the target's section and id: atoms hash in C, a Ref's hash is Python.
-        self._scored: dict[tuple[str, str, bool, int, bool, bool, bool], tuple[int, Factors]] = {}
+        self._scored: dict[tuple[str, str, bool, int, bool, bool, bool, bool], tuple[int, Factors]] = {}
         # One mapping per distinct set of labels, shared by every finding that has it.
         self._factors: dict[tuple[tuple[str, ...], tuple[str, ...]], Factors] = {}
         self._ways: dict[tuple[str, str], Way] = {}
@@ -121,17 +121,21 @@ class Scorer:
         weight: int,
         way_in: bool = True,
         by_caller: bool = True,
+        via_victim: bool = False,
     ) -> tuple[ThreatSeverity, Factors]:
         """The severity of a hit and the factors that set it; ``way_in`` False (a threat
         that does not come through the way in) leaves the likelihood neutral, ``by_caller``
-        False (a threat from anyone on the network path) leaves authentication out."""
+        False (a threat from anyone on the network path) and ``via_victim`` True (one that
+        rides a signed-in user's browser) leave authentication out."""
         lesser = self._lesser.get(id(stride))
         if lesser is None:
             lesser = self._lesser[id(stride)] = bool(stride) and LESSER_STRIDE.issuperset(stride)
-        key = (target.section, target.id, exposed, stake, lesser, way_in, by_caller)
+        key = (target.section, target.id, exposed, stake, lesser, way_in, by_caller, via_victim)
         found = self._scored.get(key)
         if found is None:
-            found = self._scored[key] = self._points(target, stake, exposed, lesser, way_in, by_caller)
+            found = self._scored[key] = self._points(
+                target, stake, exposed, lesser, way_in, by_caller, via_victim
+            )
         return severity_of_points(found[0] + weight), found[1]
 
     def _points(
@@ -142,12 +146,16 @@ class Scorer:
         lesser: bool,
         way_in: bool = True,
         by_caller: bool = True,
+        via_victim: bool = False,
     ) -> tuple[int, Factors]:
         where = (target.section, target.id)
         way = self._ways.get(where)
         if way is None:
             way = self._ways[where] = self._way(target)
-        points, likely = likelihood(way, exposed, by_caller) if way_in else (0, (NOT_THE_WAY_IN,))
+        if way_in:
+            points, likely = likelihood(way, exposed, by_caller, via_victim)
+        else:
+            points, likely = 0, (NOT_THE_WAY_IN,)
         weighty, what = self._impact(target, stake)
         if lesser:
             what = (*what, "repudiation or denial of service only")
@@ -349,13 +357,19 @@ def impact_total(stake: int, weighty: bool, lesser: bool) -> int:
 
 NOT_THE_WAY_IN = "not about the way in (exposure and authentication not counted)"
 ON_THE_PATH = "from anyone on the network path (authentication not counted)"
+VIA_VICTIM = "through a signed-in user's browser (authentication not counted)"
 
 
-def likelihood(way: Way, exposed: bool, by_caller: bool = True) -> tuple[int, tuple[str, ...]]:
+def likelihood(
+    way: Way, exposed: bool, by_caller: bool = True, via_victim: bool = False
+) -> tuple[int, tuple[str, ...]]:
     """Points (-1 … +1) and the labels that gave them; internet-facing counts only when
     the rule says exposure matters to the threat (``Hit.exposed``), authentication only
-    when the threat comes from the caller (``by_caller``): an eavesdropper on the path
-    needs no login, and credentials sent in clear are no safer for being checked."""
+    when the threat comes from the caller (``by_caller``) and not through its victim
+    (``via_victim``): an eavesdropper on the path needs no login, credentials sent in
+    clear are no safer for being checked, and a script planted in a page runs with the
+    login of whoever opens it, so an app that authenticates its users is no less
+    exposed to it, and has their sessions to lose."""
     exposure = way.exposure
     points = EXPOSURE_POINTS[exposure]
     if exposed:
@@ -370,8 +384,9 @@ def likelihood(way: Way, exposed: bool, by_caller: bool = True) -> tuple[int, tu
                 f"{way.zoned} (source internet-facing, not counted)",
                 EXPOSURE_POINTS[way.zoned],
             )
-    labels = [exposure, way.auth if by_caller else ON_THE_PATH]
-    points += AUTH_POINTS[way.auth] if by_caller else 0
+    counted = by_caller and not via_victim
+    labels = [exposure, way.auth if counted else VIA_VICTIM if via_victim else ON_THE_PATH]
+    points += AUTH_POINTS[way.auth] if counted else 0
     if way.hops is not None and way.hops >= DEEP:
         points -= 1
         labels.append(f"{way.hops} hops from an entry point")

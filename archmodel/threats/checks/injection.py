@@ -265,33 +265,61 @@ def _serving(ctx: ThreatContext, cid: str) -> list[str]:
     return sorted(a for a in ctx.passed_to(cid) if comps[a].kind in PROCESSING)
 
 
+def renders_html(c: Component) -> bool:
+    """Whether a component answers a browser with pages built from input: an identity
+    provider (its login and consent pages), or a service or function that takes HTML
+    forms or does not say what it takes. One that names only data formats (JSON,
+    protobuf…) is an API: the browser's own script renders what it returns. A gateway
+    forwards and renders nothing."""
+    if c.kind is Kind.identity_provider:
+        return True
+    return c.kind in WORKLOADS and (not c.accepts or DataFormat.html_form in c.accepts)
+
+
+def _pages_behind(ctx: ThreatContext, cid: str) -> list[str]:
+    """What renders the pages a browser gets from a component: the component itself, or
+    what the load balancers, CDNs and WAFs in front pass the request on to
+    (``ThreatContext.passed_to``)."""
+    comps = ctx.graph.components
+    reached = ctx.passed_to(cid) if comps[cid].kind in PASS_THROUGH else frozenset()
+    return sorted(a for a in {cid, *reached} if renders_html(comps[a]) and ctx.in_scope(a))
+
+
 @threat(
     "AMT226",
     "Cross-site scripting",
     stride=[Stride.tampering, Stride.information_disclosure],
     mitigations=[],
     layer="application",
-    weight=-2,
+    weight=-1,
     cwe=["CWE-79"],
     capec=["CAPEC-63"],
     fix="Design change: encode every value for its output context (templates that "
     "auto-escape), set a strict Content-Security-Policy, and validate input; then record "
     "the decision as a risk.",
+    via_victim=True,
 )
 def cross_site_scripting(ctx: ThreatContext) -> Iterator[Hit]:
-    """A component that serves a browser can return input (its own or other users') as
-    script: session theft and actions in the user's name. Reported on components of ours
-    that browsers call, directly or through the load balancers, CDNs and WAFs in front."""
+    """A component that renders pages for a browser can return input (its own or other
+    users') as script: session theft and actions in the user's name. Reported on what
+    renders HTML (an identity provider's login pages, a web front end that takes HTML
+    forms or does not say what it takes) that browsers reach, directly or through the
+    load balancers, CDNs and WAFs in front, which forward and render nothing; an API
+    gateway and an API that takes only data formats render no pages. The script
+    runs with the victim's login: authentication on the way in does not lower the
+    likelihood; a browser on the untrusted side makes it internet-facing."""
     comps = ctx.graph.components
     served: dict[str, set[str]] = {}
     for f in ctx.flows_from(Kind.web_client):
         if comps[f.source].kind is Kind.web_client:
-            for app in _serving(ctx, f.target):
+            for app in _pages_behind(ctx, f.target):
                 served.setdefault(app, set()).add(f.source)
     for cid in sorted(served):
         c = comps[cid]
-        text = f"{label(c).capitalize()} serves browser {quoted(served[cid])}."
-        yield component_hit(ctx, c, text, exposed=False)
+        browsers = served[cid]
+        text = f"{label(c).capitalize()} renders pages for browser {quoted(browsers)}."
+        facing = ctx.exposed(cid) or not ctx.untrusted.isdisjoint(browsers)
+        yield component_hit(ctx, c, text, exposed=facing)
 
 
 @threat(
