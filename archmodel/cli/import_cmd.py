@@ -30,8 +30,9 @@ def import_command(
     k8s: Path | None, terraform: Path | None, name: str, output: Path | None, force: bool
 ) -> None:
     """Write a model of the applications in Kubernetes manifests (components from
-    workloads, with the kind their images say and their image, replicas, resources and
-    port, flows from NetworkPolicy rules that name their peers, public components
+    workloads, with the kind their images say and their image, replicas, resources,
+    ports, sidecars and namespace, flows from NetworkPolicy rules that name their peers,
+    with the protocol their ports' appProtocol, names or numbers say, public components
     from LoadBalancer/NodePort Services, Ingresses and routes) or in Terraform (components
     from resources, flows from security-group, firewall and NSG rules, zones from subnets);
     what could not be inferred is written as TODO comments."""

@@ -10,7 +10,9 @@ on the same manifests reports no blocked and no unmodelled flow.
 A workload listens on its container ports, else on those its Services send to: flows
 and ``deploy.port`` both take them. A component's kind comes from what its workload runs
 (image and container name) before its id; its ``deploy`` also carries the first
-container's image and resources and the replicas.
+container's image, resources and other ports, the containers beside it as sidecars, the
+replicas and the namespace. A flow speaks the protocol its target's port is named or
+numbered for (``kube_protocols``), and none when the manifests do not say.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from pydantic import TypeAdapter, ValidationError
 from archmodel.drift.imported import Imported
 from archmodel.drift.imported import flows as written_flows
 from archmodel.drift.imported import model as starter
+from archmodel.drift.kube_protocols import protocol_at, served
 from archmodel.kube import Cluster, connection
 from archmodel.kube.mapping import LABEL_ORDER
-from archmodel.kube.objects import Container, ServicePort, Workload
+from archmodel.kube.objects import Container, ContainerPort, Workload
 from archmodel.kube.policies import Policy, Rule
 from archmodel.kube.verdict import peer_matches, port_matches
 from archmodel.model.component import CpuQuantity, MemoryQuantity
@@ -52,6 +55,8 @@ OUTSIDE = "clients"
 GUESSED_TRUST = "internal"
 STORE_KINDS = frozenset(k.value for k in DATA_STORES)
 Ports = dict[int, list[tuple[int, str]]]  # id of a workload -> the ports it listens on
+NAMESPACE = r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?"  # what deploy.namespace takes
+PORT_NAME = r"[a-z]([a-z0-9-]{0,13}[a-z0-9])?"  # what a named port of the model takes
 
 
 def component_id(workload: Workload) -> str:
@@ -72,7 +77,10 @@ def import_model(cluster: Cluster, name: str) -> Imported:
         ident = ids[id(w)]
         components.setdefault(ident, _component(cluster, w, ident, ident in exposed))
     named = _policy_flows(cluster, ids, ports)
-    flows = written_flows({*named, *((OUTSIDE, c, p) for c, p in exposed.items())})
+    spoken = _spoken(cluster, ids, ports)
+    spoken.update({(c, port): protocol for c, (port, protocol) in exposed.items() if protocol})
+    found = {*named, *((OUTSIDE, c, port) for c, (port, _) in exposed.items())}
+    flows = written_flows(found, spoken)
     zones = [
         {"id": zone_id(z), "name": f"namespace {z}", "trust": GUESSED_TRUST}
         for z in sorted({w.namespace for w in cluster.workloads})
@@ -139,7 +147,9 @@ def _image_name(image: str) -> str:
 def _deploy(cluster: Cluster, w: Workload) -> dict[str, Any]:
     """The first container's image (as written: the model takes ``repo:tag@sha256:…``
     whole, and a digest of another algorithm would fit no ``deploy.digest``), the
-    replicas, the port and the first container's requests and limits."""
+    replicas, the port, the first container's other ports and its requests and limits,
+    the containers beside it as sidecars, and the namespace: generated manifests then
+    land where the workload runs, and drift compares them with the same objects."""
     deploy: dict[str, Any] = {"runtime": "container"}
     first = _main(w)
     if first is not None and first.image:
@@ -147,10 +157,75 @@ def _deploy(cluster: Cluster, w: Workload) -> dict[str, Any]:
     if w.replicas is not None and 1 <= w.replicas <= MAX_REPLICAS:
         deploy["replicas"] = w.replicas
     deploy.update(_ports(cluster, w))
+    taken: set[str] = set()
+    others = [p for p in first.ports if p.port != deploy.get("port")] if first is not None else []
+    named = _named_ports(cluster, w, others, taken)
+    if named:
+        deploy["ports"] = named
     resources = _resources(first) if first is not None else {}
     if resources:
         deploy["resources"] = resources
+    sidecars = _sidecars(cluster, w, taken)
+    if sidecars:
+        deploy["sidecars"] = sidecars
+    if re.fullmatch(NAMESPACE, w.namespace):
+        deploy["namespace"] = w.namespace
     return deploy
+
+
+def _sidecars(cluster: Cluster, w: Workload, taken: set[str]) -> list[dict[str, Any]]:
+    """The containers after the first (an exporter, a proxy, a log shipper), each with
+    its image and ports. A container without an image is left out: the model needs one."""
+    out: list[dict[str, Any]] = []
+    names = {component_id(w)}
+    for container in w.containers[1:]:
+        if not container.image:
+            continue
+        name = _unused(_sidecar_name(container.name), names)
+        names.add(name)
+        sidecar: dict[str, Any] = {"name": name, "image": container.image}
+        ports = _named_ports(cluster, w, list(container.ports), taken)
+        if ports:
+            sidecar["ports"] = ports
+        out.append(sidecar)
+    return out
+
+
+def _sidecar_name(name: str) -> str:
+    ident = re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-_")
+    return (ident if ident[:1].isalpha() else f"c-{ident}")[:63].rstrip("-_") or "sidecar"
+
+
+def _unused(name: str, taken: set[str]) -> str:
+    """``name``, or ``name-2``, ``name-3``… when another container already has it."""
+    found, n = name, 1
+    while found in taken:
+        n += 1
+        found = f"{name[:58]}-{n}"
+    return found
+
+
+def _named_ports(
+    cluster: Cluster, w: Workload, ports: list[ContainerPort], taken: set[str]
+) -> list[dict[str, Any]]:
+    """Ports as the model names them: the container's name when the model takes it (a
+    letter first, 15 characters at most), else ``tcp-<port>``; a name is used once per
+    pod, as Kubernetes requires. The protocol when the manifests say it."""
+    out: list[dict[str, Any]] = []
+    for p in dict.fromkeys(ports):
+        if not _valid_port(p.port):
+            continue
+        given = p.name if isinstance(p.name, str) and re.fullmatch(PORT_NAME, p.name) else None
+        name = given if given and given not in taken else f"{p.protocol.lower()}-{p.port}"
+        if name in taken:
+            continue
+        taken.add(name)
+        named: dict[str, Any] = {"name": name, "port": p.port}
+        protocol = protocol_at(cluster, w, p.port)
+        if protocol:
+            named["protocol"] = protocol
+        out.append(named)
+    return out
 
 
 def listening(cluster: Cluster, w: Workload) -> list[tuple[int, str]]:
@@ -159,31 +234,23 @@ def listening(cluster: Cluster, w: Workload) -> list[tuple[int, str]]:
     then the Service's ``targetPort`` is the only word on it."""
     if w.ports:
         return [(p.port, p.protocol) for p in w.ports]
-    return list(dict.fromkeys((to, sp.protocol) for sp, to in _served(cluster, w)))
-
-
-def _served(cluster: Cluster, w: Workload) -> list[tuple[ServicePort, int]]:
-    """Each port of the Services in front of ``w``, with the port it sends traffic to:
-    the numeric targetPort, a named one resolved, else the Service's own port."""
-    return [
-        (sp, sp.target if isinstance(sp.target, int) else w.named_port(sp.target, sp.protocol) or sp.port)
-        for svc in cluster.services
-        if svc.namespace == w.namespace and svc.selector is not None and svc.selector.matches(w.labels)
-        for sp in svc.ports
-    ]
+    return list(dict.fromkeys((to, sp.protocol) for sp, to in served(cluster, w)))
 
 
 def _ports(cluster: Cluster, w: Workload) -> dict[str, int]:
     """``port``: the first port the workload listens on that a Service sends traffic to
     (RabbitMQ lists its management UI's 15672 before AMQP's 5672, which its Service
-    serves), else the first it listens on; ``service_port``: the Service port that sends
-    traffic there, when it is another (a frontend taking 80 to 8080)."""
-    listens = [p for p, _ in listening(cluster, w)]
-    port = next((to for _, to in _served(cluster, w) if to in listens), next(iter(listens), None))
+    serves), else the first it listens on, never a sidecar's (the exporter beside
+    RabbitMQ); ``service_port``: the Service port that sends traffic there, when it is
+    another (a frontend taking 80 to 8080)."""
+    beside = {p.port for c in w.containers[1:] for p in c.ports}
+    listens = [p for p, _ in listening(cluster, w) if p not in beside]
+    listens = listens or [to for _, to in served(cluster, w) if to not in beside]
+    port = next((to for _, to in served(cluster, w) if to in listens), next(iter(listens), None))
     if port is None or not _valid_port(port):
         return {}
     out = {"port": port}
-    service_port = next((sp.port for sp, to in _served(cluster, w) if to == port), port)
+    service_port = next((sp.port for sp, to in served(cluster, w) if to == port), port)
     if service_port != port and _valid_port(service_port):
         out["service_port"] = service_port
     return out
@@ -214,13 +281,28 @@ def _fits(adapter: TypeAdapter[str], value: str) -> bool:
     return True
 
 
-def _exposed(cluster: Cluster, ids: dict[int, str]) -> dict[str, int | None]:
-    """Exposed components with the port outside traffic arrives at (the Service port)."""
-    out: dict[str, int | None] = {}
+def _exposed(cluster: Cluster, ids: dict[int, str]) -> dict[str, tuple[int | None, str | None]]:
+    """Exposed components with the port outside traffic arrives at (the Service port)
+    and the protocol spoken on the container port it is sent to."""
+    out: dict[str, tuple[int | None, str | None]] = {}
     for exposure in cluster.exposures:
         svc = cluster.service(exposure.namespace, exposure.service)
         for w in cluster.backends(svc) if svc is not None else []:
-            out.setdefault(ids[id(w)], svc.ports[0].port if svc is not None and svc.ports else None)
+            first = svc.ports[0] if svc is not None and svc.ports else None
+            to = next((t for sp, t in served(cluster, w) if sp is first), None)
+            protocol = protocol_at(cluster, w, to) if to is not None else None
+            out.setdefault(ids[id(w)], (first.port if first else None, protocol))
+    return out
+
+
+def _spoken(cluster: Cluster, ids: dict[int, str], ports: Ports) -> dict[tuple[str, int | None], str]:
+    """(component, port) -> the protocol its workloads' manifests say is spoken there."""
+    out: dict[tuple[str, int | None], str] = {}
+    for w in cluster.workloads:
+        for port, _ in ports[id(w)]:
+            protocol = protocol_at(cluster, w, port)
+            if protocol is not None:
+                out.setdefault((ids[id(w)], port), protocol)
     return out
 
 
@@ -330,13 +412,15 @@ def _callers_only(
 def _guesses(
     zones: list[dict[str, Any]], components: list[dict[str, Any]], flows: list[dict[str, Any]]
 ) -> Iterable[str]:
-    """What manifests do not say: the protocol each flow speaks, how far each zone is
-    trusted, and the data the system keeps and sends."""
-    if flows:
-        named = [str(f.get("id") or f"{f['from']}->{f['to']}") for f in flows]
+    """What manifests do not say: the protocol a flow speaks when no appProtocol, port
+    name or well-known port says it, how far each zone is trusted, and the data the
+    system keeps and sends."""
+    unknown = [str(f.get("id") or f"{f['from']}->{f['to']}") for f in flows if "protocol" not in f]
+    if unknown:
         yield (
-            f"{'flow' if len(named) == 1 else 'flows'} {_listing(named)} {_be(named)} written as protocol "
-            "tcp: give each the protocol it speaks (http, grpc, postgresql…)"
+            f"{'flow' if len(unknown) == 1 else 'flows'} {_listing(unknown)} {_be(unknown)} written "
+            "without a protocol (no appProtocol, port name or well-known port says it): give each "
+            "the protocol it speaks (http, grpc, postgresql…)"
         )
     if zones:
         listed = [f"{z['id']} ({z['name']})" for z in zones]

@@ -39,13 +39,15 @@ class ContainerPort:
 
 @dataclass(frozen=True)
 class Container:
-    """A container of the pod template: what it runs, and the resources it reserves
-    (``requests``) and may use (``limits``), quantities as written (``cpu: 100m``)."""
+    """A container of the pod template: what it runs, the resources it reserves
+    (``requests``) and may use (``limits``), quantities as written (``cpu: 100m``), and
+    the ports it declares (import tells a sidecar's ports from the main container's)."""
 
     name: str
     image: str | None
     requests: dict[str, str]
     limits: dict[str, str]
+    ports: tuple[ContainerPort, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class ServicePort:
     port: int
     target: int | str  # a number, or the name of a container port
     protocol: str = "TCP"
+    name: str | None = None
+    app_protocol: str | None = None  # ``appProtocol``: what the port speaks, when written
 
 
 @dataclass(frozen=True)
@@ -128,14 +132,7 @@ def workload(doc: Doc) -> Workload:
     name, namespace = meta(doc)
     template = _dig(doc.body, TEMPLATE_PATHS[doc.kind]) or {}
     pod_meta = template.get("metadata") or {}
-    containers = _dig(template, ("spec", "containers")) or []
-    ports = tuple(
-        ContainerPort(int(p["containerPort"]), str(p.get("protocol") or "TCP"), p.get("name"))
-        for c in containers
-        if isinstance(c, dict)
-        for p in c.get("ports") or []
-        if isinstance(p, dict) and isinstance(p.get("containerPort"), int)
-    )
+    containers = tuple(_container(c) for c in _running(template))
     own = _labels((doc.body.get("metadata") or {}).get("labels"))
     return Workload(
         doc.kind,
@@ -143,12 +140,26 @@ def workload(doc: Doc) -> Workload:
         namespace,
         _labels(pod_meta.get("labels")),
         own,
-        ports,
+        tuple(p for c in containers for p in c.ports),
         doc.file,
         doc.line,
-        tuple(_container(c) for c in containers if isinstance(c, dict)),
+        containers,
         _replicas(doc),
     )
+
+
+def _running(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """The containers that run beside one another for the pod's life: ``containers``,
+    then the native sidecars (``initContainers`` with ``restartPolicy: Always``,
+    Kubernetes 1.28+), which keep running and listening after the pod has started."""
+    spec = template.get("spec") or {}
+    main = [c for c in spec.get("containers") or [] if isinstance(c, dict)]
+    native = [
+        c
+        for c in spec.get("initContainers") or []
+        if isinstance(c, dict) and c.get("restartPolicy") == "Always"
+    ]
+    return main + native
 
 
 def _container(body: dict[str, Any]) -> Container:
@@ -160,6 +171,11 @@ def _container(body: dict[str, Any]) -> Container:
         image if isinstance(image, str) and image else None,
         _quantities(_dig(body, ("resources", "requests"))),
         _quantities(_dig(body, ("resources", "limits"))),
+        tuple(
+            ContainerPort(int(p["containerPort"]), str(p.get("protocol") or "TCP"), p.get("name"))
+            for p in body.get("ports") or []
+            if isinstance(p, dict) and isinstance(p.get("containerPort"), int)
+        ),
     )
 
 
@@ -183,11 +199,21 @@ def service(doc: Doc) -> Service:
     raw = spec.get("selector")
     selector = parse_selector({"matchLabels": raw}) if raw else None
     ports = tuple(
-        ServicePort(int(p["port"]), _target(p), str(p.get("protocol") or "TCP"))
+        ServicePort(
+            int(p["port"]),
+            _target(p),
+            str(p.get("protocol") or "TCP"),
+            _text(p.get("name")),
+            _text(p.get("appProtocol")),
+        )
         for p in spec.get("ports") or []
         if isinstance(p, dict) and isinstance(p.get("port"), int)
     )
     return Service(name, namespace, selector, ports, str(spec.get("type") or "ClusterIP"), doc.file, doc.line)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _target(port: dict[str, Any]) -> int | str:

@@ -150,6 +150,7 @@ def test_deploy_carries_image_replicas_resources_and_the_port_traffic_arrives_at
             "requests": {"cpu": "100m", "memory": "128Mi"},
             "limits": {"cpu": "250m", "memory": "512Mi"},
         },
+        "namespace": "default",
     }
     assert deploy["balancereader"]["resources"] == {
         "requests": {"cpu": "100m", "memory": "256Mi"},
@@ -186,8 +187,6 @@ def test_todos_name_what_a_person_must_still_decide(tmp_path: Path) -> None:
         "no port and no Service, so only calling others: loadgenerator; add the calls each makes, tag "
         "entry_point each that starts work by itself (a client, a job), or set out_of_scope on each that "
         "is no part of the system",
-        "flow clients->frontend is written as protocol tcp: give each the protocol it speaks "
-        "(http, grpc, postgresql…)",
         "trust of zone ns-default (namespace default) is guessed internal: set what each deserves",
         "no data assets are written: add the data the system keeps and sends (data:), what accounts-db "
         "and ledger-db store (stores:) and what each flow carries (data:)",
@@ -242,3 +241,158 @@ def test_the_port_is_the_one_its_service_serves_not_the_first_listed(tmp_path: P
     deploy = components("sock-shop", tmp_path)["rabbitmq"]["deploy"]
     assert deploy["port"] == 5672
     assert "service_port" not in deploy
+
+
+def flows_of(name: str, tmp_path: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    model = yaml.safe_load((imported(name, tmp_path) / "archmodel.yaml").read_text(encoding="utf-8"))
+    return {(f["from"], f["to"]): f for f in model["flows"]}
+
+
+def test_a_flow_speaks_what_port_names_and_well_known_ports_say_and_nothing_else(tmp_path: Path) -> None:
+    """Sock Shop names no protocol anywhere but in port names (carts-db's ``mongo``) and
+    ports that one protocol owns (AMQP's 5672, MySQL's 3306, MongoDB's 27017); the
+    services on port 80 say nothing, and are left without one rather than called tcp."""
+    protocols = {pair: f.get("protocol") for pair, f in flows_of("sock-shop", tmp_path / "sock").items()}
+    assert protocols == {
+        ("catalogue", "catalogue-db"): "mysql",
+        ("clients", "front-end"): None,
+        ("front-end", "catalogue"): None,
+        ("front-end", "orders"): None,
+        ("front-end", "user"): None,
+        ("orders", "orders-db"): "mongodb",
+        ("orders", "payment"): None,
+        ("orders", "shipping"): None,
+        ("orders", "user"): None,
+        ("queue-master", "rabbitmq"): "amqp",
+        ("shipping", "rabbitmq"): "amqp",
+        ("user", "user-db"): "mongodb",
+    }
+    # Bank of Anthos's LoadBalancer Service names its port http.
+    assert flows_of(BANK, tmp_path / "bank")[("clients", "frontend")]["protocol"] == "http"
+
+
+K8S_PROTOCOLS = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          image: acme/api:1
+          ports: [{containerPort: 8443}, {containerPort: 9000, name: grpc-web}, {containerPort: 7000}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {app: api}
+  ports:
+    - {name: web, port: 443, targetPort: 8443, appProtocol: https}
+    - {name: rpc, port: 9000}
+    - {name: h2, port: 7000, appProtocol: kubernetes.io/h2c}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: acme/web:1}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]
+"""
+
+
+def test_app_protocol_comes_before_port_names_and_h2c_after_them(tmp_path: Path) -> None:
+    k8s = tmp_path / "k8s"
+    k8s.mkdir()
+    (k8s / "app.yaml").write_text(K8S_PROTOCOLS, encoding="utf-8")
+    output = tmp_path / "archmodel.yaml"
+    assert CliRunner().invoke(cli, ["import", "--k8s", str(k8s), "-o", str(output)]).exit_code == 0
+    model = yaml.safe_load(output.read_text(encoding="utf-8"))
+    protocols = {f["port"]: f.get("protocol") for f in model["flows"]}
+    assert protocols == {8443: "https", 9000: "grpc", 7000: "http"}
+    assert CliRunner().invoke(cli, ["validate", str(output)]).exit_code == 0
+
+
+def test_sidecars_are_imported_as_the_model_holds_them(tmp_path: Path) -> None:
+    """RabbitMQ's exporter runs beside it: a sidecar with its image and its named port,
+    not a port of RabbitMQ's own container; the management UI is RabbitMQ's own."""
+    deploy = components("sock-shop", tmp_path)["rabbitmq"]["deploy"]
+    assert deploy["port"] == 5672
+    assert deploy["ports"] == [{"name": "management", "port": 15672}]
+    assert deploy["sidecars"] == [
+        {
+            "name": "rabbitmq-exporter",
+            "image": "kbudde/rabbitmq-exporter",
+            "ports": [{"name": "exporter", "port": 9090}],
+        }
+    ]
+
+
+NATIVE_SIDECAR = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      initContainers:
+        - {name: migrate, image: acme/migrate:1}
+        - name: Envoy
+          image: envoyproxy/envoy:v1.30
+          restartPolicy: Always
+          ports: [{containerPort: 15001, name: envoy_admin}]
+      containers:
+        - name: api
+          image: acme/api:1
+        - name: api
+          image: acme/log-shipper:1
+"""
+
+
+def test_native_sidecars_count_and_sidecar_names_fit_the_model(tmp_path: Path) -> None:
+    """A native sidecar (an init container that keeps running) is a sidecar too; a plain
+    init container is not. Names the model does not take are made to fit, once each."""
+    k8s = tmp_path / "k8s"
+    k8s.mkdir()
+    (k8s / "app.yaml").write_text(NATIVE_SIDECAR, encoding="utf-8")
+    output = tmp_path / "archmodel.yaml"
+    assert CliRunner().invoke(cli, ["import", "--k8s", str(k8s), "-o", str(output)]).exit_code == 0
+    model = yaml.safe_load(output.read_text(encoding="utf-8"))
+    deploy = next(c for c in model["components"] if c["id"] == "api")["deploy"]
+    assert "port" not in deploy  # the proxy's port is not the application's
+    assert deploy["sidecars"] == [
+        {"name": "api-2", "image": "acme/log-shipper:1"},
+        {"name": "envoy", "image": "envoyproxy/envoy:v1.30", "ports": [{"name": "tcp-15001", "port": 15001}]},
+    ]
+    assert CliRunner().invoke(cli, ["validate", str(output)]).exit_code == 0
+
+
+def test_generated_manifests_land_in_the_namespace_the_workloads_ran_in(tmp_path: Path) -> None:
+    """Import keeps each workload's namespace in ``deploy.namespace``; Helm then renders
+    every object there, and drift of the imported model against what it generated finds
+    the objects where the policies expect them (no ``archmodel`` namespace)."""
+    model = imported("sock-shop", tmp_path) / "archmodel.yaml"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["generate", str(model), "-o", str(out), "--only", "helm"])
+    assert result.exit_code == 0, result.output
+    namespaces = {
+        doc["metadata"].get("namespace")
+        for path in (out / "k8s" / "default").glob("*.yaml")
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8"))
+        if doc["kind"] != "Namespace"
+    }
+    assert namespaces == {"sock-shop"}
+    names = [
+        d["metadata"]["name"] for d in yaml.safe_load_all((out / "k8s/default/_namespaces.yaml").read_text())
+    ]
+    assert names == ["sock-shop"]
