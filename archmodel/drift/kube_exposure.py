@@ -1,5 +1,6 @@
 """Exposure to outside the cluster against the model: exposure the model does not
-declare (AM508) and declared exposure that does not exist (AM509).
+declare (AM508) and declared exposure that does not exist (AM509), whether the model
+declares it by ``public`` or by a public front drawn in front of the component.
 
 A model declares that a component is reached from outside when the component is
 ``public``, or when a public load balancer or API gateway, drawn as a component of its
@@ -15,11 +16,8 @@ from collections.abc import Iterator
 from archmodel.diagnostics import Diagnostic, diag
 from archmodel.drift.kube_rules import MISSING_EXPOSURE, UNDECLARED_EXPOSURE, Placement, at
 from archmodel.graph import ArchGraph
-from archmodel.model import EDGE_SERVICES, PASS_THROUGH, Kind
+from archmodel.model import CLUSTER_FRONTS, Flow
 from archmodel.project import Project
-
-# What an exposing object is when the model draws it as a component of its own.
-FRONTS = (PASS_THROUGH - EDGE_SERVICES) | {Kind.api_gateway}
 
 
 def declared_exposed(graph: ArchGraph, placement: Placement, component: str) -> bool:
@@ -35,7 +33,7 @@ def _front(graph: ArchGraph, placement: Placement, source: str) -> bool:
     for: one that runs as a workload is a pod of its own, which a Service exposing the
     component behind it bypasses."""
     c = graph.components[source]
-    return c.public and c.kind in FRONTS and not placement.workloads(source)
+    return c.public and c.kind in CLUSTER_FRONTS and not placement.workloads(source)
 
 
 def exposure_drift(project: Project, placement: Placement) -> Iterator[Diagnostic]:
@@ -64,3 +62,35 @@ def exposure_drift(project: Project, placement: Placement) -> Iterator[Diagnosti
                 f"component '{c.id}' is public in the model, but nothing in the manifests exposes it",
                 **project.origins["components"][i].at("public"),
             )
+    yield from _missing_behind_fronts(project, placement, exposed)
+
+
+def _missing_behind_fronts(project: Project, placement: Placement, exposed: set[str]) -> Iterator[Diagnostic]:
+    """AM509 for a component that is not ``public`` itself but that a public load
+    balancer or API gateway run by no workload forwards to: that front is the Service,
+    Ingress or route the manifests must have. Reported once per component, on the
+    first such flow."""
+    graph, reported = project.graph, set(exposed)
+    for i, flow in enumerate(project.model.flows):
+        target = flow.target
+        if target in reported or not _fronted(project, placement, flow):
+            continue
+        reported.add(target)
+        kind = graph.components[flow.source].kind.value.replace("_", " ")
+        yield diag(
+            MISSING_EXPOSURE,
+            f"component '{target}' is behind the public {kind} '{flow.source}' in the model, but "
+            "nothing in the manifests exposes it",
+            **project.origins["flows"][i].at("to"),
+        )
+
+
+def _fronted(project: Project, placement: Placement, flow: Flow) -> bool:
+    """A flow of the model from a public front to a component the manifests run, and
+    that is not ``public`` (the loop above reports those)."""
+    graph = project.graph
+    if graph.flows.get(flow.id) is not flow or flow.target not in graph.components:
+        return False
+    target = graph.components[flow.target]
+    runs = bool(placement.workloads(target.id))
+    return not target.public and runs and _front(graph, placement, flow.source)

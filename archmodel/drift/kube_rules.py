@@ -67,10 +67,12 @@ MISSING_EXPOSURE = define(
     "AM509",
     Severity.error,
     "declared exposure missing",
-    "The model marks a component `public`, but no LoadBalancer or NodePort Service, Ingress or "
+    "The model marks a component `public`, or draws a public load balancer or API gateway that "
+    "no workload runs with a flow to it, but no LoadBalancer or NodePort Service, Ingress or "
     "route in the manifests exposes the workloads that realise it.",
     RuleKind.drift,
-    "Add the Service, Ingress or route that exposes it, or drop `public` from the model.",
+    "Add the Service, Ingress or route that exposes it, or drop `public` (or the public load "
+    "balancer in front) from the model.",
 )
 KUBE_RULES = (OPEN_NAMESPACE, WIDE_RULE, NO_MATCH, UNDECLARED_EXPOSURE, MISSING_EXPOSURE)
 

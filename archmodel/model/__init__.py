@@ -31,6 +31,7 @@ from archmodel.model.environment import Cloud, Environment, Tier
 from archmodel.model.flow import Authentication, Flow
 from archmodel.model.kinds import (
     CLIENTS,
+    CLUSTER_FRONTS,
     DATA_STORES,
     EDGE_CANDIDATES,
     EDGE_SERVICES,
@@ -69,6 +70,7 @@ __all__ = [
     "BUILTIN_CONTROLS",
     "BUILTIN_RULE_PREFIX",
     "CLIENTS",
+    "CLUSTER_FRONTS",
     "DATA_STORES",
     "DEFAULT_REQUIRED_LAYERS",
     "EDGE_CANDIDATES",

@@ -25,6 +25,10 @@ PROCESSING = frozenset({*WORKLOADS, Kind.api_gateway})
 PASS_THROUGH = frozenset({Kind.cdn, Kind.waf, Kind.load_balancer})
 # Run at the provider's edge, in front of every network we deploy.
 EDGE_SERVICES = frozenset({Kind.cdn, Kind.waf})
+# What a cluster's exposing object (a LoadBalancer Service, an Ingress, a route) is when
+# the model draws it as a component of its own: public and run by no workload, it stands
+# for the exposure of what it forwards to. A CDN or WAF runs at the provider's edge instead.
+CLUSTER_FRONTS = frozenset({Kind.load_balancer, Kind.api_gateway})
 # May be the first component internet traffic reaches.
 EDGE_CANDIDATES = frozenset({Kind.cdn, Kind.load_balancer, *PROCESSING})
 

@@ -26,7 +26,7 @@ from archmodel.kube.objects import Workload
 from archmodel.kube.reach import Reach, address, allowed
 from archmodel.kube.verdict import External, connection
 from archmodel.load import load
-from archmodel.model import DATA_STORES, Flow
+from archmodel.model import CLUSTER_FRONTS, DATA_STORES, Flow, runs_in_container
 from archmodel.project import Project
 from archmodel.runner import NoOptions
 
@@ -131,8 +131,10 @@ def test_services_only_for_called_components_and_no_replicas_under_an_hpa(
             continue
         cid = workload["metadata"]["labels"]["archmodel.io/component"]
         called = any(True for _ in graph.flows_into(cid))
-        dialled = [d for d in found if d["kind"] == "Service" and d["spec"].get("clusterIP") != "None"]
+        dialled = [d for d in found if d["kind"] == "Service" and d["spec"].get("type") == "ClusterIP"]
         assert bool(dialled) == called, path
+        external = [d for d in found if d["kind"] == "Service" and d["spec"].get("type") == "LoadBalancer"]
+        assert bool(external) == reached_from_outside(graph, cid), path
         assert ("replicas" in workload["spec"]) == ("HorizontalPodAutoscaler" not in docs), path
         store = graph.components[cid].kind in DATA_STORES  # a StatefulSet of fixed size
         assert (workload["kind"] == "StatefulSet") == store, path
@@ -144,6 +146,14 @@ def test_services_only_for_called_components_and_no_replicas_under_an_hpa(
             assert "readinessProbe" in container and "livenessProbe" in container, path
         else:
             assert not called and "HorizontalPodAutoscaler" not in docs, path
+
+
+def reached_from_outside(graph: ArchGraph, cid: str) -> bool:
+    """Public, or behind a public load balancer or API gateway that runs in no container."""
+    fronts = [graph.components[s] for s in graph.flow_graph.predecessors(cid)]
+    return graph.components[cid].public or any(
+        f.public and f.kind in CLUSTER_FRONTS and not runs_in_container(f) for f in fronts
+    )
 
 
 def test_peer_values_refuse_wide_or_empty_peers(

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 
 from archmodel.files import FileMap
 from archmodel.generators.helm.manifests import (
+    external_name,
+    external_service,
     headless_name,
     k8s_name,
     manifests,
@@ -66,13 +68,17 @@ def chart_yaml(graph: ArchGraph, component: Component) -> dict[str, object]:
     }
 
 
-def generated_names(components: list[Component]) -> Iterator[tuple[str, str]]:
-    """(element, Kubernetes name) of every chart and every store's headless Service: a
-    component called ``db-headless`` beside a database ``db`` would share a Service."""
+def generated_names(graph: ArchGraph, components: list[Component]) -> Iterator[tuple[str, str]]:
+    """(element, Kubernetes name) of every chart, every store's headless Service and
+    every LoadBalancer Service: a component called ``db-headless`` beside a database
+    ``db`` would share a Service, as ``web-external`` beside an exposed ``web``."""
+    charted = {c.id for c in components}
     for c in components:
         yield f"component '{c.id}'", k8s_name(c.id)
         if stateful(c):
             yield f"the headless Service of component '{c.id}'", headless_name(c)
+        if external_service(graph, c, charted) is not None:
+            yield f"the LoadBalancer Service of component '{c.id}'", external_name(c)
 
 
 def _environments(project: Project) -> list[Environment | None]:
@@ -94,7 +100,7 @@ def generate(project: Project, options: NoOptions) -> Files:
     environment gets the components deployed there, with the flows that exist there."""
     graph = project.graph
     components = charted_components(graph)
-    unique("Kubernetes", generated_names(components))
+    unique("Kubernetes", generated_names(graph, components))
     charted = {c.id for c in components}
     envs = _environments(project)
     views = _views(project, envs)

@@ -21,7 +21,7 @@ from archmodel.generators.helm.network import (
     namespace_of,
     rules,
 )
-from archmodel.generators.helm.ports import ContainerPort, PortPlan, plan_ports, transport
+from archmodel.generators.helm.ports import ContainerPort, PortPlan, exposed_ports, plan_ports, transport
 from archmodel.generators.helm.storage import claim_template, data_mount, stateful
 from archmodel.graph import ArchGraph
 from archmodel.model import Component, replica_bounds
@@ -53,6 +53,7 @@ TMP_VOLUME = "tmp"  # the emptyDir at /tmp of a container whose root file system
 
 NAME_LIMIT = 53  # Helm release names; Kubernetes allows 63 for most objects
 HEADLESS_SUFFIX = "-headless"  # 53 + 9 characters: still a Service name
+EXTERNAL_SUFFIX = "-external"  # 53 + 9 characters too
 
 
 @lru_cache(maxsize=MEMO_LIMIT)  # every id is named for each of a chart's objects
@@ -262,6 +263,34 @@ def service(graph: ArchGraph, component: Component) -> dict[str, Any] | None:
     }
 
 
+def external_name(component: Component) -> str:
+    """The LoadBalancer Service that takes outside traffic to the component."""
+    return k8s_name(component.id) + EXTERNAL_SUFFIX
+
+
+def external_service(graph: ArchGraph, component: Component, charted: set[str]) -> dict[str, Any] | None:
+    """For a component the model has reached from outside the cluster (``public``, or
+    behind a public load balancer or API gateway that no chart runs), a LoadBalancer
+    Service on the ports outside traffic arrives at (``exposed_ports``); without it the
+    chart, once installed, is out of reach of the clients the model draws. It is apart
+    from the ClusterIP Service, so callers in the cluster are not exposed with it.
+    ``externalTrafficPolicy: Local`` keeps the client's address, which is what the
+    NetworkPolicy's ``peers.<front>`` value names (with ``Cluster`` a node's address
+    would arrive instead); the cloud's load balancer checks which nodes run a pod."""
+    ports = exposed_ports(graph, component, charted)
+    if not ports:
+        return None
+    listed = [{"name": p.name, "port": p.port, "targetPort": p.target, "protocol": p.protocol} for p in ports]
+    spec = {
+        "type": "LoadBalancer",
+        "externalTrafficPolicy": "Local",
+        "selector": {COMPONENT_LABEL: component.id},
+        "ports": listed,
+    }
+    metadata = {**_metadata(graph, component), "name": external_name(component)}
+    return {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": spec}
+
+
 def headless_service(graph: ArchGraph, component: Component) -> dict[str, Any] | None:
     """For a store, the StatefulSet's governing Service: no cluster IP, so each pod has
     its own DNS name (replicas of a database address one another so). No ports, as
@@ -301,10 +330,12 @@ def autoscaler(graph: ArchGraph, component: Component) -> dict[str, Any]:
 def manifests(graph: ArchGraph, component: Component, charted: set[str]) -> dict[str, dict[str, Any]]:
     """Template file stem -> object, for one component, in the templates' file order (no
     Service for a component nothing calls, no HPA for one that is not scaled, a
-    StatefulSet and its headless Service for a store)."""
+    StatefulSet and its headless Service for a store, a LoadBalancer Service for one
+    reached from outside)."""
     hardened = "hardening" in graph.effective_controls(component.id, graph.analysed_environments)
     objects: dict[str, dict[str, Any] | None] = {
         "statefulset" if stateful(component) else "deployment": workload(graph, component, hardened),
+        "external": external_service(graph, component, charted),
         "headless": headless_service(graph, component),
         "hpa": autoscaler(graph, component) if scaled(graph, component) else None,
         "networkpolicy": network_policy(graph, component, charted),

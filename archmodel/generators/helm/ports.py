@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from archmodel.graph import ArchGraph
-from archmodel.model import Component, Flow, default_port
+from archmodel.model import CLUSTER_FRONTS, Component, Flow, default_port
 
 FALLBACK_PORT = 8080  # a called component whose model and flows name no port at all
 NAME_LIMIT = 15  # IANA_SVC_NAME: container port names
@@ -190,3 +190,53 @@ def _service_ports(component: Component, plan: PortPlan, inbound: list[Flow]) ->
         app = APP_PROTOCOLS.get(flow_protocol) if flow_protocol else None
         ports.append(ServicePort(name, number, target.name, protocol, app))
     return tuple(ports)
+
+
+def public_front(component: Component, charted: set[str]) -> bool:
+    """A public load balancer or API gateway with no chart: the cloud's, in front of the
+    cluster. The chart of what it forwards to realises it as a LoadBalancer Service, as
+    ``archmodel drift`` reads such a component (AM508, AM509)."""
+    return component.public and component.kind in CLUSTER_FRONTS and component.id not in charted
+
+
+def exposed_ports(graph: ArchGraph, component: Component, charted: set[str]) -> tuple[ServicePort, ...]:
+    """The ports outside traffic reaches the component on, each sent to the container port
+    the model's flow arrives at (as the Terraform ALB's target group forwards to it).
+
+    Behind a public front, the front's listener ports: those the flows into it dial (a
+    shopper's 80), else the port the front's own flow dials. A ``public`` component,
+    the ports its callers outside the cluster dial, else those its Service serves. None
+    for a component that is neither: only what the model says is reached from outside
+    is exposed."""
+    plan = plan_ports(graph, component)
+    if plan.main is None:
+        return ()
+    deploy = component.deploy
+    default = deploy.service_port if deploy and deploy.service_port else plan.main.port
+    wanted: dict[tuple[int, str], ContainerPort] = {}
+    for flow in _inbound(graph, component):
+        source = graph.components[flow.source]
+        if flow.source in charted or not (component.public or public_front(source, charted)):
+            continue
+        target = plan.pod_port(flow) or plan.main
+        numbers = _listeners(graph, source) if public_front(source, charted) else []
+        for number in numbers or [flow.port or default]:
+            wanted.setdefault((number, target.protocol), target)
+    if component.public and not wanted:
+        served = [(p.port, p.protocol, p.target) for p in plan.service]
+        for number, protocol, name in served or [(default, plan.main.protocol, plan.main.name)]:
+            own = [p for p in (plan.main, *plan.named, *plan.sidecar) if p is not None and p.name == name]
+            wanted.setdefault((number, protocol), own[0] if own else plan.main)
+    ports, used = [], set()
+    for (number, protocol), target in sorted(wanted.items()):
+        name = target.name if target.name not in used else f"{target.name[: NAME_LIMIT - 6]}-{number}"
+        used.add(name)
+        ports.append(ServicePort(name, number, target.name, protocol, None))
+    return tuple(ports)
+
+
+def _listeners(graph: ArchGraph, front: Component) -> list[int]:
+    """The ports a front listens on: what the flows into it dial, or their protocols'
+    default ports."""
+    dialled = (f.port or default_port(f.protocol) for f in _inbound(graph, front))
+    return list(dict.fromkeys(p for p in dialled if p is not None))
