@@ -14,6 +14,18 @@ The weakest path is a heuristic for "the path that matters": when it has every l
 target requires, one breadth-first search per required layer (over the hops lacking it)
 looks for a path on which that layer never appears, and that path is reported instead.
 So an (entry, target) pair with any path lacking a required layer gets a finding.
+
+Authentication stops only those who cannot log in. On a path the attacker owns every
+component it has passed, so on a hop out of one of ours the caller's way of proving
+itself (the flow's ``authentication`` and auth controls) and the callee's controls for
+knowing its callers (``ThreatContext.auth_controls``) are no layer when the attacker
+already holds a credential that logs in there: the caller's own login, one it fetches,
+or one its blast radius reaches (``blast.held_logins``, the blast radius's own account
+of what is held and what it opens). The hop's other controls, its encryption included,
+still count. Whether a hop is so passed depends on its caller only, never on the path
+before it, so the weights stay fixed and the search stays one Dijkstra per entry. A
+client's credentials are the attacker's own: they log in as that user, which is the
+authentication working, and count.
 """
 
 from __future__ import annotations
@@ -23,9 +35,10 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import cast
 
-from archmodel.model import LAYER_NUMBER, Flow, Layer
+from archmodel.model import AUTH_CONTROLS, LAYER_NUMBER, Flow, Layer
 from archmodel.threats.attack_surface import (
     PUBLIC,
     Entry,
@@ -37,6 +50,7 @@ from archmodel.threats.attack_surface import (
     required_layers,
     targets,
 )
+from archmodel.threats.blast import held_logins
 from archmodel.threats.context import ThreatContext
 
 # A hop that carries one more required layer costs this much more than a bare hop, so
@@ -46,12 +60,15 @@ LAYER_PENALTY = 8
 
 @dataclass(frozen=True)
 class Hop:
-    """One component on a path, with the flows that lead into it (none for the entry)."""
+    """One component on a path, with the flows that lead into it (none for the entry).
+    ``held``: credentials that log in to it which the attacker already holds, owning the
+    component before it; the hop's authentication is then not among its controls."""
 
     component: str
     flows: tuple[str, ...]
     controls: tuple[str, ...]
     layers: tuple[Layer, ...]
+    held: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,14 @@ class AttackPath:
         return self.tree.hops(self.components)
 
     @property
+    def held(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(caller, callee, credentials held that log in to the callee) for each hop the
+        attacker passes with a login it holds by owning the caller."""
+        held = self.tree.costs.held
+        path = self.components
+        return [(up, c, held[(up, c)]) for up, c in pairwise(path) if (up, c) in held]
+
+    @property
     def hop_layers(self) -> list[tuple[str, tuple[Layer, ...]]]:
         """(component, layers on the hop into it): ``hops`` without the controls, cheap
         enough for every finding's description."""
@@ -98,6 +123,7 @@ class AttackPath:
                     "flows": list(h.flows),
                     "controls": list(h.controls),
                     "layers": [str(x) for x in h.layers],
+                    "held_credentials": list(h.held),
                 }
                 for h in self.hops
             ],
@@ -140,23 +166,28 @@ def _unmask(bits: int) -> tuple[Layer, ...]:
 class _Costs:
     """Layers and controls per component and per hop, computed once per analysis.
     ``adjacent`` holds, for each component, (next component, hop weight, layer bits of
-    the hop and of the next component) for every in-scope component it calls."""
+    the hop and of the next component) for every in-scope component it calls. On a hop
+    passed with a held login (``held``), the next component's controls are ``entered``."""
 
     node_controls: dict[str, frozenset[str]]
     node_layers: dict[str, frozenset[Layer]]
     hop_flows: dict[tuple[str, str], Flow]  # the weakest flow joining the pair
     hop_controls: dict[tuple[str, str], frozenset[str]]
     hop_bits: dict[tuple[str, str], int]
+    held: dict[tuple[str, str], tuple[str, ...]]
+    entered: dict[tuple[str, str], tuple[frozenset[str], int]]  # controls and their layer bits
     adjacent: dict[str, list[tuple[str, int, int]]]
     node_cost: dict[str, int]
     node_bits: dict[str, int]
     environment: int
 
 
-def _flow_controls(ctx: ThreatContext, f: Flow) -> frozenset[str]:
+def _flow_controls(ctx: ThreatContext, f: Flow, held: bool = False) -> frozenset[str]:
     """A flow's controls with ``authentication`` when it authenticates the caller and
-    ``tls`` when its protocol encrypts."""
-    return ctx.flow_auth(f) | ({"tls"} if f.encrypted else frozenset())
+    ``tls`` when its protocol encrypts; without its ways of proving the caller when the
+    attacker ``held`` a login there (mTLS then still encrypts: ``tls`` stays)."""
+    controls = ctx.flow_auth(f) | ({"tls"} if f.encrypted else frozenset())
+    return controls - AUTH_CONTROLS if held else controls
 
 
 def _costs(ctx: ThreatContext) -> _Costs:
@@ -170,26 +201,37 @@ def _costs(ctx: ThreatContext) -> _Costs:
     hop_bits: dict[tuple[str, str], int] = {}
     adjacent: dict[str, list[tuple[str, int, int]]] = {c: [] for c in ctx.graph.components}
     between = ctx.graph.flows_between
+    held = held_logins(ctx)
+    entered: dict[tuple[str, str], tuple[frozenset[str], int]] = {}
     memo: dict[frozenset[str], int] = {}  # most flows share a handful of control sets
 
-    def scored(f: Flow) -> tuple[int, Flow, frozenset[str]]:
-        controls = _flow_controls(ctx, f)
+    def masked(controls: frozenset[str]) -> int:
         if controls not in memo:
             memo[controls] = _mask(ctx.layers(controls))
-        return memo[controls], f, controls
+        return memo[controls]
+
+    def scored(f: Flow, login: bool) -> tuple[int, Flow, frozenset[str]]:
+        controls = _flow_controls(ctx, f, login)
+        return masked(controls), f, controls
 
     for node, nexts in ctx.successors.items():
         for nxt in nexts:
+            login = (node, nxt) in held
             flows = between[(node, nxt)]
             if len(flows) == 1:
-                bits, weakest, controls = scored(flows[0])
+                bits, weakest, controls = scored(flows[0], login)
             else:
-                choices = [scored(f) for f in flows]
+                choices = [scored(f, login) for f in flows]
                 bits, weakest, controls = min(choices, key=lambda s: ((s[0] & counted).bit_count(), s[1].id))
             hop_flows[(node, nxt)], hop_controls[(node, nxt)] = weakest, controls
             hop_bits[(node, nxt)] = bits
             if nxt not in outside:
-                step = bits | node_bits[nxt]
+                into = node_bits[nxt]
+                if login:
+                    kept = node_controls[nxt] - ctx.auth_controls(nxt)
+                    into = masked(kept)
+                    entered[(node, nxt)] = (kept, into)
+                step = bits | into
                 adjacent[node].append((nxt, 1 + LAYER_PENALTY * (step & counted).bit_count(), step))
     node_cost = {c: 1 + LAYER_PENALTY * (bits & counted).bit_count() for c, bits in node_bits.items()}
     environment = _mask(ctx.layers(ctx.environment_controls))
@@ -199,6 +241,8 @@ def _costs(ctx: ThreatContext) -> _Costs:
         hop_flows,
         hop_controls,
         hop_bits,
+        held,
+        entered,
         adjacent,
         node_cost,
         node_bits,
@@ -233,14 +277,19 @@ class _Tree:
             flow = costs.hop_flows[pair] if pair else None
             controls: set[str] = set()
             layers: set[Layer] = set()
-            if i or self.entry.ours:
+            if pair in costs.entered:
+                kept, bits = costs.entered[pair]
+                controls |= kept
+                layers |= set(_unmask(bits))
+            elif i or self.entry.ours:
                 controls |= costs.node_controls[node]
                 layers |= costs.node_layers[node]
             if flow is not None and pair is not None:
                 controls |= costs.hop_controls[pair]
                 layers |= set(_unmask(costs.hop_bits[pair]))
+            held = costs.held.get(pair, ()) if pair else ()
             hops.append(
-                Hop(node, (flow.id,) if flow else (), tuple(sorted(controls)), by_layer_number(layers))
+                Hop(node, (flow.id,) if flow else (), tuple(sorted(controls)), by_layer_number(layers), held)
             )
         return tuple(hops)
 

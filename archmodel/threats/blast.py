@@ -1,19 +1,36 @@
 """Blast radius: what an attacker who owns one component reaches.
 
 Owning a component gives its data (what it stores and processes, and every flow's data
-and returns at its ends), the components it calls, and its credentials. A credential is
-data of category ``credentials`` or ``secrets``, or anything a secrets store or identity
-provider holds. A credential *opens* the components it is presented to (a flow carrying
-it as ``data``) and, when it is fetched (returned to a caller), the data stores and
-identity providers its fetchers call: that is what a fetched password is for. Calling an
-opened component gives what it returns to callers, and all of a data store's contents; if
-that includes more credentials they open more, up to a fixed point.
+and returns at its ends), the components it calls, and the credentials among that data.
+A credential is data of category ``credentials`` or ``secrets``, or anything a secrets
+store or identity provider holds.
+
+A credential *logs in* to a component, which it then *opens*: to the target of a flow
+that carries it as ``data`` (it is presented there; telemetry sent to monitoring is no
+login, whatever secret it leaks), and, when it is fetched (returned
+to a caller by a secrets store, a config server, a database), to the data stores and
+identity providers its fetchers call, for that is what a fetched password is for. A
+token an identity provider returns is issued, not fetched: it logs in only where it is
+presented. What a login gives depends on what it logs in to:
+
+* a data store or secrets store: all of its contents (``stores``) and what it returns
+  on those calls. A database password reads the database; that is what it is for.
+* anything else (a service, an API, an identity provider): what the component returns
+  on the flows that present that credential, as it serves any caller that proves to be
+  that one. Not ownership: not the component's own credentials, not what it stores,
+  not what it returns to other callers. A web app's OIDC client secret gets from the
+  identity provider the tokens issued to that web app, not the signing key, the user
+  store or other clients' tokens; an API token gets that API's answers to its holder.
+
+Credentials gained that way log in further, up to a fixed point. A holder marked
+``least_privilege`` has scoped credentials: they log in only to what it calls itself.
 
 The closure runs over credentials (few), not components (many): it is memoised by the
 set of credentials a component starts with, so a fleet of workloads holding the same
 credentials costs one closure. A user's own credentials (data owned by a client) are
-data reached but open nothing: they let the attacker act as that user, which is what
-the attack paths already show.
+data reached but log in to nothing: they let the attacker act as that user, which is
+what the attack paths already show. ``held_logins`` tells the attack paths which hops
+an attacker who owns the caller passes with a credential already held.
 """
 
 from __future__ import annotations
@@ -22,7 +39,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from archmodel.model import CLIENTS, DATA_STORES, SECRET_CATEGORIES, Classification, Kind, Trust
+from archmodel.model import CLIENTS, DATA_STORES, SECRET_CATEGORIES, Classification, Component, Kind, Trust
 from archmodel.threats.attack_surface import CREDENTIAL_KINDS
 from archmodel.threats.context import ThreatContext
 
@@ -67,12 +84,18 @@ class BlastRadius:
         }
 
 
+# What a credential gains from what it logs in to: its data, by component.
+_Grants = dict[str, frozenset[str]]
+
+
 @dataclass
 class _Index:
+    """Credentials, and what each one gains from each component it logs in to
+    (``grants``; ``logins_to`` is its inverse: component -> credentials)."""
+
     credentials: frozenset[str]
-    user_owned: frozenset[str]
-    opens: dict[str, frozenset[str]]
-    given: dict[str, frozenset[str]]
+    grants: dict[str, _Grants]
+    logins_to: dict[str, frozenset[str]]
     closures: dict[frozenset[str], tuple[frozenset[str], frozenset[str], frozenset[str]]]
 
 
@@ -96,8 +119,7 @@ def holders(ctx: ThreatContext) -> dict[str, set[str]]:
     """Credential id -> components that keep, send or receive it: its stores and
     processes, the sources of the flows that log in with it (a service sending a
     database password in its connection has it, as the blast radius counts it), and
-    those it is returned to. What is sent to monitoring is telemetry that may carry a
-    secret (other rules report that leak), not a login."""
+    those it is returned to; not those that only send it to monitoring (``_presents``)."""
     creds = credential_ids(ctx)
     comps = ctx.graph.components
     held: dict[str, set[str]] = {d: set() for d in creds}
@@ -105,7 +127,7 @@ def holders(ctx: ThreatContext) -> dict[str, set[str]]:
         for d in {*c.stores, *c.processes} & creds:
             held[d].add(c.id)
     for f in ctx.flows():
-        if comps[f.target].kind is not Kind.monitoring:
+        if _presents(comps[f.target]):
             for d in set(f.data) & creds:
                 held[d].add(f.source)
         for d in set(f.returns) & creds:
@@ -113,45 +135,68 @@ def holders(ctx: ThreatContext) -> dict[str, set[str]]:
     return held
 
 
+def _presents(target: Component) -> bool:
+    """Whether credentials a flow carries to ``target`` are presented there (a login):
+    what is sent to monitoring is telemetry that may carry a secret (other rules report
+    that leak), not a login to the monitoring system."""
+    return target.kind is not Kind.monitoring
+
+
+# Logging in to these gives their whole contents: what their logins are for.
+_READ_WHOLE = frozenset({*DATA_STORES, Kind.secrets_store})
+
+
 def _index(ctx: ThreatContext) -> _Index:
-    creds = credential_ids(ctx)
-    users = user_owned(ctx)
+    every = credential_ids(ctx)
+    creds = every - user_owned(ctx)  # a user's own credentials are reached but log in to nothing
     comps = ctx.graph.components
-    opens: dict[str, set[str]] = {d: set() for d in creds}
-    # A store's credentials read all of it; any other component gives what it returns.
-    given: dict[str, set[str]] = {
-        c.id: set(c.stores) if c.kind in DATA_STORES else set() for c in comps.values()
-    }
+    grants: dict[str, dict[str, set[str]]] = {d: {} for d in creds}
+
+    def login(d: str, target: str, returns: Iterable[str]) -> None:
+        got = grants[d].get(target)
+        if got is None:
+            c = comps[target]
+            got = grants[d][target] = set(c.stores) if c.kind in _READ_WHOLE else set()
+        got.update(returns)
+
     for f in ctx.flows():
-        given[f.target].update(f.returns)
-        for d in set(f.data) & creds:
-            opens[d].add(f.target)
-        for d in set(f.returns) & creds:  # fetched: opens the stores its fetcher calls
-            uses = (t for t in ctx.successors[f.source] if t != f.target and comps[t].kind in CREDENTIAL_USES)
-            opens[d].update(u for u in uses if comps[u].kind is not Kind.secrets_store)
-    for d in users:
-        opens.pop(d, None)
+        for d in set(f.data) & creds if _presents(comps[f.target]) else ():
+            login(d, f.target, f.returns)  # presented: what the target answers this caller
+        if comps[f.target].kind is Kind.identity_provider:
+            continue  # it issues tokens: they log in where they are presented, as above
+        for d in set(f.returns) & creds:  # fetched: logs in to the stores its fetcher calls
+            for u in ctx.successors[f.source]:
+                if u != f.target and comps[u].kind in CREDENTIAL_USES - {Kind.secrets_store}:
+                    login(d, u, (r for g in ctx.graph.flows_between[(f.source, u)] for r in g.returns))
+    logins_to: dict[str, set[str]] = {}
+    for d, targets in grants.items():
+        for t in targets:
+            logins_to.setdefault(t, set()).add(d)
     return _Index(
-        creds,
-        users,
-        {d: frozenset(o) for d, o in opens.items()},
-        {c: frozenset(g) for c, g in given.items()},
+        every,
+        {d: {t: frozenset(g) for t, g in targets.items()} for d, targets in grants.items()},
+        {t: frozenset(ds) for t, ds in logins_to.items()},
         {},
     )
 
 
+def _index_of(ctx: ThreatContext) -> _Index:
+    """The index, once per context: the blast radii and the attack paths share it."""
+    index = ctx.__dict__.get("_blast_index")
+    if index is None:
+        index = ctx.__dict__["_blast_index"] = _index(ctx)
+    return cast(_Index, index)
+
+
 def _closure(index: _Index, start: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """(credentials, opened components, data gained) from a starting set of credentials."""
+    """(credentials, components logged in to, data gained) from a starting set of credentials."""
     if start in index.closures:
         return index.closures[start]
     creds, opened, gained = set(start), set[str](), set[str]()
     todo = list(start)
     while todo:
-        for o in index.opens.get(todo.pop(), frozenset()):
-            if o in opened:
-                continue
+        for o, new in index.grants.get(todo.pop(), {}).items():
             opened.add(o)
-            new = index.given.get(o, frozenset())
             gained |= new
             for d in new & index.credentials - creds:
                 creds.add(d)
@@ -161,17 +206,33 @@ def _closure(index: _Index, start: frozenset[str]) -> tuple[frozenset[str], froz
     return result
 
 
+def _scoped(
+    index: _Index, start: frozenset[str], calls: set[str]
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """``_closure`` for a ``least_privilege`` holder: its credentials log in only to the
+    components it calls. Walks the calls (few), not every login of a credential (a fleet
+    token may log in to thousands)."""
+    creds, opened, gained = set(start), set[str](), set[str]()
+    while True:
+        for o in calls:
+            for d in index.logins_to.get(o, frozenset()) & creds:
+                opened.add(o)
+                gained |= index.grants[d][o]
+        new = gained & index.credentials - creds
+        if not new:
+            return frozenset(creds), frozenset(opened), frozenset(gained)
+        creds |= new
+
+
 def _radius(ctx: ThreatContext, index: _Index, component_id: str) -> BlastRadius:
     c = ctx.graph.components[component_id]
     own = {*ctx.handled(component_id), *c.stores}
     start = frozenset(d for d in own if d in index.credentials)
-    creds, opened, gained = _closure(index, start)
     calls = set(ctx.successors.get(component_id, ()))
     if c.kind not in CREDENTIAL_KINDS and "least_privilege" in ctx.controls(component_id):
-        # Scoped credentials open only what their holder calls itself.
-        opened = opened & calls
-        gained = frozenset(d for o in opened for d in index.given.get(o, ()))
-        creds = start | (gained & index.credentials)
+        creds, opened, gained = _scoped(index, start, calls)
+    else:
+        creds, opened, gained = _closure(index, start)
     data = sorted(d for d in own | gained if d in ctx.graph.data)
     return BlastRadius(
         component=component_id,
@@ -197,10 +258,32 @@ def blast_radii(ctx: ThreatContext) -> list[BlastRadius]:
     memo = ctx.__dict__.get("_blast_radii")
     if memo is not None:
         return cast(list[BlastRadius], memo)
-    index = _index(ctx)
+    index = _index_of(ctx)
     radii = sorted((_radius(ctx, index, c) for c in owned_candidates(ctx)), key=BlastRadius.sort_key)
     ctx.__dict__["_blast_radii"] = radii
     return radii
 
 
-__all__ = ["BlastRadius", "blast_radii", "credential_ids", "holders", "user_owned"]
+def held_logins(ctx: ThreatContext) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(caller, callee) -> the credentials that log in to the callee among those an
+    attacker who owns the caller holds (its blast radius's credentials): the login a
+    service sends with its calls, one it fetches for them, or one its closure reaches.
+    That caller's authentication stops the attacker no more than it stops the caller.
+    Only pairs with such a credential are keyed; clients, whose credentials are the
+    attacker's own, are never callers here."""
+    memo = ctx.__dict__.get("_held_logins")
+    if memo is not None:
+        return cast(dict[tuple[str, str], tuple[str, ...]], memo)
+    logins_to = _index_of(ctx).logins_to
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
+    for b in blast_radii(ctx):
+        held = frozenset(b.credentials)
+        for callee in ctx.successors.get(b.component, ()):
+            logins = logins_to.get(callee, frozenset()) & held
+            if logins:
+                found[(b.component, callee)] = tuple(sorted(logins))
+    ctx.__dict__["_held_logins"] = found
+    return found
+
+
+__all__ = ["BlastRadius", "blast_radii", "credential_ids", "held_logins", "holders", "user_owned"]

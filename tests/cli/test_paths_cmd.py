@@ -99,3 +99,18 @@ def test_diagram_suggestions_each_select_one_path() -> None:
         assert f"users to confidential {choice.split(':')[1]}" in out.splitlines()[0]
     code, _, err = _run(reference, "--to", "api:admin")
     assert code == 2 and "api:credentials, api:data" in err
+
+
+def test_a_hop_passed_with_a_held_login_says_so() -> None:
+    """'service-a' fetches the workload credentials it logs in to the database with: on
+    the hop into 'db' the database's authentication is not counted, and the hop says
+    which login the attacker holds."""
+    code, out, _ = _run(str(MODELS / "reference"), "--to", "db", "--format", "json")
+    assert code == 0
+    (group,) = json.loads(out)["groups"]
+    (path,) = group["paths"]
+    db = path["hops"][-1]
+    assert (db["component"], db["held_credentials"]) == ("db", ["service_credentials"])
+    assert "authentication" not in db["controls"] and "application" not in db["layers"]
+    _, text, _ = _run(str(MODELS / "reference"), "--to", "db")
+    assert text.rstrip().endswith("logs in with held service_credentials")

@@ -269,3 +269,96 @@ flows:
     ctx = ThreatContext(project, project.graph, project.model.policies)
     (path,) = [p for p in analyse_paths(ctx) if p.target.cls is TargetClass.data]
     assert path.target.label == "restricted data 'z-cards', 'a-profile', 'b-contacts' and 1 more in 'api'"
+
+
+# eShopOnContainers in small: 'catalog' logs in to SQL Server with the shared 'sa' login
+# it sends; 'api' fetches its database password from a vault; the shopper's own password
+# logs in to the identity provider; 'ops' sends telemetry carrying a secret to monitoring.
+HELD = """data:
+  - {id: d, name: D, classification: confidential}
+  - {id: sa, name: SQL sa login, classification: restricted, category: [credentials]}
+  - {id: db-pass, name: DB password, classification: confidential, category: [credentials]}
+  - {id: pw, name: Shopper password, classification: confidential, category: [credentials], owner: u}
+  - {id: users, name: Users, classification: confidential}
+components:
+  - {id: u, kind: actor, zone: net}
+  - {id: catalog, kind: service, zone: app}
+  - {id: sql, kind: database, zone: app, stores: [d], controls: [authentication, iam]}
+  - {id: api, kind: service, zone: app}
+  - {id: vault, kind: secrets_store, zone: app, stores: [db-pass]}
+  - {id: orders-db, kind: database, zone: app, stores: [d], controls: [authentication]}
+  - {id: idp, kind: identity_provider, zone: app, stores: [users]}
+flows:
+  - {from: u, to: catalog, protocol: https}
+  - {from: catalog, to: sql, protocol: mssql, authentication: password, data: [sa], controls: [mtls]}
+  - {from: u, to: api, protocol: https}
+  - {from: api, to: vault, protocol: https, returns: [db-pass]}
+  - {from: api, to: orders-db, protocol: https, authentication: password}
+  - {from: u, to: idp, protocol: https, authentication: password, data: [pw]}
+"""
+
+
+def _held_ctx(tmp_path: Path, body: str) -> ThreatContext:
+    text = ZONES.replace("data:\n  - {id: d, name: D, classification: confidential}\n", "").replace(
+        "  - {id: cards, name: Cards, classification: restricted, category: [payment_card]}\n", ""
+    )
+    (tmp_path / "archmodel.yaml").write_text(HEAD + text + body)
+    project = load_project(tmp_path)
+    assert not project.failed(), project.diagnostics
+    return ThreatContext(project, project.graph, project.model.policies)
+
+
+def test_a_login_the_attacker_holds_is_no_layer(tmp_path: Path) -> None:
+    """Owning 'catalog' gives the 'sa' login it sends: the database's password and its
+    ``authentication`` and ``iam`` stop the attacker no more than they stop 'catalog'.
+    mTLS still encrypts, so the data layer stays."""
+    paths = _by_target(analyse_paths(_held_ctx(tmp_path, HELD)))
+    p = paths[("u", "sql", "data")]
+    assert p.components == ["u", "catalog", "sql"]
+    sql = p.hops[-1]
+    assert sql.held == ("sa",)
+    assert "authentication" not in sql.controls and "iam" not in sql.controls and "mtls" not in sql.controls
+    assert "tls" in sql.controls and Layer.data in sql.layers
+    assert Layer.application in p.missing and Layer.identity not in p.present
+    assert p.held == [("catalog", "sql", ("sa",))]
+    assert p.as_dict()["hops"][-1]["held_credentials"] == ["sa"]  # type: ignore[index]
+
+
+def test_a_fetched_login_is_held_and_a_users_own_is_not(tmp_path: Path) -> None:
+    """'api' fetches the password it uses for its database: the hop into 'orders-db' is
+    passed. The shopper's own password is the authentication working (it logs in as
+    that shopper): the hop into the identity provider keeps its layer."""
+    paths = _by_target(analyse_paths(_held_ctx(tmp_path, HELD)))
+    orders = paths[("u", "orders-db", "data")]
+    assert orders.hops[-1].held == ("db-pass",)
+    assert Layer.application in orders.missing
+    idp = paths[("u", "idp", "credentials")].hops[-1]
+    assert idp.held == () and "authentication" in idp.controls and Layer.application in idp.layers
+
+
+def test_telemetry_carrying_a_secret_is_no_login(tmp_path: Path) -> None:
+    body = (
+        HELD.replace(
+            "  - {id: idp,",
+            "  - {id: grafana, kind: monitoring, zone: app, controls: [authentication]}\n  - {id: idp,",
+        )
+        + "  - {from: catalog, to: grafana, protocol: https, authentication: password, data: [sa]}\n"
+    )
+    paths = _by_target(analyse_paths(_held_ctx(tmp_path, body)))
+    hop = paths[("u", "grafana", "admin")].hops[-1]
+    assert hop.held == () and "authentication" in hop.controls
+
+
+def test_held_logins_are_described_on_the_finding(tmp_path: Path) -> None:
+    (tmp_path / "archmodel.yaml").write_text(
+        HEAD
+        + ZONES.replace("data:\n  - {id: d, name: D, classification: confidential}\n", "").replace(
+            "  - {id: cards, name: Cards, classification: restricted, category: [payment_card]}\n", ""
+        )
+        + HELD
+    )
+    found = {f.id: f for f in analyse(load_project(tmp_path)).findings if f.rule == "AMT200"}
+    # One root cause (entry 'u', the same layers missing): the nearest target, then by id.
+    description = found["AMT200:path:u>api>orders-db"].description
+    assert "orders-db [network, data]" in description and "So do the paths to 'sql'" in description
+    assert "Whoever owns 'api' logs in to 'orders-db' with 'db-pass'" in description

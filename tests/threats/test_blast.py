@@ -73,3 +73,78 @@ def test_a_users_own_credentials_open_nothing(tmp_path: Path) -> None:
 
 def test_clients_are_not_owned_components(tmp_path: Path) -> None:
     assert "user" not in _radii(tmp_path, VAULT)
+
+
+# An OIDC client secret, an API token and a database login, each logging in to a
+# different kind of component.
+# It goes on from DATA (which has 'db-pass').
+LOGINS = """  - {id: signing-key, name: Signing key, classification: restricted, category: [secrets]}
+  - {id: web-secret, name: Web client secret, classification: confidential, category: [credentials]}
+  - {id: web-token, name: Web token, classification: confidential, category: [credentials]}
+  - {id: jobs-secret, name: Jobs client secret, classification: confidential, category: [credentials]}
+  - {id: jobs-token, name: Jobs token, classification: confidential, category: [credentials]}
+  - {id: reports, name: Reports, classification: confidential}
+  - {id: all-reports, name: All reports, classification: restricted}
+  - {id: users, name: User store, classification: restricted}
+  - {id: vault-token, name: Vault token, classification: confidential, category: [credentials]}
+  - {id: api-key, name: Partner API key, classification: confidential, category: [secrets]}
+components:
+  - {id: user, kind: web_client}
+  - {id: web, kind: service}
+  - {id: jobs, kind: service}
+  - {id: idp, kind: identity_provider, stores: [users, signing-key]}
+  - {id: reports-api, kind: service, stores: [all-reports]}
+  - {id: store, kind: database, stores: [all-reports]}
+  - {id: deployer, kind: service}
+  - {id: kv, kind: secrets_store, stores: [api-key]}
+flows:
+  - {from: web, to: idp, protocol: https, authentication: password, data: [web-secret], returns: [web-token]}
+  - {from: web, to: reports-api, protocol: https, authentication: token, data: [web-token], returns: [reports]}
+  - {from: web, to: store, protocol: postgresql}
+  - {from: jobs, to: idp, protocol: https, authentication: password, data: [jobs-secret], returns: [jobs-token]}
+  - {from: jobs, to: reports-api, protocol: https, authentication: token, data: [jobs-token], returns: [all-reports]}
+  - {from: reports-api, to: store, protocol: postgresql, authentication: password, data: [db-pass], returns: [all-reports]}
+  - {from: deployer, to: kv, protocol: https, authentication: token, data: [vault-token]}
+"""
+
+
+def _logins(tmp_path: Path) -> dict[str, BlastRadius]:
+    return _radii(tmp_path, LOGINS)
+
+
+def test_a_credential_presented_to_a_service_gets_its_answers_not_its_ownership(tmp_path: Path) -> None:
+    """The web app's client secret gets from the identity provider its own token, not the
+    provider's signing key, its user store or the token it issues to 'jobs' (which
+    would open what 'jobs' reads); that token gets the API's answers to 'web', not what
+    the API answers 'jobs' nor its store or its database login."""
+    web = _logins(tmp_path)["web"]
+    assert web.credentials == ("web-secret", "web-token")
+    assert not {"signing-key", "users", "jobs-token", "all-reports", "db-pass"} & set(web.data)
+    assert "reports" in web.data
+    assert web.opens == ()
+
+
+def test_a_stores_own_login_reads_all_of_it(tmp_path: Path) -> None:
+    """A database password reads the database; a vault token reads the vault."""
+    radii = _logins(tmp_path)
+    assert "db-pass" in radii["reports-api"].credentials and "store" in radii["reports-api"].calls
+    assert "all-reports" in radii["reports-api"].data
+    assert radii["deployer"].credentials == ("api-key", "vault-token")
+    assert "api-key" in radii["deployer"].data
+
+
+def test_a_token_an_identity_provider_issues_is_not_a_store_login(tmp_path: Path) -> None:
+    """A password fetched from a vault logs in to the stores its fetcher calls; a token
+    the identity provider issues to 'web' does not log in to the database 'web' calls."""
+    idp = _logins(tmp_path)["idp"]
+    assert "web-token" in idp.credentials  # it issues it
+    assert "store" not in idp.opens
+
+
+def test_telemetry_carrying_a_secret_logs_in_to_nothing(tmp_path: Path) -> None:
+    radii = _radii(
+        tmp_path,
+        VAULT.replace("  - {id: audit-db,", "  - {id: grafana, kind: monitoring}\n  - {id: audit-db,")
+        + "  - {from: api, to: grafana, protocol: https, data: [admin-key]}\n",
+    )
+    assert "grafana" not in radii["vault"].opens and "grafana" not in radii["api"].opens

@@ -46,7 +46,10 @@ def _hop_text(p: AttackPath) -> list[str]:
         via = f" via {', '.join(h.flows)}" if h.flows else ""
         controls = ", ".join(h.controls) or "none"
         layers = ", ".join(h.layers) or "none"
-        lines.append(f"      {'> ' if i else '  '}{h.component}{via}: layers {layers}; controls {controls}")
+        held = f"; logs in with held {', '.join(h.held)}" if h.held else ""
+        lines.append(
+            f"      {'> ' if i else '  '}{h.component}{via}: layers {layers}; controls {controls}{held}"
+        )
     return lines
 
 

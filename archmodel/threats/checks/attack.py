@@ -36,13 +36,22 @@ def _controls_of(ctx: ThreatContext, layers: tuple[Layer, ...]) -> tuple[str, ..
 
 
 def describe_path(p: AttackPath) -> str:
-    """One line per path: where from, what, the hops with their layers, what is missing."""
+    """One line per path: where from, what, the hops with their layers, what is missing,
+    and which hops the attacker passes with a login it already holds (their
+    authentication is why a layer a reader may expect is not counted)."""
     hops = " > ".join(
         f"{c} [{', '.join(layers) or 'no layer'}]" if i or layers else c
         for i, (c, layers) in enumerate(p.hop_layers)
     )
     missing = ", ".join(LAYER_TITLE[x].lower() for x in p.missing)
-    return f"From {p.entry.label} to {p.target.label}, the weakest path {hops} has no {missing} control."
+    held = "".join(
+        f" Whoever owns '{up}' logs in to '{c}' with {quoted(creds)}: its authentication there "
+        "is not counted."
+        for up, c, creds in p.held
+    )
+    return (
+        f"From {p.entry.label} to {p.target.label}, the weakest path {hops} has no {missing} control.{held}"
+    )
 
 
 def _path_check(cls: TargetClass) -> Check:
