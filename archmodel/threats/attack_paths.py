@@ -38,7 +38,7 @@ from functools import cache
 from itertools import pairwise
 from typing import cast
 
-from archmodel.model import AUTH_CONTROLS, LAYER_NUMBER, Flow, Layer
+from archmodel.model import LAYER_NUMBER, Flow, Layer
 from archmodel.threats.attack_surface import (
     PUBLIC,
     Entry,
@@ -182,14 +182,6 @@ class _Costs:
     environment: int
 
 
-def _flow_controls(ctx: ThreatContext, f: Flow, held: bool = False) -> frozenset[str]:
-    """A flow's controls with ``authentication`` when it authenticates the caller and
-    ``tls`` when its protocol encrypts; without its ways of proving the caller when the
-    attacker ``held`` a login there (mTLS then still encrypts: ``tls`` stays)."""
-    controls = ctx.flow_auth(f) | ({"tls"} if f.encrypted else frozenset())
-    return controls - AUTH_CONTROLS if held else controls
-
-
 def _costs(ctx: ThreatContext) -> _Costs:
     counted = _mask(ctx.policy.required_layers)
     node_controls = {c: ctx.local_controls(c) for c in ctx.graph.components}
@@ -211,7 +203,7 @@ def _costs(ctx: ThreatContext) -> _Costs:
         return memo[controls]
 
     def scored(f: Flow, login: bool) -> tuple[int, Flow, frozenset[str]]:
-        controls = _flow_controls(ctx, f, login)
+        controls = ctx.transit_controls(f, login)
         return masked(controls), f, controls
 
     for node, nexts in ctx.successors.items():
@@ -228,7 +220,7 @@ def _costs(ctx: ThreatContext) -> _Costs:
             if nxt not in outside:
                 into = node_bits[nxt]
                 if login:
-                    kept = node_controls[nxt] - ctx.auth_controls(nxt)
+                    kept = ctx.entered_controls(nxt)
                     into = masked(kept)
                     entered[(node, nxt)] = (kept, into)
                 step = bits | into

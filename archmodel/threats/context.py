@@ -86,11 +86,14 @@ class ThreatContext:
         return {}
 
     def layers(self, controls: Iterable[str]) -> set[Layer]:
+        """The layers of ``controls`` that act on a way to data (``PATH_CONTROLS``): a
+        backup or a secrets vault is of the data layer but protects nothing travelling
+        the way. The attack paths and the defence-in-depth rules count these alike."""
         layer_of = self.graph.layer_of
-        return {layer_of[c] for c in controls if c in layer_of}
+        return {layer_of[c] for c in controls if c in layer_of and c not in NOT_ON_PATH}
 
     def local_layers(self, component_id: str) -> frozenset[Layer]:
-        """Layers of a component's local controls (``local_controls``)."""
+        """``layers`` of a component's local controls (``local_controls``)."""
         return self._local_layers.get(component_id, frozenset())
 
     @cached_property
@@ -106,62 +109,38 @@ class ThreatContext:
             out[c] = found
         return out
 
-    def transit_layers(self, f: Flow) -> frozenset[Layer]:
-        """Layers of a flow's controls, as the attack paths count them (``flow_auth``): its
-        ``authentication`` when it proves the caller counts as ``authentication``, and an
-        encrypting protocol (https, grpcs…) as ``tls``."""
+    def transit_controls(self, f: Flow, held: bool = False) -> frozenset[str]:
+        """A flow's controls as the attack paths count them (``flow_auth``): with
+        ``authentication`` when it proves the caller and ``tls`` when its protocol
+        encrypts (https, grpcs…). ``held``: the attacker already holds a login to the
+        target, so the ways of proving the caller are none of its obstacles (mTLS still
+        encrypts: ``tls`` stays)."""
+        controls = self.flow_auth(f) | ({"tls"} if f.encrypted else frozenset())
+        return controls - AUTH_CONTROLS if held else controls
+
+    def transit_layers(self, f: Flow, held: bool = False) -> frozenset[Layer]:
+        """``layers`` of ``transit_controls``."""
         # Set by the controls, the protocol and the authentication: flows share a handful.
-        key = (tuple(f.controls), f.protocol, f.authenticated)
+        key = (tuple(f.controls), f.protocol, f.authenticated, held)
         found = self._transit_layers.get(key)
         if found is None:
-            controls = self.flow_auth(f) | ({"tls"} if f.encrypted else frozenset())
-            found = self._transit_layers[key] = frozenset(self.layers(controls))
+            found = self._transit_layers[key] = frozenset(self.layers(self.transit_controls(f, held)))
         return found
 
     @cached_property
-    def _transit_layers(self) -> dict[tuple[tuple[str, ...], Protocol | None, bool | None], frozenset[Layer]]:
-        return {}
-
-    def path_layers(self, controls: Iterable[str]) -> set[Layer]:
-        """Layers of the controls that act on a way to data (``PATH_CONTROLS``): a backup
-        or a secrets vault is of the data layer but protects nothing travelling the way."""
-        layer_of = self.graph.layer_of
-        return {layer_of[c] for c in controls if c in layer_of and c not in NOT_ON_PATH}
-
-    def local_path_layers(self, component_id: str) -> frozenset[Layer]:
-        """``path_layers`` of a component's local controls."""
-        return self._local_path_layers.get(component_id, frozenset())
-
-    @cached_property
-    def _local_path_layers(self) -> dict[str, frozenset[Layer]]:
-        by_set: dict[frozenset[str], frozenset[Layer]] = {}
-        out: dict[str, frozenset[Layer]] = {}
-        for c in self.graph.components:
-            controls = self.local_controls(c)
-            found = by_set.get(controls)
-            if found is None:
-                found = by_set[controls] = frozenset(self.path_layers(controls))
-            out[c] = found
-        return out
-
-    def transit_path_layers(self, f: Flow) -> frozenset[Layer]:
-        """``transit_layers`` counting only the controls that act on a way to data."""
-        key = (tuple(f.controls), f.protocol, f.authenticated)
-        found = self._transit_path_layers.get(key)
-        if found is None:
-            controls = self.flow_auth(f) | ({"tls"} if f.encrypted else frozenset())
-            found = self._transit_path_layers[key] = frozenset(self.path_layers(controls))
-        return found
-
-    @cached_property
-    def _transit_path_layers(
+    def _transit_layers(
         self,
-    ) -> dict[tuple[tuple[str, ...], Protocol | None, bool | None], frozenset[Layer]]:
+    ) -> dict[tuple[tuple[str, ...], Protocol | None, bool | None, bool], frozenset[Layer]]:
         return {}
+
+    def entered_controls(self, component_id: str) -> frozenset[str]:
+        """``local_controls`` less those by which it knows its callers (``auth_controls``):
+        what still stands against an attacker who logs in with a credential it holds."""
+        return self.local_controls(component_id) - self.auth_controls(component_id)
 
     def lacking(self, layer: Layer) -> set[str]:
         """Components none of whose local controls of ``layer`` acts on a way to data."""
-        return {c for c, layers in self._local_path_layers.items() if layer not in layers}
+        return {c for c, layers in self._local_layers.items() if layer not in layers}
 
     @cached_property
     def open_layers(self) -> dict[tuple[str, str], frozenset[Layer]]:
@@ -172,7 +151,7 @@ class ThreatContext:
         lacking: dict[frozenset[Layer], frozenset[Layer]] = {}
 
         def open_of(f: Flow) -> frozenset[Layer]:
-            carried = self.transit_path_layers(f)
+            carried = self.transit_layers(f)
             found = lacking.get(carried)
             if found is None:
                 found = lacking[carried] = every - carried

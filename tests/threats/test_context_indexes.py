@@ -49,16 +49,17 @@ def test_layers_trust_and_authentication(ctx: ThreatContext) -> None:
     between = ctx.graph.flows_between
     for c in ctx.graph.components:
         assert ctx.local_layers(c) == ctx.layers(ctx.local_controls(c))
-        assert ctx.local_path_layers(c) == ctx.path_layers(ctx.local_controls(c))
         trust = ctx.graph.trust_of(c)
         assert ctx.trust_rank(c) == (2 if trust is None else trust.rank)
         assert ctx.auth_controls(c) == ctx.auth_controls(c)  # cached, same answer
+    # Only controls that act on a way to data count (a backup does not).
+    assert ctx.layers({"backup", "secrets_vault", "ddos_protection", "compliance"}) == set()
+    assert ctx.layers({"tls", "backup"}) == {Layer.data}
     for layer in Layer:
-        # Only controls that act on a way to data count (a backup does not).
-        acting = {c for c in ctx.graph.components if layer in ctx.path_layers(ctx.local_controls(c))}
+        acting = {c for c in ctx.graph.components if layer in ctx.layers(ctx.local_controls(c))}
         assert ctx.lacking(layer) == set(ctx.graph.components) - acting
         for pair, flows in between.items():
-            carried = [ctx.path_layers(ctx.flow_auth(f) | ({"tls"} if f.encrypted else set())) for f in flows]
+            carried = [ctx.layers(ctx.flow_auth(f) | ({"tls"} if f.encrypted else set())) for f in flows]
             assert (layer in ctx.open_layers[pair]) == any(layer not in got for got in carried)
 
 

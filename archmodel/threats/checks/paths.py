@@ -8,6 +8,10 @@ the nodes and flows that carry no control of that layer, from the untrusted side
 of confidential or restricted data reached in that graph has at least one path on which
 the layer is missing; BFS parents give the shortest such path as the witness. That is
 ``len(required layers)`` linear passes, never an enumeration of simple paths.
+
+As on the attack paths, a hop out of one of ours is passed without its authentication
+when whoever owns the caller holds a login to the callee (``blast.held_logins``): the
+flow's ways of proving the caller and the callee's ``auth_controls`` are then no layer.
 """
 
 from __future__ import annotations
@@ -16,7 +20,16 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from itertools import pairwise
 
-from archmodel.model import LAYER_NUMBER, LAYER_TITLE, PATH_CONTROLS, Classification, Flow, Layer, Ref
+from archmodel.model import (
+    LAYER_NUMBER,
+    LAYER_TITLE,
+    PATH_CONTROLS,
+    Classification,
+    Flow,
+    Layer,
+    Ref,
+)
+from archmodel.threats.blast import held_logins
 from archmodel.threats.checks.common import at_stake, quoted
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Check, Hit, threat
@@ -40,28 +53,39 @@ def sources(ctx: ThreatContext) -> list[str]:
     return sorted(starts)
 
 
-def flow_layers(ctx: ThreatContext, f: Flow) -> set[Layer]:
-    """Layers of a flow's controls that act on the way; an encrypting protocol (https,
-    grpcs…) counts as ``tls``."""
-    return set(ctx.transit_path_layers(f))
+def flow_layers(ctx: ThreatContext, f: Flow, held: bool = False) -> set[Layer]:
+    """Layers of a flow's controls; an encrypting protocol (https, grpcs…) counts as ``tls``;
+    its ways of proving the caller do not when the attacker ``held`` a login there."""
+    return set(ctx.transit_layers(f, held))
+
+
+def _entered_layers(ctx: ThreatContext, component_id: str) -> frozenset[Layer]:
+    """Layers of a component entered with a held login (``entered_controls``)."""
+    return frozenset(ctx.layers(ctx.entered_controls(component_id)))
 
 
 def layer_gaps(ctx: ThreatContext, layer: Layer) -> Iterator[tuple[str, list[str]]]:
     """(sensitive store, shortest path from the untrusted side on which ``layer`` is absent)."""
-    if layer in ctx.path_layers(ctx.environment_controls):
+    if layer in ctx.layers(ctx.environment_controls):
         return
     lacking_node = ctx.lacking(layer)
     open_layers = ctx.open_layers
+    held = held_logins(ctx)
+    between = ctx.graph.flows_between
 
     def open_edge(u: str, v: str) -> bool:
-        return layer in open_layers[(u, v)]
+        if (u, v) in held:  # its authentication is passed: the rest must lack the layer
+            return layer not in _entered_layers(ctx, v) and any(
+                layer not in ctx.transit_layers(f, held=True) for f in between[(u, v)]
+            )
+        return v in lacking_node and layer in open_layers[(u, v)]
 
     parent: dict[str, str | None] = {s: None for s in sources(ctx) if s in lacking_node}
     queue = deque(parent)
     while queue:
         node = queue.popleft()
         for nxt in ctx.successors.get(node, []):
-            if nxt not in parent and nxt in lacking_node and open_edge(node, nxt):
+            if nxt not in parent and open_edge(node, nxt):
                 parent[nxt] = node
                 queue.append(nxt)
     for store in ctx.components():
@@ -73,12 +97,13 @@ def layer_gaps(ctx: ThreatContext, layer: Layer) -> Iterator[tuple[str, list[str
 
 
 def _present_layers(ctx: ThreatContext, path: list[str]) -> list[str]:
-    found = ctx.path_layers(ctx.environment_controls)
-    for node in path:
-        found |= ctx.local_path_layers(node)
+    found = ctx.layers(ctx.environment_controls) | ctx.local_layers(path[0])
+    held = held_logins(ctx)
     for u, v in pairwise(path):
+        login = (u, v) in held
+        found |= _entered_layers(ctx, v) if login else ctx.local_layers(v)
         for f in ctx.graph.flows_between[(u, v)]:
-            found |= flow_layers(ctx, f)
+            found |= flow_layers(ctx, f, login)
     return [str(layer) for layer in sorted(found, key=lambda x: -LAYER_NUMBER[x])]
 
 
