@@ -55,9 +55,18 @@ class DataAsset(Named):
     id: Id
     classification: Classification
     category: list[DataCategory] = Field(default_factory=list, description="What kind of data it is.")
-    owner: Id | None = Field(
+    owner: Id | list[Id] | None = Field(
         default=None,
-        description="The component (usually an actor) the data belongs to and comes from: "
-        "returning it to that component is no disclosure.",
+        description="The component (usually an actor) the data belongs to and comes from, or "
+        "a list of them (a person's phone app and browser): returning it to one of them is no "
+        "disclosure.",
     )
     description: Text = ""
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        """``owner`` as a tuple, whichever way it is written: a person reaches us through
+        several clients (an app and a browser), and the data is theirs on each."""
+        if self.owner is None:
+            return ()
+        return (self.owner,) if isinstance(self.owner, str) else tuple(self.owner)

@@ -56,8 +56,10 @@ def unknown_component(ctx: Context) -> Iterator[Issue]:
             if ref not in components:
                 yield _unknown("component", f"flow '{f.id}'", ref, components, origin, key)
     for d, origin in ctx.each("data", ctx.project.model.data):
-        if d.owner is not None and d.owner not in components:
-            yield _unknown("component", f"data asset '{d.id}'", d.owner, components, origin, "owner")
+        for i, owner in enumerate(d.owners):
+            if owner not in components:
+                where = ("owner",) if isinstance(d.owner, str) else ("owner", i)
+                yield _unknown("component", f"data asset '{d.id}'", owner, components, origin, *where)
     yield from _unknown_additions(ctx, "component", components)
 
 

@@ -108,11 +108,14 @@ def credential_ids(ctx: ThreatContext) -> frozenset[str]:
 
 def user_owned(ctx: ThreatContext, kinds: frozenset[Kind] = CLIENTS) -> frozenset[str]:
     """Data owned by a client (a person's or partner's own): it opens nothing of ours.
-    ``kinds`` narrows the owners (``HUMAN_CLIENTS``: a person's own, not a partner's)."""
+    ``kinds`` narrows the owners (``HUMAN_CLIENTS``: a person's own, not a partner's); data
+    that one of ours owns too is not only theirs."""
     comps = ctx.graph.components
-    return frozenset(
-        d for d, a in ctx.graph.data.items() if a.owner in comps and comps[a.owner].kind in kinds
-    )
+
+    def owned(owners: tuple[str, ...]) -> bool:
+        return bool(owners) and all(o in comps and comps[o].kind in kinds for o in owners)
+
+    return frozenset(d for d, a in ctx.graph.data.items() if owned(a.owners))
 
 
 def holders(ctx: ThreatContext) -> dict[str, set[str]]:

@@ -251,7 +251,7 @@ class ThreatContext:
         """Data ids that are not the receiver's own: data returned to the party it belongs
         to (a data asset's ``owner``) is no disclosure to that party."""
         data = self.graph.data
-        return [d for d in data_ids if d not in data or data[d].owner != receiver]
+        return [d for d in data_ids if d not in data or receiver not in data[d].owners]
 
     def handled(self, component_id: str) -> set[str]:
         return self._handled.get(component_id, set())
