@@ -191,3 +191,38 @@ def test_plugin_rules_register_through_entry_points(monkeypatch) -> None:  # typ
         assert any(w.code == "AMT004" and "broken" in w.message for w in report.warnings)
     finally:
         engine.plugins.cache_clear()
+
+
+def test_every_format_names_the_model_change_that_closes_a_finding(tmp_path: Path) -> None:
+    """A flow that says `authentication: none` into a component that authenticates its
+    other callers: no control closes AMT110, the flow's own authentication does."""
+    (tmp_path / "archmodel.yaml").write_text(
+        "archmodel: 1\nsystem: {name: T}\n"
+        "components:\n"
+        "  - {id: a, kind: service, tags: [entry_point], controls: [authentication]}\n"
+        "  - {id: b, kind: service, controls: [authentication]}\n"
+        "flows:\n"
+        "  - {id: grpc, from: a, to: b, protocol: grpc, authentication: none}\n",
+        encoding="utf-8",
+    )
+    report = analyse(load_project(tmp_path), today=TODAY)
+    (found,) = [f for f in report.open if f.rule == "AMT110"]
+    assert found.mitigations == ()
+    record = next(r for r in json.loads(RENDERERS["json"](report, tmp_path)) if r["rule"] == "AMT110")
+    assert record["changes"] == [
+        {
+            "field": "authentication",
+            "values": ["token", "oauth2", "client_certificate"],
+            "targets": ["flow:grpc"],
+        }
+    ]
+    md = render_md(report, tmp_path)
+    assert (
+        "**Closed by:** `authentication` set to `token` or `oauth2` or `client_certificate` on `flow:grpc`"
+        in md
+    )
+    html = RENDERERS["html"](report, tmp_path)
+    assert "<code>authentication</code> set to <code>token</code> or" in html
+    rows = list(csv.DictReader(io.StringIO(render_csv(report, tmp_path))))
+    (row,) = [r for r in rows if r["rule"] == "AMT110"]
+    assert row["changes"] == "authentication set to token or oauth2 or client_certificate on flow:grpc"
