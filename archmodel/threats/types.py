@@ -45,8 +45,10 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class ModelChange:
-    """A change to the model, not a control, that closes a finding: ``field`` set to any
-    one of ``values`` on every element of ``targets``.
+    """A change to the model, not a control, that closes a finding: ``field`` (a dotted
+    path below the element, such as ``deploy.digest``) set on every element of
+    ``targets`` to any one of ``values``, or, when the model cannot know the value (an
+    image's digest, a workload's size), to any valid value that ``value`` describes.
 
     Some gaps are facts written on elements, not missing controls: a flow that says
     ``authentication: none`` stays unauthenticated whatever controls its target lists,
@@ -57,18 +59,24 @@ class ModelChange:
     field: str
     values: tuple[str, ...]
     targets: tuple[Ref, ...]
+    value: str = ""
+
+    @property
+    def choice(self) -> str:
+        """``token or oauth2``, or the description of an open value."""
+        return " or ".join(self.values) if self.values else self.value
 
     def __str__(self) -> str:
         """``authentication set to token or oauth2 on flow:a->b``: for text and CSV."""
         targets = ", ".join(str(t) for t in self.targets)
-        return f"{self.field} set to {' or '.join(self.values)} on {targets}"
+        return f"{self.field} set to {self.choice} on {targets}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "field": self.field,
-            "values": list(self.values),
-            "targets": [str(t) for t in self.targets],
-        }
+        record: dict[str, Any] = {"field": self.field, "values": list(self.values)}
+        if self.value:
+            record["value"] = self.value
+        record["targets"] = [str(t) for t in self.targets]
+        return record
 
 
 @dataclass(frozen=True)

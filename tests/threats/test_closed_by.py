@@ -6,7 +6,8 @@ environment's ``controls``; a path's last component, the data it leads to; every
 for a fleet-wide gap reported on the whole ``system``) and the model is
 analysed again: the finding must be gone. Each model change a finding lists (a field set
 on named elements, such as a flow's ``authentication``) is applied the same way, once per
-value it offers. A finding that neither closes lists none, and its fix names the design
+value it offers (a field whose value only the system's owners know, such as an
+image's digest, is set to a sample value). A finding that neither closes lists none, and its fix names the design
 change instead (AMT142, multi-layer attack paths).
 """
 
@@ -53,16 +54,31 @@ def with_control(model: Model, target: Ref, control: str) -> Model:
     return dataclasses.replace(model, **changes)
 
 
-def with_change(model: Model, change: ModelChange, value: str) -> Model:
-    """The model with ``change.field`` set to ``value`` on each of the change's targets,
-    validated as the loader would."""
+# A valid value for each field whose change names no values (only its owners know it).
+SAMPLES: dict[str, Any] = {
+    "deploy.digest": "sha256:" + "0" * 64,
+    "deploy.resources": {"requests": {"cpu": "250m", "memory": "256Mi"}},
+}
+
+
+def assigned(item: Any, field: str, value: Any) -> Any:
+    """A copy of ``item`` with the dotted ``field`` set to ``value``, validated as the
+    loader would."""
+    head, _, rest = field.partition(".")
+    copy = item.model_copy()
+    if rest:
+        value = assigned(getattr(item, head), rest, value)
+    type(copy).__pydantic_validator__.validate_assignment(copy, head, value)
+    return copy
+
+
+def with_change(model: Model, change: ModelChange, value: Any) -> Model:
+    """The model with ``change.field`` set to ``value`` on each of the change's targets."""
     changes: dict[str, Any] = {}
     for ref in change.targets:
         items: list[Any] = list(changes.get(ref.section, getattr(model, ref.section)))
         index = next(i for i, item in enumerate(items) if item.id == ref.id)
-        copy = items[index].model_copy()
-        type(copy).__pydantic_validator__.validate_assignment(copy, change.field, value)
-        items[index] = copy
+        items[index] = assigned(items[index], change.field, value)
         changes[ref.section] = items
     return dataclasses.replace(model, **changes)
 
@@ -91,7 +107,7 @@ def test_each_listed_model_change_closes_its_finding(model: Path) -> None:
     still_open = []
     for finding in findings:
         for change in finding.changes:
-            for value in change.values:
+            for value in change.values or (SAMPLES[change.field],):
                 changed = with_change(project.model, change, value)
                 again = analyse(Project.from_model(changed, project.root), locate_findings=False)
                 if any(f.id == finding.id for f in again.open):

@@ -80,8 +80,9 @@ RULES = [
 
 @st.composite
 def changes(draw: st.DrawFn) -> ModelChange:
-    values = tuple(draw(st.lists(text, min_size=1, max_size=3)))
-    return ModelChange(draw(text), values, tuple(Ref.flow(t) for t in draw(st.lists(text, max_size=2))))
+    values = tuple(draw(st.lists(text, max_size=3)))
+    targets = tuple(Ref.flow(t) for t in draw(st.lists(text, max_size=2)))
+    return ModelChange(draw(text), values, targets, "" if values else draw(text))
 
 
 @st.composite

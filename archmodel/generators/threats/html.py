@@ -154,7 +154,7 @@ def _closed_by(f: Finding) -> str:
     """The controls that close a finding, then the model changes that do, each alone."""
     changes = [
         f"<code>{_html(c.field)}</code> set to "
-        + " or ".join(f"<code>{_html(v)}</code>" for v in c.values)
+        + (" or ".join(f"<code>{_html(v)}</code>" for v in c.values) or _html(c.value))
         + f" on {_codes(tuple(str(t) for t in c.targets))}"
         for c in f.changes
     ]

@@ -50,7 +50,7 @@ def closed_by_md(f: Finding) -> str:
 
 
 def _change_md(change: ModelChange) -> str:
-    values = " or ".join(md_code(v) for v in change.values)
+    values = " or ".join(md_code(v) for v in change.values) or md_escape(change.value)
     targets = ", ".join(md_code(str(t)) for t in change.targets)
     return f"{md_code(change.field)} set to {values} on {targets}"
 

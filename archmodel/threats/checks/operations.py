@@ -18,6 +18,7 @@ from archmodel.model import (
     Criticality,
     Deploy,
     Kind,
+    Ref,
     operated_workload,
     self_managed,
 )
@@ -33,7 +34,7 @@ from archmodel.threats.checks.common import (
 )
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
-from archmodel.threats.types import Stride
+from archmodel.threats.types import ModelChange, Stride
 
 OBSERVED = (*PROCESSING, *DATA_STORES, Kind.identity_provider, Kind.secrets_store)
 CREDENTIAL_TARGETS = frozenset({*DATA_STORES, Kind.external_system, Kind.identity_provider, Kind.monitoring})
@@ -127,6 +128,13 @@ def no_hardening(ctx: ThreatContext) -> Iterator[Hit]:
     yield from fleet_gaps(ctx, members, frozenset({"hardening"}), "run without a hardening baseline")
 
 
+def _sized_change(c: Component) -> ModelChange:
+    """The deploy's ``resources``: requests (or limits) for cpu and memory, whose values
+    only the workload's owners know."""
+    value = "requests or limits for both cpu and memory, e.g. {requests: {cpu: 250m, memory: 256Mi}}"
+    return ModelChange("deploy.resources", (), (Ref.component(c.id),), value)
+
+
 @threat(
     "AMT116",
     "Self-managed workload without resource limits",
@@ -159,6 +167,7 @@ def no_resource_limits(ctx: ThreatContext) -> Iterator[Hit]:
                 f"{label(c).capitalize()} runs as a {c.deploy.runtime or 'container'} with no "
                 f"{' or '.join(missing)} request or limit in its deploy.",
                 stake=c.criticality.rank,
+                changes=(_sized_change(c),),
             )
 
 

@@ -16,7 +16,7 @@ from archmodel.threats.checks.common import component_hit, label, quoted
 from archmodel.threats.checks.pipeline import deploys, stage_hit
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
-from archmodel.threats.types import Stride, ThreatSeverity
+from archmodel.threats.types import ModelChange, Stride, ThreatSeverity
 
 # Deploy tools that run in the pipeline and push into the target with its credentials.
 PUSH_TOOLS = frozenset(
@@ -89,7 +89,7 @@ def unversioned_image(ctx: ThreatContext) -> Iterator[Hit]:
         loose = [i for i in _images(c) if _unversioned(i)]
         if loose:
             text = f"{label(c).capitalize()} runs {quoted(loose, 3)} without a fixed version."
-            yield component_hit(ctx, c, text, exposed=False)
+            yield component_hit(ctx, c, text, exposed=False, changes=_pin(c, loose))
 
 
 @threat(
@@ -113,7 +113,18 @@ def unpinned_image(ctx: ThreatContext) -> Iterator[Hit]:
         tagged = [i for i in _images(c) if _by_tag(i)]
         if tagged:
             text = f"{label(c).capitalize()} runs {quoted(tagged, 3)} by a mutable tag."
-            yield replace(component_hit(ctx, c, text, exposed=False), severity=ThreatSeverity.low)
+            hit = component_hit(ctx, c, text, exposed=False, changes=_pin(c, tagged))
+            yield replace(hit, severity=ThreatSeverity.low)
+
+
+def _pin(c: Component, images: list[str]) -> tuple[ModelChange, ...]:
+    """``deploy.digest``, when the images named are the component's own: the runtime then
+    pulls that digest whatever the tag says. A sidecar's image has no digest field: it is
+    pinned in its ``image`` (a design change the fix names)."""
+    if c.deploy is None or images != [c.deploy.pulled_image]:
+        return ()
+    value = "the digest (sha256:…) of the image that was tested"
+    return (ModelChange("deploy.digest", (), (Ref.component(c.id),), value),)
 
 
 def _managed(c: Component) -> bool:
