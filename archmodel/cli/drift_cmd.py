@@ -36,7 +36,8 @@ def drift(
     """Report components without resources, resources without components, unmodelled
     paths, blocked flows (security groups, firewall rules, NSGs, network ACLs) and rules
     wider than any flow, and for Kubernetes open namespaces, wide rules, selectors
-    matching no pod and exposure the model does not agree with; exit 1 on drift."""
+    matching no pod, exposure the model does not agree with, and images, replicas and
+    ports other than the model's; exit 1 on drift."""
     from archmodel.cli.project import checked_project, in_environment
     from archmodel.drift import Inventory, compare, expected_components
     from archmodel.drift.kube_check import kubernetes_drift, placement_of

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from archmodel.diagnostics import Diagnostic
+from archmodel.drift.kube_deploy import deployment_drift
 from archmodel.drift.kube_exposure import exposure_drift
 from archmodel.drift.kube_flows import blocked_flows
 from archmodel.drift.kube_policies import policy_drift
@@ -19,9 +20,11 @@ def placement_of(project: Project, cluster: Cluster, explicit: Mapping[str, str]
 
 def kubernetes_drift(project: Project, placement: Placement) -> list[Diagnostic]:
     """Blocked flows, open namespaces, unmodelled and wide rules, selectors matching
-    nothing, and exposure the model does not agree with."""
+    nothing, exposure the model does not agree with, and images, replicas and ports
+    other than the model's."""
     return [
         *blocked_flows(project, placement),
         *policy_drift(project.graph, placement),
         *exposure_drift(project, placement),
+        *deployment_drift(project, placement),
     ]

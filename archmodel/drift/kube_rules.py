@@ -74,7 +74,58 @@ MISSING_EXPOSURE = define(
     "Add the Service, Ingress or route that exposes it, or drop `public` (or the public load "
     "balancer in front) from the model.",
 )
-KUBE_RULES = (OPEN_NAMESPACE, WIDE_RULE, NO_MATCH, UNDECLARED_EXPOSURE, MISSING_EXPOSURE)
+IMAGE_MISMATCH = define(
+    "AM511",
+    Severity.error,
+    "image differs from the model",
+    "A workload that realises a component runs no container of the image the model names for "
+    "it (`deploy.image`, or a sidecar's `image`): another repository, or, when the model names "
+    "a tag or a digest (`deploy.digest`, `@sha256:…`), another tag or digest. Registries and "
+    "Docker Hub's spellings are compared as one (`mongo` is `docker.io/library/mongo`), an "
+    "image written without tag or digest is `latest`, and a digest decides over a tag. A model "
+    "without an image says nothing. An error: the software that runs is not the software the "
+    "model, its threat register and its generated deployment describe.",
+    RuleKind.drift,
+    "Update the model's image (or tag, or digest) to what is deployed, or deploy what the model names.",
+)
+REPLICA_MISMATCH = define(
+    "AM512",
+    Severity.warning,
+    "replicas differ from the model",
+    "A Deployment or StatefulSet runs another number of replicas (`spec.replicas`) than the "
+    "model's `deploy.replicas`; or a HorizontalPodAutoscaler that targets it scales from another "
+    "`minReplicas` than `deploy.replicas`, or, when the model names `max_replicas`, up to another "
+    "`maxReplicas` than it; or the model scales the component (`max_replicas` above `replicas`) "
+    "and no HorizontalPodAutoscaler targets it. With `--env`, the count that environment runs is "
+    "accepted as well (one in dev, at least one per availability zone in other tiers, a store "
+    "its `replicas` everywhere), as `generate` writes it. An HPA overrides the workload's own "
+    "`replicas`, which is then not compared; a model or manifest that leaves the count out says "
+    "nothing. A warning: capacity and availability differ from the model, not who reaches what.",
+    RuleKind.drift,
+    "Set the manifest's replicas (or the HPA's bounds) to the model's, or update the model.",
+)
+PORT_MISMATCH = define(
+    "AM513",
+    Severity.error,
+    "modelled port not served",
+    "A port the model gives a component (`deploy.port`, `deploy.ports`, a sidecar's `ports`, "
+    "and `deploy.service_port` when a Service stands in front) is neither a container port of "
+    "a workload that realises it nor a port (or target port) of a Service that selects that "
+    "workload. A workload that declares no port and has no Service says nothing. An error: "
+    "flows, NetworkPolicies and threats of the model are about a port on which nothing listens.",
+    RuleKind.drift,
+    "Declare the container port (or Service port) the component listens on, or correct the model's port.",
+)
+KUBE_RULES = (
+    OPEN_NAMESPACE,
+    WIDE_RULE,
+    NO_MATCH,
+    UNDECLARED_EXPOSURE,
+    MISSING_EXPOSURE,
+    IMAGE_MISMATCH,
+    REPLICA_MISMATCH,
+    PORT_MISMATCH,
+)
 
 
 def key(workload: Workload) -> str:

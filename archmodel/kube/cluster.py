@@ -25,6 +25,7 @@ from archmodel.kube.objects import (
     workload,
 )
 from archmodel.kube.policies import Policy, parse_policy
+from archmodel.kube.scaling import Autoscaler, autoscaler
 
 EXPOSING = frozenset({"Ingress", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "Route"})
 # Kinds read for what they mean here but that need no model of their own.
@@ -43,6 +44,7 @@ class Cluster:
     namespaces: dict[str, Namespace] = field(default_factory=dict)
     gateways: dict[tuple[str, str], Gateway] = field(default_factory=dict)
     grants: list[ReferenceGrant] = field(default_factory=list)
+    autoscalers: list[Autoscaler] = field(default_factory=list)
     not_analysed: Counter[str] = field(default_factory=Counter)  # kind -> objects
     notes: list[str] = field(default_factory=list)  # what was read and set aside, and why
 
@@ -66,6 +68,14 @@ class Cluster:
         if svc.selector is None:
             return []
         return [w for w in self.workloads if w.namespace == svc.namespace and svc.selector.matches(w.labels)]
+
+    def autoscalers_of(self, w: Workload) -> list[Autoscaler]:
+        """The HPAs that scale ``w`` (its namespace, kind and name)."""
+        return [
+            a
+            for a in self.autoscalers
+            if a.namespace == w.namespace and a.target_kind == w.kind and a.target_name == w.name
+        ]
 
     def service(self, namespace: str, name: str) -> Service | None:
         return next((s for s in self.services if s.namespace == namespace and s.name == name), None)
@@ -96,7 +106,20 @@ def build_cluster(docs: list[Doc]) -> Cluster:
     for namespace in {*used, *(p.namespace for p in cluster.policies)}:
         cluster.namespace(namespace)
     cluster.exposures = [e for e in cluster.exposures if _attached(cluster, e) and _granted(cluster, e)]
+    cluster.notes.extend(_idle_autoscalers(cluster))
     return cluster
+
+
+def _idle_autoscalers(cluster: Cluster) -> list[str]:
+    """An HPA whose target the manifests do not hold scales nothing they deploy (a typo,
+    or a target other manifests deploy): said, not compared."""
+    known = {(w.namespace, w.kind, w.name) for w in cluster.workloads}
+    return [
+        f"{a.file}:{a.line}: {a.address} targets {a.target_kind}/{a.target_name}, which the "
+        "manifests do not hold: it scales nothing here"
+        for a in cluster.autoscalers
+        if (a.namespace, a.target_kind, a.target_name) not in known
+    ]
 
 
 def _granted(cluster: Cluster, exposure: Exposure) -> bool:
@@ -138,6 +161,8 @@ def _add(cluster: Cluster, doc: Doc) -> None:
     elif kind == "Gateway":
         found = gateway(doc)
         cluster.gateways[(found.namespace, found.name)] = found
+    elif kind == "HorizontalPodAutoscaler":
+        cluster.autoscalers.append(autoscaler(doc))
     elif kind == "ReferenceGrant":
         cluster.grants.append(reference_grant(doc))
     elif kind == "NetworkPolicy":

@@ -2,7 +2,8 @@
 exposure in front of them (NodePort/LoadBalancer Services, Ingress, Gateway API routes).
 
 Workloads also keep what their containers run and reserve, and the replicas they ask
-for: import writes them into a first model; drift looks only at labels and ports."""
+for: import writes them into a first model; drift compares the images, replicas and
+ports with the model's, and judges traffic by labels and ports."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ class Container:
     requests: dict[str, str]
     limits: dict[str, str]
     ports: tuple[ContainerPort, ...] = ()
+    line: int = 0  # where its ``image`` is written (0: not known)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Workload:
     line: int
     containers: tuple[Container, ...] = ()
     replicas: int | None = None  # as written; None when the manifest leaves it out
+    replicas_line: int = 0  # where ``spec.replicas`` is written (0: not written)
 
     @property
     def address(self) -> str:
@@ -132,7 +135,10 @@ def workload(doc: Doc) -> Workload:
     name, namespace = meta(doc)
     template = _dig(doc.body, TEMPLATE_PATHS[doc.kind]) or {}
     pod_meta = template.get("metadata") or {}
-    containers = tuple(_container(c) for c in _running(template))
+    at = TEMPLATE_PATHS[doc.kind]
+    containers = tuple(
+        _container(c, doc.line_of(*at, "spec", key, i, "image")) for key, i, c in _running(template)
+    )
     own = _labels((doc.body.get("metadata") or {}).get("labels"))
     return Workload(
         doc.kind,
@@ -145,24 +151,26 @@ def workload(doc: Doc) -> Workload:
         doc.line,
         containers,
         _replicas(doc),
+        doc.line_of("spec", "replicas") if _replicas(doc) is not None else 0,
     )
 
 
-def _running(template: dict[str, Any]) -> list[dict[str, Any]]:
-    """The containers that run beside one another for the pod's life: ``containers``,
-    then the native sidecars (``initContainers`` with ``restartPolicy: Always``,
-    Kubernetes 1.28+), which keep running and listening after the pod has started."""
+def _running(template: dict[str, Any]) -> list[tuple[str, int, dict[str, Any]]]:
+    """The containers that run beside one another for the pod's life, each with where it
+    is written (list, index): ``containers``, then the native sidecars
+    (``initContainers`` with ``restartPolicy: Always``, Kubernetes 1.28+), which keep
+    running and listening after the pod has started."""
     spec = template.get("spec") or {}
-    main = [c for c in spec.get("containers") or [] if isinstance(c, dict)]
+    main = [("containers", i, c) for i, c in enumerate(spec.get("containers") or []) if isinstance(c, dict)]
     native = [
-        c
-        for c in spec.get("initContainers") or []
+        ("initContainers", i, c)
+        for i, c in enumerate(spec.get("initContainers") or [])
         if isinstance(c, dict) and c.get("restartPolicy") == "Always"
     ]
     return main + native
 
 
-def _container(body: dict[str, Any]) -> Container:
+def _container(body: dict[str, Any], line: int = 0) -> Container:
     """What drift does not read is read leniently: an odd shape here is no reason to
     refuse manifests whose traffic can still be judged."""
     image = body.get("image")
@@ -176,6 +184,7 @@ def _container(body: dict[str, Any]) -> Container:
             for p in body.get("ports") or []
             if isinstance(p, dict) and isinstance(p.get("containerPort"), int)
         ),
+        line,
     )
 
 

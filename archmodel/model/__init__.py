@@ -44,6 +44,7 @@ from archmodel.model.kinds import (
     implied_controls,
     operated_workload,
     replica_bounds,
+    replicas_in,
     runs_in_container,
     self_managed,
 )
@@ -134,6 +135,7 @@ __all__ = [
     "implied_controls",
     "operated_workload",
     "replica_bounds",
+    "replicas_in",
     "runs_in_container",
     "self_managed",
 ]

@@ -8,6 +8,7 @@ and an infrastructure skeleton never disagree about what a ``waf`` or a ``queue`
 from __future__ import annotations
 
 from archmodel.model.component import Component, Kind, Runtime
+from archmodel.model.environment import Environment, Tier
 
 # Hold data at rest (or in flight through a broker): encryption, backups, access.
 DATA_STORES = frozenset({Kind.database, Kind.cache, Kind.queue, Kind.object_store})
@@ -87,3 +88,16 @@ def replica_bounds(component: Component) -> tuple[int, int | None]:
     if deploy is None or deploy.max_replicas is None:
         return floor, None
     return floor, max(deploy.max_replicas, floor)
+
+
+def replicas_in(component: Component, env: Environment | None) -> int:
+    """The replicas an environment runs of the component: dev one, other tiers at least
+    one per availability zone (a zone lost takes no service down), a store exactly its
+    ``replicas`` everywhere (more pods would be more databases, not copies). One rule
+    for the Helm generator, which writes it, and drift, which accepts it."""
+    floor, _ = replica_bounds(component)
+    if env is None or component.kind in DATA_STORES:
+        return floor
+    if env.tier == Tier.dev:
+        return 1
+    return max(floor, env.availability_zones)

@@ -13,28 +13,18 @@ from archmodel.formats import jsontext
 from archmodel.formats.memo import remember
 from archmodel.generators.helm.manifests import scaled
 from archmodel.generators.helm.network import placeholder
-from archmodel.generators.helm.storage import stateful, storage_values
+from archmodel.generators.helm.storage import storage_values
 from archmodel.graph import ArchGraph
-from archmodel.model import Component, Environment
+from archmodel.model import Component, Environment, replicas_in
 
 DEFAULT_ENV = "default"
 AUTOSCALE_FACTOR = 3  # an HPA the model does not bound grows to three times the floor
 
 
-def base_replicas(component: Component) -> int:
-    deploy = component.deploy
-    return max(1, deploy.replicas if deploy and deploy.replicas is not None else 1)
-
-
 def replicas_for(component: Component, env: Environment | None) -> int:
-    """Dev runs one replica; other tiers at least one per availability zone. A store runs
-    the model's replicas in every tier: more pods would be more databases, not copies."""
-    base = base_replicas(component)
-    if env is None or stateful(component):
-        return base
-    if env.tier == "dev":
-        return 1
-    return max(base, env.availability_zones)
+    """Dev runs one replica; other tiers at least one per availability zone; a store the
+    model's replicas in every tier (``replicas_in``, which drift accepts too)."""
+    return replicas_in(component, env)
 
 
 def image(component: Component) -> str:
