@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from drift_records import findings
 
@@ -74,9 +75,9 @@ ONLINE_BOUTIQUE = {
 }
 
 
-def reports(name: str, k8s: Path | None = None) -> set[tuple[str, str]]:
-    model = FIXTURES / name
-    args = ["drift", str(model), "--k8s", str(k8s or model / "k8s"), "--format", "json"]
+def reports(name: str, k8s: Path | None = None, model: Path | None = None) -> set[tuple[str, str]]:
+    model = model or FIXTURES / name
+    args = ["drift", str(model), "--k8s", str(k8s or FIXTURES / name / "k8s"), "--format", "json"]
     result = CliRunner().invoke(cli, args)
     return {(d["code"], d["message"]) for d in findings(result.stdout)}
 
@@ -255,3 +256,48 @@ def test_rendered_kustomization_has_one_open_namespace() -> None:
     assert reports("kustomize-helloworld", FIXTURES / "kustomize-helloworld" / "rendered") == {
         ("AM505", "namespace 'default' has no NetworkPolicy: its pods accept any traffic, modelled or not")
     }
+
+
+# What upstream's other deployment, its Helm chart (deploy/kubernetes/helm-chart/values.yaml
+# at the same commit), says of images and ports, and what its autoscaling/ directory means
+# to scale (one HPA of 1 to 10 replicas per file), written into the fixture's model: the
+# raw manifests disagree with it in six places, every one real (TRUTH.md).
+CHART_SAYS = {
+    "carts": {"image": "weaveworksdemos/carts:0.4.8", "replicas": 1, "max_replicas": 10},
+    "carts-db": {"image": "mongo:4.4.0"},
+    "catalogue": {"image": "weaveworksdemos/catalogue:0.3.5", "replicas": 1, "max_replicas": 10},
+    "catalogue-db": {"image": "weaveworksdemos/catalogue-db:0.3.0"},
+    "front-end": {"image": "weaveworksdemos/front-end:0.3.12", "replicas": 1, "max_replicas": 10},
+    "orders": {"image": "weaveworksdemos/orders:0.4.7", "replicas": 1, "max_replicas": 10},
+    "orders-db": {"image": "mongo:4.4.0"},
+    "payment": {"image": "weaveworksdemos/payment:0.4.3", "port": 8080, "replicas": 1, "max_replicas": 10},
+    "queue-master": {"image": "weaveworksdemos/queue-master:0.3.1", "replicas": 1, "max_replicas": 10},
+    "rabbitmq": {"image": "rabbitmq:3.6.8"},
+    "session-db": {"image": "redis:alpine"},
+    "shipping": {"image": "weaveworksdemos/shipping:0.4.8", "replicas": 1, "max_replicas": 10},
+    "user": {"image": "weaveworksdemos/user:0.4.7", "replicas": 1, "max_replicas": 10},
+    "user-db": {"image": "weaveworksdemos/user-db:0.4.0"},
+}
+SOCK_SHOP_DEPLOYMENT = {
+    ("AM511", "Deployment/carts-db runs 'mongo', not the tag '4.4.0'"),  # untagged: latest
+    ("AM511", "Deployment/orders-db runs 'mongo', not the tag '4.4.0'"),
+    ("AM511", "Deployment/rabbitmq runs 'rabbitmq:3.6.8-management', not the tag '3.6.8'"),
+    ("AM511", "Deployment/user-db runs 'weaveworksdemos/user-db:0.3.0', not the tag '0.4.0'"),
+    ("AM512", "the model scales 'carts' from 1 to 10 replicas, but no HorizontalPodAutoscaler targets"),
+    ("AM513", "the model's port 8080 of 'payment' is served by no container or Service port"),
+}
+
+
+def test_sock_shop_manifests_against_what_its_chart_says(tmp_path: Path) -> None:
+    """Images, replicas and ports: the chart's tags and payment's port 8080 are not what
+    the raw manifests run, and cart-hsc.yaml scales `cart`, not `carts`."""
+    model = yaml.safe_load((FIXTURES / "sock-shop" / "archmodel.yaml").read_text())
+    for component in model["components"]:
+        component.get("deploy", {}).update(CHART_SAYS.get(component["id"], {}))
+    (tmp_path / "archmodel.yaml").write_text(yaml.safe_dump(model, sort_keys=False))
+    found = {
+        f
+        for f in reports("sock-shop", FIXTURES / "sock-shop" / "k8s", tmp_path)
+        if f[0] in ("AM511", "AM512", "AM513")
+    }
+    assert score(found, SOCK_SHOP_DEPLOYMENT) == {"correct": 6, "false": 0, "missed": 0}, sorted(found)
