@@ -31,7 +31,7 @@ def test_kinds_partition_the_catalog() -> None:
     by_kind = {kind: set(rule_catalog(kind)) for kind in RuleKind}
     assert set().union(*by_kind.values()) == set(rule_catalog())
     assert sum(len(codes) for codes in by_kind.values()) == len(rule_catalog())
-    assert by_kind[RuleKind.drift] == {f"AM5{n:02d}" for n in range(1, 11)}
+    assert by_kind[RuleKind.drift] == {f"AM5{n:02d}" for n in range(1, 14)}
     assert by_kind[RuleKind.policy] == {"AMT001", "AMT002", "AMT003", "AMT004", "AMT005"}
 
 
@@ -40,6 +40,6 @@ def test_rules_command_lists_every_kind_and_filters() -> None:
     assert [i["code"] for i in items] == list(rule_catalog())
     assert {"code", "kind", "severity", "title", "doc", "fix", "stride"} <= set(items[0])
     drift = rules("--kind", "drift").splitlines()
-    assert [line.split()[0] for line in drift] == [f"AM5{n:02d}" for n in range(1, 11)]
+    assert [line.split()[0] for line in drift] == [f"AM5{n:02d}" for n in range(1, 14)]
     threat = json.loads(rules("--kind", "threat", "--format", "json"))
     assert threat and all(i["kind"] == "threat" and i["stride"] for i in threat)
