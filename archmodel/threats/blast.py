@@ -7,10 +7,11 @@ store or identity provider holds.
 
 A credential *logs in* to a component, which it then *opens*: to the target of a flow
 that carries it as ``data`` (it is presented there; telemetry sent to monitoring is no
-login, whatever secret it leaks), and, when it is fetched (returned
-to a caller by a secrets store, a config server, a database), to the data stores and
-identity providers its fetchers call, for that is what a fetched password is for. A
-token an identity provider returns is issued, not fetched: it logs in only where it is
+login, whatever secret it leaks). A credential fetched from a secrets store or a config server
+whose use the model does not show on any flow logs in to the data stores and identity
+providers its fetchers call, for that is what a fetched password is for. A token an
+identity provider returns is issued, and a credential a data store returns is a record
+it keeps (a webhook's secret, an API key on file): they log in only where they are
 presented. What a login gives depends on what it logs in to:
 
 * a data store or secrets store: all of its contents (``stores``) and what it returns
@@ -145,6 +146,25 @@ def _presents(target: Component) -> bool:
     return target.kind is not Kind.monitoring
 
 
+def _presented(ctx: ThreatContext, creds: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Per flow id, the credentials it presents as a login: those it carries as ``data``,
+    unless its target is monitoring (``_presents``)."""
+    comps = ctx.graph.components
+    found: dict[str, frozenset[str]] = {}
+    for f in ctx.flows():
+        if f.data and _presents(comps[f.target]):
+            logins = frozenset(f.data) & creds
+            if logins:
+                found[f.id] = logins
+    return found
+
+
+# A credential returned by these is no fetched password for the fetcher's other stores:
+# an identity provider issues tokens, and a data store hands back the records it keeps
+# (a webhook's secret, an API key on file); they log in where the model presents them.
+_ISSUES_OR_KEEPS = frozenset({Kind.identity_provider, *DATA_STORES})
+
+
 # Logging in to these gives their whole contents: what their logins are for.
 _READ_WHOLE = frozenset({*DATA_STORES, Kind.secrets_store})
 
@@ -162,12 +182,14 @@ def _index(ctx: ThreatContext) -> _Index:
             got = grants[d][target] = set(c.stores) if c.kind in _READ_WHOLE else set()
         got.update(returns)
 
+    presented = _presented(ctx, creds)
+    used = frozenset().union(*presented.values())
     for f in ctx.flows():
-        for d in set(f.data) & creds if _presents(comps[f.target]) else ():
+        for d in presented.get(f.id, ()):
             login(d, f.target, f.returns)  # presented: what the target answers this caller
-        if comps[f.target].kind is Kind.identity_provider:
-            continue  # it issues tokens: they log in where they are presented, as above
-        for d in set(f.returns) & creds:  # fetched: logs in to the stores its fetcher calls
+        if comps[f.target].kind in _ISSUES_OR_KEEPS:
+            continue  # tokens issued, records read back: they log in where presented, above
+        for d in set(f.returns) & creds - used:  # fetched, its use unsaid: the stores its fetcher calls
             for u in ctx.successors[f.source]:
                 if u != f.target and comps[u].kind in CREDENTIAL_USES - {Kind.secrets_store}:
                     login(d, u, (r for g in ctx.graph.flows_between[(f.source, u)] for r in g.returns))

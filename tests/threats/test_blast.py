@@ -148,3 +148,45 @@ def test_telemetry_carrying_a_secret_logs_in_to_nothing(tmp_path: Path) -> None:
         + "  - {from: api, to: grafana, protocol: https, data: [admin-key]}\n",
     )
     assert "grafana" not in radii["vault"].opens and "grafana" not in radii["api"].opens
+
+
+RECORDS = """components:
+  - {id: user, kind: web_client}
+  - {id: api, kind: service}
+  - {id: db, kind: database, stores: [admin-key, orders]}
+  - {id: audit-db, kind: database, stores: [audit]}
+flows:
+  - {from: api, to: db, protocol: postgresql, returns: [admin-key]}
+  - {from: api, to: audit-db, protocol: postgresql}
+"""
+
+
+def test_a_credential_a_database_returns_is_a_record_not_a_login(tmp_path: Path) -> None:
+    """A webhook's secret or an API key kept on file and read back is no password for
+    the other stores its reader calls: it logs in only where the model presents it."""
+    radii = _radii(tmp_path, RECORDS)
+    assert "admin-key" in radii["api"].credentials
+    assert radii["api"].opens == () and "audit" not in radii["api"].data
+    assert "audit-db" not in radii["db"].opens
+
+
+FETCHED = """components:
+  - {id: user, kind: web_client}
+  - {id: api, kind: service}
+  - {id: vault, kind: secrets_store, stores: [admin-key]}
+  - {id: partner, kind: external_system}
+  - {id: audit-db, kind: database, stores: [audit]}
+flows:
+  - {from: api, to: vault, protocol: https, returns: [admin-key]}
+  - {from: api, to: partner, protocol: https, data: [admin-key]}
+  - {from: api, to: audit-db, protocol: postgresql}
+"""
+
+
+def test_a_fetched_credential_whose_use_is_shown_logs_in_only_there(tmp_path: Path) -> None:
+    """The partner's API key, fetched from the vault and sent to the partner, is not
+    the password of the database its fetcher also calls; a fetched password whose use
+    the model does not show still is (``VAULT``)."""
+    vault = _radii(tmp_path, FETCHED)["vault"]
+    assert vault.opens == ("partner",)
+    assert "audit" not in vault.data
