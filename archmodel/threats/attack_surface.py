@@ -164,6 +164,18 @@ def _secret(ctx: ThreatContext, data_id: str) -> bool:
     return asset is not None and not SECRET_CATEGORIES.isdisjoint(asset.category)
 
 
+def kept_credential(ctx: ThreatContext, keeper: Component, data_id: str) -> bool:
+    """Whether data a component keeps is a credential: by its category; in a secrets
+    store, whatever it is; in an identity provider, unless its category says what else it
+    is (the shoppers' profiles and cards an identity server keeps are data, not logins)."""
+    asset = ctx.graph.data.get(data_id)
+    if asset is None:
+        return False
+    if keeper.kind is Kind.secrets_store or not SECRET_CATEGORIES.isdisjoint(asset.category):
+        return True
+    return keeper.kind is Kind.identity_provider and not asset.category
+
+
 def _held(ctx: ThreatContext, c: Component) -> list[str]:
     """What a component keeps: its ``stores``, or what passes through a queue or cache."""
     if c.stores or c.kind not in (Kind.queue, Kind.cache):
@@ -179,7 +191,7 @@ def targets(ctx: ThreatContext) -> list[Target]:
     """Sensitive targets, by component then class; clients and the untrusted side are
     the attacker's ground, never targets. Data counts where it is kept or processed
     (``stores``, ``processes``): owning a card processor reads every card in flight.
-    Whatever a secrets store or identity provider holds is credentials."""
+    What a secrets store or identity provider keeps is credentials (``kept_credential``)."""
     found: list[Target] = []
     admin_reached = {f.target for f in ctx.flows() if f.protocol in ADMIN_PROTOCOLS}
     conf = Classification.confidential
@@ -190,7 +202,7 @@ def targets(ctx: ThreatContext) -> list[Target]:
         # What a CDN, WAF or load balancer passes on is not kept there to be read.
         held = sorted({*_held(ctx, c), *([] if c.kind in PASS_THROUGH else c.processes)})
         vault = c.kind in CREDENTIAL_KINDS
-        secrets = [d for d in held if d in ctx.graph.data and (vault or d in secret)]
+        secrets = [d for d in held if d in secret or (vault and kept_credential(ctx, c, d))]
         sensitive = [d for d in ctx.sensitive(held) if d not in secrets]
         if sensitive:
             found.append(
@@ -224,6 +236,7 @@ __all__ = [
     "Target",
     "TargetClass",
     "entries",
+    "kept_credential",
     "public_sources",
     "required_layers",
     "targets",

@@ -2,8 +2,8 @@
 
 Owning a component gives its data (what it stores and processes, and every flow's data
 and returns at its ends), the components it calls, and the credentials among that data.
-A credential is data of category ``credentials`` or ``secrets``, or anything a secrets
-store or identity provider holds.
+A credential is data of category ``credentials`` or ``secrets``, anything a secrets
+store keeps, or what an identity provider keeps that no category says is something else.
 
 A credential *logs in* to a component, which it then *opens*: to the target of a flow
 that carries it as ``data`` (it is presented there; telemetry sent to monitoring is no
@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from archmodel.model import CLIENTS, DATA_STORES, SECRET_CATEGORIES, Classification, Component, Kind, Trust
-from archmodel.threats.attack_surface import CREDENTIAL_KINDS
+from archmodel.threats.attack_surface import CREDENTIAL_KINDS, kept_credential
 from archmodel.threats.context import ThreatContext
 
 # What a fetched credential is for: the stores and identity providers its holder calls.
@@ -101,9 +101,10 @@ class _Index:
 
 
 def credential_ids(ctx: ThreatContext) -> frozenset[str]:
-    """Data ids that are credentials: by category, or held by a secrets store or IdP."""
+    """Data ids that are credentials: by category, or kept by a secrets store or an
+    identity provider (``kept_credential``)."""
     by_category = {d for d, a in ctx.graph.data.items() if not SECRET_CATEGORIES.isdisjoint(a.category)}
-    vaulted = {d for c in ctx.components(*CREDENTIAL_KINDS) for d in c.stores if d in ctx.graph.data}
+    vaulted = {d for c in ctx.components(*CREDENTIAL_KINDS) for d in c.stores if kept_credential(ctx, c, d)}
     return frozenset(by_category | vaulted)
 
 

@@ -362,3 +362,22 @@ def test_held_logins_are_described_on_the_finding(tmp_path: Path) -> None:
     description = found["AMT200:path:u>api>orders-db"].description
     assert "orders-db [network, data]" in description and "So do the paths to 'sql'" in description
     assert "Whoever owns 'api' logs in to 'orders-db' with 'db-pass'" in description
+
+
+def test_what_an_identity_provider_keeps_is_credentials_unless_its_category_says_otherwise(
+    tmp_path: Path,
+) -> None:
+    """An identity server that keeps the shoppers' cards beside its signing key: the key
+    (category secrets) and the user store (no category) are credentials, the cards
+    (category payment_card) are data."""
+    body = """  - {id: key, name: Signing key, classification: restricted, category: [secrets]}
+  - {id: users, name: Users, classification: confidential}
+components:
+  - {id: u, kind: actor, zone: net}
+  - {id: idp, kind: identity_provider, zone: app, stores: [key, users, cards]}
+flows:
+  - {from: u, to: idp, protocol: https}
+"""
+    found = _by_target(analyse_paths(_ctx(tmp_path, body)))
+    assert found[("u", "idp", "credentials")].target.data == ("key", "users")
+    assert found[("u", "idp", "data")].target.data == ("cards",)
