@@ -28,6 +28,17 @@ def unauthenticated_inbound(ctx: ThreatContext, component_id: str) -> list[Flow]
     return [f for f in ctx.inbound(component_id) if AUTH_CONTROLS.isdisjoint(ctx.flow_auth(f))]
 
 
+def probe(ctx: ThreatContext, f: Flow) -> bool:
+    """A health check or metrics scrape: a monitoring component's call that sends no
+    data. It asks the target how it is, it does not act as a caller of its API."""
+    return not f.data and ctx.graph.components[f.source].kind is Kind.monitoring
+
+
+def acting_inbound(ctx: ThreatContext, component_id: str) -> list[Flow]:
+    """The calls into a component that act on it: every inbound flow but probes."""
+    return [f for f in ctx.inbound(component_id) if not probe(ctx, f)]
+
+
 def says_none(f: Flow) -> bool:
     """A call whose caller, the flow says, proves nothing: an API that checks tokens on
     one interface and takes anyone on another. Its target's controls cannot change that."""
@@ -38,7 +49,7 @@ def open_inbound(ctx: ThreatContext, component_id: str) -> list[Flow]:
     """The calls into a component that nothing authenticates: with an authentication
     control on the component, those that say ``authentication: none``; without, every
     call that carries no proof of its own."""
-    unauth = unauthenticated_inbound(ctx, component_id)
+    unauth = [f for f in unauthenticated_inbound(ctx, component_id) if not probe(ctx, f)]
     if ctx.auth_controls(component_id):
         return [f for f in unauth if says_none(f)]
     return unauth
@@ -80,7 +91,8 @@ def crosses_inward(ctx: ThreatContext, f: Flow) -> bool:
 )
 def no_authentication(ctx: ThreatContext) -> Iterator[Hit]:
     """A component that trusts whoever reaches it lets any foothold in its zone (or the
-    internet, if it is public) act as any caller. A call that says
+    internet, if it is public) act as any caller. A health check or metrics scrape from
+    monitoring that sends no data is not such a call. A call that says
     `authentication: none` is such a call even when the component authenticates its
     other callers. Calls that cross a trust boundary are reported per flow by AMT153
     instead, so one gap is never reported twice."""
@@ -88,7 +100,7 @@ def no_authentication(ctx: ThreatContext) -> Iterator[Hit]:
         unauth = open_inbound(ctx, c.id)
         if any(crosses_inward(ctx, f) for f in unauth):
             continue
-        if unauth or (c.public and not ctx.inbound(c.id) and not ctx.auth_controls(c.id)):
+        if unauth or (c.public and not acting_inbound(ctx, c.id) and not ctx.auth_controls(c.id)):
             callers = quoted(f.source for f in unauth) or "the internet"
             yield auth_hit(
                 ctx,
@@ -112,14 +124,16 @@ def no_authentication(ctx: ThreatContext) -> Iterator[Hit]:
 )
 def no_input_validation(ctx: ThreatContext) -> Iterator[Hit]:
     """Unvalidated input is the root of injection, deserialisation and business-logic
-    abuse; gateways validate shape at best, so each component must validate its input."""
+    abuse; gateways validate shape at best, so each component must validate its input.
+    A health check or metrics scrape from monitoring that sends no data is no input."""
     for c in ctx.components(*PROCESSING):
-        if ctx.inbound(c.id) or c.public:
+        sources = acting_inbound(ctx, c.id)
+        if sources or c.public:
             yield component_hit(
                 ctx,
                 c,
                 f"{label(c).capitalize()} processes input from "
-                f"{quoted(f.source for f in ctx.inbound(c.id)) or 'the internet'} "
+                f"{quoted(f.source for f in sources) or 'the internet'} "
                 "with no input validation.",
             )
 
