@@ -378,3 +378,26 @@ def test_users_own_credentials_in_the_user_database_need_no_vault(tmp_path: Path
     assert [f.target for f in findings(tmp_path, ours) if f.rule == "AMT131"] == [Ref.component("users")]
     partner = USER_DATABASE.replace("kind: web_client", "kind: external_system")
     assert [f.target for f in findings(tmp_path, partner) if f.rule == "AMT131"] == [Ref.component("users")]
+
+
+WEBHOOKS = """zones:
+  - {id: net, name: Internet, trust: untrusted}
+  - {id: app, name: App, trust: internal}
+data:
+  - {id: subs, name: Subscriptions, classification: confidential}
+components:
+  - {id: user, kind: web_client, zone: net}
+  - {id: hooks, kind: service, zone: app, stores: [subs], controls: [authentication]}
+  - {id: receiver, kind: external_system, zone: net}
+flows:
+  - {from: user, to: hooks, protocol: https, authentication: token, data: [subs]}
+  - {from: hooks, to: receiver, protocol: https}
+"""
+
+
+def test_server_side_request_forgery_counts_the_internet_that_makes_it_likely(tmp_path: Path) -> None:
+    """A webhook sender any signed-in user can point at a URL: being reachable from the
+    internet is what makes SSRF likely, so it counts, as for the other injections."""
+    (ssrf,) = [f for f in on(findings(tmp_path, WEBHOOKS), "component:hooks") if f.rule == "AMT223"]
+    assert ssrf.factors is not None and "internet-facing" in ssrf.factors["likelihood"]
+    assert ssrf.severity >= ThreatSeverity.medium

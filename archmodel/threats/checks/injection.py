@@ -149,7 +149,7 @@ def search_injection(ctx: ThreatContext) -> Iterator[Hit]:
     "Server-side request forgery",
     stride=[Stride.information_disclosure, Stride.spoofing],
     mitigations=["input_validation"],
-    weight=-2,
+    weight=-1,
     cwe=["CWE-918"],
     capec=["CAPEC-664"],
     fix="Never fetch a URL taken from a request; if needed, resolve it against an "
@@ -165,7 +165,8 @@ def server_side_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
     WebSocket, FTP, LDAP, SMB…), over a bare transport (TCP, TLS, ``other``) that may
     carry one, or over a protocol the model does not name. Database, broker and RPC
     protocols connect to configured addresses and are not counted; nor are calls between
-    our own services, nor gateways, whose upstreams are configuration."""
+    our own services, nor gateways, whose upstreams are configuration. Being reachable
+    from the internet is what makes it likely, as for the other injections (weight -1)."""
     comps = ctx.graph.components
 
     def fetches(f: Flow) -> bool:
@@ -180,7 +181,7 @@ def server_side_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
                 c,
                 f"Internet-facing {label(c)} fetches from {quoted(targets)}; a URL slipped into "
                 "its input makes it fetch from inside instead.",
-                exposed=False,
+                exposed=True,
             )
 
 
