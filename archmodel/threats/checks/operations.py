@@ -7,15 +7,17 @@ closes on its own (its resource limits, where its audit log goes) are reported p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from archmodel.model import (
     CLIENTS,
     DATA_STORES,
     PROCESSING,
+    SECRET_CATEGORIES,
     Classification,
     Component,
     Criticality,
+    DataCategory,
     Deploy,
     Kind,
     Ref,
@@ -282,3 +284,63 @@ def _sized(deploy: Deploy, resource: str, requests: Quantities | None = None) ->
     return getattr(requests, resource) is not None or (
         limits is not None and getattr(limits, resource) is not None
     )
+
+
+# Data that logs must not keep: what regulation names (cards, health, personal, financial
+# records) and anything restricted; credentials in telemetry are AMT212's.
+REGULATED = frozenset(
+    {DataCategory.payment_card, DataCategory.health, DataCategory.personal, DataCategory.financial}
+)
+
+
+@threat(
+    "AMT143",
+    "Sensitive data written to logs",
+    stride=[Stride.information_disclosure],
+    mitigations=["dlp"],
+    weight=-1,
+    way_in=False,
+    cwe=["CWE-532"],
+    capec=["CAPEC-215"],
+    fix="Mask or drop sensitive fields before they are logged (log scrubbing, structured "
+    "logging with an allow-list of fields, tokenised card numbers) and add `dlp` where the "
+    "logs are collected.",
+)
+def sensitive_data_in_logs(ctx: ThreatContext) -> Iterator[Hit]:
+    """Logs are copied, shipped, kept for months and read by operators and vendors: card
+    numbers, health or personal records sent to a monitoring component escape the store
+    meant to hold them (PCI DSS forbids card numbers in logs). One finding per monitoring
+    component, naming what it receives and from whom; a flow with `dlp` masks its part."""
+    comps = ctx.graph.components
+    for m in ctx.components(Kind.monitoring):
+        got: dict[str, set[str]] = {}
+        for f in ctx.inbound(m.id):
+            if "dlp" not in f.controls:
+                for d in _unloggable(ctx, f.data):
+                    got.setdefault(d, set()).add(f.source)
+        if got:
+            senders = {s for ss in got.values() for s in ss}
+            yield component_hit(
+                ctx,
+                comps[m.id],
+                f"{label(m).capitalize()} receives {at_stake(ctx, sorted(got))} in what "
+                f"{quoted(senders)} log.",
+                stake=ctx.data_rank(got),
+            )
+
+
+def _unloggable(ctx: ThreatContext, data_ids: Iterable[str]) -> list[str]:
+    """The data a log must not keep: restricted data, or data of a regulated category at
+    confidential or above; not credentials or secrets (AMT212 reports those)."""
+    data = ctx.graph.data
+    found = []
+    for d in data_ids:
+        asset = data.get(d)
+        if asset is None or not SECRET_CATEGORIES.isdisjoint(asset.category):
+            continue
+        regulated = not REGULATED.isdisjoint(asset.category)
+        if asset.classification >= Classification.restricted or (
+            regulated and asset.classification >= Classification.confidential
+        ):
+            found.append(d)
+    return found
