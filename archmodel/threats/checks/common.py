@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from archmodel.model import TRANSIT_STORES, Authentication, Classification, Component, Flow, Ref, Zone
 from archmodel.threats.context import ThreatContext
@@ -49,11 +49,15 @@ def authenticate(flows: Iterable[Flow]) -> ModelChange:
     return ModelChange("authentication", tuple(PROVING), tuple(Ref.flow(f.id) for f in flows))
 
 
-def zone_change(ctx: ThreatContext, c: Component, fits: Callable[[Zone], bool]) -> tuple[ModelChange, ...]:
-    """Moving ``c`` into any zone of the model that ``fits``: none when no zone does (a
-    new zone is a design change)."""
-    zones = tuple(z.id for z in ctx.loaded.model.zones if z.id != c.zone and fits(z))
-    return (ModelChange("zone", zones, (Ref.component(c.id),)),) if zones else ()
+def zone_change(
+    ctx: ThreatContext, members: Sequence[Component], fits: Callable[[Zone], bool]
+) -> tuple[ModelChange, ...]:
+    """Moving ``members`` into any zone of the model that ``fits`` (not one they are
+    in): none when no zone does (a new zone is a design change)."""
+    current = {c.zone for c in members}
+    zones = tuple(z.id for z in ctx.loaded.model.zones if z.id not in current and fits(z))
+    targets = tuple(Ref.component(c.id) for c in members)
+    return (ModelChange("zone", zones, targets),) if zones else ()
 
 
 def component_hit(

@@ -58,6 +58,6 @@ def unzoned(ctx: ThreatContext) -> Iterator[Hit]:
                 f"{label(c).capitalize()} is in no zone.",
                 stake=0,
                 exposed=False,
-                changes=zone_change(ctx, c, lambda zone: True),
+                changes=zone_change(ctx, [c], lambda zone: True),
             )
             yield replace(hit, severity=ThreatSeverity.low)

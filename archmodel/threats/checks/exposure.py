@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
-from archmodel.model import DATA_STORES, EDGE_CANDIDATES, PROCESSING, Classification, Component, Trust
+from archmodel.model import DATA_STORES, EDGE_CANDIDATES, PROCESSING, Classification, Component, Ref, Trust
 from archmodel.threats.checks.common import (
     at_stake,
     component_hit,
@@ -171,17 +171,27 @@ def public_store(ctx: ThreatContext) -> Iterator[Hit]:
     layer="network",
     weight=-1,
     cwe=["CWE-668"],
-    fix="Move the component to a DMZ zone and let only its own flows cross into the internal zone.",
+    fix="Move the public components to a DMZ zone and let only their own flows cross into the internal zone.",
 )
 def public_in_trusted_zone(ctx: ThreatContext) -> Iterator[Hit]:
     """A public component in an internal or restricted zone puts the internet inside the
-    boundary: everything the zone trusts, an attacker on that component can reach."""
+    boundary: everything the zone trusts, an attacker on that component can reach. One
+    finding per zone, naming its public components: one root cause (the zone has no
+    DMZ in front of it), as severe as the most exposed of them."""
+    by_zone: dict[str, list[Component]] = {}
     for c in ctx.components():
-        if c.public and ctx.trust_rank(c.id) >= Trust.internal.rank and ctx.graph.trust_of(c.id) is not None:
-            trust = ctx.graph.trust_of(c.id)
-            yield component_hit(
-                ctx,
-                c,
-                f"{label(c).capitalize()} is public but sits in {trust} zone '{c.zone}'.",
-                changes=zone_change(ctx, c, lambda zone: zone.trust.rank < Trust.internal.rank),
-            )
+        trust = ctx.graph.trust_of(c.id)
+        if c.public and c.zone is not None and trust is not None and trust.rank >= Trust.internal.rank:
+            by_zone.setdefault(c.zone, []).append(c)
+    for zone_id, members in sorted(by_zone.items()):
+        trust = ctx.graph.trust_of(members[0].id)
+        ids = [c.id for c in members]
+        verb = "is" if len(ids) == 1 else "are"
+        yield Hit(
+            target=Ref("zones", zone_id),
+            description=f"In {trust} zone '{zone_id}', {quoted(ids, len(ids))} {verb} public: the "
+            "internet is inside the boundary.",
+            stake=max(reach_stake(ctx, c) for c in members),
+            exposed=True,
+            changes=zone_change(ctx, members, lambda zone: zone.trust.rank < Trust.internal.rank),
+        )
