@@ -283,6 +283,8 @@ class Scorer:
             last = target.id.split(PATH_SEPARATOR)[-1]
             c = ctx.graph.components.get(last)
             return list(c.stores) if c is not None else []
+        if target.section == "zones":  # a gap of the zone reaches what its components handle
+            return {d for c in ctx.components() if c.zone == target.id for d in reach(ctx, c.id)}
         return []
 
 

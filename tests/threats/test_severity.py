@@ -407,14 +407,21 @@ def test_public_components_of_one_trusted_zone_are_one_finding(tmp_path: Path) -
     """One root cause (the zone has no DMZ in front of it): one finding on the zone that
     names every public component, and the change that closes it moves them all to a
     less trusted zone."""
-    found = findings(tmp_path, SHARED_PASSWORD)
+    (alone,) = [f for f in findings(tmp_path, SHARED_PASSWORD) if f.rule == "AMT105"]
+    assert alone.changes == ()  # the untrusted zone is no place for ours: a DMZ is to add
+    with_dmz = SHARED_PASSWORD.replace(
+        "{id: app, trust: internal}]", "{id: app, trust: internal}, {id: edge, trust: dmz}]"
+    )
+    found = findings(tmp_path, with_dmz)
     (zone,) = [f for f in found if f.rule == "AMT105"]
     assert str(zone.target) == "zone:app"
     assert all(f"'{c}'" in zone.description for c in ("api", "config", "worker"))
     (change,) = zone.changes
-    assert change.field == "zone" and {str(t) for t in change.targets} == {
+    assert change.field == "zone" and change.values == ("edge",)
+    assert {str(t) for t in change.targets} == {
         "component:api",
         "component:config",
         "component:worker",
     }
     assert zone.factors is not None and zone.factors["likelihood"][0] == "internet-facing"
+    assert zone.factors["impact"] == ["credentials (restricted)"]  # what the zone's components handle

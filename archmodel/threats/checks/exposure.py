@@ -177,7 +177,9 @@ def public_in_trusted_zone(ctx: ThreatContext) -> Iterator[Hit]:
     """A public component in an internal or restricted zone puts the internet inside the
     boundary: everything the zone trusts, an attacker on that component can reach. One
     finding per zone, naming its public components: one root cause (the zone has no
-    DMZ in front of it), as severe as the most exposed of them."""
+    DMZ in front of it), as severe as the most exposed of them. What closes it is moving
+    them into a DMZ zone of the model (the untrusted zone is no home for ours: AMT235);
+    without one, adding it is the design change the fix names."""
     by_zone: dict[str, list[Component]] = {}
     for c in ctx.components():
         trust = ctx.graph.trust_of(c.id)
@@ -193,5 +195,5 @@ def public_in_trusted_zone(ctx: ThreatContext) -> Iterator[Hit]:
             "internet is inside the boundary.",
             stake=max(reach_stake(ctx, c) for c in members),
             exposed=True,
-            changes=zone_change(ctx, members, lambda zone: zone.trust.rank < Trust.internal.rank),
+            changes=zone_change(ctx, members, lambda zone: zone.trust is Trust.dmz),
         )
