@@ -44,8 +44,9 @@ from archmodel.model import CLIENTS, DATA_STORES, SECRET_CATEGORIES, Classificat
 from archmodel.threats.attack_surface import CREDENTIAL_KINDS, kept_credential
 from archmodel.threats.context import ThreatContext
 
-# What a fetched credential is for: the stores and identity providers its holder calls.
-CREDENTIAL_USES = frozenset({*DATA_STORES, *CREDENTIAL_KINDS})
+# What a fetched credential is for: the stores and identity providers its holder calls
+# (not a secrets store: what it is fetched from).
+CREDENTIAL_USES = frozenset({*DATA_STORES, Kind.identity_provider})
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def _index(ctx: ThreatContext) -> _Index:
             continue  # tokens issued, records read back: they log in where presented, above
         for d in set(f.returns) & creds - used:  # fetched, its use unsaid: the stores its fetcher calls
             for u in ctx.successors[f.source]:
-                if u != f.target and comps[u].kind in CREDENTIAL_USES - {Kind.secrets_store}:
+                if u != f.target and comps[u].kind in CREDENTIAL_USES:
                     login(d, u, (r for g in ctx.graph.flows_between[(f.source, u)] for r in g.returns))
     logins_to: dict[str, set[str]] = {}
     for d, targets in grants.items():

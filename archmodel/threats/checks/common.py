@@ -43,10 +43,10 @@ def at_stake(ctx: ThreatContext, data_ids: Iterable[str]) -> str:
     return text
 
 
-def authenticate(flows: Iterable[Flow]) -> ModelChange:
+def authenticate(flows: Iterable[Flow], ways: Iterable[Authentication] = PROVING) -> ModelChange:
     """The change that closes unauthenticated calls whatever their target's controls:
-    each flow says how its caller proves itself."""
-    return ModelChange("authentication", tuple(PROVING), tuple(Ref.flow(f.id) for f in flows))
+    each flow says how its caller proves itself, in one of ``ways``."""
+    return ModelChange("authentication", tuple(str(w) for w in ways), tuple(Ref.flow(f.id) for f in flows))
 
 
 def zone_change(

@@ -21,16 +21,15 @@ from archmodel.model import (
     Authentication,
     Component,
     DataCategory,
-    Flow,
     Kind,
     Protocol,
     Ref,
 )
-from archmodel.threats.checks.common import component_hit, label, quoted
+from archmodel.threats.checks.common import authenticate, component_hit, label, quoted
 from archmodel.threats.checks.flows import flow_hit
 from archmodel.threats.context import ThreatContext
 from archmodel.threats.registry import Hit, threat
-from archmodel.threats.types import ModelChange, Stride, ThreatSeverity
+from archmodel.threats.types import Stride, ThreatSeverity
 
 # The kinds of component a protocol's server is; a flow naming the protocol reaches one.
 SERVED_BY: dict[Protocol, frozenset[Kind]] = {
@@ -58,10 +57,8 @@ NOT_JUDGED = frozenset({*PASS_THROUGH, Kind.api_gateway, *CLIENTS})
 CONDUITS = frozenset({*PASS_THROUGH, Kind.api_gateway, *CLIENTS})
 
 
-def _say_authentication(f: Flow) -> ModelChange:
-    """Any known way of authenticating closes AMT255, ``none`` included: it is the fact."""
-    known = tuple(str(a) for a in Authentication if a is not Authentication.unknown)
-    return ModelChange("authentication", known, (Ref.flow(f.id),))
+# Any known way of authenticating closes AMT255, ``none`` included: it is the fact.
+KNOWN_WAYS = tuple(a for a in Authentication if a is not Authentication.unknown)
 
 
 def _low(hit: Hit) -> Hit:
@@ -240,4 +237,4 @@ def unknown_user_authentication(ctx: ThreatContext) -> Iterator[Hit]:
             and comps[f.target].kind in PROCESSING
         ):
             text = f"Flow '{f.id}' from '{f.source}' does not say how the caller authenticates."
-            yield _low(flow_hit(ctx, f, text, stake=0, changes=(_say_authentication(f),)))
+            yield _low(flow_hit(ctx, f, text, stake=0, changes=(authenticate([f], KNOWN_WAYS),)))

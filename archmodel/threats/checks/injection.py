@@ -253,17 +253,18 @@ def cross_site_request_forgery(ctx: ThreatContext) -> Iterator[Hit]:
             )
 
 
-def _serving(ctx: ThreatContext, cid: str) -> list[str]:
-    """The applications that serve what a browser sends to a component: the component
-    itself when it processes requests, else those the load balancers, CDNs and WAFs in
-    front of them pass the request (and its cookie) on to (``ThreatContext.passed_to``)."""
+def _behind(ctx: ThreatContext, cid: str, keep: Callable[[Component], bool]) -> list[str]:
+    """The components that answer what a browser sends to ``cid`` and that ``keep``
+    selects: ``cid`` itself, and what the load balancers, CDNs and WAFs in front pass the
+    request (and its cookie) on to (``ThreatContext.passed_to``)."""
     comps = ctx.graph.components
-    kind = comps[cid].kind
-    if kind in PROCESSING:
-        return [cid]
-    if kind not in PASS_THROUGH:
-        return []
-    return sorted(a for a in ctx.passed_to(cid) if comps[a].kind in PROCESSING)
+    reached = ctx.passed_to(cid) if comps[cid].kind in PASS_THROUGH else frozenset()
+    return sorted(a for a in {cid, *reached} if keep(comps[a]))
+
+
+def _serving(ctx: ThreatContext, cid: str) -> list[str]:
+    """The applications that serve what a browser sends to a component."""
+    return _behind(ctx, cid, lambda c: c.kind in PROCESSING)
 
 
 def renders_html(c: Component) -> bool:
@@ -278,12 +279,8 @@ def renders_html(c: Component) -> bool:
 
 
 def _pages_behind(ctx: ThreatContext, cid: str) -> list[str]:
-    """What renders the pages a browser gets from a component: the component itself, or
-    what the load balancers, CDNs and WAFs in front pass the request on to
-    (``ThreatContext.passed_to``)."""
-    comps = ctx.graph.components
-    reached = ctx.passed_to(cid) if comps[cid].kind in PASS_THROUGH else frozenset()
-    return sorted(a for a in {cid, *reached} if renders_html(comps[a]) and ctx.in_scope(a))
+    """What renders the pages a browser gets from a component (``renders_html``)."""
+    return _behind(ctx, cid, lambda c: renders_html(c) and ctx.in_scope(c.id))
 
 
 @threat(

@@ -119,7 +119,7 @@ def _by_entry(gaps: Iterator[tuple[str, list[str]]]) -> dict[str, list[list[str]
 def closing_controls(ctx: ThreatContext, layer: Layer) -> tuple[str, ...]:
     """What closes a gap of ``layer``: its built-in controls that act on the way, and the
     model's own controls of that layer."""
-    builtin = {c for c, lay in ctx.graph.layer_of.items() if lay is layer and c in PATH_CONTROLS[layer]}
+    builtin = PATH_CONTROLS[layer] & ctx.graph.layer_of.keys()
     own = {c.id for c in ctx.loaded.model.controls if c.layer is layer}
     return tuple(sorted(builtin | own))
 
