@@ -49,7 +49,7 @@ def open_inbound(ctx: ThreatContext, component_id: str) -> list[Flow]:
     """The calls into a component that nothing authenticates: with an authentication
     control on the component, those that say ``authentication: none``; without, every
     call that carries no proof of its own."""
-    unauth = [f for f in unauthenticated_inbound(ctx, component_id) if not probe(ctx, f)]
+    unauth = unauthenticated_inbound(ctx, component_id)
     if ctx.auth_controls(component_id):
         return [f for f in unauth if says_none(f)]
     return unauth
@@ -97,7 +97,7 @@ def no_authentication(ctx: ThreatContext) -> Iterator[Hit]:
     other callers. Calls that cross a trust boundary are reported per flow by AMT153
     instead, so one gap is never reported twice."""
     for c in ctx.components(*PROCESSING):
-        unauth = open_inbound(ctx, c.id)
+        unauth = [f for f in open_inbound(ctx, c.id) if not probe(ctx, f)]
         if any(crosses_inward(ctx, f) for f in unauth):
             continue
         if unauth or (c.public and not acting_inbound(ctx, c.id) and not ctx.auth_controls(c.id)):
